@@ -1,0 +1,35 @@
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import type { Logger } from 'pino';
+import type { TokenAuthority } from '../auth/tokens';
+import type { RequestService } from '../requests';
+import type { RequestStore } from '../store/store';
+import { authenticate } from './authenticate';
+import { errorResponses } from './errors';
+import { healthRoutes, type HealthChecks } from './routes/health';
+import { requestRoutes } from './routes/requests';
+
+export interface AppDeps {
+  log: Logger;
+  tokens: TokenAuthority;
+  requests: RequestService;
+  store: RequestStore;
+  health: HealthChecks;
+}
+
+/** Requests are small JSON documents; anything larger is refused before it is read whole. */
+export const BODY_LIMIT = '64kb';
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+  app.use(errorResponses(deps.log));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
+  const health = healthRoutes(deps.health);
+  app.use(health.routes());
+  app.use(authenticate(deps.tokens));
+  const requests = requestRoutes(deps);
+  app.use(requests.routes()).use(requests.allowedMethods());
+  return app;
+}

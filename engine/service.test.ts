@@ -1,0 +1,126 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import pino from 'pino';
+import { freePort } from './net';
+import { readSettings } from './settings';
+import { startService, type RunningService } from './service';
+import type { IllRequest } from '../rules/types';
+
+// The walking skeleton end to end: HTTP API, real Temporal server, worker, database.
+
+let service: RunningService;
+let librarian: string;
+let reader: string;
+let otherLibrarian: string;
+
+const request = (id: string): IllRequest => ({
+  id,
+  requester: { libraryId: 'pku', patronId: 'p-1001' },
+  service: 'copy',
+  citation: { title: 'Deep learning for Chinese word segmentation', journalTitle: 'Journal of Chinese Information Processing', issn: '1003-0077', year: 2021, language: 'zh' },
+  urgency: 'normal',
+});
+
+async function call(method: string, url: string, token?: string, body?: unknown, raw?: string) {
+  const response = await fetch(`${service.url}${url}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ill-service-'));
+  const settings = readSettings({
+    PORT: String(await freePort()),
+    ILL_DATA_DIR: dataDir,
+    ILL_TASK_QUEUE: `service-test-${process.pid}`,
+    DATABASE_URL: process.env.DATABASE_URL,
+  });
+  service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }));
+  librarian = await service.tokens.issue({ subject: 'lib-1', role: 'librarian', libraryId: 'pku' });
+  reader = await service.tokens.issue({ subject: 'p-1001', role: 'reader', libraryId: 'pku' });
+  otherLibrarian = await service.tokens.issue({ subject: 'lib-9', role: 'librarian', libraryId: 'fudan' });
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('walking skeleton', () => {
+  it('starts the request workflow and reports its state through a query', async () => {
+    const id = `skel-${Date.now()}`;
+    const created = await call('POST', '/api/requests', reader, request(id));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id, workflowId: `request-${id}`, status: 'submitted' });
+
+    const description = await service.temporal.client.workflow.getHandle(`request-${id}`).describe();
+    expect(description.type).toBe('requestLifecycle');
+    expect(description.status.name).toBe('RUNNING');
+
+    const read = await call('GET', `/api/requests/${id}`, librarian);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id, status: 'submitted', request: { citation: { issn: '1003-0077' } } });
+    expect(read.body.history[0]).toMatchObject({ status: 'submitted' });
+  });
+
+  it('takes the same request twice without starting it twice, and refuses a different one with the same id', async () => {
+    const id = `dup-${Date.now()}`;
+    expect((await call('POST', '/api/requests', librarian, request(id))).status).toBe(201);
+    expect((await call('POST', '/api/requests', librarian, request(id))).status).toBe(200);
+    const changed = { ...request(id), urgency: 'rush' };
+    const conflict = await call('POST', '/api/requests', librarian, changed);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.message).toContain(id);
+  });
+
+  it('reports health of Temporal and the database', async () => {
+    const health = await call('GET', '/healthz');
+    expect(health).toEqual({ status: 200, body: { status: 'ok', temporal: 'ok', database: 'ok' } });
+  });
+});
+
+describe('bad input and access', () => {
+  it('refuses a call without a token, or with a forged one', async () => {
+    expect((await call('GET', '/api/requests/x')).status).toBe(401);
+    const forged = `${librarian.slice(0, -4)}AAAA`;
+    const answer = await call('GET', '/api/requests/x', forged);
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toBe('token is not valid');
+  });
+
+  it('keeps readers and librarians to their own library', async () => {
+    const id = `acl-${Date.now()}`;
+    const forOther = { ...request(id), requester: { libraryId: 'pku', patronId: 'p-2002' } };
+    expect((await call('POST', '/api/requests', reader, forOther)).status).toBe(403);
+    expect((await call('POST', '/api/requests', otherLibrarian, request(id))).status).toBe(403);
+    expect((await call('POST', '/api/requests', librarian, request(id))).status).toBe(201);
+    expect((await call('GET', `/api/requests/${id}`, otherLibrarian)).status).toBe(404);
+  });
+
+  it('says where a request is malformed and starts nothing', async () => {
+    const id = `bad-${Date.now()}`;
+    const answer = await call('POST', '/api/requests', librarian, { ...request(id), urgency: 'yesterday' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/urgency' })]));
+    expect((await call('GET', `/api/requests/${id}`, librarian)).status).toBe(404);
+  });
+
+  it('answers broken JSON and oversized bodies with 4xx, not 5xx', async () => {
+    const broken = await call('POST', '/api/requests', librarian, undefined, '{"id": ');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(/not valid JSON/);
+    const huge = await call('POST', '/api/requests', librarian, { ...request('huge'), citation: { title: 'x'.repeat(100_000) } });
+    expect(huge.status).toBe(413);
+  });
+
+  it('answers an unknown route with 404 JSON', async () => {
+    const answer = await call('GET', '/api/nothing-here', librarian);
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.message).toContain('/api/nothing-here');
+  });
+});

@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from './api/app';
+import { TokenAuthority } from './auth/tokens';
+import { loadAuthSecret } from './auth/secret';
+import { openDatabase, type Database } from './db/database';
+import { RequestService } from './requests';
+import { SettingError, type Settings } from './settings';
+import { KnexRequestStore } from './store/knex-store';
+import { connectTemporal, type TemporalConnections } from './temporal/connect';
+import { createWorker } from './worker';
+
+export interface RunningService {
+  url: string;
+  database: Database;
+  temporal: TemporalConnections;
+  tokens: TokenAuthority;
+  stop(): Promise<void>;
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new SettingError('PORT', `${host}:${port} is already in use`)
+          : new SettingError('PORT', `cannot listen on ${host}:${port} (${error.message})`),
+      );
+    });
+  });
+}
+
+/**
+ * Wires the store, Temporal, the worker and the HTTP API together for a Temporal address that is
+ * already up. Whatever started before a failure is stopped again, so a failed start leaves nothing behind.
+ */
+export async function startService(settings: Settings & { temporalAddress: string }, log: Logger): Promise<RunningService> {
+  const cleanup: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error) => log.warn({ err: error }, 'while stopping'));
+  };
+  try {
+    const database = await openDatabase({ url: settings.databaseUrl, pgliteDir: `${settings.dataDir}/pglite` });
+    cleanup.push(() => database.close());
+    const temporal = await connectTemporal(settings.temporalAddress, settings.temporalNamespace);
+    cleanup.push(() => temporal.close());
+
+    const store = new KnexRequestStore(database.db);
+    const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
+    const app = createApp({
+      log,
+      tokens,
+      store,
+      requests: new RequestService(temporal.client, store, settings.taskQueue),
+      health: {
+        temporal: async () => {
+          await temporal.client.workflowService.getSystemInfo({});
+        },
+        database: () => store.ping(),
+      },
+    });
+    // Listening first: a port in use is reported before the slower work of bundling workflows.
+    const server = await listen(app, settings.host, settings.port);
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const worker: Worker = await createWorker(
+      { connection: temporal.worker, namespace: settings.temporalNamespace, taskQueue: settings.taskQueue },
+      { store },
+    );
+    const running = worker.run();
+    cleanup.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    return { url: `http://${settings.host}:${settings.port}`, database, temporal, tokens, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings, redactUrl } from './settings';
+
+describe('settings from the environment', () => {
+  it('runs on embedded defaults when nothing is set', () => {
+    const settings = readSettings({});
+    expect(settings).toMatchObject({ port: 3000, host: '127.0.0.1', temporalNamespace: 'default', devTemporalPort: 7233, devTemporalUiPort: 8233 });
+    expect(settings.temporalAddress).toBeUndefined();
+    expect(settings.databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: '0' }, 'PORT: "0" is not a port number (1-65535)'],
+    [{ PORT: '3000x' }, 'PORT: "3000x" is not a port number (1-65535)'],
+    [{ TEMPORAL_ADDRESS: 'localhost' }, 'TEMPORAL_ADDRESS: "localhost" is not HOST:PORT (for example 127.0.0.1:7233)'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL: is not a URL (expected postgres://USER:PASSWORD@HOST:PORT/DATABASE)'],
+    [{ DATABASE_URL: 'mysql://x@h/db' }, 'DATABASE_URL: scheme "mysql" is not supported (expected postgres://)'],
+    [{ ILL_CONFIG_DIR: '/no/such/dir' }, 'ILL_CONFIG_DIR: /no/such/dir is not a directory'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
+    [{ ILL_AUTH_SECRET: 'short' }, 'ILL_AUTH_SECRET: must be at least 32 characters'],
+    [{ TEMPORAL_NAMESPACE: 'a b' }, `TEMPORAL_NAMESPACE: "a b" must be letters, digits, '.', '_' or '-'`],
+  ])('names the setting in error: %o', (env, message) => {
+    expect(() => readSettings(env)).toThrow(message);
+  });
+
+  it('hides the password of a database URL', () => {
+    expect(redactUrl('postgres://ill:s3cret@db:5432/ill')).toBe('postgres://ill:***@db:5432/ill');
+  });
+});

@@ -1,0 +1,123 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** A setting the operator gave that the service cannot use; printed as one line naming the setting. */
+export class SettingError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+    this.name = 'SettingError';
+  }
+}
+
+export interface Settings {
+  host: string;
+  port: number;
+  /** An existing Temporal cluster; absent means start a development server under `dataDir`. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  /** A PostgreSQL server; absent means an embedded PGlite database under `dataDir`. */
+  databaseUrl?: string;
+  configDir: string;
+  dataDir: string;
+  devTemporalPort: number;
+  devTemporalUiPort: number;
+  authSecret?: string;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
+    throw new SettingError(name, `"${raw}" is not a port number (1-65535)`);
+  }
+  return Number(raw);
+}
+
+function hostPort(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(raw);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    throw new SettingError(name, `"${raw}" is not HOST:PORT (for example 127.0.0.1:7233)`);
+  }
+  return raw;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SettingError('DATABASE_URL', 'is not a URL (expected postgres://USER:PASSWORD@HOST:PORT/DATABASE)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new SettingError('DATABASE_URL', `scheme "${url.protocol.replace(/:$/, '')}" is not supported (expected postgres://)`);
+  }
+  return raw;
+}
+
+function directory(env: Env, name: string, fallback: string, mustExist: boolean): string {
+  const dir = path.resolve(env[name] || fallback);
+  if (mustExist && !(existsSync(dir) && statSync(dir).isDirectory())) {
+    throw new SettingError(name, `${dir} is not a directory`);
+  }
+  if (!mustExist && existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new SettingError(name, `${dir} exists and is not a directory`);
+  }
+  return dir;
+}
+
+function nonEmpty(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (!/^[A-Za-z0-9._-]+$/.test(raw)) throw new SettingError(name, `"${raw}" must be letters, digits, '.', '_' or '-'`);
+  return raw;
+}
+
+/** Reads the service's settings from the environment; every mistake names the variable. */
+export function readSettings(env: Env = process.env): Settings {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new SettingError('LOG_LEVEL', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const authSecret = env.ILL_AUTH_SECRET || undefined;
+  if (authSecret !== undefined && authSecret.length < 32) {
+    throw new SettingError('ILL_AUTH_SECRET', 'must be at least 32 characters');
+  }
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: port(env, 'PORT', 3000),
+    temporalAddress: hostPort(env, 'TEMPORAL_ADDRESS'),
+    temporalNamespace: nonEmpty(env, 'TEMPORAL_NAMESPACE', 'default'),
+    taskQueue: nonEmpty(env, 'ILL_TASK_QUEUE', 'ill-requests'),
+    databaseUrl: databaseUrl(env),
+    configDir: directory(env, 'ILL_CONFIG_DIR', 'config', true),
+    dataDir: directory(env, 'ILL_DATA_DIR', 'data', false),
+    devTemporalPort: port(env, 'ILL_TEMPORAL_DEV_PORT', 7233),
+    devTemporalUiPort: port(env, 'ILL_TEMPORAL_UI_PORT', 8233),
+    authSecret,
+    logLevel,
+  };
+}
+
+/** The URL with its password hidden, for messages and logs. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../test/harness';
+import type { Database } from '../db/database';
+import type { IllRequest } from '../../rules/types';
+import { KnexRequestStore } from './knex-store';
+
+const request = (id: string): IllRequest => ({
+  id,
+  requester: { libraryId: 'whu', patronId: 'p-7' },
+  service: 'copy',
+  citation: { title: '中国近代史纲要', language: 'zh', subjects: ['history'] },
+  urgency: 'rush',
+  maxCost: { amount: 30, currency: 'CNY' },
+});
+
+describe.each(databaseKinds)('request store on $name', ({ open }) => {
+  let database: Database;
+  let store: KnexRequestStore;
+
+  beforeAll(async () => {
+    database = await open();
+    store = new KnexRequestStore(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('keeps a request as submitted, and refuses a second with the same id without changing the first', async () => {
+    expect(await store.insertRequest(request('s-1'), 'request-s-1')).toBe(true);
+    expect(await store.insertRequest({ ...request('s-1'), urgency: 'normal' }, 'request-s-1')).toBe(false);
+    const stored = await store.getRequest('s-1');
+    expect(stored?.request).toEqual(request('s-1'));
+    expect(stored?.workflowId).toBe('request-s-1');
+    expect(await store.getRequest('nope')).toBeUndefined();
+  });
+
+  it('appends each audit event once, however often it is retried, in order', async () => {
+    await store.insertRequest(request('s-2'), 'request-s-2');
+    const event = (n: number, status: string) => ({ key: `request-s-2:${n}`, requestId: 's-2', status, at: `2026-11-25T10:0${n}:00.000Z`, detail: { n } });
+    expect(await store.appendEvent(event(1, 'submitted'))).toBe(true);
+    expect(await store.appendEvent(event(1, 'submitted'))).toBe(false);
+    expect(await store.appendEvent(event(2, 'routing'))).toBe(true);
+    const events = await store.listEvents('s-2');
+    expect(events.map((e) => [e.key, e.status, e.at, e.detail])).toEqual([
+      ['request-s-2:1', 'submitted', '2026-11-25T10:01:00.000Z', { n: 1 }],
+      ['request-s-2:2', 'routing', '2026-11-25T10:02:00.000Z', { n: 2 }],
+    ]);
+  });
+
+  it('answers a ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});

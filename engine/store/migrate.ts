@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as requests from './migrations/20261125_01_requests';
+
+// Migrations are listed here rather than discovered on disk, so they run the same from
+// TypeScript sources, from a bundle and from tests. New ones go at the end, dated.
+const migrations: Record<string, Knex.Migration> = {
+  '20261125_01_requests': requests,
+};
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};
+
+export async function migrateToLatest(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource: source, tableName: 'ill_migrations' });
+}

@@ -1,0 +1,23 @@
+// Requests arrive from readers' forms, discovery systems and files given to `ill route`; each
+// mistake is reported with the JSON pointer of the offending value and, when the text is at hand,
+// its line and column.
+
+import { parseLocated } from './located';
+import { schemaProblems } from './schemas';
+import type { IllRequest, Problem } from './types';
+
+export interface RequestProblem extends Problem {
+  /** JSON pointer of the offending value, for API callers who sent the JSON rather than a file. */
+  pointer: string;
+}
+
+/**
+ * Checks a request against request.schema.json. `text` is the request as written, when there is one;
+ * without it, lines and columns refer to the request printed as indented JSON.
+ */
+export function validateRequest(value: unknown, file: string, text?: string): { request?: IllRequest; problems: RequestProblem[] } {
+  const { located, problems } = parseLocated(file, text ?? JSON.stringify(value, null, 2) ?? 'null');
+  if (!located) return { problems: problems.map((problem) => ({ ...problem, pointer: '' })) };
+  const found = schemaProblems(located, 'request').map(({ pointer, problem }) => ({ ...problem, pointer }));
+  return found.length > 0 ? { problems: found } : { request: located.value as IllRequest, problems: [] };
+}

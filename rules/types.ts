@@ -1,0 +1,228 @@
+// The vocabulary shared by the whole engine: requests as readers and discovery systems send them,
+// and the network configuration administrators write. Types only: every layer may import this file.
+
+export type Service = 'copy' | 'loan' | 'ebook';
+export type Urgency = 'normal' | 'rush' | 'express';
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface Citation {
+  title?: string;
+  authors?: string[];
+  journalTitle?: string;
+  issn?: string;
+  isbn?: string;
+  doi?: string;
+  year?: number;
+  volume?: string;
+  issue?: string;
+  pages?: string;
+  /** ISO 639-1 code, for example `zh`, `en`, `ko`. */
+  language?: string;
+  subjects?: string[];
+}
+
+/** A request as the API, the `ill route` command and discovery systems hand it to the engine. */
+export interface IllRequest {
+  id: string;
+  requester: { libraryId: string; patronId: string };
+  service: Service;
+  citation: Citation;
+  urgency: Urgency;
+  maxCost?: Money;
+  /** Libraries known to hold the item; absent means the holdings lookup is asked. */
+  holdings?: string[];
+}
+
+/** Where a configured value came from, so explanations and errors can point at the YAML. */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+export type SupplierKind =
+  | 'service-library'
+  | 'national-library'
+  | 'public-library'
+  | 'nstl'
+  | 'cashl'
+  | 'keris'
+  | 'vendor'
+  | 'open-access'
+  | 'calis-ebooks'
+  | 'overseas'
+  | 'search-proxy';
+
+export type SupplierService = Service | 'purchase';
+
+export interface CostModel {
+  currency: string;
+  perArticle?: number;
+  perPage?: number;
+  perLoan?: number;
+  /** Flat fees added to every fill, for example postage or a handling fee. */
+  fees?: { name: string; amount: number }[];
+}
+
+export interface SupplierStatus {
+  state: 'active' | 'suspended' | 'closed';
+  /** ISO dates bounding a closure or suspension; absent means open-ended. */
+  from?: string;
+  to?: string;
+  /** Why, for the librarians who see the supplier skipped. */
+  note?: string;
+}
+
+export interface Supplier {
+  id: string;
+  name: string;
+  kind: SupplierKind;
+  /** Which adapter module talks to this supplier (`iso18626`, `nstl`, `vendor-ppv`, `manual`, ...). */
+  adapter: string;
+  services: SupplierService[];
+  formats: string[];
+  coverage: {
+    subjects?: string[];
+    languages?: string[];
+    years?: { from?: number; to?: number };
+    regions?: string[];
+  };
+  cost: CostModel;
+  /** Promised turnaround in hours, per service and urgency; the network targets apply where absent. */
+  turnaroundHours?: Partial<Record<Service, Partial<Record<Urgency, number>>>>;
+  capacityPerDay: number;
+  sendMode: 'auto' | 'manual';
+  status: SupplierStatus;
+  region?: string;
+  /** Prior fill rate (0..1) used until observed statistics exist. */
+  fillRate?: number;
+  source: SourceRef;
+}
+
+export type LibraryRole = 'service' | 'user' | 'both';
+
+export interface LibraryPolicy {
+  /** Every request from this library waits for a librarian before it is sent. */
+  reviewRequired: boolean;
+  /** What a request may cost without the library approving it. */
+  autoApproveLimit: Money;
+  preferredSuppliers: string[];
+  blockedSuppliers: string[];
+}
+
+export interface Library {
+  id: string;
+  name: string;
+  region: string;
+  role: LibraryRole;
+  policy: LibraryPolicy;
+  source: SourceRef;
+}
+
+export type RuleEventType =
+  | 'exclude' // params: { reason }
+  | 'score' // params: { add, reason? } (negative to subtract)
+  | 'tier' // params: { tier } (1 is best)
+  | 'review' // params: { reason }
+  | 'approveCost' // params: { reason }
+  | 'escalate' // params: { reason }
+  | 'deadline' // params: { hours }
+  | 'reject'; // params: { reason }
+
+export interface RuleCondition {
+  fact: string;
+  operator: string;
+  value: unknown;
+  path?: string;
+  params?: Record<string, unknown>;
+}
+
+export interface RuleConditions {
+  all?: (RuleConditions | RuleCondition)[];
+  any?: (RuleConditions | RuleCondition)[];
+  not?: RuleConditions | RuleCondition;
+}
+
+/** A rule in json-rules-engine's shape, plus where it was written. */
+export interface Rule {
+  name: string;
+  /** Why the rule exists, in the administrators' words. */
+  description?: string;
+  priority: number;
+  conditions: RuleConditions;
+  event: { type: RuleEventType; params: Record<string, unknown> };
+  source: SourceRef;
+}
+
+export interface NetworkPolicy {
+  /** Turnaround targets in hours per service and urgency. */
+  targets: Record<Service, Record<Urgency, number>>;
+  weights: {
+    cost: number;
+    turnaround: number;
+    fillRate: number;
+    tier: number;
+    load: number;
+  };
+  escalation: {
+    /** Requests with fewer usable candidates than this go to search-proxy staff. */
+    minCandidates: number;
+    /** Longest rota tried before the request is escalated. */
+    maxRotaLength: number;
+  };
+  delivery: {
+    copyLinkValidHours: number;
+    ebookValidDays: number;
+    loanPeriodDays: number;
+  };
+}
+
+export interface NetworkConfig {
+  /** `sha256:` of the normalised content: every decision records the version that made it. */
+  version: string;
+  suppliers: Supplier[];
+  libraries: Library[];
+  rules: Rule[];
+  policy: NetworkPolicy;
+  /** Sample holdings (ISSN, ISBN or DOI to library ids) standing in for the union catalogue. */
+  holdings: Record<string, string[]>;
+}
+
+/** A configuration mistake, located in the file an administrator edits. */
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type Outcome = 'route' | 'review' | 'escalate' | 'local' | 'reject';
+
+export interface RotaEntry {
+  supplierId: string;
+  score: number;
+  terms: Record<string, number>;
+  rules: string[];
+}
+
+export interface RouteTask {
+  type: 'review' | 'approveCost' | 'searchProxy';
+  reason: string;
+  rule?: string;
+}
+
+export interface RouteDecision {
+  rulesetVersion: string;
+  requestId: string;
+  outcome: Outcome;
+  rota: RotaEntry[];
+  excluded: { supplierId: string; reasons: string[] }[];
+  tasks: RouteTask[];
+  /** Turnaround deadline in hours for each supplier try, from targets or a `deadline` rule. */
+  deadlineHours: number;
+  /** Why a rejected request cannot be served, naming each `reject` rule and where it is written. */
+  reason?: string;
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { temporalCliPath } from '../engine/temporal/cli-path';
+import { workflowsPath } from '../engine/worker';
+import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/search-attributes';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+/**
+ * One real Temporal server for the whole run (or the one at TEMPORAL_ADDRESS), and the workflow
+ * code bundled once so that each test file's worker starts in milliseconds.
+ */
+export default async function setup(project: TestProject) {
+  let env: TestWorkflowEnvironment | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: await temporalCliPath() },
+        ip: '127.0.0.1',
+        extraArgs: ['--log-level', 'error', ...SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`])],
+      },
+    });
+    address = env.address;
+  }
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { ...console, info: () => undefined, debug: () => undefined, trace: () => undefined, log: () => undefined } as never });
+  const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'ill-workflows-')), 'workflows.js');
+  writeFileSync(bundlePath, code);
+  project.provide('temporalAddress', address);
+  project.provide('workflowBundlePath', bundlePath);
+  return async () => {
+    await env?.teardown();
+  };
+}

@@ -1,0 +1,1 @@
+export { requestLifecycle } from './requestLifecycle';
