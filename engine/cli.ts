@@ -5,6 +5,7 @@ import { SettingError } from './settings';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
+  check: { run: async () => (await import('./cli/check')).runCheck, help: 'validate a configuration directory' },
   token: { run: async () => runToken, help: 'sign an API token for an account' },
 };
 

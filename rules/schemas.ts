@@ -31,19 +31,21 @@ export interface SchemaProblem {
   problem: Problem;
 }
 
+/** The property a pointer names, as the administrator wrote it: `status.state`, `services[1]`. */
 function label(pointer: string): string {
-  const parts = pointer.split('/').slice(1);
-  const last = parts.at(-1);
-  if (last === undefined) return 'the file';
-  if (/^\d+$/.test(last)) return `${parts.at(-2) ?? ''}[${last}]`;
-  return `'${last}'`;
+  let parts = pointer.split('/').slice(1);
+  if (parts.length === 0) return 'the file';
+  // Inside an entry of suppliers, libraries or rules, the entry is already pinned by the line.
+  if (parts.length > 2 && /^\d+$/.test(parts[1] ?? '')) parts = parts.slice(2);
+  const text = parts.map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+  return `'${text}'`;
 }
 
 function describe(data: unknown): string {
   if (data === null) return 'null';
   if (Array.isArray(data)) return 'a list';
   if (typeof data === 'object') return 'a mapping';
-  return `${typeof data} ${JSON.stringify(data)}`;
+  return typeof data === 'string' ? `'${data}'` : `${typeof data} ${JSON.stringify(data)}`;
 }
 
 function located(doc: LocatedText, error: ErrorObject): { pointer: string; problem: Problem } {
@@ -70,8 +72,8 @@ function located(doc: LocatedText, error: ErrorObject): { pointer: string; probl
     case 'dependentRequired':
       return at(pointer, `'${String(params.property)}' needs '${String(params.missingProperty)}' beside it`);
     default:
-      if (typeof params.propertyName === 'string') {
-        const name = params.propertyName;
+      if (error.propertyName !== undefined) {
+        const name = error.propertyName;
         return at(pointer + pointerOf(name), `key '${name}' ${error.message ?? 'is not allowed'}`, 'key');
       }
       return at(pointer, `${label(pointer)} ${error.message ?? 'is invalid'}`);

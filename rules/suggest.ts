@@ -13,17 +13,25 @@ function distance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+function commonPrefix(a: string, b: string): number {
+  let length = 0;
+  while (length < a.length && a[length] === b[length]) length++;
+  return length;
+}
+
 /** ` (did you mean 'x'?)` for the closest known word, or '' when nothing is close. */
 export function didYouMean(word: string, known: Iterable<string>): string {
   const lower = word.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let best: { candidate: string; distance: number; prefix: number } | undefined;
+  const limit = Math.max(2, Math.floor(word.length / 3));
   for (const candidate of known) {
-    const d = distance(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
+    const other = candidate.toLowerCase();
+    const d = distance(lower, other);
+    // Among equally close words, the one sharing the longest start is the likelier intent.
+    const prefix = commonPrefix(lower, other);
+    if (d <= limit && (!best || d < best.distance || (d === best.distance && prefix > best.prefix))) {
+      best = { candidate, distance: d, prefix };
     }
   }
-  return best === undefined ? '' : ` (did you mean '${best}'?)`;
+  return best === undefined ? '' : ` (did you mean '${best.candidate}'?)`;
 }

@@ -178,6 +178,13 @@ export interface NetworkPolicy {
     ebookValidDays: number;
     loanPeriodDays: number;
   };
+  lifecycle: {
+    expectToSupplyExtensionHours: number;
+    willSupplyExtensionHours: number;
+    loanReminderDaysBeforeDue: number;
+    returnConfirmDays: number;
+    taskDueHours: Record<'review' | 'approveCost' | 'searchProxy' | 'receive' | 'return' | 'renewAnswer', number>;
+  };
 }
 
 export interface NetworkConfig {

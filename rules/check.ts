@@ -1,0 +1,119 @@
+// Cross-references between configuration files: ids defined once, references that resolve, and
+// service libraries that exist on both sides (as a supplier and as a member library).
+
+import { pointerOf, type LocatedText } from './located';
+import { didYouMean } from './suggest';
+import type { IllRequest, Library, Problem, Supplier } from './types';
+
+/** A configuration entry that passed its schema, with where it was written. */
+export interface Entry<T> {
+  doc: LocatedText;
+  pointer: string;
+  value: T;
+}
+
+/** An id or rule name as written, whether or not the rest of its entry is valid. */
+export interface Named {
+  name: string;
+  doc: LocatedText;
+  /** Points at the id value itself. */
+  pointer: string;
+}
+
+export type SupplierInput = Omit<Supplier, 'source'>;
+export type LibraryInput = Omit<Library, 'source'>;
+
+/**
+ * What a collection defines: every id written, and the entries that passed their schema. An
+ * id whose entry is invalid still resolves references, so one mistake is reported once.
+ */
+export interface Known<T> {
+  ids: ReadonlySet<string>;
+  valid: ReadonlyMap<string, T>;
+}
+
+export function duplicateProblems(named: Named[], what: string): Problem[] {
+  const first = new Map<string, Named>();
+  const problems: Problem[] = [];
+  for (const entry of named) {
+    const earlier = first.get(entry.name);
+    if (!earlier) {
+      first.set(entry.name, entry);
+      continue;
+    }
+    const { line, column } = earlier.doc.at(earlier.pointer);
+    problems.push(entry.doc.problem(entry.pointer, `duplicate ${what} '${entry.name}' (first defined at ${earlier.doc.file}:${line}:${column})`));
+  }
+  return problems;
+}
+
+/** A problem when `known` lacks `id`; nothing when `known` is absent (its files failed to load). */
+function unknownId(doc: LocatedText, pointer: string, id: string, what: string, known?: ReadonlySet<string>): Problem[] {
+  return !known || known.has(id) ? [] : [doc.problem(pointer, `unknown ${what} '${id}'${didYouMean(id, known)}`)];
+}
+
+function unknownIds(doc: LocatedText, pointer: string, ids: string[] | undefined, what: string, known?: ReadonlySet<string>): Problem[] {
+  return (ids ?? []).flatMap((id, index) => unknownId(doc, `${pointer}/${index}`, id, what, known));
+}
+
+export function supplierProblems(entries: Entry<SupplierInput>[], libraries?: Known<LibraryInput>): Problem[] {
+  return entries.flatMap(({ doc, pointer, value: supplier }) => {
+    const problems: Problem[] = [];
+    if (supplier.kind === 'service-library' && libraries) {
+      const member = libraries.valid.get(supplier.id);
+      if (!libraries.ids.has(supplier.id)) {
+        problems.push(doc.problem(`${pointer}/id`, `service library '${supplier.id}' is not a member library${didYouMean(supplier.id, libraries.ids)}; add it to the libraries with role 'service' or 'both'`));
+      } else if (member?.role === 'user') {
+        problems.push(doc.problem(`${pointer}/id`, `service library '${supplier.id}' is a member with role 'user'; a supplier needs role 'service' or 'both'`));
+      }
+    }
+    const { state, from, to } = supplier.status;
+    if (from !== undefined && to !== undefined && to < from) {
+      problems.push(doc.problem(`${pointer}/status/to`, `status ends (${to}) before it starts (${from})`));
+    }
+    if (state === 'active' && (from !== undefined || to !== undefined)) {
+      problems.push(doc.problem(`${pointer}/status/state`, `an active supplier has no 'from'/'to': they bound a suspension or closure`));
+    }
+    for (const service of Object.keys(supplier.turnaroundHours ?? {})) {
+      if (!supplier.services.some((offered) => offered === service)) {
+        problems.push(doc.problem(pointer + pointerOf('turnaroundHours', service), `turnaround given for '${service}', which the supplier does not offer (services: ${supplier.services.join(', ')})`, 'key'));
+      }
+    }
+    return problems;
+  });
+}
+
+export function libraryProblems(entries: Entry<LibraryInput>[], suppliers?: Known<SupplierInput>): Problem[] {
+  return entries.flatMap(({ doc, pointer, value: library }) => {
+    const { preferredSuppliers, blockedSuppliers } = library.policy;
+    const problems = [
+      ...unknownIds(doc, `${pointer}/policy/preferredSuppliers`, preferredSuppliers, 'supplier', suppliers?.ids),
+      ...unknownIds(doc, `${pointer}/policy/blockedSuppliers`, blockedSuppliers, 'supplier', suppliers?.ids),
+    ];
+    blockedSuppliers.forEach((id, index) => {
+      if (preferredSuppliers.includes(id)) {
+        problems.push(doc.problem(`${pointer}/policy/blockedSuppliers/${index}`, `supplier '${id}' is both preferred and blocked`));
+      }
+    });
+    if (suppliers && library.role !== 'user') {
+      const kind = suppliers.valid.get(library.id)?.kind;
+      if (!suppliers.ids.has(library.id)) {
+        problems.push(doc.problem(`${pointer}/role`, `library '${library.id}' has role '${library.role}' but no supplier entry with its id`));
+      } else if (kind !== undefined && kind !== 'service-library') {
+        problems.push(doc.problem(`${pointer}/role`, `library '${library.id}' has role '${library.role}' but supplier '${library.id}' is of kind '${kind}', not 'service-library'`));
+      }
+    }
+    return problems;
+  });
+}
+
+export function holdingsProblems(doc: LocatedText, holdings: Record<string, string[]>, libraries?: ReadonlySet<string>): Problem[] {
+  return Object.entries(holdings).flatMap(([item, holders]) => unknownIds(doc, pointerOf('holdings', item), holders, 'library', libraries));
+}
+
+export function requestProblems(doc: LocatedText, request: IllRequest, libraries?: ReadonlySet<string>): Problem[] {
+  return [
+    ...unknownId(doc, '/requester/libraryId', request.requester.libraryId, 'library', libraries),
+    ...unknownIds(doc, '/holdings', request.holdings, 'library', libraries),
+  ];
+}

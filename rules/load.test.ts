@@ -1,0 +1,385 @@
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import rulesSchema from '../config/schemas/rules.schema.json';
+import suppliersSchema from '../config/schemas/suppliers.schema.json';
+import { configCopies, SHIPPED_CONFIG, type ConfigCopy } from './config-fixture';
+import { EVENT_TYPES } from './events';
+import { SUPPLIER_KINDS } from './facts';
+import { loadNetwork, validateRequest } from './load';
+
+const broken = configCopies();
+
+function check(copy: ConfigCopy): string[] {
+  const { config, problems } = loadNetwork(copy.dir);
+  expect(config).toBeUndefined();
+  return copy.lines(problems);
+}
+
+/** A rules file with one rule per name, whose `all` lists the given conditions. */
+function rulesYaml(rules: Record<string, string[]>): string {
+  const entries = Object.entries(rules).map(
+    ([name, conditions]) =>
+      `  - name: ${name}\n    conditions:\n      all:\n${conditions.map((condition) => `        - ${condition}\n`).join('')}    event: { type: exclude, params: { reason: test } }\n`,
+  );
+  return `rules:\n${entries.join('')}`;
+}
+
+const PREFERENCES = 'rules/preferences.yaml';
+const EXCLUSIONS = 'rules/exclusions.yaml';
+
+describe('the shipped configuration', () => {
+  const { config, problems } = loadNetwork(SHIPPED_CONFIG);
+
+  test('loads without problems', () => {
+    expect(problems).toEqual([]);
+    expect(config?.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('is a realistic CALIS network', () => {
+    const suppliers = config?.suppliers ?? [];
+    const libraries = config?.libraries ?? [];
+    expect(suppliers.filter((supplier) => supplier.kind === 'service-library').length).toBeGreaterThanOrEqual(40);
+    expect(libraries.filter((library) => library.role === 'user').length).toBeGreaterThanOrEqual(60);
+    expect(new Set(suppliers.map((supplier) => supplier.kind))).toEqual(new Set(SUPPLIER_KINDS));
+    expect(suppliers.some((supplier) => supplier.status.state === 'closed' && supplier.status.from && supplier.status.to)).toBe(true);
+    expect(suppliers.some((supplier) => supplier.status.state === 'suspended')).toBe(true);
+    const members = new Map(libraries.map((library) => [library.id, library.role]));
+    for (const supplier of suppliers.filter((each) => each.kind === 'service-library')) {
+      expect(['service', 'both']).toContain(members.get(supplier.id));
+    }
+    expect(Object.keys(config?.holdings ?? {}).length).toBeGreaterThanOrEqual(12);
+    expect(config?.policy.targets.copy).toEqual({ normal: 24, rush: 8, express: 4 });
+  });
+
+  test('records where each supplier, library and rule is written', () => {
+    const copy = broken();
+    const nstl = config?.suppliers.find((supplier) => supplier.id === 'nstl');
+    const [file, line] = copy.at('suppliers/national.yaml', 'id: nstl').split(':');
+    expect(nstl?.source).toEqual({ file: join(SHIPPED_CONFIG, file ?? ''), line: Number(line) });
+    for (const entry of [...(config?.suppliers ?? []), ...(config?.libraries ?? []), ...(config?.rules ?? [])]) {
+      expect(entry.source.line).toBeGreaterThan(0);
+    }
+  });
+
+  test('every file names its schema for editors', () => {
+    for (const folder of ['suppliers', 'libraries', 'rules', '.']) {
+      for (const name of readdirSync(join(SHIPPED_CONFIG, folder)).filter((each) => each.endsWith('.yaml'))) {
+        const first = readFileSync(join(SHIPPED_CONFIG, folder, name), 'utf8').split('\n')[0] ?? '';
+        const schema = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+        expect(schema, `${folder}/${name}`).toBeDefined();
+        expect(readdirSync(join(SHIPPED_CONFIG, 'schemas'))).toContain(join(SHIPPED_CONFIG, folder, schema ?? '').split('/').at(-1));
+        expect(join(folder, schema ?? '')).toMatch(/^\.\.\/schemas\/|^schemas\//);
+      }
+    }
+  });
+
+  test('schemas list exactly the kinds and event types the engine knows', () => {
+    expect(suppliersSchema.$defs.supplier.properties.kind.enum).toEqual([...SUPPLIER_KINDS]);
+    expect(rulesSchema.$defs.rule.properties.event.properties.type.enum).toEqual(EVENT_TYPES);
+  });
+
+  test('sample requests are valid requests', () => {
+    for (const name of readdirSync(join(SHIPPED_CONFIG, 'requests'))) {
+      const text = readFileSync(join(SHIPPED_CONFIG, 'requests', name), 'utf8');
+      const { request, problems: found } = validateRequest(JSON.parse(text), name, text);
+      expect(found).toEqual([]);
+      expect(request).not.toHaveProperty('$schema');
+    }
+  });
+});
+
+interface Mistake {
+  file: string;
+  from: string;
+  to: string;
+  /** Where the problem is reported: the single occurrence of this text after the patch. */
+  marker: string;
+  offset?: number;
+  message: string;
+}
+
+const MISTAKES: Record<string, Mistake> = {
+  'schema: wrong type': {
+    file: 'suppliers/vendors.yaml',
+    from: 'capacityPerDay: 10000\n',
+    to: 'capacityPerDay: many\n',
+    marker: 'many',
+    message: "'capacityPerDay' must be integer, found 'many'",
+  },
+  'schema: enum value, with a suggestion': {
+    file: PREFERENCES,
+    from: '      type: score\n      params: { add: 10,',
+    to: '      type: scor\n      params: { add: 10,',
+    marker: 'scor\n',
+    message: "'event.type' cannot be 'scor' (did you mean 'score'?)",
+  },
+  'unknown supplier in a library policy': {
+    file: 'libraries/east.yaml',
+    from: 'preferredSuppliers: [shanghai-library]',
+    to: 'preferredSuppliers: [shanghai-libary]',
+    marker: 'shanghai-libary',
+    message: "unknown supplier 'shanghai-libary' (did you mean 'shanghai-library'?)",
+  },
+  'unknown supplier in a rule value': {
+    file: PREFERENCES,
+    from: 'value: [cnki, vip]',
+    to: 'value: [cnki, vipp]',
+    marker: 'vipp',
+    message: "unknown supplier 'vipp' (did you mean 'vip'?)",
+  },
+  'unknown fact': {
+    file: EXCLUSIONS,
+    from: '{ fact: candidate, path: $.blocked,',
+    to: '{ fact: candidat, path: $.blocked,',
+    marker: 'candidat,',
+    message: "unknown fact 'candidat' (did you mean 'candidate'?)",
+  },
+  'unknown path': {
+    file: EXCLUSIONS,
+    from: 'path: $.kind, operator: equal, value: search-proxy',
+    to: 'path: $.knd, operator: equal, value: search-proxy',
+    marker: '$.knd',
+    message: "unknown path '$.knd' for fact 'supplier' (did you mean '$.kind'?)",
+  },
+  'unknown operator': {
+    file: EXCLUSIONS,
+    from: 'operator: equal, value: search-proxy',
+    to: 'operator: equals, value: search-proxy',
+    marker: 'equals',
+    message: "unknown operator 'equals' (did you mean 'equal'?)",
+  },
+  'operator that cannot apply to the fact': {
+    file: PREFERENCES,
+    from: '$.service, operator: equal, value: ebook',
+    to: '$.service, operator: lessThan, value: 3',
+    marker: 'lessThan, value: 3',
+    message: "operator 'lessThan' needs a number but request $.service is a string",
+  },
+  'value the fact never takes': {
+    file: EXCLUSIONS,
+    from: 'value: search-proxy }',
+    to: 'value: search_proxy }',
+    marker: 'search_proxy',
+    message: "supplier $.kind is never 'search_proxy' (did you mean 'search-proxy'?)",
+  },
+  'unknown library in holdings': {
+    file: 'holdings.yaml',
+    from: '[lzu, nwu, xju]',
+    to: '[lzu, nwu, xjuu]',
+    marker: 'xjuu',
+    message: "unknown library 'xjuu' (did you mean 'xju'?)",
+  },
+  'holdings key that is no ISSN, ISBN or DOI': {
+    file: 'holdings.yaml',
+    from: '  0028-0836:',
+    to: '  nature:',
+    marker: 'nature:',
+    message: String.raw`key 'nature' must match pattern "^([0-9]{4}-[0-9]{3}[0-9X]|97[89][0-9]{10}|10\.[0-9]{4,9}/.+)$"`,
+  },
+  'sample request naming an unknown library': {
+    file: 'requests/ebook-calis.json',
+    from: '"libraryId": "cnu"',
+    to: '"libraryId": "cnuu"',
+    marker: '"cnuu"',
+    message: "unknown library 'cnuu' (did you mean 'cnu'?)",
+  },
+};
+
+describe('configuration mistakes are reported where they are written', () => {
+  test.each(Object.entries(MISTAKES))('%s', (_name, { file, from, to, marker, offset, message }) => {
+    const copy = broken();
+    copy.patch(file, from, to);
+    expect(check(copy)).toEqual([`${copy.at(file, marker, offset)}: ${message}`]);
+  });
+
+  test('YAML syntax error, without cascading into references to the broken file', () => {
+    const copy = broken();
+    copy.patch('suppliers/vendors.yaml', 'formats: [pdf, caj]', 'formats: [pdf, caj');
+    expect(check(copy)).toEqual([
+      `${copy.at('suppliers/vendors.yaml', 'coverage: { languages: [zh], years: { from: 1915 } }')}: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    ]);
+  });
+
+  test('schema: missing required property, at the entry', () => {
+    const copy = broken();
+    copy.patch('suppliers/overseas.yaml', '    adapter: manual\n    services: [copy]\n    formats: [pdf]\n    coverage:\n', '    services: [copy]\n    formats: [pdf]\n    coverage:\n');
+    expect(check(copy)).toEqual([`${copy.at('suppliers/overseas.yaml', 'id: harvard-yenching')}: missing required property 'adapter'`]);
+  });
+
+  test('schema: unknown property, at its key, with a suggestion', () => {
+    const copy = broken();
+    copy.patch('policy.yaml', '  loanPeriodDays: 30', '  loanPeriodDay: 30');
+    expect(check(copy)).toEqual([
+      `${copy.at('policy.yaml', 'copyLinkValidHours')}: missing required property 'loanPeriodDays'`,
+      `${copy.at('policy.yaml', 'loanPeriodDay:')}: unknown property 'loanPeriodDay' (did you mean 'loanPeriodDays'?)`,
+    ]);
+  });
+
+  test('duplicate id, across files', () => {
+    const copy = broken();
+    copy.patch('libraries/south.yaml', '  - id: gzhu\n', '  - id: szu\n');
+    expect(check(copy)).toEqual([
+      `${copy.at('libraries/south.yaml', 'szu\n    name: 广州大学')}: duplicate library id 'szu' (first defined at ${copy.dir}/${copy.at('libraries/south.yaml', 'szu\n    name: 深圳大学')})`,
+    ]);
+  });
+
+  test('duplicate rule name', () => {
+    const copy = broken();
+    copy.patch(PREFERENCES, 'name: other-region-loans-next', 'name: same-region-loans-first');
+    const second = copy.read(PREFERENCES).lastIndexOf('same-region-loans-first');
+    const line = copy.read(PREFERENCES).slice(0, second).split('\n').length;
+    expect(check(copy)).toEqual([
+      `${PREFERENCES}:${line}:11: duplicate rule name 'same-region-loans-first' (first defined at ${copy.dir}/${copy.at(PREFERENCES, 'same-region-loans-first\n    description: Returnable')})`,
+    ]);
+  });
+
+  test('bad event params: missing, ill-typed, unknown', () => {
+    const copy = broken();
+    copy.patch(PREFERENCES, 'params: { add: 10, reason: no member holds the article }', 'params: { ad: 10, reason: no member holds the article }');
+    copy.patch(PREFERENCES, 'params: { tier: 4 }', "params: { tier: '4' }");
+    copy.patch('rules/approvals.yaml', 'params: { hours: 12 }', 'params: { hours: 0 }');
+    expect(check(copy)).toEqual([
+      `${copy.at('rules/approvals.yaml', 'hours: 0', 7)}: event 'deadline' param 'hours' must be a number of at least 1, found 0`,
+      `${copy.at(PREFERENCES, "tier: '4'", 6)}: event 'tier' param 'tier' must be a whole number of at least 1, found '4'`,
+      `${copy.at(PREFERENCES, 'params: { ad: 10')}: event 'score' needs param 'add': a number (points added to the supplier’s score; negative to subtract)`,
+      `${copy.at(PREFERENCES, 'ad: 10')}: unknown param 'ad' for event 'score' (did you mean 'add'?)`,
+    ]);
+  });
+
+  test('contradictory conditions within one all', () => {
+    const copy = broken();
+    copy.write(
+      'rules/impossible.yaml',
+      rulesYaml({
+        'two-services': ['{ fact: request, path: $.service, operator: equal, value: copy }', '{ fact: request, path: $.service, operator: equal, value: loan }'],
+        'empty-range': ['{ fact: request, path: $.citation.year, operator: lessThan, value: 5 }', '{ fact: request, path: $.citation.year, operator: greaterThan, value: 10 }'],
+        'outside-list': ['{ fact: request, path: $.urgency, operator: in, value: [rush, express] }', '{ fact: request, path: $.urgency, operator: equal, value: normal }'],
+      }),
+    );
+    const second = (marker: string) => copy.at('rules/impossible.yaml', marker);
+    const first = (marker: string) => copy.at('rules/impossible.yaml', marker).split(':')[1];
+    expect(check(copy)).toEqual([
+      `${second('{ fact: request, path: $.service, operator: equal, value: loan }')}: rule 'two-services' can never fire: request $.service equal 'loan' contradicts the condition on line ${first('value: copy')}`,
+      `${second('{ fact: request, path: $.citation.year, operator: greaterThan')}: rule 'empty-range' can never fire: request $.citation.year greaterThan 10 contradicts the condition on line ${first('lessThan, value: 5')}`,
+      `${second('{ fact: request, path: $.urgency, operator: equal')}: rule 'outside-list' can never fire: request $.urgency equal 'normal' contradicts the condition on line ${first('value: [rush, express]')}`,
+    ]);
+  });
+
+  test('a contradiction inside a nested all is reported once', () => {
+    const copy = broken();
+    const never = '{ fact: candidate, path: $.holds, operator: equal, value: false }';
+    copy.write('rules/nested.yaml', rulesYaml({ nested: [`all: [{ fact: candidate, path: $.holds, operator: equal, value: true }, ${never}]`] }));
+    expect(check(copy)).toEqual([
+      `${copy.at('rules/nested.yaml', never)}: rule 'nested' can never fire: candidate $.holds equal false contradicts the condition on line 5`,
+    ]);
+  });
+
+  test('compatible conditions on one fact are not contradictions', () => {
+    const copy = broken();
+    copy.write(
+      'rules/range.yaml',
+      rulesYaml({
+        'twentieth-century-urgent': [
+          '{ fact: request, path: $.citation.year, operator: greaterThanInclusive, value: 1900 }',
+          '{ fact: request, path: $.citation.year, operator: lessThan, value: 2000 }',
+          '{ fact: request, path: $.urgency, operator: in, value: [rush, express] }',
+          '{ fact: request, path: $.urgency, operator: notEqual, value: rush }',
+        ],
+      }),
+    );
+    expect(loadNetwork(copy.dir).problems).toEqual([]);
+  });
+
+  test('service-library supplier whose member library has role user', () => {
+    const copy = broken();
+    copy.patch('libraries/central.yaml', '  - id: hnu\n    name: 湖南大学图书馆 (Hunan University Library)\n    region: central\n    role: both', '  - id: hnu\n    name: 湖南大学图书馆 (Hunan University Library)\n    region: central\n    role: user');
+    expect(check(copy)).toEqual([
+      `${copy.at('suppliers/service-libraries.yaml', 'id: hnu', 4)}: service library 'hnu' is a member with role 'user'; a supplier needs role 'service' or 'both'`,
+    ]);
+  });
+
+  test('service-library supplier that is not a member at all', () => {
+    const copy = broken();
+    copy.patch('suppliers/service-libraries.yaml', '  - id: hnu\n', '  - id: hnuu\n');
+    const member = 'id: hnu\n    name: 湖南大学图书馆 (Hunan University Library)\n    region: central\n    role: both';
+    expect(check(copy)).toEqual([
+      `${copy.at('libraries/central.yaml', member, member.length - 'both'.length)}: library 'hnu' has role 'both' but no supplier entry with its id`,
+      `${copy.at('suppliers/service-libraries.yaml', 'hnuu')}: service library 'hnuu' is not a member library (did you mean 'hnu'?); add it to the libraries with role 'service' or 'both'`,
+    ]);
+  });
+
+  test('several problems in one run, sorted by file, line and column', () => {
+    const copy = broken();
+    copy.patch('policy.yaml', 'ebookValidDays: 30', 'ebookValidDays: thirty');
+    copy.patch('holdings.yaml', '[lzu, nwu, xju]', '[lzu, nwu, xjuu]');
+    copy.patch(EXCLUSIONS, '{ fact: candidate, path: $.blocked,', '{ fact: candidat, path: $.blocked,');
+    copy.patch(EXCLUSIONS, 'operator: equal, value: search-proxy', 'operator: equals, value: search-proxy');
+    copy.patch('suppliers/vendors.yaml', 'capacityPerDay: 10000\n', 'capacityPerDay: many\n');
+    expect(check(copy)).toEqual([
+      `${copy.at('holdings.yaml', 'xjuu')}: unknown library 'xjuu' (did you mean 'xju'?)`,
+      `${copy.at('policy.yaml', 'thirty')}: 'delivery.ebookValidDays' must be integer, found 'thirty'`,
+      `${copy.at(EXCLUSIONS, 'candidat,')}: unknown fact 'candidat' (did you mean 'candidate'?)`,
+      `${copy.at(EXCLUSIONS, 'equals')}: unknown operator 'equals' (did you mean 'equal'?)`,
+      `${copy.at('suppliers/vendors.yaml', 'many')}: 'capacityPerDay' must be integer, found 'many'`,
+    ]);
+  });
+
+  test('files are named as the caller gave the directory', () => {
+    const copy = broken();
+    copy.patch('holdings.yaml', '[lzu, nwu, xju]', '[lzu, nwu, xjuu]');
+    const dir = relative(process.cwd(), copy.dir);
+    const [problem] = loadNetwork(dir).problems;
+    expect(problem?.file).toBe(join(dir, 'holdings.yaml'));
+  });
+
+  test('a missing file or folder is a problem, not an exception', () => {
+    const copy = broken();
+    renameSync(join(copy.dir, 'policy.yaml'), join(copy.dir, 'policy.yml.bak'));
+    expect(check(copy)).toEqual(['policy.yaml:1:1: missing policy.yaml']);
+  });
+});
+
+describe('configuration version', () => {
+  const shipped = loadNetwork(SHIPPED_CONFIG).config?.version;
+
+  test('ignores comments, whitespace, key order and file order within a folder', () => {
+    const copy = broken();
+    copy.patch('suppliers/vendors.yaml', '  - id: cnki\n', '  # the largest Chinese full-text database\n\n  - id: cnki\n');
+    copy.patch('suppliers/vendors.yaml', 'cost: { currency: CNY, perArticle: 5 }', 'cost:   {perArticle: 5,   currency: CNY}');
+    copy.patch('policy.yaml', '  cost: 0.25\n  turnaround: 0.25\n', '  turnaround: 0.25\n  cost: 0.25\n');
+    renameSync(join(copy.dir, 'rules', 'approvals.yaml'), join(copy.dir, 'rules', 'zz-approvals.yaml'));
+    expect(loadNetwork(copy.dir).config?.version).toBe(shipped);
+  });
+
+  test('changes when the content changes', () => {
+    const copy = broken();
+    copy.patch('suppliers/vendors.yaml', 'cost: { currency: CNY, perArticle: 5 }', 'cost: { currency: CNY, perArticle: 6 }');
+    const version = loadNetwork(copy.dir).config?.version;
+    expect(version).toMatch(/^sha256:/);
+    expect(version).not.toBe(shipped);
+  });
+});
+
+describe('validateRequest', () => {
+  const text = readFileSync(join(SHIPPED_CONFIG, 'requests', 'loan-same-region.json'), 'utf8');
+
+  test('locates problems in the request text', () => {
+    const bad = text.replace('"year": 1986', '"year": "1986"').replace('"urgency": "normal"', '"urgency": "soon"');
+    const { request, problems } = validateRequest(JSON.parse(bad), 'request.json', bad);
+    expect(request).toBeUndefined();
+    const at = (marker: string) => {
+      const before = bad.slice(0, bad.indexOf(marker)).split('\n');
+      return `request.json:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+    };
+    expect(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)).toEqual([
+      `${at('"1986"')}: 'citation.year' must be integer, found '1986'`,
+      `${at('"soon"')}: 'urgency' cannot be 'soon' (expected one of: normal, rush, express)`,
+    ]);
+  });
+
+  test('names the JSON pointer when there is no text', () => {
+    const { problems } = validateRequest({ ...JSON.parse(text), service: 'photocopy' }, 'api');
+    expect(problems).toEqual([{ file: 'api', line: 1, column: 1, message: "/service: 'service' cannot be 'photocopy' (expected one of: copy, loan, ebook)" }]);
+  });
+});

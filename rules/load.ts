@@ -1,0 +1,199 @@
+// Loads and checks the network configuration directory:
+//
+//   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  requests/*.json
+//
+// Every problem is collected in one run, each located at the line and column to edit, so an
+// administrator fixes them all at once. The configuration is returned only when there are none:
+// the engine never routes with a configuration that failed its checks.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  duplicateProblems,
+  holdingsProblems,
+  libraryProblems,
+  requestProblems,
+  supplierProblems,
+  type Entry,
+  type Known,
+  type LibraryInput,
+  type Named,
+  type SupplierInput,
+} from './check';
+import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
+import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
+import { schemaProblems, type SchemaName } from './schemas';
+import type { IllRequest, Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
+import { configVersion } from './version';
+
+interface Parsed {
+  doc?: LocatedText;
+  /** Pointers at which the schema failed; an entry containing one is not used further. */
+  invalid: string[];
+}
+
+interface Collection<T> {
+  entries: Entry<T>[];
+  named: Named[];
+  /** False when a file failed as a whole, so references into the collection cannot be judged. */
+  complete: boolean;
+}
+
+const FIRST: Position = { line: 1, column: 1 };
+const YAML = /\.ya?ml$/;
+
+function byLocation(a: Problem, b: Problem): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+function covers(pointer: string, inner: string): boolean {
+  return inner === pointer || inner.startsWith(pointer + '/');
+}
+
+class Loader {
+  readonly problems: Problem[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  private parse(relative: string, schema: SchemaName): Parsed {
+    const file = join(this.dir, relative);
+    const { located, problems } = parseLocated(file, readFileSync(file, 'utf8'));
+    this.problems.push(...problems);
+    if (!located) return { invalid: [''] };
+    const errors = schemaProblems(located, schema);
+    this.problems.push(...errors.map((error) => error.problem));
+    return { doc: located, invalid: errors.map((error) => error.pointer) };
+  }
+
+  private files(folder: string, pattern: RegExp, required: boolean): string[] {
+    const path = join(this.dir, folder);
+    const names = existsSync(path) ? readdirSync(path).filter((name) => pattern.test(name)).sort() : [];
+    if (names.length === 0 && required) {
+      this.problems.push({ file: path, ...FIRST, message: `no ${folder} configured: expected ${folder}/*.yaml` });
+    }
+    return names.map((name) => `${folder}/${name}`);
+  }
+
+  /** A single required file, or undefined after reporting that it is missing or broken. */
+  single<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | undefined {
+    if (!existsSync(join(this.dir, relative))) {
+      this.problems.push({ file: join(this.dir, relative), ...FIRST, message: `missing ${relative}` });
+      return undefined;
+    }
+    const { doc, invalid } = this.parse(relative, schema);
+    return doc && invalid.length === 0 ? { doc, value: doc.value as T } : undefined;
+  }
+
+  collection<T>(folder: 'suppliers' | 'libraries' | 'rules', key: 'id' | 'name'): Collection<T> {
+    const result: Collection<T> = { entries: [], named: [], complete: true };
+    const files = this.files(folder, YAML, true);
+    for (const relative of files) {
+      const { doc, invalid } = this.parse(relative, folder);
+      const items = (doc?.value as Record<string, unknown> | null)?.[folder];
+      if (!doc || !Array.isArray(items) || invalid.some((pointer) => !pointer.startsWith(`/${folder}/`))) {
+        result.complete = false;
+      }
+      if (!doc || !Array.isArray(items)) continue;
+      items.forEach((item: unknown, index) => {
+        const pointer = pointerOf(folder, index);
+        const name = (item as Record<string, unknown> | null)?.[key];
+        if (typeof name === 'string') result.named.push({ name, doc, pointer: pointerOf(folder, index, key) });
+        if (!invalid.some((inner) => covers(pointer, inner))) result.entries.push({ doc, pointer, value: item as T });
+      });
+    }
+    result.complete &&= files.length > 0;
+    return result;
+  }
+
+  requests(libraries?: ReadonlySet<string>) {
+    for (const relative of this.files('requests', /\.json$/, false)) {
+      const { doc, invalid } = this.parse(relative, 'request');
+      if (doc && invalid.length === 0) this.problems.push(...requestProblems(doc, doc.value as IllRequest, libraries));
+    }
+  }
+}
+
+/** Undefined when a file of the collection failed as a whole: references into it cannot be judged. */
+function known<T>(collection: Collection<T>, id: (value: T) => string): Known<T> | undefined {
+  if (!collection.complete) return undefined;
+  return {
+    ids: new Set(collection.named.map((named) => named.name)),
+    valid: new Map(collection.entries.map((entry) => [id(entry.value), entry.value])),
+  };
+}
+
+const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: doc.at(pointer).line });
+
+export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[] } {
+  const loader = new Loader(dir);
+  const suppliers = loader.collection<SupplierInput>('suppliers', 'id');
+  const libraries = loader.collection<LibraryInput>('libraries', 'id');
+  const rules = loader.collection<RuleInput & { priority?: number }>('rules', 'name');
+  const policy = loader.single<NetworkPolicy>('policy.yaml', 'policy');
+  const holdings = loader.single<{ holdings: Record<string, string[]> }>('holdings.yaml', 'holdings');
+
+  for (const { value: library } of libraries.entries) {
+    // Optional in the YAML: most libraries state neither.
+    library.policy.preferredSuppliers ??= [];
+    library.policy.blockedSuppliers ??= [];
+  }
+  const knownSuppliers = known(suppliers, (supplier) => supplier.id);
+  const knownLibraries = known(libraries, (library) => library.id);
+  const ids: KnownIds = { supplier: knownSuppliers?.ids, library: knownLibraries?.ids };
+  loader.problems.push(
+    ...duplicateProblems(suppliers.named, 'supplier id'),
+    ...duplicateProblems(libraries.named, 'library id'),
+    ...duplicateProblems(rules.named, 'rule name'),
+    ...supplierProblems(suppliers.entries, knownLibraries),
+    ...libraryProblems(libraries.entries, knownSuppliers),
+    ...rules.entries.flatMap(({ doc, pointer, value }) => ruleProblems(doc, pointer, value, ids)),
+    ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
+  );
+  loader.requests(ids.library);
+
+  const problems = loader.problems.sort(byLocation);
+  if (problems.length > 0 || !policy || !holdings) return { problems };
+  const content = {
+    suppliers: suppliers.entries.map((entry): Supplier => ({ ...entry.value, source: sourceOf(entry) })),
+    libraries: libraries.entries.map((entry): Library => ({ ...entry.value, source: sourceOf(entry) })),
+    rules: rules.entries.map(
+      (entry): Rule => ({
+        ...entry.value,
+        priority: entry.value.priority ?? 1,
+        event: { type: entry.value.event.type, params: entry.value.event.params ?? {} },
+        source: sourceOf(entry),
+      }),
+    ),
+    policy: policy.value,
+    holdings: holdings.value.holdings,
+  };
+  return { config: { version: configVersion(content), ...content }, problems };
+}
+
+/** A located view of a value whose text is not at hand: problems name the JSON pointer instead. */
+function unlocated(file: string, value: unknown): LocatedText {
+  return {
+    file,
+    value,
+    at: () => FIRST,
+    problem: (pointer, message) => ({ file, ...FIRST, message: pointer === '' ? message : `${pointer}: ${message}` }),
+  };
+}
+
+/**
+ * Checks a request against request.schema.json. With the text it was parsed from (JSON or YAML),
+ * problems point at their line and column.
+ */
+export function validateRequest(json: unknown, file: string, text?: string): { request?: IllRequest; problems: Problem[] } {
+  let doc = unlocated(file, json);
+  if (text !== undefined) {
+    const parsed = parseLocated(file, text);
+    if (!parsed.located) return { problems: parsed.problems };
+    doc = { ...parsed.located, value: json };
+  }
+  const problems = schemaProblems(doc, 'request').map((error) => error.problem).sort(byLocation);
+  if (problems.length > 0) return { problems };
+  const { $schema: _schema, ...request } = json as IllRequest & { $schema?: string };
+  return { request, problems };
+}
