@@ -1,38 +1,55 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { SupplierMessage } from '../rules/orders';
 import type { IllRequest } from '../rules/types';
 import { canonicalJson } from '../rules/version';
-import { requestWorkflowId, statusQuery, type RequestState } from '../workflows/definitions';
+import { requestWorkflowId, statusQuery, supplierMessageSignal, type RequestState } from '../workflows/definitions';
 import { REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
+import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
+import { lifecycleTimings } from './timings';
 
 /** `duplicate`: the same request was submitted before; `conflict`: another request already has this id. */
 export type SubmitResult = { outcome: 'created' | 'duplicate' | 'conflict'; workflowId: string };
 
+/** A request or a decision the network refuses, with the reason and, for a request, the JSON pointer at fault. */
+export class Refused extends Error {
+  constructor(
+    message: string,
+    readonly pointer?: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Submits a request: saves it, then starts its workflow. Both steps are idempotent on the request id,
- * so a client that retries after a timeout neither duplicates the request nor loses it.
+ * Submits requests and passes decisions to their workflows. Submission is idempotent on the request
+ * id, so a client that retries after a timeout neither duplicates a request nor loses it.
  */
 export class RequestService {
   constructor(
     private readonly client: Client,
     private readonly store: RequestStore,
+    private readonly network: Pick<NetworkHolder, 'current'>,
     private readonly taskQueue: string,
   ) {}
 
   async submit(request: IllRequest): Promise<SubmitResult> {
+    const { config } = this.network.current();
+    if (!config.libraries.some((library) => library.id === request.requester.libraryId)) {
+      throw new Refused(`library '${request.requester.libraryId}' is not a member of the network`, '/requester/libraryId');
+    }
     const workflowId = requestWorkflowId(request.id);
     const inserted = await this.store.insertRequest(request, workflowId);
     if (!inserted) {
       const existing = await this.store.getRequest(request.id);
-      if (existing && canonicalJson(existing.request) !== canonicalJson(request)) {
-        return { outcome: 'conflict', workflowId };
-      }
+      if (existing && canonicalJson(existing.request) !== canonicalJson(request)) return { outcome: 'conflict', workflowId };
     }
     try {
       await this.client.workflow.start('requestLifecycle', {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [{ request }],
+        args: [{ request, timings: lifecycleTimings(config.policy) }],
         typedSearchAttributes: [
           { key: REQUESTING_LIBRARY, value: request.requester.libraryId },
           { key: URGENCY, value: request.urgency },
@@ -45,7 +62,21 @@ export class RequestService {
     return { outcome: 'created', workflowId };
   }
 
-  async state(requestId: string): Promise<RequestState> {
+  state(requestId: string): Promise<RequestState> {
     return this.client.workflow.getHandle(requestWorkflowId(requestId)).query(statusQuery);
+  }
+
+  /** Applies a decision; one that does not fit the request's state is refused and changes nothing. */
+  async decide<A>(requestId: string, update: UpdateDefinition<RequestState, [A]>, input: A): Promise<RequestState> {
+    try {
+      return await this.client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input] });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw new Refused(error.cause?.message ?? error.message);
+      throw error;
+    }
+  }
+
+  async supplierMessage(requestId: string, message: SupplierMessage): Promise<void> {
+    await this.client.workflow.getHandle(requestWorkflowId(requestId)).signal(supplierMessageSignal, message);
   }
 }

@@ -56,7 +56,7 @@ describe('walking skeleton', () => {
     const id = `skel-${Date.now()}`;
     const created = await call('POST', '/api/requests', reader, request(id));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id, workflowId: `request-${id}`, status: 'submitted' });
+    expect(created.body).toMatchObject({ id, workflowId: `request-${id}` });
 
     const description = await service.temporal.client.workflow.getHandle(`request-${id}`).describe();
     expect(description.type).toBe('requestLifecycle');
@@ -64,8 +64,8 @@ describe('walking skeleton', () => {
 
     const read = await call('GET', `/api/requests/${id}`, librarian);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id, status: 'submitted', request: { citation: { issn: '1003-0077' } } });
-    expect(read.body.history[0]).toMatchObject({ status: 'submitted' });
+    expect(read.body).toMatchObject({ id, request: { citation: { issn: '1003-0077' } } });
+    expect(read.body.history[0]).toMatchObject({ status: 'submitted', by: 'p-1001' });
   });
 
   it('takes the same request twice without starting it twice, and refuses a different one with the same id', async () => {

@@ -2,6 +2,9 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
+import { adapterRegistry } from './adapters';
+import type { SupplierAdapter } from '../adapters/adapter';
+import { NetworkHolder } from './network';
 import { TokenAuthority } from './auth/tokens';
 import { loadAuthSecret } from './auth/secret';
 import { openDatabase, type Database } from './db/database';
@@ -14,6 +17,7 @@ import { createWorker } from './worker';
 export interface RunningService {
   url: string;
   database: Database;
+  network: NetworkHolder;
   temporal: TemporalConnections;
   tokens: TokenAuthority;
   stop(): Promise<void>;
@@ -37,12 +41,19 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
  * Wires the store, Temporal, the worker and the HTTP API together for a Temporal address that is
  * already up. Whatever started before a failure is stopped again, so a failed start leaves nothing behind.
  */
-export async function startService(settings: Settings & { temporalAddress: string }, log: Logger): Promise<RunningService> {
+export async function startService(
+  settings: Settings & { temporalAddress: string },
+  log: Logger,
+  adapters: Record<string, SupplierAdapter> = {},
+): Promise<RunningService> {
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await step().catch((error) => log.warn({ err: error }, 'while stopping'));
   };
   try {
+    const network = new NetworkHolder(settings.configDir, log);
+    network.watch();
+    cleanup.push(async () => network.close());
     const database = await openDatabase({ url: settings.databaseUrl, pgliteDir: `${settings.dataDir}/pglite` });
     cleanup.push(() => database.close());
     const temporal = await connectTemporal(settings.temporalAddress, settings.temporalNamespace);
@@ -54,7 +65,8 @@ export async function startService(settings: Settings & { temporalAddress: strin
       log,
       tokens,
       store,
-      requests: new RequestService(temporal.client, store, settings.taskQueue),
+      network,
+      requests: new RequestService(temporal.client, store, network, settings.taskQueue),
       health: {
         temporal: async () => {
           await temporal.client.workflowService.getSystemInfo({});
@@ -68,14 +80,18 @@ export async function startService(settings: Settings & { temporalAddress: strin
 
     const worker: Worker = await createWorker(
       { connection: temporal.worker, namespace: settings.temporalNamespace, taskQueue: settings.taskQueue },
-      { store },
+      {
+        store,
+        network,
+        adapterFor: adapterRegistry(adapters, network.current().config.suppliers.map((supplier) => supplier.adapter), log),
+      },
     );
     const running = worker.run();
     cleanup.push(async () => {
       worker.shutdown();
       await running;
     });
-    return { url: `http://${settings.host}:${settings.port}`, database, temporal, tokens, stop: stopAll };
+    return { url: `http://${settings.host}:${settings.port}`, database, network, temporal, tokens, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -79,7 +79,9 @@ describe('npm start on embedded defaults', () => {
     const again = await ready(second);
     const read = await fetch(`${api}/api/requests/restart-1`, { headers: { authorization: `Bearer ${again}` } });
     expect(read.status).toBe(200);
-    expect(await read.json()).toMatchObject({ id: 'restart-1', status: 'submitted' });
+    const kept = (await read.json()) as { history: unknown[] };
+    expect(kept).toMatchObject({ id: 'restart-1', history: [{ status: 'submitted' }, ...kept.history.slice(1)] });
+    expect(kept.history.length).toBeGreaterThan(1);
     second.child.kill('SIGINT');
     expect(await second.exit).toBe(0);
   });

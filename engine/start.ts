@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createLogger, routeTemporalLogs } from './logger';
+import { formatProblem, NetworkConfigError } from './network';
 import { startService } from './service';
 import { readSettings, SettingError } from './settings';
 import { temporalCliPath } from './temporal/cli-path';
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof NetworkConfigError) {
+    for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    process.stderr.write(`ill: ILL_CONFIG_DIR: ${error.message}; fix them (ill check) and start again\n`);
+    process.exit(2);
+  }
   if (error instanceof SettingError) {
     process.stderr.write(`ill: ${error.message}\n`);
     process.exit(2);

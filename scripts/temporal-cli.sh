@@ -10,7 +10,7 @@ target="$cache/temporal-$version"
 
 if [[ -n "${TEMPORAL_CLI:-}" ]]; then
   if [[ -x "$TEMPORAL_CLI" ]]; then echo "$TEMPORAL_CLI"; exit 0; fi
-  echo "TEMPORAL_CLI: $TEMPORAL_CLI is not an executable file" >&2
+  echo "$TEMPORAL_CLI is not an executable file" >&2
   exit 2
 fi
 if [[ -x "$target" ]]; then echo "$target"; exit 0; fi

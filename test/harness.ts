@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { openDatabase, type Database } from '../engine/db/database';
 import { createWorker } from '../engine/worker';
-import type { RequestStore } from '../engine/store/store';
+import type { ActivityDependencies } from '../engine/activities';
 
 /** Every database kind the store supports here: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export const databaseKinds: { name: string; open: () => Promise<Database> }[] = [
@@ -44,8 +44,11 @@ export async function connectTestTemporal(): Promise<TemporalHarness> {
   };
 }
 
-/** A worker on the run's bundled workflow code, with the real activities around `store`. */
-export function startTestWorker(temporal: TemporalHarness, store: RequestStore): Promise<Worker> {
+/** A worker on the run's bundled workflow code, with the real activities around `deps`. */
+export function startTestWorker(
+  temporal: Pick<TemporalHarness, 'nativeConnection' | 'namespace' | 'taskQueue'>,
+  deps: ActivityDependencies,
+): Promise<Worker> {
   return createWorker(
     {
       connection: temporal.nativeConnection,
@@ -53,6 +56,6 @@ export function startTestWorker(temporal: TemporalHarness, store: RequestStore):
       taskQueue: temporal.taskQueue,
       workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') },
     },
-    { store },
+    deps,
   );
 }

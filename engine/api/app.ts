@@ -2,10 +2,13 @@ import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
 import type { TokenAuthority } from '../auth/tokens';
+import type { NetworkHolder } from '../network';
 import type { RequestService } from '../requests';
 import type { RequestStore } from '../store/store';
 import { authenticate } from './authenticate';
 import { errorResponses } from './errors';
+import { adminRoutes } from './routes/admin';
+import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { requestRoutes } from './routes/requests';
 
@@ -14,6 +17,7 @@ export interface AppDeps {
   tokens: TokenAuthority;
   requests: RequestService;
   store: RequestStore;
+  network: NetworkHolder;
   health: HealthChecks;
 }
 
@@ -29,7 +33,8 @@ export function createApp(deps: AppDeps): Koa {
   const health = healthRoutes(deps.health);
   app.use(health.routes());
   app.use(authenticate(deps.tokens));
-  const requests = requestRoutes(deps);
-  app.use(requests.routes()).use(requests.allowedMethods());
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), adminRoutes(deps.network)]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { Refused } from '../requests';
 import { HttpError } from './http-error';
 
 /**
@@ -24,6 +25,8 @@ export function errorResponses(log: Logger): Middleware {
 
 function describe(error: unknown): { status: number; message: string; details?: Record<string, unknown> } {
   if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details };
+  // A decision that does not fit the request's state: nothing was changed.
+  if (error instanceof Refused) return { status: 409, message: error.message };
   // Errors from the body parser and from Koa itself carry an HTTP status and a safe message.
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { IllRequest } from '../../rules/types';
-import type { RequestEvent, RequestStore, StoredRequest } from './store';
+import type { Charge, ReaderNotice } from '../../workflows/activities';
+import type { OutboxEntry, RequestEvent, RequestStore, StoredRequest } from './store';
 
 interface RequestRow {
   id: string;
@@ -62,6 +63,103 @@ export class KnexRequestStore implements RequestStore {
   async listEvents(requestId: string): Promise<RequestEvent[]> {
     const rows = await this.db<EventRow>('request_events').where({ request_id: requestId }).orderBy('seq');
     return rows.map((row) => ({ key: row.event_key, requestId: row.request_id, status: row.status, at: iso(row.at), detail: row.detail }));
+  }
+
+  private async insertOnce(table: string, row: Record<string, unknown>): Promise<boolean> {
+    const inserted = await this.db(table).insert(row).onConflict('key').ignore().returning('key');
+    return inserted.length === 1;
+  }
+
+  enqueueForSupplier(entry: OutboxEntry): Promise<boolean> {
+    return this.insertOnce('supplier_outbox', {
+      key: entry.key,
+      request_id: entry.requestId,
+      supplier_id: entry.supplierId,
+      action: entry.action,
+      detail: JSON.stringify(entry.detail),
+    });
+  }
+
+  async isSent(key: string): Promise<boolean> {
+    const row = await this.db('supplier_outbox').where({ key }).whereNotNull('sent_at').first('key');
+    return row !== undefined;
+  }
+
+  async markSent(key: string): Promise<void> {
+    await this.db('supplier_outbox').where({ key }).whereNull('sent_at').update({ sent_at: this.db.fn.now() });
+  }
+
+  async listOutbox(supplierId: string, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.db('supplier_outbox').where({ supplier_id: supplierId }).orderBy('created_at', 'desc').limit(limit);
+    return rows.map((row) => ({
+      key: row.key,
+      requestId: row.request_id,
+      supplierId: row.supplier_id,
+      action: row.action,
+      detail: row.detail,
+      createdAt: iso(row.created_at),
+      sentAt: row.sent_at ? iso(row.sent_at) : undefined,
+    }));
+  }
+
+  postCharge(charge: Charge): Promise<boolean> {
+    return this.insertOnce('charges', {
+      key: charge.key,
+      request_id: charge.requestId,
+      library_id: charge.libraryId,
+      supplier_id: charge.supplierId,
+      amount: charge.amount,
+      currency: charge.currency,
+    });
+  }
+
+  async listCharges(requestId: string): Promise<Charge[]> {
+    const rows = await this.db('charges').where({ request_id: requestId }).orderBy('posted_at');
+    return rows.map((row) => ({
+      key: row.key,
+      requestId: row.request_id,
+      libraryId: row.library_id,
+      supplierId: row.supplier_id,
+      amount: Number(row.amount),
+      currency: row.currency,
+    }));
+  }
+
+  addReaderNotice(notice: ReaderNotice): Promise<boolean> {
+    return this.insertOnce('reader_notices', {
+      key: notice.key,
+      request_id: notice.requestId,
+      library_id: notice.libraryId,
+      patron_id: notice.patronId,
+      kind: notice.kind,
+      detail: JSON.stringify(notice.detail),
+    });
+  }
+
+  async countTitleCopies(libraryId: string, title: { issn?: string; journalTitle?: string }, year: number): Promise<number> {
+    if (!title.issn && !title.journalTitle) return 0;
+    const [row] = await this.db('charges as c')
+      .join('requests as r', 'r.id', 'c.request_id')
+      .where('c.library_id', libraryId)
+      .andWhere('r.service', 'copy')
+      .andWhere('c.posted_at', '>=', new Date(Date.UTC(year, 0, 1)))
+      .andWhere('c.posted_at', '<', new Date(Date.UTC(year + 1, 0, 1)))
+      .andWhere((q) => {
+        if (title.issn) q.orWhereRaw(`r.body->'citation'->>'issn' = ?`, [title.issn]);
+        if (title.journalTitle) q.orWhereRaw(`r.body->'citation'->>'journalTitle' = ?`, [title.journalTitle]);
+      })
+      .count<{ count: string }[]>({ count: '*' });
+    return Number(row?.count ?? 0);
+  }
+
+  async ordersSince(since: Date): Promise<Record<string, number>> {
+    const rows = await this.db('supplier_outbox')
+      .where('action', 'send')
+      .andWhere('created_at', '>=', since)
+      .groupBy('supplier_id')
+      .select('supplier_id')
+      .count<{ supplier_id: string; count: string }[]>({ count: '*' });
+    return Object.fromEntries(rows.map((row) => [row.supplier_id, Number(row.count)]));
   }
 
   async ping(): Promise<void> {

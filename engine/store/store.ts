@@ -1,4 +1,5 @@
 import type { IllRequest } from '../../rules/types';
+import type { Charge, ReaderNotice } from '../../workflows/activities';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -23,5 +24,32 @@ export interface RequestStore {
   /** Appends to the audit trail; returns false when the event was recorded before. */
   appendEvent(event: RequestEvent): Promise<boolean>;
   listEvents(requestId: string): Promise<RequestEvent[]>;
+
+  /** Puts an order or notice for a supplier in the outbox; false when it is there already. */
+  enqueueForSupplier(entry: OutboxEntry): Promise<boolean>;
+  /** Whether the adapter confirmed handing this outbox entry over. */
+  isSent(key: string): Promise<boolean>;
+  markSent(key: string): Promise<void>;
+  listOutbox(supplierId: string, limit: number): Promise<OutboxEntry[]>;
+
+  /** Posts a charge for settlement; false (and nothing posted) when its key was posted before. */
+  postCharge(charge: Charge): Promise<boolean>;
+  listCharges(requestId: string): Promise<Charge[]>;
+
+  addReaderNotice(notice: ReaderNotice): Promise<boolean>;
+  /** Copies of one journal title a library received this calendar year: the copyright cap counts them. */
+  countTitleCopies(libraryId: string, title: { issn?: string; journalTitle?: string }, year: number): Promise<number>;
+  /** Orders each supplier was sent since `since`, to weigh load against capacity. */
+  ordersSince(since: Date): Promise<Record<string, number>>;
   ping(): Promise<void>;
+}
+
+export interface OutboxEntry {
+  key: string;
+  requestId: string;
+  supplierId: string;
+  action: 'send' | 'cancel' | 'acceptCost' | 'refuseCost' | 'received' | 'returned' | 'renew';
+  detail: Record<string, unknown>;
+  createdAt?: string;
+  sentAt?: string;
 }

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
 import { validateRequest } from '../../../rules/request';
-import type { RequestService } from '../../requests';
+import { Refused, type RequestService } from '../../requests';
 import type { RequestStore } from '../../store/store';
 import { canRead, canSubmit } from '../access';
 import type { AuthState } from '../authenticate';
@@ -27,7 +27,10 @@ export function requestRoutes({ requests, store }: RequestRoutesDeps): Router<Au
       });
     }
     canSubmit(ctx.state.caller, request);
-    const result = await requests.submit(request);
+    const result = await requests.submit(request).catch((error) => {
+      if (error instanceof Refused) throw new HttpError(400, 'the request is not valid', { problems: [{ path: error.pointer, message: error.message }] });
+      throw error;
+    });
     if (result.outcome === 'conflict') throw new HttpError(409, `another request already has id ${request.id}`);
     ctx.status = result.outcome === 'created' ? 201 : 200;
     ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);

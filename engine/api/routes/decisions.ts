@@ -1,0 +1,114 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Caller } from '../../auth/tokens';
+import type { RequestService } from '../../requests';
+import type { RequestStore } from '../../store/store';
+import {
+  approveCostUpdate,
+  cancelUpdate,
+  receiveUpdate,
+  renewAnswerUpdate,
+  renewUpdate,
+  returnUpdate,
+  reviewUpdate,
+  searchProxyUpdate,
+  type Actor,
+  type RequestState,
+  type SupplierMessage,
+} from '../../../workflows/definitions';
+import type { IllRequest } from '../../../rules/types';
+import type { AuthState } from '../authenticate';
+import { HttpError } from '../http-error';
+
+export interface DecisionRoutesDeps {
+  requests: RequestService;
+  store: RequestStore;
+}
+
+/** Who may take a decision on a request; the workflow then checks it fits the request's state and task. */
+type Allowed = (caller: Caller, request: IllRequest) => boolean;
+
+const centre: Allowed = (caller) => caller.role === 'administrator';
+const requestingLibrary: Allowed = (caller, request) => centre(caller, request) || (caller.role === 'librarian' && caller.libraryId === request.requester.libraryId);
+const requestingReader: Allowed = (caller, request) =>
+  caller.role === 'reader' && caller.libraryId === request.requester.libraryId && caller.subject === request.requester.patronId;
+const searchProxyStaff: Allowed = (caller, request) => centre(caller, request) || caller.role === 'search-proxy';
+const supplyingLibrary: Allowed = (caller, request) => centre(caller, request) || caller.role === 'supplier';
+
+interface Decision {
+  path: string;
+  allowed: Allowed;
+  /** The fields a caller may send, besides the actor the token supplies. */
+  fields: string[];
+  apply(requests: RequestService, requestId: string, input: Record<string, unknown> & { actor: Actor }): Promise<RequestState>;
+}
+
+function decision<A>(path: string, update: UpdateDefinition<RequestState, [A]>, allowed: Allowed, fields: string[]): Decision {
+  // The workflow's validator checks the fields' values; here only their names are known.
+  return { path, allowed, fields, apply: (requests, requestId, input) => requests.decide(requestId, update, input as A) };
+}
+
+const requestingLibraryOrReader: Allowed = (caller, request) => requestingLibrary(caller, request) || requestingReader(caller, request);
+
+const DECISIONS: Decision[] = [
+  decision('review', reviewUpdate, requestingLibrary, ['decision', 'rota', 'reason']),
+  decision('approve-cost', approveCostUpdate, requestingLibrary, ['approve', 'reason']),
+  decision('search-proxy-answer', searchProxyUpdate, searchProxyStaff, ['outcome', 'supplierId', 'deliveryUrl', 'reason']),
+  decision('receive', receiveUpdate, requestingLibrary, []),
+  decision('return', returnUpdate, requestingLibrary, []),
+  decision('renew', renewUpdate, requestingLibraryOrReader, []),
+  decision('renew-answer', renewAnswerUpdate, supplyingLibrary, ['approve', 'dueDate', 'reason']),
+  decision('cancel', cancelUpdate, requestingLibraryOrReader, ['reason']),
+];
+
+const SUPPLIER_MESSAGE_FIELDS = ['supplierId', 'status', 'cost', 'reason', 'deliveryUrl', 'dueDate'];
+
+function body(ctx: Context, fields: string[]): Record<string, unknown> {
+  const value = ctx.request.body ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'the body must be a JSON object');
+  const unknown = Object.keys(value).filter((key) => !fields.includes(key));
+  if (unknown.length > 0) {
+    throw new HttpError(400, `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}${fields.length ? ` (expected ${fields.join(', ')})` : ''}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Librarians', staff's and suppliers' decisions on a request, each a workflow update or signal. */
+export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<AuthState> {
+  const router = new Router<AuthState>({ prefix: '/api/requests/:id' });
+
+  const requestFor = async (ctx: Context & { state: AuthState }, allowed: Allowed, what: string) => {
+    const stored = await store.getRequest(ctx.params.id!);
+    if (!stored) throw new HttpError(404, `no request ${ctx.params.id}`);
+    if (!allowed(ctx.state.caller, stored.request)) throw new HttpError(403, `a ${ctx.state.caller.role} of ${ctx.state.caller.libraryId} cannot ${what} request ${stored.request.id}`);
+    return stored.request;
+  };
+
+  for (const decision of DECISIONS) {
+    router.post(`/${decision.path}`, async (ctx) => {
+      const fields = body(ctx, decision.fields);
+      const request = await requestFor(ctx, decision.allowed, decision.path.replaceAll('-', ' '));
+      const { subject, role, libraryId } = ctx.state.caller;
+      const actor: Actor = { subject, role, libraryId };
+      ctx.body = await decision.apply(requests, request.id, { ...fields, actor });
+    });
+  }
+
+  router.post('/supplier-messages', async (ctx) => {
+    const message = body(ctx, SUPPLIER_MESSAGE_FIELDS) as unknown as SupplierMessage;
+    const request = await requestFor(ctx, supplyingLibrary, 'answer for a supplier on');
+    const { caller } = ctx.state;
+    if (caller.role !== 'administrator' && caller.libraryId !== message.supplierId) {
+      throw new HttpError(403, `${caller.libraryId} cannot answer for supplier ${String(message.supplierId)}`);
+    }
+    const state = await requests.state(request.id);
+    const current = state.supplier?.id ?? state.loan?.supplierId;
+    if (message.supplierId !== current) throw new HttpError(409, `request ${request.id} is not with supplier ${String(message.supplierId)} (it is ${state.status})`);
+    await requests.supplierMessage(request.id, message);
+    ctx.status = 202;
+    ctx.body = { accepted: true };
+  });
+
+  return router;
+}

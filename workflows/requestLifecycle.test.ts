@@ -1,0 +1,357 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createSimulatedAdapter, fills, type SimulatedBehaviour } from '../adapters/simulated';
+import type { Database } from '../engine/db/database';
+import { NetworkHolder } from '../engine/network';
+import { RequestService } from '../engine/requests';
+import { KnexRequestStore } from '../engine/store/knex-store';
+import type { IllRequest } from '../rules/types';
+import { createTimeSkippingEnv } from '../test/time-skipping';
+import { startTestWorker, testDatabase } from '../test/harness';
+import {
+  approveCostUpdate,
+  cancelUpdate,
+  receiveUpdate,
+  renewAnswerUpdate,
+  renewUpdate,
+  returnUpdate,
+  reviewUpdate,
+  searchProxyUpdate,
+  statusQuery,
+  supplierMessageSignal,
+  requestWorkflowId,
+  type Actor,
+  type RequestState,
+  type SupplierMessage,
+} from './definitions';
+
+// Request lifecycles through a real Temporal test server whose clock skips ahead, so deadlines of
+// hours and days are tested without waiting; activities write to a real database.
+
+const HISTORIES = path.join(__dirname, 'histories');
+const root = path.resolve(__dirname, '..');
+
+let env: TestWorkflowEnvironment;
+let database: Database;
+let store: KnexRequestStore;
+let worker: Worker;
+let running: Promise<void>;
+let requests: RequestService;
+let network: NetworkHolder;
+/** How the simulated suppliers answer an order; each test sets its own. */
+let suppliers: SimulatedBehaviour = () => [];
+let serial = 0;
+
+const librarianOf = (libraryId: string): Actor => ({ subject: `librarian@${libraryId}`, role: 'librarian', libraryId });
+const reader = (request: IllRequest): Actor => ({ subject: request.requester.patronId, role: 'reader', libraryId: request.requester.libraryId });
+const staff: Actor = { subject: 'proxy-1', role: 'search-proxy', libraryId: 'centre' };
+
+/** A shipped sample request under a fresh id. */
+function sample(name: string, changes: Partial<IllRequest> = {}): IllRequest {
+  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests', `${name}.json`), 'utf8'));
+  return { ...request, id: `${request.id}-${process.pid}-${++serial}`, ...changes };
+}
+
+const handle = (request: IllRequest) => env.client.workflow.getHandle(requestWorkflowId(request.id));
+const state = (request: IllRequest) => handle(request).query(statusQuery);
+
+async function until(request: IllRequest, check: (state: RequestState) => boolean, what: string): Promise<RequestState> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const current = await state(request);
+    if (check(current)) return current;
+    if (Date.now() > deadline) throw new Error(`request never reached ${what}; it is ${current.status}: ${JSON.stringify(current.history.slice(-3))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const status = (request: IllRequest, wanted: RequestState['status']) => until(request, (s) => s.status === wanted, wanted);
+
+async function submit(request: IllRequest): Promise<IllRequest> {
+  expect((await requests.submit(request)).outcome).toBe('created');
+  return request;
+}
+
+const say = (request: IllRequest, message: SupplierMessage) => handle(request).signal(supplierMessageSignal, message);
+
+/** Keeps a finished run's history for the replay test when RECORD_HISTORIES is set. */
+async function keepHistory(request: IllRequest, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  mkdirSync(HISTORIES, { recursive: true });
+  const history = await handle(request).fetchHistory();
+  writeFileSync(path.join(HISTORIES, `${name}.json`), `${JSON.stringify(history)}\n`);
+}
+
+const attemptOf = (key: string) => Number(key.split(':send:')[1]);
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  database = await testDatabase();
+  store = new KnexRequestStore(database.db);
+  network = new NetworkHolder(path.join(root, 'config'));
+  const adapter = createSimulatedAdapter({
+    reply: (requestId, message) => env.client.workflow.getHandle(requestWorkflowId(requestId)).signal(supplierMessageSignal, message),
+    behaviour: (order) => suppliers(order),
+  });
+  const taskQueue = `lifecycle-${process.pid}`;
+  worker = await startTestWorker(
+    { nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue },
+    { store, network, adapterFor: () => adapter, now: () => new Date(Date.UTC(2026, 10, 25)) },
+  );
+  running = worker.run();
+  requests = new RequestService(env.client, store, network, taskQueue);
+});
+
+afterEach(() => {
+  suppliers = () => [];
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await database?.close();
+  await env?.teardown();
+});
+
+describe('sourcing', () => {
+  it('delivers a copy filled by the first supplier, charges once, and completes when the link expires', async () => {
+    suppliers = fills;
+    const request = await submit(sample('chinese-article-ppv'));
+    const delivered = await status(request, 'delivered');
+    expect(delivered.decision?.rulesetVersion).toBe(network.current().config.version);
+    expect(delivered.delivery).toMatchObject({ kind: 'copy', supplierId: 'cnki' });
+    expect(delivered.tried).toEqual([]);
+    expect(delivered.charges).toHaveLength(1);
+    expect(await store.listCharges(request.id)).toEqual([expect.objectContaining({ supplierId: 'cnki', libraryId: 'szu', currency: 'CNY' })]);
+
+    const result = await handle(request).result();
+    expect(result.status).toBe('completed');
+    expect(result.history.at(-1)?.note).toBe('copy link expired');
+    const trail = (await store.listEvents(request.id)).map((event) => event.status);
+    expect(trail).toEqual(['submitted', 'checking', 'routing', 'with-supplier', 'delivered', 'completed']);
+    await keepHistory(request, 'filled-by-first-supplier');
+  });
+
+  it('moves past three unfilled suppliers and is filled by the fourth', async () => {
+    suppliers = (order) => (attemptOf(order.key) <= 3 ? [{ status: 'Unfilled', reason: 'not held' }] : fills(order));
+    const request = await submit(sample('chinese-article-ppv'));
+    const delivered = await status(request, 'delivered');
+    const rota = delivered.decision!.rota.map((entry) => entry.supplierId);
+    expect(delivered.tried.map((t) => [t.supplierId, t.outcome])).toEqual(rota.slice(0, 3).map((id) => [id, 'unfilled']));
+    expect(delivered.delivery?.supplierId).toBe(rota[3]);
+    expect((await store.listCharges(request.id)).map((c) => c.supplierId)).toEqual([rota[3]]);
+    await keepHistory(request, 'unfilled-three-times');
+  });
+
+  it('tries the next supplier when one misses its deadline, and tells the late one', async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RequestReceived' }] : fills(order));
+    const request = await submit(sample('chinese-article-ppv'));
+    const first = await until(request, (s) => s.supplier?.status === 'RequestReceived', 'the first supplier');
+    await env.sleep('25 hours');
+    const delivered = await status(request, 'delivered');
+    expect(delivered.tried).toEqual([expect.objectContaining({ supplierId: first.supplier!.id, outcome: 'deadline-missed' })]);
+    const notices = await store.listOutbox(first.supplier!.id, 10);
+    expect(notices.filter((n) => n.requestId === request.id).map((n) => n.action).sort()).toEqual(['cancel', 'send']);
+  });
+
+  it('extends the deadline when the supplier will supply', async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'WillSupply' }] : fills(order));
+    const request = await submit(sample('chinese-article-ppv'));
+    const promised = await until(request, (s) => s.supplier?.status === 'WillSupply', 'WillSupply');
+    await env.sleep('30 hours');
+    const still = await state(request);
+    expect(still.status).toBe('with-supplier');
+    expect(still.supplier?.id).toBe(promised.supplier?.id);
+    await say(request, { supplierId: promised.supplier!.id, status: 'CopyCompleted', deliveryUrl: 'https://cnki.example/x' });
+    expect((await status(request, 'delivered')).tried).toEqual([]);
+  });
+
+  it('accepts a price within the limits by itself and charges it', async () => {
+    suppliers = (order) =>
+      attemptOf(order.key) === 1 ? [{ status: 'RetryPossible', cost: { amount: 12.5, currency: 'CNY' }, reason: 'CostExceedsMaxCost' }] : [];
+    const request = await submit(sample('chinese-article-ppv'));
+    const accepted = await until(request, (s) => s.history.some((h) => h.note?.includes('accepted')), 'cost accepted');
+    await say(request, { supplierId: accepted.supplier!.id, status: 'CopyCompleted', deliveryUrl: 'https://cnki.example/y' });
+    await status(request, 'delivered');
+    expect((await store.listCharges(request.id)).map((c) => c.amount)).toEqual([12.5]);
+    const notices = await store.listOutbox(accepted.supplier!.id, 10);
+    expect(notices.filter((n) => n.requestId === request.id).map((n) => n.action)).toContain('acceptCost');
+  });
+
+  it('asks the librarian about a price above the limit, and moves on when refused', async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RetryPossible', cost: { amount: 480, currency: 'CNY' } }] : fills(order));
+    const request = await submit(sample('chinese-article-ppv'));
+    const asking = await status(request, 'awaiting-cost-approval');
+    expect(asking.tasks).toEqual([expect.objectContaining({ type: 'approveCost', assignee: { role: 'librarian', libraryId: 'szu' } })]);
+    const answered = await handle(request).executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('szu'), approve: false, reason: 'too dear' }] });
+    expect(answered.tasks).toEqual([]);
+    const delivered = await status(request, 'delivered');
+    expect(delivered.tried).toEqual([expect.objectContaining({ outcome: 'cost-refused' })]);
+    await keepHistory(request, 'cost-refused');
+  });
+
+  it('sends on after the librarian approves a price above the limit', async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RetryPossible', cost: { amount: 480, currency: 'CNY' } }] : []);
+    const request = await submit(sample('chinese-article-ppv'));
+    await status(request, 'awaiting-cost-approval');
+    const approved = await handle(request).executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('szu'), approve: true }] });
+    expect(approved.status).toBe('with-supplier');
+    await say(request, { supplierId: approved.supplier!.id, status: 'CopyCompleted', deliveryUrl: 'https://x.example/1' });
+    await status(request, 'delivered');
+    expect((await store.listCharges(request.id)).map((c) => c.amount)).toEqual([480]);
+  });
+});
+
+describe('review, escalation and cancellation', () => {
+  it('ends a request the reviewing librarian rejects', async () => {
+    const request = await submit(sample('express-copy-review'));
+    const waiting = await status(request, 'awaiting-review');
+    expect(waiting.tasks).toEqual([expect.objectContaining({ type: 'review', assignee: { role: 'librarian', libraryId: 'xtu' } })]);
+    await handle(request).executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'reject', reason: 'held in the reading room' }] });
+    const result = await handle(request).result();
+    expect(result).toMatchObject({ status: 'rejected', reason: 'held in the reading room' });
+    await keepHistory(request, 'review-rejected');
+  });
+
+  it('sends to the rota a reviewer chose', async () => {
+    suppliers = fills;
+    const request = await submit(sample('express-copy-review'));
+    const waiting = await status(request, 'awaiting-review');
+    const chosen = waiting.decision!.rota[2]!.supplierId;
+    await handle(request).executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'changeRota', rota: [chosen] }] });
+    expect((await status(request, 'delivered')).delivery?.supplierId).toBe(chosen);
+  });
+
+  it('hands an exhausted rota to search-proxy staff, who find it elsewhere', async () => {
+    suppliers = (order) => (order.supplierId === 'harvard-yenching' ? fills(order) : [{ status: 'Unfilled' }]);
+    const request = await submit(sample('chinese-article-ppv'));
+    const escalated = await status(request, 'with-search-proxy');
+    expect(escalated.tried).toHaveLength(escalated.decision!.rota.length);
+    expect(escalated.tasks).toEqual([expect.objectContaining({ type: 'searchProxy', assignee: { role: 'search-proxy', libraryId: 'centre' } })]);
+    await handle(request).executeUpdate(searchProxyUpdate, { args: [{ actor: staff, outcome: 'found', supplierId: 'harvard-yenching' }] });
+    const delivered = await status(request, 'delivered');
+    expect(delivered.delivery?.supplierId).toBe('harvard-yenching');
+    await keepHistory(request, 'search-proxy-found');
+  });
+
+  it('escalates a request the rules send to search-proxy staff, who may find it unfillable', async () => {
+    const request = await submit(sample('rare-escalate'));
+    await status(request, 'with-search-proxy');
+    await handle(request).executeUpdate(searchProxyUpdate, { args: [{ actor: staff, outcome: 'unfillable', reason: 'no copy survives' }] });
+    expect(await handle(request).result()).toMatchObject({ status: 'unfilled', reason: 'no copy survives' });
+  });
+
+  it('cancels a request while a supplier has it, and tells the supplier', async () => {
+    suppliers = () => [{ status: 'RequestReceived' }];
+    const request = await submit(sample('chinese-article-ppv'));
+    const withSupplier = await until(request, (s) => s.supplier?.status === 'RequestReceived', 'with a supplier');
+    const cancelled = await handle(request).executeUpdate(cancelUpdate, { args: [{ actor: reader(request), reason: 'found it myself' }] });
+    expect(cancelled.status).toBe('cancelled');
+    const notices = await store.listOutbox(withSupplier.supplier!.id, 10);
+    expect(notices.filter((n) => n.requestId === request.id).map((n) => n.action).sort()).toEqual(['cancel', 'send']);
+    expect(await store.listCharges(request.id)).toEqual([]);
+    await keepHistory(request, 'cancelled-with-supplier');
+  });
+
+  it('moves a task nobody answers in time to the centre, where only the centre may answer it', async () => {
+    const request = await submit(sample('express-copy-review'));
+    await status(request, 'awaiting-review');
+    await env.sleep('9 hours');
+    const escalated = await until(request, (s) => s.tasks[0]?.escalated === true, 'escalation');
+    expect(escalated.tasks[0]!.assignee).toEqual({ role: 'administrator', libraryId: 'centre' });
+    await expect(
+      handle(request).executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'approve' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    const admin: Actor = { subject: 'admin-1', role: 'administrator', libraryId: 'centre' };
+    await handle(request).executeUpdate(reviewUpdate, { args: [{ actor: admin, decision: 'reject', reason: 'duplicate' }] });
+    expect((await handle(request).result()).status).toBe('rejected');
+  });
+});
+
+describe('decisions that do not fit', () => {
+  it('refuses stale and invalid updates at once and changes nothing', async () => {
+    const request = await submit(sample('express-copy-review'));
+    const before = await status(request, 'awaiting-review');
+    const refused = async (promise: Promise<unknown>, message: RegExp) => {
+      const error = await promise.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(message);
+    };
+    const h = handle(request);
+    await refused(h.executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('xtu'), approve: true }] }), /no open approveCost task/);
+    await refused(h.executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'changeRota', rota: ['nowhere'] }] }), /not in the rota: nowhere/);
+    await refused(h.executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('pku'), decision: 'approve' }] }), /assigned to a librarian of xtu/);
+    await refused(h.executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'reject' }] }), /reason for rejecting is required/);
+    await refused(h.executeUpdate(receiveUpdate, { args: [{ actor: librarianOf('xtu') }] }), /no open receive task/);
+    await refused(h.executeUpdate(returnUpdate, { args: [{ actor: librarianOf('xtu') }] }), /not on loan/);
+    await refused(h.executeUpdate(cancelUpdate, { args: [{ actor: reader(request), reason: ' ' }] }), /reason for cancelling is required/);
+    const after = await state(request);
+    expect(after.history).toEqual(before.history);
+    expect(after.tasks).toEqual(before.tasks);
+
+    await h.executeUpdate(cancelUpdate, { args: [{ actor: reader(request), reason: 'no longer needed' }] });
+    await refused(h.executeUpdate(cancelUpdate, { args: [{ actor: reader(request), reason: 'again' }] }), /is cancelled and can no longer be cancelled/);
+  });
+});
+
+describe('delivery that lasts', () => {
+  it('expires a CALIS e-book download after a month', async () => {
+    suppliers = fills;
+    const request = await submit(sample('ebook-calis'));
+    const delivered = await status(request, 'delivered');
+    expect(delivered.delivery?.kind).toBe('ebook');
+    expect(Date.parse(delivered.delivery!.expiresAt) - Date.parse(delivered.history.at(-1)!.at)).toBe(30 * 24 * 3_600_000);
+    const result = await handle(request).result();
+    expect(result).toMatchObject({ status: 'completed' });
+    expect(result.history.at(-1)?.note).toBe('e-book download expired');
+    await keepHistory(request, 'ebook-expired');
+  });
+
+  it('follows a loan through receipt, reminder, renewal, recall, overdue and return', async () => {
+    suppliers = () => [{ status: 'Loaned' }];
+    const request = await submit(sample('loan-same-region'));
+    await status(request, 'awaiting-cost-approval');
+    await handle(request).executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('hunnu'), approve: true }] });
+    const shipped = await status(request, 'shipped');
+    const lender = shipped.loan!.supplierId;
+    const library = librarianOf('hunnu');
+
+    await handle(request).executeUpdate(receiveUpdate, { args: [{ actor: library }] });
+    const loaned = await status(request, 'loaned');
+    const firstDue = loaned.loan!.dueDate;
+
+    await env.sleep('28 days');
+    await until(request, (s) => s.loan?.remindedFor === firstDue, 'a reminder');
+
+    await handle(request).executeUpdate(renewUpdate, { args: [{ actor: reader(request) }] });
+    const asked = await until(request, (s) => s.tasks.some((t) => t.type === 'renewAnswer'), 'a renewal task');
+    expect(asked.tasks[0]!.assignee).toEqual({ role: 'supplier', libraryId: lender });
+    const newDue = new Date(Date.parse(firstDue) + 14 * 86_400_000).toISOString();
+    const supplierLibrarian: Actor = { subject: `loans@${lender}`, role: 'supplier', libraryId: lender };
+    await expect(
+      handle(request).executeUpdate(renewAnswerUpdate, { args: [{ actor: supplierLibrarian, approve: true, dueDate: firstDue }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await handle(request).executeUpdate(renewAnswerUpdate, { args: [{ actor: supplierLibrarian, approve: true, dueDate: newDue }] });
+    expect((await status(request, 'renewed')).loan).toMatchObject({ dueDate: newDue, renewals: 1 });
+
+    const recallDue = new Date(Date.parse(newDue) - 7 * 86_400_000).toISOString();
+    await say(request, { supplierId: lender, status: 'Recalled', dueDate: recallDue });
+    expect((await status(request, 'recalled')).loan?.dueDate).toBe(recallDue);
+
+    await env.sleep('30 days');
+    await status(request, 'overdue');
+
+    await handle(request).executeUpdate(returnUpdate, { args: [{ actor: library }] });
+    await status(request, 'returned');
+    await say(request, { supplierId: lender, status: 'LoanCompleted' });
+    const result = await handle(request).result();
+    expect(result.status).toBe('completed');
+    const kinds = await database.db('reader_notices').where({ request_id: request.id }).orderBy('created_at').pluck('kind');
+    // The recall set a new due date, which gets a reminder of its own.
+    expect(kinds).toEqual(['shipped', 'reminder', 'recalled', 'reminder', 'overdue']);
+    await keepHistory(request, 'loan-full-cycle');
+  });
+});
