@@ -2,11 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createSimulatedAdapter, fills, type SimulatedBehaviour } from '../adapters/simulated';
 import type { Database } from '../engine/db/database';
 import { NetworkHolder } from '../engine/network';
+import { lifecycleTimings } from '../engine/timings';
 import { RequestService } from '../engine/requests';
 import { KnexRequestStore } from '../engine/store/knex-store';
 import type { IllRequest } from '../rules/types';
@@ -81,8 +83,7 @@ const say = (request: IllRequest, message: SupplierMessage) => handle(request).s
 async function keepHistory(request: IllRequest, name: string) {
   if (!process.env.RECORD_HISTORIES) return;
   mkdirSync(HISTORIES, { recursive: true });
-  const history = await handle(request).fetchHistory();
-  writeFileSync(path.join(HISTORIES, `${name}.json`), `${JSON.stringify(history)}\n`);
+  writeFileSync(path.join(HISTORIES, `${name}.json`), `${historyToJSON(await handle(request).fetchHistory())}\n`);
 }
 
 const attemptOf = (key: string) => Number(key.split(':send:')[1]);
@@ -353,5 +354,45 @@ describe('delivery that lasts', () => {
     // The recall set a new due date, which gets a reminder of its own.
     expect(kinds).toEqual(['shipped', 'reminder', 'recalled', 'reminder', 'overdue']);
     await keepHistory(request, 'loan-full-cycle');
+  });
+
+  it('continues a long loan as a new run, keeping its state, so its history stays short', async () => {
+    suppliers = () => [{ status: 'Loaned' }];
+    const request = sample('loan-same-region');
+    const timings = { ...lifecycleTimings(network.current().config.policy), historyLimit: 60 };
+    await store.insertRequest(request, requestWorkflowId(request.id));
+    const started = await env.client.workflow.start('requestLifecycle', {
+      workflowId: requestWorkflowId(request.id),
+      taskQueue: `lifecycle-${process.pid}`,
+      args: [{ request, timings }],
+    });
+    await status(request, 'awaiting-cost-approval');
+    await handle(request).executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('hunnu'), approve: true }] });
+    const shipped = await status(request, 'shipped');
+    const lender = shipped.loan!.supplierId;
+    await handle(request).executeUpdate(receiveUpdate, { args: [{ actor: librarianOf('hunnu') }] });
+    await status(request, 'loaned');
+
+    const supplierLibrarian: Actor = { subject: `loans@${lender}`, role: 'supplier', libraryId: lender };
+    for (let renewal = 1; renewal <= 4; renewal++) {
+      await handle(request).executeUpdate(renewUpdate, { args: [{ actor: librarianOf('hunnu') }] });
+      const asked = await until(request, (s) => s.tasks.some((t) => t.type === 'renewAnswer'), 'a renewal task');
+      const dueDate = new Date(Date.parse(asked.loan!.dueDate) + 14 * 86_400_000).toISOString();
+      await handle(request).executeUpdate(renewAnswerUpdate, { args: [{ actor: supplierLibrarian, approve: true, dueDate }] });
+      await until(request, (s) => s.loan?.renewals === renewal, `renewal ${renewal}`);
+    }
+    const deadline = Date.now() + 10_000;
+    while ((await handle(request).describe()).runId === started.firstExecutionRunId && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await handle(request).describe()).runId).not.toBe(started.firstExecutionRunId);
+    const firstRun = env.client.workflow.getHandle(requestWorkflowId(request.id), started.firstExecutionRunId);
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+
+    await handle(request).executeUpdate(returnUpdate, { args: [{ actor: librarianOf('hunnu') }] });
+    await say(request, { supplierId: lender, status: 'LoanCompleted' });
+    const result = await handle(request).result();
+    expect(result).toMatchObject({ status: 'completed', loan: { renewals: 4 } });
+    expect(result.history[0]).toMatchObject({ status: 'submitted' });
   });
 });

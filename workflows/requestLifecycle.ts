@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  allHandlersFinished,
   condition,
   continueAsNew,
   log,
@@ -577,7 +578,10 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
     const loan = state.loan!;
     for (;;) {
       if (workflowInfo().historyLength > timings.historyLimit || workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof requestLifecycle>({ request, timings, resume: state });
+        // Only between events: an answer or message still being handled would be lost to the new run.
+        const idle = () => answers.return === undefined && answers.renew === undefined && inbox.length === 0;
+        if (idle()) await condition(allHandlersFinished);
+        if (idle() && allHandlersFinished()) await continueAsNew<typeof requestLifecycle>({ request, timings, resume: state });
       }
       const due = Date.parse(loan.dueDate);
       const remindAt = due - timings.loanReminderDaysBeforeDue * DAY;
@@ -634,5 +638,7 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
     if (supplierId) await notifySupplier(supplierId, 'cancel', { reason: pendingCancel!.reason });
     await finish('cancelled', { by: pendingCancel!.actor.subject, note: pendingCancel!.reason });
   }
+  // Let every update that led here return its answer before the run closes.
+  await condition(allHandlersFinished);
   return state;
 }
