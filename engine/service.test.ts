@@ -1,17 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import pino from 'pino';
-import { freePort } from './net';
-import { readSettings } from './settings';
-import { startService, type RunningService } from './service';
 import type { IllRequest } from '../rules/types';
+import { startTestService, type TestService } from '../test/service';
 
 // The walking skeleton end to end: HTTP API, real Temporal server, worker, database.
 
-let service: RunningService;
+let app: TestService;
 let librarian: string;
 let reader: string;
 let otherLibrarian: string;
@@ -24,31 +17,17 @@ const request = (id: string): IllRequest => ({
   urgency: 'normal',
 });
 
-async function call(method: string, url: string, token?: string, body?: unknown, raw?: string) {
-  const response = await fetch(`${service.url}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+const call: TestService['call'] = (...args) => app.call(...args);
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ill-service-'));
-  const settings = readSettings({
-    PORT: String(await freePort()),
-    ILL_DATA_DIR: dataDir,
-    ILL_TASK_QUEUE: `service-test-${process.pid}`,
-    DATABASE_URL: process.env.DATABASE_URL,
-  });
-  service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }));
-  librarian = await service.tokens.issue({ subject: 'lib-1', role: 'librarian', libraryId: 'pku' });
-  reader = await service.tokens.issue({ subject: 'p-1001', role: 'reader', libraryId: 'pku' });
-  otherLibrarian = await service.tokens.issue({ subject: 'lib-9', role: 'librarian', libraryId: 'fudan' });
+  app = await startTestService();
+  librarian = await app.token('librarian', 'pku', 'lib-1');
+  reader = await app.token('reader', 'pku', 'p-1001');
+  otherLibrarian = await app.token('librarian', 'fudan', 'lib-9');
 });
 
 afterAll(async () => {
-  await service?.stop();
+  await app?.service.stop();
 });
 
 describe('walking skeleton', () => {
@@ -58,7 +37,7 @@ describe('walking skeleton', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id, workflowId: `request-${id}` });
 
-    const description = await service.temporal.client.workflow.getHandle(`request-${id}`).describe();
+    const description = await app.service.temporal.client.workflow.getHandle(`request-${id}`).describe();
     expect(description.type).toBe('requestLifecycle');
     expect(description.status.name).toBe('RUNNING');
 

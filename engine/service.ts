@@ -54,7 +54,7 @@ export async function startService(
     const network = new NetworkHolder(settings.configDir, log);
     network.watch();
     cleanup.push(async () => network.close());
-    const database = await openDatabase({ url: settings.databaseUrl, pgliteDir: `${settings.dataDir}/pglite` });
+    const database = await openDatabase({ url: settings.databaseUrl, schema: settings.databaseSchema, pgliteDir: `${settings.dataDir}/pglite` });
     cleanup.push(() => database.close());
     const temporal = await connectTemporal(settings.temporalAddress, settings.temporalNamespace);
     cleanup.push(() => temporal.close());

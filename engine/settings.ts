@@ -21,6 +21,8 @@ export interface Settings {
   taskQueue: string;
   /** A PostgreSQL server; absent means an embedded PGlite database under `dataDir`. */
   databaseUrl?: string;
+  /** A schema of its own in that server, so several networks or test runs can share one. */
+  databaseSchema?: string;
   configDir: string;
   dataDir: string;
   devTemporalPort: number;
@@ -102,6 +104,7 @@ export function readSettings(env: Env = process.env): Settings {
     temporalNamespace: nonEmpty(env, 'TEMPORAL_NAMESPACE', 'default'),
     taskQueue: nonEmpty(env, 'ILL_TASK_QUEUE', 'ill-requests'),
     databaseUrl: databaseUrl(env),
+    databaseSchema: env.DATABASE_SCHEMA ? nonEmpty(env, 'DATABASE_SCHEMA', '') : undefined,
     configDir: directory(env, 'ILL_CONFIG_DIR', 'config', true),
     dataDir: directory(env, 'ILL_DATA_DIR', 'data', false),
     devTemporalPort: port(env, 'ILL_TEMPORAL_DEV_PORT', 7233),

@@ -3,19 +3,21 @@
 import type { IllRequest, Money } from './types';
 
 /** ISO 18626 SupplyingAgencyMessage statuses the engine acts on. */
-export type SupplierStatus =
-  | 'RequestReceived'
-  | 'ExpectToSupply'
-  | 'WillSupply'
-  | 'RetryPossible'
-  | 'Unfilled'
-  | 'CopyCompleted'
-  | 'Loaned'
-  | 'Overdue'
-  | 'Recalled'
-  | 'LoanCompleted'
-  | 'CompletedWithoutReturn'
-  | 'Cancelled';
+export const SUPPLIER_STATUSES = [
+  'RequestReceived',
+  'ExpectToSupply',
+  'WillSupply',
+  'RetryPossible',
+  'Unfilled',
+  'CopyCompleted',
+  'Loaned',
+  'Overdue',
+  'Recalled',
+  'LoanCompleted',
+  'CompletedWithoutReturn',
+  'Cancelled',
+] as const;
+export type SupplierStatus = (typeof SUPPLIER_STATUSES)[number];
 
 export interface SupplierMessage {
   supplierId: string;

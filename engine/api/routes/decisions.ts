@@ -17,6 +17,7 @@ import {
   type RequestState,
   type SupplierMessage,
 } from '../../../workflows/definitions';
+import { SUPPLIER_STATUSES, type SupplierStatus } from '../../../rules/orders';
 import type { IllRequest } from '../../../rules/types';
 import type { AuthState } from '../authenticate';
 import { HttpError } from '../http-error';
@@ -64,6 +65,24 @@ const DECISIONS: Decision[] = [
 
 const SUPPLIER_MESSAGE_FIELDS = ['supplierId', 'status', 'cost', 'reason', 'deliveryUrl', 'dueDate'];
 
+/** A supplier's message is a signal, which the workflow cannot refuse, so it is checked here. */
+function checkSupplierMessage(message: Record<string, unknown>): SupplierMessage {
+  const problem = (field: string, expected: string) => new HttpError(400, `${field} must be ${expected}`);
+  if (typeof message.supplierId !== 'string' || message.supplierId === '') throw problem('supplierId', 'a supplier id');
+  if (!SUPPLIER_STATUSES.includes(message.status as SupplierStatus)) throw problem('status', `one of ${SUPPLIER_STATUSES.join(', ')}`);
+  if (message.cost !== undefined) {
+    const cost = message.cost as Record<string, unknown>;
+    const amount = cost?.amount;
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) throw problem('cost.amount', 'a number of 0 or more');
+    if (typeof cost.currency !== 'string' || !/^[A-Z]{3}$/.test(cost.currency)) throw problem('cost.currency', 'an ISO 4217 code such as CNY');
+  }
+  for (const field of ['reason', 'deliveryUrl'] as const) {
+    if (message[field] !== undefined && typeof message[field] !== 'string') throw problem(field, 'text');
+  }
+  if (message.dueDate !== undefined && Number.isNaN(Date.parse(String(message.dueDate)))) throw problem('dueDate', 'an ISO date');
+  return message as unknown as SupplierMessage;
+}
+
 function body(ctx: Context, fields: string[]): Record<string, unknown> {
   const value = ctx.request.body ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'the body must be a JSON object');
@@ -96,7 +115,7 @@ export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<
   }
 
   router.post('/supplier-messages', async (ctx) => {
-    const message = body(ctx, SUPPLIER_MESSAGE_FIELDS) as unknown as SupplierMessage;
+    const message = checkSupplierMessage(body(ctx, SUPPLIER_MESSAGE_FIELDS));
     const request = await requestFor(ctx, supplyingLibrary, 'answer for a supplier on');
     const { caller } = ctx.state;
     if (caller.role !== 'administrator' && caller.libraryId !== message.supplierId) {

@@ -1,0 +1,144 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IllRequest } from '../../rules/types';
+import { startTestService, type TestService } from '../../test/service';
+
+// Librarians', staff's and suppliers' decisions through the HTTP API, checked against the caller's
+// role and library, and the administrator's configuration reload.
+
+const root = path.resolve(__dirname, '../..');
+const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-config-'));
+let app: TestService;
+let serial = 0;
+
+function sample(name: string): IllRequest {
+  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests', `${name}.json`), 'utf8'));
+  return { ...request, id: `${request.id}-api-${process.pid}-${++serial}` };
+}
+
+async function until(id: string, token: string, check: (body: Record<string, any>) => boolean) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { body } = await app.call('GET', `/api/requests/${id}`, token);
+    if (check(body)) return body;
+    if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  cpSync(path.join(root, 'config'), configDir, { recursive: true });
+  app = await startTestService({ ILL_CONFIG_DIR: configDir });
+});
+
+afterAll(async () => {
+  await app?.service.stop();
+});
+
+describe('decisions on a request', () => {
+  it('lets only the requesting library review, and refuses a review that does not fit', async () => {
+    const request = sample('express-copy-review');
+    const xtu = await app.token('librarian', 'xtu');
+    expect((await app.call('POST', '/api/requests', xtu, request)).status).toBe(201);
+    const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
+
+    const other = await app.call('POST', `/api/requests/${request.id}/review`, await app.token('librarian', 'pku'), { decision: 'approve' });
+    expect(other.status).toBe(403);
+    const wrongRota = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: ['nowhere'] });
+    expect(wrongRota).toMatchObject({ status: 409, body: { error: { message: 'not in the rota: nowhere' } } });
+    const stray = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'approve', actor: { role: 'administrator' } });
+    expect(stray.status).toBe(400);
+    expect(stray.body.error.message).toContain('unknown field actor');
+
+    const first = waiting.decision.rota[0].supplierId as string;
+    const approved = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });
+    expect(approved.status).toBe(200);
+    expect(approved.body.history.at(-1)).toMatchObject({ by: 'librarian@xtu' });
+    const sent = await until(request.id, xtu, (body) => body.status === 'with-supplier');
+    expect(sent.supplier.id).toBe(first);
+  });
+
+  it('takes supplier messages only from the supplier that has the request', async () => {
+    const request = sample('express-copy-review');
+    const xtu = await app.token('librarian', 'xtu');
+    await app.call('POST', '/api/requests', xtu, request);
+    const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
+    const [first, second] = waiting.decision.rota.map((entry: { supplierId: string }) => entry.supplierId);
+    await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'approve' });
+    await until(request.id, xtu, (body) => body.supplier?.id === first);
+
+    const message = { supplierId: first, status: 'CopyCompleted', deliveryUrl: 'https://example.org/copy.pdf' };
+    const firstSupplier = await app.token('supplier', first);
+    const negative = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, firstSupplier, { supplierId: first, status: 'RetryPossible', cost: { amount: -5, currency: 'CNY' } });
+    expect(negative).toMatchObject({ status: 400, body: { error: { message: 'cost.amount must be a number of 0 or more' } } });
+    const unknownStatus = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, firstSupplier, { supplierId: first, status: 'Shipped' });
+    expect(unknownStatus.status).toBe(400);
+    expect((await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', second), message)).status).toBe(403);
+    const notCurrent = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', second), { ...message, supplierId: second });
+    expect(notCurrent.status).toBe(409);
+    const accepted = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', first), message);
+    expect(accepted.status).toBe(202);
+    const delivered = await until(request.id, xtu, (body) => body.status === 'delivered');
+    expect(delivered.delivery).toMatchObject({ supplierId: first, url: 'https://example.org/copy.pdf' });
+
+    const late = await app.call('POST', `/api/requests/${request.id}/cancel`, xtu, { reason: 'too late' });
+    expect(late).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('can no longer be cancelled') } } });
+  });
+
+  it('lets the reader cancel their own request, and nobody else of another library', async () => {
+    const request = sample('chinese-article-ppv');
+    const reader = await app.token('reader', 'szu', request.requester.patronId);
+    await app.call('POST', '/api/requests', reader, request);
+    await until(request.id, reader, (body) => body.status === 'with-supplier');
+    expect((await app.call('POST', `/api/requests/${request.id}/cancel`, await app.token('reader', 'szu', 'someone-else'), { reason: 'x' })).status).toBe(403);
+    const cancelled = await app.call('POST', `/api/requests/${request.id}/cancel`, reader, { reason: 'found a copy' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'found a copy' });
+  });
+});
+
+describe('configuration reload', () => {
+  it('keeps the version in force when a new one has problems, and takes a correct one', async () => {
+    const admin = await app.token('administrator', 'centre');
+    const before = await app.call('GET', '/api/admin/config', admin);
+    expect(before.body.version).toMatch(/^sha256:/);
+    expect((await app.call('GET', '/api/admin/config', await app.token('librarian', 'pku'))).status).toBe(403);
+
+    const policy = path.join(configDir, 'policy.yaml');
+    const text = readFileSync(policy, 'utf8');
+    writeFileSync(policy, text.replace('maxRotaLength: 5', 'maxRotaLength: five'));
+    const refused = await app.call('POST', '/api/admin/config/reload', admin);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.version).toBe(before.body.version);
+    expect(refused.body.error.problems).toEqual([expect.stringMatching(new RegExp(`^${policy}:\\d+:\\d+: .*integer`))]);
+    expect((await app.call('GET', '/api/admin/config', admin)).body.version).toBe(before.body.version);
+
+    writeFileSync(policy, text.replace('maxRotaLength: 5', 'maxRotaLength: 3'));
+    const taken = await app.call('POST', '/api/admin/config/reload', admin);
+    expect(taken.status).toBe(200);
+    expect(taken.body.version).not.toBe(before.body.version);
+
+    const request = sample('chinese-article-ppv');
+    const szu = await app.token('librarian', 'szu');
+    await app.call('POST', '/api/requests', szu, request);
+    const routed = await until(request.id, szu, (body) => body.decision !== undefined);
+    expect(routed.decision.rulesetVersion).toBe(taken.body.version);
+    expect(routed.decision.rota.length).toBeLessThanOrEqual(3);
+  });
+
+  it('reloads by itself when a file changes', async () => {
+    const admin = await app.token('administrator', 'centre');
+    const before = (await app.call('GET', '/api/admin/config', admin)).body.version;
+    const policy = path.join(configDir, 'policy.yaml');
+    writeFileSync(policy, readFileSync(policy, 'utf8').replace('loanReminderDaysBeforeDue: 3', 'loanReminderDaysBeforeDue: 2'));
+    const deadline = Date.now() + 10_000;
+    let version = before;
+    while (version === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      version = (await app.call('GET', '/api/admin/config', admin)).body.version;
+    }
+    expect(version).not.toBe(before);
+  });
+});

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import pino from 'pino';
+import type { Role } from '../engine/auth/tokens';
+import { freePort } from '../engine/net';
+import { startService, type RunningService } from '../engine/service';
+import { readSettings } from '../engine/settings';
+
+export interface TestService {
+  service: RunningService;
+  token(role: Role, libraryId: string, subject?: string): Promise<string>;
+  call(method: string, url: string, token?: string, body?: unknown, raw?: string): Promise<{ status: number; body: Record<string, any> }>;
+}
+
+/** The whole service on the run's Temporal server, with a database of its own and silent logs. */
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+  const settings = readSettings({
+    PORT: String(await freePort()),
+    ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-service-')),
+    ILL_TASK_QUEUE: `service-${randomUUID()}`,
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_SCHEMA: process.env.DATABASE_URL ? `s_${randomUUID().replaceAll('-', '')}` : undefined,
+    ...env,
+  });
+  const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }));
+  return {
+    service,
+    token: (role, libraryId, subject = `${role}@${libraryId}`) => service.tokens.issue({ role, libraryId, subject }),
+    async call(method, url, token, body, raw) {
+      const response = await fetch(`${service.url}${url}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    },
+  };
+}
