@@ -6,6 +6,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Promise<Command>; help: string }> = {
   check: { run: async () => (await import('./cli/check')).runCheck, help: 'validate a configuration directory' },
+  route: { run: async () => (await import('./cli/route')).runRoute, help: 'route a request, or show which requests a new configuration routes differently' },
   token: { run: async () => runToken, help: 'sign an API token for an account' },
 };
 

@@ -6,7 +6,8 @@ import suppliersSchema from '../config/schemas/suppliers.schema.json';
 import { configCopies, SHIPPED_CONFIG, type ConfigCopy } from './config-fixture';
 import { EVENT_TYPES } from './events';
 import { SUPPLIER_KINDS } from './facts';
-import { loadNetwork, validateRequest } from './load';
+import { loadNetwork } from './load';
+import { validateRequest } from './request';
 
 const broken = configCopies();
 
@@ -109,8 +110,8 @@ const MISTAKES: Record<string, Mistake> = {
   },
   'schema: enum value, with a suggestion': {
     file: PREFERENCES,
-    from: '      type: score\n      params: { add: 10,',
-    to: '      type: scor\n      params: { add: 10,',
+    from: '      type: score\n      params: { add: 0.1,',
+    to: '      type: scor\n      params: { add: 0.1,',
     marker: 'scor\n',
     message: "'event.type' cannot be 'scor' (did you mean 'score'?)",
   },
@@ -236,14 +237,14 @@ describe('configuration mistakes are reported where they are written', () => {
 
   test('bad event params: missing, ill-typed, unknown', () => {
     const copy = broken();
-    copy.patch(PREFERENCES, 'params: { add: 10, reason: no member holds the article }', 'params: { ad: 10, reason: no member holds the article }');
+    copy.patch(PREFERENCES, 'params: { add: 0.1, reason: no member holds the article }', 'params: { ad: 0.1, reason: no member holds the article }');
     copy.patch(PREFERENCES, 'params: { tier: 4 }', "params: { tier: '4' }");
     copy.patch('rules/approvals.yaml', 'params: { hours: 12 }', 'params: { hours: 0 }');
     expect(check(copy)).toEqual([
       `${copy.at('rules/approvals.yaml', 'hours: 0', 7)}: event 'deadline' param 'hours' must be a number of at least 1, found 0`,
       `${copy.at(PREFERENCES, "tier: '4'", 6)}: event 'tier' param 'tier' must be a whole number of at least 1, found '4'`,
-      `${copy.at(PREFERENCES, 'params: { ad: 10')}: event 'score' needs param 'add': a number (points added to the supplier’s score; negative to subtract)`,
-      `${copy.at(PREFERENCES, 'ad: 10')}: unknown param 'ad' for event 'score' (did you mean 'add'?)`,
+      `${copy.at(PREFERENCES, 'params: { ad: 0.1')}: event 'score' needs param 'add': a number (points added to the supplier’s score; negative to subtract)`,
+      `${copy.at(PREFERENCES, 'ad: 0.1')}: unknown param 'ad' for event 'score' (did you mean 'add'?)`,
     ]);
   });
 
@@ -378,8 +379,19 @@ describe('validateRequest', () => {
     ]);
   });
 
-  test('names the JSON pointer when there is no text', () => {
-    const { problems } = validateRequest({ ...JSON.parse(text), service: 'photocopy' }, 'api');
-    expect(problems).toEqual([{ file: 'api', line: 1, column: 1, message: "/service: 'service' cannot be 'photocopy' (expected one of: copy, loan, ebook)" }]);
+  test('names the JSON pointer of every problem', () => {
+    const bad = text.replace('"service": "loan"', '"service": "photocopy"');
+    const { problems } = validateRequest(JSON.parse(bad), 'request.json', bad);
+    expect(problems).toEqual([expect.objectContaining({ pointer: '/service', message: "'service' cannot be 'photocopy' (expected one of: copy, loan, ebook)" })]);
+  });
+
+  test('without the text, locates problems in the request printed as indented JSON', () => {
+    const value = { ...JSON.parse(text), service: 'photocopy' };
+    const printed = JSON.stringify(value, null, 2).split('\n');
+    const line = printed.findIndex((each) => each.includes('"photocopy"'));
+    const { problems } = validateRequest(value, 'api');
+    expect(problems).toEqual([
+      { file: 'api', line: line + 1, column: (printed[line] ?? '').indexOf('"photocopy"') + 1, pointer: '/service', message: "'service' cannot be 'photocopy' (expected one of: copy, loan, ebook)" },
+    ]);
   });
 });

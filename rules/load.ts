@@ -42,7 +42,8 @@ interface Collection<T> {
 const FIRST: Position = { line: 1, column: 1 };
 const YAML = /\.ya?ml$/;
 
-function byLocation(a: Problem, b: Problem): number {
+/** Problems in the order an administrator reads them: by file, then line and column. */
+export function byLocation(a: Problem, b: Problem): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
@@ -169,31 +170,4 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     holdings: holdings.value.holdings,
   };
   return { config: { version: configVersion(content), ...content }, problems };
-}
-
-/** A located view of a value whose text is not at hand: problems name the JSON pointer instead. */
-function unlocated(file: string, value: unknown): LocatedText {
-  return {
-    file,
-    value,
-    at: () => FIRST,
-    problem: (pointer, message) => ({ file, ...FIRST, message: pointer === '' ? message : `${pointer}: ${message}` }),
-  };
-}
-
-/**
- * Checks a request against request.schema.json. With the text it was parsed from (JSON or YAML),
- * problems point at their line and column.
- */
-export function validateRequest(json: unknown, file: string, text?: string): { request?: IllRequest; problems: Problem[] } {
-  let doc = unlocated(file, json);
-  if (text !== undefined) {
-    const parsed = parseLocated(file, text);
-    if (!parsed.located) return { problems: parsed.problems };
-    doc = { ...parsed.located, value: json };
-  }
-  const problems = schemaProblems(doc, 'request').map((error) => error.problem).sort(byLocation);
-  if (problems.length > 0) return { problems };
-  const { $schema: _schema, ...request } = json as IllRequest & { $schema?: string };
-  return { request, problems };
 }

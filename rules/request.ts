@@ -1,7 +1,8 @@
-// Requests arrive from readers' forms, discovery systems and files given to `ill route`; each
-// mistake is reported with the JSON pointer of the offending value and, when the text is at hand,
-// its line and column.
+// Requests arrive from readers' forms, discovery systems, sample files and files given to
+// `ill route`; each mistake is reported with the JSON pointer of the offending value and, when the
+// text is at hand, its line and column.
 
+import { byLocation } from './load';
 import { parseLocated } from './located';
 import { schemaProblems } from './schemas';
 import type { IllRequest, Problem } from './types';
@@ -12,12 +13,17 @@ export interface RequestProblem extends Problem {
 }
 
 /**
- * Checks a request against request.schema.json. `text` is the request as written, when there is one;
- * without it, lines and columns refer to the request printed as indented JSON.
+ * Checks a request against request.schema.json. `text` is the request as written (JSON or YAML),
+ * when there is one; without it, lines and columns refer to the request printed as indented JSON.
+ * The `$schema` a file names for editors is not part of the request.
  */
 export function validateRequest(value: unknown, file: string, text?: string): { request?: IllRequest; problems: RequestProblem[] } {
   const { located, problems } = parseLocated(file, text ?? JSON.stringify(value, null, 2) ?? 'null');
   if (!located) return { problems: problems.map((problem) => ({ ...problem, pointer: '' })) };
-  const found = schemaProblems(located, 'request').map(({ pointer, problem }) => ({ ...problem, pointer }));
-  return found.length > 0 ? { problems: found } : { request: located.value as IllRequest, problems: [] };
+  const found = schemaProblems({ ...located, value }, 'request')
+    .map(({ pointer, problem }) => ({ ...problem, pointer }))
+    .sort(byLocation);
+  if (found.length > 0) return { problems: found };
+  const { $schema: _schema, ...request } = value as IllRequest & { $schema?: unknown };
+  return { request, problems: [] };
 }

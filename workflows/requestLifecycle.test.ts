@@ -313,7 +313,7 @@ describe('delivery that lasts', () => {
 
   it('follows a loan through receipt, reminder, renewal, recall, overdue and return', async () => {
     suppliers = () => [{ status: 'Loaned' }];
-    const request = await submit(sample('loan-same-region'));
+    const request = await submit(sample('loan-same-region', { maxCost: { amount: 1, currency: 'CNY' } }));
     await status(request, 'awaiting-cost-approval');
     await handle(request).executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('hunnu'), approve: true }] });
     const shipped = await status(request, 'shipped');
@@ -358,7 +358,7 @@ describe('delivery that lasts', () => {
 
   it('continues a long loan as a new run, keeping its state, so its history stays short', async () => {
     suppliers = () => [{ status: 'Loaned' }];
-    const request = sample('loan-same-region');
+    const request = sample('loan-same-region', { maxCost: { amount: 1, currency: 'CNY' } });
     const timings = { ...lifecycleTimings(network.current().config.policy), historyLimit: 60 };
     await store.insertRequest(request, requestWorkflowId(request.id));
     const started = await env.client.workflow.start('requestLifecycle', {

@@ -1,0 +1,310 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, test } from 'vitest';
+import { configCopies, SHIPPED_CONFIG, type ConfigCopy } from '../../rules/config-fixture';
+import type { RouteDecision } from '../../rules/types';
+import { runCli } from '../cli';
+import { runRoute } from './route';
+
+const broken = configCopies();
+const NOW = '2026-03-02T09:30:00Z';
+const SAMPLES = join(SHIPPED_CONFIG, 'requests');
+const sample = (name: string) => join(SAMPLES, name);
+
+async function run(args: string[], stdin?: string) {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+    ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
+  };
+  const code = await runRoute(args, io);
+  return { code, stdout, stderr };
+}
+
+async function decision(request: string, config = SHIPPED_CONFIG, now = NOW): Promise<RouteDecision> {
+  const { code, stdout, stderr } = await run(['--config', config, '--request', request, '--now', now]);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(stdout) as RouteDecision;
+}
+
+/** `line:column` of the single `marker` in `text`. */
+function at(text: string, marker: string): string {
+  expect(text.split(marker)).toHaveLength(2);
+  const before = text.slice(0, text.indexOf(marker)).split('\n');
+  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/** `FILE:LINE` of the entry written at `marker` in a file of the shipped configuration. */
+const source = (relative: string, marker: string) => `${join(SHIPPED_CONFIG, relative)}:${at(readFileSync(join(SHIPPED_CONFIG, relative), 'utf8'), marker).split(':')[0]}`;
+
+const SCRATCH = mkdtempSync(join(tmpdir(), 'ill-route-'));
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
+function scratch(name: string, text: string): string {
+  const file = join(mkdtempSync(join(SCRATCH, 'case-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The sample requests, one compact JSON a line. */
+function samplesJsonl(): string[] {
+  return readdirSync(SAMPLES)
+    .sort()
+    .map((name) => JSON.stringify(JSON.parse(readFileSync(sample(name), 'utf8'))));
+}
+
+describe('ill route --request', () => {
+  test.each([
+    ['chinese-article-ppv.json', 'route', 'cnki'],
+    ['ebook-calis.json', 'route', 'calis-ebooks'],
+    ['korean-article-keris.json', 'route', 'keris'],
+    ['express-copy-review.json', 'review', undefined],
+    ['rare-escalate.json', 'escalate', undefined],
+  ])('%s: outcome %s, first supplier %s', async (name, outcome, first) => {
+    const routed = await decision(sample(name));
+    expect(routed.requestId).toBe(JSON.parse(readFileSync(sample(name), 'utf8')).id);
+    expect(routed.outcome).toBe(outcome);
+    if (first) expect(routed.rota[0]?.supplierId).toBe(first);
+  });
+
+  test('every sample: scores are the sum of their terms, exclusions name the file and line that caused them', async () => {
+    for (const name of readdirSync(SAMPLES)) {
+      const routed = await decision(sample(name));
+      for (const entry of routed.rota) {
+        const sum = Object.values(entry.terms).reduce((total, term) => total + term, 0);
+        expect(Math.abs(sum - entry.score), `${name} ${entry.supplierId}`).toBeLessThan(1e-9);
+      }
+      for (const reason of routed.excluded.flatMap((entry) => entry.reasons)) expect(reason, name).toMatch(/from \S+\.yaml:\d+\)$/);
+    }
+  });
+
+  test('an express request skips slow and blocked suppliers, saying which rule or policy excluded them', async () => {
+    const routed = await decision(sample('express-copy-review.json'));
+    expect(routed.tasks.map((task) => task.type)).toContain('review');
+    expect(routed.excluded).toEqual(
+      expect.arrayContaining([
+        {
+          supplierId: 'cuhk',
+          reasons: [
+            `promised turnaround exceeds the request's deadline (rule 'exclude-too-slow-for-deadline', from ${source('rules/exclusions.yaml', 'name: exclude-too-slow-for-deadline')})`,
+          ],
+        },
+        {
+          supplierId: 'ebsco',
+          reasons: [
+            `blocked by the library's policy (library 'xtu', from ${source('libraries/central.yaml', 'id: xtu')})`,
+            `blocked by the requesting library (rule 'exclude-blocked-suppliers', from ${source('rules/exclusions.yaml', 'name: exclude-blocked-suppliers')})`,
+          ],
+        },
+      ]),
+    );
+  });
+
+  test('prints the decision and nothing else, the same bytes every time', async () => {
+    const args = ['--config', SHIPPED_CONFIG, '--request', sample('rare-escalate.json')];
+    const first = await run([...args, '--now', NOW]);
+    expect(first.code).toBe(0);
+    expect((await run([...args, '--now', NOW])).stdout).toBe(first.stdout);
+    expect((await run(args)).stdout).toBe((await run(args)).stdout);
+    expect(first.stdout).toBe(`${JSON.stringify(JSON.parse(first.stdout), null, 2)}\n`);
+    const routed = JSON.parse(first.stdout);
+    expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours']);
+    expect(routed.rulesetVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
+    for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules']);
+  });
+
+  test('--now decides which suspensions are in force', async () => {
+    expect((await decision(sample('ebook-calis.json'), SHIPPED_CONFIG, '2026-03-02')).rota.map((entry) => entry.supplierId)).toContain('founder');
+    const later = await decision(sample('ebook-calis.json'), SHIPPED_CONFIG, '2026-10-15');
+    expect(later.rota.map((entry) => entry.supplierId)).not.toContain('founder');
+    expect(later.excluded).toContainEqual({
+      supplierId: 'founder',
+      reasons: [`suspended (2026-10-01 to …) (supplier 'founder', from ${source('suppliers/vendors.yaml', 'id: founder')})`],
+    });
+  });
+
+  test('takes the configuration from ILL_CONFIG_DIR, and the request from stdin as -', async () => {
+    const text = readFileSync(sample('loan-same-region.json'), 'utf8');
+    const fromFile = await run(['--config', SHIPPED_CONFIG, '--request', sample('loan-same-region.json'), '--now', NOW]);
+    let stdout = '';
+    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: { ILL_CONFIG_DIR: SHIPPED_CONFIG }, stdin: Readable.from([text]) };
+    expect(await runRoute(['--request', '-', '--now', NOW], io)).toBe(0);
+    expect(stdout).toBe(fromFile.stdout);
+  });
+
+  test('a malformed request: FILE:LINE:COLUMN of each mistake on stderr, exit 1', async () => {
+    const text = readFileSync(sample('loan-same-region.json'), 'utf8');
+    const unparsable = text.replace('"service": "loan",', '"service": "loan"');
+    const file = scratch('unparsable.json', unparsable);
+    expect(await run(['--config', SHIPPED_CONFIG, '--request', file])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${file}:${at(unparsable, '"citation"')}: YAML syntax error: Missing , between flow map items\n`,
+    });
+
+    const invalid = text.replace('"year": 1986', '"year": "1986"').replace('"urgency": "normal"', '"urgency": "soon"');
+    expect(await run(['--config', SHIPPED_CONFIG, '--request', '-'], invalid)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        `<stdin>:${at(invalid, '"1986"')}: 'citation.year' must be integer, found '1986'`,
+        `<stdin>:${at(invalid, '"soon"')}: 'urgency' cannot be 'soon' (expected one of: normal, rush, express)`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('a requester that is not a member: located at /requester/libraryId, exit 1', async () => {
+    const text = readFileSync(sample('loan-same-region.json'), 'utf8').replace('"libraryId": "hunnu"', '"libraryId": "hunnuu"');
+    const file = scratch('stranger.json', text);
+    expect(await run(['--config', SHIPPED_CONFIG, '--request', file])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${file}:${at(text, '"hunnuu"')}: unknown library 'hunnuu' (did you mean 'hunnu'?)\n`,
+    });
+  });
+
+  test('configuration problems: FILE:LINE:COLUMN on stderr, exit 1, nothing routed', async () => {
+    const copy = broken();
+    copy.patch('policy.yaml', 'ebookValidDays: 30', 'ebookValidDays: thirty');
+    expect(await run(['--config', copy.dir, '--request', sample('ebook-calis.json')])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${join(copy.dir, copy.at('policy.yaml', 'thirty'))}: 'delivery.ebookValidDays' must be integer, found 'thirty'\n`,
+    });
+  });
+
+  test.each([
+    [['--colour', 'red'], "Unknown option '--colour'"],
+    [[], 'missing --request FILE'],
+    [['extra'], "Unexpected argument 'extra'"],
+    [['--request'], "Option '--request <value>' argument missing"],
+    [['--request', 'a.json', '--compare', 'old'], '--request routes one request; --compare and --requests compare two configurations'],
+    [['--compare', 'old'], '--compare and --requests go together'],
+    [['--request', 'a.json', '--now', 'tomorrow'], "--now 'tomorrow' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z"],
+  ])('usage mistake %j: one line with the usage on stderr, exit 2', async (args, message) => {
+    const { code, stdout, stderr } = await run(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(new RegExp(`^ill route: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; usage: ill route \\[--config DIR\\][^\\n]*\\n$`));
+  });
+
+  test('a missing file or directory: one line on stderr, exit 2', async () => {
+    expect(await run(['--config', SHIPPED_CONFIG, '--request', '/nonexistent/r.json'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "ill route: ENOENT: no such file or directory, open '/nonexistent/r.json'\n",
+    });
+    expect((await run(['--config', '/nonexistent/ill-config', '--request', sample('ebook-calis.json')])).stderr).toBe(
+      "ill route: configuration directory '/nonexistent/ill-config' not found\n",
+    );
+  });
+
+  test('is a command of ill', async () => {
+    let stdout = '';
+    expect(await runCli(['route', '--help'], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: {} })).toBe(0);
+    expect(stdout).toMatch(/^usage: ill route /);
+  });
+});
+
+describe('ill route --compare', () => {
+  async function compare(copy: ConfigCopy, jsonl: string[]) {
+    const requests = scratch('requests.jsonl', `${jsonl.join('\n')}\n`);
+    const result = await run(['--config', copy.dir, '--compare', SHIPPED_CONFIG, '--requests', requests, '--now', NOW]);
+    return { ...result, requests, report: result.code === 0 ? JSON.parse(result.stdout) : undefined };
+  }
+
+  /** The rota of every sample request under a configuration, by request id. */
+  async function rotas(config: string): Promise<Map<string, string[]>> {
+    const routed = await Promise.all(readdirSync(SAMPLES).map((name) => decision(sample(name), config)));
+    return new Map(routed.map((each) => [each.requestId, each.rota.map((entry) => entry.supplierId)]));
+  }
+
+  test('a suspended supplier: only the requests it was on the rota of change', async () => {
+    const copy = broken();
+    const text = copy.read('suppliers/national.yaml');
+    const keris = text.indexOf('id: keris');
+    const status = text.indexOf('status: { state: active }', keris);
+    copy.write('suppliers/national.yaml', `${text.slice(0, status)}status: { state: suspended, note: contract lapsed }${text.slice(status + 'status: { state: active }'.length)}`);
+
+    const { code, stderr, report } = await compare(copy, samplesJsonl());
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const [before, after] = [await rotas(SHIPPED_CONFIG), await rotas(copy.dir)];
+    expect(report).toEqual({
+      old: (await decision(sample('ebook-calis.json'))).rulesetVersion,
+      new: (await decision(sample('ebook-calis.json'), copy.dir)).rulesetVersion,
+      requests: 7,
+      changed: 1,
+      invalid: 0,
+      changes: [
+        {
+          requestId: 'ybu-2026-000088',
+          firstSupplier: { old: 'keris', new: after.get('ybu-2026-000088')?.[0] },
+          rotaChanged: true,
+          rota: { old: before.get('ybu-2026-000088'), new: after.get('ybu-2026-000088') },
+        },
+      ],
+    });
+    expect(report.changes[0].rota.new).not.toContain('keris');
+  });
+
+  test('a changed rule score: the report names exactly the requests whose first supplier changed', async () => {
+    const copy = broken();
+    const text = copy.read('rules/preferences.yaml');
+    const rule = text.indexOf('name: library-preferred-suppliers');
+    const score = /add: -?[\d.]+/.exec(text.slice(rule));
+    const from = rule + (score?.index ?? 0);
+    copy.write('rules/preferences.yaml', `${text.slice(0, from)}add: -100${text.slice(from + (score?.[0].length ?? 0))}`);
+
+    const { code, report } = await compare(copy, samplesJsonl());
+    expect(code).toBe(0);
+    const [before, after] = [await rotas(SHIPPED_CONFIG), await rotas(copy.dir)];
+    const movedFirst = [...before.keys()].filter((id) => before.get(id)?.[0] !== after.get(id)?.[0]);
+    expect(movedFirst).toContain('szu-2026-000417');
+    const reported = report.changes.filter((change: any) => change.firstSupplier);
+    expect(reported.map((change: any) => change.requestId).sort()).toEqual(movedFirst.sort());
+    for (const change of report.changes) {
+      expect(change.rota).toEqual({ old: before.get(change.requestId), new: after.get(change.requestId) });
+      if (change.firstSupplier) expect(change.firstSupplier).toEqual({ old: change.rota.old[0], new: change.rota.new[0] });
+    }
+    expect(report.changed).toBe(report.changes.length);
+  });
+
+  test('the same configuration on both sides changes nothing', async () => {
+    const { report } = await compare(broken(), samplesJsonl());
+    expect(report).toMatchObject({ requests: 7, changed: 0, invalid: 0, changes: [] });
+    expect(report.old).toBe(report.new);
+  });
+
+  test('a bad line is reported at its line in the file, counted, and the others are still compared', async () => {
+    const lines = samplesJsonl();
+    lines[2] = (lines[2] ?? '').replace(/"urgency":"\w+"/, '"urgency":"whenever"');
+    lines.splice(4, 0, '');
+    const { code, stderr, requests, report } = await compare(broken(), lines);
+    expect(code).toBe(0);
+    expect(stderr).toBe(`${requests}:3:${(lines[2] ?? '').indexOf('"whenever"') + 1}: 'urgency' cannot be 'whenever' (expected one of: normal, rush, express)\n`);
+    expect(report).toMatchObject({ requests: 7, changed: 0, invalid: 1 });
+
+    const unparsable = samplesJsonl();
+    unparsable[5] = '{"id": "r-1",';
+    const broke = await compare(broken(), unparsable);
+    expect(broke.stderr).toMatch(new RegExp(`^${broke.requests}:6:\\d+: YAML syntax error: `));
+    expect(broke.report).toMatchObject({ requests: 7, invalid: 1 });
+  });
+
+  test('configuration problems in either directory: located lines, exit 1', async () => {
+    const copy = broken();
+    copy.patch('holdings.yaml', '[lzu, nwu, xju]', '[lzu, nwu, xjuu]');
+    const { code, stdout, stderr } = await compare(copy, samplesJsonl());
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`${join(copy.dir, copy.at('holdings.yaml', 'xjuu'))}: unknown library 'xjuu' (did you mean 'xju'?)\n`);
+  });
+});

@@ -1,0 +1,196 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { requestProblems } from '../../rules/check';
+import { loadNetwork } from '../../rules/load';
+import { parseLocated } from '../../rules/located';
+import { validateRequest } from '../../rules/request';
+import { compile, route } from '../../rules/route';
+import type { IllRequest, Outcome, Problem, RouteDecision } from '../../rules/types';
+import { lookupHoldings } from '../activities';
+import { formatProblem, type LoadedNetwork } from '../network';
+import type { CliIo } from './io';
+
+const USAGE = 'usage: ill route [--config DIR] [--now ISO] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO]';
+
+/** A mistake in how the command was called rather than in what it was given to read. */
+class UsageError extends Error {}
+
+type Invocation =
+  | { mode: 'help' }
+  | { mode: 'route'; config: string; now: string; request: string }
+  | { mode: 'compare'; config: string; now: string; compare: string; requests: string };
+
+function invocation(args: string[], env: CliIo['env']): Invocation {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        request: { type: 'string' },
+        compare: { type: 'string' },
+        requests: { type: 'string' },
+        now: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    // parseArgs goes on to explain positional arguments, which this command has none of.
+    throw new UsageError((error as Error).message.split('. ')[0]);
+  }
+  if (values.help) return { mode: 'help' };
+  const now = values.now ?? new Date().toISOString();
+  if (!/^\d{4}-\d{2}-\d{2}/.test(now) || Number.isNaN(Date.parse(now))) {
+    throw new UsageError(`--now '${now}' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z`);
+  }
+  const config = values.config ?? env.ILL_CONFIG_DIR ?? 'config';
+  const { request, compare, requests } = values;
+  if (request !== undefined) {
+    if (compare !== undefined || requests !== undefined) {
+      throw new UsageError('--request routes one request; --compare and --requests compare two configurations');
+    }
+    return { mode: 'route', config, now, request };
+  }
+  if (compare === undefined && requests === undefined) throw new UsageError('missing --request FILE');
+  if (compare === undefined || requests === undefined) throw new UsageError('--compare and --requests go together');
+  return { mode: 'compare', config, now, compare, requests };
+}
+
+function load(dir: string): { network?: LoadedNetwork; problems: Problem[] } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`configuration directory '${dir}' not found`);
+  const { config, problems } = loadNetwork(dir);
+  return { network: config && { config, compiled: compile(config) }, problems };
+}
+
+async function readText(file: string, io: CliIo): Promise<string> {
+  if (file !== '-') return readFileSync(file, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin ?? process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const shown = (file: string): string => (file === '-' ? '<stdin>' : file);
+
+const membersOf = ({ config }: LoadedNetwork): Set<string> => new Set(config.libraries.map((library) => library.id));
+
+/** The request as written, checked against the schema and, since it cannot be routed otherwise, against the member libraries. */
+function readRequest(text: string, file: string, members: ReadonlySet<string>): { request?: IllRequest; problems: Problem[] } {
+  const { located, problems } = parseLocated(file, text);
+  if (!located) return { problems };
+  const checked = validateRequest(located.value, file, text);
+  if (!checked.request) return checked;
+  const unknown = requestProblems(located, checked.request, members);
+  return unknown.length > 0 ? { problems: unknown } : checked;
+}
+
+function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string): RouteDecision {
+  return route(compiled, { request, holdings: lookupHoldings(config, request), now });
+}
+
+function printProblems(io: CliIo, problems: Problem[]): void {
+  for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`);
+}
+
+function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function routeOne(dir: string, file: string, now: string, io: CliIo): Promise<number> {
+  const { network, problems } = load(dir);
+  if (!network) {
+    printProblems(io, problems);
+    return 1;
+  }
+  const read = readRequest(await readText(file, io), shown(file), membersOf(network));
+  if (!read.request) {
+    printProblems(io, read.problems);
+    return 1;
+  }
+  printJson(io, routeWith(network, read.request, now));
+  return 0;
+}
+
+interface Change {
+  requestId: string;
+  firstSupplier?: { old: string | null; new: string | null };
+  outcome?: { old: Outcome; new: Outcome };
+  rotaChanged: boolean;
+  rota: { old: string[]; new: string[] };
+}
+
+/** Tasks compare by type and rule: their reasons name files and lines, which differ between two directories even where the rules are the same. */
+const taskKey = ({ tasks }: RouteDecision): string => JSON.stringify(tasks.map((task) => [task.type, task.rule ?? null]));
+
+function changeOf(old: RouteDecision, next: RouteDecision): Change | undefined {
+  const rota = { old: old.rota.map((entry) => entry.supplierId), new: next.rota.map((entry) => entry.supplierId) };
+  const rotaChanged = JSON.stringify(rota.old) !== JSON.stringify(rota.new);
+  if (!rotaChanged && old.outcome === next.outcome && taskKey(old) === taskKey(next)) return undefined;
+  const first = { old: rota.old[0] ?? null, new: rota.new[0] ?? null };
+  return {
+    requestId: next.requestId,
+    ...(first.old === first.new ? {} : { firstSupplier: first }),
+    ...(old.outcome === next.outcome ? {} : { outcome: { old: old.outcome, new: next.outcome } }),
+    rotaChanged,
+    rota,
+  };
+}
+
+async function compareConfigs(newDir: string, oldDir: string, file: string, now: string, io: CliIo): Promise<number> {
+  const next = load(newDir);
+  const previous = load(oldDir);
+  if (!next.network || !previous.network) {
+    printProblems(io, [...next.problems, ...previous.problems]);
+    return 1;
+  }
+  // A request is compared only when both configurations can route it.
+  const known = membersOf(next.network);
+  const members = new Set([...membersOf(previous.network)].filter((id) => known.has(id)));
+  const changes: Change[] = [];
+  let requests = 0;
+  let invalid = 0;
+  for (const [index, line] of (await readText(file, io)).split(/\r?\n/).entries()) {
+    if (line.trim() === '') continue;
+    requests++;
+    const { request, problems } = readRequest(line, shown(file), members);
+    if (!request) {
+      invalid++;
+      printProblems(io, problems.map((problem) => ({ ...problem, line: index + problem.line })));
+      continue;
+    }
+    const change = changeOf(routeWith(previous.network, request, now), routeWith(next.network, request, now));
+    if (change) changes.push(change);
+  }
+  printJson(io, {
+    old: previous.network.config.version,
+    new: next.network.config.version,
+    requests,
+    changed: changes.length,
+    invalid,
+    changes,
+  });
+  return 0;
+}
+
+/**
+ * `ill route`: how the network would route a request, by the engine's own rules and ranking but as
+ * if nothing had been sent yet (no supplier load today, no copies counted against a journal title),
+ * or, with `--compare`, which of a batch of requests a new configuration routes differently from the
+ * one in force — what an administrator reads before publishing a rule change. Mistakes in the files
+ * read go to stderr as `FILE:LINE:COLUMN: message` (exit 1), so stdout carries only the JSON answer.
+ */
+export async function runRoute(args: string[], io: CliIo): Promise<number> {
+  try {
+    const call = invocation(args, io.env);
+    if (call.mode === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (call.mode === 'route') return await routeOne(call.config, call.request, call.now, io);
+    return await compareConfigs(call.config, call.compare, call.requests, call.now, io);
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    io.stderr.write(error instanceof UsageError ? `ill route: ${message}; ${USAGE}\n` : `ill route: ${message}\n`);
+    return 2;
+  }
+}
