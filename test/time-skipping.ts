@@ -1,7 +1,6 @@
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalTestServerPath } from '../engine/temporal/test-server-path';
-import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/search-attributes';
+import { registerSearchAttributes } from '../engine/temporal/search-attributes';
 
 /**
  * A private Temporal test server whose clock jumps to the next timer whenever a test awaits a
@@ -15,12 +14,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
   try {
     // The test server refuses workflows that set attributes it does not know.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(
-        SEARCH_ATTRIBUTE_NAMES.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-      ),
-    });
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   } catch (error) {
     await env.teardown();
     throw error;

@@ -132,7 +132,9 @@ describe('sourcing', () => {
     expect(result.status).toBe('completed');
     expect(result.history.at(-1)?.note).toBe('copy link expired');
     const trail = (await store.listEvents(request.id)).map((event) => event.status);
-    expect(trail).toEqual(['submitted', 'checking', 'routing', 'with-supplier', 'delivered', 'completed']);
+    expect(trail).toEqual(['submitted', 'checking', 'routing', 'routing', 'with-supplier', 'delivered', 'completed']);
+    const decided = (await store.listEvents(request.id))[3]!;
+    expect(decided.detail.note).toBe(`route under configuration ${network.current().config.version}`);
     await keepHistory(request, 'filled-by-first-supplier');
   });
 

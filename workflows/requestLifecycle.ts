@@ -341,6 +341,7 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
     estimatedCosts = routing.estimatedCosts;
     state.rota = routing.decision.rota.map((entry) => entry.supplierId);
     upsertSearchAttributes([{ key: RULESET_VERSION, value: routing.decision.rulesetVersion }]);
+    await record('routing', { note: `${routing.decision.outcome} under configuration ${routing.decision.rulesetVersion}` });
     const reason = routing.decision.tasks.map((task) => task.reason).join('; ') || undefined;
     switch (routing.decision.outcome) {
       case 'reject':

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { SettingError } from '../settings';
+import { registerSearchAttributes } from './search-attributes';
 
 export interface TemporalConnections {
   client: Client;
@@ -14,6 +15,7 @@ export async function connectTemporal(address: string, namespace: string, settin
   try {
     connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
     await connection.workflowService.describeNamespace({ namespace });
+    await registerSearchAttributes(connection, namespace);
     const worker = await NativeConnection.connect({ address });
     return {
       client: new Client({ connection, namespace }),
