@@ -15,6 +15,11 @@ export interface ActivityDependencies {
   now?: () => Date;
 }
 
+const DAY = 86_400_000;
+/** Observed figures replace a supplier's configured promises once it has this many recent orders. */
+const STATS_WINDOW_DAYS = 90;
+const STATS_MINIMUM_ORDERS = 20;
+
 /** Holders from the union catalogue, looked up by every identifier the citation carries. */
 export function lookupHoldings(config: NetworkConfig, request: IllRequest): string[] {
   if (request.holdings) return request.holdings;
@@ -61,6 +66,7 @@ export function createActivities({ store, network, adapterFor, now = () => new D
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
         load: await store.ordersSince(startOfDay),
+        stats: await store.supplierStats(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), STATS_MINIMUM_ORDERS),
         now: today.toISOString(),
       });
       const estimatedCosts: Record<string, Money> = {};

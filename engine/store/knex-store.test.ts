@@ -47,6 +47,25 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
     ]);
   });
 
+  it('observes fill rate and turnaround of suppliers with enough recent orders', async () => {
+    const since = new Date(Date.now() - 86_400_000);
+    for (let n = 0; n < 24; n++) {
+      const id = `stats-${n}`;
+      await store.insertRequest(request(id), `request-${id}`);
+      const supplierId = n < 20 ? 'nstl' : 'cashl';
+      await store.enqueueForSupplier({ key: `request-${id}:send:1`, requestId: id, supplierId, action: 'send', detail: {} });
+      if (n % 4 !== 0) {
+        const sent = await database.db('supplier_outbox').where({ key: `request-${id}:send:1` }).first('created_at');
+        const at = new Date(new Date(sent.created_at).getTime() + 2 * 3_600_000).toISOString();
+        await store.appendEvent({ key: `request-${id}:9`, requestId: id, status: 'delivered', at, detail: { supplierId } });
+      }
+    }
+    const stats = await store.supplierStats(since, 20);
+    expect(Object.keys(stats)).toEqual(['nstl']);
+    expect(stats.nstl!.fillRate).toBe(15 / 20);
+    expect(stats.nstl!.turnaroundHours).toBe(2);
+  });
+
   it('answers a ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

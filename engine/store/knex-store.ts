@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { IllRequest } from '../../rules/types';
 import type { Charge, ReaderNotice } from '../../workflows/activities';
-import type { OutboxEntry, RequestEvent, RequestStore, StoredRequest } from './store';
+import type { OutboxEntry, RequestEvent, RequestStore, StoredRequest, SupplierStats } from './store';
 
 interface RequestRow {
   id: string;
@@ -160,6 +160,34 @@ export class KnexRequestStore implements RequestStore {
       .select('supplier_id')
       .count<{ supplier_id: string; count: string }[]>({ count: '*' });
     return Object.fromEntries(rows.map((row) => [row.supplier_id, Number(row.count)]));
+  }
+
+  async supplierStats(since: Date, minimumOrders: number): Promise<Record<string, SupplierStats>> {
+    const rows = await this.db('supplier_outbox as o')
+      .leftJoin(
+        this.db.raw(
+          `request_events as e on e.request_id = o.request_id and e.status in ('delivered', 'shipped') and e.detail->>'supplierId' = o.supplier_id`,
+        ),
+      )
+      .where('o.action', 'send')
+      .andWhere('o.created_at', '>=', since)
+      .groupBy('o.supplier_id')
+      .havingRaw('count(*) >= ?', [minimumOrders])
+      .select(
+        'o.supplier_id',
+        this.db.raw('count(*) as orders'),
+        this.db.raw('count(e.seq) as fills'),
+        this.db.raw('avg(extract(epoch from (e.at - o.created_at)) / 3600) as hours'),
+      );
+    return Object.fromEntries(
+      rows.map((row: { supplier_id: string; orders: string; fills: string; hours: string | null }) => [
+        row.supplier_id,
+        {
+          fillRate: Number(row.fills) / Number(row.orders),
+          ...(row.hours === null ? {} : { turnaroundHours: Math.round(Number(row.hours) * 10) / 10 }),
+        },
+      ]),
+    );
   }
 
   async ping(): Promise<void> {

@@ -41,7 +41,17 @@ export interface RequestStore {
   countTitleCopies(libraryId: string, title: { issn?: string; journalTitle?: string }, year: number): Promise<number>;
   /** Orders each supplier was sent since `since`, to weigh load against capacity. */
   ordersSince(since: Date): Promise<Record<string, number>>;
+  /**
+   * Observed fill rate and turnaround (hours from order to delivery or shipment) of suppliers sent
+   * at least `minimumOrders` orders since `since`; ranking prefers them to configured promises.
+   */
+  supplierStats(since: Date, minimumOrders: number): Promise<Record<string, SupplierStats>>;
   ping(): Promise<void>;
+}
+
+export interface SupplierStats {
+  fillRate: number;
+  turnaroundHours?: number;
 }
 
 export interface OutboxEntry {
