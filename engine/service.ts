@@ -79,7 +79,7 @@ export async function startService(
     cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     const worker: Worker = await createWorker(
-      { connection: temporal.worker, namespace: settings.temporalNamespace, taskQueue: settings.taskQueue },
+      { connection: temporal.worker, namespace: settings.temporalNamespace, taskQueue: settings.taskQueue, log },
       {
         store,
         network,

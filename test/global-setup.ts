@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { temporalCliPath } from '../engine/temporal/cli-path';
-import { workflowsPath } from '../engine/worker';
-import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/search-attributes';
+import { devServerSearchAttributeArgs } from '../engine/temporal/search-attributes';
+import { bundleWorkflows } from '../engine/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,12 +26,12 @@ export default async function setup(project: TestProject) {
       server: {
         executable: { type: 'existing-path', path: await temporalCliPath() },
         ip: '127.0.0.1',
-        extraArgs: ['--log-level', 'error', ...SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`])],
+        extraArgs: ['--log-level', 'error', ...devServerSearchAttributeArgs()],
       },
     });
     address = env.address;
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { ...console, info: () => undefined, debug: () => undefined, trace: () => undefined, log: () => undefined } as never });
+  const { code } = await bundleWorkflows();
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'ill-workflows-')), 'workflows.js');
   writeFileSync(bundlePath, code);
   project.provide('temporalAddress', address);
