@@ -149,6 +149,15 @@ describe('sourcing', () => {
     await keepHistory(request, 'unfilled-three-times');
   });
 
+  it("does not take a supplier's repeated answer for the next supplier's", async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'Unfilled' }, { status: 'Unfilled' }] : fills(order));
+    const request = await submit(sample('chinese-article-ppv'));
+    const delivered = await status(request, 'delivered');
+    const rota = delivered.decision!.rota.map((entry) => entry.supplierId);
+    expect(delivered.tried.map((t) => t.supplierId)).toEqual([rota[0]]);
+    expect(delivered.delivery?.supplierId).toBe(rota[1]);
+  });
+
   it('tries the next supplier when one misses its deadline, and tells the late one', async () => {
     suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RequestReceived' }] : fills(order));
     const request = await submit(sample('chinese-article-ppv'));

@@ -45,14 +45,16 @@ import {
 } from './definitions';
 import { CURRENT_SUPPLIER, REQUEST_STATUS, RULESET_VERSION } from './search-attributes';
 
+// Each of these is a short write to the engine's own database.
 const activities = proxyActivities<LifecycleActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-// A supplier whose system keeps failing is passed over rather than waited on for ever.
+// A supplier whose system keeps failing is passed over rather than waited on for ever; a send that
+// a dead worker left unfinished is retried soon, under the same key, so it makes no second order.
 const { sendToSupplier } = proxyActivities<LifecycleActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
@@ -416,6 +418,9 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
     const window = (state.decision?.deadlineHours ?? 24) * HOUR;
     let deadline = now() + window;
     acceptedCost = undefined;
+    // A supplier may answer twice (a retried send after a crash is answered again); what is left
+    // of an earlier try must not be read as this supplier's answer.
+    inbox.length = 0;
     state.supplier = { id: supplierId, attempt, deadline: iso(deadline) };
     upsertSearchAttributes([{ key: CURRENT_SUPPLIER, value: supplierId }]);
     await record('with-supplier', { supplierId, note: `try ${attempt}` });
