@@ -4,7 +4,7 @@ import type { SupplierMessage } from '../rules/orders';
 import type { IllRequest } from '../rules/types';
 import { canonicalJson } from '../rules/version';
 import { requestWorkflowId, statusQuery, supplierMessageSignal, type RequestState } from '../workflows/definitions';
-import { REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
+import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
 import { lifecycleTimings } from './timings';
@@ -51,6 +51,7 @@ export class RequestService {
         taskQueue: this.taskQueue,
         args: [{ request, timings: lifecycleTimings(config.policy) }],
         typedSearchAttributes: [
+          { key: REQUEST_STATUS, value: 'submitted' },
           { key: REQUESTING_LIBRARY, value: request.requester.libraryId },
           { key: URGENCY, value: request.urgency },
         ],

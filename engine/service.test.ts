@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IllRequest } from '../rules/types';
+import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
 import { startTestService, type TestService } from '../test/service';
 
 // The walking skeleton end to end: HTTP API, real Temporal server, worker, database.
@@ -39,6 +40,19 @@ describe('walking skeleton', () => {
 
     const description = await app.service.temporal.client.workflow.getHandle(`request-${id}`).describe();
     expect(description.type).toBe('requestLifecycle');
+    expect(description.typedSearchAttributes.get(REQUESTING_LIBRARY)).toBe('pku');
+    expect(description.typedSearchAttributes.get(URGENCY)).toBe('normal');
+    expect(description.typedSearchAttributes.get(REQUEST_STATUS)).toBeDefined();
+
+    // What a librarian types into the Temporal web UI or `temporal workflow list --query`.
+    const query = `WorkflowId = 'request-${id}' AND IllLibrary = 'pku' AND IllUrgency = 'normal'`;
+    let found: string[] = [];
+    for (let tries = 0; tries < 50 && found.length === 0; tries++) {
+      found = [];
+      for await (const workflow of app.service.temporal.client.workflow.list({ query })) found.push(workflow.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toEqual([`request-${id}`]);
     expect(description.status.name).toBe('RUNNING');
 
     const read = await call('GET', `/api/requests/${id}`, librarian);
