@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import * as requests from './migrations/20261125_01_requests';
 import * as sourcing from './migrations/20261125_02_sourcing';
+import * as routingIndexes from './migrations/20261125_03_routing_indexes';
 
 // Migrations are listed here rather than discovered on disk, so they run the same from
 // TypeScript sources, from a bundle and from tests. New ones go at the end, dated.
 const migrations: Record<string, Knex.Migration> = {
   '20261125_01_requests': requests,
   '20261125_02_sourcing': sourcing,
+  '20261125_03_routing_indexes': routingIndexes,
 };
 
 const source: Knex.MigrationSource<string> = {
