@@ -214,6 +214,14 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
     inbox.push(message);
   });
 
+  /** Hands an accepted answer to the workflow and answers the caller once it has been acted on. */
+  async function applied<K extends keyof Answers>(key: K, answer: Answers[K]): Promise<RequestState> {
+    const before = state.history.length;
+    answers[key] = answer;
+    await condition(() => state.history.length > before && answers[key] === undefined);
+    return state;
+  }
+
   /** Registers a task answer: checked at once by the validator, applied by the workflow, answered with the new state. */
   function taskUpdate<K extends keyof Answers, A extends NonNullable<Answers[K]> & { actor: Actor }>(
     update: UpdateDefinition<RequestState, [A]>,
@@ -223,12 +231,7 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
   ) {
     setHandler(
       update,
-      async (answer: A) => {
-        const before = state.history.length;
-        answers[key] = answer as Answers[K];
-        await condition(() => state.history.length > before && answers[key] === undefined);
-        return state;
-      },
+      (answer: A) => applied(key, answer as Answers[K]),
       {
         validator: (answer: A) => {
           requireActor(answer?.actor);
@@ -276,12 +279,7 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
   function loanUpdate(update: typeof returnUpdate, key: 'return' | 'renew', check: () => void = () => undefined) {
     setHandler(
       update,
-      async (answer: ActorInput) => {
-        const before = state.history.length;
-        answers[key] = answer;
-        await condition(() => state.history.length > before && answers[key] === undefined);
-        return state;
-      },
+      (answer: ActorInput) => applied(key, answer),
       {
         validator: (answer: ActorInput) => {
           requireActor(answer?.actor);

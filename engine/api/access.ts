@@ -5,13 +5,19 @@ import { HttpError } from './http-error';
 // Who may do what with a request. Readers act for themselves, librarians for their own library,
 // the centre's staff for the whole network.
 
-const CENTRE_ROLES = new Set(['administrator', 'search-proxy']);
+export type Allowed = (caller: Caller, request: IllRequest) => boolean;
+
+export const centre: Allowed = (caller) => caller.role === 'administrator';
+export const requestingLibrary: Allowed = (caller, request) =>
+  centre(caller, request) || (caller.role === 'librarian' && caller.libraryId === request.requester.libraryId);
+export const requestingReader: Allowed = (caller, request) =>
+  caller.role === 'reader' && caller.libraryId === request.requester.libraryId && caller.subject === request.requester.patronId;
+export const requestingLibraryOrReader: Allowed = (caller, request) => requestingLibrary(caller, request) || requestingReader(caller, request);
+export const searchProxyStaff: Allowed = (caller, request) => centre(caller, request) || caller.role === 'search-proxy';
 
 export function canSubmit(caller: Caller, request: IllRequest): void {
   const { libraryId, patronId } = request.requester;
-  if (caller.role === 'administrator') return;
-  if (caller.role === 'reader' && caller.libraryId === libraryId && caller.subject === patronId) return;
-  if (caller.role === 'librarian' && caller.libraryId === libraryId) return;
+  if (requestingLibraryOrReader(caller, request)) return;
   if (caller.role === 'reader' || caller.role === 'librarian') {
     throw new HttpError(403, `a ${caller.role} of ${caller.libraryId} cannot submit requests for ${patronId} of ${libraryId}`);
   }
@@ -19,10 +25,7 @@ export function canSubmit(caller: Caller, request: IllRequest): void {
 }
 
 export function canRead(caller: Caller, request: IllRequest): void {
-  const { libraryId, patronId } = request.requester;
-  if (CENTRE_ROLES.has(caller.role)) return;
-  if (caller.role === 'librarian' && caller.libraryId === libraryId) return;
-  if (caller.role === 'reader' && caller.libraryId === libraryId && caller.subject === patronId) return;
+  if (searchProxyStaff(caller, request) || requestingLibraryOrReader(caller, request)) return;
   // Same answer as for a request that does not exist, so ids of other libraries' requests do not leak.
   throw new HttpError(404, `no request ${request.id}`);
 }

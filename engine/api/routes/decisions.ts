@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Caller } from '../../auth/tokens';
 import type { RequestService } from '../../requests';
 import type { RequestStore } from '../../store/store';
 import {
@@ -18,7 +17,7 @@ import {
   type SupplierMessage,
 } from '../../../workflows/definitions';
 import { SUPPLIER_STATUSES, type SupplierStatus } from '../../../rules/orders';
-import type { IllRequest } from '../../../rules/types';
+import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyStaff, type Allowed } from '../access';
 import type { AuthState } from '../authenticate';
 import { HttpError } from '../http-error';
 
@@ -27,14 +26,7 @@ export interface DecisionRoutesDeps {
   store: RequestStore;
 }
 
-/** Who may take a decision on a request; the workflow then checks it fits the request's state and task. */
-type Allowed = (caller: Caller, request: IllRequest) => boolean;
-
-const centre: Allowed = (caller) => caller.role === 'administrator';
-const requestingLibrary: Allowed = (caller, request) => centre(caller, request) || (caller.role === 'librarian' && caller.libraryId === request.requester.libraryId);
-const requestingReader: Allowed = (caller, request) =>
-  caller.role === 'reader' && caller.libraryId === request.requester.libraryId && caller.subject === request.requester.patronId;
-const searchProxyStaff: Allowed = (caller, request) => centre(caller, request) || caller.role === 'search-proxy';
+// Who may take a decision on a request; the workflow then checks it fits the request's state and task.
 const supplyingLibrary: Allowed = (caller, request) => centre(caller, request) || caller.role === 'supplier';
 
 interface Decision {
@@ -49,8 +41,6 @@ function decision<A>(path: string, update: UpdateDefinition<RequestState, [A]>, 
   // The workflow's validator checks the fields' values; here only their names are known.
   return { path, allowed, fields, apply: (requests, requestId, input) => requests.decide(requestId, update, input as A) };
 }
-
-const requestingLibraryOrReader: Allowed = (caller, request) => requestingLibrary(caller, request) || requestingReader(caller, request);
 
 const DECISIONS: Decision[] = [
   decision('review', reviewUpdate, requestingLibrary, ['decision', 'rota', 'reason']),
