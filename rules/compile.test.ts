@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { networkPolicy } from '../bench/network-generator';
 import { checkRules, compile } from './compile';
 import { FACTS } from './facts';
+import { OPERATORS } from './operators';
 import { prepare, type RouteInput } from './rank';
 import { createReference, fireRequestLevelWithReference, fireWithReference, routeWithReference } from './reference';
 import { route } from './route';
@@ -33,8 +34,8 @@ const scalar = fc.oneof(
   fc.constant(null),
 );
 const list = fc.array(scalar, { maxLength: 4 });
-const BASES = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'intersects', 'startsWith'];
-const LIST_BASES = new Set(['in', 'notIn']);
+const OPERATOR_NAMES = Object.keys(OPERATORS);
+const LIST_VALUED = new Set(['in', 'notIn']);
 
 const factReference = fc.record({ fact: fc.constantFrom(...FACT_NAMES, 'weather'), path: fc.constantFrom(...PATHS) });
 
@@ -42,23 +43,15 @@ const leaf: fc.Arbitrary<T.RuleCondition> = fc
   .record({
     fact: fc.constantFrom(...FACT_NAMES, ...FACT_NAMES, 'weather'),
     path: fc.constantFrom(...PATHS),
-    decorator: fc.constantFrom('', '', '', 'not:', 'someFact:', 'everyFact:', 'swap:', 'someValue:', 'everyValue:'),
-    base: fc.constantFrom(...BASES),
+    operator: fc.constantFrom(...OPERATOR_NAMES),
     constant: fc.oneof(scalar, list),
     list,
     reference: factReference,
     useReference: fc.boolean(),
   })
-  .map(({ fact, path, decorator, base, constant, list: values, reference, useReference }) => {
+  .map(({ fact, path, operator, constant, list: values, reference, useReference }) => {
     // Shapes the engine would throw on are refused by checkRules; the property covers the rest.
-    const listOnly = LIST_BASES.has(base) || decorator === 'someValue:' || decorator === 'everyValue:';
-    const swapped = decorator === 'swap:' && LIST_BASES.has(base);
-    const operator = swapped ? base : decorator + base;
-    const value = listOnly
-      ? decorator === 'someValue:' || decorator === 'everyValue:'
-        ? LIST_BASES.has(base) ? [values] : values
-        : values
-      : useReference ? reference : constant;
+    const value = LIST_VALUED.has(operator) ? values : useReference ? reference : constant;
     return { fact, operator, value, ...(path === '' ? {} : { path }) };
   });
 
@@ -256,12 +249,13 @@ describe('compiled rules against json-rules-engine', () => {
       { all: [{ fact: 'request', path: '$.service', operator: 'like', value: 'copy' }] },
       { all: [{ fact: 'request', path: '$.service', operator: 'in', value: 'copy'.length }] },
       { all: [{ fact: 'supplier', path: '$.id', operator: 'in', value: { fact: 'library', path: '$.policy.preferredSuppliers' } }] },
-      { any: [{ fact: 'request', path: '$.service', operator: 'someValue:equal', value: 'copy' }] },
+      { any: [{ fact: 'request', path: '$.service', operator: 'someValue:equal', value: ['copy'] }] },
+      { all: [{ fact: 'request', path: '$.service', operator: 'not:in', value: ['copy'] }] },
       { not: [] } as unknown as T.RuleConditions,
       { all: [{ condition: 'shared' }] } as unknown as T.RuleConditions,
     ];
     for (const conditions of refused) expect(() => checkRules([rule(conditions)])).toThrow(/rule 'bad' \(rules\.yaml:7\)/);
     expect(() => checkRules([{ ...rule({ all: [] }), priority: -2 }])).toThrow(/priority/);
-    expect(() => checkRules([rule({ all: [{ fact: 'request', path: '$.service', operator: 'not:in', value: ['copy'] }] })])).not.toThrow();
+    expect(() => checkRules([rule({ not: { all: [{ fact: 'request', path: '$.service', operator: 'in', value: ['copy'] }] } })])).not.toThrow();
   });
 });

@@ -12,118 +12,34 @@
 // - `value: { fact, path }` reads a fact the same way, anything else is a constant (the engine
 //   deep-copies conditions before each run, so an object constant never equals a fact value);
 // - each operator checks the fact value first (numbers for the comparisons, arrays for
-//   `contains`), and decorators (`not:`, `someFact:`, `everyValue:`, `swap:` ...) compose;
+//   `contains`); the operators are the catalogue's (operators.ts), which has no decorators;
 // - empty `all` and empty `any` are both true;
 // - condition priorities only order evaluation, so they cannot change which rules fire.
-// Conditions that would make the engine throw mid-run (unknown operators, `in` against a
-// non-list, named condition references) are refused here, by `checkRules`, on both paths.
+// Conditions that would make the engine throw mid-run (unknown or decorated operators, `in`
+// against a non-list, named condition references) are refused here, by `checkRules`, on both paths.
 
 import { JSONPath } from 'jsonpath-plus';
-import { CUSTOM_OPERATORS } from './operators';
+import { isNumeric, isOperatorName, OPERATORS, type Operator } from './operators';
 import { effectivePriority, indexNetwork, type CandidateFacts, type Fired, type Network, type Prepared, type Usage } from './rank';
 import type { NetworkConfig, Rule, RuleCondition, RuleConditions, Supplier } from './types';
+
+export { NETWORK_OPERATORS } from './operators';
 
 type Node = RuleConditions | RuleCondition;
 type Evaluate = (factValue: unknown, ruleValue: unknown) => boolean;
 
-/** An operator as json-rules-engine's Operator holds it: a fact-value check, then the comparison. */
-export interface OperatorDefinition {
-  validate: (factValue: unknown) => boolean;
-  compare: Evaluate;
-}
-
-const always = (): boolean => true;
-const isNumeric = (value: unknown): boolean =>
-  typeof value === 'number' ? !Number.isNaN(value) : !Number.isNaN(Number.parseFloat(value as string));
-type Indexable = { indexOf(item: unknown): number };
-
-const DEFAULT_OPERATORS: Record<string, OperatorDefinition> = {
-  equal: { validate: always, compare: (a, b) => a === b },
-  notEqual: { validate: always, compare: (a, b) => a !== b },
-  in: { validate: always, compare: (a, b) => (b as Indexable).indexOf(a) > -1 },
-  notIn: { validate: always, compare: (a, b) => (b as Indexable).indexOf(a) === -1 },
-  contains: { validate: Array.isArray, compare: (a, b) => (a as unknown[]).indexOf(b) > -1 },
-  doesNotContain: { validate: Array.isArray, compare: (a, b) => (a as unknown[]).indexOf(b) === -1 },
-  lessThan: { validate: isNumeric, compare: (a, b) => (a as number) < (b as number) },
-  lessThanInclusive: { validate: isNumeric, compare: (a, b) => (a as number) <= (b as number) },
-  greaterThan: { validate: isNumeric, compare: (a, b) => (a as number) > (b as number) },
-  greaterThanInclusive: { validate: isNumeric, compare: (a, b) => (a as number) >= (b as number) },
-};
-
-/**
- * The network's own operators as both paths register them. A result other than `true` counts as
- * false: the engine treats a lone truthy condition as passing but a truthy one among several as
- * failing, and no rule should depend on that.
- */
-export const NETWORK_OPERATORS: Record<string, OperatorDefinition> = Object.fromEntries(
-  Object.entries(CUSTOM_OPERATORS).map(([name, op]) => {
-    const check = op.validateFact;
-    return [
-      name,
-      {
-        validate: check ? (value: unknown) => check(value) === true : always,
-        compare: (a: unknown, b: unknown) => op.evaluate(a, b) === true,
-      },
-    ];
-  }),
-);
-
-const BASE_OPERATORS: Record<string, OperatorDefinition> = { ...DEFAULT_OPERATORS, ...NETWORK_OPERATORS };
-
-type Decorator = { validate: (factValue: unknown) => boolean; wrap: (a: unknown, b: unknown, next: Evaluate) => boolean };
-
-const DECORATORS: Record<string, Decorator> = {
-  someFact: { validate: Array.isArray, wrap: (a, b, next) => (a as unknown[]).some((item) => next(item, b)) },
-  someValue: { validate: always, wrap: (a, b, next) => (b as unknown[]).some((item) => next(a, item)) },
-  everyFact: { validate: Array.isArray, wrap: (a, b, next) => (a as unknown[]).every((item) => next(item, b)) },
-  everyValue: { validate: always, wrap: (a, b, next) => (b as unknown[]).every((item) => next(a, item)) },
-  swap: { validate: always, wrap: (a, b, next) => next(b, a) },
-  not: { validate: always, wrap: (a, b, next) => !next(a, b) },
-};
-
-/** `not:someFact:equal` as the engine's OperatorMap reads it: decorators outermost first, then the operator. */
-function parseOperator(name: string): { decorators: string[]; base: string } | undefined {
-  const decorators: string[] = [];
-  let rest = name;
-  while (!Object.hasOwn(BASE_OPERATORS, rest)) {
-    const colon = rest.indexOf(':');
-    const decorator = rest.slice(0, colon);
-    if (colon <= 0 || !Object.hasOwn(DECORATORS, decorator)) return undefined;
-    decorators.push(decorator);
-    rest = rest.slice(colon + 1);
-  }
-  return { decorators, base: rest };
-}
-
-function evaluation(validate: (factValue: unknown) => boolean, compare: Evaluate): Evaluate {
+/** As json-rules-engine's Operator evaluates: the fact-value check, then the comparison. */
+function operator(name: string): Evaluate {
+  const { validate, compare } = OPERATORS[name] as Operator;
   return (a, b) => validate(a) && compare(a, b);
 }
 
-function operator(name: string): Evaluate {
-  const parsed = parseOperator(name);
-  if (!parsed) throw new Error(`unknown operator '${name}'`);
-  let { validate, compare } = BASE_OPERATORS[parsed.base] as OperatorDefinition;
-  for (const decoratorName of [...parsed.decorators].reverse()) {
-    const decorator = DECORATORS[decoratorName] as Decorator;
-    const next = evaluation(validate, compare);
-    validate = decorator.validate;
-    compare = (a, b) => decorator.wrap(a, b, next);
-  }
-  return evaluation(validate, compare);
-}
-
 /**
- * Whether the engine can evaluate `value` under this operator without throwing: `in`/`notIn` call
- * the value's `indexOf` and `someValue`/`everyValue` its `some`/`every`, so those need a constant
- * list (or, for `in`, a string), never a fact whose value is only known at run time.
+ * `in` and `notIn` call the value's `indexOf`, so the engine throws unless the value is a constant
+ * list (or string), never a fact whose value is only known at run time.
  */
-function valueFits(decorators: readonly string[], base: string, value: unknown, fromFact: boolean): boolean {
-  const [outer, ...inner] = decorators;
-  if (outer === undefined) return (base !== 'in' && base !== 'notIn') || (!fromFact && (Array.isArray(value) || typeof value === 'string'));
-  if (outer === 'someValue' || outer === 'everyValue') {
-    return !fromFact && Array.isArray(value) && value.every((item) => valueFits(inner, base, item, false));
-  }
-  return valueFits(inner, base, value, fromFact || outer === 'swap');
+function valueFits(name: string, value: unknown, fromFact: boolean): boolean {
+  return (name !== 'in' && name !== 'notIn') || (!fromFact && (Array.isArray(value) || typeof value === 'string'));
 }
 
 function isFactReference(value: unknown): value is { fact: unknown; path?: unknown } {
@@ -155,10 +71,10 @@ function nodeProblems(node: unknown, where: string): string[] {
   if (missing.length > 0) return [`${where}: missing ${missing.join(', ')}`];
   const leaf = node as RuleCondition;
   const problems: string[] = [];
-  const parsed = typeof leaf.operator === 'string' ? parseOperator(leaf.operator) : undefined;
-  if (!parsed) problems.push(`${where}: unknown operator '${String(leaf.operator)}'`);
+  const known = isOperatorName(leaf.operator);
+  if (!known) problems.push(`${where}: unknown operator '${String(leaf.operator)}'`);
   const fromFact = isFactReference(leaf.value);
-  if (parsed && !valueFits(parsed.decorators, parsed.base, leaf.value, fromFact)) {
+  if (known && !valueFits(leaf.operator, leaf.value, fromFact)) {
     problems.push(`${where}: operator '${leaf.operator}' needs a constant list as its value`);
   }
   const paths = [leaf.path, fromFact ? (leaf.value as { path?: unknown }).path : undefined];
@@ -287,7 +203,7 @@ function reader(fact: unknown, path: unknown, suppliers: readonly Supplier[]): {
 
 /** The comparison against a constant, specialised for the shapes rules use most. */
 function againstConstant(name: string, constant: unknown): (factValue: unknown) => boolean {
-  const special = Object.hasOwn(NETWORK_OPERATORS, name) ? undefined : specialised(name, constant);
+  const special = specialised(name, constant);
   if (special) return special;
   const evaluate = operator(name);
   return (a) => evaluate(a, constant);

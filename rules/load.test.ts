@@ -148,7 +148,14 @@ const MISTAKES: Record<string, Mistake> = {
     from: 'operator: equal, value: search-proxy',
     to: 'operator: equals, value: search-proxy',
     marker: 'equals',
-    message: "unknown operator 'equals' (did you mean 'equal'?)",
+    message: "'conditions.all[0].operator' cannot be 'equals' (did you mean 'equal'?)",
+  },
+  "json-rules-engine's operator decorator": {
+    file: PREFERENCES,
+    from: '$.citation.language, operator: notEqual, value: ko',
+    to: '$.citation.language, operator: not:equal, value: ko',
+    marker: 'not:equal',
+    message: "'conditions.all[2].operator' cannot be 'not:equal' (did you mean 'notEqual'?)",
   },
   'operator that cannot apply to the fact': {
     file: PREFERENCES,
@@ -321,7 +328,7 @@ describe('configuration mistakes are reported where they are written', () => {
       `${copy.at('holdings.yaml', 'xjuu')}: unknown library 'xjuu' (did you mean 'xju'?)`,
       `${copy.at('policy.yaml', 'thirty')}: 'delivery.ebookValidDays' must be integer, found 'thirty'`,
       `${copy.at(EXCLUSIONS, 'candidat,')}: unknown fact 'candidat' (did you mean 'candidate'?)`,
-      `${copy.at(EXCLUSIONS, 'equals')}: unknown operator 'equals' (did you mean 'equal'?)`,
+      `${copy.at(EXCLUSIONS, 'equals')}: 'conditions.all[0].operator' cannot be 'equals' (did you mean 'equal'?)`,
       `${copy.at('suppliers/vendors.yaml', 'many')}: 'capacityPerDay' must be integer, found 'many'`,
     ]);
   });
