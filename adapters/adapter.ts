@@ -1,4 +1,5 @@
-import type { SupplierMessage, SupplierNotice, SupplierOrder } from '../rules/orders';
+import type { SupplierNotice, SupplierOrder } from '../domain/orders';
+import type { SupplierMessage } from '../domain/supplier-messages';
 
 /**
  * How the engine talks to one kind of supplier. Both calls run inside workflow activities, which
@@ -9,5 +10,5 @@ export interface SupplierAdapter {
   notify(notice: SupplierNotice): Promise<void>;
 }
 
-/** Where a supplier's answers go: the engine turns them into signals to the request's workflow. */
-export type SupplierReply = (requestId: string, message: SupplierMessage) => Promise<void>;
+/** Where a supplier's answers go: the engine passes them to the request's workflow as updates. */
+export type SupplierReply = (requestId: string, message: SupplierMessage) => Promise<unknown>;

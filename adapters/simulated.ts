@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
-import type { SupplierMessage, SupplierNotice, SupplierOrder } from '../rules/orders';
+import type { SupplierNotice, SupplierOrder } from '../domain/orders';
+import type { SupplierMessage } from '../domain/supplier-messages';
 import type { SupplierAdapter, SupplierReply } from './adapter';
 
 /** How a simulated supplier answers an order: the ISO 18626 messages it sends back, in order. */

@@ -5,20 +5,8 @@
 // limits, copyright caps, deadlines by urgency).
 
 import type { RouteInput } from '../rules/rank';
-import type {
-  Citation,
-  Library,
-  NetworkConfig,
-  NetworkPolicy,
-  Rule,
-  RuleCondition,
-  RuleConditions,
-  RuleEventType,
-  Service,
-  Supplier,
-  SupplierKind,
-  Urgency,
-} from '../rules/types';
+import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleCondition, RuleConditions, RuleEventType, Supplier, SupplierKind } from '../rules/types';
+import type { Citation, Service, Urgency } from '../domain/request';
 
 /** mulberry32: small, fast and identical on every platform. */
 export function prng(seed: number): () => number {

@@ -6,7 +6,7 @@ import { compile } from '../rules/compile';
 import { prepare, type RouteInput } from '../rules/rank';
 import { createReference, routeWithReference } from '../rules/reference';
 import { route } from '../rules/route';
-import type { RouteDecision } from '../rules/types';
+import type { RouteDecision } from '../domain/decision';
 import { FULL_SCALE, generateNetwork, generateRequests } from './network-generator';
 
 const NETWORK_SEED = 20130601;

@@ -2,10 +2,13 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { SupplierAdapter } from '../adapters/adapter';
 import { estimatedCost } from '../rules/rank';
 import { route } from '../rules/route';
-import type { IllRequest, Money, NetworkConfig } from '../rules/types';
+import type { OutboxEntry } from '../domain/orders';
+import type { Money } from '../domain/request';
+import type { TransitionRecord } from '../domain/transitions';
+import { lookupHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
 import type { NetworkHolder } from './network';
-import type { OutboxEntry, RequestStore } from './store/store';
+import type { RequestStore } from './store/store';
 
 export interface ActivityDependencies {
   store: RequestStore;
@@ -20,13 +23,6 @@ const DAY = 86_400_000;
 const STATS_WINDOW_DAYS = 90;
 const STATS_MINIMUM_ORDERS = 20;
 
-/** Holders from the union catalogue, looked up by every identifier the citation carries. */
-export function lookupHoldings(config: NetworkConfig, request: IllRequest): string[] {
-  if (request.holdings) return request.holdings;
-  const { issn, isbn, doi } = request.citation;
-  const holders = [issn, isbn, doi].flatMap((id) => (id ? (config.holdings[id] ?? []) : []));
-  return [...new Set(holders)].sort();
-}
 
 /** Builds the request workflow's activities around the dependencies they read and write. */
 export function createActivities({ store, network, adapterFor, now = () => new Date() }: ActivityDependencies): LifecycleActivities {
@@ -44,16 +40,26 @@ export function createActivities({ store, network, adapterFor, now = () => new D
     await store.markSent(entry.key);
   };
 
+  // Entries travel with the activity they accompany and are written before it acts: a retry finds
+  // them written already, and the audit trail never shows an effect without its cause.
+  const write = async (transitions: TransitionRecord[] = []) => {
+    for (const transition of transitions) await store.appendEvent(transition);
+  };
+
   return {
+    recordTransitions: write,
+
     async recordTransition(record) {
       await store.appendEvent(record);
     },
 
-    async checkAvailability(request) {
+    async checkAvailability(request, transitions) {
+      await write(transitions);
       return { holdings: lookupHoldings(network.current().config, request) };
     },
 
-    async routeRequest({ request, holdings }) {
+    async routeRequest({ request, holdings }, transitions) {
+      await write(transitions);
       const { config, compiled } = network.current();
       const today = now();
       const library = config.libraries.find((l) => l.id === request.requester.libraryId);
@@ -77,13 +83,15 @@ export function createActivities({ store, network, adapterFor, now = () => new D
       return { decision, autoApproveLimit: library.policy.autoApproveLimit, estimatedCosts };
     },
 
-    async sendToSupplier(order) {
+    async sendToSupplier(order, transitions) {
+      await write(transitions);
       await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail: { request: order.request } }, (adapter) =>
         adapter.send(order),
       );
     },
 
-    async notifySupplier(notice) {
+    async notifySupplier(notice, transitions) {
+      await write(transitions);
       await deliver({ ...notice }, (adapter) => adapter.notify(notice));
     },
 
@@ -91,7 +99,14 @@ export function createActivities({ store, network, adapterFor, now = () => new D
       await store.postCharge(charge);
     },
 
-    async notifyReader(notice) {
+    async notifyReader(notice, transitions) {
+      await write(transitions);
+      await store.addReaderNotice(notice);
+    },
+
+    async recordFill({ charge, notice }, transitions) {
+      await write(transitions);
+      if (charge) await store.postCharge(charge);
       await store.addReaderNotice(notice);
     },
   };

@@ -1,9 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { SupplierMessage } from '../rules/orders';
-import type { IllRequest } from '../rules/types';
+import type { RequestState } from '../domain/request-state';
+import type { SupplierMessage } from '../domain/supplier-messages';
+import type { IllRequest } from '../domain/request';
 import { canonicalJson } from '../rules/version';
-import { requestWorkflowId, statusQuery, supplierMessageSignal, type RequestState } from '../workflows/definitions';
+import { requestWorkflowId, statusQuery, supplierMessageUpdate, type SupplierMessageReceipt } from '../workflows/definitions';
+import type { requestLifecycle } from '../workflows/requestLifecycle';
 import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
@@ -46,7 +48,7 @@ export class RequestService {
       if (existing && canonicalJson(existing.request) !== canonicalJson(request)) return { outcome: 'conflict', workflowId };
     }
     try {
-      await this.client.workflow.start('requestLifecycle', {
+      await this.client.workflow.start<typeof requestLifecycle>('requestLifecycle', {
         workflowId,
         taskQueue: this.taskQueue,
         args: [{ request, timings: lifecycleTimings(config.policy) }],
@@ -68,16 +70,34 @@ export class RequestService {
   }
 
   /** Applies a decision; one that does not fit the request's state is refused and changes nothing. */
-  async decide<A>(requestId: string, update: UpdateDefinition<RequestState, [A]>, input: A): Promise<RequestState> {
+  decide<A>(requestId: string, update: UpdateDefinition<RequestState, [A]>, input: A): Promise<RequestState> {
+    return this.update(requestId, update, input);
+  }
+
+  /** Passes on a supplier's message; the workflow judges it, so a repeat or a step back is recorded and not acted on. */
+  supplierMessage(requestId: string, message: SupplierMessage): Promise<SupplierMessageReceipt> {
+    return this.update(requestId, supplierMessageUpdate, message);
+  }
+
+  private async update<R, A>(requestId: string, update: UpdateDefinition<R, [A]>, input: A): Promise<R> {
+    const handle = this.client.workflow.getHandle(requestWorkflowId(requestId));
     try {
-      return await this.client.workflow.getHandle(requestWorkflowId(requestId)).executeUpdate(update, { args: [input] });
+      return await handle.executeUpdate(update, { args: [input] });
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) throw new Refused(error.cause?.message ?? error.message);
+      // A request whose workflow has ended takes no more decisions or messages: a peer retrying a late one hears why.
+      if (error instanceof WorkflowNotFoundError) throw new Refused(`request ${requestId} is ${await this.finalStatus(requestId)}; it takes no more decisions or messages`);
       throw error;
     }
   }
 
-  async supplierMessage(requestId: string, message: SupplierMessage): Promise<void> {
-    await this.client.workflow.getHandle(requestWorkflowId(requestId)).signal(supplierMessageSignal, message);
+  /** How a closed request ended: from its last state when a worker can replay it, else from Temporal's own status. */
+  private async finalStatus(requestId: string): Promise<string> {
+    const handle = this.client.workflow.getHandle(requestWorkflowId(requestId));
+    try {
+      return (await handle.query(statusQuery)).status;
+    } catch {
+      return `closed (${(await handle.describe()).status.name.toLowerCase()})`;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IllRequest } from '../rules/types';
+import type { IllRequest } from '../domain/request';
 import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
 import { startTestService, type TestService } from '../test/service';
 

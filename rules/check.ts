@@ -3,7 +3,8 @@
 
 import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
-import type { IllRequest, Library, Problem, Supplier } from './types';
+import type { Library, Problem, Supplier } from './types';
+import type { IllRequest } from '../domain/request';
 
 /** A configuration entry that passed its schema, with where it was written. */
 export interface Entry<T> {

@@ -11,6 +11,7 @@ import { prepare, type RouteInput } from './rank';
 import { createReference, fireRequestLevelWithReference, fireWithReference, routeWithReference } from './reference';
 import { route } from './route';
 import type * as T from './types';
+import type { Service, Urgency } from '../domain/request';
 
 const LIBRARY_IDS = ['pku', 'thu', 'fudan', 'zju', 'whu'];
 const SOURCE_IDS = ['nlc', 'nstl', 'cnki', 'cashl'];
@@ -18,8 +19,8 @@ const KINDS: T.SupplierKind[] = ['national-library', 'nstl', 'vendor', 'cashl', 
 const REGIONS = ['north', 'east', 'south'];
 const LANGUAGES = ['zh', 'en', 'ko'];
 const SUBJECTS = ['medicine', 'law', 'history'];
-const SERVICES: T.Service[] = ['copy', 'loan', 'ebook'];
-const URGENCIES: T.Urgency[] = ['normal', 'rush', 'express'];
+const SERVICES: Service[] = ['copy', 'loan', 'ebook'];
+const URGENCIES: Urgency[] = ['normal', 'rush', 'express'];
 const EVENTS: T.RuleEventType[] = ['exclude', 'score', 'tier', 'review', 'approveCost', 'escalate', 'deadline', 'reject'];
 
 const FACT_NAMES = Object.keys(FACTS) as (keyof typeof FACTS)[];
@@ -102,7 +103,7 @@ const status = fc.oneof(
   fc.record({ state: fc.constantFrom('suspended' as const, 'closed' as const), from: fc.constantFrom('2025-01-01', '2025-03-10'), to: fc.constantFrom('2025-03-12', '2025-12-31') }, { requiredKeys: ['state'], noNullPrototype: true }),
 );
 const supplierFields = fc.record({
-  services: fc.subarray<T.Service | 'purchase'>(['copy', 'loan', 'ebook', 'purchase'], { minLength: 1 }),
+  services: fc.subarray<Service | 'purchase'>(['copy', 'loan', 'ebook', 'purchase'], { minLength: 1 }),
   coverage: fc.record({ languages: fc.subarray(LANGUAGES), subjects: fc.subarray(SUBJECTS), years: fc.record({ from: fc.constantFrom(1950, 2000), to: fc.constantFrom(2010, 2030) }, { requiredKeys: [], noNullPrototype: true }) }, { requiredKeys: [], noNullPrototype: true }),
   cost,
   turnaround: fc.option(fc.constantFrom(4, 12, 72), { nil: undefined }),

@@ -2,7 +2,8 @@
 // rules naming anything else, so an administrator's typo fails at check time instead of silently
 // never matching.
 
-import type { LibraryRole, Service, SupplierKind, SupplierService, SupplierStatus, Urgency } from './types';
+import type { LibraryRole, SupplierKind, SupplierService, SupplierStatus } from './types';
+import type { Service, Urgency } from '../domain/request';
 
 export type FactType = 'string' | 'number' | 'boolean' | 'string[]';
 

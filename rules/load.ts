@@ -23,7 +23,8 @@ import {
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
-import type { IllRequest, Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
+import type { Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
+import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
 
 interface Parsed {

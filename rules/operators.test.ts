@@ -7,7 +7,8 @@ import { loadNetwork } from './load';
 import { ENGINE_OPERATORS, NETWORK_OPERATORS, OPERATORS, type OperandShape } from './operators';
 import { prepare, type RouteInput } from './rank';
 import { createReference, fireRequestLevelWithReference } from './reference';
-import type { IllRequest, Rule } from './types';
+import type { Rule } from './types';
+import type { IllRequest } from '../domain/request';
 
 /** A condition with this operator holds, as json-rules-engine evaluates it. */
 function holds(name: string, factValue: unknown, ruleValue: unknown): boolean {

@@ -2,22 +2,10 @@
 // reference: both hand this module the rules that fired for each candidate, so any difference
 // between their decisions can only come from rule evaluation.
 
-import type {
-  Citation,
-  IllRequest,
-  Library,
-  Money,
-  NetworkConfig,
-  NetworkPolicy,
-  RotaEntry,
-  RouteDecision,
-  RouteTask,
-  Rule,
-  RuleEventType,
-  Service,
-  Supplier,
-  SupplierStatus,
-} from './types';
+import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
+import type { Citation, IllRequest, Service } from '../domain/request';
+import type { RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
+import { exceededLimit } from '../domain/money';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -322,16 +310,14 @@ function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weigh
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
 function costApproval(best: Candidate, request: IllRequest, library: Library): string | undefined {
   const cost = best.facts.estimatedCost;
-  const currency = best.supplier.cost.currency;
   if (cost <= 0) return undefined;
-  const exceeds = (limit: Money): boolean => limit.currency !== currency || cost > limit.amount;
-  const at = `estimated cost ${cost} ${currency} at '${best.supplier.id}'`;
-  const limit = library.policy.autoApproveLimit;
-  if (exceeds(limit)) {
-    return `${at} exceeds the auto-approve limit of ${limit.amount} ${limit.currency} (library '${library.id}', from ${library.source.file}:${library.source.line})`;
-  }
-  const max = request.maxCost;
-  return max && exceeds(max) ? `${at} exceeds the reader's maximum of ${max.amount} ${max.currency}` : undefined;
+  const exceeded = exceededLimit({ amount: cost, currency: best.supplier.cost.currency }, { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost });
+  if (!exceeded) return undefined;
+  const at = `estimated cost ${cost} ${best.supplier.cost.currency} at '${best.supplier.id}'`;
+  const { amount, currency } = exceeded.value;
+  return exceeded.limit === 'autoApproveLimit'
+    ? `${at} exceeds the auto-approve limit of ${amount} ${currency} (library '${library.id}', from ${library.source.file}:${library.source.line})`
+    : `${at} exceeds the reader's maximum of ${amount} ${currency}`;
 }
 
 /** Turns the rules fired for each candidate into the decision; `fired[i]` belongs to `prepared.candidates[i]`. */

@@ -11,7 +11,8 @@
 import { Engine, Operator, type RuleProperties } from 'json-rules-engine';
 import { NETWORK_OPERATORS, checkRules } from './compile';
 import { decide, indexNetwork, needsRequestLevel, prepare, type Fired, type Network, type Prepared, type RouteInput } from './rank';
-import type { NetworkConfig, RouteDecision } from './types';
+import type { NetworkConfig } from './types';
+import type { RouteDecision } from '../domain/decision';
 
 export interface ReferenceNetwork extends Network {
   engine: Engine;

@@ -5,7 +5,8 @@
 import { byLocation } from './load';
 import { parseLocated } from './located';
 import { schemaProblems } from './schemas';
-import type { IllRequest, Problem } from './types';
+import type { Problem } from './types';
+import type { IllRequest } from '../domain/request';
 
 export interface RequestProblem extends Problem {
   /** JSON pointer of the offending value, for API callers who sent the JSON rather than a file. */

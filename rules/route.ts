@@ -3,7 +3,7 @@
 
 import type { CompiledNetwork } from './compile';
 import { decide, needsRequestLevel, prepare, type RouteInput } from './rank';
-import type { RouteDecision } from './types';
+import type { RouteDecision } from '../domain/decision';
 
 export type { RouteInput } from './rank';
 export { compile, type CompiledNetwork } from './compile';

@@ -1,41 +1,5 @@
-// The vocabulary shared by the whole engine: requests as readers and discovery systems send them,
-// and the network configuration administrators write. Types only: every layer may import this file.
-
-export type Service = 'copy' | 'loan' | 'ebook';
-export type Urgency = 'normal' | 'rush' | 'express';
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
-export interface Citation {
-  title?: string;
-  authors?: string[];
-  journalTitle?: string;
-  issn?: string;
-  isbn?: string;
-  doi?: string;
-  year?: number;
-  volume?: string;
-  issue?: string;
-  pages?: string;
-  /** ISO 639-1 code, for example `zh`, `en`, `ko`. */
-  language?: string;
-  subjects?: string[];
-}
-
-/** A request as the API, the `ill route` command and discovery systems hand it to the engine. */
-export interface IllRequest {
-  id: string;
-  requester: { libraryId: string; patronId: string };
-  service: Service;
-  citation: Citation;
-  urgency: Urgency;
-  maxCost?: Money;
-  /** Libraries known to hold the item; absent means the holdings lookup is asked. */
-  holdings?: string[];
-}
+// The network configuration administrators write. Types only: every layer may import this file.
+import type { Money, Service, Urgency } from '../domain/request';
 
 /** Where a configured value came from, so explanations and errors can point at the YAML. */
 export interface SourceRef {
@@ -204,32 +168,4 @@ export interface Problem {
   line: number;
   column: number;
   message: string;
-}
-
-export type Outcome = 'route' | 'review' | 'escalate' | 'local' | 'reject';
-
-export interface RotaEntry {
-  supplierId: string;
-  score: number;
-  terms: Record<string, number>;
-  rules: string[];
-}
-
-export interface RouteTask {
-  type: 'review' | 'approveCost' | 'searchProxy';
-  reason: string;
-  rule?: string;
-}
-
-export interface RouteDecision {
-  rulesetVersion: string;
-  requestId: string;
-  outcome: Outcome;
-  rota: RotaEntry[];
-  excluded: { supplierId: string; reasons: string[] }[];
-  tasks: RouteTask[];
-  /** Turnaround deadline in hours for each supplier try, from targets or a `deadline` rule. */
-  deadlineHours: number;
-  /** Why a rejected request cannot be served, naming each `reject` rule and where it is written. */
-  reason?: string;
 }

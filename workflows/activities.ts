@@ -1,18 +1,15 @@
-// The activities the request workflow calls, as types only: the engine implements them,
-// and the workflow reaches them through proxyActivities, never by importing the engine.
-import type { SupplierNotice, SupplierOrder } from '../rules/orders';
-import type { IllRequest, Money, RouteDecision } from '../rules/types';
-
-export type { SupplierAction, SupplierNotice, SupplierOrder } from '../rules/orders';
-
-export interface TransitionRecord {
-  /** `<workflow id>:<transition number>`: the same transition is never recorded twice. */
-  key: string;
-  requestId: string;
-  status: string;
-  at: string;
-  detail: Record<string, unknown>;
-}
+// The activities the request workflow calls, as types only: the engine implements them, and the
+// workflow reaches them through proxyActivities, never by importing the engine.
+//
+// Audit-trail entries travel with the activity that goes with them (the last argument), so that a
+// transition costs no activity of its own; `recordTransitions`, a local activity, writes those that
+// nothing else goes with.
+import type { RouteDecision } from '../domain/decision';
+import type { Charge } from '../domain/ledger';
+import type { ReaderNotice } from '../domain/notices';
+import type { SupplierNotice, SupplierOrder } from '../domain/orders';
+import type { IllRequest, Money } from '../domain/request';
+import type { TransitionRecord } from '../domain/transitions';
 
 export interface Availability {
   /** Libraries holding the item, from the request or the union catalogue. */
@@ -27,33 +24,17 @@ export interface Routing {
   estimatedCosts: Record<string, Money>;
 }
 
-export interface Charge {
-  /** `<workflow id>:charge:<attempt>`: a retried activity never charges twice. */
-  key: string;
-  requestId: string;
-  libraryId: string;
-  supplierId: string;
-  amount: number;
-  currency: string;
-}
-
-export type ReaderNoticeKind = 'delivered' | 'shipped' | 'reminder' | 'overdue' | 'recalled' | 'expired' | 'unfilled' | 'cancelled';
-
-export interface ReaderNotice {
-  key: string;
-  requestId: string;
-  patronId: string;
-  libraryId: string;
-  kind: ReaderNoticeKind;
-  detail: Record<string, unknown>;
-}
-
 export interface LifecycleActivities {
+  recordTransitions(transitions: TransitionRecord[]): Promise<void>;
+  checkAvailability(request: IllRequest, transitions?: TransitionRecord[]): Promise<Availability>;
+  routeRequest(input: { request: IllRequest; holdings: string[] }, transitions?: TransitionRecord[]): Promise<Routing>;
+  sendToSupplier(order: SupplierOrder, transitions?: TransitionRecord[]): Promise<void>;
+  notifySupplier(notice: SupplierNotice, transitions?: TransitionRecord[]): Promise<void>;
+  notifyReader(notice: ReaderNotice, transitions?: TransitionRecord[]): Promise<void>;
+  /** A fill: its charge, if it costs anything, posted for settlement, and the reader told. */
+  recordFill(fill: { charge?: Charge; notice: ReaderNotice }, transitions?: TransitionRecord[]): Promise<void>;
+  /** Requests started before transitions travelled with other activities write each on its own... */
   recordTransition(record: TransitionRecord): Promise<void>;
-  checkAvailability(request: IllRequest): Promise<Availability>;
-  routeRequest(input: { request: IllRequest; holdings: string[] }): Promise<Routing>;
-  sendToSupplier(order: SupplierOrder): Promise<void>;
-  notifySupplier(notice: SupplierNotice): Promise<void>;
+  /** ...and post their charge as soon as the supplier fills. */
   postCharge(charge: Charge): Promise<void>;
-  notifyReader(notice: ReaderNotice): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { NetworkHolder } from '../engine/network';
 import { lifecycleTimings } from '../engine/timings';
 import { RequestService } from '../engine/requests';
 import { KnexRequestStore } from '../engine/store/knex-store';
-import type { IllRequest } from '../rules/types';
+import type { IllRequest } from '../domain/request';
 import { createTimeSkippingEnv } from '../test/time-skipping';
 import { startTestWorker, testDatabase } from '../test/harness';
 import {
@@ -24,12 +24,10 @@ import {
   reviewUpdate,
   searchProxyUpdate,
   statusQuery,
-  supplierMessageSignal,
   requestWorkflowId,
-  type Actor,
-  type RequestState,
-  type SupplierMessage,
 } from './definitions';
+import type { Actor, RequestState } from '../domain/request-state';
+import type { SupplierMessage } from '../domain/supplier-messages';
 
 // Request lifecycles through a real Temporal test server whose clock skips ahead, so deadlines of
 // hours and days are tested without waiting; activities write to a real database.
@@ -77,7 +75,7 @@ async function submit(request: IllRequest): Promise<IllRequest> {
   return request;
 }
 
-const say = (request: IllRequest, message: SupplierMessage) => handle(request).signal(supplierMessageSignal, message);
+const say = (request: IllRequest, message: SupplierMessage) => requests.supplierMessage(request.id, message);
 
 /** Keeps a finished run's history for the replay test when RECORD_HISTORIES is set. */
 async function keepHistory(request: IllRequest, name: string) {
@@ -94,7 +92,7 @@ beforeAll(async () => {
   store = new KnexRequestStore(database.db);
   network = new NetworkHolder(path.join(root, 'config'));
   const adapter = createSimulatedAdapter({
-    reply: (requestId, message) => env.client.workflow.getHandle(requestWorkflowId(requestId)).signal(supplierMessageSignal, message),
+    reply: (requestId, message) => requests.supplierMessage(requestId, message),
     behaviour: (order) => suppliers(order),
   });
   const taskQueue = `lifecycle-${process.pid}`;

@@ -6,13 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { lookupHoldings } from '../engine/activities';
+import { lookupHoldings } from '../rules/holdings';
 import { openDatabase, type Database } from '../engine/db/database';
 import { freePort } from '../engine/net';
 import { NetworkHolder } from '../engine/network';
 import { RequestService } from '../engine/requests';
 import { KnexRequestStore } from '../engine/store/knex-store';
-import type { IllRequest } from '../rules/types';
+import type { IllRequest } from '../domain/request';
 import { connectTestTemporal, type TemporalHarness } from '../test/harness';
 import { requestWorkflowId, statusQuery } from './definitions';
 

@@ -1,4 +1,4 @@
-import type { IllRequest } from '../../rules/types';
+import type { IllRequest } from '../../domain/request';
 import type { Caller } from '../auth/tokens';
 import { HttpError } from './http-error';
 

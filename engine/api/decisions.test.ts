@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IllRequest } from '../../rules/types';
+import type { IllRequest } from '../../domain/request';
 import { startTestService, type TestService } from '../../test/service';
 
 // Librarians', staff's and suppliers' decisions through the HTTP API, checked against the caller's

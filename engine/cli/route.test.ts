@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
 import { configCopies, SHIPPED_CONFIG, type ConfigCopy } from '../../rules/config-fixture';
-import type { RouteDecision } from '../../rules/types';
+import type { RouteDecision } from '../../domain/decision';
 import { runCli } from '../cli';
 import { runRoute } from './route';
 

@@ -5,8 +5,10 @@ import { loadNetwork } from '../../rules/load';
 import { parseLocated } from '../../rules/located';
 import { validateRequest } from '../../rules/request';
 import { compile, route } from '../../rules/route';
-import type { IllRequest, Outcome, Problem, RouteDecision } from '../../rules/types';
-import { lookupHoldings } from '../activities';
+import type { Problem } from '../../rules/types';
+import type { IllRequest } from '../../domain/request';
+import type { Outcome, RouteDecision } from '../../domain/decision';
+import { lookupHoldings } from '../../rules/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import type { CliIo } from './io';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test/harness';
 import type { Database } from '../db/database';
-import type { IllRequest } from '../../rules/types';
+import type { IllRequest } from '../../domain/request';
 import { KnexRequestStore } from './knex-store';
 
 const request = (id: string): IllRequest => ({

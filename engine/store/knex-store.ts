@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
-import type { IllRequest } from '../../rules/types';
-import type { Charge, ReaderNotice } from '../../workflows/activities';
-import type { OutboxEntry, RequestEvent, RequestStore, StoredRequest, SupplierStats } from './store';
+import type { IllRequest } from '../../domain/request';
+import type { Charge } from '../../domain/ledger';
+import type { ReaderNotice } from '../../domain/notices';
+import type { OutboxEntry } from '../../domain/orders';
+import type { TransitionRecord } from '../../domain/transitions';
+import type { RequestStore, StoredRequest, SupplierStats } from './store';
 
 interface RequestRow {
   id: string;
@@ -45,7 +48,7 @@ export class KnexRequestStore implements RequestStore {
     return row && { request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) };
   }
 
-  async appendEvent(event: RequestEvent): Promise<boolean> {
+  async appendEvent(event: TransitionRecord): Promise<boolean> {
     const inserted = await this.db('request_events')
       .insert({
         event_key: event.key,
@@ -60,7 +63,7 @@ export class KnexRequestStore implements RequestStore {
     return inserted.length === 1;
   }
 
-  async listEvents(requestId: string): Promise<RequestEvent[]> {
+  async listEvents(requestId: string): Promise<TransitionRecord[]> {
     const rows = await this.db<EventRow>('request_events').where({ request_id: requestId }).orderBy('seq');
     return rows.map((row) => ({ key: row.event_key, requestId: row.request_id, status: row.status, at: iso(row.at), detail: row.detail }));
   }

@@ -1,5 +1,8 @@
-import type { IllRequest } from '../../rules/types';
-import type { Charge, ReaderNotice } from '../../workflows/activities';
+import type { IllRequest } from '../../domain/request';
+import type { Charge } from '../../domain/ledger';
+import type { ReaderNotice } from '../../domain/notices';
+import type { OutboxEntry } from '../../domain/orders';
+import type { TransitionRecord } from '../../domain/transitions';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -7,14 +10,6 @@ export interface StoredRequest {
   createdAt: string;
 }
 
-export interface RequestEvent {
-  /** Unique per transition (workflow id and transition number), so a retried write is a no-op. */
-  key: string;
-  requestId: string;
-  status: string;
-  at: string;
-  detail: Record<string, unknown>;
-}
 
 /** What the engine keeps outside Temporal: requests as submitted, and their audit trail. */
 export interface RequestStore {
@@ -22,8 +17,8 @@ export interface RequestStore {
   insertRequest(request: IllRequest, workflowId: string): Promise<boolean>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
   /** Appends to the audit trail; returns false when the event was recorded before. */
-  appendEvent(event: RequestEvent): Promise<boolean>;
-  listEvents(requestId: string): Promise<RequestEvent[]>;
+  appendEvent(event: TransitionRecord): Promise<boolean>;
+  listEvents(requestId: string): Promise<TransitionRecord[]>;
 
   /** Puts an order or notice for a supplier in the outbox; false when it is there already. */
   enqueueForSupplier(entry: OutboxEntry): Promise<boolean>;
@@ -52,14 +47,4 @@ export interface RequestStore {
 export interface SupplierStats {
   fillRate: number;
   turnaroundHours?: number;
-}
-
-export interface OutboxEntry {
-  key: string;
-  requestId: string;
-  supplierId: string;
-  action: 'send' | 'cancel' | 'acceptCost' | 'refuseCost' | 'received' | 'returned' | 'renew';
-  detail: Record<string, unknown>;
-  createdAt?: string;
-  sentAt?: string;
 }

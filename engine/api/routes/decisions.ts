@@ -12,11 +12,9 @@ import {
   returnUpdate,
   reviewUpdate,
   searchProxyUpdate,
-  type Actor,
-  type RequestState,
-  type SupplierMessage,
 } from '../../../workflows/definitions';
-import { SUPPLIER_STATUSES, type SupplierStatus } from '../../../rules/orders';
+import type { Actor, RequestState } from '../../../domain/request-state';
+import { ISO18626_STATUSES, type Iso18626Status, type SupplierMessage } from '../../../domain/supplier-messages';
 import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyStaff, type Allowed } from '../access';
 import type { AuthState } from '../authenticate';
 import { HttpError } from '../http-error';
@@ -55,11 +53,11 @@ const DECISIONS: Decision[] = [
 
 const SUPPLIER_MESSAGE_FIELDS = ['supplierId', 'status', 'cost', 'reason', 'deliveryUrl', 'dueDate'];
 
-/** A supplier's message is a signal, which the workflow cannot refuse, so it is checked here. */
+/** The shape of a supplier's message, checked before it reaches the workflow, which judges whether it fits the request. */
 function checkSupplierMessage(message: Record<string, unknown>): SupplierMessage {
   const problem = (field: string, expected: string) => new HttpError(400, `${field} must be ${expected}`);
   if (typeof message.supplierId !== 'string' || message.supplierId === '') throw problem('supplierId', 'a supplier id');
-  if (!SUPPLIER_STATUSES.includes(message.status as SupplierStatus)) throw problem('status', `one of ${SUPPLIER_STATUSES.join(', ')}`);
+  if (!ISO18626_STATUSES.includes(message.status as Iso18626Status)) throw problem('status', `one of ${ISO18626_STATUSES.join(', ')}`);
   if (message.cost !== undefined) {
     const cost = message.cost as Record<string, unknown>;
     const amount = cost?.amount;
@@ -83,7 +81,7 @@ function body(ctx: Context, fields: string[]): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Librarians', staff's and suppliers' decisions on a request, each a workflow update or signal. */
+/** Librarians', staff's and suppliers' decisions on a request, each a workflow update. */
 export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<AuthState> {
   const router = new Router<AuthState>({ prefix: '/api/requests/:id' });
 
@@ -111,12 +109,11 @@ export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<
     if (caller.role !== 'administrator' && caller.libraryId !== message.supplierId) {
       throw new HttpError(403, `${caller.libraryId} cannot answer for supplier ${String(message.supplierId)}`);
     }
-    const state = await requests.state(request.id);
-    const current = state.supplier?.id ?? state.loan?.supplierId;
-    if (message.supplierId !== current) throw new HttpError(409, `request ${request.id} is not with supplier ${String(message.supplierId)} (it is ${state.status})`);
-    await requests.supplierMessage(request.id, message);
-    ctx.status = 202;
-    ctx.body = { accepted: true };
+    const receipt = await requests.supplierMessage(request.id, message);
+    // A repeat is answered as a success, so a peer retrying a message it already sent stops; a step back is refused.
+    if (receipt.outcome === 'out-of-order') throw new HttpError(409, receipt.reason ?? 'the message is out of order', { status: receipt.status });
+    ctx.status = receipt.outcome === 'accepted' ? 202 : 200;
+    ctx.body = { accepted: receipt.outcome === 'accepted', ...(receipt.outcome === 'duplicate' ? { duplicate: true } : {}), status: receipt.status };
   });
 
   return router;

@@ -1,0 +1,32 @@
+import type { IllRequest } from './request';
+
+/** An order to a supplier: one per try, however often it is sent. */
+export interface SupplierOrder {
+  /** `<workflow id>:send:<attempt>`. */
+  key: string;
+  requestId: string;
+  supplierId: string;
+  request: IllRequest;
+}
+
+/** What the engine tells a supplier that already has a request. */
+export type SupplierAction = 'cancel' | 'acceptCost' | 'refuseCost' | 'received' | 'returned' | 'renew';
+
+export interface SupplierNotice {
+  key: string;
+  requestId: string;
+  supplierId: string;
+  action: SupplierAction;
+  detail: Record<string, unknown>;
+}
+
+/** An order or notice waiting in the outbox for its supplier's adapter or staff. */
+export interface OutboxEntry {
+  key: string;
+  requestId: string;
+  supplierId: string;
+  action: 'send' | SupplierAction;
+  detail: Record<string, unknown>;
+  createdAt?: string;
+  sentAt?: string;
+}

@@ -1,0 +1,107 @@
+import type { RouteDecision } from './decision';
+import type { IllRequest } from './request';
+import type { Heard, Iso18626Status } from './supplier-messages';
+
+// Where a request stands, as its workflow keeps it and the API, the workbench and adapters read it.
+
+/**
+ * Named after ISO 18626 statuses where one fits; the supplier's own ISO 18626 status while it works
+ * on the request is `RequestState.supplier.status`.
+ */
+export type RequestStatus =
+  | 'submitted'
+  | 'checking'
+  | 'routing'
+  | 'awaiting-review'
+  | 'with-supplier'
+  | 'awaiting-cost-approval'
+  | 'with-search-proxy'
+  | 'delivered'
+  | 'shipped'
+  | 'loaned'
+  | 'renewed'
+  | 'overdue'
+  | 'recalled'
+  | 'returned'
+  | 'completed'
+  | 'unfilled'
+  | 'cancelled'
+  | 'rejected';
+
+export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'unfilled', 'cancelled', 'rejected'];
+/** A request may be cancelled until something has been delivered or shipped. */
+export const CANCELLABLE_STATUSES: readonly RequestStatus[] = [
+  'submitted',
+  'checking',
+  'routing',
+  'awaiting-review',
+  'with-supplier',
+  'awaiting-cost-approval',
+  'with-search-proxy',
+];
+export const ON_LOAN_STATUSES: readonly RequestStatus[] = ['loaned', 'renewed', 'overdue', 'recalled'];
+
+/** Who answers a task or acts on a request, as the API authenticated them. */
+export interface Actor {
+  subject: string;
+  role: string;
+  libraryId: string;
+}
+
+export type TaskType = 'review' | 'approveCost' | 'searchProxy' | 'receive' | 'renewAnswer';
+
+/** The centre's own queue, where overdue tasks go. */
+export const CENTRE = { role: 'administrator', libraryId: 'centre' } as const;
+
+export interface Task {
+  id: string;
+  type: TaskType;
+  assignee: { role: string; libraryId: string };
+  openedAt: string;
+  dueAt: string;
+  escalated: boolean;
+  detail: Record<string, unknown>;
+}
+
+export interface Transition {
+  status: RequestStatus;
+  at: string;
+  by?: string;
+  note?: string;
+  supplierId?: string;
+}
+
+export type TryOutcome = 'unfilled' | 'deadline-missed' | 'send-failed' | 'cost-refused';
+
+export interface RequestState {
+  requestId: string;
+  status: RequestStatus;
+  request: IllRequest;
+  /** The routing decision, kept so replay never evaluates rules again. */
+  decision?: RouteDecision;
+  rulesetVersion?: string;
+  /** Suppliers still to try, best first (a review may change it). */
+  rota: string[];
+  /** Supplier tries so far; also numbers sends and charges so a retry never repeats one. */
+  attempts: number;
+  supplier?: { id: string; status?: Iso18626Status; deadline: string; attempt: number };
+  /** What the supplier holding the request has said in this try, so a repeat or a step back is not acted on. */
+  heard?: Heard;
+  tried: { supplierId: string; outcome: TryOutcome; reason?: string; at: string }[];
+  tasks: Task[];
+  delivery?: { kind: 'copy' | 'ebook'; url?: string; expiresAt: string; supplierId: string };
+  loan?: { supplierId: string; dueDate: string; renewals: number; renewalPending: boolean; remindedFor?: string };
+  charges: { key: string; supplierId: string; amount: number; currency: string }[];
+  history: Transition[];
+  /** The reason a request ended unfilled, cancelled or rejected. */
+  reason?: string;
+}
+
+/**
+ * The supplier a request is with: the one working on it, the lender of a loan, or the one that
+ * delivered a copy (whose repeated answer is then recognised rather than refused). None once final.
+ */
+export function currentSupplier(state: Pick<RequestState, 'status' | 'supplier' | 'loan' | 'delivery'>): string | undefined {
+  if (FINAL_STATUSES.includes(state.status)) return undefined;
+  return state.supplier?.id ?? state.loan?.supplierId ?? state.delivery?.supplierId;
+}

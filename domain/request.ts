@@ -1,0 +1,37 @@
+// Requests as readers and discovery systems send them: the vocabulary every part of the engine speaks.
+
+export type Service = 'copy' | 'loan' | 'ebook';
+export type Urgency = 'normal' | 'rush' | 'express';
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface Citation {
+  title?: string;
+  authors?: string[];
+  journalTitle?: string;
+  issn?: string;
+  isbn?: string;
+  doi?: string;
+  year?: number;
+  volume?: string;
+  issue?: string;
+  pages?: string;
+  /** ISO 639-1 code, for example `zh`, `en`, `ko`. */
+  language?: string;
+  subjects?: string[];
+}
+
+/** A request as the API, the `ill route` command and discovery systems hand it to the engine. */
+export interface IllRequest {
+  id: string;
+  requester: { libraryId: string; patronId: string };
+  service: Service;
+  citation: Citation;
+  urgency: Urgency;
+  maxCost?: Money;
+  /** Libraries known to hold the item; absent means the holdings lookup is asked. */
+  holdings?: string[];
+}

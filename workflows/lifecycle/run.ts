@@ -1,0 +1,205 @@
+// One run of a request's workflow: its state and how it changes, the audit trail that follows it,
+// waiting that a cancellation interrupts, and what the reader and the supplier are told.
+import { condition, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Charge } from '../../domain/ledger';
+import type { ReaderNoticeKind } from '../../domain/notices';
+import type { SupplierAction } from '../../domain/orders';
+import type { Money } from '../../domain/request';
+import { CANCELLABLE_STATUSES, FINAL_STATUSES, type RequestState, type RequestStatus } from '../../domain/request-state';
+import type { SupplierMessage } from '../../domain/supplier-messages';
+import type { TransitionRecord } from '../../domain/transitions';
+import type { LifecycleActivities } from '../activities';
+import type { ActorInput, CancelInput, CostApprovalInput, LifecycleInput, LifecycleTimings, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
+import { REQUEST_STATUS } from '../search-attributes';
+
+// Each of these is a short write to the engine's own database.
+const activities = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// A supplier whose system keeps failing is passed over rather than waited on for ever; a send that
+// a dead worker left unfinished is retried soon, under the same key, so it makes no second order.
+export const { sendToSupplier } = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+// Audit-trail entries that no other activity carries: keyed, so the worker's retries are harmless.
+const { recordTransitions } = proxyLocalActivities<LifecycleActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/**
+ * Requests started before this marker wrote every transition with an activity of its own and posted a
+ * charge the moment a supplier filled; their histories must replay as they ran.
+ */
+const TRANSITIONS_TRAVEL = 'transitions-travel-with-activities';
+
+/** Thrown out of any wait once a cancellation has been accepted; the request then ends cancelled. */
+export class CancelRequested extends Error {}
+
+/** Answers people have given that the workflow has not acted on yet. */
+export type Answers = {
+  review?: ReviewInput;
+  approveCost?: CostApprovalInput;
+  searchProxy?: SearchProxyAnswer;
+  receive?: ActorInput;
+  renewAnswer?: RenewAnswerInput;
+  return?: ActorInput;
+  renew?: ActorInput;
+};
+
+export type TransitionDetail = { by?: string; note?: string; supplierId?: string };
+
+export class RequestRun {
+  readonly state: RequestState;
+  readonly request: LifecycleInput['request'];
+  readonly timings: LifecycleTimings;
+  readonly workflowId = workflowInfo().workflowId;
+  /** Supplier messages accepted and not yet acted on, oldest first. */
+  readonly inbox: SupplierMessage[] = [];
+  readonly answers: Answers = {};
+  pendingCancel?: CancelInput;
+  /** From routing: what the library lets a request cost unasked, and each rota supplier's estimate. */
+  costLimit?: Money;
+  estimatedCosts: Record<string, Money> = {};
+  /** A price the library accepted from the supplier of the current try. */
+  acceptedCost?: Money;
+  /** The charge of a fill, posted with the reader's notice of it. */
+  pendingCharge?: Charge;
+  private readonly legacy: boolean;
+  private unwritten: TransitionRecord[] = [];
+
+  constructor(input: LifecycleInput) {
+    this.request = input.request;
+    this.timings = input.timings;
+    this.state = input.resume ?? {
+      requestId: input.request.id,
+      status: 'submitted',
+      request: input.request,
+      rota: [],
+      attempts: 0,
+      tried: [],
+      tasks: [],
+      charges: [],
+      history: [],
+    };
+    this.legacy = !patched(TRANSITIONS_TRAVEL);
+  }
+
+  now = (): number => Date.now();
+  iso = (ms: number): string => new Date(ms).toISOString();
+  final = (): boolean => FINAL_STATUSES.includes(this.state.status);
+
+  /** Moves the request to `status` (or notes an event in it); the entry reaches the store with the next activity. */
+  async record(status: RequestStatus, detail: TransitionDetail = {}): Promise<void> {
+    const { state } = this;
+    const at = this.iso(this.now());
+    const changed = status !== state.status;
+    state.status = status;
+    state.history.push({ status, at, ...detail });
+    if (changed) upsertSearchAttributes([{ key: REQUEST_STATUS, value: status }]);
+    const record = { key: `${this.workflowId}:${state.history.length}`, requestId: state.requestId, status, at, detail };
+    if (this.legacy) await activities.recordTransition(record);
+    else this.unwritten.push(record);
+  }
+
+  /** The entries not yet written, handed to the activity that goes with them. */
+  private take(): TransitionRecord[] {
+    const taken = this.unwritten;
+    this.unwritten = [];
+    return taken;
+  }
+
+  /** Writes what no activity carried, before the run waits or ends, so the audit trail is never behind for long. */
+  async flush(): Promise<void> {
+    if (this.unwritten.length > 0) await recordTransitions(this.take());
+  }
+
+  checkpoint(): void {
+    if (this.pendingCancel && CANCELLABLE_STATUSES.includes(this.state.status)) throw new CancelRequested();
+  }
+
+  /** Waits for `ready` or a cancellation, at most `ms` (none: no limit); true when `ready` came. */
+  async wait(ready: () => boolean, ms?: number): Promise<boolean> {
+    await this.flush();
+    const cancellable = () => this.pendingCancel !== undefined && CANCELLABLE_STATUSES.includes(this.state.status);
+    const met = ms === undefined ? (await condition(() => ready() || cancellable()), true) : await condition(() => ready() || cancellable(), Math.max(ms, 1));
+    this.checkpoint();
+    return met;
+  }
+
+  async sleepUntil(at: number): Promise<void> {
+    await this.flush();
+    await sleep(Math.max(at - this.now(), 1));
+  }
+
+  checkAvailability() {
+    return activities.checkAvailability(this.request, this.take());
+  }
+
+  routeRequest(holdings: string[]) {
+    return activities.routeRequest({ request: this.request, holdings }, this.take());
+  }
+
+  sendToSupplier(supplierId: string, attempt: number) {
+    return sendToSupplier({ key: `${this.workflowId}:send:${attempt}`, requestId: this.state.requestId, supplierId, request: this.request }, this.take());
+  }
+
+  private readerNotice(kind: ReaderNoticeKind, detail: Record<string, unknown>) {
+    const { requester } = this.request;
+    return {
+      key: `${this.workflowId}:reader:${this.state.history.length}:${kind}`,
+      requestId: this.state.requestId,
+      patronId: requester.patronId,
+      libraryId: requester.libraryId,
+      kind,
+      detail,
+    };
+  }
+
+  notifyReader(kind: ReaderNoticeKind, detail: Record<string, unknown> = {}): Promise<void> {
+    return activities.notifyReader(this.readerNotice(kind, detail), this.take());
+  }
+
+  notifySupplier(supplierId: string, action: SupplierAction, detail: Record<string, unknown> = {}): Promise<void> {
+    const notice = { key: `${this.workflowId}:notice:${this.state.history.length}:${action}`, requestId: this.state.requestId, supplierId, action, detail };
+    return activities.notifySupplier(notice, this.take());
+  }
+
+  /** Charges a fill, keyed by its try so that a retry never charges twice: at once for older runs, else with the fill's notice. */
+  async charge(supplierId: string, attempt: number, named: Money | undefined): Promise<void> {
+    const price = named ?? this.acceptedCost ?? this.estimatedCosts[supplierId];
+    if (!price || price.amount <= 0) return;
+    const key = `${this.workflowId}:charge:${attempt}`;
+    const charge = { key, requestId: this.state.requestId, libraryId: this.request.requester.libraryId, supplierId, amount: price.amount, currency: price.currency };
+    if (this.legacy) {
+      await activities.postCharge(charge);
+      this.state.charges.push({ key, supplierId, amount: price.amount, currency: price.currency });
+    } else {
+      this.pendingCharge = charge;
+    }
+  }
+
+  /** The reader hears of a fill (a copy delivered, a loan shipped), and its charge is posted with it. */
+  async fill(kind: 'delivered' | 'shipped', detail: Record<string, unknown>): Promise<void> {
+    if (this.legacy) return this.notifyReader(kind, detail);
+    const charge = this.pendingCharge;
+    this.pendingCharge = undefined;
+    if (charge) this.state.charges.push({ key: charge.key, supplierId: charge.supplierId, amount: charge.amount, currency: charge.currency });
+    await activities.recordFill({ charge, notice: this.readerNotice(kind, detail) }, this.take());
+  }
+
+  async finish(status: 'completed' | 'unfilled' | 'rejected' | 'cancelled', detail: TransitionDetail = {}): Promise<'end'> {
+    const { state } = this;
+    state.tasks = [];
+    state.supplier = undefined;
+    if (status !== 'completed') state.reason = detail.note;
+    await this.record(status, detail);
+    if (status === 'unfilled' || status === 'cancelled') await this.notifyReader(status, { reason: detail.note });
+    await this.flush();
+    return 'end';
+  }
+}

@@ -1,0 +1,197 @@
+// From submission to a fill: the holdings check, routing, review, cost approval, and sending to each
+// supplier of the rota in turn until one fills; search-proxy staff when the rota runs out.
+import { ActivityFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { exceededLimit } from '../../domain/money';
+import type { Money } from '../../domain/request';
+import { CENTRE, type RequestStatus, type TryOutcome } from '../../domain/request-state';
+import { CURRENT_SUPPLIER, RULESET_VERSION } from '../search-attributes';
+import { deliveryExpiry, extendedDeadline, loanDueDate, tryWindow } from './deadlines';
+import type { Phase } from './phases';
+import type { RequestRun } from './run';
+import { answered, openTask } from './tasks';
+
+export async function begin(run: RequestRun): Promise<Phase> {
+  const { request, state } = run;
+  await run.record('submitted', { by: request.requester.patronId });
+  await run.record('checking');
+  const availability = await run.checkAvailability();
+  run.checkpoint();
+  await run.record('routing');
+  const routing = await run.routeRequest(availability.holdings);
+  run.checkpoint();
+  state.decision = routing.decision;
+  state.rulesetVersion = routing.decision.rulesetVersion;
+  run.costLimit = routing.autoApproveLimit;
+  run.estimatedCosts = routing.estimatedCosts;
+  state.rota = routing.decision.rota.map((entry) => entry.supplierId);
+  upsertSearchAttributes([{ key: RULESET_VERSION, value: routing.decision.rulesetVersion }]);
+  await run.record('routing', { note: `${routing.decision.outcome} under configuration ${routing.decision.rulesetVersion}` });
+  const reason = routing.decision.tasks.map((task) => task.reason).join('; ') || undefined;
+  switch (routing.decision.outcome) {
+    case 'reject':
+      return run.finish('rejected', { note: reason ?? 'refused by the routing rules' });
+    case 'local':
+      return run.finish('completed', { note: 'held by the requesting library; served locally' });
+    case 'review':
+      return 'review';
+    case 'escalate':
+      return 'searchProxy';
+    case 'route':
+      return routing.decision.tasks.some((task) => task.type === 'approveCost') ? 'approveRoute' : 'source';
+  }
+}
+
+/** Routing found the best supplier dearer than the library lets a request cost unasked. */
+export async function approveRoute(run: RequestRun): Promise<Phase> {
+  const supplierId = run.state.rota[0]!;
+  const cost = run.estimatedCosts[supplierId] ?? { amount: 0, currency: run.costLimit?.currency ?? 'CNY' };
+  if (await approveCost(run, supplierId, cost, 'routing')) return 'source';
+  return run.finish('rejected', { note: `estimated cost ${cost.amount} ${cost.currency} not approved` });
+}
+
+export async function review(run: RequestRun): Promise<Phase> {
+  const { request, state } = run;
+  // The task opens before the status changes, so whoever sees the new status can answer it.
+  const task = openTask(run, 'review', { role: 'librarian', libraryId: request.requester.libraryId }, { reasons: state.decision?.tasks ?? [] });
+  await run.record('awaiting-review');
+  const answer = await answered(run, task, 'review');
+  if (answer.decision === 'reject') return run.finish('rejected', { by: answer.actor.subject, note: answer.reason });
+  if (answer.decision === 'changeRota') state.rota = [...answer.rota!];
+  await run.record('routing', { by: answer.actor.subject, note: `review: ${answer.decision}; rota ${state.rota.join(', ') || '(empty)'}` });
+  return state.rota.length > 0 ? 'source' : 'searchProxy';
+}
+
+async function approveCost(run: RequestRun, supplierId: string, cost: Money, then: RequestStatus): Promise<boolean> {
+  const task = openTask(run, 'approveCost', { role: 'librarian', libraryId: run.request.requester.libraryId }, { supplierId, cost });
+  await run.record('awaiting-cost-approval', { supplierId, note: `${supplierId}: ${cost.amount} ${cost.currency}` });
+  const answer = await answered(run, task, 'approveCost');
+  await run.record(then, { by: answer.actor.subject, supplierId, note: `cost ${answer.approve ? 'approved' : 'refused'}${answer.reason ? `: ${answer.reason}` : ''}` });
+  return answer.approve;
+}
+
+function tried(run: RequestRun, supplierId: string, outcome: TryOutcome, reason?: string): 'next' {
+  run.state.tried.push({ supplierId, outcome, reason, at: run.iso(run.now()) });
+  run.state.supplier = undefined;
+  return 'next';
+}
+
+/** Sends to one supplier and follows its messages until it fills, declines or misses its deadline. */
+async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled' | 'next'> {
+  const { request, state, timings } = run;
+  const attempt = ++state.attempts;
+  const window = tryWindow(state.decision?.deadlineHours);
+  let deadline = run.now() + window;
+  run.acceptedCost = undefined;
+  // What was said in an earlier try, even by this same supplier, is not this try's answer.
+  run.inbox.length = 0;
+  state.heard = undefined;
+  state.supplier = { id: supplierId, attempt, deadline: run.iso(deadline) };
+  upsertSearchAttributes([{ key: CURRENT_SUPPLIER, value: supplierId }]);
+  await run.record('with-supplier', { supplierId, note: `try ${attempt}` });
+  try {
+    await run.sendToSupplier(supplierId, attempt);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    await run.record('with-supplier', { supplierId, note: `could not send: ${error.cause?.message ?? error.message}` });
+    return tried(run, supplierId, 'send-failed', error.cause?.message);
+  }
+  run.checkpoint();
+  for (;;) {
+    const arrived = await run.wait(() => run.inbox.length > 0, deadline - run.now());
+    if (!arrived) {
+      await run.notifySupplier(supplierId, 'cancel', { reason: 'deadline missed' });
+      await run.record('with-supplier', { supplierId, note: `deadline ${run.iso(deadline)} missed` });
+      return tried(run, supplierId, 'deadline-missed');
+    }
+    const message = run.inbox.shift()!;
+    state.supplier!.status = message.status;
+    const note = message.reason ? `${message.status}: ${message.reason}` : message.status;
+    switch (message.status) {
+      case 'RequestReceived':
+        await run.record('with-supplier', { supplierId, note });
+        break;
+      case 'ExpectToSupply':
+      case 'WillSupply':
+        deadline = extendedDeadline(deadline, run.now(), message.status, timings);
+        state.supplier!.deadline = run.iso(deadline);
+        await run.record('with-supplier', { supplierId, note: `${note}; deadline ${run.iso(deadline)}` });
+        break;
+      case 'RetryPossible': {
+        if (!message.cost) {
+          await run.record('with-supplier', { supplierId, note });
+          return tried(run, supplierId, 'unfilled', message.reason ?? 'retry possible without a price');
+        }
+        const limits = { autoApproveLimit: run.costLimit, maxCost: request.maxCost };
+        const approved = !exceededLimit(message.cost, limits) || (await approveCost(run, supplierId, message.cost, 'with-supplier'));
+        if (!approved) {
+          await run.notifySupplier(supplierId, 'refuseCost', { cost: message.cost });
+          return tried(run, supplierId, 'cost-refused', `${message.cost.amount} ${message.cost.currency}`);
+        }
+        run.acceptedCost = message.cost;
+        await run.notifySupplier(supplierId, 'acceptCost', { cost: message.cost });
+        deadline = run.now() + window;
+        state.supplier!.deadline = run.iso(deadline);
+        await run.record('with-supplier', { supplierId, note: `cost ${message.cost.amount} ${message.cost.currency} accepted` });
+        break;
+      }
+      case 'Unfilled':
+        await run.record('with-supplier', { supplierId, note });
+        return tried(run, supplierId, 'unfilled', message.reason);
+      case 'CopyCompleted':
+        await run.charge(supplierId, attempt, message.cost);
+        state.delivery = {
+          kind: request.service === 'ebook' ? 'ebook' : 'copy',
+          url: message.deliveryUrl,
+          supplierId,
+          expiresAt: run.iso(deliveryExpiry(request.service, run.now(), timings)),
+        };
+        state.supplier = undefined;
+        return 'filled';
+      case 'Loaned':
+        await run.charge(supplierId, attempt, message.cost);
+        state.loan = { supplierId, dueDate: message.dueDate ?? run.iso(loanDueDate(run.now(), timings)), renewals: 0, renewalPending: false };
+        state.supplier = undefined;
+        return 'filled';
+      default:
+        await run.record('with-supplier', { supplierId, note: `${note} (not expected now; ignored)` });
+    }
+  }
+}
+
+export async function source(run: RequestRun): Promise<Phase> {
+  const { state } = run;
+  while (state.rota.length > 0) {
+    const supplierId = state.rota.shift()!;
+    if ((await trySupplier(run, supplierId)) === 'filled') return state.loan ? 'shipped' : 'delivered';
+  }
+  return 'searchProxy';
+}
+
+export async function searchProxy(run: RequestRun): Promise<Phase> {
+  const { request, state, timings } = run;
+  const task = openTask(run, 'searchProxy', { role: 'search-proxy', libraryId: CENTRE.libraryId }, { tried: state.tried });
+  await run.record('with-search-proxy', { note: state.tried.length > 0 ? `rota exhausted after ${state.tried.length} tries` : 'escalated by routing' });
+  const answer = await answered(run, task, 'searchProxy');
+  const by = answer.actor.subject;
+  switch (answer.outcome) {
+    case 'found':
+      state.rota = [answer.supplierId!];
+      await run.record('routing', { by, note: `found at ${answer.supplierId}` });
+      return 'source';
+    case 'supplied':
+      if (request.service === 'loan') {
+        state.loan = { supplierId: 'search-proxy', dueDate: run.iso(loanDueDate(run.now(), timings)), renewals: 0, renewalPending: false };
+        return 'shipped';
+      }
+      state.delivery = {
+        kind: request.service === 'ebook' ? 'ebook' : 'copy',
+        url: answer.deliveryUrl,
+        supplierId: 'search-proxy',
+        // Staff hand over a copy whatever was asked, so its link lasts as a copy's does.
+        expiresAt: run.iso(deliveryExpiry('copy', run.now(), timings)),
+      };
+      return 'delivered';
+    default:
+      return run.finish('unfilled', { by, note: answer.reason });
+  }
+}
