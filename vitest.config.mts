@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'data/**'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/temporal-logs.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     pool: 'forks',
     testTimeout: 60_000,
