@@ -27,8 +27,8 @@ describe('ill', () => {
 
   it('says what is wrong in one line, without a stack trace', async () => {
     const unknownRole = io();
-    expect(await runCli(['token', '--role', 'king', '--library', 'fudan'], unknownRole.io)).toBe(2);
-    expect(unknownRole.err()).toMatch(/^usage: ill token --role reader\|librarian/);
+    expect(await runCli(['token', '--role', 'adapter', '--library', 'fudan'], unknownRole.io)).toBe(2);
+    expect(unknownRole.err()).toMatch(/^usage: ill token --role reader\|librarian\|supplier\|search-proxy\|administrator --library ID/);
 
     const unknownOption = io();
     expect(await runCli(['token', '--colour', 'red'], unknownOption.io)).toBe(2);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadAuthSecret } from '../auth/secret';
-import { ROLES, TokenAuthority, type Role } from '../auth/tokens';
+import { isRole, ROLES, TokenAuthority } from '../auth/tokens';
 import { readSettings } from '../settings';
 import type { CliIo } from './io';
 
@@ -13,7 +13,7 @@ export async function runToken(args: string[], io: CliIo): Promise<number> {
     options: { role: { type: 'string' }, library: { type: 'string' }, subject: { type: 'string' }, expires: { type: 'string' } },
     strict: true,
   });
-  if (!values.role || !ROLES.includes(values.role as Role) || !values.library) {
+  if (!isRole(values.role) || !values.library) {
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -24,7 +24,7 @@ export async function runToken(args: string[], io: CliIo): Promise<number> {
   const settings = readSettings(io.env);
   const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
   const token = await tokens.issue(
-    { role: values.role as Role, libraryId: values.library, subject: values.subject ?? `${values.role}@${values.library}` },
+    { role: values.role, libraryId: values.library, subject: values.subject ?? `${values.role}@${values.library}` },
     values.expires ?? '12h',
   );
   io.stdout.write(`${token}\n`);
