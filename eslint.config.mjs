@@ -3,8 +3,11 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 // Workflow code is replayed by Temporal and must be deterministic: no I/O, no Node built-ins,
-// nothing that reaches adapters or the engine. Types from `rules` are fine.
+// nothing that reaches adapters or the engine. The kernel (`domain/`) and `rules/` stay free of I/O
+// too, so every part can use them.
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+const ioLibraries = ['@temporalio/activity', '@temporalio/worker', '@temporalio/client', 'knex', 'pg', 'koa', '@koa/*', 'pino', '@electric-sql/*'];
+const builtinPaths = (names, message) => names.map((name) => ({ name, message }));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/'] },
@@ -27,14 +30,48 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code must be deterministic: no Node built-ins' })),
+          paths: builtinPaths(nodeBuiltins, 'workflow code must be deterministic: no Node built-ins'),
           patterns: [
             { group: ['**/adapters', '**/adapters/**'], message: 'workflows call adapters through activities, never directly' },
             { group: ['**/engine', '**/engine/**'], message: 'workflows must not reach the engine (I/O)' },
-            {
-              group: ['@temporalio/activity', '@temporalio/worker', '@temporalio/client', 'knex', 'pg', 'koa', '@koa/*', 'pino', '@electric-sql/*'],
-              message: 'workflow code must be deterministic: no I/O libraries',
-            },
+            { group: ioLibraries, message: 'workflow code must be deterministic: no I/O libraries' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The kernel: types and policies every part speaks, so it depends on nothing, ours or the world's.
+    files: ['domain/**/*.ts'],
+    ignores: ['domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinPaths(nodeBuiltins, 'the kernel does no I/O: no Node built-ins'),
+          patterns: [
+            { group: ['../*', '!../domain'], message: 'the kernel imports nothing of ours outside domain/' },
+            { group: [...ioLibraries, '@temporalio/*'], message: 'the kernel does no I/O and knows no Temporal' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Routing is pure: it reads the configuration files and hashes them, and nothing else.
+    files: ['rules/**/*.ts'],
+    ignores: ['rules/**/*.test.ts', 'rules/config-fixture.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinPaths(
+            nodeBuiltins.filter((name) => !['fs', 'node:fs', 'path', 'node:path', 'crypto', 'node:crypto'].includes(name)),
+            'routing does no I/O beyond reading the configuration',
+          ),
+          patterns: [
+            { group: ['**/adapters', '**/adapters/**', '**/engine', '**/engine/**', '**/workflows', '**/workflows/**'], message: 'rules/ uses only the kernel' },
+            { group: [...ioLibraries, '@temporalio/*'], message: 'routing does no I/O and knows no Temporal' },
           ],
         },
       ],

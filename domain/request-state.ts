@@ -48,7 +48,9 @@ export interface Actor {
   libraryId: string;
 }
 
-export type TaskType = 'review' | 'approveCost' | 'searchProxy' | 'receive' | 'renewAnswer';
+/** Every kind of human task the lifecycle opens; the policy gives each a due time. */
+export const TASK_TYPES = ['review', 'approveCost', 'searchProxy', 'receive', 'renewAnswer'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
 
 /** The centre's own queue, where overdue tasks go. */
 export const CENTRE = { role: 'administrator', libraryId: 'centre' } as const;

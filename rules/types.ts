@@ -1,5 +1,6 @@
 // The network configuration administrators write. Types only: every layer may import this file.
 import type { Money, Service, Urgency } from '../domain/request';
+import type { TaskType } from '../domain/request-state';
 
 /** Where a configured value came from, so explanations and errors can point at the YAML. */
 export interface SourceRef {
@@ -147,7 +148,7 @@ export interface NetworkPolicy {
     willSupplyExtensionHours: number;
     loanReminderDaysBeforeDue: number;
     returnConfirmDays: number;
-    taskDueHours: Record<'review' | 'approveCost' | 'searchProxy' | 'receive' | 'return' | 'renewAnswer', number>;
+    taskDueHours: Record<TaskType, number>;
   };
 }
 

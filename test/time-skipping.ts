@@ -11,7 +11,7 @@ import { registerSearchAttributes } from '../engine/temporal/search-attributes';
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = await temporalTestServerPath();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await startWithin3Tries(() => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } }));
   try {
     // The test server refuses workflows that set attributes it does not know.
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
@@ -20,4 +20,18 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     throw error;
   }
   return env;
+}
+
+/**
+ * The SDK gives the Java test server 5 seconds to listen, which a JVM starting on a loaded 2-core
+ * machine sometimes misses; a second start then finds the machine warmer.
+ */
+async function startWithin3Tries(start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt === 3 || !/did not start within/.test((error as Error).message)) throw error;
+    }
+  }
 }

@@ -77,11 +77,12 @@ async function submit(request: IllRequest): Promise<IllRequest> {
 
 const say = (request: IllRequest, message: SupplierMessage) => requests.supplierMessage(request.id, message);
 
-/** Keeps a finished run's history for the replay test when RECORD_HISTORIES is set. */
+/** Keeps a finished run's history for the replay test in the folder RECORD_HISTORIES names. */
 async function keepHistory(request: IllRequest, name: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  mkdirSync(HISTORIES, { recursive: true });
-  writeFileSync(path.join(HISTORIES, `${name}.json`), `${historyToJSON(await handle(request).fetchHistory())}\n`);
+  const version = process.env.RECORD_HISTORIES;
+  if (!version) return;
+  mkdirSync(path.join(HISTORIES, version), { recursive: true });
+  writeFileSync(path.join(HISTORIES, version, `${name}.json`), `${historyToJSON(await handle(request).fetchHistory())}\n`);
 }
 
 const attemptOf = (key: string) => Number(key.split(':send:')[1]);
@@ -133,6 +134,12 @@ describe('sourcing', () => {
     expect(trail).toEqual(['submitted', 'checking', 'routing', 'routing', 'with-supplier', 'delivered', 'completed']);
     const decided = (await store.listEvents(request.id))[3]!;
     expect(decided.detail.note).toBe(`route under configuration ${network.current().config.version}`);
+    // Each transition travels with the activity it goes with: at most 5 activities, local ones included.
+    const events = (await handle(request).fetchHistory()).events ?? [];
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    const local = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(scheduled).toEqual(['checkAvailability', 'routeRequest', 'sendToSupplier', 'recordFill']);
+    expect(scheduled.length + local.length).toBeLessThanOrEqual(5);
     await keepHistory(request, 'filled-by-first-supplier');
   });
 
@@ -154,6 +161,25 @@ describe('sourcing', () => {
     const rota = delivered.decision!.rota.map((entry) => entry.supplierId);
     expect(delivered.tried.map((t) => t.supplierId)).toEqual([rota[0]]);
     expect(delivered.delivery?.supplierId).toBe(rota[1]);
+  });
+
+  it("acts once on a supplier's repeated or out-of-order messages, records them, and refuses other suppliers", async () => {
+    const request = await submit(sample('chinese-article-ppv'));
+    const sent = await until(request, (s) => s.supplier !== undefined && s.history.at(-1)?.note === 'try 1', 'the first supplier');
+    const supplierId = sent.supplier!.id;
+    const receipts = [];
+    const messages: Omit<SupplierMessage, 'supplierId'>[] = [{ status: 'RequestReceived' }, { status: 'WillSupply' }, { status: 'RequestReceived', reason: 'queued' }, { status: 'WillSupply' }];
+    for (const message of messages) receipts.push(await say(request, { supplierId, ...message }));
+    expect(receipts.map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'out-of-order', 'duplicate']);
+    await expect(say(request, { supplierId: 'not-the-holder', status: 'CopyCompleted' })).rejects.toThrow(/is not with supplier not-the-holder/);
+    await say(request, { supplierId, status: 'CopyCompleted', deliveryUrl: 'https://cnki.example/z' });
+    const delivered = await status(request, 'delivered');
+    expect(delivered.history.filter((h) => h.note?.startsWith('WillSupply'))).toHaveLength(1);
+    expect(delivered.history.filter((h) => h.note === 'RequestReceived')).toHaveLength(1);
+    // All five accepted updates stand in the history, though only three moved the request.
+    const events = (await handle(request).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'supplierMessage')).toHaveLength(5);
+    await keepHistory(request, 'supplier-messages-repeated');
   });
 
   it('tries the next supplier when one misses its deadline, and tells the late one', async () => {
@@ -397,6 +423,14 @@ describe('delivery that lasts', () => {
     expect((await handle(request).describe()).runId).not.toBe(started.firstExecutionRunId);
     const firstRun = env.client.workflow.getHandle(requestWorkflowId(request.id), started.firstExecutionRunId);
     expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    // The answer that tipped the run over and the continue-as-new leave in one workflow task, so an
+    // update sent after that answer can only reach the new run: one that reached a closing run was
+    // left waiting by the test server until the test timed out.
+    const closing = (await firstRun.fetchHistory()).events ?? [];
+    const answeredAt = closing.findLastIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+    const continuedAt = closing.findIndex((e) => e.workflowExecutionContinuedAsNewEventAttributes);
+    expect(answeredAt).toBeGreaterThan(0);
+    expect(closing.slice(answeredAt, continuedAt).filter((e) => e.workflowTaskStartedEventAttributes)).toEqual([]);
 
     await handle(request).executeUpdate(returnUpdate, { args: [{ actor: librarianOf('hunnu') }] });
     await say(request, { supplierId: lender, status: 'LoanCompleted' });

@@ -55,7 +55,7 @@ describe('decisions on a request', () => {
     const first = waiting.decision.rota[0].supplierId as string;
     const approved = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });
     expect(approved.status).toBe(200);
-    expect(approved.body.history.at(-1)).toMatchObject({ by: 'librarian@xtu' });
+    expect(approved.body.history).toContainEqual(expect.objectContaining({ by: 'librarian@xtu', note: expect.stringContaining('review: changeRota') }));
     const sent = await until(request.id, xtu, (body) => body.status === 'with-supplier');
     expect(sent.supplier.id).toBe(first);
   });
@@ -78,13 +78,38 @@ describe('decisions on a request', () => {
     expect((await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', second), message)).status).toBe(403);
     const notCurrent = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', second), { ...message, supplierId: second });
     expect(notCurrent.status).toBe(409);
-    const accepted = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', first), message);
-    expect(accepted.status).toBe(202);
+    const say = (body: Record<string, unknown>) => app.call('POST', `/api/requests/${request.id}/supplier-messages`, firstSupplier, body);
+    expect(await say({ supplierId: first, status: 'WillSupply' })).toMatchObject({ status: 202, body: { accepted: true } });
+    // A peer retrying a message it already sent is answered as a success; a step back is refused.
+    expect(await say({ supplierId: first, status: 'WillSupply' })).toMatchObject({ status: 200, body: { accepted: false, duplicate: true } });
+    const back = await say({ supplierId: first, status: 'RequestReceived' });
+    expect(back).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('RequestReceived would go back') } } });
+    expect((await say(message)).status).toBe(202);
     const delivered = await until(request.id, xtu, (body) => body.status === 'delivered');
     expect(delivered.delivery).toMatchObject({ supplierId: first, url: 'https://example.org/copy.pdf' });
 
     const late = await app.call('POST', `/api/requests/${request.id}/cancel`, xtu, { reason: 'too late' });
     expect(late).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('can no longer be cancelled') } } });
+  });
+
+  it('answers a decision or a supplier message on a request that has ended with how it ended', async () => {
+    const request = sample('chinese-article-ppv');
+    const reader = await app.token('reader', 'szu', request.requester.patronId);
+    await app.call('POST', '/api/requests', reader, request);
+    const sent = await until(request.id, reader, (body) => body.status === 'with-supplier');
+    await app.call('POST', `/api/requests/${request.id}/cancel`, reader, { reason: 'found a copy' });
+    const admin = await app.token('administrator', 'centre');
+    const late = { supplierId: sent.supplier.id, status: 'CopyCompleted', deliveryUrl: 'https://example.org/late.pdf' };
+    // The run closes a moment after the cancellation is answered; from then on Temporal no longer has it open.
+    const deadline = Date.now() + 20_000;
+    let answer = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, admin, late);
+    while (!String(answer.body.error?.message).includes('takes no more') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      answer = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, admin, late);
+    }
+    expect(answer).toMatchObject({ status: 409, body: { error: { message: `request ${request.id} is cancelled; it takes no more decisions or messages` } } });
+    const decision = await app.call('POST', `/api/requests/${request.id}/approve-cost`, await app.token('librarian', 'szu'), { approve: true });
+    expect(decision).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('is cancelled') } } });
   });
 
   it('lets the reader cancel their own request, and nobody else of another library', async () => {

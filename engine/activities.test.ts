@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createSimulatedAdapter } from '../adapters/simulated';
+import type { IllRequest } from '../domain/request';
+import type { TransitionRecord } from '../domain/transitions';
+import type { LifecycleActivities } from '../workflows/activities';
+import { createActivities } from './activities';
+import type { Database } from './db/database';
+import { NetworkHolder } from './network';
+import { KnexRequestStore } from './store/knex-store';
+import { databaseKinds } from '../test/harness';
+
+// The request workflow's activities in an activity context of their own, without a Temporal server,
+// against every database the store supports: each does its work once, however often it is retried.
+
+const root = path.resolve(__dirname, '..');
+
+function sample(id: string): IllRequest {
+  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests/chinese-article-ppv.json'), 'utf8'));
+  return { ...request, id };
+}
+
+const transition = (requestId: string, n: number, status: string): TransitionRecord => ({
+  key: `request-${requestId}:${n}`,
+  requestId,
+  status,
+  at: new Date(Date.UTC(2026, 10, 25, 0, n)).toISOString(),
+  detail: {},
+});
+
+describe.each(databaseKinds)('activities on $name', ({ open }) => {
+  let database: Database;
+  let store: KnexRequestStore;
+  let activities: LifecycleActivities;
+  let journal: string;
+  const env = new MockActivityEnvironment();
+  // The environment's own typing loses an activity's result when it has optional parameters.
+  const run = <A extends unknown[], R>(activity: (...args: A) => Promise<R>, ...args: A) => env.run(activity, ...args) as Promise<R>;
+  let serial = 0;
+  const stored = async (name: string) => {
+    const request = sample(`activities-${name}-${process.pid}-${++serial}`);
+    await store.insertRequest(request, `request-${request.id}`);
+    return request;
+  };
+  const journalled = () => readFileSync(journal, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+  beforeAll(async () => {
+    database = await open();
+    store = new KnexRequestStore(database.db);
+    journal = path.join(mkdtempSync(path.join(os.tmpdir(), 'ill-activities-')), 'journal.jsonl');
+    const adapter = createSimulatedAdapter({ reply: async () => undefined, journal });
+    activities = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => adapter, now: () => new Date(Date.UTC(2026, 10, 25)) });
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('writes the transitions an activity carries before it acts, once however often it runs', async () => {
+    const request = await stored('route');
+    const carried = [transition(request.id, 1, 'submitted'), transition(request.id, 2, 'checking')];
+    const { holdings } = await run(activities.checkAvailability, request, carried);
+    await run(activities.checkAvailability, request, carried);
+    expect(holdings.length).toBeGreaterThan(0);
+    const routing = await run(activities.routeRequest, { request, holdings }, [transition(request.id, 3, 'routing')]);
+    expect(routing.decision.rota.length).toBeGreaterThan(0);
+    await run(activities.recordTransitions, [transition(request.id, 4, 'routing'), transition(request.id, 3, 'routing')]);
+    expect((await store.listEvents(request.id)).map((e) => e.status)).toEqual(['submitted', 'checking', 'routing', 'routing']);
+  });
+
+  it('sends an order to its supplier once, even when the send is retried', async () => {
+    const request = await stored('send');
+    const order = { key: `request-${request.id}:send:1`, requestId: request.id, supplierId: 'cnki', request };
+    await run(activities.sendToSupplier, order, [transition(request.id, 5, 'with-supplier')]);
+    await run(activities.sendToSupplier, order, [transition(request.id, 5, 'with-supplier')]);
+    expect(journalled().filter((entry) => entry.key === order.key)).toHaveLength(1);
+    expect((await store.listOutbox('cnki', 100)).filter((entry) => entry.requestId === request.id).map((entry) => entry.action)).toEqual(['send']);
+    expect(await store.listEvents(request.id)).toHaveLength(1);
+  });
+
+  it('posts a fill’s charge and tells the reader once, in one activity', async () => {
+    const request = await stored('fill');
+    const fill = {
+      charge: { key: `request-${request.id}:charge:1`, requestId: request.id, libraryId: 'szu', supplierId: 'cnki', amount: 12.5, currency: 'CNY' },
+      notice: { key: `request-${request.id}:reader:6:delivered`, requestId: request.id, patronId: 'p-1', libraryId: 'szu', kind: 'delivered' as const, detail: {} },
+    };
+    await run(activities.recordFill, fill, [transition(request.id, 6, 'delivered')]);
+    await run(activities.recordFill, fill, [transition(request.id, 6, 'delivered')]);
+    expect(await store.listCharges(request.id)).toEqual([expect.objectContaining({ amount: 12.5, supplierId: 'cnki' })]);
+    expect(await database.db('reader_notices').where({ request_id: request.id }).pluck('kind')).toEqual(['delivered']);
+  });
+
+  it('refuses, without retrying, a supplier the configuration does not know and a library that is not a member', async () => {
+    const request = await stored('unknown');
+    const order = { key: `request-${request.id}:send:1`, requestId: request.id, supplierId: 'nowhere', request };
+    const refused = await run(activities.sendToSupplier, order).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({ nonRetryable: true, message: "supplier 'nowhere' is not in the configuration" });
+    const stranger = { ...request, requester: { libraryId: 'atlantis', patronId: 'p-1' } };
+    const notMember = await run(activities.routeRequest, { request: stranger, holdings: [] }).catch((error: unknown) => error);
+    expect(notMember).toMatchObject({ nonRetryable: true, message: "library 'atlantis' is not a member" });
+  });
+});
