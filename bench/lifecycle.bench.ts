@@ -1,6 +1,6 @@
 // Request lifecycles through a real Temporal server: how many requests per second reach `delivered`
-// with suppliers that answer at once, against a bare workflow with the same activity and signal
-// traffic, and how much memory a worker needs with up to 10,000 requests waiting on suppliers.
+// with suppliers that answer at once, against a bare workflow doing the least a filled copy needs
+// (5 activities, 1 signal), and how much memory a worker needs with 10,000 requests waiting on suppliers.
 // Run with `npm run bench:lifecycle`; the last line of output is a JSON summary.
 
 import { fork, type ChildProcess } from 'node:child_process';
@@ -27,22 +27,24 @@ import { createWorker, workflowsPath } from '../engine/worker';
 import type { IllRequest } from '../domain/request';
 import type { ReaderNotice } from '../domain/notices';
 import { requestWorkflowId } from '../workflows/definitions';
-import { bareSignal, type BareActivities, type BarePlan, type bareWorkflow } from './fixtures/bare-workflow';
+import { BARE_ACTIVITIES, bareSignal, TIMED_TO, type BareActivities, type bareWorkflow } from './fixtures/bare-workflow';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONFIG_DIR = path.join(ROOT, 'config');
 const REQUESTS = 1_000;
-/** The lifecycle and the baseline take turns, so a change in the machine's load falls on both alike. */
-const ROUNDS = 2;
+/** The lifecycle and the baseline take turns in short rounds, so a change in the machine's load falls on both alike. */
+const ROUNDS = 10;
 const OPEN_REQUESTS = 10_000;
 const STARTS_IN_FLIGHT = 50;
 /** Run before timing, so neither side pays for its first workflow tasks and activities. */
 const WARM_UP = 20;
 const WAIT_LIMIT_MS = 10 * 60_000;
 /** Past this the memory phase submits no more and measures what it has; `ILL_BENCH_OPEN_MINUTES` changes it. */
-const OPEN_BUDGET_MS = Number(process.env.ILL_BENCH_OPEN_MINUTES ?? 5) * 60_000;
-/** Memory-phase requests on their way to a supplier at once: enough to keep the server busy, few enough that none waits behind thousands. */
-const OPEN_IN_PROGRESS = 500;
+const OPEN_BUDGET_MS = Number(process.env.ILL_BENCH_OPEN_MINUTES ?? 25) * 60_000;
+/** The memory phase's worker cache, as `ILL_WORKFLOW_CACHE_SIZE` sets it for the service. */
+const OPEN_CACHE_SIZE = Number(process.env.ILL_WORKFLOW_CACHE_SIZE ?? 400);
+/** Memory-phase requests on their way to a supplier at once: enough to keep the server busy, fewer than the worker caches, so none replays its history at every step. */
+const OPEN_IN_PROGRESS = Math.min(200, Math.floor(OPEN_CACHE_SIZE / 2));
 const SAMPLE_EVERY = 1_000;
 /** How long the worker must have had nothing in flight before the open requests count as settled. */
 const SETTLED_MS = 2_000;
@@ -192,17 +194,15 @@ function batches<T>(items: readonly T[]): (count: number) => T[] {
   return (count) => items.slice(next, (next += count));
 }
 
-/** The activities and signals of one request's history, in the order they were scheduled. */
-async function trafficOf(client: Client, workflowId: string): Promise<{ activityTypes: string[]; plan: BarePlan }> {
+/** The activities one request ran up to delivery, local ones included, in the order they ran. */
+async function activitiesOf(client: Client, workflowId: string): Promise<string[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const activityTypes: string[] = [];
-  const signalsFrom: number[] = [];
   for (const event of history.events ?? []) {
     if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) activityTypes.push(event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
-    // An activity's signal lands after it was scheduled and before the next one is: it came from the latest.
-    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) signalsFrom.push(activityTypes.length);
+    if (event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && event.markerRecordedEventAttributes?.markerName === 'core_local_activity') activityTypes.push('(local)');
   }
-  return { activityTypes, plan: { activities: activityTypes.length, signalsFrom } };
+  return activityTypes;
 }
 
 /**
@@ -216,7 +216,7 @@ async function lifecycleContender(
   bundle: string,
   runId: string,
   opened: string[],
-): Promise<Contender & { activityTypes: string[]; plan: BarePlan }> {
+): Promise<Contender & { activityTypes: string[] }> {
   const database = await benchDatabase();
   const store = new CountingStore(database.db);
   const network = new NetworkHolder(CONFIG_DIR);
@@ -237,33 +237,31 @@ async function lifecycleContender(
     const next = batches(requests);
     const run = (count: number) => timeRequests(next(count), submitter(service), store.delivered, 'requests delivered');
     await run(WARM_UP);
-    return { ...(await trafficOf(client, requestWorkflowId(requests[0]!.id))), run, close };
+    return { activityTypes: await activitiesOf(client, requestWorkflowId(requests[0]!.id)), run, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-/** The bare workflow with the lifecycle's activity and signal traffic, on a worker with the same (default) settings. */
-async function baselineContender({ client, worker: connection }: TemporalConnections, namespace: string, bundle: string, runId: string, plan: BarePlan): Promise<Contender> {
+/** The bare workflow, on a worker with the same (default) settings as the lifecycle's. */
+async function baselineContender({ client, worker: connection }: TemporalConnections, namespace: string, bundle: string, runId: string): Promise<Contender> {
   const finished = new Tally();
-  const lastStep = (step: number) => step === plan.activities && finished.add();
   const activities: BareActivities = {
     async noop(step) {
-      lastStep(step);
+      if (step === TIMED_TO) finished.add();
     },
-    async signalSelf(workflowId, step, count) {
-      const handle = client.workflow.getHandle(workflowId);
-      for (let i = 0; i < count; i++) await handle.signal(bareSignal);
-      lastStep(step);
+    async signalSelf(workflowId) {
+      await client.workflow.getHandle(workflowId).signal(bareSignal);
     },
   };
+  const linkValidHours = new NetworkHolder(CONFIG_DIR).current().config.policy.delivery.copyLinkValidHours;
   const taskQueue = `bench-bare-${runId}`;
   // What createWorker gives the lifecycle's worker, around other workflows and activities.
   const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle: { code: bundle }, activities });
   const running = worker.run();
   const next = batches(Array.from({ length: WARM_UP + REQUESTS }, (_, n) => `bench-bare-${runId}-${n}`));
-  const start = (workflowId: string) => client.workflow.start<typeof bareWorkflow>('bareWorkflow', { workflowId, taskQueue, args: [plan] });
+  const start = (workflowId: string) => client.workflow.start<typeof bareWorkflow>('bareWorkflow', { workflowId, taskQueue, args: [linkValidHours] });
   const run = (count: number) => timeRequests(next(count), start, finished, 'bare workflows done');
   const close = async () => {
     worker.shutdown();
@@ -280,7 +278,6 @@ async function baselineContender({ client, worker: connection }: TemporalConnect
 
 interface Throughput {
   activityTypes: string[];
-  plan: BarePlan;
   /** Per round, seconds for REQUESTS / ROUNDS requests. */
   lifecycleSeconds: number[];
   baselineSeconds: number[];
@@ -289,7 +286,7 @@ interface Throughput {
 async function throughput(temporalConnections: TemporalConnections, namespace: string, bundles: { lifecycle: string; bare: string }, runId: string, opened: string[]): Promise<Throughput> {
   const lifecycle = await lifecycleContender(temporalConnections, namespace, bundles.lifecycle, runId, opened);
   try {
-    const baseline = await baselineContender(temporalConnections, namespace, bundles.bare, runId, lifecycle.plan);
+    const baseline = await baselineContender(temporalConnections, namespace, bundles.bare, runId);
     try {
       const lifecycleSeconds: number[] = [];
       const baselineSeconds: number[] = [];
@@ -297,7 +294,7 @@ async function throughput(temporalConnections: TemporalConnections, namespace: s
         lifecycleSeconds.push(await lifecycle.run(REQUESTS / ROUNDS));
         baselineSeconds.push(await baseline.run(REQUESTS / ROUNDS));
       }
-      return { activityTypes: lifecycle.activityTypes, plan: lifecycle.plan, lifecycleSeconds, baselineSeconds };
+      return { activityTypes: lifecycle.activityTypes, lifecycleSeconds, baselineSeconds };
     } finally {
       await baseline.close();
     }
@@ -311,6 +308,7 @@ interface ChildBrief {
   namespace: string;
   taskQueue: string;
   bundlePath: string;
+  maxCachedWorkflows: number;
 }
 
 interface MemorySample {
@@ -359,7 +357,7 @@ async function workerProcess(brief: ChildBrief): Promise<void> {
   const connection = await NativeConnection.connect({ address: brief.address });
   const silent = createSimulatedAdapter({ reply: async () => undefined, behaviour: () => [] });
   const worker = await createWorker(
-    { connection, namespace: brief.namespace, taskQueue: brief.taskQueue, workflowBundle: { codePath: brief.bundlePath } },
+    { connection, namespace: brief.namespace, taskQueue: brief.taskQueue, workflowBundle: { codePath: brief.bundlePath }, maxCachedWorkflows: brief.maxCachedWorkflows },
     { store: storeInParent(), network: new NetworkHolder(CONFIG_DIR), adapterFor: () => silent },
   );
   const running = worker.run();
@@ -432,7 +430,7 @@ async function openRequests(client: Client, address: string, namespace: string, 
   const database = await benchDatabase();
   const store = new CountingStore(database.db);
   const network = new NetworkHolder(CONFIG_DIR);
-  const brief: ChildBrief = { address, namespace, taskQueue: `bench-open-${runId}`, bundlePath };
+  const brief: ChildBrief = { address, namespace, taskQueue: `bench-open-${runId}`, bundlePath, maxCachedWorkflows: OPEN_CACHE_SIZE };
   const service = new RequestService(client, store, network, brief.taskQueue);
   const child = fork(__filename, [], {
     env: { ...process.env, [CHILD_BRIEF]: JSON.stringify(brief) },
@@ -492,28 +490,38 @@ async function temporalServer(): Promise<Server> {
 const quietBundle = async (from: string) => (await bundleWorkflowCode({ workflowsPath: from, logger: quiet })).code;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
-function report({ activityTypes, plan, lifecycleSeconds, baselineSeconds }: Throughput, memory: OpenRun): void {
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+function report({ activityTypes, lifecycleSeconds, baselineSeconds }: Throughput, memory: OpenRun): void {
   const perRound = REQUESTS / ROUNDS;
   const rates = (seconds: number[]) => seconds.map((s) => (perRound / s).toFixed(1)).join(', ');
   const requestsPerSec = REQUESTS / sum(lifecycleSeconds);
   const baselineRequestsPerSec = REQUESTS / sum(baselineSeconds);
-  const counts: Record<string, number> = {};
-  for (const type of activityTypes) counts[type] = (counts[type] ?? 0) + 1;
+  // Each round's lifecycle rate over the baseline's in the round beside it: the machine's load drifts less within a round.
+  const ratios = lifecycleSeconds.map((seconds, round) => baselineSeconds[round]! / seconds);
   const mib = (sample: MemorySample) => `${sample.rssMiB.toFixed(0)} MiB (heap ${sample.heapUsedMiB.toFixed(0)}, ${sample.cachedWorkflows} cached)`;
   console.log(`temporal: ${process.env.TEMPORAL_ADDRESS ?? 'development server started for this run'}; database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite in memory'}`);
-  console.log(`one request up to delivered: ${plan.activities} activities ${JSON.stringify(counts)}, ${plan.signalsFrom.length} signal(s), sent from activity ${plan.signalsFrom.join(', ')}`);
+  console.log(`one lifecycle request up to delivered: ${activityTypes.length} activities (${activityTypes.join(', ')}) and 1 supplier message; baseline: ${TIMED_TO} of its ${BARE_ACTIVITIES} activities and 1 signal`);
   console.log(`lifecycle: ${REQUESTS} requests delivered in ${sum(lifecycleSeconds).toFixed(1)} s, ${requestsPerSec.toFixed(1)}/s (rounds of ${perRound}: ${rates(lifecycleSeconds)})`);
-  console.log(`bare workflow, same traffic: ${REQUESTS} in ${sum(baselineSeconds).toFixed(1)} s, ${baselineRequestsPerSec.toFixed(1)}/s (rounds of ${perRound}: ${rates(baselineSeconds)})`);
+  console.log(`bare workflow: ${REQUESTS} in ${sum(baselineSeconds).toFixed(1)} s, ${baselineRequestsPerSec.toFixed(1)}/s (rounds of ${perRound}: ${rates(baselineSeconds)})`);
+  console.log(`ratio per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; median ${median(ratios).toFixed(2)}`);
   console.log(`open requests: ${memory.openRequests} with a supplier after ${memory.secondsToOpen.toFixed(0)} s${memory.openRequests < OPEN_REQUESTS ? ` (the ${OPEN_BUDGET_MS / 60_000}-minute budget ran out)` : ''}`);
   console.log(`worker process (maxCachedWorkflows ${memory.maxCachedWorkflows}) rss: idle ${mib(memory.idle)}; ${memory.samples.map((s) => `${s.open} open ${mib(s)}`).join('; ')}`);
   console.log(`worker process rss with all ${memory.openRequests} waiting: ${mib(memory.settled)}`);
   console.log(
     JSON.stringify({
       bench: 'lifecycle',
+      requests: REQUESTS,
+      activities: activityTypes.length,
       requestsPerSec: Number(requestsPerSec.toFixed(1)),
       baselineRequestsPerSec: Number(baselineRequestsPerSec.toFixed(1)),
-      ratio: Number((requestsPerSec / baselineRequestsPerSec).toFixed(2)),
+      ratio: Number(median(ratios).toFixed(2)),
       openRequests: memory.openRequests,
+      workflowCacheSize: memory.maxCachedWorkflows,
       workerRssMiB: Math.round(memory.settled.rssMiB),
     }),
   );

@@ -7,6 +7,8 @@ describe('settings from the environment', () => {
     expect(settings).toMatchObject({ port: 3000, host: '127.0.0.1', temporalNamespace: 'default', devTemporalPort: 7233, devTemporalUiPort: 8233 });
     expect(settings.temporalAddress).toBeUndefined();
     expect(settings.databaseUrl).toBeUndefined();
+    expect(settings.workflowCacheSize).toBe(1_000);
+    expect(readSettings({ ILL_WORKFLOW_CACHE_SIZE: '400' }).workflowCacheSize).toBe(400);
   });
 
   it.each([
@@ -18,6 +20,8 @@ describe('settings from the environment', () => {
     [{ ILL_CONFIG_DIR: '/no/such/dir' }, 'ILL_CONFIG_DIR: /no/such/dir is not a directory'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [{ ILL_AUTH_SECRET: 'short' }, 'ILL_AUTH_SECRET: must be at least 32 characters'],
+    [{ ILL_WORKFLOW_CACHE_SIZE: '0' }, 'ILL_WORKFLOW_CACHE_SIZE: "0" is not a whole number of 1 or more'],
+    [{ ILL_WORKFLOW_CACHE_SIZE: 'lots' }, 'ILL_WORKFLOW_CACHE_SIZE: "lots" is not a whole number of 1 or more'],
     [{ TEMPORAL_NAMESPACE: 'a b' }, `TEMPORAL_NAMESPACE: "a b" must be letters, digits, '.', '_' or '-'`],
   ])('names the setting in error: %o', (env, message) => {
     expect(() => readSettings(env)).toThrow(message);

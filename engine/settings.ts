@@ -29,9 +29,17 @@ export interface Settings {
   devTemporalUiPort: number;
   authSecret?: string;
   logLevel: string;
+  /**
+   * Requests a worker keeps in memory between their steps. Each costs a fraction of a MiB; a request
+   * not cached replays its history when it next moves, so keep it above the requests moving at once.
+   */
+  workflowCacheSize: number;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Enough for a network's requests moving at once on one worker, and about 500 MiB of worker at most. */
+export const DEFAULT_WORKFLOW_CACHE_SIZE = 1_000;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -80,6 +88,13 @@ function directory(env: Env, name: string, fallback: string, mustExist: boolean)
   return dir;
 }
 
+function count(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new SettingError(name, `"${raw}" is not a whole number of 1 or more`);
+  return Number(raw);
+}
+
 function nonEmpty(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined) return fallback;
@@ -111,6 +126,7 @@ export function readSettings(env: Env = process.env): Settings {
     devTemporalUiPort: port(env, 'ILL_TEMPORAL_UI_PORT', 8233),
     authSecret,
     logLevel,
+    workflowCacheSize: count(env, 'ILL_WORKFLOW_CACHE_SIZE', DEFAULT_WORKFLOW_CACHE_SIZE),
   };
 }
 

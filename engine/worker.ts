@@ -9,6 +9,8 @@ export interface WorkerSettings {
   taskQueue: string;
   /** A prebuilt workflow bundle (tests build one per run); absent means bundle the sources now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** `ILL_WORKFLOW_CACHE_SIZE`; absent means the SDK's default, sized from the heap. */
+  maxCachedWorkflows?: number;
   log?: Pino;
 }
 
@@ -34,6 +36,7 @@ export async function createWorker(settings: WorkerSettings, deps: ActivityDepen
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowBundle: settings.workflowBundle ?? (await bundleWorkflows(settings.log)),
+    maxCachedWorkflows: settings.maxCachedWorkflows,
     activities: createActivities(deps),
   });
 }

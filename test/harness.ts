@@ -48,6 +48,7 @@ export async function connectTestTemporal(): Promise<TemporalHarness> {
 export function startTestWorker(
   temporal: Pick<TemporalHarness, 'nativeConnection' | 'namespace' | 'taskQueue'>,
   deps: ActivityDependencies,
+  maxCachedWorkflows?: number,
 ): Promise<Worker> {
   return createWorker(
     {
@@ -55,6 +56,7 @@ export function startTestWorker(
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') },
+      maxCachedWorkflows,
     },
     deps,
   );
