@@ -113,12 +113,19 @@ const SOURCES: SourceSpec[] = [
   { id: 'search-proxy', kind: 'search-proxy', services: ['copy', 'loan'], coverage: {} },
 ];
 
+/** Vendors and NSTL are reached through their systems (simulated on loopback); every other source's staff use the engine's lists. */
+function adapterOf(spec: SourceSpec): Pick<Supplier, 'adapter' | 'endpoint' | 'agencyId'> {
+  if (spec.kind === 'vendor') return { adapter: 'vendor-ppv', endpoint: `http://127.0.0.1:3100/vendor/${spec.id}` };
+  if (spec.kind === 'nstl') return { adapter: 'iso18626', endpoint: `http://127.0.0.1:3100/iso18626/${spec.id}`, agencyId: `ISIL:CN-${spec.id.toUpperCase()}` };
+  return { adapter: 'manual' };
+}
+
 function source(draw: Draw, spec: SourceSpec, line: number): Supplier {
   return {
     id: spec.id,
     name: spec.id,
     kind: spec.kind,
-    adapter: spec.kind === 'vendor' ? 'vendor-ppv' : spec.kind === 'nstl' ? 'nstl' : 'manual',
+    ...adapterOf(spec),
     services: spec.services,
     formats: ['pdf'],
     coverage: spec.coverage,

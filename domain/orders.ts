@@ -1,4 +1,5 @@
-import type { IllRequest } from './request';
+import type { CostLimits } from './money';
+import type { IllRequest, Money } from './request';
 
 /** An order to a supplier: one per try, however often it is sent. */
 export interface SupplierOrder {
@@ -7,6 +8,10 @@ export interface SupplierOrder {
   requestId: string;
   supplierId: string;
   request: IllRequest;
+  /** What the library lets this request cost unasked; a dearer price goes back to it (ISO 18626 RetryPossible). */
+  costLimits?: CostLimits;
+  /** A price a librarian already approved for this supplier. */
+  approvedCost?: Money;
 }
 
 /** What the engine tells a supplier that already has a request. */

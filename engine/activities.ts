@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { SupplierAdapter } from '../adapters/adapter';
+import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
 import { estimatedCost } from '../rules/rank';
 import { route } from '../rules/route';
 import type { OutboxEntry } from '../domain/orders';
@@ -7,6 +7,7 @@ import type { Money } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
 import { lookupHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
+import type { Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
 
@@ -26,17 +27,18 @@ const STATS_MINIMUM_ORDERS = 20;
 
 /** Builds the request workflow's activities around the dependencies they read and write. */
 export function createActivities({ store, network, adapterFor, now = () => new Date() }: ActivityDependencies): LifecycleActivities {
-  const supplierAdapter = (supplierId: string) => {
-    const supplier = network.current().config.suppliers.find((s) => s.id === supplierId);
-    if (!supplier) throw ApplicationFailure.nonRetryable(`supplier '${supplierId}' is not in the configuration`, 'UnknownSupplier');
-    return adapterFor(supplier.adapter);
-  };
-
-  /** Hands an outbox entry to the adapter unless an earlier attempt already did. */
-  const deliver = async (entry: OutboxEntry, hand: (adapter: SupplierAdapter) => Promise<void>) => {
+  /** Hands an outbox entry to its supplier's adapter unless an earlier attempt already did. */
+  const deliver = async (entry: OutboxEntry, hand: (adapter: SupplierAdapter, supplier: Supplier) => Promise<void>) => {
+    const supplier = network.current().config.suppliers.find((s) => s.id === entry.supplierId);
+    if (!supplier) throw ApplicationFailure.nonRetryable(`supplier '${entry.supplierId}' is not in the configuration`, 'UnknownSupplier');
     await store.enqueueForSupplier(entry);
     if (await store.isSent(entry.key)) return;
-    await hand(supplierAdapter(entry.supplierId));
+    try {
+      await hand(adapterFor(supplier.adapter), supplier);
+    } catch (error) {
+      if (error instanceof PermanentSupplierError) throw ApplicationFailure.nonRetryable(`${supplier.id}: ${error.message}`, 'SupplierRefused');
+      throw error;
+    }
     await store.markSent(entry.key);
   };
 
@@ -85,14 +87,14 @@ export function createActivities({ store, network, adapterFor, now = () => new D
 
     async sendToSupplier(order, transitions) {
       await write(transitions);
-      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail: { request: order.request } }, (adapter) =>
-        adapter.send(order),
+      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail: { request: order.request } }, (adapter, supplier) =>
+        adapter.send(order, supplier),
       );
     },
 
     async notifySupplier(notice, transitions) {
       await write(transitions);
-      await deliver({ ...notice }, (adapter) => adapter.notify(notice));
+      await deliver({ ...notice }, (adapter, supplier) => adapter.notify(notice, supplier));
     },
 
     async postCharge(charge) {

@@ -215,6 +215,23 @@ describe('configuration mistakes are reported where they are written', () => {
     expect(check(copy)).toEqual([`${copy.at('suppliers/overseas.yaml', 'id: harvard-yenching')}: missing required property 'adapter'`]);
   });
 
+  test('schema: a peer ILL system without the address and agency id the engine needs to reach it', () => {
+    const copy = broken();
+    copy.patch('suppliers/overseas.yaml', '    endpoint: http://127.0.0.1:3100/iso18626/cuhk\n    agencyId: ISIL:HK-CUHK\n', '');
+    expect(check(copy).sort()).toEqual([
+      `${copy.at('suppliers/overseas.yaml', 'id: cuhk')}: missing required property 'agencyId'`,
+      `${copy.at('suppliers/overseas.yaml', 'id: cuhk')}: missing required property 'endpoint'`,
+    ]);
+  });
+
+  test('schema: credentials named by environment variable, never written in', () => {
+    const copy = broken();
+    copy.patch('suppliers/vendors.yaml', '    endpoint: http://127.0.0.1:3100/vendor/cnki\n', '    endpoint: http://127.0.0.1:3100/vendor/cnki\n    auth: { type: bearer, tokenEnv: s3cret-token }\n');
+    const problems = check(copy);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith(copy.at('suppliers/vendors.yaml', 'auth:').split(':').slice(0, 2).join(':')))).toBe(true);
+  });
+
   test('schema: unknown property, at its key, with a suggestion', () => {
     const copy = broken();
     copy.patch('policy.yaml', '  loanPeriodDays: 30', '  loanPeriodDay: 30');

@@ -85,6 +85,6 @@ export function schemaProblems(doc: LocatedText, schema: SchemaName): SchemaProb
   const validate = ajv.getSchema(`${schema}.schema.json`);
   if (!validate) throw new Error(`schema ${schema} is not compiled`);
   if (validate(doc.value)) return [];
-  // propertyNames repeats the failure of its subschema, which already names the key.
-  return (validate.errors ?? []).filter((error) => error.keyword !== 'propertyNames').map((error) => located(doc, error));
+  // propertyNames and if only repeat the failure of their subschema, which already says what is wrong.
+  return (validate.errors ?? []).filter((error) => error.keyword !== 'propertyNames' && error.keyword !== 'if').map((error) => located(doc, error));
 }

@@ -23,6 +23,10 @@ export type SupplierKind =
 
 export type SupplierService = Service | 'purchase';
 
+export type AdapterName = 'iso18626' | 'vendor-ppv' | 'open-access' | 'calis-ebooks' | 'manual';
+
+export type SupplierAuth = { type: 'bearer'; tokenEnv: string } | { type: 'basic'; userEnv: string; passwordEnv: string };
+
 export interface CostModel {
   currency: string;
   perArticle?: number;
@@ -45,8 +49,14 @@ export interface Supplier {
   id: string;
   name: string;
   kind: SupplierKind;
-  /** Which adapter module talks to this supplier (`iso18626`, `nstl`, `vendor-ppv`, `manual`, ...). */
-  adapter: string;
+  /** Which adapter module talks to this supplier. */
+  adapter: AdapterName;
+  /** Where the supplier's system listens (an ISO 18626 peer, a vendor, a resolver, the e-book platform). */
+  endpoint?: string;
+  /** An ISO 18626 peer's agency id, `TYPE:VALUE`. */
+  agencyId?: string;
+  /** Which environment variables hold the credentials for the supplier's system. */
+  auth?: SupplierAuth;
   services: SupplierService[];
   formats: string[];
   coverage: {

@@ -67,6 +67,8 @@ export class RequestRun {
   estimatedCosts: Record<string, Money> = {};
   /** A price the library accepted from the supplier of the current try. */
   acceptedCost?: Money;
+  /** Estimates librarians approved before sending, by supplier. */
+  readonly approvedCosts: Record<string, Money> = {};
   /** The charge of a fill, posted with the reader's notice of it. */
   pendingCharge?: Charge;
   private readonly legacy: boolean;
@@ -145,7 +147,15 @@ export class RequestRun {
   }
 
   sendToSupplier(supplierId: string, attempt: number) {
-    return sendToSupplier({ key: `${this.workflowId}:send:${attempt}`, requestId: this.state.requestId, supplierId, request: this.request }, this.take());
+    const order = {
+      key: `${this.workflowId}:send:${attempt}`,
+      requestId: this.state.requestId,
+      supplierId,
+      request: this.request,
+      costLimits: { autoApproveLimit: this.costLimit, maxCost: this.request.maxCost },
+      approvedCost: this.approvedCosts[supplierId],
+    };
+    return sendToSupplier(order, this.take());
   }
 
   private readerNotice(kind: ReaderNoticeKind, detail: Record<string, unknown>) {

@@ -45,7 +45,10 @@ export async function begin(run: RequestRun): Promise<Phase> {
 export async function approveRoute(run: RequestRun): Promise<Phase> {
   const supplierId = run.state.rota[0]!;
   const cost = run.estimatedCosts[supplierId] ?? { amount: 0, currency: run.costLimit?.currency ?? 'CNY' };
-  if (await approveCost(run, supplierId, cost, 'routing')) return 'source';
+  if (await approveCost(run, supplierId, cost, 'routing')) {
+    run.approvedCosts[supplierId] = cost;
+    return 'source';
+  }
   return run.finish('rejected', { note: `estimated cost ${cost.amount} ${cost.currency} not approved` });
 }
 
