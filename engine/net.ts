@@ -26,11 +26,19 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export async function waitUntilListening(host: string, port: number, timeoutMs: number): Promise<boolean> {
+async function poll(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await isListening(host, port)) return true;
+    if (await done()) return true;
     await new Promise((r) => setTimeout(r, 200));
   }
   return false;
+}
+
+export function waitUntilListening(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return poll(() => isListening(host, port), timeoutMs);
+}
+
+export function waitUntilClosed(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return poll(async () => !(await isListening(host, port)), timeoutMs);
 }

@@ -60,6 +60,7 @@ export async function startService(
     cleanup.push(() => temporal.close());
 
     const store = new KnexRequestStore(database.db);
+    const started: { worker?: Worker } = {};
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
     const app = createApp({
       log,
@@ -68,7 +69,10 @@ export async function startService(
       network,
       requests: new RequestService(temporal.client, store, network, settings.taskQueue),
       health: {
+        // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {
+          const state = started.worker?.getState();
+          if (state !== 'RUNNING') throw new Error(state ? `the worker is not running (${state})` : 'the worker is not running yet');
           await temporal.client.workflowService.getSystemInfo({});
         },
         database: () => store.ping(),
@@ -79,13 +83,14 @@ export async function startService(
     cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     const worker: Worker = await createWorker(
-      { connection: temporal.worker, namespace: settings.temporalNamespace, taskQueue: settings.taskQueue, log },
+      { connection: temporal.worker, namespace: settings.temporalNamespace, taskQueue: settings.taskQueue, maxCachedWorkflows: settings.workflowCacheSize, log },
       {
         store,
         network,
         adapterFor: adapterRegistry(adapters, network.current().config.suppliers.map((supplier) => supplier.adapter), log),
       },
     );
+    started.worker = worker;
     const running = worker.run();
     cleanup.push(async () => {
       worker.shutdown();

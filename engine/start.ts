@@ -1,32 +1,93 @@
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { createLogger, routeTemporalLogs } from './logger';
 import { formatProblem, NetworkConfigError } from './network';
-import { startService } from './service';
+import { startService, type RunningService } from './service';
 import { readSettings, SettingError } from './settings';
 import { temporalCliPath } from './temporal/cli-path';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+
+interface Started {
+  stop(): Promise<void>;
+}
+
+/**
+ * What start-up has brought up so far. A signal at any moment stops all of it, the last started
+ * first, and exits; a step under way is let finish before, since a step that settles leaves nothing
+ * half-started. A second interrupt exits at once, and the kernel still stops the dev server.
+ */
+class StartUp {
+  private readonly started: Started[] = [];
+  private underWay: Promise<unknown> = Promise.resolve();
+  private stopped?: Promise<void>;
+  private interruptedAt = 0;
+
+  constructor(private readonly log: Logger) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void this.interrupted(signal));
+  }
+
+  /** Runs one step; what it brings up is stopped with the rest. Once stopping, it never returns. */
+  async step<T extends Started>(start: () => Promise<T>): Promise<T> {
+    // Stopping exits the process once everything is stopped; start-up must not go on meanwhile.
+    const untilExit = () => new Promise<never>(() => undefined);
+    if (this.stopped) return untilExit();
+    const registered = start().then((started) => (this.started.push(started), started));
+    this.underWay = registered.catch(() => undefined);
+    try {
+      return await registered;
+    } finally {
+      if (this.stopped) await untilExit();
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.underWay;
+      for (const started of this.started.reverse()) await started.stop().catch((error: unknown) => this.log.warn({ err: error }, 'while stopping'));
+    })();
+    return this.stopped;
+  }
+
+  private async interrupted(signal: NodeJS.Signals): Promise<void> {
+    if (this.stopped) {
+      // tsx sends a Ctrl-C on again when we do not acknowledge it within 30 ms; that one is no second interrupt.
+      if (Date.now() - this.interruptedAt < 1_000) return;
+      this.log.warn({ signal }, 'stopping at once');
+      process.exit(130);
+    }
+    this.interruptedAt = Date.now();
+    this.log.info({ signal }, 'stopping');
+    await this.stop();
+    process.exit(0);
+  }
+}
 
 /** `npm start`: the whole service on embedded defaults, or against TEMPORAL_ADDRESS and DATABASE_URL. */
 async function main(): Promise<void> {
   const settings = readSettings();
   const log = createLogger(settings.logLevel);
+  const startUp = new StartUp(log);
   routeTemporalLogs(log);
 
   let devServer: DevServer | undefined;
-  if (!settings.temporalAddress) {
-    devServer = await startDevServer({
-      cliPath: await temporalCliPath(),
-      dataDir: path.join(settings.dataDir, 'temporal'),
-      port: settings.devTemporalPort,
-      uiPort: settings.devTemporalUiPort,
-      namespace: settings.temporalNamespace,
-    });
-  }
-  let service;
+  let service: RunningService;
   try {
-    service = await startService({ ...settings, temporalAddress: settings.temporalAddress ?? devServer!.address }, log);
+    if (!settings.temporalAddress) {
+      devServer = await startUp.step(async () =>
+        startDevServer({
+          cliPath: await temporalCliPath(),
+          dataDir: path.join(settings.dataDir, 'temporal'),
+          port: settings.devTemporalPort,
+          uiPort: settings.devTemporalUiPort,
+          namespace: settings.temporalNamespace,
+          log,
+        }),
+      );
+    }
+    const temporalAddress = settings.temporalAddress ?? devServer!.address;
+    service = await startUp.step(() => startService({ ...settings, temporalAddress }, log));
   } catch (error) {
-    await devServer?.stop();
+    await startUp.stop();
     throw error;
   }
 
@@ -46,18 +107,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    await service.stop();
-    await devServer?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
