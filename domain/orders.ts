@@ -28,6 +28,8 @@ export interface SupplierNotice {
 /** An order or notice waiting in the outbox for its supplier's adapter or staff. */
 export interface OutboxEntry {
   key: string;
+  /** Its place in the outbox, set by the store: later entries have higher numbers. */
+  seq?: number;
   requestId: string;
   supplierId: string;
   action: 'send' | SupplierAction;

@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin';
 import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { requestRoutes } from './routes/requests';
+import { supplierRoutes } from './routes/suppliers';
 
 export interface AppDeps {
   log: Logger;
@@ -33,7 +34,7 @@ export function createApp(deps: AppDeps): Koa {
   const health = healthRoutes(deps.health);
   app.use(health.routes());
   app.use(authenticate(deps.tokens));
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), adminRoutes(deps.network)]) {
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), adminRoutes(deps.network)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -92,6 +92,34 @@ describe('decisions on a request', () => {
     expect(late).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('can no longer be cancelled') } } });
   });
 
+  it("lists what was sent to a supplier, newest first and page by page, to that supplier's librarians only", async () => {
+    const xtu = await app.token('librarian', 'xtu');
+    const sent: { id: string; supplierId: string }[] = [];
+    for (let n = 0; n < 2; n++) {
+      const request = sample('express-copy-review');
+      await app.call('POST', '/api/requests', xtu, request);
+      const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
+      const first = waiting.decision.rota[0].supplierId as string;
+      await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });
+      await until(request.id, xtu, (body) => body.status === 'with-supplier');
+      sent.push({ id: request.id, supplierId: first });
+    }
+    const supplierId = sent[0]!.supplierId;
+    expect(sent[1]!.supplierId).toBe(supplierId);
+    const librarian = await app.token('supplier', supplierId);
+    const firstPage = await app.call('GET', `/api/suppliers/${supplierId}/outbox?limit=1`, librarian);
+    expect(firstPage.status).toBe(200);
+    expect(firstPage.body.entries).toEqual([expect.objectContaining({ requestId: sent[1]!.id, action: 'send', detail: expect.objectContaining({ request: expect.objectContaining({ id: sent[1]!.id }) }) })]);
+    const secondPage = await app.call('GET', `/api/suppliers/${supplierId}/outbox?limit=1&before=${firstPage.body.next}`, librarian);
+    expect(secondPage.body.entries.map((e: { requestId: string }) => e.requestId)).toEqual([sent[0]!.id]);
+
+    expect((await app.call('GET', `/api/suppliers/${supplierId}/outbox`, await app.token('supplier', 'pku'))).status).toBe(403);
+    expect((await app.call('GET', `/api/suppliers/${supplierId}/outbox`, xtu)).status).toBe(403);
+    expect((await app.call('GET', `/api/suppliers/${supplierId}/outbox?limit=0`, librarian)).body.error.message).toContain('limit must be');
+    expect((await app.call('GET', `/api/suppliers/${supplierId}/outbox?before=x`, librarian)).status).toBe(400);
+    expect((await app.call('GET', '/api/suppliers/nowhere/outbox', await app.token('administrator', 'centre'))).status).toBe(404);
+  });
+
   it('answers a decision or a supplier message on a request that has ended with how it ended', async () => {
     const request = sample('chinese-article-ppv');
     const reader = await app.token('reader', 'szu', request.requester.patronId);

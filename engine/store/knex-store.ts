@@ -92,9 +92,12 @@ export class KnexRequestStore implements RequestStore {
     await this.db('supplier_outbox').where({ key }).whereNull('sent_at').update({ sent_at: this.db.fn.now() });
   }
 
-  async listOutbox(supplierId: string, limit: number): Promise<OutboxEntry[]> {
-    const rows = await this.db('supplier_outbox').where({ supplier_id: supplierId }).orderBy('created_at', 'desc').limit(limit);
+  async listOutbox(supplierId: string, limit: number, before?: number): Promise<OutboxEntry[]> {
+    const query = this.db('supplier_outbox').where({ supplier_id: supplierId });
+    if (before !== undefined) query.where('seq', '<', before);
+    const rows = await query.orderBy('seq', 'desc').limit(limit);
     return rows.map((row) => ({
+      seq: Number(row.seq),
       key: row.key,
       requestId: row.request_id,
       supplierId: row.supplier_id,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as requests from './migrations/20261125_01_requests';
 import * as sourcing from './migrations/20261125_02_sourcing';
 import * as routingIndexes from './migrations/20261125_03_routing_indexes';
+import * as outboxOrder from './migrations/20261130_04_outbox_order';
 
 // Migrations are listed here rather than discovered on disk, so they run the same from
 // TypeScript sources, from a bundle and from tests. New ones go at the end, dated.
@@ -9,6 +10,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_01_requests': requests,
   '20261125_02_sourcing': sourcing,
   '20261125_03_routing_indexes': routingIndexes,
+  '20261130_04_outbox_order': outboxOrder,
 };
 
 const source: Knex.MigrationSource<string> = {

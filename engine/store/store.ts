@@ -25,7 +25,8 @@ export interface RequestStore {
   /** Whether the adapter confirmed handing this outbox entry over. */
   isSent(key: string): Promise<boolean>;
   markSent(key: string): Promise<void>;
-  listOutbox(supplierId: string, limit: number): Promise<OutboxEntry[]>;
+  /** A supplier's orders and notices, newest first; `before` continues from an entry's `seq`. */
+  listOutbox(supplierId: string, limit: number, before?: number): Promise<OutboxEntry[]>;
 
   /** Posts a charge for settlement; false (and nothing posted) when its key was posted before. */
   postCharge(charge: Charge): Promise<boolean>;
