@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SupplierOrder } from '../domain/orders';
+import type { SupplierMessage } from '../domain/supplier-messages';
+import type { Supplier } from '../rules/types';
+import { fakeOpenAccess, type FakeOpenAccessOptions } from '../simulator/open-access';
+import { listen } from '../simulator/vendor';
+import { PermanentSupplierError } from './adapter';
+import { createOpenAccessAdapter, findOpenCopy } from './open-access';
+
+const EMAIL = 'ill@calis.example';
+const ARTICLES: FakeOpenAccessOptions['articles'] = [
+  {
+    doi: '10.7717/PeerJ.4375',
+    openCopy: { landingPage: 'https://peerj.com/articles/4375', pdf: 'https://peerj.com/articles/4375.pdf', license: 'cc-by', hostType: 'publisher' },
+  },
+  { doi: '10.1000/green', openCopy: { landingPage: 'https://repository.example/item/7', hostType: 'repository', version: 'acceptedVersion' } },
+  { doi: '10.1000/closed' },
+];
+
+const resolver = (endpoint: string): Supplier => ({
+  id: 'oa-resolver',
+  name: 'Open-access resolver',
+  kind: 'open-access',
+  adapter: 'open-access',
+  endpoint,
+  services: ['copy'],
+  formats: ['pdf'],
+  coverage: {},
+  cost: { currency: 'CNY', perArticle: 0 },
+  capacityPerDay: 100_000,
+  sendMode: 'auto',
+  status: { state: 'active' },
+  source: { file: 'vendors.yaml', line: 87 },
+});
+
+const order = (doi: string | undefined): SupplierOrder => ({
+  key: 'request-r-2:send:1',
+  requestId: 'r-2',
+  supplierId: 'oa-resolver',
+  request: {
+    id: 'r-2',
+    requester: { libraryId: 'pku', patronId: 'p-1' },
+    service: 'copy',
+    urgency: 'normal',
+    citation: { title: 'The state of OA', doi },
+  },
+});
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+async function openAccess(options: Partial<FakeOpenAccessOptions> = {}, timeoutMs?: number) {
+  const fake = fakeOpenAccess({ articles: ARTICLES, basePath: '/unpaywall', ...options });
+  const { url, close } = await listen(fake);
+  closers.push(close);
+  const replies: [string, SupplierMessage][] = [];
+  const adapter = createOpenAccessAdapter({ reply: async (requestId, message) => void replies.push([requestId, message]), email: EMAIL, env: {}, timeoutMs });
+  return { fake, adapter, replies, endpoint: `${url}/unpaywall`, supplier: resolver(`${url}/unpaywall`) };
+}
+
+describe('open-access adapter', () => {
+  it('fills with the best open copy at no cost', async () => {
+    const { adapter, replies, supplier } = await openAccess();
+    await adapter.send(order('10.7717/peerj.4375'), supplier);
+    await adapter.send(order('10.1000/green'), supplier);
+    expect(replies).toEqual([
+      ['r-2', { supplierId: 'oa-resolver', status: 'CopyCompleted', deliveryUrl: 'https://peerj.com/articles/4375.pdf', cost: { amount: 0, currency: 'CNY' } }],
+      ['r-2', { supplierId: 'oa-resolver', status: 'CopyCompleted', deliveryUrl: 'https://repository.example/item/7', cost: { amount: 0, currency: 'CNY' } }],
+    ]);
+  });
+
+  it('reports a closed article, an unknown DOI and a citation without a DOI as unfilled, each with its reason', async () => {
+    const { fake, adapter, replies, supplier } = await openAccess();
+    await adapter.send(order('10.1000/closed'), supplier);
+    await adapter.send(order('10.1000/unknown'), supplier);
+    await adapter.send(order(undefined), supplier);
+    expect(replies).toEqual([
+      ['r-2', { supplierId: 'oa-resolver', status: 'Unfilled', reason: 'no open-access copy of DOI 10.1000/closed is known' }],
+      ['r-2', { supplierId: 'oa-resolver', status: 'Unfilled', reason: 'the open-access resolver does not know DOI 10.1000/unknown' }],
+      ['r-2', { supplierId: 'oa-resolver', status: 'Unfilled', reason: 'the citation has no DOI to look an open copy up by' }],
+    ]);
+    expect(fake.counts.lookups).toBe(2);
+  });
+
+  it('looks an open copy up for routing, from a DOI however it is written', async () => {
+    const { endpoint } = await openAccess();
+    expect(await findOpenCopy(endpoint, 'https://doi.org/10.7717/peerj.4375', { email: EMAIL })).toEqual({
+      url: 'https://peerj.com/articles/4375.pdf',
+      license: 'cc-by',
+    });
+    expect(await findOpenCopy(endpoint, 'doi:10.1000/green', { email: EMAIL })).toEqual({ url: 'https://repository.example/item/7' });
+    expect(await findOpenCopy(endpoint, '10.1000/closed', { email: EMAIL })).toBeUndefined();
+    expect(await findOpenCopy(endpoint, '10.1000/unknown', { email: EMAIL })).toBeUndefined();
+  });
+
+  it('treats a refused call as permanent', async () => {
+    const { endpoint } = await openAccess();
+    await expect(findOpenCopy(endpoint, '10.1000/green', { email: '' })).rejects.toThrow(PermanentSupplierError);
+  });
+
+  it('throws a server error and a late answer as retryable', async () => {
+    const { adapter, replies, supplier } = await openAccess({ faults: ['fail', 'slow'], delayMs: 1_000 }, 200);
+    const failed = adapter.send(order('10.1000/green'), supplier);
+    await expect(failed).rejects.toThrow(/HTTP 500/);
+    await expect(failed).rejects.not.toThrow(PermanentSupplierError);
+    const late = adapter.send(order('10.1000/green'), supplier);
+    await expect(late).rejects.toThrow(/no answer within 200 ms/);
+    await expect(late).rejects.not.toThrow(PermanentSupplierError);
+    await adapter.send(order('10.1000/green'), supplier);
+    expect(replies.map(([, message]) => message.status)).toEqual(['CopyCompleted']);
+  });
+});
