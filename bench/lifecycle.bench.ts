@@ -149,7 +149,7 @@ function sampleRequests(network: NetworkHolder, prefix: string, count: number): 
 /** Fails at once, rather than after a long wait, when the requests would not route straight to a supplier. */
 async function checkRoutesStraight(network: NetworkHolder, store: KnexRequestStore, request: IllRequest): Promise<void> {
   const activities = createActivities({ store, network, adapterFor: () => ({ send: async () => undefined, notify: async () => undefined }) });
-  const route = async (r: IllRequest) => (await activities.routeRequest({ request: r, holdings: lookupHoldings(network.current().config, r) })).decision;
+  const route = async (r: IllRequest) => (await activities.routeRequest({ request: r, holdings: lookupHoldings(network.current().config, r).map((h) => h.libraryId) })).decision;
   const [original, variant] = [await route(sample), await route(request)];
   if (variant.outcome !== 'route' || variant.tasks.length > 0 || JSON.stringify(variant.rota) !== JSON.stringify(original.rota)) {
     throw new Error(`benchmark requests would not route like ${sample.id}: ${JSON.stringify(variant)}`);

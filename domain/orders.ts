@@ -1,3 +1,4 @@
+import type { Holding } from './holdings';
 import type { CostLimits } from './money';
 import type { IllRequest, Money } from './request';
 
@@ -12,6 +13,8 @@ export interface SupplierOrder {
   costLimits?: CostLimits;
   /** A price a librarian already approved for this supplier. */
   approvedCost?: Money;
+  /** The supplier's own record of the item, when it is a holder the holdings lookup knows. */
+  holding?: Holding;
 }
 
 /** What the engine tells a supplier that already has a request. */

@@ -1,4 +1,5 @@
 // Requests as readers and discovery systems send them: the vocabulary every part of the engine speaks.
+import type { HoldingRef } from './holdings';
 
 export type Service = 'copy' | 'loan' | 'ebook';
 export type Urgency = 'normal' | 'rush' | 'express';
@@ -32,6 +33,6 @@ export interface IllRequest {
   citation: Citation;
   urgency: Urgency;
   maxCost?: Money;
-  /** Libraries known to hold the item; absent means the holdings lookup is asked. */
-  holdings?: string[];
+  /** Libraries known to hold the item, by id or with their record of it; absent means the holdings lookup is asked. */
+  holdings?: HoldingRef[];
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSimulatedAdapter } from '../adapters/simulated';
+import { holdingOf } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
 import type { LifecycleActivities } from '../workflows/activities';
@@ -66,7 +67,7 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     const { holdings } = await run(activities.checkAvailability, request, carried);
     await run(activities.checkAvailability, request, carried);
     expect(holdings.length).toBeGreaterThan(0);
-    const routing = await run(activities.routeRequest, { request, holdings }, [transition(request.id, 3, 'routing')]);
+    const routing = await run(activities.routeRequest, { request, holdings: holdings.map((h) => holdingOf(h).libraryId) }, [transition(request.id, 3, 'routing')]);
     expect(routing.decision.rota.length).toBeGreaterThan(0);
     await run(activities.recordTransitions, [transition(request.id, 4, 'routing'), transition(request.id, 3, 'routing')]);
     expect((await store.listEvents(request.id)).map((e) => e.status)).toEqual(['submitted', 'checking', 'routing', 'routing']);

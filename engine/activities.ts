@@ -5,7 +5,8 @@ import { route } from '../rules/route';
 import type { OutboxEntry } from '../domain/orders';
 import type { Money } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
-import { lookupHoldings } from '../rules/holdings';
+import type { HoldingsLookup } from '../domain/holdings';
+import { configHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
 import type { Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
@@ -16,6 +17,8 @@ export interface ActivityDependencies {
   network: Pick<NetworkHolder, 'current'>;
   /** The adapter serving a supplier, by the `adapter` its configuration names. */
   adapterFor: (adapter: string) => SupplierAdapter;
+  /** Who holds an item; the holdings data of the configuration in force unless a union catalogue is given. */
+  holdings?: HoldingsLookup;
   now?: () => Date;
 }
 
@@ -24,9 +27,8 @@ const DAY = 86_400_000;
 const STATS_WINDOW_DAYS = 90;
 const STATS_MINIMUM_ORDERS = 20;
 
-
 /** Builds the request workflow's activities around the dependencies they read and write. */
-export function createActivities({ store, network, adapterFor, now = () => new Date() }: ActivityDependencies): LifecycleActivities {
+export function createActivities({ store, network, adapterFor, holdings = configHoldings(() => network.current().config), now = () => new Date() }: ActivityDependencies): LifecycleActivities {
   /** Hands an outbox entry to its supplier's adapter unless an earlier attempt already did. */
   const deliver = async (entry: OutboxEntry, hand: (adapter: SupplierAdapter, supplier: Supplier) => Promise<void>) => {
     const supplier = network.current().config.suppliers.find((s) => s.id === entry.supplierId);
@@ -57,7 +59,7 @@ export function createActivities({ store, network, adapterFor, now = () => new D
 
     async checkAvailability(request, transitions) {
       await write(transitions);
-      return { holdings: lookupHoldings(network.current().config, request) };
+      return { holdings: await holdings.holders(request) };
     },
 
     async routeRequest({ request, holdings }, transitions) {
@@ -87,7 +89,7 @@ export function createActivities({ store, network, adapterFor, now = () => new D
 
     async sendToSupplier(order, transitions) {
       await write(transitions);
-      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail: { request: order.request } }, (adapter, supplier) =>
+      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail: { request: order.request, ...(order.holding ? { holding: order.holding } : {}) } }, (adapter, supplier) =>
         adapter.send(order, supplier),
       );
     },

@@ -3,7 +3,8 @@
 
 import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
-import type { Library, Problem, Supplier } from './types';
+import type { HoldingEntry, Library, Problem, Supplier } from './types';
+import type { HoldingRef } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 
 /** A configuration entry that passed its schema, with where it was written. */
@@ -108,13 +109,22 @@ export function libraryProblems(entries: Entry<LibraryInput>[], suppliers?: Know
   });
 }
 
-export function holdingsProblems(doc: LocatedText, holdings: Record<string, string[]>, libraries?: ReadonlySet<string>): Problem[] {
-  return Object.entries(holdings).flatMap(([item, holders]) => unknownIds(doc, pointerOf('holdings', item), holders, 'library', libraries));
+/** Unknown libraries among holders written as ids or as holdings, pointing at the id itself. */
+function unknownHolders(doc: LocatedText, pointer: string, holders: HoldingRef[] | undefined, libraries?: ReadonlySet<string>): Problem[] {
+  return (holders ?? []).flatMap((holder, index) =>
+    typeof holder === 'string'
+      ? unknownId(doc, `${pointer}/${index}`, holder, 'library', libraries)
+      : unknownId(doc, `${pointer}/${index}/libraryId`, holder.libraryId, 'library', libraries),
+  );
+}
+
+export function holdingsProblems(doc: LocatedText, holdings: Record<string, HoldingEntry[]>, libraries?: ReadonlySet<string>): Problem[] {
+  return Object.entries(holdings).flatMap(([item, holders]) => unknownHolders(doc, pointerOf('holdings', item), holders, libraries));
 }
 
 export function requestProblems(doc: LocatedText, request: IllRequest, libraries?: ReadonlySet<string>): Problem[] {
   return [
     ...unknownId(doc, '/requester/libraryId', request.requester.libraryId, 'library', libraries),
-    ...unknownIds(doc, '/holdings', request.holdings, 'library', libraries),
+    ...unknownHolders(doc, '/holdings', request.holdings, libraries),
   ];
 }

@@ -178,12 +178,12 @@ const MISTAKES: Record<string, Mistake> = {
     marker: 'xjuu',
     message: "unknown library 'xjuu' (did you mean 'xju'?)",
   },
-  'holdings key that is no ISSN, ISBN or DOI': {
+  'holdings key that is no ISSN, ISBN, DOI or title': {
     file: 'holdings.yaml',
     from: '  0028-0836:',
     to: '  nature:',
     marker: 'nature:',
-    message: String.raw`key 'nature' must match pattern "^([0-9]{4}-[0-9]{3}[0-9X]|97[89][0-9]{10}|10\.[0-9]{4,9}/.+)$"`,
+    message: String.raw`key 'nature' must match pattern "^([0-9]{4}-[0-9]{3}[0-9X]|97[89][0-9]{10}|10\.[0-9]{4,9}/.+|title:.+)$"`,
   },
   'sample request naming an unknown library': {
     file: 'requests/ebook-calis.json',
@@ -222,6 +222,12 @@ describe('configuration mistakes are reported where they are written', () => {
       `${copy.at('suppliers/overseas.yaml', 'id: cuhk')}: missing required property 'agencyId'`,
       `${copy.at('suppliers/overseas.yaml', 'id: cuhk')}: missing required property 'endpoint'`,
     ]);
+  });
+
+  test('unknown library among holders written with their records, at its id', () => {
+    const copy = broken();
+    copy.patch('holdings.yaml', '{ libraryId: nju, recordId', '{ libraryId: njx, recordId');
+    expect(check(copy)).toEqual([`${copy.at('holdings.yaml', 'njx')}: unknown library 'njx' (did you mean 'nju'?)`]);
   });
 
   test('schema: credentials named by environment variable, never written in', () => {

@@ -23,7 +23,7 @@ import {
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
-import type { Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
+import type { HoldingEntry, Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
 import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
 
@@ -133,7 +133,7 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
   const libraries = loader.collection<LibraryInput>('libraries', 'id');
   const rules = loader.collection<RuleInput & { priority?: number }>('rules', 'name');
   const policy = loader.single<NetworkPolicy>('policy.yaml', 'policy');
-  const holdings = loader.single<{ holdings: Record<string, string[]> }>('holdings.yaml', 'holdings');
+  const holdings = loader.single<{ holdings: Record<string, HoldingEntry[]> }>('holdings.yaml', 'holdings');
 
   for (const { value: library } of libraries.entries) {
     // Optional in the YAML: most libraries state neither.

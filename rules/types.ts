@@ -1,6 +1,7 @@
 // The network configuration administrators write. Types only: every layer may import this file.
 import type { Money, Service, Urgency } from '../domain/request';
 import type { TaskType } from '../domain/request-state';
+import type { Holding } from '../domain/holdings';
 
 /** Where a configured value came from, so explanations and errors can point at the YAML. */
 export interface SourceRef {
@@ -22,6 +23,9 @@ export type SupplierKind =
   | 'search-proxy';
 
 export type SupplierService = Service | 'purchase';
+
+/** A holder in the holdings data: a library id, or its record with the years and volumes of a serial it has. */
+export type HoldingEntry = string | (Holding & { years?: { from?: number; to?: number }; volumes?: { from?: number; to?: number } });
 
 export type AdapterName = 'iso18626' | 'vendor-ppv' | 'open-access' | 'calis-ebooks' | 'manual';
 
@@ -169,8 +173,8 @@ export interface NetworkConfig {
   libraries: Library[];
   rules: Rule[];
   policy: NetworkPolicy;
-  /** Sample holdings (ISSN, ISBN or DOI to library ids) standing in for the union catalogue. */
-  holdings: Record<string, string[]>;
+  /** Sample holdings (ISSN, ISBN, DOI or `title:` a title to its holders) standing in for the union catalogue. */
+  holdings: Record<string, HoldingEntry[]>;
 }
 
 /** A configuration mistake, located in the file an administrator edits. */

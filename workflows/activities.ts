@@ -5,6 +5,7 @@
 // transition costs no activity of its own; `recordTransitions`, a local activity, writes those that
 // nothing else goes with.
 import type { RouteDecision } from '../domain/decision';
+import type { HoldingRef } from '../domain/holdings';
 import type { Charge } from '../domain/ledger';
 import type { ReaderNotice } from '../domain/notices';
 import type { SupplierNotice, SupplierOrder } from '../domain/orders';
@@ -12,8 +13,8 @@ import type { IllRequest, Money } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
 
 export interface Availability {
-  /** Libraries holding the item, from the request or the union catalogue. */
-  holdings: string[];
+  /** Libraries holding the item, from the request or the holdings lookup (requests started before holdings had records got plain ids). */
+  holdings: HoldingRef[];
 }
 
 export interface Routing {

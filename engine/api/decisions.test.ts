@@ -96,8 +96,9 @@ describe('decisions on a request', () => {
     const xtu = await app.token('librarian', 'xtu');
     const sent: { id: string; supplierId: string }[] = [];
     for (let n = 0; n < 2; n++) {
-      const request = sample('express-copy-review');
-      await app.call('POST', '/api/requests', xtu, request);
+      // The second names the first's supplier as a holder with its record, which the order carries to it.
+      const request = { ...sample('express-copy-review'), ...(n === 1 ? { holdings: [{ libraryId: sent[0]!.supplierId, recordId: 'REC-1', callNumber: 'Z1' }] } : {}) };
+      expect((await app.call('POST', '/api/requests', xtu, request)).status).toBe(201);
       const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
       const first = waiting.decision.rota[0].supplierId as string;
       await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });
@@ -109,7 +110,13 @@ describe('decisions on a request', () => {
     const librarian = await app.token('supplier', supplierId);
     const firstPage = await app.call('GET', `/api/suppliers/${supplierId}/outbox?limit=1`, librarian);
     expect(firstPage.status).toBe(200);
-    expect(firstPage.body.entries).toEqual([expect.objectContaining({ requestId: sent[1]!.id, action: 'send', detail: expect.objectContaining({ request: expect.objectContaining({ id: sent[1]!.id }) }) })]);
+    expect(firstPage.body.entries).toEqual([
+      expect.objectContaining({
+        requestId: sent[1]!.id,
+        action: 'send',
+        detail: { request: expect.objectContaining({ id: sent[1]!.id }), holding: { libraryId: supplierId, recordId: 'REC-1', callNumber: 'Z1' } },
+      }),
+    ]);
     const secondPage = await app.call('GET', `/api/suppliers/${supplierId}/outbox?limit=1&before=${firstPage.body.next}`, librarian);
     expect(secondPage.body.entries.map((e: { requestId: string }) => e.requestId)).toEqual([sent[0]!.id]);
 

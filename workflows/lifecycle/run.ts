@@ -1,6 +1,7 @@
 // One run of a request's workflow: its state and how it changes, the audit trail that follows it,
 // waiting that a cancellation interrupts, and what the reader and the supplier are told.
 import { condition, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Holding } from '../../domain/holdings';
 import type { Charge } from '../../domain/ledger';
 import type { ReaderNoticeKind } from '../../domain/notices';
 import type { SupplierAction } from '../../domain/orders';
@@ -67,6 +68,8 @@ export class RequestRun {
   estimatedCosts: Record<string, Money> = {};
   /** A price the library accepted from the supplier of the current try. */
   acceptedCost?: Money;
+  /** Who holds the item, with their records of it: an order to a holder names its record. */
+  holdings: Holding[] = [];
   /** Estimates librarians approved before sending, by supplier. */
   readonly approvedCosts: Record<string, Money> = {};
   /** The charge of a fill, posted with the reader's notice of it. */
@@ -154,6 +157,7 @@ export class RequestRun {
       request: this.request,
       costLimits: { autoApproveLimit: this.costLimit, maxCost: this.request.maxCost },
       approvedCost: this.approvedCosts[supplierId],
+      holding: this.holdings.find((holding) => holding.libraryId === supplierId),
     };
     return sendToSupplier(order, this.take());
   }

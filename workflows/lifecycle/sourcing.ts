@@ -1,6 +1,7 @@
 // From submission to a fill: the holdings check, routing, review, cost approval, and sending to each
 // supplier of the rota in turn until one fills; search-proxy staff when the rota runs out.
 import { ActivityFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { holdingOf } from '../../domain/holdings';
 import { exceededLimit } from '../../domain/money';
 import type { Money } from '../../domain/request';
 import { CENTRE, type RequestStatus, type TryOutcome } from '../../domain/request-state';
@@ -16,8 +17,9 @@ export async function begin(run: RequestRun): Promise<Phase> {
   await run.record('checking');
   const availability = await run.checkAvailability();
   run.checkpoint();
+  run.holdings = availability.holdings.map(holdingOf);
   await run.record('routing');
-  const routing = await run.routeRequest(availability.holdings);
+  const routing = await run.routeRequest(run.holdings.map((holding) => holding.libraryId));
   run.checkpoint();
   state.decision = routing.decision;
   state.rulesetVersion = routing.decision.rulesetVersion;

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { IllRequest } from '../domain/request';
+import { configHoldings, lookupHoldings, titleKey } from './holdings';
+import { loadNetwork } from './load';
+
+// Who holds an item, from the holdings data shipped with the example network.
+
+const loaded = loadNetwork(path.resolve(__dirname, '../config'));
+if (!loaded.config) throw new Error(`the shipped configuration has problems: ${JSON.stringify(loaded.problems)}`);
+const config = loaded.config;
+
+const request = (citation: IllRequest['citation'], holdings?: IllRequest['holdings']): IllRequest => ({
+  id: 'h-1',
+  requester: { libraryId: 'szu', patronId: 'p-1' },
+  service: 'copy',
+  urgency: 'normal',
+  citation,
+  ...(holdings ? { holdings } : {}),
+});
+const ids = (found: { libraryId: string }[]) => found.map((holding) => holding.libraryId);
+
+describe('holdings lookup', () => {
+  it('finds holders of a serial for the year and volume cited, with their records', () => {
+    const prl = { journalTitle: 'Physical Review Letters', issn: '0031-9007' };
+    expect(ids(lookupHoldings(config, request({ ...prl, year: 2016, volume: '116' })))).toContain('jlu');
+    expect(ids(lookupHoldings(config, request({ ...prl, year: 1995, volume: '74' })))).not.toContain('jlu');
+    expect(lookupHoldings(config, request({ ...prl, year: 1995 }))).toContainEqual({ libraryId: 'nju', recordId: 'NJU-SER-0031-9007', callNumber: 'P5/PRL' });
+  });
+
+  it('finds holders by ISBN, by DOI, and by title whatever its case, spacing and punctuation', () => {
+    expect(ids(lookupHoldings(config, request({ isbn: '9787226032158' })))).toEqual(['lzu', 'nwu', 'xju']);
+    expect(ids(lookupHoldings(config, request({ doi: '10.1103/PhysRevLett.116.061102' })))).toEqual(['nju', 'pku', 'ustc']);
+    expect(ids(lookupHoldings(config, request({ title: ' 永乐大典。' })))).toEqual(['fudan', 'nju', 'pku']);
+    expect(titleKey('Deep  Learning: A Review!')).toBe(titleKey('deep learning a review'));
+  });
+
+  it('takes the holders a request names, records and all, over the holdings data', () => {
+    const named = request({ issn: '0031-9007' }, ['pku', { libraryId: 'nju', recordId: 'R-9' }]);
+    expect(lookupHoldings(config, named)).toEqual([{ libraryId: 'pku' }, { libraryId: 'nju', recordId: 'R-9' }]);
+  });
+
+  it('finds nobody for an item nobody holds, and serves as a holdings lookup', async () => {
+    expect(lookupHoldings(config, request({ title: 'A book nobody has' }))).toEqual([]);
+    expect(ids(await configHoldings(() => config).holders(request({ isbn: '9787226032158' })))).toEqual(['lzu', 'nwu', 'xju']);
+  });
+});
