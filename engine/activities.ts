@@ -8,7 +8,7 @@ import type { TransitionRecord } from '../domain/transitions';
 import type { HoldingsLookup } from '../domain/holdings';
 import { configHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
-import type { Supplier } from '../rules/types';
+import type { AdapterName, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
 
@@ -16,7 +16,7 @@ export interface ActivityDependencies {
   store: RequestStore;
   network: Pick<NetworkHolder, 'current'>;
   /** The adapter serving a supplier, by the `adapter` its configuration names. */
-  adapterFor: (adapter: string) => SupplierAdapter;
+  adapterFor: (adapter: AdapterName) => SupplierAdapter;
   /** Who holds an item; the holdings data of the configuration in force unless a union catalogue is given. */
   holdings?: HoldingsLookup;
   now?: () => Date;

@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
-import { adapterRegistry } from './adapters';
+import { supplierAdapters } from './adapters';
 import type { SupplierAdapter } from '../adapters/adapter';
+import type { AdapterName } from '../rules/types';
 import { NetworkHolder } from './network';
 import { TokenAuthority } from './auth/tokens';
 import { loadAuthSecret } from './auth/secret';
@@ -44,7 +45,7 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
 export async function startService(
   settings: Settings & { temporalAddress: string },
   log: Logger,
-  adapters: Record<string, SupplierAdapter> = {},
+  adapters: Partial<Record<AdapterName, SupplierAdapter>> = {},
 ): Promise<RunningService> {
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -60,6 +61,7 @@ export async function startService(
     cleanup.push(() => temporal.close());
 
     const store = new KnexRequestStore(database.db);
+    const requests = new RequestService(temporal.client, store, network, settings.taskQueue);
     const started: { worker?: Worker } = {};
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
     const app = createApp({
@@ -67,7 +69,7 @@ export async function startService(
       tokens,
       store,
       network,
-      requests: new RequestService(temporal.client, store, network, settings.taskQueue),
+      requests,
       health: {
         // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {
@@ -87,7 +89,7 @@ export async function startService(
       {
         store,
         network,
-        adapterFor: adapterRegistry(adapters, network.current().config.suppliers.map((supplier) => supplier.adapter), log),
+        adapterFor: supplierAdapters({ reply: (requestId, message) => requests.supplierMessage(requestId, message), network, settings, log }, adapters),
       },
     );
     started.worker = worker;

@@ -8,6 +8,8 @@ describe('settings from the environment', () => {
     expect(settings.temporalAddress).toBeUndefined();
     expect(settings.databaseUrl).toBeUndefined();
     expect(settings.workflowCacheSize).toBe(1_000);
+    expect(settings).toMatchObject({ agencyId: 'ISIL:CN-CALIS', publicUrl: 'http://127.0.0.1:3000', contactEmail: 'ill@localhost' });
+    expect(readSettings({ PORT: '8080', ILL_PUBLIC_URL: 'https://ill.calis.edu.cn/' }).publicUrl).toBe('https://ill.calis.edu.cn');
     expect(readSettings({ ILL_WORKFLOW_CACHE_SIZE: '400' }).workflowCacheSize).toBe(400);
   });
 
@@ -20,6 +22,9 @@ describe('settings from the environment', () => {
     [{ ILL_CONFIG_DIR: '/no/such/dir' }, 'ILL_CONFIG_DIR: /no/such/dir is not a directory'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [{ ILL_AUTH_SECRET: 'short' }, 'ILL_AUTH_SECRET: must be at least 32 characters'],
+    [{ ILL_AGENCY_ID: 'CALIS' }, 'ILL_AGENCY_ID: "CALIS" is not TYPE:VALUE, for example ISIL:CN-CALIS'],
+    [{ ILL_PUBLIC_URL: 'ftp://x' }, 'ILL_PUBLIC_URL: "ftp://x" is not an http or https URL'],
+    [{ ILL_CONTACT_EMAIL: 'nobody' }, 'ILL_CONTACT_EMAIL: "nobody" is not an e-mail address'],
     [{ ILL_WORKFLOW_CACHE_SIZE: '0' }, 'ILL_WORKFLOW_CACHE_SIZE: "0" is not a whole number of 1 or more'],
     [{ ILL_WORKFLOW_CACHE_SIZE: 'lots' }, 'ILL_WORKFLOW_CACHE_SIZE: "lots" is not a whole number of 1 or more'],
     [{ TEMPORAL_NAMESPACE: 'a b' }, `TEMPORAL_NAMESPACE: "a b" must be letters, digits, '.', '_' or '-'`],

@@ -34,6 +34,12 @@ export interface Settings {
    * not cached replays its history when it next moves, so keep it above the requests moving at once.
    */
   workflowCacheSize: number;
+  /** The network's own ISO 18626 agency id, `TYPE:VALUE`: what peers address it by. */
+  agencyId: string;
+  /** Where peers reach this service (ISO 18626 answers come to `<publicUrl>/iso18626`). */
+  publicUrl: string;
+  /** Given to services that ask who is calling, such as the open-access resolver. */
+  contactEmail: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +101,20 @@ function count(env: Env, name: string, fallback: number): number {
   return Number(raw);
 }
 
+function matching(env: Env, name: string, fallback: string, pattern: RegExp, expected: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!pattern.test(raw)) throw new SettingError(name, `"${raw}" is not ${expected}`);
+  return raw;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^https?:\/\/\S+$/.test(raw) || !URL.canParse(raw)) throw new SettingError(name, `"${raw}" is not an http or https URL`);
+  return raw.replace(/\/+$/, '');
+}
+
 function nonEmpty(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined) return fallback;
@@ -112,9 +132,11 @@ export function readSettings(env: Env = process.env): Settings {
   if (authSecret !== undefined && authSecret.length < 32) {
     throw new SettingError('ILL_AUTH_SECRET', 'must be at least 32 characters');
   }
+  const host = env.HOST || '127.0.0.1';
+  const listenPort = port(env, 'PORT', 3000);
   return {
-    host: env.HOST || '127.0.0.1',
-    port: port(env, 'PORT', 3000),
+    host,
+    port: listenPort,
     temporalAddress: hostPort(env, 'TEMPORAL_ADDRESS'),
     temporalNamespace: nonEmpty(env, 'TEMPORAL_NAMESPACE', 'default'),
     taskQueue: nonEmpty(env, 'ILL_TASK_QUEUE', 'ill-requests'),
@@ -127,6 +149,9 @@ export function readSettings(env: Env = process.env): Settings {
     authSecret,
     logLevel,
     workflowCacheSize: count(env, 'ILL_WORKFLOW_CACHE_SIZE', DEFAULT_WORKFLOW_CACHE_SIZE),
+    agencyId: matching(env, 'ILL_AGENCY_ID', 'ISIL:CN-CALIS', /^[A-Za-z0-9]+:[^\s:]+$/, 'TYPE:VALUE, for example ISIL:CN-CALIS'),
+    publicUrl: url(env, 'ILL_PUBLIC_URL', `http://${host}:${listenPort}`),
+    contactEmail: matching(env, 'ILL_CONTACT_EMAIL', 'ill@localhost', /^[^\s@]+@[^\s@]+$/, 'an e-mail address'),
   };
 }
 
