@@ -64,7 +64,7 @@ describe('judging supplier messages', () => {
 
   it('keeps the furthest stage heard', () => {
     expect(heardAll(from('WillSupply'), from('RetryPossible', { cost: { amount: 5, currency: 'CNY' } }))).toMatchObject({ stage: 3 });
-    expect(heardAll(from('Loaned'), from('LoanCompleted')).stage).toBeGreaterThan(heardAll(from('Loaned'))!.stage);
+    expect(heardAll(from('Loaned'), from('LoanCompleted'))!.stage).toBeGreaterThan(heardAll(from('Loaned'))!.stage);
   });
 });
 
