@@ -69,6 +69,9 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     expect(holdings.length).toBeGreaterThan(0);
     const routing = await run(activities.routeRequest, { request, holdings: holdings.map((h) => holdingOf(h).libraryId) }, [transition(request.id, 3, 'routing')]);
     expect(routing.decision.rota.length).toBeGreaterThan(0);
+    const lookedUp = await run(activities.routeRequest, { request }, []);
+    expect(lookedUp.holdings).toEqual(holdings);
+    expect(lookedUp.decision.rota).toEqual(routing.decision.rota);
     await run(activities.recordTransitions, [transition(request.id, 4, 'routing'), transition(request.id, 3, 'routing')]);
     expect((await store.listEvents(request.id)).map((e) => e.status)).toEqual(['submitted', 'checking', 'routing', 'routing']);
   });

@@ -33,8 +33,8 @@ export function createActivities({ store, network, adapterFor, holdings = config
   const deliver = async (entry: OutboxEntry, hand: (adapter: SupplierAdapter, supplier: Supplier) => Promise<void>) => {
     const supplier = network.current().config.suppliers.find((s) => s.id === entry.supplierId);
     if (!supplier) throw ApplicationFailure.nonRetryable(`supplier '${entry.supplierId}' is not in the configuration`, 'UnknownSupplier');
-    await store.enqueueForSupplier(entry);
-    if (await store.isSent(entry.key)) return;
+    // A new entry was never sent; only a retry has to ask.
+    if (!(await store.enqueueForSupplier(entry)) && (await store.isSent(entry.key))) return;
     try {
       await hand(adapterFor(supplier.adapter), supplier);
     } catch (error) {
@@ -47,14 +47,14 @@ export function createActivities({ store, network, adapterFor, holdings = config
   // Entries travel with the activity they accompany and are written before it acts: a retry finds
   // them written already, and the audit trail never shows an effect without its cause.
   const write = async (transitions: TransitionRecord[] = []) => {
-    for (const transition of transitions) await store.appendEvent(transition);
+    await store.appendEvents(transitions);
   };
 
   return {
     recordTransitions: write,
 
     async recordTransition(record) {
-      await store.appendEvent(record);
+      await store.appendEvents([record]);
     },
 
     async checkAvailability(request, transitions) {
@@ -62,8 +62,9 @@ export function createActivities({ store, network, adapterFor, holdings = config
       return { holdings: await holdings.holders(request) };
     },
 
-    async routeRequest({ request, holdings }, transitions) {
+    async routeRequest({ request, holdings: given }, transitions) {
       await write(transitions);
+      const found = given ? undefined : await holdings.holders(request);
       const { config, compiled } = network.current();
       const today = now();
       const library = config.libraries.find((l) => l.id === request.requester.libraryId);
@@ -71,7 +72,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
       const startOfDay = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
       const decision = route(compiled, {
         request,
-        holdings,
+        holdings: given ?? found!.map((holding) => holding.libraryId),
         usage: {
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
@@ -84,7 +85,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
         const supplier = config.suppliers.find((s) => s.id === entry.supplierId)!;
         estimatedCosts[supplier.id] = { amount: estimatedCost(supplier, request), currency: supplier.cost.currency };
       }
-      return { decision, autoApproveLimit: library.policy.autoApproveLimit, estimatedCosts };
+      return { decision, autoApproveLimit: library.policy.autoApproveLimit, estimatedCosts, ...(found ? { holdings: found } : {}) };
     },
 
     async sendToSupplier(order, transitions) {

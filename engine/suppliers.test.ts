@@ -50,7 +50,8 @@ beforeAll(async () => {
   const national = path.join(configDir, 'suppliers/national.yaml');
   writeFileSync(national, readFileSync(national, 'utf8').replace('http://127.0.0.1:3100/calis-ebooks', `${servers[1]!.url}/calis-ebooks`));
   process.env.ILL_TEST_CNKI_TOKEN = 'cnki-secret';
-  app = await startTestService({ ILL_CONFIG_DIR: configDir });
+  // The adapters the service builds itself, not the tests' staff-answered ones.
+  app = await startTestService({ ILL_CONFIG_DIR: configDir }, {});
 });
 
 afterAll(async () => {

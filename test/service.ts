@@ -7,6 +7,9 @@ import pino from 'pino';
 import type { Role } from '../engine/auth/tokens';
 import { freePort } from '../engine/net';
 import { startService, type RunningService } from '../engine/service';
+import type { SupplierAdapter } from '../adapters/adapter';
+import { createManualAdapter } from '../adapters/manual';
+import type { AdapterName } from '../rules/types';
 import { readSettings } from '../engine/settings';
 
 export interface TestService {
@@ -15,8 +18,16 @@ export interface TestService {
   call(method: string, url: string, token?: string, body?: unknown, raw?: string): Promise<{ status: number; body: Record<string, any> }>;
 }
 
+/**
+ * Every supplier's orders wait in the outbox for its staff to answer through the API, whatever its
+ * adapter: the tests of decisions play the suppliers themselves.
+ */
+const STAFF_ANSWER: Partial<Record<AdapterName, SupplierAdapter>> = Object.fromEntries(
+  (['iso18626', 'vendor-ppv', 'open-access', 'calis-ebooks', 'manual'] as const).map((name) => [name, createManualAdapter()]),
+);
+
 /** The whole service on the run's Temporal server, with a database of its own and silent logs. */
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(env: Record<string, string> = {}, adapters = STAFF_ANSWER): Promise<TestService> {
   const settings = readSettings({
     PORT: String(await freePort()),
     ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-service-')),
@@ -25,7 +36,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     DATABASE_SCHEMA: process.env.DATABASE_URL ? `s_${randomUUID().replaceAll('-', '')}` : undefined,
     ...env,
   });
-  const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }));
+  const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }), adapters);
   return {
     service,
     token: (role, libraryId, subject = `${role}@${libraryId}`) => service.tokens.issue({ role, libraryId, subject }),

@@ -19,6 +19,8 @@ export interface Availability {
 
 export interface Routing {
   decision: RouteDecision;
+  /** Who holds the item, when the routing activity looked it up itself. */
+  holdings?: HoldingRef[];
   /** What the library lets a request cost without a librarian approving it. */
   autoApproveLimit: Money;
   /** Estimated cost per supplier of the rota, charged when the supplier names no price. */
@@ -28,7 +30,8 @@ export interface Routing {
 export interface LifecycleActivities {
   recordTransitions(transitions: TransitionRecord[]): Promise<void>;
   checkAvailability(request: IllRequest, transitions?: TransitionRecord[]): Promise<Availability>;
-  routeRequest(input: { request: IllRequest; holdings: string[] }, transitions?: TransitionRecord[]): Promise<Routing>;
+  /** Routes a request among the holders given, or among those the holdings lookup finds. */
+  routeRequest(input: { request: IllRequest; holdings?: string[] }, transitions?: TransitionRecord[]): Promise<Routing>;
   sendToSupplier(order: SupplierOrder, transitions?: TransitionRecord[]): Promise<void>;
   notifySupplier(notice: SupplierNotice, transitions?: TransitionRecord[]): Promise<void>;
   notifyReader(notice: ReaderNotice, transitions?: TransitionRecord[]): Promise<void>;

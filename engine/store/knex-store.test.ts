@@ -37,9 +37,9 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
   it('appends each audit event once, however often it is retried, in order', async () => {
     await store.insertRequest(request('s-2'), 'request-s-2');
     const event = (n: number, status: string) => ({ key: `request-s-2:${n}`, requestId: 's-2', status, at: `2026-11-25T10:0${n}:00.000Z`, detail: { n } });
-    expect(await store.appendEvent(event(1, 'submitted'))).toBe(true);
-    expect(await store.appendEvent(event(1, 'submitted'))).toBe(false);
-    expect(await store.appendEvent(event(2, 'routing'))).toBe(true);
+    expect(await store.appendEvents([event(1, 'submitted')])).toBe(1);
+    expect(await store.appendEvents([event(1, 'submitted'), event(2, 'routing')])).toBe(1);
+    expect(await store.appendEvents([])).toBe(0);
     const events = await store.listEvents('s-2');
     expect(events.map((e) => [e.key, e.status, e.at, e.detail])).toEqual([
       ['request-s-2:1', 'submitted', '2026-11-25T10:01:00.000Z', { n: 1 }],
@@ -57,7 +57,7 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
       if (n % 4 !== 0) {
         const sent = await database.db('supplier_outbox').where({ key: `request-${id}:send:1` }).first('created_at');
         const at = new Date(new Date(sent.created_at).getTime() + 2 * 3_600_000).toISOString();
-        await store.appendEvent({ key: `request-${id}:9`, requestId: id, status: 'delivered', at, detail: { supplierId } });
+        await store.appendEvents([{ key: `request-${id}:9`, requestId: id, status: 'delivered', at, detail: { supplierId } }]);
       }
     }
     const stats = await store.supplierStats(since, 20);

@@ -48,19 +48,11 @@ export class KnexRequestStore implements RequestStore {
     return row && { request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) };
   }
 
-  async appendEvent(event: TransitionRecord): Promise<boolean> {
-    const inserted = await this.db('request_events')
-      .insert({
-        event_key: event.key,
-        request_id: event.requestId,
-        status: event.status,
-        at: event.at,
-        detail: JSON.stringify(event.detail),
-      })
-      .onConflict('event_key')
-      .ignore()
-      .returning('seq');
-    return inserted.length === 1;
+  async appendEvents(events: TransitionRecord[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const rows = events.map((event) => ({ event_key: event.key, request_id: event.requestId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) }));
+    const inserted = await this.db('request_events').insert(rows).onConflict('event_key').ignore().returning('seq');
+    return inserted.length;
   }
 
   async listEvents(requestId: string): Promise<TransitionRecord[]> {

@@ -16,8 +16,8 @@ export interface RequestStore {
   /** Saves a new request; false when one with this id exists already (nothing is changed). */
   insertRequest(request: IllRequest, workflowId: string): Promise<boolean>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
-  /** Appends to the audit trail; returns false when the event was recorded before. */
-  appendEvent(event: TransitionRecord): Promise<boolean>;
+  /** Appends to the audit trail, in one write; returns how many were new (each is recorded once, by its key). */
+  appendEvents(events: TransitionRecord[]): Promise<number>;
   listEvents(requestId: string): Promise<TransitionRecord[]>;
 
   /** Puts an order or notice for a supplier in the outbox; false when it is there already. */

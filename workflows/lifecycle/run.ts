@@ -1,5 +1,6 @@
 // One run of a request's workflow: its state and how it changes, the audit trail that follows it,
 // waiting that a cancellation interrupts, and what the reader and the supplier are told.
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { condition, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Holding } from '../../domain/holdings';
 import type { Charge } from '../../domain/ledger';
@@ -33,8 +34,9 @@ const { recordTransitions } = proxyLocalActivities<LifecycleActivities>({
 });
 
 /**
- * Requests started before this marker wrote every transition with an activity of its own and posted a
- * charge the moment a supplier filled; their histories must replay as they ran.
+ * Requests started before this marker wrote every transition with an activity of its own, looked up
+ * holdings in an activity of their own, set each search attribute as it changed, and posted a charge
+ * the moment a supplier filled; their histories must replay as they ran.
  */
 const TRANSITIONS_TRAVEL = 'transitions-travel-with-activities';
 
@@ -74,8 +76,10 @@ export class RequestRun {
   readonly approvedCosts: Record<string, Money> = {};
   /** The charge of a fill, posted with the reader's notice of it. */
   pendingCharge?: Charge;
-  private readonly legacy: boolean;
+  readonly legacy: boolean;
   private unwritten: TransitionRecord[] = [];
+  /** Search attributes changed since the run last waited, set together when it next waits. */
+  private unsetAttributes = new Map<string, SearchAttributeUpdatePair>();
 
   constructor(input: LifecycleInput) {
     this.request = input.request;
@@ -105,10 +109,19 @@ export class RequestRun {
     const changed = status !== state.status;
     state.status = status;
     state.history.push({ status, at, ...detail });
-    if (changed) upsertSearchAttributes([{ key: REQUEST_STATUS, value: status }]);
+    if (changed) this.setAttribute({ key: REQUEST_STATUS, value: status });
     const record = { key: `${this.workflowId}:${state.history.length}`, requestId: state.requestId, status, at, detail };
     if (this.legacy) await activities.recordTransition(record);
     else this.unwritten.push(record);
+  }
+
+  /**
+   * Search attributes tell librarians where a request waits, so they are set once when it starts
+   * waiting, in one command, rather than at every passing status.
+   */
+  setAttribute(pair: SearchAttributeUpdatePair): void {
+    if (this.legacy) upsertSearchAttributes([pair]);
+    else this.unsetAttributes.set(pair.key.name, pair);
   }
 
   /** The entries not yet written, handed to the activity that goes with them. */
@@ -120,6 +133,10 @@ export class RequestRun {
 
   /** Writes what no activity carried, before the run waits or ends, so the audit trail is never behind for long. */
   async flush(): Promise<void> {
+    if (this.unsetAttributes.size > 0) {
+      upsertSearchAttributes([...this.unsetAttributes.values()]);
+      this.unsetAttributes.clear();
+    }
     if (this.unwritten.length > 0) await recordTransitions(this.take());
   }
 
@@ -145,8 +162,9 @@ export class RequestRun {
     return activities.checkAvailability(this.request, this.take());
   }
 
-  routeRequest(holdings: string[]) {
-    return activities.routeRequest({ request: this.request, holdings }, this.take());
+  /** Routes the request; without holdings, the activity looks them up first and returns them. */
+  routeRequest(holdings?: string[]) {
+    return activities.routeRequest({ request: this.request, ...(holdings ? { holdings } : {}) }, this.take());
   }
 
   sendToSupplier(supplierId: string, attempt: number) {

@@ -1,6 +1,6 @@
 // From submission to a fill: the holdings check, routing, review, cost approval, and sending to each
 // supplier of the rota in turn until one fills; search-proxy staff when the rota runs out.
-import { ActivityFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import { holdingOf } from '../../domain/holdings';
 import { exceededLimit } from '../../domain/money';
 import type { Money } from '../../domain/request';
@@ -11,22 +11,33 @@ import type { Phase } from './phases';
 import type { RequestRun } from './run';
 import { answered, openTask } from './tasks';
 
+/** Who holds the item, then the routing decision: in one activity, or in two for requests started before that. */
+async function checkAndRoute(run: RequestRun) {
+  if (run.legacy) {
+    const availability = await run.checkAvailability();
+    run.checkpoint();
+    run.holdings = availability.holdings.map(holdingOf);
+    await run.record('routing');
+    return run.routeRequest(run.holdings.map((holding) => holding.libraryId));
+  }
+  await run.record('routing');
+  const routing = await run.routeRequest();
+  run.holdings = (routing.holdings ?? []).map(holdingOf);
+  return routing;
+}
+
 export async function begin(run: RequestRun): Promise<Phase> {
   const { request, state } = run;
   await run.record('submitted', { by: request.requester.patronId });
   await run.record('checking');
-  const availability = await run.checkAvailability();
-  run.checkpoint();
-  run.holdings = availability.holdings.map(holdingOf);
-  await run.record('routing');
-  const routing = await run.routeRequest(run.holdings.map((holding) => holding.libraryId));
+  const routing = await checkAndRoute(run);
   run.checkpoint();
   state.decision = routing.decision;
   state.rulesetVersion = routing.decision.rulesetVersion;
   run.costLimit = routing.autoApproveLimit;
   run.estimatedCosts = routing.estimatedCosts;
   state.rota = routing.decision.rota.map((entry) => entry.supplierId);
-  upsertSearchAttributes([{ key: RULESET_VERSION, value: routing.decision.rulesetVersion }]);
+  run.setAttribute({ key: RULESET_VERSION, value: routing.decision.rulesetVersion });
   await run.record('routing', { note: `${routing.decision.outcome} under configuration ${routing.decision.rulesetVersion}` });
   const reason = routing.decision.tasks.map((task) => task.reason).join('; ') || undefined;
   switch (routing.decision.outcome) {
@@ -91,7 +102,7 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
   run.inbox.length = 0;
   state.heard = undefined;
   state.supplier = { id: supplierId, attempt, deadline: run.iso(deadline) };
-  upsertSearchAttributes([{ key: CURRENT_SUPPLIER, value: supplierId }]);
+  run.setAttribute({ key: CURRENT_SUPPLIER, value: supplierId });
   await run.record('with-supplier', { supplierId, note: `try ${attempt}` });
   try {
     await run.sendToSupplier(supplierId, attempt);
