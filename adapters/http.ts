@@ -30,6 +30,8 @@ export interface Call {
   /** Appended to the endpoint, query string included. */
   path: string;
   body?: unknown;
+  /** An XML document to send instead of a JSON body (ISO 18626); the answer comes back as text. */
+  xml?: string;
   /** The order or notice key: the supplier answers a repeat as it answered the first, and acts once. */
   idempotencyKey?: string;
   /** Statuses besides 2xx that the caller reads itself, such as 404 for an item not held. */
@@ -92,17 +94,18 @@ export async function callSupplier(target: Target, call: Call, { env = process.e
   if (!target.endpoint) throw new PermanentSupplierError('no endpoint is configured');
   const url = `${target.endpoint.replace(/\/+$/, '')}${call.path}`;
   const what = `${call.method} ${url}`;
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: call.xml === undefined ? 'application/json' : 'application/xml' };
   if (target.auth) headers.authorization = authorization(target.auth, env);
   if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
   if (call.body !== undefined) headers['content-type'] = 'application/json';
+  if (call.xml !== undefined) headers['content-type'] = 'application/xml; charset=utf-8';
   let status: number;
   let text: string;
   try {
     const response = await fetch(url, {
       method: call.method,
       headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.xml ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       signal: AbortSignal.timeout(timeoutMs),
     });
     status = response.status;
@@ -112,7 +115,7 @@ export async function callSupplier(target: Target, call: Call, { env = process.e
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     throw new Error(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause: error });
   }
-  const body = parse(text);
+  const body = call.xml === undefined ? parse(text) : text;
   if ((status >= 200 && status < 300) || call.answers?.includes(status)) return { status, body };
   const said = supplierSays(body);
   const message = `${what}: HTTP ${status}${said ? ` ${said}` : ''}`;

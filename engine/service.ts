@@ -66,6 +66,7 @@ export async function startService(
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
     const app = createApp({
       log,
+      settings,
       tokens,
       store,
       network,
@@ -89,7 +90,7 @@ export async function startService(
       {
         store,
         network,
-        adapterFor: supplierAdapters({ reply: (requestId, message) => requests.supplierMessage(requestId, message), network, settings, log }, adapters),
+        adapterFor: supplierAdapters({ reply: (requestId, message) => requests.supplierMessage(requestId, message), network, settings }, adapters),
       },
     );
     started.worker = worker;

@@ -19,15 +19,14 @@ export interface TestService {
 }
 
 /**
- * Every supplier's orders wait in the outbox for its staff to answer through the API, whatever its
- * adapter: the tests of decisions play the suppliers themselves.
+ * Suppliers whose orders wait in the outbox for staff to answer through the API, whatever their
+ * adapter, but for the kinds named: the tests play the suppliers themselves.
  */
-const STAFF_ANSWER: Partial<Record<AdapterName, SupplierAdapter>> = Object.fromEntries(
-  (['iso18626', 'vendor-ppv', 'open-access', 'calis-ebooks', 'manual'] as const).map((name) => [name, createManualAdapter()]),
-);
+export const staffAnswered = (...except: AdapterName[]): Partial<Record<AdapterName, SupplierAdapter>> =>
+  Object.fromEntries((['iso18626', 'vendor-ppv', 'open-access', 'calis-ebooks', 'manual'] as const).filter((name) => !except.includes(name)).map((name) => [name, createManualAdapter()]));
 
 /** The whole service on the run's Temporal server, with a database of its own and silent logs. */
-export async function startTestService(env: Record<string, string> = {}, adapters = STAFF_ANSWER): Promise<TestService> {
+export async function startTestService(env: Record<string, string> = {}, adapters = staffAnswered()): Promise<TestService> {
   const settings = readSettings({
     PORT: String(await freePort()),
     ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-service-')),

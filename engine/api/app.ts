@@ -12,6 +12,8 @@ import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
+import { iso18626Routes } from './routes/iso18626';
+import type { Settings } from '../settings';
 
 export interface AppDeps {
   log: Logger;
@@ -20,6 +22,7 @@ export interface AppDeps {
   store: RequestStore;
   network: NetworkHolder;
   health: HealthChecks;
+  settings: Pick<Settings, 'agencyId'>;
 }
 
 /** Requests are small JSON documents; anything larger is refused before it is read whole. */
@@ -33,6 +36,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
   const health = healthRoutes(deps.health);
   app.use(health.routes());
+  // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
+  app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
   for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), adminRoutes(deps.network)]) {
     app.use(router.routes()).use(router.allowedMethods());

@@ -144,7 +144,8 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
           return tried(run, supplierId, 'cost-refused', `${message.cost.amount} ${message.cost.currency}`);
         }
         run.acceptedCost = message.cost;
-        await run.notifySupplier(supplierId, 'acceptCost', { cost: message.cost });
+        // The request goes with the answer: an ISO 18626 peer is told yes by being asked again at its price.
+        await run.notifySupplier(supplierId, 'acceptCost', { cost: message.cost, request });
         deadline = run.now() + window;
         state.supplier!.deadline = run.iso(deadline);
         await run.record('with-supplier', { supplierId, note: `cost ${message.cost.amount} ${message.cost.currency} accepted` });

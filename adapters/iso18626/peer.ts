@@ -1,0 +1,105 @@
+// The requesting side of ISO 18626: orders and the requesting library's actions go to a peer ILL
+// system as `request`s and `requestingAgencyMessage`s; what the peer then says arrives at the
+// engine's `POST /iso18626` as `supplyingAgencyMessage`s.
+import type { SupplierNotice, SupplierOrder } from '../../domain/orders';
+import type { Money } from '../../domain/request';
+import type { Supplier } from '../../rules/types';
+import { PermanentSupplierError, type SupplierAdapter } from '../adapter';
+import { callSupplier, type HttpOptions } from '../http';
+import {
+  buildRequest,
+  buildRequestingAgencyMessage,
+  parseMessage,
+  type Action,
+  type AgencyId,
+  type Header,
+  type Iso18626Request,
+} from './messages';
+import { toBibliographicInfo, toPublicationInfo, toServiceLevel, toServiceType } from './statuses';
+
+export interface Iso18626PeerOptions extends HttpOptions {
+  /** The network's own agency id, `TYPE:VALUE`. */
+  agencyId: string;
+}
+
+/** `ISIL:DK-820010` as the standard writes it. */
+export function agencyIdOf(text: string): AgencyId {
+  const at = text.indexOf(':');
+  return { type: text.slice(0, at), value: text.slice(at + 1) };
+}
+
+/** The least of the limits the library set: the most the peer may charge without asking. */
+function maximumCost(order: SupplierOrder): Money | undefined {
+  const limits = [order.approvedCost, order.costLimits?.autoApproveLimit, order.costLimits?.maxCost].filter((limit): limit is Money => limit !== undefined);
+  return limits.sort((a, b) => a.amount - b.amount)[0];
+}
+
+const ACTIONS: Partial<Record<SupplierNotice['action'], Action>> = {
+  cancel: 'Cancel',
+  // A price refused ends the request at that peer.
+  refuseCost: 'Cancel',
+  renew: 'Renew',
+  received: 'Received',
+  returned: 'ShippedReturn',
+};
+
+/**
+ * Sends to peers over ISO 18626 v1.2. The peer confirms each message at once; an ERROR confirmation
+ * is a refusal it would repeat, so the request moves on. A repeated send carries the same request id,
+ * which the standard has a peer treat as the same request.
+ */
+export function createIso18626Adapter({ agencyId, ...http }: Iso18626PeerOptions): SupplierAdapter {
+  const header = (supplier: Supplier, requestId: string): Header => ({
+    supplyingAgencyId: agencyIdOf(supplier.agencyId ?? ''),
+    requestingAgencyId: agencyIdOf(agencyId),
+    timestamp: new Date().toISOString(),
+    requestingAgencyRequestId: requestId,
+  });
+
+  /** Posts a message and reads the peer's confirmation of it. */
+  const post = async (supplier: Supplier, xml: string, key: string, expected: string) => {
+    if (!supplier.agencyId) throw new PermanentSupplierError('no agencyId is configured');
+    const { body } = await callSupplier(supplier, { method: 'POST', path: '', xml, idempotencyKey: key }, http);
+    const parsed = await parseMessage(String(body ?? ''));
+    // A garbled answer may be a proxy's page or a peer mid-restart: worth another try.
+    if (!parsed.ok) throw new Error(`${supplier.id} answered with a message that is not valid ISO 18626 (${parsed.errorType}: ${parsed.errorValue})`);
+    if (parsed.message.kind !== expected) throw new Error(`${supplier.id} answered with a ${parsed.message.kind}, not a ${expected}`);
+    const { confirmationHeader, errorData } = parsed.message as { confirmationHeader: { messageStatus: string }; errorData?: { errorType: string; errorValue?: string } };
+    if (confirmationHeader.messageStatus === 'ERROR') {
+      throw new PermanentSupplierError(`refused: ${errorData?.errorType ?? 'ERROR'}${errorData?.errorValue ? `: ${errorData.errorValue}` : ''}`);
+    }
+  };
+
+  const request = (order: SupplierOrder, supplier: Supplier, requestType: 'New' | 'Retry', maximumCosts: Money | undefined): Omit<Iso18626Request, 'kind'> => {
+    const { citation, service, urgency, requester } = order.request;
+    return {
+      header: header(supplier, order.requestId),
+      bibliographicInfo: { ...toBibliographicInfo(citation), ...(order.holding?.recordId ? { supplierUniqueRecordId: order.holding.recordId } : {}) },
+      ...(toPublicationInfo(citation) ? { publicationInfo: toPublicationInfo(citation) } : {}),
+      serviceInfo: { requestType, serviceType: toServiceType(service), serviceLevel: toServiceLevel(urgency) },
+      ...(maximumCosts ? { billingInfo: { maximumCosts } } : {}),
+      patronInfo: { patronId: requester.patronId },
+    };
+  };
+
+  return {
+    async send(order, supplier) {
+      await post(supplier, buildRequest(request(order, supplier, 'New', maximumCost(order))), order.key, 'requestConfirmation');
+    },
+
+    async notify(notice, supplier) {
+      if (notice.action === 'acceptCost') {
+        // The standard's way to take a supplier's condition: ask again, agreeing to its price.
+        const cost = notice.detail.cost as Money;
+        const order = { key: notice.key, requestId: notice.requestId, supplierId: notice.supplierId, request: notice.detail.request as SupplierOrder['request'] };
+        await post(supplier, buildRequest(request(order, supplier, 'Retry', cost)), notice.key, 'requestConfirmation');
+        return;
+      }
+      const action = ACTIONS[notice.action];
+      if (!action) return;
+      const note = typeof notice.detail.reason === 'string' ? notice.detail.reason : undefined;
+      const xml = buildRequestingAgencyMessage({ header: header(supplier, notice.requestId), action, ...(note ? { note } : {}) });
+      await post(supplier, xml, notice.key, 'requestingAgencyMessageConfirmation');
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMessage, type Iso18626Request, type RequestingAgencyMessage } from '../adapters/iso18626';
+import type { IllRequest } from '../domain/request';
+import { fakeIso18626Peer, type FakePeerOptions } from '../simulator/iso18626-peer';
+import { listen } from '../simulator/vendor';
+import { staffAnswered, startTestService, type TestService } from '../test/service';
+
+// ISO 18626 v1.2 with a peer ILL system on loopback: the network's requests go to it as `request`s,
+// the requesting library's actions as `requestingAgencyMessage`s, and its `supplyingAgencyMessage`s
+// come back to POST /iso18626, where whatever a peer sends is answered with a confirmation.
+
+const root = path.resolve(__dirname, '..');
+const samples = path.resolve(root, '../shared/iso18626/samples');
+const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-iso18626-'));
+const peerOptions: FakePeerOptions = {
+  callbackUrl: '',
+  // A citation whose title says so gets no answer, so the tests can act on a request the peer holds.
+  answers: (request) =>
+    request.bibliographicInfo.titleOfComponent?.includes('(silent)')
+      ? []
+      : [{ status: 'RequestReceived' }, { status: 'WillSupply' }, { status: 'CopyCompleted', url: `https://keris.example/copies/${request.header.requestingAgencyRequestId}` }],
+};
+const keris = fakeIso18626Peer(peerOptions);
+let peerServer: { url: string; close: () => Promise<void> };
+let app: TestService;
+let serial = 0;
+
+function sample(changes: Partial<IllRequest['citation']> = {}): IllRequest {
+  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests/korean-article-keris.json'), 'utf8'));
+  return { ...request, id: `${request.id}-iso-${process.pid}-${++serial}`, citation: { ...request.citation, ...changes } };
+}
+
+async function until(id: string, token: string, check: (body: Record<string, any>) => boolean) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { body } = await app.call('GET', `/api/requests/${id}`, token);
+    if (check(body)) return body;
+    if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Posts raw text to the network's ISO 18626 address, as a peer would. */
+async function post(xml: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${app.service.url}/iso18626`, { method: 'POST', headers: { 'content-type': 'application/xml', ...headers }, body: xml });
+  return { status: response.status, text: await response.text() };
+}
+
+async function confirmation(text: string) {
+  const parsed = await parseMessage(text);
+  if (!parsed.ok) throw new Error(`the network's confirmation is not valid ISO 18626: ${parsed.errorValue}`);
+  return parsed.message as { kind: string; confirmationHeader: { messageStatus: string }; errorData?: { errorType: string; errorValue?: string } };
+}
+
+beforeAll(async () => {
+  peerServer = await listen(keris);
+  cpSync(path.join(root, 'config'), configDir, { recursive: true });
+  const national = path.join(configDir, 'suppliers/national.yaml');
+  writeFileSync(
+    national,
+    readFileSync(national, 'utf8')
+      .replace('http://127.0.0.1:3100/iso18626/keris', `${peerServer.url}/iso18626/keris`)
+      .replace('    agencyId: ISIL:CN-NSTL\n', '    agencyId: ISIL:CN-NSTL\n    auth: { type: bearer, tokenEnv: ILL_TEST_NSTL_TOKEN }\n'),
+  );
+  // ISO 18626 peers through their real adapter; the other suppliers answered by staff.
+  app = await startTestService({ ILL_CONFIG_DIR: configDir }, staffAnswered('iso18626'));
+  peerOptions.callbackUrl = `${app.service.url}/iso18626`;
+  process.env.ILL_TEST_NSTL_TOKEN = 'nstl-secret';
+});
+
+afterAll(async () => {
+  await app?.service.stop();
+  await peerServer?.close();
+  delete process.env.ILL_TEST_NSTL_TOKEN;
+});
+
+describe('requesting from an ISO 18626 peer', () => {
+  it('sends the request, follows the peer’s answers to delivery, and acts once on a repeated answer', async () => {
+    const request = sample();
+    const reader = await app.token('reader', 'ybu', request.requester.patronId);
+    expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    const delivered = await until(request.id, reader, (body) => body.status === 'delivered');
+    expect(delivered.delivery).toMatchObject({ supplierId: 'keris', url: `https://keris.example/copies/${request.id}` });
+    await keris.settled();
+
+    const sent = keris.received.find((m) => m.kind === 'request' && m.header.requestingAgencyRequestId === request.id) as Iso18626Request;
+    expect(sent.header).toMatchObject({ supplyingAgencyId: { type: 'ISIL', value: 'KR-KERIS' }, requestingAgencyId: { type: 'ISIL', value: 'CN-CALIS' } });
+    expect(sent.bibliographicInfo).toMatchObject({ title: '한국사연구', titleOfComponent: '조선족 이주사 연구', pagesRequested: '145-178' });
+    expect(sent.serviceInfo).toMatchObject({ serviceType: 'Copy', serviceLevel: 'Normal' });
+    for (const text of keris.confirmations.slice(-3)) expect((await confirmation(text)).confirmationHeader.messageStatus).toBe('OK');
+
+    const again = await keris.say(sent, { status: 'CopyCompleted', url: `https://keris.example/copies/${request.id}` });
+    expect((await confirmation(again)).confirmationHeader.messageStatus).toBe('OK');
+    const after = await until(request.id, reader, (body) => body.status === 'delivered');
+    expect(after.history.filter((h: { status: string }) => h.status === 'delivered')).toHaveLength(1);
+  });
+
+  it('passes a cancellation on to the peer that holds the request', async () => {
+    const request = sample({ title: '조선족 이주사 연구 (silent)' });
+    const librarian = await app.token('librarian', 'ybu');
+    await app.call('POST', '/api/requests', librarian, request);
+    await until(request.id, librarian, (body) => body.supplier?.id === 'keris' && body.status === 'with-supplier');
+    expect((await app.call('POST', `/api/requests/${request.id}/cancel`, librarian, { reason: 'found in the reading room' })).status).toBe(200);
+    const deadline = Date.now() + 20_000;
+    const cancel = () => keris.received.find((m) => m.kind === 'requestingAgencyMessage' && m.header.requestingAgencyRequestId === request.id) as RequestingAgencyMessage | undefined;
+    while (!cancel() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(cancel()).toMatchObject({ action: 'Cancel', note: 'found in the reading room' });
+  });
+
+  it('moves on at once when the peer refuses the request', async () => {
+    peerOptions.refuse = { errorType: 'UnrecognisedDataValue', errorValue: 'we do not lend abroad' };
+    try {
+      const request = sample();
+      const librarian = await app.token('librarian', 'ybu');
+      await app.call('POST', '/api/requests', librarian, request);
+      const moved = await until(request.id, librarian, (body) => body.tried?.length > 0);
+      expect(moved.tried[0]).toMatchObject({ supplierId: 'keris', outcome: 'send-failed', reason: expect.stringContaining('refused: UnrecognisedDataValue: we do not lend abroad') });
+    } finally {
+      delete peerOptions.refuse;
+    }
+  });
+});
+
+describe('what any peer may send to POST /iso18626', () => {
+  const invalid: [string, string][] = [
+    ['msg-invalid.xml', 'BadlyFormedMessage'],
+    ['reqmsg-invalid-action.xml', 'UnsupportedActionType'],
+    ['supmsg-invalid-reason.xml', 'UnsupportedReasonForMessageType'],
+    ['supmsg-invalid-status.xml', 'UnrecognisedDataValue'],
+  ];
+
+  it.each(invalid)('answers the sample %s with an ERROR confirmation of type %s', async (file, errorType) => {
+    const answer = await post(readFileSync(path.join(samples, file), 'utf8'));
+    expect(answer.status).toBe(200);
+    expect(await confirmation(answer.text)).toMatchObject({ confirmationHeader: { messageStatus: 'ERROR' }, errorData: { errorType } });
+  });
+
+  it('answers every valid sample with a confirmation, changing no request it does not know', async () => {
+    const valid = readdirSync(samples).filter((file) => file.endsWith('.xml') && !file.includes('invalid'));
+    for (const file of valid) {
+      const answer = await post(readFileSync(path.join(samples, file), 'utf8'));
+      expect(answer.status, file).toBe(200);
+      const confirmed = await confirmation(answer.text);
+      expect(confirmed.kind, file).toMatch(/Confirmation$/);
+    }
+  });
+
+  it('refuses external entities, entity bombs, oversized and malformed messages, and stays healthy', async () => {
+    const xxe = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><ISO18626Message xmlns="http://illtransactions.org/2013/iso18626">&e;</ISO18626Message>`;
+    const bomb = `<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><ISO18626Message>&c;</ISO18626Message>`;
+    const oversized = `<ISO18626Message xmlns="http://illtransactions.org/2013/iso18626">${' '.repeat(400 * 1024)}</ISO18626Message>`;
+    for (const xml of [xxe, bomb, oversized, '<ISO18626Message><unclosed>', '', 'not xml at all']) {
+      const answer = await post(xml);
+      expect(answer.status).toBe(200);
+      const confirmed = await confirmation(answer.text);
+      expect(confirmed.errorData?.errorType).toBe('BadlyFormedMessage');
+      expect(answer.text).not.toContain('root:');
+    }
+    expect((await app.call('GET', '/healthz')).status).toBe(200);
+  });
+
+  it('turns away a peer presenting the wrong credentials, and changes nothing', async () => {
+    const request = readFileSync(path.join(samples, 'supmsg-ok.xml'), 'utf8')
+      .replace(/<agencyIdValue>SUP_B<\/agencyIdValue>/, '<agencyIdValue>CN-NSTL</agencyIdValue>')
+      .replace(/<agencyIdValue>SUP_A<\/agencyIdValue>/, '<agencyIdValue>CN-CALIS</agencyIdValue>');
+    expect((await post(request)).status).toBe(401);
+    expect((await post(request, { authorization: 'Bearer guess' })).status).toBe(401);
+    const known = await post(request, { authorization: 'Bearer nstl-secret' });
+    expect(known.status).toBe(200);
+    expect(await confirmation(known.text)).toMatchObject({ errorData: { errorType: 'UnrecognisedDataValue', errorValue: expect.stringContaining('names no request') } });
+  });
+});
