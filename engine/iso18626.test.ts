@@ -6,7 +6,7 @@ import { parseMessage, type Iso18626Request, type RequestingAgencyMessage } from
 import type { IllRequest } from '../domain/request';
 import { fakeIso18626Peer, type FakePeerOptions } from '../simulator/iso18626-peer';
 import { listen } from '../simulator/vendor';
-import { staffAnswered, startTestService, type TestService } from '../test/service';
+import { sampleRequest, staffAnswered, startTestService, type TestService } from '../test/service';
 
 // ISO 18626 v1.2 with a peer ILL system on loopback: the network's requests go to it as `request`s,
 // the requesting library's actions as `requestingAgencyMessage`s, and its `supplyingAgencyMessage`s
@@ -29,19 +29,10 @@ let app: TestService;
 let serial = 0;
 
 function sample(changes: Partial<IllRequest['citation']> = {}): IllRequest {
-  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests/korean-article-keris.json'), 'utf8'));
-  return { ...request, id: `${request.id}-iso-${process.pid}-${++serial}`, citation: { ...request.citation, ...changes } };
+  const request = sampleRequest('korean-article-keris', `iso-${process.pid}-${++serial}`);
+  return { ...request, citation: { ...request.citation, ...changes } };
 }
 
-async function until(id: string, token: string, check: (body: Record<string, any>) => boolean) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { body } = await app.call('GET', `/api/requests/${id}`, token);
-    if (check(body)) return body;
-    if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Posts raw text to the network's ISO 18626 address, as a peer would. */
 async function post(xml: string, headers: Record<string, string> = {}) {
@@ -82,7 +73,7 @@ describe('requesting from an ISO 18626 peer', () => {
     const request = sample();
     const reader = await app.token('reader', 'ybu', request.requester.patronId);
     expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
-    const delivered = await until(request.id, reader, (body) => body.status === 'delivered');
+    const delivered = await app.until(request.id, reader, (body) => body.status === 'delivered');
     expect(delivered.delivery).toMatchObject({ supplierId: 'keris', url: `https://keris.example/copies/${request.id}` });
     await keris.settled();
 
@@ -94,7 +85,7 @@ describe('requesting from an ISO 18626 peer', () => {
 
     const again = await keris.say(sent, { status: 'CopyCompleted', url: `https://keris.example/copies/${request.id}` });
     expect((await confirmation(again)).confirmationHeader.messageStatus).toBe('OK');
-    const after = await until(request.id, reader, (body) => body.status === 'delivered');
+    const after = await app.until(request.id, reader, (body) => body.status === 'delivered');
     expect(after.history.filter((h: { status: string }) => h.status === 'delivered')).toHaveLength(1);
   });
 
@@ -102,7 +93,7 @@ describe('requesting from an ISO 18626 peer', () => {
     const request = sample({ title: '조선족 이주사 연구 (silent)' });
     const librarian = await app.token('librarian', 'ybu');
     await app.call('POST', '/api/requests', librarian, request);
-    await until(request.id, librarian, (body) => body.supplier?.id === 'keris' && body.status === 'with-supplier');
+    await app.until(request.id, librarian, (body) => body.supplier?.id === 'keris' && body.status === 'with-supplier');
     expect((await app.call('POST', `/api/requests/${request.id}/cancel`, librarian, { reason: 'found in the reading room' })).status).toBe(200);
     const deadline = Date.now() + 20_000;
     const cancel = () => keris.received.find((m) => m.kind === 'requestingAgencyMessage' && m.header.requestingAgencyRequestId === request.id) as RequestingAgencyMessage | undefined;
@@ -116,7 +107,7 @@ describe('requesting from an ISO 18626 peer', () => {
       const request = sample();
       const librarian = await app.token('librarian', 'ybu');
       await app.call('POST', '/api/requests', librarian, request);
-      const moved = await until(request.id, librarian, (body) => body.tried?.length > 0);
+      const moved = await app.until(request.id, librarian, (body) => body.tried?.length > 0);
       expect(moved.tried[0]).toMatchObject({ supplierId: 'keris', outcome: 'send-failed', reason: expect.stringContaining('refused: UnrecognisedDataValue: we do not lend abroad') });
     } finally {
       delete peerOptions.refuse;

@@ -2,10 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IllRequest } from '../domain/request';
 import { fakeCalisEbooks } from '../simulator/calis-ebooks';
 import { fakeVendor, listen } from '../simulator/vendor';
-import { startTestService, type TestService } from '../test/service';
+import { sampleRequest, startTestService, type TestService } from '../test/service';
 
 // The service reaching suppliers' own systems through the adapters their configuration names:
 // a pay-per-view vendor and the CALIS e-book platform, each a real HTTP server on loopback.
@@ -24,20 +23,8 @@ const cnki = fakeVendor({
 });
 const ebooks = fakeCalisEbooks({ basePath: '/calis-ebooks', collection: [{ isbn: '9787500079521', title: '中国大百科全书' }] });
 
-function sample(name: string): IllRequest {
-  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests', `${name}.json`), 'utf8'));
-  return { ...request, id: `${request.id}-suppliers-${process.pid}-${++serial}` };
-}
+const sample = (name: string) => sampleRequest(name, `suppliers-${process.pid}-${++serial}`);
 
-async function until(id: string, token: string, check: (body: Record<string, any>) => boolean) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { body } = await app.call('GET', `/api/requests/${id}`, token);
-    if (check(body)) return body;
-    if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   servers = [await listen(cnki), await listen(ebooks)];
@@ -65,7 +52,7 @@ describe('suppliers reached through their adapters', () => {
     const request = sample('chinese-article-ppv');
     const reader = await app.token('reader', 'szu', request.requester.patronId);
     expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
-    const delivered = await until(request.id, reader, (body) => body.status === 'delivered');
+    const delivered = await app.until(request.id, reader, (body) => body.status === 'delivered');
     expect(delivered.delivery).toMatchObject({ supplierId: 'cnki', url: expect.stringMatching(/^https:\/\/cnki\.example\/download\//) });
     expect(delivered.charges).toEqual([expect.objectContaining({ supplierId: 'cnki', amount: 5, currency: 'CNY' })]);
     expect(cnki.counts.purchases).toBe(1);
@@ -75,7 +62,7 @@ describe('suppliers reached through their adapters', () => {
     const request = sample('ebook-calis');
     const reader = await app.token('reader', 'cnu', request.requester.patronId);
     await app.call('POST', '/api/requests', reader, request);
-    const delivered = await until(request.id, reader, (body) => body.status === 'delivered');
+    const delivered = await app.until(request.id, reader, (body) => body.status === 'delivered');
     expect(delivered.delivery).toMatchObject({ kind: 'ebook', supplierId: 'calis-ebooks' });
     expect(ebooks.issued).toEqual([expect.objectContaining({ isbn: '9787500079521', patronId: request.requester.patronId, validDays: 30 })]);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -10,10 +10,13 @@ import { startService, type RunningService } from '../engine/service';
 import type { SupplierAdapter } from '../adapters/adapter';
 import { createManualAdapter } from '../adapters/manual';
 import type { AdapterName } from '../rules/types';
+import type { IllRequest } from '../domain/request';
 import { readSettings } from '../engine/settings';
 
 export interface TestService {
   service: RunningService;
+  /** The request as its reader or librarian sees it, once `check` holds (within 20 s). */
+  until(id: string, token: string, check: (body: Record<string, any>) => boolean): Promise<Record<string, any>>;
   token(role: Role, libraryId: string, subject?: string): Promise<string>;
   call(method: string, url: string, token?: string, body?: unknown, raw?: string): Promise<{ status: number; body: Record<string, any> }>;
 }
@@ -36,16 +39,32 @@ export async function startTestService(env: Record<string, string> = {}, adapter
     ...env,
   });
   const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }), adapters);
+  const call: TestService['call'] = async (method, url, token, body, raw) => {
+    const response = await fetch(`${service.url}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
   return {
     service,
-    token: (role, libraryId, subject = `${role}@${libraryId}`) => service.tokens.issue({ role, libraryId, subject }),
-    async call(method, url, token, body, raw) {
-      const response = await fetch(`${service.url}${url}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    call,
+    async until(id, token, check) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const { body } = await call('GET', `/api/requests/${id}`, token);
+        if (check(body)) return body;
+        if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
+    token: (role, libraryId, subject = `${role}@${libraryId}`) => service.tokens.issue({ role, libraryId, subject }),
   };
+}
+
+/** A shipped sample request (`config/requests/<name>.json`) under an id of its own. */
+export function sampleRequest(name: string, idSuffix: string): IllRequest {
+  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.resolve(__dirname, '../config/requests', `${name}.json`), 'utf8'));
+  return { ...request, id: `${request.id}-${idSuffix}` };
 }

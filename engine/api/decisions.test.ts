@@ -2,8 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IllRequest } from '../../domain/request';
-import { startTestService, type TestService } from '../../test/service';
+import { sampleRequest, startTestService, type TestService } from '../../test/service';
 
 // Librarians', staff's and suppliers' decisions through the HTTP API, checked against the caller's
 // role and library, and the administrator's configuration reload.
@@ -13,20 +12,8 @@ const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-config-'));
 let app: TestService;
 let serial = 0;
 
-function sample(name: string): IllRequest {
-  const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.join(root, 'config/requests', `${name}.json`), 'utf8'));
-  return { ...request, id: `${request.id}-api-${process.pid}-${++serial}` };
-}
+const sample = (name: string) => sampleRequest(name, `api-${process.pid}-${++serial}`);
 
-async function until(id: string, token: string, check: (body: Record<string, any>) => boolean) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { body } = await app.call('GET', `/api/requests/${id}`, token);
-    if (check(body)) return body;
-    if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   cpSync(path.join(root, 'config'), configDir, { recursive: true });
@@ -42,7 +29,7 @@ describe('decisions on a request', () => {
     const request = sample('express-copy-review');
     const xtu = await app.token('librarian', 'xtu');
     expect((await app.call('POST', '/api/requests', xtu, request)).status).toBe(201);
-    const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
+    const waiting = await app.until(request.id, xtu, (body) => body.status === 'awaiting-review');
 
     const other = await app.call('POST', `/api/requests/${request.id}/review`, await app.token('librarian', 'pku'), { decision: 'approve' });
     expect(other.status).toBe(403);
@@ -56,7 +43,7 @@ describe('decisions on a request', () => {
     const approved = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });
     expect(approved.status).toBe(200);
     expect(approved.body.history).toContainEqual(expect.objectContaining({ by: 'librarian@xtu', note: expect.stringContaining('review: changeRota') }));
-    const sent = await until(request.id, xtu, (body) => body.status === 'with-supplier');
+    const sent = await app.until(request.id, xtu, (body) => body.status === 'with-supplier');
     expect(sent.supplier.id).toBe(first);
   });
 
@@ -64,10 +51,10 @@ describe('decisions on a request', () => {
     const request = sample('express-copy-review');
     const xtu = await app.token('librarian', 'xtu');
     await app.call('POST', '/api/requests', xtu, request);
-    const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
+    const waiting = await app.until(request.id, xtu, (body) => body.status === 'awaiting-review');
     const [first, second] = waiting.decision.rota.map((entry: { supplierId: string }) => entry.supplierId);
     await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'approve' });
-    await until(request.id, xtu, (body) => body.supplier?.id === first);
+    await app.until(request.id, xtu, (body) => body.supplier?.id === first);
 
     const message = { supplierId: first, status: 'CopyCompleted', deliveryUrl: 'https://example.org/copy.pdf' };
     const firstSupplier = await app.token('supplier', first);
@@ -85,7 +72,7 @@ describe('decisions on a request', () => {
     const back = await say({ supplierId: first, status: 'RequestReceived' });
     expect(back).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('RequestReceived would go back') } } });
     expect((await say(message)).status).toBe(202);
-    const delivered = await until(request.id, xtu, (body) => body.status === 'delivered');
+    const delivered = await app.until(request.id, xtu, (body) => body.status === 'delivered');
     expect(delivered.delivery).toMatchObject({ supplierId: first, url: 'https://example.org/copy.pdf' });
 
     const late = await app.call('POST', `/api/requests/${request.id}/cancel`, xtu, { reason: 'too late' });
@@ -99,10 +86,10 @@ describe('decisions on a request', () => {
       // The second names the first's supplier as a holder with its record, which the order carries to it.
       const request = { ...sample('express-copy-review'), ...(n === 1 ? { holdings: [{ libraryId: sent[0]!.supplierId, recordId: 'REC-1', callNumber: 'Z1' }] } : {}) };
       expect((await app.call('POST', '/api/requests', xtu, request)).status).toBe(201);
-      const waiting = await until(request.id, xtu, (body) => body.status === 'awaiting-review');
+      const waiting = await app.until(request.id, xtu, (body) => body.status === 'awaiting-review');
       const first = waiting.decision.rota[0].supplierId as string;
       await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });
-      await until(request.id, xtu, (body) => body.status === 'with-supplier');
+      await app.until(request.id, xtu, (body) => body.status === 'with-supplier');
       sent.push({ id: request.id, supplierId: first });
     }
     const supplierId = sent[0]!.supplierId;
@@ -131,7 +118,7 @@ describe('decisions on a request', () => {
     const request = sample('chinese-article-ppv');
     const reader = await app.token('reader', 'szu', request.requester.patronId);
     await app.call('POST', '/api/requests', reader, request);
-    const sent = await until(request.id, reader, (body) => body.status === 'with-supplier');
+    const sent = await app.until(request.id, reader, (body) => body.status === 'with-supplier');
     await app.call('POST', `/api/requests/${request.id}/cancel`, reader, { reason: 'found a copy' });
     const admin = await app.token('administrator', 'centre');
     const late = { supplierId: sent.supplier.id, status: 'CopyCompleted', deliveryUrl: 'https://example.org/late.pdf' };
@@ -151,7 +138,7 @@ describe('decisions on a request', () => {
     const request = sample('chinese-article-ppv');
     const reader = await app.token('reader', 'szu', request.requester.patronId);
     await app.call('POST', '/api/requests', reader, request);
-    await until(request.id, reader, (body) => body.status === 'with-supplier');
+    await app.until(request.id, reader, (body) => body.status === 'with-supplier');
     expect((await app.call('POST', `/api/requests/${request.id}/cancel`, await app.token('reader', 'szu', 'someone-else'), { reason: 'x' })).status).toBe(403);
     const cancelled = await app.call('POST', `/api/requests/${request.id}/cancel`, reader, { reason: 'found a copy' });
     expect(cancelled.status).toBe(200);
@@ -183,7 +170,7 @@ describe('configuration reload', () => {
     const request = sample('chinese-article-ppv');
     const szu = await app.token('librarian', 'szu');
     await app.call('POST', '/api/requests', szu, request);
-    const routed = await until(request.id, szu, (body) => body.decision !== undefined);
+    const routed = await app.until(request.id, szu, (body) => body.decision !== undefined);
     expect(routed.decision.rulesetVersion).toBe(taken.body.version);
     expect(routed.decision.rota.length).toBeLessThanOrEqual(3);
   });
