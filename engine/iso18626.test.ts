@@ -17,11 +17,14 @@ const samples = path.resolve(root, '../shared/iso18626/samples');
 const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-iso18626-'));
 const peerOptions: FakePeerOptions = {
   callbackUrl: '',
-  // A citation whose title says so gets no answer, so the tests can act on a request the peer holds.
-  answers: (request) =>
-    request.bibliographicInfo.titleOfComponent?.includes('(silent)')
-      ? []
-      : [{ status: 'RequestReceived' }, { status: 'WillSupply' }, { status: 'CopyCompleted', url: `https://keris.example/copies/${request.header.requestingAgencyRequestId}` }],
+  // The peer lends books and copies articles; a title that says so gets no answer, or a price to agree to.
+  answers: (request) => {
+    const title = `${request.bibliographicInfo.title} ${request.bibliographicInfo.titleOfComponent ?? ''}`;
+    if (title.includes('(silent)') || request.serviceInfo?.requestType === 'Retry') return [];
+    if (title.includes('(conditional)')) return [{ status: 'RetryPossible', reasonRetry: 'CostExceedsMaxCost', offeredCosts: { amount: 500, currency: 'CNY' } }];
+    if (request.serviceInfo?.serviceType === 'Loan') return [{ status: 'RequestReceived' }, { status: 'Loaned', dueDate: '2027-01-15T00:00:00Z' }];
+    return [{ status: 'RequestReceived' }, { status: 'WillSupply' }, { status: 'CopyCompleted', url: `https://keris.example/copies/${request.header.requestingAgencyRequestId}` }];
+  },
 };
 const keris = fakeIso18626Peer(peerOptions);
 let peerServer: { url: string; close: () => Promise<void> };
@@ -54,6 +57,7 @@ beforeAll(async () => {
     national,
     readFileSync(national, 'utf8')
       .replace('http://127.0.0.1:3100/iso18626/keris', `${peerServer.url}/iso18626/keris`)
+      .replace('    agencyId: ISIL:KR-KERIS\n    services: [copy]\n', '    agencyId: ISIL:KR-KERIS\n    services: [copy, loan]\n')
       .replace('    agencyId: ISIL:CN-NSTL\n', '    agencyId: ISIL:CN-NSTL\n    auth: { type: bearer, tokenEnv: ILL_TEST_NSTL_TOKEN }\n'),
   );
   // ISO 18626 peers through their real adapter; the other suppliers answered by staff.
@@ -99,6 +103,41 @@ describe('requesting from an ISO 18626 peer', () => {
     const cancel = () => keris.received.find((m) => m.kind === 'requestingAgencyMessage' && m.header.requestingAgencyRequestId === request.id) as RequestingAgencyMessage | undefined;
     while (!cancel() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(cancel()).toMatchObject({ action: 'Cancel', note: 'found in the reading room' });
+  });
+
+  it('follows a loan through the peer: loaned, received, overdue, recalled, returned, completed', async () => {
+    const book = { ...sample(), service: 'loan' as const, citation: { title: '조선족 이주사', year: 2019, language: 'ko', subjects: ['humanities'] } };
+    const librarian = await app.token('librarian', 'ybu');
+    await app.call('POST', '/api/requests', librarian, book);
+    const shipped = await app.until(book.id, librarian, (body) => body.status === 'shipped');
+    expect(shipped.loan).toMatchObject({ supplierId: 'keris', dueDate: '2027-01-15T00:00:00.000Z' });
+    const sent = keris.received.find((m) => m.kind === 'request' && m.header.requestingAgencyRequestId === book.id) as Iso18626Request;
+    expect(sent.serviceInfo?.serviceType).toBe('Loan');
+    const actions = () => keris.received.filter((m): m is RequestingAgencyMessage => m.kind === 'requestingAgencyMessage' && m.header.requestingAgencyRequestId === book.id).map((m) => m.action);
+
+    await app.call('POST', `/api/requests/${book.id}/receive`, librarian, {});
+    await app.until(book.id, librarian, (body) => body.status === 'loaned');
+    await keris.say(sent, { status: 'Overdue' });
+    await app.until(book.id, librarian, (body) => body.status === 'overdue');
+    await keris.say(sent, { status: 'Recalled', reasonForMessage: 'StatusChange', dueDate: '2027-01-10T00:00:00Z' });
+    expect((await app.until(book.id, librarian, (body) => body.status === 'recalled')).loan.dueDate).toBe('2027-01-10T00:00:00.000Z');
+    await app.call('POST', `/api/requests/${book.id}/return`, librarian, {});
+    await app.until(book.id, librarian, (body) => body.status === 'returned');
+    await keris.say(sent, { status: 'LoanCompleted' });
+    await app.until(book.id, librarian, (body) => body.status === 'completed');
+    expect(actions()).toEqual(['Received', 'ShippedReturn']);
+  });
+
+  it('agrees to a peer’s price once the library approves it, by asking again at that price', async () => {
+    const request = sample({ title: '조선족 이주사 연구 (conditional)' });
+    const librarian = await app.token('librarian', 'ybu');
+    await app.call('POST', '/api/requests', librarian, request);
+    await app.until(request.id, librarian, (body) => body.status === 'awaiting-cost-approval');
+    await app.call('POST', `/api/requests/${request.id}/approve-cost`, librarian, { approve: true });
+    const deadline = Date.now() + 20_000;
+    const retry = () => keris.received.find((m) => m.kind === 'request' && m.header.requestingAgencyRequestId === request.id && m.serviceInfo?.requestType === 'Retry') as Iso18626Request | undefined;
+    while (!retry() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(retry()?.billingInfo?.maximumCosts).toEqual({ amount: 500, currency: 'CNY' });
   });
 
   it('moves on at once when the peer refuses the request', async () => {
