@@ -40,6 +40,8 @@ export interface Settings {
   publicUrl: string;
   /** Given to services that ask who is calling, such as the open-access resolver. */
   contactEmail: string;
+  /** Whether `npm start` also serves the supplier simulator on the port the shipped endpoints name. */
+  simulator: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -152,6 +154,7 @@ export function readSettings(env: Env = process.env): Settings {
     agencyId: matching(env, 'ILL_AGENCY_ID', 'ISIL:CN-CALIS', /^[A-Za-z0-9]+:[^\s:]+$/, 'TYPE:VALUE, for example ISIL:CN-CALIS'),
     publicUrl: url(env, 'ILL_PUBLIC_URL', `http://${host}:${listenPort}`),
     contactEmail: matching(env, 'ILL_CONTACT_EMAIL', 'ill@localhost', /^[^\s@]+@[^\s@]+$/, 'an e-mail address'),
+    simulator: matching(env, 'ILL_SIMULATOR', 'off', /^(on|off)$/, 'on or off') === 'on',
   };
 }
 

@@ -6,6 +6,10 @@ import { startService, type RunningService } from './service';
 import { readSettings, SettingError } from './settings';
 import { temporalCliPath } from './temporal/cli-path';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+import { startWorld } from '../simulator/world';
+
+/** The port the shipped configuration's supplier endpoints name. */
+const SIMULATOR_PORT = 3100;
 
 interface Started {
   stop(): Promise<void>;
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
 
   let devServer: DevServer | undefined;
   let service: RunningService;
+  let simulator: { url: string; suppliers: string[] } | undefined;
   try {
     if (!settings.temporalAddress) {
       devServer = await startUp.step(async () =>
@@ -86,6 +91,14 @@ async function main(): Promise<void> {
     }
     const temporalAddress = settings.temporalAddress ?? devServer!.address;
     service = await startUp.step(() => startService({ ...settings, temporalAddress }, log));
+    if (settings.simulator) {
+      const config = service.network.current().config;
+      simulator = await startUp.step(() =>
+        startWorld(config, { port: SIMULATOR_PORT, callbackUrl: `${settings.publicUrl}/iso18626`, answerDelayMs: 2_000 }).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EADDRINUSE' ? new SettingError('ILL_SIMULATOR', `127.0.0.1:${SIMULATOR_PORT} is already in use (is npm run simulator running?)`) : error;
+        }),
+      );
+    }
   } catch (error) {
     await startUp.stop();
     throw error;
@@ -100,6 +113,7 @@ async function main(): Promise<void> {
       `  Temporal       ${settings.temporalAddress ?? devServer!.address}${devServer ? `  (web UI: ${devServer.uiUrl})` : ''}`,
       `  database       ${service.database.description}`,
       `  configuration  ${settings.configDir}`,
+      ...(simulator ? [`  suppliers      simulated on ${simulator.url} (${simulator.suppliers.length} systems)`] : []),
       `  a librarian token for library pku (12 h):`,
       `    ${librarian}`,
       `  more tokens: npm run ill -- token --role reader --library pku --subject <patron>`,

@@ -7,7 +7,8 @@ export interface CollectionTitle {
 }
 
 export interface FakeCalisEbooksOptions extends FakeSupplierOptions {
-  collection: CollectionTitle[];
+  /** The books it has: a list, or for a simulated world whether it has a book of this ISBN or title. */
+  collection: CollectionTitle[] | ((book: { isbn?: string; title?: string }) => CollectionTitle | undefined);
   /** Where granted downloads are said to be. */
   downloadBase?: string;
   /** The platform's clock, from which grants expire. */
@@ -42,7 +43,11 @@ export function fakeCalisEbooks(options: FakeCalisEbooksOptions): FakeSupplier<C
       return refusal(400, 'a grant needs a patronId, a libraryId and a whole number of validDays');
     }
     // The ISBN decides when there is one; a title alone is matched only when no ISBN was given.
-    const book = options.collection.find((entry) => (isbn ? normal(entry.isbn) === normal(isbn) : normal(entry.title) === normal(title)));
+    const { collection } = options;
+    const book =
+      typeof collection === 'function'
+        ? collection({ isbn: typeof isbn === 'string' ? isbn : undefined, title: typeof title === 'string' ? title : undefined })
+        : collection.find((entry) => (isbn ? normal(entry.isbn) === normal(isbn) : normal(entry.title) === normal(title)));
     if (!book) return refusal(404, 'not in the CALIS e-book collection');
     const grant = {
       grantId: `g-${++counts.grants}`,

@@ -36,6 +36,8 @@ export interface FakePeerOptions {
   answers?: (request: Iso18626Request) => PeerAnswer[];
   /** Confirms a request with this error instead of OK. */
   refuse?: { errorType: ErrorType; errorValue: string };
+  /** How long the peer's staff take before each answer. */
+  answerDelayMs?: number;
 }
 
 export interface FakePeer {
@@ -99,7 +101,8 @@ export function fakeIso18626Peer(options: FakePeerOptions): FakePeer {
       if (options.refuse) return;
       // Answers follow the confirmation, one after another, as a peer's staff work on the request.
       const answers = options.answers?.(message) ?? [];
-      posting.push(answers.reduce<Promise<unknown>>((previous, answer) => previous.then(() => say(message, answer)), Promise.resolve()));
+      const pause = () => new Promise((resolve) => setTimeout(resolve, options.answerDelayMs ?? 0));
+      posting.push(answers.reduce<Promise<unknown>>((previous, answer) => previous.then(pause).then(() => say(message, answer)), Promise.resolve()));
       return;
     }
     if (message.kind === 'requestingAgencyMessage') {

@@ -14,7 +14,8 @@ export interface OpenAccessArticle {
 }
 
 export interface FakeOpenAccessOptions extends FakeSupplierOptions {
-  articles: OpenAccessArticle[];
+  /** The DOIs it knows: a list, or for a simulated world what it knows of a DOI. */
+  articles: OpenAccessArticle[] | ((doi: string) => OpenAccessArticle | undefined);
 }
 
 export interface OpenAccessCounts {
@@ -44,7 +45,8 @@ export function fakeOpenAccess(options: FakeOpenAccessOptions): FakeSupplier<Ope
     if (!query.get('email')) return failure(422, 'Please add an email parameter to your request: ?email=you@example.com');
     counts.lookups++;
     const doi = decodeURIComponent(path.slice('/v2/'.length)).toLowerCase();
-    const article = options.articles.find((entry) => entry.doi.toLowerCase() === doi);
+    const { articles } = options;
+    const article = typeof articles === 'function' ? articles(doi) : articles.find((entry) => entry.doi.toLowerCase() === doi);
     if (!article) return failure(404, `'${doi}' is not a DOI Unpaywall knows`);
     const best = article.openCopy && location(article.openCopy);
     return {

@@ -142,7 +142,8 @@ export interface VendorItem {
 }
 
 export interface FakeVendorOptions extends FakeSupplierOptions {
-  catalogue: VendorItem[];
+  /** What it sells: a list, or for a simulated world the price of whatever it sells of a citation. */
+  catalogue: VendorItem[] | ((citation: Record<string, unknown>) => Money | undefined);
   /** Where purchased copies are said to be downloadable. */
   downloadBase?: string;
 }
@@ -169,9 +170,13 @@ export function fakeVendor(options: FakeVendorOptions): FakeSupplier<VendorCount
   const quote = (body: unknown): FakeAnswer => {
     const { reference, citation } = (body ?? {}) as { reference?: unknown; citation?: Record<string, unknown> };
     if (typeof reference !== 'string' || typeof citation !== 'object' || citation === null) return refusal(400, 'a quote needs a reference and a citation');
-    const item = options.catalogue.find((entry) => (['doi', 'issn', 'isbn', 'title'] as const).some((field) => same(entry[field], citation[field])));
-    if (!item) return refusal(404, 'not in the collection');
-    const made = { quoteId: `q-${++counts.quotes}`, reference, price: item.price };
+    const { catalogue } = options;
+    const price =
+      typeof catalogue === 'function'
+        ? catalogue(citation)
+        : catalogue.find((entry) => (['doi', 'issn', 'isbn', 'title'] as const).some((field) => same(entry[field], citation[field])))?.price;
+    if (!price) return refusal(404, 'not in the collection');
+    const made = { quoteId: `q-${++counts.quotes}`, reference, price };
     quotes.set(made.quoteId, made);
     latestQuote.set(reference, made);
     return { status: 200, body: made };

@@ -1,0 +1,56 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../engine/net';
+import { loadNetwork } from '../rules/load';
+import { sampleRequest, startTestService, type TestService } from '../test/service';
+import { fills, startWorld } from './world';
+
+// The shipped network against its simulated suppliers: the engine's real adapters talk HTTP to fakes
+// of every supplier system on one loopback port, as `npm start` with ILL_SIMULATOR=on does.
+
+const root = path.resolve(__dirname, '..');
+const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-world-'));
+let app: TestService;
+let world: Awaited<ReturnType<typeof startWorld>>;
+
+beforeAll(async () => {
+  // The shipped endpoints on a port of this run's own.
+  const port = await freePort();
+  cpSync(path.join(root, 'config'), configDir, { recursive: true });
+  for (const file of readdirSync(path.join(configDir, 'suppliers'))) {
+    const at = path.join(configDir, 'suppliers', file);
+    writeFileSync(at, readFileSync(at, 'utf8').replaceAll('http://127.0.0.1:3100/', `http://127.0.0.1:${port}/`));
+  }
+  app = await startTestService({ ILL_CONFIG_DIR: configDir }, {});
+  const { config } = loadNetwork(configDir);
+  world = await startWorld(config!, { port, callbackUrl: `${app.service.url}/iso18626` });
+});
+
+afterAll(async () => {
+  await world?.stop();
+  await app?.service.stop();
+});
+
+describe('the supplier simulator', () => {
+  it('serves every supplier system the configuration points at it', () => {
+    expect(world.suppliers).toEqual(expect.arrayContaining(['calis-ebooks', 'cnki', 'keris', 'nlc', 'nstl', 'oa-resolver', 'vip']));
+  });
+
+  it('fills by each supplier’s fill rate, the same way every time', () => {
+    const cnki = { id: 'cnki', fillRate: 0.97 };
+    const draws = Array.from({ length: 1000 }, (_, n) => fills(cnki, `item-${n}`));
+    expect(draws.filter(Boolean).length).toBeGreaterThan(940);
+    expect(draws.filter(Boolean).length).toBeLessThan(1000);
+    expect(Array.from({ length: 1000 }, (_, n) => fills(cnki, `item-${n}`))).toEqual(draws);
+  });
+
+  it.each(['chinese-article-ppv', 'korean-article-keris', 'ebook-calis'])('takes the sample %s to delivery through the suppliers’ own protocols', async (name) => {
+    const request = sampleRequest(name, `world-${process.pid}`);
+    const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
+    expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    const delivered = await app.until(request.id, reader, (body) => body.status === 'delivered');
+    expect(delivered.delivery.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/|^https:\/\/repository\.example\//);
+  });
+});
