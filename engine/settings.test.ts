@@ -23,6 +23,7 @@ describe('settings from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [{ ILL_AUTH_SECRET: 'short' }, 'ILL_AUTH_SECRET: must be at least 32 characters'],
     [{ ILL_SIMULATOR: 'yes' }, 'ILL_SIMULATOR: "yes" is not on or off'],
+    [{ ILL_SIMULATOR_FAULTS: 'duplicate=2' }, "ILL_SIMULATOR_FAULTS: 'duplicate=2' is not KIND=RATE"],
     [{ ILL_AGENCY_ID: 'CALIS' }, 'ILL_AGENCY_ID: "CALIS" is not TYPE:VALUE, for example ISIL:CN-CALIS'],
     [{ ILL_PUBLIC_URL: 'ftp://x' }, 'ILL_PUBLIC_URL: "ftp://x" is not an http or https URL'],
     [{ ILL_CONTACT_EMAIL: 'nobody' }, 'ILL_CONTACT_EMAIL: "nobody" is not an e-mail address'],

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseFaultRates, type WorldFault } from '../simulator/world';
 
 /** A setting the operator gave that the service cannot use; printed as one line naming the setting. */
 export class SettingError extends Error {
@@ -42,6 +43,8 @@ export interface Settings {
   contactEmail: string;
   /** Whether `npm start` also serves the supplier simulator on the port the shipped endpoints name. */
   simulator: boolean;
+  /** How often each of the simulator's faults strikes. */
+  simulatorFaults: Partial<Record<WorldFault, number>>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -117,6 +120,14 @@ function url(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+function faultRates(env: Env): Partial<Record<WorldFault, number>> {
+  try {
+    return parseFaultRates(env.ILL_SIMULATOR_FAULTS);
+  } catch (error) {
+    throw new SettingError('ILL_SIMULATOR_FAULTS', (error as Error).message);
+  }
+}
+
 function nonEmpty(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined) return fallback;
@@ -155,6 +166,7 @@ export function readSettings(env: Env = process.env): Settings {
     publicUrl: url(env, 'ILL_PUBLIC_URL', `http://${host}:${listenPort}`),
     contactEmail: matching(env, 'ILL_CONTACT_EMAIL', 'ill@localhost', /^[^\s@]+@[^\s@]+$/, 'an e-mail address'),
     simulator: matching(env, 'ILL_SIMULATOR', 'off', /^(on|off)$/, 'on or off') === 'on',
+    simulatorFaults: faultRates(env),
   };
 }
 

@@ -10,6 +10,8 @@ import { startWorld } from '../simulator/world';
 
 /** The port the shipped configuration's supplier endpoints name. */
 const SIMULATOR_PORT = 3100;
+/** A promised day of turnaround passes in a few seconds, so a newcomer watches a request move. */
+const SIMULATED_MS_PER_HOUR = 250;
 
 interface Started {
   stop(): Promise<void>;
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     if (settings.simulator) {
       const config = service.network.current().config;
       simulator = await startUp.step(() =>
-        startWorld(config, { port: SIMULATOR_PORT, callbackUrl: `${settings.publicUrl}/iso18626`, answerDelayMs: 2_000 }).catch((error: NodeJS.ErrnoException) => {
+        startWorld(config, { port: SIMULATOR_PORT, callbackUrl: `${settings.publicUrl}/iso18626`, msPerHour: SIMULATED_MS_PER_HOUR, faultRates: settings.simulatorFaults }).catch((error: NodeJS.ErrnoException) => {
           throw error.code === 'EADDRINUSE' ? new SettingError('ILL_SIMULATOR', `127.0.0.1:${SIMULATOR_PORT} is already in use (is npm run simulator running?)`) : error;
         }),
       );

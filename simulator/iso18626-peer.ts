@@ -36,9 +36,17 @@ export interface FakePeerOptions {
   answers?: (request: Iso18626Request) => PeerAnswer[];
   /** Confirms a request with this error instead of OK. */
   refuse?: { errorType: ErrorType; errorValue: string };
-  /** How long the peer's staff take before each answer. */
-  answerDelayMs?: number;
+  /** How long the peer's staff take before each answer to a request. */
+  answerDelayMs?: number | ((request: Iso18626Request) => number);
+  /** What goes wrong with the peer's answers to a request, as real peers misbehave. */
+  misbehaves?: (request: Iso18626Request) => PeerFault[];
 }
+
+/**
+ * `duplicate`: every answer is sent twice; `outOfOrder`: a RequestReceived follows the last
+ * answer; `malformed`: a broken document goes first; `refuse`: the request is confirmed with an ERROR.
+ */
+export type PeerFault = 'duplicate' | 'outOfOrder' | 'malformed' | 'refuse';
 
 export interface FakePeer {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -87,6 +95,19 @@ export function fakeIso18626Peer(options: FakePeerOptions): FakePeer {
     return text;
   };
 
+  /** The answers as a misbehaving peer sends them. */
+  const sent = (request: Iso18626Request, faults: PeerFault[]): (PeerAnswer | 'malformed')[] => {
+    const answers = options.answers?.(request) ?? [];
+    const twice = faults.includes('duplicate') ? answers.flatMap((answer) => [answer, answer]) : answers;
+    const late: PeerAnswer[] = faults.includes('outOfOrder') && answers.length > 1 ? [{ status: 'RequestReceived', note: 'late' }] : [];
+    return [...(faults.includes('malformed') ? ['malformed' as const] : []), ...twice, ...late];
+  };
+
+  const postRaw = async (text: string) => {
+    const response = await fetch(options.callbackUrl, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: text });
+    confirmations.push(await response.text());
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const parsed = await parseMessage(await body(req));
     res.setHeader('content-type', 'application/xml');
@@ -97,12 +118,19 @@ export function fakeIso18626Peer(options: FakePeerOptions): FakePeer {
     const message = parsed.message;
     received.push(message);
     if (message.kind === 'request') {
-      res.end(buildConfirmation('request', message.header, options.refuse ? { status: 'ERROR', ...options.refuse } : { status: 'OK' }));
-      if (options.refuse) return;
+      const faults = options.misbehaves?.(message) ?? [];
+      const refusal = options.refuse ?? (faults.includes('refuse') ? { errorType: 'UnrecognisedDataValue' as const, errorValue: 'the simulated peer refuses this request' } : undefined);
+      res.end(buildConfirmation('request', message.header, refusal ? { status: 'ERROR', ...refusal } : { status: 'OK' }));
+      if (refusal) return;
       // Answers follow the confirmation, one after another, as a peer's staff work on the request.
-      const answers = options.answers?.(message) ?? [];
-      const pause = () => new Promise((resolve) => setTimeout(resolve, options.answerDelayMs ?? 0));
-      posting.push(answers.reduce<Promise<unknown>>((previous, answer) => previous.then(pause).then(() => say(message, answer)), Promise.resolve()));
+      const delay = typeof options.answerDelayMs === 'function' ? options.answerDelayMs(message) : (options.answerDelayMs ?? 0);
+      const pause = () => new Promise((resolve) => setTimeout(resolve, delay));
+      posting.push(
+        sent(message, faults).reduce<Promise<unknown>>(
+          (previous, answer) => previous.then(pause).then((): Promise<unknown> => (answer === 'malformed' ? postRaw('<ISO18626Message><broken') : say(message, answer))),
+          Promise.resolve(),
+        ),
+      );
       return;
     }
     if (message.kind === 'requestingAgencyMessage') {

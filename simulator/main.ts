@@ -4,9 +4,10 @@
 //   ILL_CONFIG_DIR         the network configuration (default: config)
 //   ILL_SIMULATOR_PORT     the port its endpoints name (default: 3100)
 //   ILL_PUBLIC_URL         where the engine takes ISO 18626 messages (default: http://127.0.0.1:3000)
-//   ILL_SIMULATOR_DELAY_MS how long a peer's staff take before each answer (default: 2000)
+//   ILL_SIMULATOR_MS_PER_HOUR  milliseconds standing for an hour of a supplier's promised turnaround (default: 250)
+//   ILL_SIMULATOR_FAULTS   how often faults strike, e.g. fail=0.05,slow=0.02,duplicate=0.1,outOfOrder=0.05,malformed=0.02,refuse=0.05
 import { loadNetwork } from '../rules/load';
-import { startWorld } from './world';
+import { parseFaultRates, startWorld } from './world';
 
 async function main(): Promise<void> {
   const configDir = process.env.ILL_CONFIG_DIR || 'config';
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   const world = await startWorld(config, {
     port,
     callbackUrl: `${(process.env.ILL_PUBLIC_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '')}/iso18626`,
-    answerDelayMs: Number(process.env.ILL_SIMULATOR_DELAY_MS || 2000),
+    msPerHour: Number(process.env.ILL_SIMULATOR_MS_PER_HOUR || 250),
+    faultRates: parseFaultRates(process.env.ILL_SIMULATOR_FAULTS),
   });
   process.stdout.write(`supplier simulator on ${world.url}: ${world.suppliers.join(', ')}\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void world.stop().then(() => process.exit(0)));

@@ -20,8 +20,8 @@ export interface FakeSupplierOptions {
   basePath?: string;
   /** What every call must present; none asked when absent. */
   credentials?: Credentials;
-  /** The fate of the first calls, in the order they arrive (retries included); later calls are answered normally. */
-  faults?: Fault[];
+  /** The fate of each call by its number (retries included): a list for the first calls, later ones answered normally, or a rule for all. */
+  faults?: Fault[] | ((call: number) => Fault);
   delayMs?: number;
 }
 
@@ -105,7 +105,8 @@ export function fakeSupplier<Counts extends object>(options: FakeSupplierOptions
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const fault = options.faults?.[all.calls++] ?? 'ok';
+    const call = all.calls++;
+    const fault = (typeof options.faults === 'function' ? options.faults(call) : options.faults?.[call]) ?? 'ok';
     if (fault === 'fail') return write(res, refusal(500, 'injected failure'));
     const reply = await answer(req);
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0));

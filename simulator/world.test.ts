@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../engine/net';
 import { loadNetwork } from '../rules/load';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { fills, startWorld } from './world';
+import { fills, parseFaultRates, startWorld } from './world';
 
 // The shipped network against its simulated suppliers: the engine's real adapters talk HTTP to fakes
-// of every supplier system on one loopback port, as `npm start` with ILL_SIMULATOR=on does.
+// of every supplier system on one loopback port, as `npm start` with ILL_SIMULATOR=on does, here with
+// peers that repeat every answer, send one out of order and a broken document, and vendors whose
+// calls fail a third of the time.
 
 const root = path.resolve(__dirname, '..');
 const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-world-'));
@@ -25,7 +27,11 @@ beforeAll(async () => {
   }
   app = await startTestService({ ILL_CONFIG_DIR: configDir }, {});
   const { config } = loadNetwork(configDir);
-  world = await startWorld(config!, { port, callbackUrl: `${app.service.url}/iso18626` });
+  world = await startWorld(config!, {
+    port,
+    callbackUrl: `${app.service.url}/iso18626`,
+    faultRates: { duplicate: 1, outOfOrder: 1, malformed: 1, fail: 0.3 },
+  });
 });
 
 afterAll(async () => {
@@ -36,6 +42,12 @@ afterAll(async () => {
 describe('the supplier simulator', () => {
   it('serves every supplier system the configuration points at it', () => {
     expect(world.suppliers).toEqual(expect.arrayContaining(['calis-ebooks', 'cnki', 'keris', 'nlc', 'nstl', 'oa-resolver', 'vip']));
+  });
+
+  it('reads fault rates as ILL_SIMULATOR_FAULTS writes them, and refuses a mistake', () => {
+    expect(parseFaultRates('duplicate=0.1, fail=0.05')).toEqual({ duplicate: 0.1, fail: 0.05 });
+    expect(parseFaultRates(undefined)).toEqual({});
+    expect(() => parseFaultRates('sometimes=0.1')).toThrow("'sometimes=0.1' is not KIND=RATE");
   });
 
   it('fills by each supplier’s fill rate, the same way every time', () => {
@@ -52,5 +64,10 @@ describe('the supplier simulator', () => {
     expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
     const delivered = await app.until(request.id, reader, (body) => body.status === 'delivered');
     expect(delivered.delivery.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/|^https:\/\/repository\.example\//);
+    // Repeated and late answers were confirmed and recorded by the workflow, and acted on once.
+    await new Promise((r) => setTimeout(r, 500));
+    const settled = await app.until(request.id, reader, () => true);
+    expect(settled.history.filter((h: { status: string }) => h.status === 'delivered')).toHaveLength(1);
+    expect(settled.history.filter((h: { note?: string }) => h.note === 'RequestReceived').length).toBeLessThanOrEqual(1);
   });
 });

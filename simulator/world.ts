@@ -6,33 +6,60 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { NetworkConfig, Supplier } from '../rules/types';
 import { fakeCalisEbooks } from './calis-ebooks';
-import { fakeIso18626Peer, type PeerAnswer } from './iso18626-peer';
+import { fakeIso18626Peer, type PeerAnswer, type PeerFault } from './iso18626-peer';
 import { fakeOpenAccess } from './open-access';
-import { fakeVendor, type FakeSupplierOptions } from './vendor';
+import { fakeVendor, type Fault, type FakeSupplierOptions } from './vendor';
+
+/** `fail`: HTTP 500; `slow`: an answer later than the engine waits; the rest as a peer misbehaves (`PeerFault`). */
+export type WorldFault = 'fail' | 'slow' | PeerFault;
 
 export interface WorldOptions {
   /** The loopback port the configuration's endpoints name. */
   port: number;
   /** Where the network takes ISO 18626 messages (`<ILL_PUBLIC_URL>/iso18626`). */
   callbackUrl: string;
-  /** How long a peer's staff take before each answer. */
-  answerDelayMs?: number;
-  /** The fate of every fake's first calls, to try the engine against failing suppliers. */
-  faults?: FakeSupplierOptions['faults'];
+  /**
+   * How many milliseconds stand for one hour of a supplier's promised turnaround: a peer takes
+   * between half and one and a half of its promise over its answers.
+   */
+  msPerHour?: number;
+  /** How often each fault strikes, 0 to 1, drawn per call or per request so a run can be repeated. */
+  faultRates?: Partial<Record<WorldFault, number>>;
+}
+
+/** `duplicate=0.1,fail=0.05`, as ILL_SIMULATOR_FAULTS is written. */
+export function parseFaultRates(text: string | undefined): Partial<Record<WorldFault, number>> {
+  const kinds: WorldFault[] = ['fail', 'slow', 'duplicate', 'outOfOrder', 'malformed', 'refuse'];
+  const rates: Partial<Record<WorldFault, number>> = {};
+  for (const part of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [kind, rate] = part.split('=').map((p) => p.trim());
+    if (!kinds.includes(kind as WorldFault) || !(Number(rate) >= 0 && Number(rate) <= 1)) {
+      throw new Error(`'${part}' is not KIND=RATE with KIND one of ${kinds.join(', ')} and RATE from 0 to 1`);
+    }
+    rates[kind as WorldFault] = Number(rate);
+  }
+  return rates;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** A number in [0, 1) fixed by what it is drawn for, so a retry or a restart draws the same. */
+const draw = (...about: string[]) => createHash('sha256').update(about.join('\n')).digest().readUInt32BE(0) / 2 ** 32;
+
 /** Whether a supplier fills this item: fixed by the two, so a retry or a restart gets the same answer. */
 export function fills(supplier: Pick<Supplier, 'id' | 'fillRate'>, item: string): boolean {
-  const draw = createHash('sha256').update(`${supplier.id}\n${item}`).digest().readUInt32BE(0) / 2 ** 32;
-  return draw < (supplier.fillRate ?? 0.8);
+  return draw(supplier.id, item) < (supplier.fillRate ?? 0.8);
 }
 
 const itemOf = (citation: Record<string, unknown>) => String(citation.doi ?? citation.isbn ?? `${citation.issn ?? ''}|${citation.title ?? ''}`);
 
 function fakeFor(supplier: Supplier, path: string, options: WorldOptions): Handler | undefined {
-  const common = { basePath: path, faults: options.faults };
+  const rates = options.faultRates ?? {};
+  const strikes = (fault: WorldFault, ...about: string[]) => draw(supplier.id, fault, ...about) < (rates[fault] ?? 0);
+  const callFault = (call: number): Fault => (strikes('fail', String(call)) ? 'fail' : strikes('slow', String(call)) ? 'slow' : 'ok');
+  // Slower than the adapters wait for an answer (5 s), so a slow call is retried.
+  const common: FakeSupplierOptions = { basePath: path, faults: callFault, delayMs: 6_000 };
+  const promisedHours = supplier.turnaroundHours?.copy?.normal ?? 24;
   switch (supplier.adapter) {
     case 'vendor-ppv':
       return fakeVendor({
@@ -54,7 +81,8 @@ function fakeFor(supplier: Supplier, path: string, options: WorldOptions): Handl
     case 'iso18626':
       return fakeIso18626Peer({
         callbackUrl: options.callbackUrl,
-        answerDelayMs: options.answerDelayMs,
+        answerDelayMs: (request) => ((0.5 + draw(supplier.id, request.header.requestingAgencyRequestId)) * promisedHours * (options.msPerHour ?? 0)) / 3,
+        misbehaves: (request) => (['duplicate', 'outOfOrder', 'malformed', 'refuse'] as const).filter((fault) => strikes(fault, request.header.requestingAgencyRequestId)),
         answers: (request): PeerAnswer[] => {
           const id = request.header.requestingAgencyRequestId;
           if (!fills(supplier, id)) return [{ status: 'RequestReceived' }, { status: 'Unfilled', reasonUnfilled: 'NotHeld' }];
