@@ -42,7 +42,7 @@ const WAIT_LIMIT_MS = 10 * 60_000;
 /** Past this the memory phase submits no more and measures what it has; `ILL_BENCH_OPEN_MINUTES` changes it. */
 const OPEN_BUDGET_MS = Number(process.env.ILL_BENCH_OPEN_MINUTES ?? 40) * 60_000;
 /** The memory phase's worker cache, as `ILL_WORKFLOW_CACHE_SIZE` sets it for the service. */
-const OPEN_CACHE_SIZE = Number(process.env.ILL_WORKFLOW_CACHE_SIZE ?? 250);
+const OPEN_CACHE_SIZE = Number(process.env.ILL_WORKFLOW_CACHE_SIZE ?? 50);
 /** Memory-phase requests on their way to a supplier at once: enough to keep the server busy, fewer than the worker caches, so none replays its history at every step. */
 const OPEN_IN_PROGRESS = Math.min(200, Math.floor(OPEN_CACHE_SIZE / 2));
 const SAMPLE_EVERY = 1_000;
