@@ -6,7 +6,7 @@ export interface CostLimits {
   maxCost?: Money;
 }
 
-export type ExceededLimit = { limit: keyof CostLimits; value: Money };
+type ExceededLimit = { limit: keyof CostLimits; value: Money };
 
 /**
  * The first limit a price exceeds, or undefined when it is within all of them. A limit in another

@@ -59,10 +59,10 @@ export interface Heard {
   messages: string[];
 }
 
-export type Verdict = { verdict: 'accepted' } | { verdict: 'duplicate' } | { verdict: 'out-of-order'; reason: string };
+type Verdict = { verdict: 'accepted' } | { verdict: 'duplicate' } | { verdict: 'out-of-order'; reason: string };
 
 /** The message with its fields in one order, so a resent message is recognised whatever order its sender wrote. */
-export function messageText(message: SupplierMessage): string {
+function messageText(message: SupplierMessage): string {
   const { supplierId, status, cost, reason, deliveryUrl, dueDate } = message;
   return JSON.stringify([supplierId, status, cost ? [cost.amount, cost.currency] : null, reason ?? null, deliveryUrl ?? null, dueDate ?? null]);
 }

@@ -79,7 +79,7 @@ export class RequestRun {
   readonly legacy: boolean;
   private unwritten: TransitionRecord[] = [];
   /** Search attributes changed since the run last waited, set together when it next waits. */
-  private unsetAttributes = new Map<string, SearchAttributeUpdatePair>();
+  private readonly unsetAttributes = new Map<string, SearchAttributeUpdatePair>();
 
   constructor(input: LifecycleInput) {
     this.request = input.request;

@@ -5,25 +5,25 @@ import { CANCELLABLE_STATUSES, CENTRE, currentSupplier, FINAL_STATUSES, ON_LOAN_
 import { ISO18626_STATUSES, type SupplierMessage } from '../../domain/supplier-messages';
 import type { CancelInput, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
 
-export function requireText(value: unknown, what: string): void {
+function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new Error(`${what} is required`);
 }
 
-export function requireActor(actor: Actor | undefined): void {
+function requireActor(actor: Actor | undefined): void {
   if (!actor || typeof actor !== 'object') throw new Error('the acting account (actor) is required');
   requireText(actor.subject, 'actor.subject');
   requireText(actor.role, 'actor.role');
   requireText(actor.libraryId, 'actor.libraryId');
 }
 
-export function openTaskOf(state: RequestState, type: TaskType): Task {
+function openTaskOf(state: RequestState, type: TaskType): Task {
   const task = state.tasks.find((t) => t.type === type);
   if (!task) throw new Error(`request ${state.requestId} has no open ${type} task (it is ${state.status})`);
   return task;
 }
 
 /** The centre answers any task; anyone else only the tasks assigned to their role and library. */
-export function assertAssignee(task: Task, actor: Actor): void {
+function assertAssignee(task: Task, actor: Actor): void {
   if (actor.role === CENTRE.role) return;
   if (actor.role !== task.assignee.role || actor.libraryId !== task.assignee.libraryId) {
     throw new Error(`the ${task.type} task is assigned to a ${task.assignee.role} of ${task.assignee.libraryId}`);
