@@ -5,11 +5,11 @@ import type { SupplierNotice, SupplierOrder } from '../../domain/orders';
 import type { Money } from '../../domain/request';
 import type { Supplier } from '../../rules/types';
 import { PermanentSupplierError, type SupplierAdapter } from '../adapter';
-import { callSupplier, type HttpOptions } from '../http';
+import type { HttpOptions } from '../http';
+import { exchange } from './exchange';
 import {
   buildRequest,
   buildRequestingAgencyMessage,
-  parseMessage,
   type Action,
   type AgencyId,
   type Header,
@@ -57,17 +57,9 @@ export function createIso18626Adapter({ agencyId, ...http }: Iso18626PeerOptions
   });
 
   /** Posts a message and reads the peer's confirmation of it. */
-  const post = async (supplier: Supplier, xml: string, key: string, expected: string) => {
+  const post = async (supplier: Supplier, xml: string, key: string, expected: 'requestConfirmation' | 'requestingAgencyMessageConfirmation') => {
     if (!supplier.agencyId) throw new PermanentSupplierError('no agencyId is configured');
-    const { body } = await callSupplier(supplier, { method: 'POST', path: '', xml, idempotencyKey: key }, http);
-    const parsed = await parseMessage(String(body ?? ''));
-    // A garbled answer may be a proxy's page or a peer mid-restart: worth another try.
-    if (!parsed.ok) throw new Error(`${supplier.id} answered with a message that is not valid ISO 18626 (${parsed.errorType}: ${parsed.errorValue})`);
-    if (parsed.message.kind !== expected) throw new Error(`${supplier.id} answered with a ${parsed.message.kind}, not a ${expected}`);
-    const { confirmationHeader, errorData } = parsed.message as { confirmationHeader: { messageStatus: string }; errorData?: { errorType: string; errorValue?: string } };
-    if (confirmationHeader.messageStatus === 'ERROR') {
-      throw new PermanentSupplierError(`refused: ${errorData?.errorType ?? 'ERROR'}${errorData?.errorValue ? `: ${errorData.errorValue}` : ''}`);
-    }
+    await exchange(supplier, xml, key, expected, http);
   };
 
   const request = (order: SupplierOrder, supplier: Supplier, requestType: 'New' | 'Retry', maximumCosts: Money | undefined): Omit<Iso18626Request, 'kind'> => {
