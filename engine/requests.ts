@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { RequestState } from '../domain/request-state';
 import type { SupplierMessage } from '../domain/supplier-messages';
@@ -10,19 +10,14 @@ import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
 import { lifecycleTimings } from './timings';
+import { finalStatus, updateWorkflow } from './workflow-updates';
 
 /** `duplicate`: the same request was submitted before; `conflict`: another request already has this id. */
 export type SubmitResult = { outcome: 'created' | 'duplicate' | 'conflict'; workflowId: string };
 
-/** A request or a decision the network refuses, with the reason and, for a request, the JSON pointer at fault. */
-export class Refused extends Error {
-  constructor(
-    message: string,
-    readonly pointer?: string,
-  ) {
-    super(message);
-  }
-}
+import { Refused } from './refused';
+
+export { Refused };
 
 /**
  * Submits requests and passes decisions to their workflows. Submission is idempotent on the request
@@ -79,25 +74,9 @@ export class RequestService {
     return this.update(requestId, supplierMessageUpdate, message);
   }
 
-  private async update<R, A>(requestId: string, update: UpdateDefinition<R, [A]>, input: A): Promise<R> {
-    const handle = this.client.workflow.getHandle(requestWorkflowId(requestId));
-    try {
-      return await handle.executeUpdate(update, { args: [input] });
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) throw new Refused(error.cause?.message ?? error.message);
-      // A request whose workflow has ended takes no more decisions or messages: a peer retrying a late one hears why.
-      if (error instanceof WorkflowNotFoundError) throw new Refused(`request ${requestId} is ${await this.finalStatus(requestId)}; it takes no more decisions or messages`);
-      throw error;
-    }
-  }
-
-  /** How a closed request ended: from its last state when a worker can replay it, else from Temporal's own status. */
-  private async finalStatus(requestId: string): Promise<string> {
-    const handle = this.client.workflow.getHandle(requestWorkflowId(requestId));
-    try {
-      return (await handle.query(statusQuery)).status;
-    } catch {
-      return `closed (${(await handle.describe()).status.name.toLowerCase()})`;
-    }
+  private update<R, A>(requestId: string, update: UpdateDefinition<R, [A]>, input: A): Promise<R> {
+    const workflowId = requestWorkflowId(requestId);
+    const ended = () => finalStatus(this.client, workflowId, async () => (await this.client.workflow.getHandle(workflowId).query(statusQuery)).status);
+    return updateWorkflow(this.client, { workflowId, what: `request ${requestId}`, ended }, update, input);
   }
 }

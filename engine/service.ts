@@ -9,6 +9,7 @@ import { NetworkHolder } from './network';
 import { TokenAuthority } from './auth/tokens';
 import { loadAuthSecret } from './auth/secret';
 import { openDatabase, type Database } from './db/database';
+import { LendingService } from './lending';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
@@ -62,6 +63,7 @@ export async function startService(
 
     const store = new KnexRequestStore(database.db);
     const requests = new RequestService(temporal.client, store, network, settings.taskQueue);
+    const lending = new LendingService(temporal.client, store, network, settings.taskQueue);
     const started: { worker?: Worker } = {};
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
     const app = createApp({
@@ -71,6 +73,7 @@ export async function startService(
       store,
       network,
       requests,
+      lending,
       health: {
         // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger as Pino } from 'pino';
 import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
+import { createLendingActivities, type LendingActivityDependencies } from './lending-activities';
 
 export interface WorkerSettings {
   connection: NativeConnection;
@@ -30,13 +31,13 @@ export function bundleWorkflows(log?: Pino): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath, logger });
 }
 
-export async function createWorker(settings: WorkerSettings, deps: ActivityDependencies): Promise<Worker> {
+export async function createWorker(settings: WorkerSettings, deps: ActivityDependencies & Omit<LendingActivityDependencies, 'store' | 'network'>): Promise<Worker> {
   return Worker.create({
     connection: settings.connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowBundle: settings.workflowBundle ?? (await bundleWorkflows(settings.log)),
     maxCachedWorkflows: settings.maxCachedWorkflows,
-    activities: createActivities(deps),
+    activities: { ...createActivities(deps), ...createLendingActivities(deps) },
   });
 }

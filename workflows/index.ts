@@ -1,1 +1,2 @@
 export { requestLifecycle } from './requestLifecycle';
+export { lendingRequest } from './lendingRequest';

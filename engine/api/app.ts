@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
 import type { TokenAuthority } from '../auth/tokens';
 import type { NetworkHolder } from '../network';
+import type { LendingService } from '../lending';
 import type { RequestService } from '../requests';
 import type { RequestStore } from '../store/store';
 import { authenticate } from './authenticate';
@@ -12,6 +13,7 @@ import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
+import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
 import type { Settings } from '../settings';
 
@@ -19,6 +21,7 @@ export interface AppDeps {
   log: Logger;
   tokens: TokenAuthority;
   requests: RequestService;
+  lending: LendingService;
   store: RequestStore;
   network: NetworkHolder;
   health: HealthChecks;
@@ -39,7 +42,7 @@ export function createApp(deps: AppDeps): Koa {
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), adminRoutes(deps.network)]) {
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

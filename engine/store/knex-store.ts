@@ -4,7 +4,8 @@ import type { Charge } from '../../domain/ledger';
 import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
-import type { RequestStore, StoredRequest, SupplierStats } from './store';
+import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
+import type { RequestStore, StoredLending, StoredRequest, SupplierStats } from './store';
 
 interface RequestRow {
   id: string;
@@ -21,7 +22,19 @@ interface EventRow {
   detail: Record<string, unknown>;
 }
 
+interface LendingRow {
+  id: string;
+  lender_id: string;
+  body: LendingRequest;
+  status: LendingStatus;
+  workflow_id: string;
+  seq: number | string;
+  updated_at: Date | string;
+}
+
 const iso = (value: Date | string) => new Date(value).toISOString();
+const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
+const toLending = (row: LendingRow): StoredLending => ({ lending: row.body, status: row.status, workflowId: row.workflow_id, seq: Number(row.seq), updatedAt: iso(row.updated_at) });
 
 export class KnexRequestStore implements RequestStore {
   constructor(private readonly db: Knex) {}
@@ -57,7 +70,7 @@ export class KnexRequestStore implements RequestStore {
 
   async listEvents(requestId: string): Promise<TransitionRecord[]> {
     const rows = await this.db<EventRow>('request_events').where({ request_id: requestId }).orderBy('seq');
-    return rows.map((row) => ({ key: row.event_key, requestId: row.request_id, status: row.status, at: iso(row.at), detail: row.detail }));
+    return rows.map(toEvent);
   }
 
   private async insertOnce(table: string, row: Record<string, unknown>): Promise<boolean> {
@@ -190,5 +203,61 @@ export class KnexRequestStore implements RequestStore {
 
   async ping(): Promise<void> {
     await this.db.raw('select 1');
+  }
+
+  async insertLending(lending: LendingRequest, workflowId: string): Promise<boolean> {
+    const inserted = await this.db('lending_requests')
+      .insert({
+        id: lending.id,
+        lender_id: lending.lenderId,
+        borrower_agency: lending.borrower.agencyId,
+        borrower_request_id: lending.borrower.requestId,
+        status: 'received',
+        body: JSON.stringify(lending),
+        workflow_id: workflowId,
+      })
+      .onConflict(['borrower_agency', 'borrower_request_id'])
+      .ignore()
+      .returning('id');
+    return inserted.length === 1;
+  }
+
+  async getLending(id: string): Promise<StoredLending | undefined> {
+    const row = await this.db<LendingRow>('lending_requests').where({ id }).first();
+    return row && toLending(row);
+  }
+
+  async listLending(lenderId: string, page: { limit: number; before?: number; statuses?: LendingStatus[] }): Promise<StoredLending[]> {
+    const query = this.db<LendingRow>('lending_requests').where({ lender_id: lenderId });
+    if (page.before !== undefined) query.where('seq', '<', page.before);
+    if (page.statuses?.length) query.whereIn('status', page.statuses);
+    return (await query.orderBy('seq', 'desc').limit(page.limit)).map(toLending);
+  }
+
+  async recordLending(lendingId: string, status: LendingStatus, events: TransitionRecord[]): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      if (events.length > 0) {
+        const rows = events.map((event) => ({ event_key: event.key, lending_id: lendingId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) }));
+        await trx('lending_events').insert(rows).onConflict('event_key').ignore();
+      }
+      await trx('lending_requests').where({ id: lendingId }).update({ status, updated_at: trx.fn.now() });
+    });
+  }
+
+  async listLendingEvents(lendingId: string): Promise<TransitionRecord[]> {
+    const rows = await this.db('lending_events').where({ lending_id: lendingId }).orderBy('seq');
+    return rows.map(toEvent);
+  }
+
+  keepBorrowerMessage(message: LenderMessage): Promise<boolean> {
+    return this.insertOnce('borrower_messages', { key: message.key, lending_id: message.lendingId, detail: JSON.stringify(message) });
+  }
+
+  async isToldBorrower(key: string): Promise<boolean> {
+    return (await this.db('borrower_messages').where({ key }).whereNotNull('sent_at').first('key')) !== undefined;
+  }
+
+  async markToldBorrower(key: string): Promise<void> {
+    await this.db('borrower_messages').where({ key }).whereNull('sent_at').update({ sent_at: this.db.fn.now() });
   }
 }

@@ -3,6 +3,7 @@ import * as requests from './migrations/20261125_01_requests';
 import * as sourcing from './migrations/20261125_02_sourcing';
 import * as routingIndexes from './migrations/20261125_03_routing_indexes';
 import * as outboxOrder from './migrations/20261130_04_outbox_order';
+import * as lending from './migrations/20261130_05_lending';
 
 // Migrations are listed here rather than discovered on disk, so they run the same from
 // TypeScript sources, from a bundle and from tests. New ones go at the end, dated.
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_02_sourcing': sourcing,
   '20261125_03_routing_indexes': routingIndexes,
   '20261130_04_outbox_order': outboxOrder,
+  '20261130_05_lending': lending,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -3,6 +3,7 @@ import type { Charge } from '../../domain/ledger';
 import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
+import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -11,8 +12,33 @@ export interface StoredRequest {
 }
 
 
+export interface StoredLending {
+  lending: LendingRequest;
+  status: LendingStatus;
+  workflowId: string;
+  /** Its place among the lender's lending requests: later ones have higher numbers. */
+  seq: number;
+  updatedAt: string;
+}
+
+/** Lending requests from outside systems to the network's service libraries. */
+export interface LendingStore {
+  /** Saves a new lending request; false when the borrower's request is known already (nothing is changed). */
+  insertLending(lending: LendingRequest, workflowId: string): Promise<boolean>;
+  getLending(id: string): Promise<StoredLending | undefined>;
+  /** A lender's lending requests, newest first, optionally of some statuses; `before` continues from a `seq`. */
+  listLending(lenderId: string, page: { limit: number; before?: number; statuses?: LendingStatus[] }): Promise<StoredLending[]>;
+  /** Sets the lending request's status and appends its audit-trail entries (each once, by its key). */
+  recordLending(lendingId: string, status: LendingStatus, events: TransitionRecord[]): Promise<void>;
+  listLendingEvents(lendingId: string): Promise<TransitionRecord[]>;
+  /** Keeps a message for the borrower; false when it was kept before. */
+  keepBorrowerMessage(message: LenderMessage): Promise<boolean>;
+  isToldBorrower(key: string): Promise<boolean>;
+  markToldBorrower(key: string): Promise<void>;
+}
+
 /** What the engine keeps outside Temporal: requests as submitted, and their audit trail. */
-export interface RequestStore {
+export interface RequestStore extends LendingStore {
   /** Saves a new request; false when one with this id exists already (nothing is changed). */
   insertRequest(request: IllRequest, workflowId: string): Promise<boolean>;
   getRequest(id: string): Promise<StoredRequest | undefined>;

@@ -12,8 +12,11 @@ import {
   type ConfirmedIds,
   type ConfirmedKind,
   type ErrorType,
+  type Iso18626Request,
+  type RequestingAgencyMessage,
   type SupplyingAgencyMessage,
 } from '../../../adapters/iso18626';
+import { lendingId, type LendingService } from '../../lending';
 import type { Supplier } from '../../../rules/types';
 import type { NetworkHolder } from '../../network';
 import { Refused, type RequestService } from '../../requests';
@@ -23,6 +26,7 @@ import { HttpError } from '../http-error';
 
 export interface Iso18626RouteDeps {
   requests: RequestService;
+  lending: LendingService;
   store: RequestStore;
   network: Pick<NetworkHolder, 'current'>;
   settings: Pick<Settings, 'agencyId'>;
@@ -66,6 +70,31 @@ function equal(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * How long a peer's message waits for its request's workflow to take it. A worker that dies hands its
+ * requests on within seconds; with no worker at all the wait would last as long as the outage, so the
+ * peer is told instead to send the message again, and the workflow recognises the repeat.
+ */
+const TAKE_WITHIN_MS = 15_000;
+
+/** The message handed on, or refused once it has waited too long; one taken after that still counts, once. */
+async function takenInTime<T>(handing: Promise<T>, requestId: string, log: Logger): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let waitedTooLong = false;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      waitedTooLong = true;
+      reject(new Refused(`request ${requestId} cannot take the message now (no worker is running it); send it again`));
+    }, TAKE_WITHIN_MS);
+  });
+  handing.catch((error: unknown) => waitedTooLong && log.info({ err: error, requestId }, 'a supplier message the peer was told to send again was refused after all'));
+  try {
+    return await Promise.race([handing, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A peer with credentials configured must present them; one without is trusted only from this machine. */
 function authenticated(ctx: Context, peer: Supplier, env: Record<string, string | undefined>): boolean {
   const auth = peer.auth;
@@ -81,17 +110,29 @@ function authenticated(ctx: Context, peer: Supplier, env: Record<string, string 
 }
 
 /**
- * `POST /iso18626`: where peer ILL systems send ISO 18626 messages about the network's requests.
+ * `POST /iso18626`: where peer ILL systems send ISO 18626 messages, as suppliers of the network's
+ * requests and as borrowers from its service libraries.
  * Every message is checked against the schema before anything changes and answered with the
  * confirmation the standard defines; a peer's mistake is an ERROR confirmation, never a 5xx.
  */
-export function iso18626Routes({ requests, store, network, settings, log, env = process.env }: Iso18626RouteDeps): Router {
+export function iso18626Routes({ requests, lending, store, network, settings, log, env = process.env }: Iso18626RouteDeps): Router {
   const router = new Router();
   const ours = agencyIdOf(settings.agencyId);
 
   const confirm = (ctx: Context, kind: ConfirmedKind, header: ConfirmedIds, answer: Answer, echo: object = {}) => {
     ctx.type = 'application/xml';
     ctx.body = buildConfirmation(kind, header, { ...answer, ...echo } as Parameters<typeof buildConfirmation>[2]);
+  };
+
+  /** A refusal of the network's is an ERROR confirmation saying why; anything else is a fault of ours. */
+  const answered = async (act: () => Promise<unknown>): Promise<Answer> => {
+    try {
+      await act();
+      return { status: 'OK' };
+    } catch (error) {
+      if (error instanceof Refused) return refuse('UnrecognisedDataValue', error.message);
+      throw error;
+    }
   };
 
   /** A peer's status message about a request of ours that it holds. */
@@ -101,14 +142,24 @@ export function iso18626Routes({ requests, store, network, settings, log, env = 
       return refuse('UnrecognisedDataValue', `requestingAgencyId ${message.header.requestingAgencyId.type}:${message.header.requestingAgencyId.value} is not this network (${settings.agencyId})`);
     }
     if (!requestId || !(await store.getRequest(requestId))) return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${requestId}' names no request of this network`);
-    try {
-      // A repeat or a step back is confirmed like any message: the request's workflow recorded it and did not act on it again.
-      await requests.supplierMessage(requestId, toSupplierMessage(peer.id, message));
-      return { status: 'OK' };
-    } catch (error) {
-      if (error instanceof Refused) return refuse('UnrecognisedDataValue', error.message);
-      throw error;
+    // A repeat or a step back is confirmed like any message: the request's workflow recorded it and did not act on it again.
+    return answered(() => takenInTime(requests.supplierMessage(requestId, toSupplierMessage(peer.id, message)), requestId, log));
+  }
+
+  /** A peer asks one of the network's service libraries for an item. */
+  const request = (message: Iso18626Request, peer: Supplier): Promise<Answer> => answered(() => lending.receive(message, peer));
+
+  /** A borrower acts on a request it made of one of the network's service libraries. */
+  async function requestingAgencyMessage(message: RequestingAgencyMessage): Promise<Answer> {
+    const { header, action, note } = message;
+    if (action === 'ShippedForward') return refuse('UnsupportedActionType', 'the network\'s service libraries do not take items shipped forward');
+    const id = lendingId(`${header.requestingAgencyId.type}:${header.requestingAgencyId.value}`, header.requestingAgencyRequestId);
+    const stored = await store.getLending(id);
+    const [type, value] = [header.supplyingAgencyId.type, header.supplyingAgencyId.value];
+    if (!stored || stored.lending.lenderAgencyId.toUpperCase() !== `${type}:${value}`.toUpperCase()) {
+      return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${header.requestingAgencyRequestId}' names no lending request of ${type}:${value}`);
     }
+    return answered(() => lending.borrowerMessage(id, { action, ...(note ? { note } : {}) }));
   }
 
   router.post('/iso18626', async (ctx) => {
@@ -124,16 +175,13 @@ export function iso18626Routes({ requests, store, network, settings, log, env = 
       return;
     }
     const { header } = message as { header: SupplyingAgencyMessage['header'] };
-    const peer = network.current().config.suppliers.find((supplier) => supplier.adapter === 'iso18626' && supplier.agencyId && sameAgency(header.supplyingAgencyId, agencyIdOf(supplier.agencyId)));
-    if (message.kind !== 'supplyingAgencyMessage') {
-      // Lending to outside systems is not offered yet: the network only requests over ISO 18626.
-      const echo = message.kind === 'requestingAgencyMessage' ? { action: message.action } : {};
-      confirm(ctx, message.kind, header, refuse('UnsupportedActionType', `this network does not take a ${message.kind} over ISO 18626`), echo);
-      return;
-    }
-    const echo = { reasonForMessage: message.messageInfo.reasonForMessage };
+    const echo =
+      message.kind === 'supplyingAgencyMessage' ? { reasonForMessage: message.messageInfo.reasonForMessage } : message.kind === 'requestingAgencyMessage' ? { action: message.action } : {};
+    // A supplier speaks of the network's requests; a borrower of its own requests to the network.
+    const [role, speaker] = message.kind === 'supplyingAgencyMessage' ? ['supplyingAgencyId', header.supplyingAgencyId] : ['requestingAgencyId', header.requestingAgencyId];
+    const peer = network.current().config.suppliers.find((supplier) => supplier.adapter === 'iso18626' && supplier.agencyId && sameAgency(speaker, agencyIdOf(supplier.agencyId)));
     if (!peer) {
-      confirm(ctx, message.kind, header, refuse('UnrecognisedDataValue', `supplyingAgencyId ${header.supplyingAgencyId.type}:${header.supplyingAgencyId.value} is not a peer of this network`), echo);
+      confirm(ctx, message.kind, header, refuse('UnrecognisedDataValue', `${role} ${speaker.type}:${speaker.value} is not a peer of this network`), echo);
       return;
     }
     if (!authenticated(ctx, peer, env)) {
@@ -142,7 +190,13 @@ export function iso18626Routes({ requests, store, network, settings, log, env = 
       confirm(ctx, message.kind, header, refuse('UnrecognisedDataValue', `the credentials presented are not those of ${peer.id}`), echo);
       return;
     }
-    confirm(ctx, message.kind, header, await supplyingAgencyMessage(message, peer), echo);
+    const answer =
+      message.kind === 'supplyingAgencyMessage'
+        ? await supplyingAgencyMessage(message, peer)
+        : message.kind === 'request'
+          ? await request(message, peer)
+          : await requestingAgencyMessage(message as RequestingAgencyMessage);
+    confirm(ctx, message.kind, header, answer, echo);
   });
 
   return router;
