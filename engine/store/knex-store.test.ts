@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test/harness';
 import type { Database } from '../db/database';
 import type { IllRequest } from '../../domain/request';
+import type { LendingRequest } from '../../domain/lending';
 import { KnexRequestStore } from './knex-store';
 
 const request = (id: string): IllRequest => ({
@@ -11,6 +12,17 @@ const request = (id: string): IllRequest => ({
   citation: { title: '中国近代史纲要', language: 'zh', subjects: ['history'] },
   urgency: 'rush',
   maxCost: { amount: 30, currency: 'CNY' },
+});
+
+const lendingRequest = (id: string, borrowerRequestId: string): LendingRequest => ({
+  id,
+  lenderId: 'pku',
+  lenderAgencyId: 'ISIL:CN-PKU',
+  borrower: { agencyId: 'ISIL:CN-100000-0', requestId: borrowerRequestId, address: 'http://127.0.0.1:9/iso18626' },
+  citation: { title: '燕园考古', journalTitle: '北京大学学报' },
+  service: 'copy',
+  urgency: 'normal',
+  receivedAt: '2026-11-30T08:00:00.000Z',
 });
 
 describe.each(databaseKinds)('request store on $name', ({ open }) => {
@@ -64,6 +76,32 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
     expect(Object.keys(stats)).toEqual(['nstl']);
     expect(stats.nstl!.fillRate).toBe(15 / 20);
     expect(stats.nstl!.turnaroundHours).toBe(2);
+  });
+
+  it('keeps lending requests once per borrower request, lists them newest first by status, and records each entry and message once', async () => {
+    expect(await store.insertLending(lendingRequest('L1', 'b-1'), 'lending-L1')).toBe(true);
+    expect(await store.insertLending(lendingRequest('L1-again', 'b-1'), 'lending-L1-again')).toBe(false);
+    expect(await store.insertLending(lendingRequest('L2', 'b-2'), 'lending-L2')).toBe(true);
+    expect(await store.insertLending({ ...lendingRequest('L3', 'b-3'), lenderId: 'tsinghua' }, 'lending-L3')).toBe(true);
+    expect((await store.getLending('L1'))?.lending).toEqual(lendingRequest('L1', 'b-1'));
+
+    const entry = { key: 'lending-L1:2', requestId: 'L1', status: 'will-supply', at: '2026-11-30T09:00:00.000Z', detail: { by: 'librarian@pku' } };
+    await store.recordLending('L1', 'will-supply', [entry]);
+    await store.recordLending('L1', 'will-supply', [entry]);
+    expect(await store.listLendingEvents('L1')).toEqual([entry]);
+
+    const ids = async (page: Parameters<typeof store.listLending>[1]) => (await store.listLending('pku', page)).map((stored) => stored.lending.id);
+    expect(await ids({ limit: 10 })).toEqual(['L2', 'L1']);
+    expect(await ids({ limit: 10, statuses: ['will-supply'] })).toEqual(['L1']);
+    const [first] = await store.listLending('pku', { limit: 1 });
+    expect(await ids({ limit: 10, before: first!.seq })).toEqual(['L1']);
+
+    const message = { key: 'lending-L1:tell:2', lendingId: 'L1', status: 'WillSupply' as const, reasonForMessage: 'StatusChange' as const };
+    expect(await store.keepBorrowerMessage(message)).toBe(true);
+    expect(await store.keepBorrowerMessage(message)).toBe(false);
+    expect(await store.isToldBorrower(message.key)).toBe(false);
+    await store.markToldBorrower(message.key);
+    expect(await store.isToldBorrower(message.key)).toBe(true);
   });
 
   it('answers a ping', async () => {
