@@ -1,5 +1,8 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Iso18626Message, Iso18626Request, SupplyingAgencyMessage } from '../adapters/iso18626';
+import { parseMessage, type Iso18626Message, Iso18626Request, SupplyingAgencyMessage } from '../adapters/iso18626';
 import { UNFILLED_REASONS } from '../domain/lending';
 import { fakeIso18626Borrower, type FakeBorrower } from '../simulator/iso18626-borrower';
 import { listen } from '../simulator/vendor';
@@ -9,6 +12,7 @@ import { startTestService, type TestService } from '../test/service';
 // borrows from Peking University Library, whose librarians answer through the API; every answer
 // reaches the borrower as a supplyingAgencyMessage, and the borrower's own messages reach them.
 
+const samples = path.resolve(__dirname, '../../shared/iso18626/samples');
 const PKU = 'ISIL:CN-PKU';
 const NLC = 'ISIL:CN-100000-0';
 let app: TestService;
@@ -52,10 +56,16 @@ async function until(id: string, check: (body: Record<string, any>) => boolean) 
 }
 
 beforeAll(async () => {
-  app = await startTestService();
-  borrower = fakeIso18626Borrower({ networkUrl: `${app.service.url}/iso18626`, agencyId: NLC });
+  borrower = fakeIso18626Borrower({ networkUrl: '', agencyId: NLC });
   borrowerServer = await listen(borrower);
   borrower.answersUrl = `${borrowerServer.url}/iso18626`;
+  // The National Library's configured endpoint is the borrower's, for requests that give no address of their own.
+  const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-lending-'));
+  cpSync(path.join(__dirname, '../config'), configDir, { recursive: true });
+  const national = path.join(configDir, 'suppliers/national.yaml');
+  writeFileSync(national, readFileSync(national, 'utf8').replace('http://127.0.0.1:3100/iso18626/nlc', borrower.answersUrl));
+  app = await startTestService({ ILL_CONFIG_DIR: configDir });
+  borrower.networkUrl = `${app.service.url}/iso18626`;
   librarian = await app.token('librarian', 'pku');
 });
 
@@ -159,6 +169,45 @@ describe('lending to an outside ILL system', () => {
     const { requestId, id } = await asked();
     expect((await answer(id, { answer: 'unfilled', reason })).status).toBe(200);
     expect((await borrower.heard(requestId, 2))[1]).toMatchObject({ statusInfo: { status: 'Unfilled' }, messageInfo: { reasonUnfilled: reason } });
+  });
+});
+
+describe('the shared samples, sent by a peer to a service library', () => {
+  /** A sample as the National Library would send it to Peking University, under request ids of this run. */
+  const addressed = (file: string, requestId: (sent: string) => string) =>
+    readFileSync(path.join(samples, file), 'utf8')
+      .replace(/(<(?:\w+:)?supplyingAgencyId>\s*<(?:\w+:)?agencyIdType>)[^<]*(<\/(?:\w+:)?agencyIdType>\s*<(?:\w+:)?agencyIdValue>)[^<]*/, '$1ISIL$2CN-PKU')
+      .replace(/(<(?:\w+:)?requestingAgencyId>\s*<(?:\w+:)?agencyIdType>)[^<]*(<\/(?:\w+:)?agencyIdType>\s*<(?:\w+:)?agencyIdValue>)[^<]*/, '$1ISIL$2CN-100000-0')
+      .replace(/(<(?:\w+:)?requestingAgencyRequestId>)([^<]*)/, (_, open: string, sent: string) => open + (sent ? requestId(sent) : ''));
+  const post = async (xml: string) => {
+    const response = await fetch(`${app.service.url}/iso18626`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: xml });
+    const parsed = await parseMessage(await response.text());
+    if (!parsed.ok) throw new Error(parsed.errorValue);
+    return confirmed(parsed.message);
+  };
+  const run = `samples-${process.pid}`;
+
+  it('takes every request sample as a lending request, and refuses the one without a request id', async () => {
+    const requests = readdirSync(samples).filter((file) => /^(req|renew-req|cancel-req|error-req|request-.*)\.xml$/.test(file));
+    expect(requests.length).toBeGreaterThan(20);
+    for (const file of requests) {
+      const confirmation = await post(addressed(file, () => `${run}-${file}`));
+      if (file === 'request-no-reqid.xml') expect(confirmation.errorData, file).toMatchObject({ errorType: 'UnrecognisedDataValue', errorValue: expect.stringContaining('requestingAgencyRequestId is empty') });
+      else expect(confirmation.confirmationHeader.messageStatus, `${file}: ${confirmation.errorData?.errorValue}`).toBe('OK');
+    }
+    const listed = await app.call('GET', '/api/libraries/pku/lending?limit=200', librarian);
+    const borrowerIds = listed.body.lending.map((item: { borrower: { requestId: string } }) => item.borrower.requestId);
+    expect(borrowerIds).toEqual(expect.arrayContaining(requests.filter((file) => file !== 'request-no-reqid.xml').map((file) => `${run}-${file}`)));
+  });
+
+  it('passes the borrower-message samples on to the lending request they name', async () => {
+    const requestId = `${run}-req.xml`;
+    for (const file of ['reqmsg-notification.xml', 'reqmsg-ok.xml']) {
+      expect((await post(addressed(file, () => requestId))).confirmationHeader.messageStatus, file).toBe('OK');
+    }
+    expect((await post(addressed('reqmsg-no-reqid.xml', () => requestId))).errorData?.errorType).toBe('UnrecognisedDataValue');
+    const [listed] = (await app.call('GET', `/api/libraries/pku/lending?limit=200`, librarian)).body.lending.filter((item: { borrower: { requestId: string } }) => item.borrower.requestId === requestId);
+    expect(await lendingRequest(listed.id)).toMatchObject({ question: { kind: 'cancel' } });
   });
 });
 

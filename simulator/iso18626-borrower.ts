@@ -27,6 +27,8 @@ export interface FakeBorrower {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Where the borrower takes answers; set once its server listens. */
   answersUrl?: string;
+  /** The network's ISO 18626 address, which may be set once the network listens. */
+  networkUrl: string;
   /** Every lender's message that arrived, in order. */
   readonly received: SupplyingAgencyMessage[];
   /** Asks a lender (by agency id) for an item; resolves to the network's confirmation. */
@@ -47,7 +49,7 @@ export function fakeIso18626Borrower({ networkUrl, agencyId, authorization }: Fa
   const received: SupplyingAgencyMessage[] = [];
 
   const post = async (xml: string): Promise<Iso18626Message> => {
-    const response = await fetch(networkUrl, { method: 'POST', headers: { 'content-type': 'application/xml', ...(authorization ? { authorization } : {}) }, body: xml });
+    const response = await fetch(borrower.networkUrl, { method: 'POST', headers: { 'content-type': 'application/xml', ...(authorization ? { authorization } : {}) }, body: xml });
     const parsed = await parseMessage(await response.text());
     if (!parsed.ok) throw new Error(`the network answered HTTP ${response.status} with no valid confirmation: ${parsed.errorValue}`);
     return parsed.message;
@@ -72,6 +74,7 @@ export function fakeIso18626Borrower({ networkUrl, agencyId, authorization }: Fa
   };
 
   const borrower: FakeBorrower = Object.assign((req: IncomingMessage, res: ServerResponse) => void handle(req, res), {
+    networkUrl,
     received,
     ask: (lenderAgencyId: string, requestId: string, request: Pick<Iso18626Request, 'bibliographicInfo' | 'serviceInfo'> & Partial<Iso18626Request>) =>
       post(
