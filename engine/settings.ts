@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseFaultRates, type WorldFault } from '../simulator/world';
+import { parseFaultRates, type FaultRates } from '../simulator/world';
 
 /** A setting the operator gave that the service cannot use; printed as one line naming the setting. */
 export class SettingError extends Error {
@@ -44,7 +44,7 @@ export interface Settings {
   /** Whether `npm start` also serves the supplier simulator on the port the shipped endpoints name. */
   simulator: boolean;
   /** How often each of the simulator's faults strikes. */
-  simulatorFaults: Partial<Record<WorldFault, number>>;
+  simulatorFaults: FaultRates;
 }
 
 type Env = Record<string, string | undefined>;
@@ -120,7 +120,7 @@ function url(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-function faultRates(env: Env): Partial<Record<WorldFault, number>> {
+function faultRates(env: Env): FaultRates {
   try {
     return parseFaultRates(env.ILL_SIMULATOR_FAULTS);
   } catch (error) {

@@ -127,7 +127,7 @@ function pageCount(pages: string | undefined): number {
   return pages !== undefined && /^\s*\d+\s*$/.test(pages) ? 1 : DEFAULT_PAGES;
 }
 
-export function estimateCost(supplier: Supplier, service: Service, pages: number): number {
+export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service, pages: number): number {
   const { cost } = supplier;
   let total = 0;
   for (const fee of cost.fees ?? []) total += fee.amount;
@@ -421,6 +421,6 @@ const TASKS: Partial<Record<RuleEventType, RouteTask['type']>> = {
 };
 
 /** What a fill by this supplier is expected to cost the requesting library, before it names a price. */
-export function estimatedCost(supplier: Supplier, request: IllRequest): number {
+export function estimatedCost(supplier: Pick<Supplier, 'cost'>, request: Pick<IllRequest, 'service'> & { citation: Pick<Citation, 'pages'> }): number {
   return estimateCost(supplier, request.service, pageCount(request.citation.pages));
 }

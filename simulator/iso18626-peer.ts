@@ -6,6 +6,7 @@ import {
   buildConfirmation,
   buildSupplyingAgencyMessage,
   parseMessage,
+  type DeliveryInfo,
   type ErrorType,
   type Header,
   type Iso18626Message,
@@ -13,6 +14,7 @@ import {
   type ReasonForMessage,
   type RequestingAgencyMessage,
 } from '../adapters/iso18626';
+import type { Money } from '../domain/request';
 import type { Iso18626Status } from '../domain/supplier-messages';
 
 /** One message the peer sends about a request, and what it adds to the standard's fields. */
@@ -21,9 +23,13 @@ export interface PeerAnswer {
   reasonForMessage?: ReasonForMessage;
   note?: string;
   reasonUnfilled?: string;
-  offeredCosts?: { amount: number; currency: string };
+  /** RetryPossible: why, as the standard's codes say (`CostExceedsMaxCost`). */
+  reasonRetry?: string;
+  offeredCosts?: Money;
   /** CopyCompleted: where the copy is, as the delivery's item id (v1.2 has no URL element). */
   url?: string;
+  /** CopyCompleted, Loaned: what the supply costs the network. */
+  deliveryCosts?: Money;
   dueDate?: string;
 }
 
@@ -36,8 +42,8 @@ export interface FakePeerOptions {
   answers?: (request: Iso18626Request) => PeerAnswer[];
   /** Confirms a request with this error instead of OK. */
   refuse?: { errorType: ErrorType; errorValue: string };
-  /** How long the peer's staff take before each answer to a request. */
-  answerDelayMs?: number | ((request: Iso18626Request) => number);
+  /** How long the peer's staff take before each answer to a request, knowing how many answers they send. */
+  answerDelayMs?: number | ((request: Iso18626Request, answers: number) => number);
   /** What goes wrong with the peer's answers to a request, as real peers misbehave. */
   misbehaves?: (request: Iso18626Request) => PeerFault[];
 }
@@ -60,6 +66,10 @@ export interface FakePeer {
   settled(): Promise<void>;
 }
 
+function deliveryInfo(dateSent: string, { url, deliveryCosts }: PeerAnswer): DeliveryInfo {
+  return { dateSent, ...(url ? { itemId: url, sentVia: 'URL' } : {}), ...(deliveryCosts ? { deliveryCosts } : {}) };
+}
+
 async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -80,10 +90,11 @@ export function fakeIso18626Peer(options: FakePeerOptions): FakePeer {
         reasonForMessage: answer.reasonForMessage ?? 'StatusChange',
         ...(answer.note ? { note: answer.note } : {}),
         ...(answer.reasonUnfilled ? { reasonUnfilled: answer.reasonUnfilled } : {}),
+        ...(answer.reasonRetry ? { reasonRetry: answer.reasonRetry } : {}),
         ...(answer.offeredCosts ? { offeredCosts: answer.offeredCosts } : {}),
       },
       statusInfo: { status: answer.status, lastChange: now, ...(answer.dueDate ? { dueDate: answer.dueDate } : {}) },
-      ...(answer.url ? { deliveryInfo: { dateSent: now, itemId: answer.url, sentVia: 'URL' } } : {}),
+      ...(answer.url || answer.deliveryCosts ? { deliveryInfo: deliveryInfo(now, answer) } : {}),
     });
     const response = await fetch(options.callbackUrl, {
       method: 'POST',
@@ -123,10 +134,11 @@ export function fakeIso18626Peer(options: FakePeerOptions): FakePeer {
       res.end(buildConfirmation('request', message.header, refusal ? { status: 'ERROR', ...refusal } : { status: 'OK' }));
       if (refusal) return;
       // Answers follow the confirmation, one after another, as a peer's staff work on the request.
-      const delay = typeof options.answerDelayMs === 'function' ? options.answerDelayMs(message) : (options.answerDelayMs ?? 0);
+      const answers = sent(message, faults);
+      const delay = typeof options.answerDelayMs === 'function' ? options.answerDelayMs(message, answers.length) : (options.answerDelayMs ?? 0);
       const pause = () => new Promise((resolve) => setTimeout(resolve, delay));
       posting.push(
-        sent(message, faults).reduce<Promise<unknown>>(
+        answers.reduce<Promise<unknown>>(
           (previous, answer) => previous.then(pause).then((): Promise<unknown> => (answer === 'malformed' ? postRaw('<ISO18626Message><broken') : say(message, answer))),
           Promise.resolve(),
         ),

@@ -5,7 +5,8 @@
 //   ILL_SIMULATOR_PORT     the port its endpoints name (default: 3100)
 //   ILL_PUBLIC_URL         where the engine takes ISO 18626 messages (default: http://127.0.0.1:3000)
 //   ILL_SIMULATOR_MS_PER_HOUR  milliseconds standing for an hour of a supplier's promised turnaround (default: 250)
-//   ILL_SIMULATOR_FAULTS   how often faults strike, e.g. fail=0.05,slow=0.02,duplicate=0.1,outOfOrder=0.05,malformed=0.02,refuse=0.05
+//   ILL_SIMULATOR_FAULTS   how often faults strike, e.g. fail=0.05,slow=0.02,timeout=0.01,duplicate=0.1,outOfOrder=0.05,
+//                          malformed=0.02,refuse=0.05, or at one supplier: timeout@nlc=1
 import { loadNetwork } from '../rules/load';
 import { parseFaultRates, startWorld } from './world';
 

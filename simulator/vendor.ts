@@ -147,6 +147,8 @@ export interface FakeVendorOptions extends FakeSupplierOptions {
   catalogue: VendorItem[] | ((citation: Record<string, unknown>) => Money | undefined);
   /** Where purchased copies are said to be downloadable. */
   downloadBase?: string;
+  /** Whether it takes the order under this reference today; every order when absent. */
+  takes?: (reference: string) => boolean;
 }
 
 export interface VendorCounts {
@@ -171,6 +173,7 @@ export function fakeVendor(options: FakeVendorOptions): FakeSupplier<VendorCount
   const quote = (body: unknown): FakeAnswer => {
     const { reference, citation } = (body ?? {}) as { reference?: unknown; citation?: Record<string, unknown> };
     if (typeof reference !== 'string' || typeof citation !== 'object' || citation === null) return refusal(400, 'a quote needs a reference and a citation');
+    if (options.takes && !options.takes(reference)) return refusal(404, 'no more orders taken today');
     const { catalogue } = options;
     const price =
       typeof catalogue === 'function'

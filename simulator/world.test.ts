@@ -1,30 +1,20 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../engine/net';
 import { loadNetwork } from '../rules/load';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { fills, parseFaultRates, startWorld } from './world';
+import { shippedNetworkOnOwnPort } from './shipped-network';
+import { fills } from './terms';
+import { parseFaultRates, startWorld } from './world';
 
 // The shipped network against its simulated suppliers: the engine's real adapters talk HTTP to fakes
 // of every supplier system on one loopback port, as `npm start` with ILL_SIMULATOR=on does, here with
 // peers that repeat every answer, send one out of order and a broken document, and vendors whose
 // calls fail a third of the time.
 
-const root = path.resolve(__dirname, '..');
-const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-world-'));
 let app: TestService;
 let world: Awaited<ReturnType<typeof startWorld>>;
 
 beforeAll(async () => {
-  // The shipped endpoints on a port of this run's own.
-  const port = await freePort();
-  cpSync(path.join(root, 'config'), configDir, { recursive: true });
-  for (const file of readdirSync(path.join(configDir, 'suppliers'))) {
-    const at = path.join(configDir, 'suppliers', file);
-    writeFileSync(at, readFileSync(at, 'utf8').replaceAll('http://127.0.0.1:3100/', `http://127.0.0.1:${port}/`));
-  }
+  const { configDir, port } = await shippedNetworkOnOwnPort();
   app = await startTestService({ ILL_CONFIG_DIR: configDir }, {});
   const { config } = loadNetwork(configDir);
   world = await startWorld(config!, {
@@ -46,6 +36,8 @@ describe('the supplier simulator', () => {
 
   it('reads fault rates as ILL_SIMULATOR_FAULTS writes them, and refuses a mistake', () => {
     expect(parseFaultRates('duplicate=0.1, fail=0.05')).toEqual({ duplicate: 0.1, fail: 0.05 });
+    expect(parseFaultRates('timeout@nlc=1,timeout=0.01')).toEqual({ 'timeout@nlc': 1, timeout: 0.01 });
+    expect(() => parseFaultRates('timeout@=1')).toThrow("'timeout@=1' is not KIND=RATE");
     expect(parseFaultRates(undefined)).toEqual({});
     expect(() => parseFaultRates('sometimes=0.1')).toThrow("'sometimes=0.1' is not KIND=RATE");
   });
@@ -62,6 +54,12 @@ describe('the supplier simulator', () => {
     const request = sampleRequest(name, `world-${process.pid}`);
     const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
     expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    // A supplier may price the item above the library's limit: its librarian agrees to the price.
+    const answered = await app.until(request.id, reader, (body) => ['delivered', 'awaiting-cost-approval'].includes(body.status));
+    if (answered.status === 'awaiting-cost-approval') {
+      const librarian = await app.token('librarian', request.requester.libraryId);
+      expect((await app.call('POST', `/api/requests/${request.id}/approve-cost`, librarian, { approve: true })).status).toBe(200);
+    }
     const delivered = await app.until(request.id, reader, (body) => body.status === 'delivered');
     expect(delivered.delivery.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/|^https:\/\/repository\.example\//);
     // Repeated and late answers were confirmed and recorded by the workflow, and acted on once.
