@@ -275,7 +275,7 @@ export function networkPolicy(escalation: NetworkPolicy['escalation']): NetworkP
       willSupplyExtensionHours: 48,
       loanReminderDaysBeforeDue: 3,
       returnConfirmDays: 7,
-      taskDueHours: { review: 24, approveCost: 48, searchProxy: 72, receive: 24, renewAnswer: 24 },
+      taskDueHours: { review: 24, approveCost: 48, loanCondition: 48, searchProxy: 72, receive: 24, renewAnswer: 24 },
     },
   };
 }

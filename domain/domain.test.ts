@@ -62,6 +62,18 @@ describe('judging supplier messages', () => {
     expect(judgeSupplierMessage(heardAll(from('Loaned')), from('RetryPossible', { cost: { amount: 5, currency: 'CNY' } }))).toMatchObject({ verdict: 'out-of-order' });
   });
 
+  it('takes a note at any stage, once, and lets it move the stage neither way', () => {
+    const note = from('RequestReceived', { notification: true, reason: 'at the bindery until Friday' });
+    const promised = heardAll(from('WillSupply'));
+    expect(judgeSupplierMessage(promised, note)).toEqual({ verdict: 'accepted' });
+    expect(judgeSupplierMessage(heardAll(from('WillSupply'), note), { ...note })).toEqual({ verdict: 'duplicate' });
+    expect(hear(promised, note).stage).toBe(promised!.stage);
+    expect(hear(undefined, from('CopyCompleted', { notification: true })).stage).toBe(0);
+    // The same status without the mark is no note, and a note does not stand for the message it repeats.
+    expect(judgeSupplierMessage(heardAll(from('WillSupply'), note), from('RequestReceived', { reason: 'at the bindery until Friday' }))).toMatchObject({ verdict: 'out-of-order' });
+    expect(judgeSupplierMessage(heardAll(from('RetryPossible', { loanCondition: 'LibraryUseOnly' })), from('RetryPossible', { loanCondition: 'NoReproduction' }))).toEqual({ verdict: 'accepted' });
+  });
+
   it('keeps the furthest stage heard', () => {
     expect(heardAll(from('WillSupply'), from('RetryPossible', { cost: { amount: 5, currency: 'CNY' } }))).toMatchObject({ stage: 3 });
     expect(heardAll(from('Loaned'), from('LoanCompleted'))!.stage).toBeGreaterThan(heardAll(from('Loaned'))!.stage);

@@ -15,6 +15,7 @@ export type RequestStatus =
   | 'awaiting-review'
   | 'with-supplier'
   | 'awaiting-cost-approval'
+  | 'awaiting-condition-approval'
   | 'with-search-proxy'
   | 'delivered'
   | 'shipped'
@@ -37,6 +38,7 @@ export const CANCELLABLE_STATUSES: readonly RequestStatus[] = [
   'awaiting-review',
   'with-supplier',
   'awaiting-cost-approval',
+  'awaiting-condition-approval',
   'with-search-proxy',
 ];
 export const ON_LOAN_STATUSES: readonly RequestStatus[] = ['loaned', 'renewed', 'overdue', 'recalled'];
@@ -49,7 +51,7 @@ export interface Actor {
 }
 
 /** Every kind of human task the lifecycle opens; the policy gives each a due time. */
-export const TASK_TYPES = ['review', 'approveCost', 'searchProxy', 'receive', 'renewAnswer'] as const;
+export const TASK_TYPES = ['review', 'approveCost', 'loanCondition', 'searchProxy', 'receive', 'renewAnswer'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** The centre's own queue, where overdue tasks go. */
@@ -73,7 +75,7 @@ export interface Transition {
   supplierId?: string;
 }
 
-export type TryOutcome = 'unfilled' | 'deadline-missed' | 'send-failed' | 'cost-refused';
+export type TryOutcome = 'unfilled' | 'deadline-missed' | 'send-failed' | 'cost-refused' | 'condition-refused';
 
 export interface RequestState {
   requestId: string;

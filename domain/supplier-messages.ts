@@ -28,6 +28,10 @@ export interface SupplierMessage {
   deliveryUrl?: string;
   /** Loaned and Recalled: when the item is due back. */
   dueDate?: string;
+  /** RetryPossible: a condition the supplier sets on supplying (ISO 18626 loanCondition, such as `NoReproduction`). */
+  loanCondition?: string;
+  /** A note about the request that changes nothing (ISO 18626 reasonForMessage `Notification`); its text is the reason. */
+  notification?: boolean;
 }
 
 /**
@@ -63,14 +67,18 @@ type Verdict = { verdict: 'accepted' } | { verdict: 'duplicate' } | { verdict: '
 
 /** The message with its fields in one order, so a resent message is recognised whatever order its sender wrote. */
 function messageText(message: SupplierMessage): string {
-  const { supplierId, status, cost, reason, deliveryUrl, dueDate } = message;
-  return JSON.stringify([supplierId, status, cost ? [cost.amount, cost.currency] : null, reason ?? null, deliveryUrl ?? null, dueDate ?? null]);
+  const { supplierId, status, cost, reason, deliveryUrl, dueDate, loanCondition, notification } = message;
+  const fields = [supplierId, status, cost ? [cost.amount, cost.currency] : null, reason ?? null, deliveryUrl ?? null, dueDate ?? null];
+  // Fields that came later are written only when present, so what was heard before reads the same.
+  return JSON.stringify([...fields, ...(loanCondition || notification ? [loanCondition ?? null, notification ?? false] : [])]);
 }
 
 /** Whether a message from the supplier that holds the request moves it on, repeats one already heard, or goes back. */
 export function judgeSupplierMessage(heard: Heard | undefined, message: SupplierMessage): Verdict {
   if (!heard) return { verdict: 'accepted' };
   if (heard.messages.includes(messageText(message))) return { verdict: 'duplicate' };
+  // A note names the supplier's status as it stands, which may be an earlier one: it moves nothing back.
+  if (message.notification) return { verdict: 'accepted' };
   const stage = STAGE[message.status];
   if (stage < heard.stage || (message.status === 'RetryPossible' && heard.stage > STAGE.RetryPossible)) {
     return { verdict: 'out-of-order', reason: `${message.status} would go back: ${heard.supplierId} has already reported a later status` };
@@ -82,7 +90,7 @@ export function judgeSupplierMessage(heard: Heard | undefined, message: Supplier
 export function hear(heard: Heard | undefined, message: SupplierMessage): Heard {
   return {
     supplierId: message.supplierId,
-    stage: Math.max(heard?.stage ?? 0, STAGE[message.status]),
+    stage: message.notification ? (heard?.stage ?? 0) : Math.max(heard?.stage ?? 0, STAGE[message.status]),
     messages: [...(heard?.messages ?? []), messageText(message)],
   };
 }

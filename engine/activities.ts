@@ -2,8 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
 import { estimatedCost } from '../rules/rank';
 import { route } from '../rules/route';
-import type { OutboxEntry } from '../domain/orders';
-import type { Money } from '../domain/request';
+import type { OutboxEntry, RequestingLibrary } from '../domain/orders';
+import type { IllRequest, Money } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
 import type { HoldingsLookup } from '../domain/holdings';
 import { configHoldings } from '../rules/holdings';
@@ -42,6 +42,12 @@ export function createActivities({ store, network, adapterFor, holdings = config
       throw error;
     }
     await store.markSent(entry.key);
+  };
+
+  /** Who asks and where the item goes, from the configuration in force when the supplier is asked. */
+  const requestingLibrary = (libraryId: string): RequestingLibrary | undefined => {
+    const library = network.current().config.libraries.find((l) => l.id === libraryId);
+    return library && { id: library.id, name: library.name, ...(library.delivery ? { delivery: library.delivery } : {}) };
   };
 
   // Entries travel with the activity they accompany and are written before it acts: a retry finds
@@ -88,16 +94,19 @@ export function createActivities({ store, network, adapterFor, holdings = config
       return { decision, autoApproveLimit: library.policy.autoApproveLimit, estimatedCosts, ...(found ? { holdings: found } : {}) };
     },
 
-    async sendToSupplier(order, transitions) {
+    async sendToSupplier(given, transitions) {
       await write(transitions);
-      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail: { request: order.request, ...(order.holding ? { holding: order.holding } : {}) } }, (adapter, supplier) =>
-        adapter.send(order, supplier),
-      );
+      const order = { ...given, requestingLibrary: requestingLibrary(given.request.requester.libraryId) };
+      const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
+      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, (adapter, supplier) => adapter.send(order, supplier));
     },
 
-    async notifySupplier(notice, transitions) {
+    async notifySupplier(given, transitions) {
       await write(transitions);
-      await deliver({ ...notice }, (adapter, supplier) => adapter.notify(notice, supplier));
+      // A notice that asks the supplier again carries the request, and with it who asks and where the item goes.
+      const asked = given.detail.request as IllRequest | undefined;
+      const notice = asked ? { ...given, requestingLibrary: requestingLibrary(asked.requester.libraryId) } : given;
+      await deliver({ ...given }, (adapter, supplier) => adapter.notify(notice, supplier));
     },
 
     async postCharge(charge) {

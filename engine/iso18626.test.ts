@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMessage, type Iso18626Request, type RequestingAgencyMessage } from '../adapters/iso18626';
+import { buildSupplyingAgencyMessage, parseMessage, type Iso18626Message, type Iso18626Request, type RequestingAgencyMessage } from '../adapters/iso18626';
 import type { IllRequest } from '../domain/request';
 import { fakeIso18626Peer, type FakePeerOptions } from '../simulator/iso18626-peer';
 import { listen } from '../simulator/vendor';
@@ -42,6 +42,18 @@ async function post(xml: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${app.service.url}/iso18626`, { method: 'POST', headers: { 'content-type': 'application/xml', ...headers }, body: xml });
   return { status: response.status, text: await response.text() };
 }
+
+/** The first message the peer received that `wanted` picks, once it arrives (within 20 s). */
+async function received<M extends Iso18626Message>(wanted: (message: Iso18626Message) => message is M): Promise<M | undefined> {
+  const deadline = Date.now() + 20_000;
+  while (!keris.received.some(wanted) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return keris.received.find(wanted);
+}
+
+const requestTo = (requestId: string, requestType = 'New') => (m: Iso18626Message): m is Iso18626Request =>
+  m.kind === 'request' && m.header.requestingAgencyRequestId === requestId && (m.serviceInfo?.requestType ?? 'New') === requestType;
+const actionOn = (requestId: string, action: string) => (m: Iso18626Message): m is RequestingAgencyMessage =>
+  m.kind === 'requestingAgencyMessage' && m.header.requestingAgencyRequestId === requestId && m.action === action;
 
 async function confirmation(text: string) {
   const parsed = await parseMessage(text);
@@ -99,10 +111,7 @@ describe('requesting from an ISO 18626 peer', () => {
     await app.call('POST', '/api/requests', librarian, request);
     await app.until(request.id, librarian, (body) => body.supplier?.id === 'keris' && body.status === 'with-supplier');
     expect((await app.call('POST', `/api/requests/${request.id}/cancel`, librarian, { reason: 'found in the reading room' })).status).toBe(200);
-    const deadline = Date.now() + 20_000;
-    const cancel = () => keris.received.find((m) => m.kind === 'requestingAgencyMessage' && m.header.requestingAgencyRequestId === request.id) as RequestingAgencyMessage | undefined;
-    while (!cancel() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(cancel()).toMatchObject({ action: 'Cancel', note: 'found in the reading room' });
+    expect(await received(actionOn(request.id, 'Cancel'))).toMatchObject({ action: 'Cancel', note: 'found in the reading room' });
   });
 
   it('follows a loan through the peer: loaned, received, overdue, recalled, returned, completed', async () => {
@@ -134,10 +143,98 @@ describe('requesting from an ISO 18626 peer', () => {
     await app.call('POST', '/api/requests', librarian, request);
     await app.until(request.id, librarian, (body) => body.status === 'awaiting-cost-approval');
     await app.call('POST', `/api/requests/${request.id}/approve-cost`, librarian, { approve: true });
-    const deadline = Date.now() + 20_000;
-    const retry = () => keris.received.find((m) => m.kind === 'request' && m.header.requestingAgencyRequestId === request.id && m.serviceInfo?.requestType === 'Retry') as Iso18626Request | undefined;
-    while (!retry() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(retry()?.billingInfo?.maximumCosts).toEqual({ amount: 500, currency: 'CNY' });
+    expect((await received(requestTo(request.id, 'Retry')))?.billingInfo?.maximumCosts).toEqual({ amount: 500, currency: 'CNY' });
+  });
+
+  it('tells the peer who asks and where the library takes delivery, in a request the schema admits', async () => {
+    const request = sample({ title: '조선족 이주사 연구 (silent)' });
+    const librarian = await app.token('librarian', 'ybu');
+    await app.call('POST', '/api/requests', librarian, request);
+    // The peer keeps only what passed the v1.2 schema: an invalid request would be missing here.
+    const sent = await received(requestTo(request.id));
+    const email = { electronicAddress: { electronicAddressType: 'Email', electronicAddressData: 'ill@lib.ybu.edu.cn' } };
+    const desk = { physicalAddress: expect.objectContaining({ line2: '公园路977号 (977 Gongyuan Road)', locality: '延吉市 (Yanji)', postalCode: '133002', region: 'CN-JL', country: 'CN' }) };
+    expect(sent?.requestedDeliveryInfo).toEqual([
+      { sortOrder: 1, address: email },
+      { sortOrder: 2, address: desk },
+    ]);
+    expect(sent?.requestingAgencyInfo).toEqual({ name: '延边大学图书馆 (Yanbian University Library)', address: [desk, email] });
+    await app.call('POST', `/api/requests/${request.id}/cancel`, librarian, { reason: 'test over' });
+  });
+
+  describe('a loan condition the peer sets', () => {
+    /** A silent request at the peer, which then will supply it only in the reading room. */
+    async function conditional(librarian: string) {
+      const request = sample({ title: '조선족 이주사 연구 (silent)' });
+      await app.call('POST', '/api/requests', librarian, request);
+      const sent = (await received(requestTo(request.id)))!;
+      const now = new Date().toISOString();
+      const retryPossible = buildSupplyingAgencyMessage({
+        header: { ...sent.header, timestamp: now, supplyingAgencyRequestId: `peer-${request.id}` },
+        messageInfo: { reasonForMessage: 'StatusChange', reasonRetry: 'LoanCondition', note: 'reading room only' },
+        statusInfo: { status: 'RetryPossible', lastChange: now },
+        deliveryInfo: { dateSent: now, loanCondition: 'LibraryUseOnly' },
+      });
+      expect((await confirmation((await post(retryPossible)).text)).confirmationHeader.messageStatus).toBe('OK');
+      const asking = await app.until(request.id, librarian, (body) => body.status === 'awaiting-condition-approval');
+      expect(asking.tasks).toEqual([
+        expect.objectContaining({
+          type: 'loanCondition',
+          assignee: { role: 'librarian', libraryId: 'ybu' },
+          dueAt: expect.any(String),
+          detail: { supplierId: 'keris', condition: 'LibraryUseOnly', reason: 'LoanCondition: reading room only' },
+        }),
+      ]);
+      return request;
+    }
+
+    it('accepted by the library, is agreed to by asking the peer again', async () => {
+      const librarian = await app.token('librarian', 'ybu');
+      const request = await conditional(librarian);
+      expect((await app.call('POST', `/api/requests/${request.id}/loan-condition`, await app.token('librarian', 'pku'), { approve: true })).status).toBe(403);
+      const accepted = await app.call('POST', `/api/requests/${request.id}/loan-condition`, librarian, { approve: true });
+      expect(accepted).toMatchObject({ status: 200, body: { status: 'with-supplier', tasks: [] } });
+      const retry = await received(requestTo(request.id, 'Retry'));
+      expect(retry?.serviceInfo?.note).toBe('loan condition accepted: LibraryUseOnly');
+      expect(retry?.requestedDeliveryInfo?.[0]?.address).toEqual({ electronicAddress: { electronicAddressType: 'Email', electronicAddressData: 'ill@lib.ybu.edu.cn' } });
+      expect(retry?.billingInfo?.maximumCosts).toEqual({ amount: 50, currency: 'CNY' });
+    });
+
+    it('refused by the library, cancels the request at the peer and moves on', async () => {
+      const librarian = await app.token('librarian', 'ybu');
+      const request = await conditional(librarian);
+      await app.call('POST', `/api/requests/${request.id}/loan-condition`, librarian, { approve: false, reason: 'the reader must take it home' });
+      expect(await received(actionOn(request.id, 'Cancel'))).toMatchObject({ note: 'loan condition refused: LibraryUseOnly' });
+      const moved = await app.until(request.id, librarian, (body) => body.tried?.length > 0);
+      expect(moved.tried[0]).toMatchObject({ supplierId: 'keris', outcome: 'condition-refused', reason: 'LibraryUseOnly' });
+    });
+  });
+
+  it("records the peer's notes and sends the library's notes to it, changing nothing else", async () => {
+    const request = sample({ title: '조선족 이주사 연구 (silent)' });
+    const librarian = await app.token('librarian', 'ybu');
+    await app.call('POST', '/api/requests', librarian, request);
+    const sent = (await received(requestTo(request.id)))!;
+    await keris.say(sent, { status: 'WillSupply' });
+    const promised = await app.until(request.id, librarian, (body) => body.supplier?.status === 'WillSupply');
+    // The peer's note names its status as it sees it, an earlier one here.
+    const notification = await keris.say(sent, { status: 'RequestReceived', reasonForMessage: 'Notification', note: 'the volume is at the bindery until Friday' });
+    expect(await confirmation(notification)).toMatchObject({ confirmationHeader: { messageStatus: 'OK' } });
+    const noted = await app.until(request.id, librarian, (body) => body.history.some((h: { note?: string }) => h.note === 'note from keris: the volume is at the bindery until Friday'));
+    expect(noted).toMatchObject({ status: 'with-supplier', supplier: promised.supplier });
+
+    const note = (body: unknown, token = librarian) => app.call('POST', `/api/requests/${request.id}/supplier-note`, token, body);
+    const answer = await note({ note: 'Chapter 2 alone would do.' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.history.at(-1)).toMatchObject({ by: 'librarian@ybu', supplierId: 'keris', note: 'note to keris: Chapter 2 alone would do.' });
+    expect(await received(actionOn(request.id, 'Notification'))).toMatchObject({ note: 'Chapter 2 alone would do.' });
+    expect(await note({ note: ' ' })).toMatchObject({ status: 400, body: { error: { message: 'a note (note) is required' } } });
+    expect((await note({ note: 'x'.repeat(2001) })).body.error.message).toMatch(/at most 2000 characters/);
+    expect((await note({ text: 'hello' })).status).toBe(400);
+    expect((await note({ note: 'from elsewhere' }, await app.token('librarian', 'pku'))).status).toBe(403);
+
+    await app.call('POST', `/api/requests/${request.id}/cancel`, librarian, { reason: 'test over' });
+    expect(await note({ note: 'are you there?' })).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('cancelled') } } });
   });
 
   it('moves on at once when the peer refuses the request', async () => {

@@ -80,6 +80,12 @@ describe('the shipped configuration', () => {
     expect(rulesSchema.$defs.rule.properties.event.properties.type.enum).toEqual(EVENT_TYPES);
   });
 
+  test('libraries state where they take delivery', () => {
+    const ybu = config?.libraries.find((library) => library.id === 'ybu');
+    expect(ybu?.delivery).toMatchObject({ email: 'ill@lib.ybu.edu.cn', postal: { locality: '延吉市 (Yanji)', postalCode: '133002', region: 'CN-JL', country: 'CN' } });
+    expect(config?.libraries.filter((library) => library.delivery).length).toBeGreaterThanOrEqual(3);
+  });
+
   test('sample requests are valid requests', () => {
     for (const name of readdirSync(join(SHIPPED_CONFIG, 'requests'))) {
       const text = readFileSync(join(SHIPPED_CONFIG, 'requests', name), 'utf8');
@@ -184,6 +190,20 @@ const MISTAKES: Record<string, Mistake> = {
     to: '  nature:',
     marker: 'nature:',
     message: String.raw`key 'nature' must match pattern "^([0-9]{4}-[0-9]{3}[0-9X]|97[89][0-9]{10}|10\.[0-9]{4,9}/.+|title:.+)$"`,
+  },
+  'schema: a delivery e-mail that is no address': {
+    file: 'libraries/northeast.yaml',
+    from: 'email: ill@lib.ybu.edu.cn',
+    to: 'email: ill-desk at ybu',
+    marker: 'ill-desk at ybu',
+    message: String.raw`'delivery.email' must match pattern "^[^@\s]+@[^@\s]+\.[^@\s]+$"`,
+  },
+  'schema: a postal address without its country': {
+    file: 'libraries/northeast.yaml',
+    from: '        region: CN-JL\n        country: CN\n',
+    to: '        region: CN-JL\n',
+    marker: 'line1: 延边大学图书馆',
+    message: "missing required property 'country'",
   },
   'sample request naming an unknown library': {
     file: 'requests/ebook-calis.json',

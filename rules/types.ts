@@ -2,6 +2,7 @@
 import type { Money, Service, Urgency } from '../domain/request';
 import type { TaskType } from '../domain/request-state';
 import type { Holding } from '../domain/holdings';
+import type { DeliveryAddresses } from '../domain/orders';
 
 /** Where a configured value came from, so explanations and errors can point at the YAML. */
 export interface SourceRef {
@@ -98,6 +99,8 @@ export interface Library {
   region: string;
   role: LibraryRole;
   policy: LibraryPolicy;
+  /** Where the library takes delivery; suppliers are told with every request. */
+  delivery?: DeliveryAddresses;
   source: SourceRef;
 }
 

@@ -39,6 +39,15 @@ export interface CostApprovalInput {
   reason?: string;
 }
 
+/** A librarian's answer to a loan condition a supplier set: accepted, the supplier is asked again; refused, the rota moves on. */
+export type LoanConditionAnswer = CostApprovalInput;
+
+/** A note from the requesting library to the supplier that has the request. */
+export interface SupplierNoteInput {
+  actor: Actor;
+  note: string;
+}
+
 export interface SearchProxyAnswer {
   actor: Actor;
   outcome: 'found' | 'supplied' | 'unfillable';
@@ -80,6 +89,8 @@ export const supplierMessageUpdate = defineUpdate<SupplierMessageReceipt, [Suppl
 export const supplierMessageSignal = defineSignal<[SupplierMessage]>('supplierMessage');
 export const reviewUpdate = defineUpdate<RequestState, [ReviewInput]>('review');
 export const approveCostUpdate = defineUpdate<RequestState, [CostApprovalInput]>('approveCost');
+export const loanConditionUpdate = defineUpdate<RequestState, [LoanConditionAnswer]>('loanCondition');
+export const supplierNoteUpdate = defineUpdate<RequestState, [SupplierNoteInput]>('supplierNote');
 export const searchProxyUpdate = defineUpdate<RequestState, [SearchProxyAnswer]>('searchProxyAnswer');
 export const receiveUpdate = defineUpdate<RequestState, [ActorInput]>('receive');
 export const returnUpdate = defineUpdate<RequestState, [ActorInput]>('return');

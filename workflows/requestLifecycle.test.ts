@@ -17,6 +17,7 @@ import { startTestWorker, testDatabase } from '../test/harness';
 import {
   approveCostUpdate,
   cancelUpdate,
+  loanConditionUpdate,
   receiveUpdate,
   renewAnswerUpdate,
   renewUpdate,
@@ -24,6 +25,7 @@ import {
   reviewUpdate,
   searchProxyUpdate,
   statusQuery,
+  supplierNoteUpdate,
   requestWorkflowId,
 } from './definitions';
 import type { Actor, RequestState } from '../domain/request-state';
@@ -244,6 +246,75 @@ describe('sourcing', () => {
   });
 });
 
+describe('loan conditions and notes between library and supplier', () => {
+  const noticesTo = async (supplierId: string, request: IllRequest) => (await store.listOutbox(supplierId, 10)).filter((n) => n.requestId === request.id);
+  /** An article from a journal of its own, so these fills count nowhere near the library's yearly cap on another title. */
+  const article = () => {
+    const request = sample('chinese-article-ppv');
+    return { ...request, citation: { ...request.citation, journalTitle: '中国图书馆学报', issn: '1001-8867' } };
+  };
+
+  it('asks the librarian about a loan condition, and asks the supplier again once it is accepted', async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RetryPossible', loanCondition: 'LibraryUseOnly', reason: 'LoanCondition: reading room only' }] : []);
+    const request = await submit(article());
+    const asking = await status(request, 'awaiting-condition-approval');
+    const supplierId = asking.supplier!.id;
+    const task = asking.tasks[0]!;
+    expect(asking.tasks).toEqual([
+      expect.objectContaining({ type: 'loanCondition', assignee: { role: 'librarian', libraryId: 'szu' }, detail: { supplierId, condition: 'LibraryUseOnly', reason: 'LoanCondition: reading room only' } }),
+    ]);
+    expect(Date.parse(task.dueAt) - Date.parse(task.openedAt)).toBe(network.current().config.policy.lifecycle.taskDueHours.loanCondition * 3_600_000);
+    await expect(handle(request).executeUpdate(loanConditionUpdate, { args: [{ actor: librarianOf('pku'), approve: true }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    const accepted = await handle(request).executeUpdate(loanConditionUpdate, { args: [{ actor: librarianOf('szu'), approve: true }] });
+    expect(accepted).toMatchObject({ status: 'with-supplier', tasks: [] });
+    await until(request, (s) => s.history.at(-1)?.note === 'asked again, accepting loan condition LibraryUseOnly', 'asked again');
+    const [again] = await noticesTo(supplierId, request);
+    expect(again).toMatchObject({ action: 'acceptCondition', detail: { condition: 'LibraryUseOnly', request: { id: request.id } } });
+    await say(request, { supplierId, status: 'CopyCompleted', deliveryUrl: 'https://cnki.example/reading-room' });
+    expect((await status(request, 'delivered')).tried).toEqual([]);
+    await keepHistory(request, 'loan-condition-accepted');
+  });
+
+  it('tells the supplier and moves on when the librarian refuses a loan condition', async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RetryPossible', loanCondition: 'NoReproduction' }] : fills(order));
+    const request = await submit(article());
+    const asking = await status(request, 'awaiting-condition-approval');
+    await handle(request).executeUpdate(loanConditionUpdate, { args: [{ actor: librarianOf('szu'), approve: false, reason: 'the reader needs a copy' }] });
+    const delivered = await status(request, 'delivered');
+    expect(delivered.tried).toEqual([expect.objectContaining({ supplierId: asking.supplier!.id, outcome: 'condition-refused', reason: 'NoReproduction' })]);
+    expect((await noticesTo(asking.supplier!.id, request)).map((n) => n.action)).toEqual(['refuseCondition', 'send']);
+    expect(delivered.history).toContainEqual(expect.objectContaining({ by: 'librarian@szu', note: 'loan condition NoReproduction refused: the reader needs a copy' }));
+  });
+
+  it("records a supplier's note once and acts on nothing in it; sends a librarian's note to the supplier", async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RequestReceived' }, { status: 'WillSupply' }] : []);
+    const request = await submit(article());
+    const promised = await until(request, (s) => s.supplier?.status === 'WillSupply', 'WillSupply');
+    const supplierId = promised.supplier!.id;
+    // A note names the status as the supplier sees it, here an earlier one.
+    const note: SupplierMessage = { supplierId, status: 'RequestReceived', notification: true, reason: 'the volume is at the bindery until Friday' };
+    expect(await say(request, note)).toMatchObject({ outcome: 'accepted', status: 'with-supplier' });
+    expect(await say(request, note)).toMatchObject({ outcome: 'duplicate' });
+    const noted = await state(request);
+    const heard = `note from ${supplierId}: the volume is at the bindery until Friday`;
+    expect(noted.history.filter((h) => h.note === heard)).toEqual([expect.objectContaining({ status: 'with-supplier', supplierId })]);
+    expect(noted.supplier).toEqual(promised.supplier);
+    expect((await store.listEvents(request.id)).map((e) => e.detail.note)).toContain(heard);
+
+    const sent = await handle(request).executeUpdate(supplierNoteUpdate, { args: [{ actor: librarianOf('szu'), note: 'Pages 512-520 alone would do.' }] });
+    expect(sent.history.at(-1)).toMatchObject({ status: 'with-supplier', by: 'librarian@szu', supplierId, note: `note to ${supplierId}: Pages 512-520 alone would do.` });
+    expect((await noticesTo(supplierId, request))[0]).toMatchObject({ action: 'note', detail: { note: 'Pages 512-520 alone would do.', by: 'librarian@szu' } });
+    const refused = (note: string, actor = librarianOf('szu')) => handle(request).executeUpdate(supplierNoteUpdate, { args: [{ actor, note }] });
+    await expect(refused('  ')).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(refused('x'.repeat(2001))).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(refused('from elsewhere', librarianOf('pku'))).rejects.toThrow(WorkflowUpdateFailedError);
+
+    await say(request, { supplierId, status: 'CopyCompleted', deliveryUrl: 'https://cnki.example/bound' });
+    expect((await status(request, 'delivered')).tried).toEqual([]);
+    await keepHistory(request, 'notes-both-ways');
+  });
+});
+
 describe('review, escalation and cancellation', () => {
   it('ends a request the reviewing librarian rejects', async () => {
     const request = await submit(sample('express-copy-review'));
@@ -321,6 +392,8 @@ describe('decisions that do not fit', () => {
     };
     const h = handle(request);
     await refused(h.executeUpdate(approveCostUpdate, { args: [{ actor: librarianOf('xtu'), approve: true }] }), /no open approveCost task/);
+    await refused(h.executeUpdate(loanConditionUpdate, { args: [{ actor: librarianOf('xtu'), approve: true }] }), /no open loanCondition task/);
+    await refused(h.executeUpdate(supplierNoteUpdate, { args: [{ actor: librarianOf('xtu'), note: 'hello' }] }), /awaiting-review and with no supplier to send a note to/);
     await refused(h.executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'changeRota', rota: ['nowhere'] }] }), /not in the rota: nowhere/);
     await refused(h.executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('pku'), decision: 'approve' }] }), /assigned to a librarian of xtu/);
     await refused(h.executeUpdate(reviewUpdate, { args: [{ actor: librarianOf('xtu'), decision: 'reject' }] }), /reason for rejecting is required/);

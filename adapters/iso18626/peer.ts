@@ -15,6 +15,7 @@ import {
   type Header,
   type Iso18626Request,
 } from './messages';
+import { toRequestedDeliveryInfo, toRequestingAgencyInfo } from './addresses';
 import { toBibliographicInfo, toPublicationInfo, toServiceLevel, toServiceType } from './statuses';
 
 export interface Iso18626PeerOptions extends HttpOptions {
@@ -36,12 +37,40 @@ function maximumCost(order: SupplierOrder): Money | undefined {
 
 const ACTIONS: Partial<Record<SupplierNotice['action'], Action>> = {
   cancel: 'Cancel',
-  // A price refused ends the request at that peer.
+  // A price or a loan condition refused ends the request at that peer.
   refuseCost: 'Cancel',
+  refuseCondition: 'Cancel',
   renew: 'Renew',
   received: 'Received',
   returned: 'ShippedReturn',
+  note: 'Notification',
 };
+
+/** The text a requestingAgencyMessage carries for a notice, if any. */
+function noteOf({ action, detail }: SupplierNotice): string | undefined {
+  if (action === 'refuseCondition') return `loan condition refused: ${String(detail.condition)}`;
+  const text = action === 'note' ? detail.note : detail.reason;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/**
+ * The order a notice that accepts a supplier's terms asks again with: at the price agreed, or under
+ * the library's own limits when only a loan condition was accepted.
+ */
+function retryOf(notice: SupplierNotice): { order: SupplierOrder; maximumCosts: Money | undefined; condition?: string } {
+  const { detail } = notice;
+  const order: SupplierOrder = {
+    key: notice.key,
+    requestId: notice.requestId,
+    supplierId: notice.supplierId,
+    request: detail.request as SupplierOrder['request'],
+    costLimits: detail.costLimits as SupplierOrder['costLimits'],
+    approvedCost: detail.approvedCost as Money | undefined,
+    requestingLibrary: notice.requestingLibrary,
+  };
+  const condition = typeof detail.condition === 'string' ? detail.condition : undefined;
+  return { order, maximumCosts: (detail.cost as Money | undefined) ?? maximumCost(order), ...(condition ? { condition } : {}) };
+}
 
 /**
  * Sends to peers over ISO 18626 v1.2. The peer confirms each message at once; an ERROR confirmation
@@ -62,13 +91,17 @@ export function createIso18626Adapter({ agencyId, ...http }: Iso18626PeerOptions
     await exchange(supplier, xml, key, expected, http);
   };
 
-  const request = (order: SupplierOrder, supplier: Supplier, requestType: 'New' | 'Retry', maximumCosts: Money | undefined): Omit<Iso18626Request, 'kind'> => {
+  const request = (order: SupplierOrder, supplier: Supplier, requestType: 'New' | 'Retry', maximumCosts: Money | undefined, note?: string): Omit<Iso18626Request, 'kind'> => {
     const { citation, service, urgency, requester } = order.request;
+    const deliveryInfo = toRequestedDeliveryInfo(order.requestingLibrary, service);
+    const agencyInfo = toRequestingAgencyInfo(order.requestingLibrary);
     return {
       header: header(supplier, order.requestId),
       bibliographicInfo: { ...toBibliographicInfo(citation), ...(order.holding?.recordId ? { supplierUniqueRecordId: order.holding.recordId } : {}) },
       ...(toPublicationInfo(citation) ? { publicationInfo: toPublicationInfo(citation) } : {}),
-      serviceInfo: { requestType, serviceType: toServiceType(service), serviceLevel: toServiceLevel(urgency) },
+      serviceInfo: { requestType, serviceType: toServiceType(service), serviceLevel: toServiceLevel(urgency), ...(note ? { note } : {}) },
+      ...(deliveryInfo ? { requestedDeliveryInfo: deliveryInfo } : {}),
+      ...(agencyInfo ? { requestingAgencyInfo: agencyInfo } : {}),
       ...(maximumCosts ? { billingInfo: { maximumCosts } } : {}),
       patronInfo: { patronId: requester.patronId },
     };
@@ -80,16 +113,16 @@ export function createIso18626Adapter({ agencyId, ...http }: Iso18626PeerOptions
     },
 
     async notify(notice, supplier) {
-      if (notice.action === 'acceptCost') {
-        // The standard's way to take a supplier's condition: ask again, agreeing to its price.
-        const cost = notice.detail.cost as Money;
-        const order = { key: notice.key, requestId: notice.requestId, supplierId: notice.supplierId, request: notice.detail.request as SupplierOrder['request'] };
-        await post(supplier, buildRequest(request(order, supplier, 'Retry', cost)), notice.key, 'requestConfirmation');
+      if (notice.action === 'acceptCost' || notice.action === 'acceptCondition') {
+        // The standard's way to take a supplier's condition: ask again, agreeing to its price or its terms.
+        const { order, maximumCosts, condition } = retryOf(notice);
+        const note = condition ? `loan condition accepted: ${condition}` : undefined;
+        await post(supplier, buildRequest(request(order, supplier, 'Retry', maximumCosts, note)), notice.key, 'requestConfirmation');
         return;
       }
       const action = ACTIONS[notice.action];
       if (!action) return;
-      const note = typeof notice.detail.reason === 'string' ? notice.detail.reason : undefined;
+      const note = noteOf(notice);
       const xml = buildRequestingAgencyMessage({ header: header(supplier, notice.requestId), action, ...(note ? { note } : {}) });
       await post(supplier, xml, notice.key, 'requestingAgencyMessageConfirmation');
     },

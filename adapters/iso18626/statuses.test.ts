@@ -77,6 +77,41 @@ describe('toSupplierMessage', () => {
     });
   });
 
+  describe('a loan condition', () => {
+    const retry = { status: 'RetryPossible', lastChange: '2026-11-30T09:00:00Z' } as const;
+
+    it('is the deliveryInfo loanCondition a RetryPossible names, over the wire', async () => {
+      const xml = buildSupplyingAgencyMessage(
+        message({
+          statusInfo: retry,
+          messageInfo: { reasonRetry: 'LoanCondition', note: 'reading room only' },
+          deliveryInfo: { dateSent: '2026-11-30T09:00:00Z', loanCondition: 'LibraryUseOnly' },
+        }),
+      );
+      expect(await checkIso18626Xml(xml)).toBeUndefined();
+      const result = await parseMessage(xml);
+      if (!result.ok || result.message.kind !== 'supplyingAgencyMessage') throw new Error(JSON.stringify(result));
+      expect(toSupplierMessage('nlc', result.message)).toEqual({ supplierId: 'nlc', status: 'RetryPossible', reason: 'LoanCondition: reading room only', loanCondition: 'LibraryUseOnly' });
+    });
+
+    it('is the note, or the code itself, when reasonRetry says LoanCondition without one', () => {
+      expect(toSupplierMessage('nlc', message({ statusInfo: retry, messageInfo: { reasonRetry: 'LoanCondition', note: 'No photocopies' } })).loanCondition).toBe('No photocopies');
+      expect(toSupplierMessage('nlc', message({ statusInfo: retry, messageInfo: { reasonRetry: 'LoanCondition' } })).loanCondition).toBe('LoanCondition');
+    });
+
+    it('is not read from a price, nor from any other status', () => {
+      expect(toSupplierMessage('nlc', message({ statusInfo: retry, messageInfo: { reasonRetry: 'CostExceedsMaxCost', offeredCosts: { amount: 40, currency: 'CNY' } } }))).not.toHaveProperty('loanCondition');
+      const loaned = message({ statusInfo: { status: 'Loaned', lastChange: '2026-11-30T09:00:00Z' }, deliveryInfo: { dateSent: '2026-11-30T09:00:00Z', loanCondition: 'LibraryUseOnly' } });
+      expect(toSupplierMessage('nlc', loaned)).not.toHaveProperty('loanCondition');
+    });
+  });
+
+  it('marks a Notification as a note, with its text as the reason', () => {
+    const note = toSupplierMessage('nlc', message({ messageInfo: { reasonForMessage: 'Notification', note: 'At the bindery until Friday' } }));
+    expect(note).toEqual({ supplierId: 'nlc', status: 'WillSupply', reason: 'At the bindery until Friday', notification: true });
+    expect(toSupplierMessage('nlc', message({ messageInfo: { reasonForMessage: 'StatusChange' } }))).not.toHaveProperty('notification');
+  });
+
   it('gives the due date in UTC, whatever zone or precision the peer wrote', () => {
     const due = (dueDate: string) => toSupplierMessage('nlc', message({ statusInfo: { status: 'Loaned', dueDate, lastChange: '2026-11-30T09:00:00Z' } })).dueDate;
     expect(due('2026-12-30T23:59:59.629710681Z')).toBe('2026-12-30T23:59:59.629Z');

@@ -2,9 +2,14 @@ import type { Citation, Service, Urgency } from '../../domain/request';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { BibliographicInfo, PublicationInfo, ServiceType, SupplyingAgencyMessage } from './messages';
 
+/** The standard's reasonRetry for a supplier that will supply only on a condition it names. */
+const LOAN_CONDITION = 'LoanCondition';
+
 /**
  * What a peer's supplyingAgencyMessage tells the engine about the request it holds. The v1.2 schema
- * has no element for a download link, so peers put it in deliveryInfo/itemId or in the note.
+ * has no element for a download link, so peers put it in deliveryInfo/itemId or in the note. A
+ * RetryPossible sets a loan condition with deliveryInfo/loanCondition, or with reasonRetry
+ * `LoanCondition` and the condition in the note; a Notification is a note that changes nothing.
  */
 export function toSupplierMessage(supplierId: string, message: Omit<SupplyingAgencyMessage, 'kind'>): SupplierMessage {
   const { messageInfo, statusInfo, deliveryInfo } = message;
@@ -13,6 +18,8 @@ export function toSupplierMessage(supplierId: string, message: Omit<SupplyingAge
   // Only a completed copy is delivered; a link in another message (a policy page with Unfilled) is not the copy.
   const deliveryUrl =
     statusInfo.status === 'CopyCompleted' ? (webUrl(deliveryInfo?.itemId) ?? webUrl(messageInfo.note)) : undefined;
+  const loanCondition =
+    statusInfo.status === 'RetryPossible' ? (deliveryInfo?.loanCondition ?? (messageInfo.reasonRetry === LOAN_CONDITION ? (messageInfo.note ?? LOAN_CONDITION) : undefined)) : undefined;
   return {
     supplierId,
     status: statusInfo.status,
@@ -20,6 +27,8 @@ export function toSupplierMessage(supplierId: string, message: Omit<SupplyingAge
     ...(reason && { reason }),
     ...(deliveryUrl && { deliveryUrl }),
     ...(statusInfo.dueDate && { dueDate: utc(statusInfo.dueDate) }),
+    ...(loanCondition && { loanCondition }),
+    ...(messageInfo.reasonForMessage === 'Notification' && { notification: true }),
   };
 }
 

@@ -101,7 +101,11 @@ describe('decisions on a request', () => {
       expect.objectContaining({
         requestId: sent[1]!.id,
         action: 'send',
-        detail: { request: expect.objectContaining({ id: sent[1]!.id }), holding: { libraryId: supplierId, recordId: 'REC-1', callNumber: 'Z1' } },
+        detail: {
+          request: expect.objectContaining({ id: sent[1]!.id }),
+          holding: { libraryId: supplierId, recordId: 'REC-1', callNumber: 'Z1' },
+          requestingLibrary: { id: 'xtu', name: '湘潭大学图书馆 (Xiangtan University Library)' },
+        },
       }),
     ]);
     const secondPage = await app.call('GET', `/api/suppliers/${supplierId}/outbox?limit=1&before=${firstPage.body.next}`, librarian);
@@ -132,6 +136,24 @@ describe('decisions on a request', () => {
     expect(answer).toMatchObject({ status: 409, body: { error: { message: `request ${request.id} is cancelled; it takes no more decisions or messages` } } });
     const decision = await app.call('POST', `/api/requests/${request.id}/approve-cost`, await app.token('librarian', 'szu'), { approve: true });
     expect(decision).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('is cancelled') } } });
+  });
+
+  it("leaves a librarian's note for the supplier's staff in its outbox, beside the order that says where to deliver", async () => {
+    const request = sample('chinese-article-ppv');
+    const szu = await app.token('librarian', 'szu');
+    await app.call('POST', '/api/requests', szu, request);
+    const sent = await app.until(request.id, szu, (body) => body.status === 'with-supplier' && body.supplier !== undefined);
+    const supplierId = sent.supplier.id as string;
+    const answer = await app.call('POST', `/api/requests/${request.id}/supplier-note`, szu, { note: 'Please scan in colour: the figures are maps.' });
+    expect(answer.status).toBe(200);
+    const outbox = await app.call('GET', `/api/suppliers/${supplierId}/outbox`, await app.token('supplier', supplierId));
+    const entries = outbox.body.entries.filter((entry: { requestId: string }) => entry.requestId === request.id);
+    expect(entries).toEqual([
+      expect.objectContaining({ action: 'note', detail: { note: 'Please scan in colour: the figures are maps.', by: 'librarian@szu' } }),
+      expect.objectContaining({ action: 'send', detail: expect.objectContaining({ requestingLibrary: expect.objectContaining({ id: 'szu', delivery: expect.objectContaining({ email: 'ill@lib.szu.edu.cn' }) }) }) }),
+    ]);
+    expect((await app.call('POST', `/api/requests/${request.id}/supplier-note`, await app.token('reader', 'szu', request.requester.patronId), { note: 'hi' })).status).toBe(403);
+    await app.call('POST', `/api/requests/${request.id}/cancel`, szu, { reason: 'test over' });
   });
 
   it('lets the reader cancel their own request, and nobody else of another library', async () => {

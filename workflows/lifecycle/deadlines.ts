@@ -9,7 +9,9 @@ export const DAY = 24 * HOUR;
 /** How long each supplier has to fill, from the routing decision (24 hours when there was none). */
 export const tryWindow = (deadlineHours: number | undefined): number => (deadlineHours ?? 24) * HOUR;
 
-export const taskDueAt = (openedAt: number, type: TaskType, timings: LifecycleTimings): number => openedAt + timings.taskDueHours[type] * HOUR;
+/** Requests started before a kind of task existed have no due time for it: they give it a price approval's. */
+export const taskDueAt = (openedAt: number, type: TaskType, timings: LifecycleTimings): number =>
+  openedAt + (timings.taskDueHours[type] ?? timings.taskDueHours.approveCost) * HOUR;
 
 /** A supplier's promise to supply buys it time from now, never less than it already had. */
 export function extendedDeadline(deadline: number, now: number, promise: 'ExpectToSupply' | 'WillSupply', timings: LifecycleTimings): number {

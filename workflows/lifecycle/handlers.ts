@@ -9,6 +9,7 @@ import { hear, judgeSupplierMessage, type SupplierMessage } from '../../domain/s
 import {
   approveCostUpdate,
   cancelUpdate,
+  loanConditionUpdate,
   receiveUpdate,
   renewAnswerUpdate,
   renewUpdate,
@@ -18,12 +19,25 @@ import {
   statusQuery,
   supplierMessageSignal,
   supplierMessageUpdate,
+  supplierNoteUpdate,
   type ActorInput,
   type CancelInput,
   type SupplierMessageReceipt,
+  type SupplierNoteInput,
 } from '../definitions';
+import { isNote, recordSupplierNote, sendSupplierNote } from './notes';
 import type { Answers, RequestRun } from './run';
-import { checkApproval, checkCancel, checkLoanAction, checkRenewAnswer, checkReview, checkSearchProxyAnswer, checkSupplierMessage, checkTaskAnswer } from './validators';
+import {
+  checkApproval,
+  checkCancel,
+  checkLoanAction,
+  checkRenewAnswer,
+  checkReview,
+  checkSearchProxyAnswer,
+  checkSupplierMessage,
+  checkSupplierNote,
+  checkTaskAnswer,
+} from './validators';
 
 /** Hands an accepted answer to the workflow and answers the caller once it has been acted on. */
 async function applied<K extends keyof Answers>(run: RequestRun, key: K, answer: Answers[K]): Promise<RequestState> {
@@ -54,8 +68,11 @@ function loanUpdate(run: RequestRun, update: typeof returnUpdate, key: 'return' 
   });
 }
 
-/** A supplier's message, once it holds the request: acted on once, however often and in whatever order it arrives. */
-function receiveSupplierMessage(run: RequestRun, message: SupplierMessage): SupplierMessageReceipt {
+/**
+ * A supplier's message, once it holds the request: acted on once, however often and in whatever
+ * order it arrives; a note is recorded, whatever the request is waiting for, and moves nothing.
+ */
+function receiveSupplierMessage(run: RequestRun, message: SupplierMessage): SupplierMessageReceipt | Promise<SupplierMessageReceipt> {
   const { state } = run;
   const judged = judgeSupplierMessage(state.heard, message);
   if (judged.verdict !== 'accepted') {
@@ -63,6 +80,7 @@ function receiveSupplierMessage(run: RequestRun, message: SupplierMessage): Supp
     return { outcome: judged.verdict, reason: judged.verdict === 'out-of-order' ? judged.reason : undefined, status: state.status };
   }
   state.heard = hear(state.heard, message);
+  if (isNote(message)) return recordSupplierNote(run, message);
   run.inbox.push(message);
   return { outcome: 'accepted', status: state.status };
 }
@@ -84,11 +102,15 @@ export function registerHandlers(run: RequestRun): void {
 
   taskUpdate(run, reviewUpdate, 'review', 'review', (answer) => checkReview(state, answer));
   taskUpdate(run, approveCostUpdate, 'approveCost', 'approveCost', checkApproval);
+  taskUpdate(run, loanConditionUpdate, 'loanCondition', 'loanCondition', checkApproval);
   taskUpdate(run, searchProxyUpdate, 'searchProxy', 'searchProxy', (answer) => checkSearchProxyAnswer(state, answer));
   taskUpdate(run, receiveUpdate, 'receive', 'receive');
   taskUpdate(run, renewAnswerUpdate, 'renewAnswer', 'renewAnswer', (answer) => checkRenewAnswer(state, answer));
   loanUpdate(run, returnUpdate, 'return');
   loanUpdate(run, renewUpdate, 'renew');
+  setHandler(supplierNoteUpdate, (input: SupplierNoteInput) => sendSupplierNote(run, input), {
+    validator: (input: SupplierNoteInput) => checkSupplierNote(state, input, run.sendingNote),
+  });
 
   setHandler(
     cancelUpdate,

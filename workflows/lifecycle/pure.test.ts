@@ -15,7 +15,7 @@ const timings: LifecycleTimings = {
   loanPeriodDays: 30,
   loanReminderDaysBeforeDue: 3,
   returnConfirmDays: 14,
-  taskDueHours: { review: 8, approveCost: 24, searchProxy: 72, receive: 72, renewAnswer: 48 },
+  taskDueHours: { review: 8, approveCost: 24, loanCondition: 24, searchProxy: 72, receive: 72, renewAnswer: 48 },
   historyLimit: 2_000,
 };
 

@@ -11,7 +11,7 @@ import { CANCELLABLE_STATUSES, FINAL_STATUSES, type RequestState, type RequestSt
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LifecycleActivities } from '../activities';
-import type { ActorInput, CancelInput, CostApprovalInput, LifecycleInput, LifecycleTimings, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
+import type { ActorInput, CancelInput, CostApprovalInput, LifecycleInput, LifecycleTimings, LoanConditionAnswer, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
 import { REQUEST_STATUS } from '../search-attributes';
 
 // Each of these is a short write to the engine's own database.
@@ -47,6 +47,7 @@ export class CancelRequested extends Error {}
 export type Answers = {
   review?: ReviewInput;
   approveCost?: CostApprovalInput;
+  loanCondition?: LoanConditionAnswer;
   searchProxy?: SearchProxyAnswer;
   receive?: ActorInput;
   renewAnswer?: RenewAnswerInput;
@@ -65,6 +66,8 @@ export class RequestRun {
   readonly inbox: SupplierMessage[] = [];
   readonly answers: Answers = {};
   pendingCancel?: CancelInput;
+  /** A librarian's note on its way to the supplier: the next waits for it. */
+  sendingNote = false;
   /** From routing: what the library lets a request cost unasked, and each rota supplier's estimate. */
   costLimit?: Money;
   estimatedCosts: Record<string, Money> = {};

@@ -1,11 +1,11 @@
-// From submission to a fill: the holdings check, routing, review, cost approval, and sending to each
-// supplier of the rota in turn until one fills; search-proxy staff when the rota runs out.
+// From submission to a fill: the holdings check, routing, review, and sending to each supplier of the
+// rota in turn until one fills (what a supplier asks first is in approvals.ts); search-proxy staff
+// when the rota runs out.
 import { ActivityFailure } from '@temporalio/workflow';
 import { holdingOf } from '../../domain/holdings';
-import { exceededLimit } from '../../domain/money';
-import type { Money } from '../../domain/request';
-import { CENTRE, type RequestStatus, type TryOutcome } from '../../domain/request-state';
+import { CENTRE, type TryOutcome } from '../../domain/request-state';
 import { CURRENT_SUPPLIER, RULESET_VERSION } from '../search-attributes';
+import { answerRetry, approveCost } from './approvals';
 import { deliveryExpiry, extendedDeadline, loanDueDate, tryWindow } from './deadlines';
 import type { Phase } from './phases';
 import type { RequestRun } from './run';
@@ -77,14 +77,6 @@ export async function review(run: RequestRun): Promise<Phase> {
   return state.rota.length > 0 ? 'source' : 'searchProxy';
 }
 
-async function approveCost(run: RequestRun, supplierId: string, cost: Money, then: RequestStatus): Promise<boolean> {
-  const task = openTask(run, 'approveCost', { role: 'librarian', libraryId: run.request.requester.libraryId }, { supplierId, cost });
-  await run.record('awaiting-cost-approval', { supplierId, note: `${supplierId}: ${cost.amount} ${cost.currency}` });
-  const answer = await answered(run, task, 'approveCost');
-  await run.record(then, { by: answer.actor.subject, supplierId, note: `cost ${answer.approve ? 'approved' : 'refused'}${answer.reason ? `: ${answer.reason}` : ''}` });
-  return answer.approve;
-}
-
 function tried(run: RequestRun, supplierId: string, outcome: TryOutcome, reason?: string): 'next' {
   run.state.tried.push({ supplierId, outcome, reason, at: run.iso(run.now()) });
   run.state.supplier = undefined;
@@ -133,22 +125,11 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
         await run.record('with-supplier', { supplierId, note: `${note}; deadline ${run.iso(deadline)}` });
         break;
       case 'RetryPossible': {
-        if (!message.cost) {
-          await run.record('with-supplier', { supplierId, note });
-          return tried(run, supplierId, 'unfilled', message.reason ?? 'retry possible without a price');
-        }
-        const limits = { autoApproveLimit: run.costLimit, maxCost: request.maxCost };
-        const approved = !exceededLimit(message.cost, limits) || (await approveCost(run, supplierId, message.cost, 'with-supplier'));
-        if (!approved) {
-          await run.notifySupplier(supplierId, 'refuseCost', { cost: message.cost });
-          return tried(run, supplierId, 'cost-refused', `${message.cost.amount} ${message.cost.currency}`);
-        }
-        run.acceptedCost = message.cost;
-        // The request goes with the answer: an ISO 18626 peer is told yes by being asked again at its price.
-        await run.notifySupplier(supplierId, 'acceptCost', { cost: message.cost, request });
+        const answer = await answerRetry(run, supplierId, message, note);
+        if (!answer.accepted) return tried(run, supplierId, answer.outcome, answer.reason);
         deadline = run.now() + window;
         state.supplier!.deadline = run.iso(deadline);
-        await run.record('with-supplier', { supplierId, note: `cost ${message.cost.amount} ${message.cost.currency} accepted` });
+        await run.record('with-supplier', { supplierId, note: answer.note });
         break;
       }
       case 'Unfilled':

@@ -2,8 +2,9 @@
 // is refused (the API answers 409 with it), and a refused update leaves nothing in the history.
 import type { Actor, RequestState, Task, TaskType } from '../../domain/request-state';
 import { CANCELLABLE_STATUSES, CENTRE, currentSupplier, FINAL_STATUSES, ON_LOAN_STATUSES } from '../../domain/request-state';
+import { supplierNoteProblem } from '../../domain/orders';
 import { ISO18626_STATUSES, type SupplierMessage } from '../../domain/supplier-messages';
-import type { CancelInput, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
+import type { CancelInput, RenewAnswerInput, ReviewInput, SearchProxyAnswer, SupplierNoteInput } from '../definitions';
 
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new Error(`${what} is required`);
@@ -70,14 +71,30 @@ export function checkRenewAnswer(state: RequestState, answer: RenewAnswerInput):
   if (state.loan && due <= Date.parse(state.loan.dueDate)) throw new Error(`the new due date must be after ${state.loan.dueDate}`);
 }
 
+/** Only the requesting library, or the centre, acts on a request where no task names who answers. */
+function assertRequestingLibrary(state: RequestState, actor: Actor, which: string, what: string): void {
+  const { libraryId } = state.request.requester;
+  if (actor.role !== CENTRE.role && actor.libraryId !== libraryId) throw new Error(`only ${libraryId}, which ${which}, can ${what}`);
+}
+
 /** A return or renewal the borrowing library sends about a loan it holds; no task stands behind it. */
 export function checkLoanAction(state: RequestState, action: 'return' | 'renew', actor: Actor | undefined, alreadyHandling: boolean): void {
   requireActor(actor);
   if (!ON_LOAN_STATUSES.includes(state.status)) throw new Error(`request ${state.requestId} is ${state.status}, not on loan`);
   if (alreadyHandling) throw new Error(`a ${action} is already being handled`);
-  const { libraryId } = state.request.requester;
-  if (actor!.role !== CENTRE.role && actor!.libraryId !== libraryId) throw new Error(`only ${libraryId}, which borrowed the item, can ${action} it`);
+  assertRequestingLibrary(state, actor!, 'borrowed the item', `${action} it`);
   if (action === 'renew' && state.loan?.renewalPending) throw new Error('a renewal is already waiting for the supplier');
+}
+
+/** A note from the requesting library to the supplier that has the request, one at a time. */
+export function checkSupplierNote(state: RequestState, input: SupplierNoteInput, alreadySending: boolean): void {
+  requireActor(input?.actor);
+  const problem = supplierNoteProblem(input.note);
+  if (problem) throw new Error(problem);
+  const supplierId = currentSupplier(state);
+  if (!supplierId) throw new Error(`request ${state.requestId} is ${state.status} and with no supplier to send a note to`);
+  assertRequestingLibrary(state, input.actor, 'made the request', `send ${supplierId} a note`);
+  if (alreadySending) throw new Error(`a note to ${supplierId} is still being sent; send this one after it`);
 }
 
 export function checkCancel(state: RequestState, input: CancelInput, alreadyCancelling: boolean): void {

@@ -6,13 +6,16 @@ import type { RequestStore } from '../../store/store';
 import {
   approveCostUpdate,
   cancelUpdate,
+  loanConditionUpdate,
   receiveUpdate,
   renewAnswerUpdate,
   renewUpdate,
   returnUpdate,
   reviewUpdate,
   searchProxyUpdate,
+  supplierNoteUpdate,
 } from '../../../workflows/definitions';
+import { supplierNoteProblem } from '../../../domain/orders';
 import type { Actor, RequestState } from '../../../domain/request-state';
 import { ISO18626_STATUSES, type Iso18626Status, type SupplierMessage } from '../../../domain/supplier-messages';
 import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyStaff, type Allowed } from '../access';
@@ -32,17 +35,21 @@ interface Decision {
   allowed: Allowed;
   /** The fields a caller may send, besides the actor the token supplies. */
   fields: string[];
+  /** What is wrong with the fields' values that no request's state could make right (a 400), if anything. */
+  problem?: (fields: Record<string, unknown>) => string | undefined;
   apply(requests: RequestService, requestId: string, input: Record<string, unknown> & { actor: Actor }): Promise<RequestState>;
 }
 
-function decision<A>(path: string, update: UpdateDefinition<RequestState, [A]>, allowed: Allowed, fields: string[]): Decision {
-  // The workflow's validator checks the fields' values; here only their names are known.
-  return { path, allowed, fields, apply: (requests, requestId, input) => requests.decide(requestId, update, input as A) };
+function decision<A>(path: string, update: UpdateDefinition<RequestState, [A]>, allowed: Allowed, fields: string[], problem?: Decision['problem']): Decision {
+  // The workflow's validator checks the fields' values against the request; here mostly their names are known.
+  return { path, allowed, fields, problem, apply: (requests, requestId, input) => requests.decide(requestId, update, input as A) };
 }
 
 const DECISIONS: Decision[] = [
   decision('review', reviewUpdate, requestingLibrary, ['decision', 'rota', 'reason']),
   decision('approve-cost', approveCostUpdate, requestingLibrary, ['approve', 'reason']),
+  decision('loan-condition', loanConditionUpdate, requestingLibrary, ['approve', 'reason']),
+  decision('supplier-note', supplierNoteUpdate, requestingLibrary, ['note'], (fields) => supplierNoteProblem(fields.note)),
   decision('search-proxy-answer', searchProxyUpdate, searchProxyStaff, ['outcome', 'supplierId', 'deliveryUrl', 'reason']),
   decision('receive', receiveUpdate, requestingLibrary, []),
   decision('return', returnUpdate, requestingLibrary, []),
@@ -51,7 +58,7 @@ const DECISIONS: Decision[] = [
   decision('cancel', cancelUpdate, requestingLibraryOrReader, ['reason']),
 ];
 
-const SUPPLIER_MESSAGE_FIELDS = ['supplierId', 'status', 'cost', 'reason', 'deliveryUrl', 'dueDate'];
+const SUPPLIER_MESSAGE_FIELDS = ['supplierId', 'status', 'cost', 'reason', 'deliveryUrl', 'dueDate', 'loanCondition'];
 
 /** The shape of a supplier's message, checked before it reaches the workflow, which judges whether it fits the request. */
 function checkSupplierMessage(message: Record<string, unknown>): SupplierMessage {
@@ -64,7 +71,7 @@ function checkSupplierMessage(message: Record<string, unknown>): SupplierMessage
     if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) throw problem('cost.amount', 'a number of 0 or more');
     if (typeof cost.currency !== 'string' || !/^[A-Z]{3}$/.test(cost.currency)) throw problem('cost.currency', 'an ISO 4217 code such as CNY');
   }
-  for (const field of ['reason', 'deliveryUrl'] as const) {
+  for (const field of ['reason', 'deliveryUrl', 'loanCondition'] as const) {
     if (message[field] !== undefined && typeof message[field] !== 'string') throw problem(field, 'text');
   }
   if (message.dueDate !== undefined && Number.isNaN(Date.parse(String(message.dueDate)))) throw problem('dueDate', 'an ISO date');
@@ -95,6 +102,8 @@ export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<
   for (const decision of DECISIONS) {
     router.post(`/${decision.path}`, async (ctx) => {
       const fields = body(ctx, decision.fields);
+      const problem = decision.problem?.(fields);
+      if (problem) throw new HttpError(400, problem);
       const request = await requestFor(ctx, decision.allowed, decision.path.replaceAll('-', ' '));
       const { subject, role, libraryId } = ctx.state.caller;
       const actor: Actor = { subject, role, libraryId };
