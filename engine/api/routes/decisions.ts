@@ -21,6 +21,7 @@ import { ISO18626_STATUSES, type Iso18626Status, type SupplierMessage } from '..
 import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyStaff, type Allowed } from '../access';
 import type { AuthState } from '../authenticate';
 import { HttpError } from '../http-error';
+import { jsonBody } from '../input';
 
 export interface DecisionRoutesDeps {
   requests: RequestService;
@@ -78,15 +79,6 @@ function checkSupplierMessage(message: Record<string, unknown>): SupplierMessage
   return message as unknown as SupplierMessage;
 }
 
-function body(ctx: Context, fields: string[]): Record<string, unknown> {
-  const value = ctx.request.body ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'the body must be a JSON object');
-  const unknown = Object.keys(value).filter((key) => !fields.includes(key));
-  if (unknown.length > 0) {
-    throw new HttpError(400, `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}${fields.length ? ` (expected ${fields.join(', ')})` : ''}`);
-  }
-  return value as Record<string, unknown>;
-}
 
 /** Librarians', staff's and suppliers' decisions on a request, each a workflow update. */
 export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<AuthState> {
@@ -101,7 +93,7 @@ export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<
 
   for (const decision of DECISIONS) {
     router.post(`/${decision.path}`, async (ctx) => {
-      const fields = body(ctx, decision.fields);
+      const fields = jsonBody(ctx, decision.fields);
       const problem = decision.problem?.(fields);
       if (problem) throw new HttpError(400, problem);
       const request = await requestFor(ctx, decision.allowed, decision.path.replaceAll('-', ' '));
@@ -112,7 +104,7 @@ export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<
   }
 
   router.post('/supplier-messages', async (ctx) => {
-    const message = checkSupplierMessage(body(ctx, SUPPLIER_MESSAGE_FIELDS));
+    const message = checkSupplierMessage(jsonBody(ctx, SUPPLIER_MESSAGE_FIELDS));
     const request = await requestFor(ctx, supplyingLibrary, 'answer for a supplier on');
     const { caller } = ctx.state;
     if (caller.role !== 'administrator' && caller.libraryId !== message.supplierId) {
