@@ -29,9 +29,10 @@ export function agencyIdOf(text: string): AgencyId {
   return { type: text.slice(0, at), value: text.slice(at + 1) };
 }
 
-/** The least of the limits the library set: the most the peer may charge without asking. */
+/** The most the peer may charge without asking: the least of the library's limit (or a price it approved) and the reader's. */
 function maximumCost(order: SupplierOrder): Money | undefined {
-  const limits = [order.approvedCost, order.costLimits?.autoApproveLimit, order.costLimits?.maxCost].filter((limit): limit is Money => limit !== undefined);
+  // A price a librarian approved replaces the library's own limit: asking below it would only make the peer ask again.
+  const limits = [order.approvedCost ?? order.costLimits?.autoApproveLimit, order.costLimits?.maxCost].filter((limit): limit is Money => limit !== undefined);
   return limits.sort((a, b) => a.amount - b.amount)[0];
 }
 

@@ -79,7 +79,6 @@ function checkSupplierMessage(message: Record<string, unknown>): SupplierMessage
   return message as unknown as SupplierMessage;
 }
 
-
 /** Librarians', staff's and suppliers' decisions on a request, each a workflow update. */
 export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Router<AuthState> {
   const router = new Router<AuthState>({ prefix: '/api/requests/:id' });

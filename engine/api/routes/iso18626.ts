@@ -143,11 +143,15 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
     }
     if (!requestId || !(await store.getRequest(requestId))) return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${requestId}' names no request of this network`);
     // A repeat or a step back is confirmed like any message: the request's workflow recorded it and did not act on it again.
-    return answered(() => takenInTime(requests.supplierMessage(requestId, toSupplierMessage(peer.id, message)), requestId, log));
+    const answer = await answered(() => takenInTime(requests.supplierMessage(requestId, toSupplierMessage(peer.id, message)), requestId, log));
+    // Cancelled is how a peer answers the library's cancel, which ended the request: it is heard, not refused.
+    if (answer.status === 'ERROR' && message.statusInfo.status === 'Cancelled' && (await requests.state(requestId).catch(() => undefined))?.status === 'cancelled') return { status: 'OK' };
+    return answer;
   }
 
   /** A peer asks one of the network's service libraries for an item. */
-  const request = (message: Iso18626Request, peer: Supplier): Promise<Answer> => answered(() => lending.receive(message, peer));
+  const request = (message: Iso18626Request, peer: Supplier): Promise<Answer> =>
+    answered(() => takenInTime(lending.receive(message, peer), message.header.requestingAgencyRequestId, log));
 
   /** A borrower acts on a request it made of one of the network's service libraries. */
   async function requestingAgencyMessage(message: RequestingAgencyMessage): Promise<Answer> {
@@ -159,7 +163,7 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
     if (!stored || stored.lending.lenderAgencyId.toUpperCase() !== `${type}:${value}`.toUpperCase()) {
       return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${header.requestingAgencyRequestId}' names no lending request of ${type}:${value}`);
     }
-    return answered(() => lending.borrowerMessage(id, { action, ...(note ? { note } : {}) }));
+    return answered(() => takenInTime(lending.borrowerMessage(id, { action, ...(note ? { note } : {}) }), id, log));
   }
 
   router.post('/iso18626', async (ctx) => {
