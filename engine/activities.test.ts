@@ -98,6 +98,30 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     expect(await database.db('reader_notices').where({ request_id: request.id }).pluck('kind')).toEqual(['delivered']);
   });
 
+  it('reads the network’s load and observed statistics for routing at most once while they are fresh', async () => {
+    const reads = { load: 0, stats: 0 };
+    // The real store, its reads counted.
+    const counted = Object.assign(Object.create(store) as KnexRequestStore, {
+      ordersSince: (since: Date) => (reads.load++, store.ordersSince(since)),
+      supplierStats: (since: Date, minimum: number) => (reads.stats++, store.supplierStats(since, minimum)),
+    });
+    let clock = Date.UTC(2026, 10, 25, 9);
+    const routing = createActivities({ store: counted, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }), now: () => new Date(clock) });
+    const route = async () => run(routing.routeRequest, { request: await stored('fresh'), holdings: [] }, []);
+    await Promise.all([route(), route(), route()]);
+    expect(reads).toEqual({ load: 1, stats: 1 });
+    clock += 11_000;
+    await route();
+    expect(reads).toEqual({ load: 2, stats: 1 });
+    clock += 5 * 60_000;
+    await route();
+    expect(reads).toEqual({ load: 3, stats: 2 });
+    // A new day is a new count of orders, however fresh the last one was.
+    clock = Date.UTC(2026, 10, 26, 0, 0, 1);
+    await route();
+    expect(reads.load).toBe(4);
+  });
+
   it('refuses, without retrying, a supplier the configuration does not know and a library that is not a member', async () => {
     const request = await stored('unknown');
     const order = { key: `request-${request.id}:send:1`, requestId: request.id, supplierId: 'nowhere', request };

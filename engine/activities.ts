@@ -10,7 +10,7 @@ import { configHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
 import type { AdapterName, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
-import type { RequestStore } from './store/store';
+import type { RequestStore, SupplierStats } from './store/store';
 
 export interface ActivityDependencies {
   store: RequestStore;
@@ -26,6 +26,27 @@ const DAY = 86_400_000;
 /** Observed figures replace a supplier's configured promises once it has this many recent orders. */
 const STATS_WINDOW_DAYS = 90;
 const STATS_MINIMUM_ORDERS = 20;
+/**
+ * How long routing reuses what it read of the whole network: observed statistics change little over
+ * minutes (and cost a scan of 90 days of orders), today's load per supplier little over seconds.
+ */
+const STATS_FRESH_MS = 5 * 60_000;
+const LOAD_FRESH_MS = 10_000;
+
+/** Reuses what `read` last gave for a key until it is older than `freshMs` or another key is asked for. */
+function reusedFor<V>(freshMs: number, now: () => Date): (key: string, read: () => Promise<V>) => Promise<V> {
+  let last: { key: string; at: number; value: Promise<V> } | undefined;
+  return (key, read) => {
+    const at = now().getTime();
+    if (!last || last.key !== key || at - last.at > freshMs) {
+      const kept = { key, at, value: read() };
+      last = kept;
+      // A failed read is not kept: the next request reads again.
+      kept.value.catch(() => last === kept && (last = undefined));
+    }
+    return last.value;
+  };
+}
 
 /** Builds the request workflow's activities around the dependencies they read and write. */
 export function createActivities({ store, network, adapterFor, holdings = configHoldings(() => network.current().config), now = () => new Date() }: ActivityDependencies): LifecycleActivities {
@@ -56,6 +77,9 @@ export function createActivities({ store, network, adapterFor, holdings = config
     await store.appendEvents(transitions);
   };
 
+  const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
+  const stats = reusedFor<Record<string, SupplierStats>>(STATS_FRESH_MS, now);
+
   return {
     recordTransitions: write,
 
@@ -82,8 +106,8 @@ export function createActivities({ store, network, adapterFor, holdings = config
         usage: {
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
-        load: await store.ordersSince(startOfDay),
-        stats: await store.supplierStats(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), STATS_MINIMUM_ORDERS),
+        load: await load(startOfDay.toISOString(), () => store.ordersSince(startOfDay)),
+        stats: await stats('window', () => store.supplierStats(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), STATS_MINIMUM_ORDERS)),
         now: today.toISOString(),
       });
       const estimatedCosts: Record<string, Money> = {};
