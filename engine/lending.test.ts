@@ -63,7 +63,14 @@ beforeAll(async () => {
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-lending-'));
   cpSync(path.join(__dirname, '../config'), configDir, { recursive: true });
   const national = path.join(configDir, 'suppliers/national.yaml');
-  writeFileSync(national, readFileSync(national, 'utf8').replace('http://127.0.0.1:3100/iso18626/nlc', borrower.answersUrl));
+  // CASHL presents a token of its own, as a peer off this machine must.
+  process.env.ILL_TEST_CASHL_TOKEN = 'cashl-secret';
+  writeFileSync(
+    national,
+    readFileSync(national, 'utf8')
+      .replace('http://127.0.0.1:3100/iso18626/nlc', borrower.answersUrl)
+      .replace('    agencyId: ISIL:CN-CASHL\n', '    agencyId: ISIL:CN-CASHL\n    auth: { type: bearer, tokenEnv: ILL_TEST_CASHL_TOKEN }\n'),
+  );
   app = await startTestService({ ILL_CONFIG_DIR: configDir });
   borrower.networkUrl = `${app.service.url}/iso18626`;
   librarian = await app.token('librarian', 'pku');
@@ -225,6 +232,18 @@ describe('what lending refuses', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(statuses(borrower.received.filter((m) => m.header.requestingAgencyRequestId === requestId))).toEqual(['RequestReceived']);
     expect((await lendingRequest(id)).status).toBe('received');
+  });
+
+  it('turns away a borrower presenting the wrong credentials, and makes no lending request', async () => {
+    const requestId = nextId();
+    const cashl = (authorization?: string) =>
+      Object.assign(fakeIso18626Borrower({ networkUrl: borrower.networkUrl, agencyId: 'ISIL:CN-CASHL', ...(authorization ? { authorization } : {}) }), { answersUrl: borrower.answersUrl });
+    expect(confirmed(await cashl().ask(PKU, requestId, article)).errorData?.errorValue).toBe('the credentials presented are not those of cashl');
+    expect(confirmed(await cashl('Bearer guess').ask(PKU, requestId, article)).confirmationHeader.messageStatus).toBe('ERROR');
+    const listed = async () => (await app.call('GET', '/api/libraries/pku/lending?limit=200', librarian)).body.lending.filter((item: { borrower: { requestId: string } }) => item.borrower.requestId === requestId);
+    expect(await listed()).toEqual([]);
+    expect(confirmed(await cashl('Bearer cashl-secret').ask(PKU, requestId, article)).confirmationHeader.messageStatus).toBe('OK');
+    expect(await listed()).toHaveLength(1);
   });
 
   it('answers messages it cannot take with an ERROR confirmation that says why', async () => {
