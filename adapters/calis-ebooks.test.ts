@@ -7,26 +7,21 @@ import { fakeCalisEbooks, type FakeCalisEbooksOptions } from '../simulator/calis
 import { listen } from '../simulator/vendor';
 import { PermanentSupplierError } from './adapter';
 import { createCalisEbooksAdapter } from './calis-ebooks';
+import { supplierEntry } from '../test/suppliers';
 
 const NOW = new Date('2026-03-02T08:00:00Z');
 const COLLECTION = [{ isbn: '978-7-04-050838-5', title: '信息检索导论' }];
 
-const platform = (endpoint: string): Supplier => ({
-  id: 'calis-ebooks',
-  name: 'CALIS e-books',
-  kind: 'calis-ebooks',
-  adapter: 'calis-ebooks',
-  endpoint,
-  auth: { type: 'basic', userEnv: 'CALIS_EBOOKS_USER', passwordEnv: 'CALIS_EBOOKS_PASSWORD' },
-  services: ['ebook'],
-  formats: ['pdf', 'epub'],
-  coverage: {},
-  cost: { currency: 'CNY' },
-  capacityPerDay: 20_000,
-  sendMode: 'auto',
-  status: { state: 'active' },
-  source: { file: 'national.yaml', line: 97 },
-});
+const platform = (endpoint: string): Supplier =>
+  supplierEntry({
+    id: 'calis-ebooks',
+    kind: 'calis-ebooks',
+    adapter: 'calis-ebooks',
+    endpoint,
+    auth: { type: 'basic', userEnv: 'CALIS_EBOOKS_USER', passwordEnv: 'CALIS_EBOOKS_PASSWORD' },
+    services: ['ebook'],
+    formats: ['pdf', 'epub'],
+  });
 
 const order = (citation: Citation): SupplierOrder => ({
   key: 'request-r-3:send:1',

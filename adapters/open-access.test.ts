@@ -6,6 +6,7 @@ import { fakeOpenAccess, type FakeOpenAccessOptions } from '../simulator/open-ac
 import { listen } from '../simulator/vendor';
 import { PermanentSupplierError } from './adapter';
 import { createOpenAccessAdapter, findOpenCopy } from './open-access';
+import { supplierEntry } from '../test/suppliers';
 
 const EMAIL = 'ill@calis.example';
 const ARTICLES: FakeOpenAccessOptions['articles'] = [
@@ -17,21 +18,7 @@ const ARTICLES: FakeOpenAccessOptions['articles'] = [
   { doi: '10.1000/closed' },
 ];
 
-const resolver = (endpoint: string): Supplier => ({
-  id: 'oa-resolver',
-  name: 'Open-access resolver',
-  kind: 'open-access',
-  adapter: 'open-access',
-  endpoint,
-  services: ['copy'],
-  formats: ['pdf'],
-  coverage: {},
-  cost: { currency: 'CNY', perArticle: 0 },
-  capacityPerDay: 100_000,
-  sendMode: 'auto',
-  status: { state: 'active' },
-  source: { file: 'vendors.yaml', line: 87 },
-});
+const resolver = (endpoint: string): Supplier => supplierEntry({ id: 'oa-resolver', kind: 'open-access', adapter: 'open-access', endpoint, cost: { currency: 'CNY', perArticle: 0 } });
 
 const order = (doi: string | undefined): SupplierOrder => ({
   key: 'request-r-2:send:1',

@@ -5,27 +5,13 @@ import type { Supplier } from '../rules/types';
 import { fakeVendor, listen, type FakeVendorOptions } from '../simulator/vendor';
 import { PermanentSupplierError } from './adapter';
 import { createVendorPpvAdapter } from './vendor-ppv';
+import { supplierEntry } from '../test/suppliers';
 
 const ARTICLE = { doi: '10.3969/j.issn.1003-0077.2021.01.001', price: { amount: 12, currency: 'CNY' } };
 const DEAR_ARTICLE = { doi: '10.1000/dear', price: { amount: 45, currency: 'CNY' } };
 const CATALOGUE = [ARTICLE, DEAR_ARTICLE];
 
-const cnki = (endpoint: string, auth?: Supplier['auth']): Supplier => ({
-  id: 'cnki',
-  name: 'CNKI',
-  kind: 'vendor',
-  adapter: 'vendor-ppv',
-  endpoint,
-  auth,
-  services: ['copy'],
-  formats: ['pdf'],
-  coverage: {},
-  cost: { currency: 'CNY', perArticle: 5 },
-  capacityPerDay: 100_000,
-  sendMode: 'auto',
-  status: { state: 'active' },
-  source: { file: 'vendors.yaml', line: 1 },
-});
+const cnki = (endpoint: string, auth?: Supplier['auth']): Supplier => supplierEntry({ id: 'cnki', kind: 'vendor', adapter: 'vendor-ppv', endpoint, auth, cost: { currency: 'CNY', perArticle: 5 } });
 
 const order = (doi: string, attempt = 1): SupplierOrder => ({
   key: `request-r-1:send:${attempt}`,

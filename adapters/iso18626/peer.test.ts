@@ -6,6 +6,7 @@ import { fakeIso18626Peer } from '../../simulator/iso18626-peer';
 import { listen } from '../../simulator/vendor';
 import type { Iso18626Request } from './messages';
 import { createIso18626Adapter } from './peer';
+import { supplierEntry } from '../../test/suppliers';
 
 // What a peer is told it may charge: the least of the library's limit and the reader's, or a price a
 // librarian approved in place of the library's limit. A real peer on loopback receives each request.
@@ -15,22 +16,7 @@ let server: { url: string; close: () => Promise<void> };
 let serial = 0;
 const cny = (amount: number): Money => ({ amount, currency: 'CNY' });
 
-const keris = (): Supplier => ({
-  id: 'keris',
-  name: 'KERIS',
-  kind: 'keris',
-  adapter: 'iso18626',
-  endpoint: server.url,
-  agencyId: 'ISIL:KR-KERIS',
-  services: ['copy'],
-  formats: ['pdf'],
-  coverage: {},
-  cost: { currency: 'CNY', perArticle: 30 },
-  capacityPerDay: 100,
-  sendMode: 'auto',
-  status: { state: 'active' },
-  source: { file: 'national.yaml', line: 1 },
-});
+const keris = (): Supplier => supplierEntry({ id: 'keris', kind: 'keris', adapter: 'iso18626', endpoint: server.url, agencyId: 'ISIL:KR-KERIS', cost: { currency: 'CNY', perArticle: 30 } });
 
 async function maximumSent(limits: Pick<SupplierOrder, 'costLimits' | 'approvedCost'>): Promise<Money | undefined> {
   const requestId = `max-${++serial}`;
