@@ -172,6 +172,17 @@ describe('lending to an outside ILL system', () => {
     expect(reply.deliveryInfo).toBeUndefined();
   });
 
+  it('takes a request sent again after its lending request ended as the same request, and starts nothing new', async () => {
+    const { requestId, id } = await asked();
+    await answer(id, { answer: 'unfilled', reason: 'NotOnShelf' });
+    await until(id, (body) => body.status === 'unfilled');
+    await borrower.heard(requestId, 2);
+    expect(confirmed(await borrower.ask(PKU, requestId, article)).confirmationHeader.messageStatus).toBe('OK');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(statuses(borrower.received.filter((m) => m.header.requestingAgencyRequestId === requestId))).toEqual(['RequestReceived', 'Unfilled']);
+    expect((await lendingRequest(id)).status).toBe('unfilled');
+  });
+
   it.each(UNFILLED_REASONS)('tells the borrower the request is unfilled because %s', async (reason) => {
     const { requestId, id } = await asked();
     expect((await answer(id, { answer: 'unfilled', reason })).status).toBe(200);

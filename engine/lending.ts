@@ -58,6 +58,8 @@ export class LendingService {
     try {
       await this.client.workflow.start<typeof lendingRequest>('lendingRequest', {
         workflowId,
+        // A request that has ended is not started again by the same id sent once more.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         taskQueue: this.taskQueue,
         args: [{ lending, receiptWaitDays: RECEIPT_WAIT_DAYS }],
       });

@@ -45,6 +45,8 @@ export class RequestService {
     try {
       await this.client.workflow.start<typeof requestLifecycle>('requestLifecycle', {
         workflowId,
+        // A request that has ended is not started again by the same id sent once more.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         taskQueue: this.taskQueue,
         args: [{ request, timings: lifecycleTimings(config.policy) }],
         typedSearchAttributes: [

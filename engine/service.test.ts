@@ -71,6 +71,19 @@ describe('walking skeleton', () => {
     expect(conflict.body.error.message).toContain(id);
   });
 
+  it('takes a request sent again after it ended as the same request, and starts no second run', async () => {
+    const id = `ended-${Date.now()}`;
+    expect((await call('POST', '/api/requests', librarian, request(id))).status).toBe(201);
+    expect((await call('POST', `/api/requests/${id}/cancel`, librarian, { reason: 'ordered by mistake' })).status).toBe(200);
+    const handle = app.service.temporal.client.workflow.getHandle(`request-${id}`);
+    await handle.result();
+    const ended = await handle.describe();
+    expect((await call('POST', '/api/requests', librarian, request(id))).status).toBe(200);
+    const after = await app.service.temporal.client.workflow.getHandle(`request-${id}`).describe();
+    expect(after.runId).toBe(ended.runId);
+    expect((await call('GET', `/api/requests/${id}`, librarian)).body.status).toBe('cancelled');
+  });
+
   it('reports health of Temporal and the database', async () => {
     const health = await call('GET', '/healthz');
     expect(health).toEqual({ status: 200, body: { status: 'ok', temporal: 'ok', database: 'ok' } });
