@@ -19,6 +19,7 @@ let app: TestService;
 let borrowerServer: { url: string; close: () => Promise<void> };
 let borrower: FakeBorrower;
 let librarian: string;
+let configDir: string;
 let serial = 0;
 
 const article: Pick<Iso18626Request, 'bibliographicInfo' | 'serviceInfo'> & Partial<Iso18626Request> = {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   borrowerServer = await listen(borrower);
   borrower.answersUrl = `${borrowerServer.url}/iso18626`;
   // The National Library's configured endpoint is the borrower's, for requests that give no address of their own.
-  const configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-lending-'));
+  configDir = mkdtempSync(path.join(os.tmpdir(), 'ill-lending-'));
   cpSync(path.join(__dirname, '../config'), configDir, { recursive: true });
   const national = path.join(configDir, 'suppliers/national.yaml');
   // CASHL presents a token of its own, as a peer off this machine must.
@@ -226,6 +227,44 @@ describe('the shared samples, sent by a peer to a service library', () => {
     expect((await post(addressed('reqmsg-no-reqid.xml', () => requestId))).errorData?.errorType).toBe('UnrecognisedDataValue');
     const [listed] = (await app.call('GET', `/api/libraries/pku/lending?limit=200`, librarian)).body.lending.filter((item: { borrower: { requestId: string } }) => item.borrower.requestId === requestId);
     expect(await lendingRequest(listed.id)).toMatchObject({ question: { kind: 'cancel' } });
+  });
+});
+
+describe('a new peer', () => {
+  it('borrows once its entry is written and the configuration reloaded, and hears at its configured endpoint', async () => {
+    const dtu = fakeIso18626Borrower({ networkUrl: borrower.networkUrl, agencyId: 'ISIL:DK-820010' });
+    const server = await listen(dtu);
+    try {
+      const requestId = nextId();
+      expect(confirmed(await dtu.ask(PKU, requestId, article)).errorData?.errorValue).toBe('requestingAgencyId ISIL:DK-820010 is not a peer of this network');
+      writeFileSync(
+        path.join(configDir, 'suppliers/dtu.yaml'),
+        [
+          'suppliers:',
+          '  - id: dtu',
+          '    name: DTU Library',
+          '    kind: overseas',
+          '    adapter: iso18626',
+          `    endpoint: ${server.url}/iso18626`,
+          '    agencyId: ISIL:DK-820010',
+          '    services: [copy]',
+          '    formats: [pdf]',
+          '    coverage: { languages: [en] }',
+          '    cost: { currency: CNY, perArticle: 80 }',
+          '    capacityPerDay: 20',
+          '    sendMode: auto',
+          '    status: { state: active }',
+          '    region: overseas',
+          '',
+        ].join('\n'),
+      );
+      expect((await app.call('POST', '/api/admin/config/reload', await app.token('administrator', 'centre'))).status).toBe(200);
+      // No address in the request: answers go to the endpoint configured for the peer.
+      expect(confirmed(await dtu.ask(PKU, requestId, article)).confirmationHeader.messageStatus).toBe('OK');
+      expect((await dtu.heard(requestId, 1))[0]).toMatchObject({ statusInfo: { status: 'RequestReceived' }, header: { requestingAgencyId: { type: 'ISIL', value: 'DK-820010' } } });
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -79,7 +79,9 @@ export function fakeIso18626Borrower({ networkUrl, agencyId, authorization }: Fa
     ask: (lenderAgencyId: string, requestId: string, request: Pick<Iso18626Request, 'bibliographicInfo' | 'serviceInfo'> & Partial<Iso18626Request>) =>
       post(
         buildRequest({
-          requestingAgencyInfo: { name: 'Borrowing library', address: [{ electronicAddress: { electronicAddressType: 'URL', electronicAddressData: borrower.answersUrl ?? '' } }] },
+          ...(borrower.answersUrl
+            ? { requestingAgencyInfo: { name: 'Borrowing library', address: [{ electronicAddress: { electronicAddressType: 'URL', electronicAddressData: borrower.answersUrl } }] } }
+            : {}),
           ...request,
           header: header(lenderAgencyId, requestId),
         }),
