@@ -101,6 +101,23 @@ class CountingStore extends KnexRequestStore {
     return added;
   }
 
+  /** A delivery notice written in a transaction counts once the transaction is committed. */
+  override async inTransaction<T>(work: (store: RequestStore) => Promise<T>): Promise<T> {
+    let delivered = false;
+    const result = await super.inTransaction((within) =>
+      work(
+        Object.assign(Object.create(within) as RequestStore, {
+          addReaderNotice: async (notice: ReaderNotice) => {
+            delivered ||= notice.kind === 'delivered';
+            return within.addReaderNotice(notice);
+          },
+        }),
+      ),
+    );
+    if (delivered) this.delivered.add();
+    return result;
+  }
+
   override async markSent(key: string): Promise<void> {
     await super.markSent(key);
     this.sent.add();
@@ -345,7 +362,11 @@ function storeInParent(): RequestStore {
         pending.set(id, { resolve, reject });
         process.send!({ kind: 'store', id, method, args } satisfies FromChild);
       });
-  return new Proxy({} as RequestStore, { get: (_, method) => (method === 'then' ? undefined : call(method as keyof RequestStore)) });
+  // A transaction cannot cross the process boundary: its work runs call by call, which the memory phase does not mind.
+  const store: RequestStore = new Proxy({} as RequestStore, {
+    get: (_, method) => (method === 'then' ? undefined : method === 'inTransaction' ? (work: (within: RequestStore) => Promise<unknown>) => work(store) : call(method as keyof RequestStore)),
+  });
+  return store;
 }
 
 /**

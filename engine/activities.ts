@@ -50,12 +50,25 @@ function reusedFor<V>(freshMs: number, now: () => Date): (key: string, read: () 
 
 /** Builds the request workflow's activities around the dependencies they read and write. */
 export function createActivities({ store, network, adapterFor, holdings = configHoldings(() => network.current().config), now = () => new Date() }: ActivityDependencies): LifecycleActivities {
+  // Entries travel with the activity they accompany and are written before it acts: a retry finds
+  // them written already, and the audit trail never shows an effect without its cause.
+  const write = async (transitions: TransitionRecord[] = []) => {
+    await store.appendEvents(transitions);
+  };
+
   /** Hands an outbox entry to its supplier's adapter unless an earlier attempt already did. */
-  const deliver = async (entry: OutboxEntry, hand: (adapter: SupplierAdapter, supplier: Supplier) => Promise<void>) => {
+  const deliver = async (entry: OutboxEntry, transitions: TransitionRecord[] = [], hand: (adapter: SupplierAdapter, supplier: Supplier) => Promise<void>) => {
     const supplier = network.current().config.suppliers.find((s) => s.id === entry.supplierId);
-    if (!supplier) throw ApplicationFailure.nonRetryable(`supplier '${entry.supplierId}' is not in the configuration`, 'UnknownSupplier');
-    // A new entry was never sent; only a retry has to ask.
-    if (!(await store.enqueueForSupplier(entry)) && (await store.isSent(entry.key))) return;
+    if (!supplier) {
+      await write(transitions);
+      throw ApplicationFailure.nonRetryable(`supplier '${entry.supplierId}' is not in the configuration`, 'UnknownSupplier');
+    }
+    // The audit trail and the outbox in one commit. A new entry was never sent; only a retry has to ask.
+    const enqueued = await store.inTransaction(async (within) => {
+      await within.appendEvents(transitions);
+      return within.enqueueForSupplier(entry);
+    });
+    if (!enqueued && (await store.isSent(entry.key))) return;
     try {
       await hand(adapterFor(supplier.adapter), supplier);
     } catch (error) {
@@ -71,11 +84,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
     return library && { id: library.id, name: library.name, ...(library.delivery ? { delivery: library.delivery } : {}) };
   };
 
-  // Entries travel with the activity they accompany and are written before it acts: a retry finds
-  // them written already, and the audit trail never shows an effect without its cause.
-  const write = async (transitions: TransitionRecord[] = []) => {
-    await store.appendEvents(transitions);
-  };
+
 
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
   const stats = reusedFor<Record<string, SupplierStats>>(STATS_FRESH_MS, now);
@@ -119,18 +128,16 @@ export function createActivities({ store, network, adapterFor, holdings = config
     },
 
     async sendToSupplier(given, transitions) {
-      await write(transitions);
       const order = { ...given, requestingLibrary: requestingLibrary(given.request.requester.libraryId) };
       const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
-      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, (adapter, supplier) => adapter.send(order, supplier));
+      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, transitions, (adapter, supplier) => adapter.send(order, supplier));
     },
 
     async notifySupplier(given, transitions) {
-      await write(transitions);
       // A notice that asks the supplier again carries the request, and with it who asks and where the item goes.
       const asked = given.detail.request as IllRequest | undefined;
       const notice = asked ? { ...given, requestingLibrary: requestingLibrary(asked.requester.libraryId) } : given;
-      await deliver({ ...given }, (adapter, supplier) => adapter.notify(notice, supplier));
+      await deliver({ ...given }, transitions, (adapter, supplier) => adapter.notify(notice, supplier));
     },
 
     async postCharge(charge) {
@@ -143,9 +150,11 @@ export function createActivities({ store, network, adapterFor, holdings = config
     },
 
     async recordFill({ charge, notice }, transitions) {
-      await write(transitions);
-      if (charge) await store.postCharge(charge);
-      await store.addReaderNotice(notice);
+      await store.inTransaction(async (within) => {
+        await within.appendEvents(transitions ?? []);
+        if (charge) await within.postCharge(charge);
+        await within.addReaderNotice(notice);
+      });
     },
   };
 }

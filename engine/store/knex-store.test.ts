@@ -104,6 +104,29 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
     expect(await store.isToldBorrower(message.key)).toBe(true);
   });
 
+  it('writes all of a transaction or none of it', async () => {
+    await store.insertRequest(request('s-tx'), 'request-s-tx');
+    const event = { key: 'request-s-tx:1', requestId: 's-tx', status: 'submitted', at: '2026-11-25T10:00:00.000Z', detail: {} };
+    const entry = { key: 'request-s-tx:send:1', requestId: 's-tx', supplierId: 'cnki', action: 'send' as const, detail: {} };
+    const failed = await store
+      .inTransaction(async (within) => {
+        await within.appendEvents([event]);
+        await within.enqueueForSupplier(entry);
+        throw new Error('the worker died here');
+      })
+      .catch((error: Error) => error.message);
+    expect(failed).toBe('the worker died here');
+    expect(await store.listEvents('s-tx')).toEqual([]);
+    expect(await store.enqueueForSupplier(entry)).toBe(true);
+    expect(
+      await store.inTransaction(async (within) => {
+        await within.appendEvents([event]);
+        return within.enqueueForSupplier(entry);
+      }),
+    ).toBe(false);
+    expect(await store.listEvents('s-tx')).toHaveLength(1);
+  });
+
   it('answers a ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

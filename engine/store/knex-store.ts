@@ -39,6 +39,10 @@ const toLending = (row: LendingRow): StoredLending => ({ lending: row.body, stat
 export class KnexRequestStore implements RequestStore {
   constructor(private readonly db: Knex) {}
 
+  inTransaction<T>(work: (store: RequestStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((trx) => work(new KnexRequestStore(trx)));
+  }
+
   async insertRequest(request: IllRequest, workflowId: string): Promise<boolean> {
     const inserted = await this.db('requests')
       .insert({

@@ -39,6 +39,8 @@ export interface LendingStore {
 
 /** What the engine keeps outside Temporal: requests as submitted, and their audit trail. */
 export interface RequestStore extends LendingStore {
+  /** Runs `work` against the store in one transaction: all of it is written, or none of it, in one commit. */
+  inTransaction<T>(work: (store: RequestStore) => Promise<T>): Promise<T>;
   /** Saves a new request; false when one with this id exists already (nothing is changed). */
   insertRequest(request: IllRequest, workflowId: string): Promise<boolean>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
