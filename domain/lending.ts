@@ -112,6 +112,8 @@ export interface LendingState {
   offeredCost?: Money;
   agreedCost?: Money;
   dueDate?: string;
+  /** When the copy went out: the borrower's wait to confirm it counts from here. */
+  copySentAt?: string;
   history: { status: LendingStatus; at: string; by?: string; note?: string }[];
 }
 

@@ -98,11 +98,14 @@ describe('a lending request left alone', () => {
     const asked = request('Copy');
     const { lendingId: id } = await lending.receive(asked, undefined);
     await lending.answer(id, { answer: 'copy-sent', url: 'https://lib.pku.edu.cn/ill/copies/2.pdf', actor: librarian });
-    await env.sleep('13 days');
+    await env.sleep('10 days');
+    // The borrower asking after the copy does not restart its wait.
+    await lending.borrowerMessage(id, { action: 'StatusRequest' });
+    await env.sleep('3 days');
     expect((await lending.state(id)).status).toBe('copy-sent');
     await env.sleep('2 days');
     const done = await until(id, (state) => state.status === 'completed');
     expect(done.history.at(-1)!.note).toBe('the borrower did not confirm receipt within 14 days');
-    expect(await store.listLendingEvents(id)).toHaveLength(3);
+    expect(await store.listLendingEvents(id)).toHaveLength(4);
   });
 });

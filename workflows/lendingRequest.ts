@@ -37,7 +37,7 @@ export async function lendingRequest({ lending, receiptWaitDays }: LendingInput)
   setHandler(
     lenderAnswerUpdate,
     (input) => {
-      apply(applyAnswer(state, input));
+      apply(applyAnswer(state, input, new Date().toISOString()));
       return state;
     },
     { validator: (input) => reject(answerRefusal(state, input)) },
@@ -81,7 +81,7 @@ function reject(refusal: string | undefined): void {
 
 /** When the request changes by itself if nobody acts: a sent copy completes, a loan falls overdue. */
 function nextDeadline(state: LendingState, receiptWaitDays: number): number | undefined {
-  if (state.status === 'copy-sent') return Date.parse(state.history.at(-1)!.at) + receiptWaitDays * DAY;
+  if (state.status === 'copy-sent') return Date.parse(state.copySentAt!) + receiptWaitDays * DAY;
   if (state.status === 'loaned' && state.dueDate) return Date.parse(state.dueDate);
   return undefined;
 }

@@ -19,8 +19,8 @@ function told(state: LendingState, reasonForMessage: Outgoing['reasonForMessage'
 
 const withNote = (note: string | undefined) => (note ? { note } : {});
 
-/** Applies a lending librarian's answer; the caller checked it fits (`answerRefusal`). */
-export function applyAnswer(state: LendingState, input: LenderAnswerInput): Change {
+/** Applies a lending librarian's answer at `at`; the caller checked it fits (`answerRefusal`). */
+export function applyAnswer(state: LendingState, input: LenderAnswerInput, at: string): Change {
   const by = input.actor.subject;
   const note = input.note;
   const move = (status: LendingStatus, extra: Partial<Outgoing> = {}, reason: Outgoing['reasonForMessage'] = 'StatusChange'): Change => {
@@ -37,6 +37,7 @@ export function applyAnswer(state: LendingState, input: LenderAnswerInput): Chan
     case 'unfilled':
       return move('unfilled', { reasonUnfilled: input.reason });
     case 'copy-sent':
+      state.copySentAt = at;
       return move('copy-sent', input.url ? { deliveryUrl: input.url, sentVia: 'URL' } : { sentVia: 'Mail' });
     case 'loaned':
       state.dueDate = input.dueDate;
