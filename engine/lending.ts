@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { toLendingRequest } from '../adapters/iso18626/lender';
-import type { Iso18626Request } from '../adapters/iso18626/messages';
+import type { AgencyId, Iso18626Request } from '../adapters/iso18626/messages';
+import { agencyText, sameAgency } from '../adapters/iso18626/peer';
 import type { BorrowerMessage, LendingState } from '../domain/lending';
 import type { Supplier } from '../rules/types';
 import { borrowerMessageUpdate, lenderAnswerUpdate, lendingStatusQuery, lendingWorkflowId, type LenderAnswerInput } from '../workflows/lending/definitions';
@@ -20,11 +21,9 @@ export function lendingId(borrowerAgencyId: string, borrowerRequestId: string): 
   return `L${createHash('sha256').update(`${borrowerAgencyId.toUpperCase()}\n${borrowerRequestId}`).digest('hex').slice(0, 23)}`;
 }
 
-const sameAgency = (text: string | undefined, type: string, value: string) => text !== undefined && text.toUpperCase() === `${type}:${value}`.toUpperCase();
-
 /** The service library a borrower addressed, by the agency id in the configuration. */
-export function lenderAddressed(suppliers: Supplier[], agency: { type: string; value: string }): Supplier | undefined {
-  return suppliers.find((supplier) => supplier.kind === 'service-library' && sameAgency(supplier.agencyId, agency.type, agency.value));
+function lenderAddressed(suppliers: Supplier[], agency: AgencyId): Supplier | undefined {
+  return suppliers.find((supplier) => supplier.kind === 'service-library' && sameAgency(supplier.agencyId, agency));
 }
 
 /**
@@ -44,8 +43,8 @@ export class LendingService {
   async receive(request: Iso18626Request, peer: Supplier | undefined): Promise<{ outcome: 'created' | 'duplicate'; lendingId: string }> {
     const { header, serviceInfo } = request;
     const lender = lenderAddressed(this.network.current().config.suppliers, header.supplyingAgencyId);
-    if (!lender) throw new Refused(`supplyingAgencyId ${header.supplyingAgencyId.type}:${header.supplyingAgencyId.value} is no service library of this network`);
-    const borrowerAgency = `${header.requestingAgencyId.type}:${header.requestingAgencyId.value}`;
+    if (!lender) throw new Refused(`supplyingAgencyId ${agencyText(header.supplyingAgencyId)} is no service library of this network`);
+    const borrowerAgency = agencyText(header.requestingAgencyId);
     if (!header.requestingAgencyRequestId) throw new Refused('requestingAgencyRequestId is empty: the borrower must name its request');
     const id = lendingId(borrowerAgency, header.requestingAgencyRequestId);
     if (serviceInfo?.requestType === 'Retry' && (await this.store.getLending(id))) {

@@ -14,6 +14,13 @@ const { answerBorrower } = proxyActivities<LendingActivities>({
 
 const DAY = 86_400_000;
 
+/** What the main loop writes and sends for one change, in order. */
+interface Unsent {
+  status: LendingStatus;
+  transitions: TransitionRecord[];
+  message?: LenderMessage;
+}
+
 /**
  * One lending request, from an outside system's ISO 18626 `request` to a service library until
  * the copy has reached the borrower, the loan is back, or the request is unfilled or cancelled.
@@ -23,7 +30,7 @@ const DAY = 86_400_000;
 export async function lendingRequest({ lending, receiptWaitDays }: LendingInput): Promise<LendingState> {
   const { workflowId } = workflowInfo();
   const state: LendingState = { lending, status: 'received', history: [] };
-  const outbox: { status: LendingStatus; transitions: TransitionRecord[]; message?: LenderMessage }[] = [];
+  const outbox: Unsent[] = [];
 
   const apply = ({ entry, tell }: Change) => {
     const at = new Date().toISOString();
@@ -55,7 +62,7 @@ export async function lendingRequest({ lending, receiptWaitDays }: LendingInput)
   apply({ entry: { status: 'received', by: lending.borrower.agencyId, ...(lending.note ? { note: lending.note } : {}) }, tell: { status: 'RequestReceived', reasonForMessage: 'RequestResponse' } });
 
   for (;;) {
-    while (outbox.length > 0) await send(outbox.shift()!, apply);
+    while (outbox.length > 0) await send(lending.id, outbox.shift()!, apply);
     if (FINAL_LENDING_STATUSES.includes(state.status)) break;
     const waitUntil = nextDeadline(state, receiptWaitDays);
     if (waitUntil === undefined) {
@@ -86,9 +93,9 @@ function nextDeadline(state: LendingState, receiptWaitDays: number): number | un
   return undefined;
 }
 
-async function send(entry: { status: LendingStatus; transitions: TransitionRecord[]; message?: LenderMessage }, apply: (change: Change) => void): Promise<void> {
+async function send(lendingId: string, entry: Unsent, apply: (change: Change) => void): Promise<void> {
   try {
-    await answerBorrower({ lendingId: entry.transitions[0]!.requestId, status: entry.status, transitions: entry.transitions }, entry.message);
+    await answerBorrower({ lendingId, status: entry.status, transitions: entry.transitions }, entry.message);
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     apply({ entry: { status: entry.status, by: 'network', note: `the borrower's system refused the ${entry.message?.status} message: ${error.cause?.message ?? error.message}` } });

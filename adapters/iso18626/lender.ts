@@ -6,7 +6,7 @@ import type { Citation, Urgency } from '../../domain/request';
 import type { HttpOptions, Target } from '../http';
 import { exchange } from './exchange';
 import { buildSupplyingAgencyMessage, type Address, type Iso18626Request, type ServiceType } from './messages';
-import { agencyIdOf } from './peer';
+import { agencyIdOf, agencyText } from './peer';
 
 const SERVICE: Record<ServiceType, LendingService> = { Copy: 'copy', Loan: 'loan', CopyOrLoan: 'copy-or-loan' };
 
@@ -46,7 +46,7 @@ export function toLendingRequest(
   const { header, serviceInfo, billingInfo, patronInfo, requestingAgencyInfo } = request;
   const address = answerAddress(requestingAgencyInfo?.address) ?? at.peer?.endpoint;
   const borrower: Borrower = {
-    agencyId: `${header.requestingAgencyId.type}:${header.requestingAgencyId.value}`,
+    agencyId: agencyText(header.requestingAgencyId),
     requestId: header.requestingAgencyRequestId,
     ...(at.peer ? { peerId: at.peer.id } : {}),
     ...(address ? { address } : {}),
@@ -55,7 +55,7 @@ export function toLendingRequest(
   return {
     id: at.id,
     lenderId: at.lenderId,
-    lenderAgencyId: `${header.supplyingAgencyId.type}:${header.supplyingAgencyId.value}`,
+    lenderAgencyId: agencyText(header.supplyingAgencyId),
     borrower,
     citation: citationOf(request),
     service: SERVICE[serviceInfo?.serviceType ?? 'CopyOrLoan'],

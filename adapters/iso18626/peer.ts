@@ -29,6 +29,15 @@ export function agencyIdOf(text: string): AgencyId {
   return { type: text.slice(0, at), value: text.slice(at + 1) };
 }
 
+/** An agency id as the configuration writes it, `TYPE:VALUE`. */
+export const agencyText = (id: AgencyId): string => `${id.type}:${id.value}`;
+
+/** Whether two agency ids, as the standard or the configuration writes them, name the same agency, whatever their case. */
+export function sameAgency(a: AgencyId | string | undefined, b: AgencyId | string | undefined): boolean {
+  const text = (id: AgencyId | string) => (typeof id === 'string' ? id : agencyText(id)).toUpperCase();
+  return a !== undefined && b !== undefined && text(a) === text(b);
+}
+
 /** The most the peer may charge without asking: the least of the library's limit (or a price it approved) and the reader's. */
 function maximumCost(order: SupplierOrder): Money | undefined {
   // A price a librarian approved replaces the library's own limit: asking below it would only make the peer ask again.

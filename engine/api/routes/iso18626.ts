@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { agencyIdOf } from '../../../adapters/iso18626/peer';
+import { agencyText, sameAgency } from '../../../adapters/iso18626/peer';
 import {
   buildConfirmation,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -37,8 +37,6 @@ export interface Iso18626RouteDeps {
 
 type Answer = { status: 'OK' } | { status: 'ERROR'; errorType: ErrorType; errorValue: string };
 const refuse = (errorType: ErrorType, errorValue: string): Answer => ({ status: 'ERROR', errorType, errorValue });
-const sameAgency = (a: { type: string; value: string } | undefined, b: { type: string; value: string }) =>
-  a !== undefined && a.type.toUpperCase() === b.type.toUpperCase() && a.value.toUpperCase() === b.value.toUpperCase();
 
 /** Past this a body is not even drained: the connection is answered 413 and closed. */
 const DRAIN_LIMIT = 8 * 1024 * 1024;
@@ -117,7 +115,6 @@ function authenticated(ctx: Context, peer: Supplier, env: Record<string, string 
  */
 export function iso18626Routes({ requests, lending, store, network, settings, log, env = process.env }: Iso18626RouteDeps): Router {
   const router = new Router();
-  const ours = agencyIdOf(settings.agencyId);
 
   const confirm = (ctx: Context, kind: ConfirmedKind, header: ConfirmedIds, answer: Answer, echo: object = {}) => {
     ctx.type = 'application/xml';
@@ -138,8 +135,8 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
   /** A peer's status message about a request of ours that it holds. */
   async function supplyingAgencyMessage(message: SupplyingAgencyMessage, peer: Supplier): Promise<Answer> {
     const requestId = message.header.requestingAgencyRequestId;
-    if (!sameAgency(message.header.requestingAgencyId, ours)) {
-      return refuse('UnrecognisedDataValue', `requestingAgencyId ${message.header.requestingAgencyId.type}:${message.header.requestingAgencyId.value} is not this network (${settings.agencyId})`);
+    if (!sameAgency(message.header.requestingAgencyId, settings.agencyId)) {
+      return refuse('UnrecognisedDataValue', `requestingAgencyId ${agencyText(message.header.requestingAgencyId)} is not this network (${settings.agencyId})`);
     }
     if (!requestId || !(await store.getRequest(requestId))) return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${requestId}' names no request of this network`);
     // A repeat or a step back is confirmed like any message: the request's workflow recorded it and did not act on it again.
@@ -157,11 +154,10 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
   async function requestingAgencyMessage(message: RequestingAgencyMessage): Promise<Answer> {
     const { header, action, note } = message;
     if (action === 'ShippedForward') return refuse('UnsupportedActionType', 'the network\'s service libraries do not take items shipped forward');
-    const id = lendingId(`${header.requestingAgencyId.type}:${header.requestingAgencyId.value}`, header.requestingAgencyRequestId);
+    const id = lendingId(agencyText(header.requestingAgencyId), header.requestingAgencyRequestId);
     const stored = await store.getLending(id);
-    const [type, value] = [header.supplyingAgencyId.type, header.supplyingAgencyId.value];
-    if (!stored || stored.lending.lenderAgencyId.toUpperCase() !== `${type}:${value}`.toUpperCase()) {
-      return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${header.requestingAgencyRequestId}' names no lending request of ${type}:${value}`);
+    if (!stored || !sameAgency(stored.lending.lenderAgencyId, header.supplyingAgencyId)) {
+      return refuse('UnrecognisedDataValue', `requestingAgencyRequestId '${header.requestingAgencyRequestId}' names no lending request of ${agencyText(header.supplyingAgencyId)}`);
     }
     return answered(() => takenInTime(lending.borrowerMessage(id, { action, ...(note ? { note } : {}) }), id, log));
   }
@@ -183,9 +179,9 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
       message.kind === 'supplyingAgencyMessage' ? { reasonForMessage: message.messageInfo.reasonForMessage } : message.kind === 'requestingAgencyMessage' ? { action: message.action } : {};
     // A supplier speaks of the network's requests; a borrower of its own requests to the network.
     const [role, speaker] = message.kind === 'supplyingAgencyMessage' ? ['supplyingAgencyId', header.supplyingAgencyId] : ['requestingAgencyId', header.requestingAgencyId];
-    const peer = network.current().config.suppliers.find((supplier) => supplier.adapter === 'iso18626' && supplier.agencyId && sameAgency(speaker, agencyIdOf(supplier.agencyId)));
+    const peer = network.current().config.suppliers.find((supplier) => supplier.adapter === 'iso18626' && sameAgency(speaker, supplier.agencyId));
     if (!peer) {
-      confirm(ctx, message.kind, header, refuse('UnrecognisedDataValue', `${role} ${speaker.type}:${speaker.value} is not a peer of this network`), echo);
+      confirm(ctx, message.kind, header, refuse('UnrecognisedDataValue', `${role} ${agencyText(speaker)} is not a peer of this network`), echo);
       return;
     }
     if (!authenticated(ctx, peer, env)) {
