@@ -7,6 +7,7 @@ import { fakeIso18626Peer, type FakePeerOptions, type PeerAnswer } from '../simu
 import { listen } from '../simulator/vendor';
 import { networkWithKerisAt } from '../test/fixtures/iso18626-network';
 import { sampleRequest, staffAnswered, startTestService, type TestService } from '../test/service';
+import { eventually } from '../test/eventually';
 
 // Every status an ISO 18626 peer may send about a request the network gave it, one request each,
 // through the real adapter and POST /iso18626: what the request does with it. The peer here says only
@@ -285,12 +286,4 @@ describe.each([
   });
 });
 
-async function waitFor<T>(find: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('the peer was never sent the request');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = async <T>(find: () => T | undefined): Promise<T> => (await eventually(find, (found) => found !== undefined, () => 'the peer was never sent the request'))!;

@@ -7,6 +7,7 @@ import { UNFILLED_REASONS } from '../domain/lending';
 import { fakeIso18626Borrower, type FakeBorrower } from '../simulator/iso18626-borrower';
 import { listen } from '../simulator/vendor';
 import { startTestService, type TestService } from '../test/service';
+import { eventually } from '../test/eventually';
 
 // Lending to outside systems over ISO 18626: the National Library's system (a configured peer)
 // borrows from Peking University Library, whose librarians answer through the API; every answer
@@ -46,15 +47,7 @@ const answer = (id: string, body: Record<string, unknown>, token = librarian) =>
 const lendingRequest = async (id: string) => (await app.call('GET', `/api/lending/${id}`, librarian)).body;
 const statuses = (messages: SupplyingAgencyMessage[]) => messages.map((message) => message.statusInfo.status);
 
-async function until(id: string, check: (body: Record<string, any>) => boolean) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const body = await lendingRequest(id);
-    if (check(body)) return body;
-    if (Date.now() > deadline) throw new Error(`lending request ${id} is ${body.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = (id: string, check: (body: Record<string, any>) => boolean) => eventually(() => lendingRequest(id), check, (body) => `lending request ${id} is ${body.status}`);
 
 beforeAll(async () => {
   borrower = fakeIso18626Borrower({ networkUrl: '', agencyId: NLC });

@@ -12,6 +12,7 @@ import { createManualAdapter } from '../adapters/manual';
 import type { AdapterName } from '../rules/types';
 import type { IllRequest } from '../domain/request';
 import { readSettings } from '../engine/settings';
+import { eventually } from './eventually';
 
 export interface TestService {
   service: RunningService;
@@ -50,15 +51,12 @@ export async function startTestService(env: Record<string, string> = {}, adapter
   return {
     service,
     call,
-    async until(id, token, check) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const { body } = await call('GET', `/api/requests/${id}`, token);
-        if (check(body)) return body;
-        if (Date.now() > deadline) throw new Error(`request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    until: (id, token, check) =>
+      eventually(
+        async () => (await call('GET', `/api/requests/${id}`, token)).body,
+        check,
+        (body) => `request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`,
+      ),
     token: (role, libraryId, subject = `${role}@${libraryId}`) => service.tokens.issue({ role, libraryId, subject }),
   };
 }

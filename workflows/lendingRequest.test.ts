@@ -13,6 +13,7 @@ import { fakeIso18626Borrower, type FakeBorrower } from '../simulator/iso18626-b
 import { listen } from '../simulator/vendor';
 import { startTestWorker, testDatabase } from '../test/harness';
 import { createTimeSkippingEnv } from '../test/time-skipping';
+import { eventually } from '../test/eventually';
 
 // Lending requests whose clock runs on without anyone acting: a loan falls overdue on its due date,
 // and a copy the borrower never confirms completes after the wait. A real Temporal test server skips
@@ -45,15 +46,7 @@ function request(serviceType: 'Copy' | 'Loan'): Iso18626Request {
   };
 }
 
-async function until(id: string, check: (state: LendingState) => boolean): Promise<LendingState> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const state = await lending.state(id);
-    if (check(state)) return state;
-    if (Date.now() > deadline) throw new Error(`lending request ${id} is ${state.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (id: string, check: (state: LendingState) => boolean) => eventually(() => lending.state(id), check, (state) => `lending request ${id} is ${state.status}`);
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();

@@ -30,6 +30,7 @@ import {
 } from './definitions';
 import type { Actor, RequestState } from '../domain/request-state';
 import type { SupplierMessage } from '../domain/supplier-messages';
+import { eventually } from '../test/eventually';
 
 // Request lifecycles through a real Temporal test server whose clock skips ahead, so deadlines of
 // hours and days are tested without waiting; activities write to a real database.
@@ -61,15 +62,8 @@ function sample(name: string, changes: Partial<IllRequest> = {}): IllRequest {
 const handle = (request: IllRequest) => env.client.workflow.getHandle(requestWorkflowId(request.id));
 const state = (request: IllRequest) => handle(request).query(statusQuery);
 
-async function until(request: IllRequest, check: (state: RequestState) => boolean, what: string): Promise<RequestState> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const current = await state(request);
-    if (check(current)) return current;
-    if (Date.now() > deadline) throw new Error(`request never reached ${what}; it is ${current.status}: ${JSON.stringify(current.history.slice(-3))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (request: IllRequest, check: (state: RequestState) => boolean, what: string): Promise<RequestState> =>
+  eventually(() => state(request), check, (current) => `request never reached ${what}; it is ${current.status}: ${JSON.stringify(current.history.slice(-3))}`);
 const status = (request: IllRequest, wanted: RequestState['status']) => until(request, (s) => s.status === wanted, wanted);
 
 async function submit(request: IllRequest): Promise<IllRequest> {
