@@ -26,6 +26,8 @@ import { devServerSearchAttributeArgs } from '../engine/temporal/search-attribut
 import { createWorker, workflowsPath } from '../engine/worker';
 import type { IllRequest } from '../domain/request';
 import type { ReaderNotice } from '../domain/notices';
+import type { Charge } from '../domain/ledger';
+import type { TransitionRecord } from '../domain/transitions';
 import { requestWorkflowId } from '../workflows/definitions';
 import { BARE_ACTIVITIES, bareSignal, TIMED_TO, type BareActivities, type bareWorkflow } from './fixtures/bare-workflow';
 
@@ -101,21 +103,9 @@ class CountingStore extends KnexRequestStore {
     return added;
   }
 
-  /** A delivery notice written in a transaction counts once the transaction is committed. */
-  override async inTransaction<T>(work: (store: RequestStore) => Promise<T>): Promise<T> {
-    let delivered = false;
-    const result = await super.inTransaction((within) =>
-      work(
-        Object.assign(Object.create(within) as RequestStore, {
-          addReaderNotice: async (notice: ReaderNotice) => {
-            delivered ||= notice.kind === 'delivered';
-            return within.addReaderNotice(notice);
-          },
-        }),
-      ),
-    );
-    if (delivered) this.delivered.add();
-    return result;
+  override async recordFill(fill: { charge?: Charge; notice: ReaderNotice }, events?: TransitionRecord[]): Promise<void> {
+    await super.recordFill(fill, events);
+    if (fill.notice.kind === 'delivered') this.delivered.add();
   }
 
   override async markSent(key: string): Promise<void> {
@@ -362,11 +352,9 @@ function storeInParent(): RequestStore {
         pending.set(id, { resolve, reject });
         process.send!({ kind: 'store', id, method, args } satisfies FromChild);
       });
-  // A transaction cannot cross the process boundary: its work runs call by call, which the memory phase does not mind.
-  const store: RequestStore = new Proxy({} as RequestStore, {
-    get: (_, method) => (method === 'then' ? undefined : method === 'inTransaction' ? (work: (within: RequestStore) => Promise<unknown>) => work(store) : call(method as keyof RequestStore)),
+  return new Proxy({} as RequestStore, {
+    get: (_, method) => (method === 'then' ? undefined : call(method as keyof RequestStore)),
   });
-  return store;
 }
 
 /**

@@ -63,11 +63,8 @@ export function createActivities({ store, network, adapterFor, holdings = config
       await write(transitions);
       throw ApplicationFailure.nonRetryable(`supplier '${entry.supplierId}' is not in the configuration`, 'UnknownSupplier');
     }
-    // The audit trail and the outbox in one commit. A new entry was never sent; only a retry has to ask.
-    const enqueued = await store.inTransaction(async (within) => {
-      await within.appendEvents(transitions);
-      return within.enqueueForSupplier(entry);
-    });
+    // A new entry was never sent; only a retry has to ask.
+    const enqueued = await store.enqueueForSupplier(entry, transitions);
     if (!enqueued && (await store.isSent(entry.key))) return;
     try {
       await hand(adapterFor(supplier.adapter), supplier);
@@ -149,12 +146,8 @@ export function createActivities({ store, network, adapterFor, holdings = config
       await store.addReaderNotice(notice);
     },
 
-    async recordFill({ charge, notice }, transitions) {
-      await store.inTransaction(async (within) => {
-        await within.appendEvents(transitions ?? []);
-        if (charge) await within.postCharge(charge);
-        await within.addReaderNotice(notice);
-      });
+    async recordFill(fill, transitions) {
+      await store.recordFill(fill, transitions);
     },
   };
 }

@@ -104,27 +104,35 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
     expect(await store.isToldBorrower(message.key)).toBe(true);
   });
 
-  it('writes all of a transaction or none of it', async () => {
+  it('writes an outbox entry with its audit-trail entries in one statement, each once', async () => {
     await store.insertRequest(request('s-tx'), 'request-s-tx');
-    const event = { key: 'request-s-tx:1', requestId: 's-tx', status: 'submitted', at: '2026-11-25T10:00:00.000Z', detail: {} };
+    const event = { key: 'request-s-tx:1', requestId: 's-tx', status: 'sent', at: '2026-11-25T10:00:00.000Z', detail: {} };
     const entry = { key: 'request-s-tx:send:1', requestId: 's-tx', supplierId: 'cnki', action: 'send' as const, detail: {} };
-    const failed = await store
-      .inTransaction(async (within) => {
-        await within.appendEvents([event]);
-        await within.enqueueForSupplier(entry);
-        throw new Error('the worker died here');
-      })
-      .catch((error: Error) => error.message);
-    expect(failed).toBe('the worker died here');
-    expect(await store.listEvents('s-tx')).toEqual([]);
-    expect(await store.enqueueForSupplier(entry)).toBe(true);
-    expect(
-      await store.inTransaction(async (within) => {
-        await within.appendEvents([event]);
-        return within.enqueueForSupplier(entry);
-      }),
-    ).toBe(false);
-    expect(await store.listEvents('s-tx')).toHaveLength(1);
+    // An audit-trail entry for a request that does not exist breaks the statement: the outbox entry is not kept either.
+    await expect(store.enqueueForSupplier(entry, [{ ...event, requestId: 'none' }])).rejects.toThrow();
+    expect(await store.listOutbox('cnki', 10)).toEqual([]);
+
+    expect(await store.enqueueForSupplier(entry, [event])).toBe(true);
+    expect(await store.enqueueForSupplier(entry, [event])).toBe(false);
+    expect(await store.listEvents('s-tx')).toEqual([event]);
+    expect((await store.listOutbox('cnki', 10)).map((e) => e.key)).toEqual([entry.key]);
+  });
+
+  it('records a fill (audit trail, charge and notice) in one statement, each once', async () => {
+    await store.insertRequest(request('s-fill'), 'request-s-fill');
+    const event = { key: 'request-s-fill:1', requestId: 's-fill', status: 'delivered', at: '2026-11-25T10:00:00.000Z', detail: {} };
+    const charge = { key: 'request-s-fill:charge:cnki', requestId: 's-fill', libraryId: 'szu', supplierId: 'cnki', amount: 12, currency: 'CNY' };
+    const notice = { key: 'request-s-fill:notice:delivered', requestId: 's-fill', libraryId: 'szu', patronId: 'p1', kind: 'delivered' as const, detail: {} };
+    // An audit-trail entry for a request that does not exist breaks the statement: the charge and the notice are not kept either.
+    await expect(store.recordFill({ charge, notice }, [{ ...event, requestId: 'none' }])).rejects.toThrow();
+    expect(await store.listCharges('s-fill')).toEqual([]);
+
+    await store.recordFill({ charge, notice }, [event]);
+    await store.recordFill({ charge, notice }, [event]);
+    expect(await store.listEvents('s-fill')).toEqual([event]);
+    expect(await store.listCharges('s-fill')).toEqual([charge]);
+    // Kept once: a second notice with its key adds nothing.
+    expect(await store.addReaderNotice(notice)).toBe(false);
   });
 
   it('answers a ping', async () => {

@@ -36,12 +36,34 @@ const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
 const toLending = (row: LendingRow): StoredLending => ({ lending: row.body, status: row.status, workflowId: row.workflow_id, seq: Number(row.seq), updatedAt: iso(row.updated_at) });
 
+const outboxRow = (entry: OutboxEntry) => ({
+  key: entry.key,
+  request_id: entry.requestId,
+  supplier_id: entry.supplierId,
+  action: entry.action,
+  detail: JSON.stringify(entry.detail),
+});
+
+const chargeRow = (charge: Charge) => ({
+  key: charge.key,
+  request_id: charge.requestId,
+  library_id: charge.libraryId,
+  supplier_id: charge.supplierId,
+  amount: charge.amount,
+  currency: charge.currency,
+});
+
+const noticeRow = (notice: ReaderNotice) => ({
+  key: notice.key,
+  request_id: notice.requestId,
+  library_id: notice.libraryId,
+  patron_id: notice.patronId,
+  kind: notice.kind,
+  detail: JSON.stringify(notice.detail),
+});
+
 export class KnexRequestStore implements RequestStore {
   constructor(private readonly db: Knex) {}
-
-  inTransaction<T>(work: (store: RequestStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => work(new KnexRequestStore(trx)));
-  }
 
   async insertRequest(request: IllRequest, workflowId: string): Promise<boolean> {
     const inserted = await this.db('requests')
@@ -65,10 +87,22 @@ export class KnexRequestStore implements RequestStore {
     return row && { request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) };
   }
 
+  private insertEvents(events: TransitionRecord[]) {
+    const rows = events.map((event) => ({ event_key: event.key, request_id: event.requestId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) }));
+    return this.db('request_events').insert(rows).onConflict('event_key').ignore();
+  }
+
+  /**
+   * The audit-trail entries as a data-modifying CTE of `query`, so that they and what they
+   * accompany are written by one statement: all of it or none, in one round trip.
+   */
+  private withEvents(events: TransitionRecord[]): Knex.QueryBuilder {
+    return events.length === 0 ? this.db.queryBuilder() : this.db.queryBuilder().with('events', this.insertEvents(events));
+  }
+
   async appendEvents(events: TransitionRecord[]): Promise<number> {
     if (events.length === 0) return 0;
-    const rows = events.map((event) => ({ event_key: event.key, request_id: event.requestId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) }));
-    const inserted = await this.db('request_events').insert(rows).onConflict('event_key').ignore().returning('seq');
+    const inserted = await this.insertEvents(events).returning('seq');
     return inserted.length;
   }
 
@@ -77,19 +111,13 @@ export class KnexRequestStore implements RequestStore {
     return rows.map(toEvent);
   }
 
-  private async insertOnce(table: string, row: Record<string, unknown>): Promise<boolean> {
-    const inserted = await this.db(table).insert(row).onConflict('key').ignore().returning('key');
+  private async insertOnce(table: string, row: Record<string, unknown>, query: Knex.QueryBuilder = this.db.queryBuilder()): Promise<boolean> {
+    const inserted = await query.insert(row).into(table).onConflict('key').ignore().returning('key');
     return inserted.length === 1;
   }
 
-  enqueueForSupplier(entry: OutboxEntry): Promise<boolean> {
-    return this.insertOnce('supplier_outbox', {
-      key: entry.key,
-      request_id: entry.requestId,
-      supplier_id: entry.supplierId,
-      action: entry.action,
-      detail: JSON.stringify(entry.detail),
-    });
+  enqueueForSupplier(entry: OutboxEntry, events: TransitionRecord[] = []): Promise<boolean> {
+    return this.insertOnce('supplier_outbox', outboxRow(entry), this.withEvents(events));
   }
 
   async isSent(key: string): Promise<boolean> {
@@ -118,14 +146,13 @@ export class KnexRequestStore implements RequestStore {
   }
 
   postCharge(charge: Charge): Promise<boolean> {
-    return this.insertOnce('charges', {
-      key: charge.key,
-      request_id: charge.requestId,
-      library_id: charge.libraryId,
-      supplier_id: charge.supplierId,
-      amount: charge.amount,
-      currency: charge.currency,
-    });
+    return this.insertOnce('charges', chargeRow(charge));
+  }
+
+  async recordFill({ charge, notice }: { charge?: Charge; notice: ReaderNotice }, events: TransitionRecord[] = []): Promise<void> {
+    const query = this.withEvents(events);
+    if (charge) query.with('charge', this.db('charges').insert(chargeRow(charge)).onConflict('key').ignore());
+    await this.insertOnce('reader_notices', noticeRow(notice), query);
   }
 
   async listCharges(requestId: string): Promise<Charge[]> {
@@ -141,14 +168,7 @@ export class KnexRequestStore implements RequestStore {
   }
 
   addReaderNotice(notice: ReaderNotice): Promise<boolean> {
-    return this.insertOnce('reader_notices', {
-      key: notice.key,
-      request_id: notice.requestId,
-      library_id: notice.libraryId,
-      patron_id: notice.patronId,
-      kind: notice.kind,
-      detail: JSON.stringify(notice.detail),
-    });
+    return this.insertOnce('reader_notices', noticeRow(notice));
   }
 
   async countTitleCopies(libraryId: string, title: { issn?: string; journalTitle?: string }, year: number): Promise<number> {

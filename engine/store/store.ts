@@ -39,8 +39,6 @@ export interface LendingStore {
 
 /** What the engine keeps outside Temporal: requests as submitted, and their audit trail. */
 export interface RequestStore extends LendingStore {
-  /** Runs `work` against the store in one transaction: all of it is written, or none of it, in one commit. */
-  inTransaction<T>(work: (store: RequestStore) => Promise<T>): Promise<T>;
   /** Saves a new request; false when one with this id exists already (nothing is changed). */
   insertRequest(request: IllRequest, workflowId: string): Promise<boolean>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
@@ -48,8 +46,11 @@ export interface RequestStore extends LendingStore {
   appendEvents(events: TransitionRecord[]): Promise<number>;
   listEvents(requestId: string): Promise<TransitionRecord[]>;
 
-  /** Puts an order or notice for a supplier in the outbox; false when it is there already. */
-  enqueueForSupplier(entry: OutboxEntry): Promise<boolean>;
+  /**
+   * Puts an order or notice for a supplier in the outbox, with the audit-trail entries that go with
+   * it, all or none in one write; false when the entry is there already.
+   */
+  enqueueForSupplier(entry: OutboxEntry, events?: TransitionRecord[]): Promise<boolean>;
   /** Whether the adapter confirmed handing this outbox entry over. */
   isSent(key: string): Promise<boolean>;
   markSent(key: string): Promise<void>;
@@ -58,6 +59,8 @@ export interface RequestStore extends LendingStore {
 
   /** Posts a charge for settlement; false (and nothing posted) when its key was posted before. */
   postCharge(charge: Charge): Promise<boolean>;
+  /** A fill's audit-trail entries, charge and reader's notice, all or none in one write, each once by its key. */
+  recordFill(fill: { charge?: Charge; notice: ReaderNotice }, events?: TransitionRecord[]): Promise<void>;
   listCharges(requestId: string): Promise<Charge[]>;
 
   addReaderNotice(notice: ReaderNotice): Promise<boolean>;
