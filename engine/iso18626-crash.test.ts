@@ -25,6 +25,7 @@ import { freePort } from './net';
 import { NetworkHolder } from './network';
 import { RequestService } from './requests';
 import { KnexRequestStore } from './store/knex-store';
+import { RUN_TYPESCRIPT } from '../test/typescript';
 
 // The requesting side of ISO 18626 when the worker dies: the network's requests have gone to a peer,
 // whose supplyingAgencyMessages stream into POST /iso18626 while the worker process is SIGKILLed; for a
@@ -163,7 +164,7 @@ function serveApi(requests: RequestService, store: KnexRequestStore, network: Ne
 }
 
 function startWorker(): Promise<ChildWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/fixtures/service-worker.ts')], {
+  const child = spawn(process.execPath, [...RUN_TYPESCRIPT, path.join(root, 'test/fixtures/service-worker.ts')], {
     cwd: root,
     env: { ...process.env, ...workerEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,15 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { RUN_TYPESCRIPT } from '../test/typescript';
 import { freePort, isListening } from './net';
 
 // `npm start` as an operator meets it: a real process with its own Temporal dev server and PGlite.
 
 const root = path.resolve(__dirname, '..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 interface Started {
   child: ChildProcess;
@@ -29,7 +29,7 @@ afterEach(() => {
 function start(env: Record<string, string>, { detached = false } = {}): Started {
   let stdout = '';
   let stderr = '';
-  const child = spawn(tsx, ['engine/start.ts'], {
+  const child = spawn(process.execPath, [...RUN_TYPESCRIPT, 'engine/start.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, TEMPORAL_CLI: process.env.TEMPORAL_CLI ?? '', LOG_LEVEL: 'warn', ...env },
     detached,
@@ -72,19 +72,6 @@ async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
   return done();
 }
 
-/** The process `parent` started: tsx runs start.ts in a child process. */
-function childOf(parent: number): number {
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no child of ${parent}`);
-}
-
 async function embeddedEnv() {
   return {
     ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-start-')),
@@ -115,12 +102,9 @@ async function expectKept(api: string, token: string, id: string) {
   expect(kept.history.length).toBeGreaterThan(1);
 }
 
-/**
- * SIGINT straight to start.ts, as a terminal's Ctrl-C gives it. tsx would pass on one sent to it alone,
- * but kills start.ts when it does not acknowledge within 30 ms, which a loaded machine misses.
- */
+/** SIGINT to start.ts, as a terminal's Ctrl-C gives it. */
 function interrupt(started: Started) {
-  process.kill(childOf(started.child.pid!), 'SIGINT');
+  started.child.kill('SIGINT');
 }
 
 async function stopWithCtrlC(started: Started, env: Record<string, string>) {

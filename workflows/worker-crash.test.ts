@@ -15,6 +15,7 @@ import { KnexRequestStore } from '../engine/store/knex-store';
 import type { IllRequest } from '../domain/request';
 import { connectTestTemporal, type TemporalHarness } from '../test/harness';
 import { requestWorkflowId, statusQuery } from './definitions';
+import { RUN_TYPESCRIPT } from '../test/typescript';
 
 // A worker process dies (SIGKILL) with a hundred requests in flight and another takes over. Temporal
 // hands the dead worker's workflow tasks on after their timeout and its activities after their
@@ -38,9 +39,9 @@ const workers: WorkerProcess[] = [];
 const ids: string[] = [];
 
 function startWorker(): Promise<WorkerProcess> {
-  // Node with tsx's loader rather than the tsx command, which runs the script in a child of its own
+  // Node with the loader rather than the tsx command, which runs the script in a child of its own
   // that a SIGKILL to the command would leave running.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/fixtures/lifecycle-worker.ts')], {
+  const child = spawn(process.execPath, [...RUN_TYPESCRIPT, path.join(root, 'test/fixtures/lifecycle-worker.ts')], {
     cwd: root,
     env: {
       ...process.env,
