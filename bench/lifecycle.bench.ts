@@ -29,6 +29,7 @@ import type { ReaderNotice } from '../domain/notices';
 import type { Charge } from '../domain/ledger';
 import type { TransitionRecord } from '../domain/transitions';
 import { requestWorkflowId } from '../workflows/definitions';
+import { childrenNamed, cpuMsOf, ownCpuMs } from './cpu';
 import { BARE_ACTIVITIES, bareSignal, TIMED_TO, type BareActivities, type bareWorkflow } from './fixtures/bare-workflow';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -288,6 +289,22 @@ interface Throughput {
   /** Per round, seconds for REQUESTS / ROUNDS requests. */
   lifecycleSeconds: number[];
   baselineSeconds: number[];
+  /** Per round, CPU ms per request of this process and of the Temporal server it started (absent for one at TEMPORAL_ADDRESS). */
+  lifecycleCpu: RoundCpu[];
+  baselineCpu: RoundCpu[];
+}
+
+interface RoundCpu {
+  benchmark: number;
+  server?: number;
+}
+
+/** Runs one round of a contender, noting the CPU it cost per request as well as the time it took. */
+async function round(contender: Contender, count: number, server: number[], seconds: number[], cpu: RoundCpu[]): Promise<void> {
+  const before = { benchmark: ownCpuMs(), server: cpuMsOf(server) };
+  seconds.push(await contender.run(count));
+  const benchmark = (ownCpuMs() - before.benchmark) / count;
+  cpu.push(server.length > 0 ? { benchmark, server: (cpuMsOf(server) - before.server) / count } : { benchmark });
 }
 
 async function throughput(temporalConnections: TemporalConnections, namespace: string, bundles: { lifecycle: string; bare: string }, runId: string, opened: string[]): Promise<Throughput> {
@@ -295,13 +312,13 @@ async function throughput(temporalConnections: TemporalConnections, namespace: s
   try {
     const baseline = await baselineContender(temporalConnections, namespace, bundles.bare, runId);
     try {
-      const lifecycleSeconds: number[] = [];
-      const baselineSeconds: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        lifecycleSeconds.push(await lifecycle.run(REQUESTS / ROUNDS));
-        baselineSeconds.push(await baseline.run(REQUESTS / ROUNDS));
+      const timed: Throughput = { activityTypes: lifecycle.activityTypes, lifecycleSeconds: [], baselineSeconds: [], lifecycleCpu: [], baselineCpu: [] };
+      const server = process.env.TEMPORAL_ADDRESS ? [] : childrenNamed('temporal');
+      for (let turn = 0; turn < ROUNDS; turn++) {
+        await round(lifecycle, REQUESTS / ROUNDS, server, timed.lifecycleSeconds, timed.lifecycleCpu);
+        await round(baseline, REQUESTS / ROUNDS, server, timed.baselineSeconds, timed.baselineCpu);
       }
-      return { activityTypes: lifecycle.activityTypes, lifecycleSeconds, baselineSeconds };
+      return timed;
     } finally {
       await baseline.close();
     }
@@ -505,7 +522,14 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-function report({ activityTypes, lifecycleSeconds, baselineSeconds }: Throughput, memory: OpenRun): void {
+/** Median CPU ms per request over the rounds, by process, rounded to 0.1 ms. */
+function medianCpu(rounds: RoundCpu[]): RoundCpu {
+  const tenth = (value: number) => Math.round(value * 10) / 10;
+  const servers = rounds.flatMap((r) => (r.server === undefined ? [] : [r.server]));
+  return { benchmark: tenth(median(rounds.map((r) => r.benchmark))), ...(servers.length > 0 ? { server: tenth(median(servers)) } : {}) };
+}
+
+function report({ activityTypes, lifecycleSeconds, baselineSeconds, lifecycleCpu, baselineCpu }: Throughput, memory: OpenRun): void {
   const perRound = REQUESTS / ROUNDS;
   const rates = (seconds: number[]) => seconds.map((s) => (perRound / s).toFixed(1)).join(', ');
   const requestsPerSec = REQUESTS / sum(lifecycleSeconds);
@@ -518,6 +542,9 @@ function report({ activityTypes, lifecycleSeconds, baselineSeconds }: Throughput
   console.log(`lifecycle: ${REQUESTS} requests delivered in ${sum(lifecycleSeconds).toFixed(1)} s, ${requestsPerSec.toFixed(1)}/s (rounds of ${perRound}: ${rates(lifecycleSeconds)})`);
   console.log(`bare workflow: ${REQUESTS} in ${sum(baselineSeconds).toFixed(1)} s, ${baselineRequestsPerSec.toFixed(1)}/s (rounds of ${perRound}: ${rates(baselineSeconds)})`);
   console.log(`ratio per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; median ${median(ratios).toFixed(2)}`);
+  const cpu = { lifecycle: medianCpu(lifecycleCpu), baseline: medianCpu(baselineCpu) };
+  const cpuText = ({ benchmark, server }: RoundCpu) => `${benchmark} ms in this process${server === undefined ? '' : `, ${server} ms in the Temporal server`}`;
+  console.log(`CPU per request, median of the rounds: lifecycle ${cpuText(cpu.lifecycle)}; bare workflow ${cpuText(cpu.baseline)}`);
   console.log(`open requests: ${memory.openRequests} with a supplier after ${memory.secondsToOpen.toFixed(0)} s${memory.openRequests < OPEN_REQUESTS ? ` (the ${OPEN_BUDGET_MS / 60_000}-minute budget ran out)` : ''}`);
   console.log(`worker process (maxCachedWorkflows ${memory.maxCachedWorkflows}) rss: idle ${mib(memory.idle)}; ${memory.samples.map((s) => `${s.open} open ${mib(s)}`).join('; ')}`);
   console.log(`worker process rss with all ${memory.openRequests} waiting: ${mib(memory.settled)}`);
@@ -529,6 +556,7 @@ function report({ activityTypes, lifecycleSeconds, baselineSeconds }: Throughput
       requestsPerSec: Number(requestsPerSec.toFixed(1)),
       baselineRequestsPerSec: Number(baselineRequestsPerSec.toFixed(1)),
       ratio: Number(median(ratios).toFixed(2)),
+      cpuMsPerRequest: cpu,
       openRequests: memory.openRequests,
       workflowCacheSize: memory.maxCachedWorkflows,
       workerRssMiB: Math.round(memory.settled.rssMiB),
