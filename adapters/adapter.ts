@@ -1,4 +1,5 @@
 import type { SupplierNotice, SupplierOrder } from '../domain/orders';
+import type { IllRequest } from '../domain/request';
 import type { SupplierMessage } from '../domain/supplier-messages';
 import type { Supplier } from '../rules/types';
 
@@ -14,6 +15,18 @@ export interface SupplierAdapter {
   send(order: SupplierOrder, supplier: Supplier): Promise<void>;
   /** Passes on what the requesting side did or decided: a cancel, a cost answer, a renewal, a receipt, a return. */
   notify(notice: SupplierNotice, supplier: Supplier): Promise<void>;
+  /**
+   * A copy the supplier can hand over at once, asked before routing so that it never enters a rota;
+   * undefined when it has none. Only a supplier that orders nothing to find out (an open-access
+   * resolver) offers this.
+   */
+  findCopy?(request: IllRequest, supplier: Supplier): Promise<FoundCopy | undefined>;
+}
+
+/** A copy found at once: where it is, and under which licence. */
+export interface FoundCopy {
+  url: string;
+  license?: string;
 }
 
 /** The supplier refused for good (credentials refused, a request it can never take): retrying cannot help. */

@@ -5,7 +5,7 @@ import type { Supplier } from '../rules/types';
 import { fakeOpenAccess, type FakeOpenAccessOptions } from '../simulator/open-access';
 import { listen } from '../simulator/vendor';
 import { PermanentSupplierError } from './adapter';
-import { createOpenAccessAdapter, findOpenCopy } from './open-access';
+import { createOpenAccessAdapter } from './open-access';
 import { supplierEntry } from '../test/suppliers';
 
 const EMAIL = 'ill@calis.example';
@@ -71,20 +71,21 @@ describe('open-access adapter', () => {
     expect(fake.counts.lookups).toBe(2);
   });
 
-  it('looks an open copy up for routing, from a DOI however it is written', async () => {
-    const { endpoint } = await openAccess();
-    expect(await findOpenCopy(endpoint, 'https://doi.org/10.7717/peerj.4375', { email: EMAIL })).toEqual({
-      url: 'https://peerj.com/articles/4375.pdf',
-      license: 'cc-by',
-    });
-    expect(await findOpenCopy(endpoint, 'doi:10.1000/green', { email: EMAIL })).toEqual({ url: 'https://repository.example/item/7' });
-    expect(await findOpenCopy(endpoint, '10.1000/closed', { email: EMAIL })).toBeUndefined();
-    expect(await findOpenCopy(endpoint, '10.1000/unknown', { email: EMAIL })).toBeUndefined();
+  it('finds an open copy for routing, from a DOI however it is written, and replies nothing', async () => {
+    const { adapter, replies, supplier } = await openAccess();
+    const find = (doi: string | undefined) => adapter.findCopy!(order(doi).request, supplier);
+    expect(await find('https://doi.org/10.7717/peerj.4375')).toEqual({ url: 'https://peerj.com/articles/4375.pdf', license: 'cc-by' });
+    expect(await find('doi:10.1000/green')).toEqual({ url: 'https://repository.example/item/7' });
+    expect(await find('10.1000/closed')).toBeUndefined();
+    expect(await find('10.1000/unknown')).toBeUndefined();
+    expect(await find(undefined)).toBeUndefined();
+    expect(replies).toEqual([]);
   });
 
   it('treats a refused call as permanent', async () => {
-    const { endpoint } = await openAccess();
-    await expect(findOpenCopy(endpoint, '10.1000/green', { email: '' })).rejects.toThrow(PermanentSupplierError);
+    const { supplier } = await openAccess();
+    const refused = createOpenAccessAdapter({ reply: async () => undefined, email: '', env: {} });
+    await expect(refused.findCopy!(order('10.1000/green').request, supplier)).rejects.toThrow(PermanentSupplierError);
   });
 
   it('throws a server error and a late answer as retryable', async () => {

@@ -1,4 +1,4 @@
-import type { SupplierAdapter, SupplierReply } from './adapter';
+import type { FoundCopy, SupplierAdapter, SupplierReply } from './adapter';
 import { callSupplier, unexpected, type Call, type HttpOptions, type Target } from './http';
 
 export interface OpenAccessOptions extends HttpOptions {
@@ -6,11 +6,6 @@ export interface OpenAccessOptions extends HttpOptions {
   email: string;
 }
 
-export interface OpenCopy {
-  url: string;
-  /** As Unpaywall names it, for example `cc-by`. */
-  license?: string;
-}
 
 /** Unpaywall's DOI object, as far as it is read here. */
 interface DoiRecord {
@@ -22,7 +17,7 @@ interface DoiRecord {
 const DOI_PREFIX = /^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)/i;
 
 /** The best open copy of a DOI, or why there is none. */
-async function lookUp(target: Target, doi: string, { email, ...http }: OpenAccessOptions): Promise<{ copy: OpenCopy } | { miss: string }> {
+async function lookUp(target: Target, doi: string, { email, ...http }: OpenAccessOptions): Promise<{ copy: FoundCopy } | { miss: string }> {
   const bare = doi.trim().replace(DOI_PREFIX, '');
   // A DOI's slashes are path separators to Unpaywall; anything else in it is escaped.
   const path = `/v2/${bare.split('/').map(encodeURIComponent).join('/')}?email=${encodeURIComponent(email)}`;
@@ -35,12 +30,6 @@ async function lookUp(target: Target, doi: string, { email, ...http }: OpenAcces
   const url = best?.url_for_pdf || best?.url;
   if (!is_oa || !url) return { miss: `no open-access copy of DOI ${bare} is known` };
   return { copy: { url, license: best?.license ?? undefined } };
-}
-
-/** The best open copy of a DOI, for checking open access before routing; undefined when there is none. */
-export async function findOpenCopy(endpoint: string, doi: string, options: OpenAccessOptions): Promise<OpenCopy | undefined> {
-  const found = await lookUp({ endpoint }, doi, options);
-  return 'copy' in found ? found.copy : undefined;
 }
 
 /**
@@ -63,5 +52,11 @@ export function createOpenAccessAdapter({ reply, ...options }: OpenAccessOptions
     },
     // A resolver holds nothing for a request, so no notice leaves it anything to do.
     notify: async () => undefined,
+    async findCopy(request, supplier) {
+      const { doi } = request.citation;
+      if (!doi) return undefined;
+      const found = await lookUp(supplier, doi, options);
+      return 'copy' in found ? found.copy : undefined;
+    },
   };
 }

@@ -326,6 +326,7 @@ export function generateNetwork(seed: number, size: NetworkSize = FULL_SCALE): N
     rules,
     policy: networkPolicy({ minCandidates: 2, maxRotaLength: 8 }),
     holdings: {},
+    licences: [],
   };
 }
 

@@ -1,6 +1,28 @@
 // A routing decision as the workflow keeps it, the audit trail records it and the workbench explains it.
 
-export type Outcome = 'route' | 'review' | 'escalate' | 'local' | 'reject';
+/**
+ * `open-access`: a free copy was found before routing, and no supplier is asked. `local`: the
+ * requesting library holds or licenses the item itself.
+ */
+export type Outcome = 'route' | 'review' | 'escalate' | 'local' | 'open-access' | 'reject';
+
+/** Where a reader finds what their own library already has. */
+export interface LocalCopy {
+  libraryId: string;
+  /** Its own holding, with the record and the shelf where known... */
+  holding?: { recordId?: string; callNumber?: string };
+  /** ...or a resource it licenses. */
+  licence?: { name: string; url?: string };
+  /** Both in a sentence, for the reader and the audit trail. */
+  where: string;
+}
+
+/** A free copy found before routing. */
+export interface OpenCopy {
+  supplierId: string;
+  url: string;
+  license?: string;
+}
 
 export interface RotaEntry {
   supplierId: string;
@@ -26,4 +48,8 @@ export interface RouteDecision {
   deadlineHours: number;
   /** Why a rejected request cannot be served, naming each `reject` rule and where it is written. */
   reason?: string;
+  /** With outcome `local`: where the library's own copy is. */
+  local?: LocalCopy;
+  /** With outcome `open-access`: the free copy delivered at once. */
+  openCopy?: OpenCopy;
 }

@@ -1,5 +1,5 @@
-/** What a reader is told about their request. */
-export type ReaderNoticeKind = 'delivered' | 'shipped' | 'reminder' | 'overdue' | 'recalled' | 'unfilled' | 'cancelled';
+/** What a reader is told about their request; `local`: their own library has it, and where. */
+export type ReaderNoticeKind = 'local' | 'delivered' | 'shipped' | 'reminder' | 'overdue' | 'recalled' | 'unfilled' | 'cancelled';
 
 export interface ReaderNotice {
   /** Unique per notice of a request, so a retried activity tells the reader once. */

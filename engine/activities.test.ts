@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { createOpenAccessAdapter } from '../adapters/open-access';
 import { createSimulatedAdapter } from '../adapters/simulated';
+import { fakeOpenAccess } from '../simulator/open-access';
+import { listen } from '../simulator/vendor';
 import { holdingOf } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
@@ -131,5 +134,82 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     const stranger = { ...request, requester: { libraryId: 'atlantis', patronId: 'p-1' } };
     const notMember = await run(activities.routeRequest, { request: stranger, holdings: [] }).catch((error: unknown) => error);
     expect(notMember).toMatchObject({ nonRetryable: true, message: "library 'atlantis' is not a member" });
+  });
+});
+
+describe('routing, open access first', () => {
+  let database: Database;
+  let store: KnexRequestStore;
+  let resolver: { url: string; close: () => Promise<void> };
+  const fake = fakeOpenAccess({
+    basePath: '/unpaywall',
+    articles: [
+      { doi: '10.7717/PeerJ.4375', openCopy: { landingPage: 'https://peerj.com/articles/4375', pdf: 'https://peerj.com/articles/4375.pdf', license: 'cc-by', hostType: 'publisher' } },
+      { doi: '10.1000/closed' },
+    ],
+  });
+  const env = new MockActivityEnvironment();
+  const run = <A extends unknown[], R>(activity: (...args: A) => Promise<R>, ...args: A) => env.run(activity, ...args) as Promise<R>;
+
+  /** The shipped network with its open-access resolver at `endpoint`. */
+  const routingWith = (endpoint: string) => {
+    const holder = new NetworkHolder(path.join(root, 'config'));
+    const network = {
+      current: () => {
+        const loaded = holder.current();
+        const suppliers = loaded.config.suppliers.map((s) => (s.kind === 'open-access' ? { ...s, endpoint } : s));
+        return { ...loaded, config: { ...loaded.config, suppliers } };
+      },
+    };
+    const openAccess = createOpenAccessAdapter({ reply: async () => undefined, email: 'ill@calis.example', env: {} });
+    const simulated = createSimulatedAdapter({ reply: async () => undefined });
+    return createActivities({ store, network, adapterFor: (name) => (name === 'open-access' ? openAccess : simulated), now: () => new Date(Date.UTC(2026, 10, 25)) });
+  };
+  const article = (doi: string, service: IllRequest['service'] = 'copy'): IllRequest => ({ ...sample(`oa-${doi}-${service}`), service, citation: { ...sample('x').citation, doi } });
+
+  beforeAll(async () => {
+    database = await databaseKinds[0]!.open();
+    store = new KnexRequestStore(database.db);
+    resolver = await listen(fake);
+  });
+
+  afterAll(async () => {
+    await resolver.close();
+    await database.close();
+  });
+
+  it('delivers a free copy before routing: no supplier is ranked', async () => {
+    const routing = routingWith(`${resolver.url}/unpaywall`);
+    const { decision, estimatedCosts } = await run(routing.routeRequest, { request: article('https://doi.org/10.7717/peerj.4375'), holdings: [] });
+    expect(decision).toMatchObject({
+      outcome: 'open-access',
+      rota: [],
+      excluded: [],
+      tasks: [],
+      openCopy: { supplierId: 'oa-resolver', url: 'https://peerj.com/articles/4375.pdf', license: 'cc-by' },
+    });
+    expect(estimatedCosts).toEqual({});
+  });
+
+  it('routes on when there is none, without the resolver in the rota, and says why', async () => {
+    const routing = routingWith(`${resolver.url}/unpaywall`);
+    const { decision } = await run(routing.routeRequest, { request: article('10.1000/closed'), holdings: [] });
+    expect(decision.outcome).not.toBe('open-access');
+    expect(decision.rota.map((entry) => entry.supplierId)).not.toContain('oa-resolver');
+    expect(decision.excluded).toContainEqual({ supplierId: 'oa-resolver', reasons: ['no open-access copy of DOI 10.1000/closed (looked up before routing)'] });
+  });
+
+  it('leaves a resolver that cannot answer in the rota, and asks nothing for loans or the library’s own copy', async () => {
+    const down = routingWith('http://127.0.0.1:9/unpaywall');
+    const { decision } = await run(down.routeRequest, { request: article('10.1000/closed'), holdings: [] });
+    expect(decision.rota.map((entry) => entry.supplierId)).toContain('oa-resolver');
+
+    const routing = routingWith(`${resolver.url}/unpaywall`);
+    const lookups = fake.counts.lookups;
+    expect((await run(routing.routeRequest, { request: article('10.7717/peerj.4375', 'loan'), holdings: [] })).decision.outcome).not.toBe('open-access');
+    const own = article('10.7717/peerj.4375');
+    const held = await run(routing.routeRequest, { request: own, holdings: [own.requester.libraryId] });
+    expect(held.decision).toMatchObject({ outcome: 'local', local: { libraryId: own.requester.libraryId } });
+    expect(fake.counts.lookups).toBe(lookups);
   });
 });

@@ -1,6 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
-import { estimatedCost } from '../rules/rank';
+import { estimatedCost, inForce } from '../rules/rank';
+import { localCopy } from '../rules/local';
+import { holdingOf } from '../domain/holdings';
+import type { OpenCopy, RouteDecision } from '../domain/decision';
 import { route } from '../rules/route';
 import type { OutboxEntry, RequestingLibrary } from '../domain/orders';
 import type { IllRequest, Money } from '../domain/request';
@@ -8,7 +11,7 @@ import type { TransitionRecord } from '../domain/transitions';
 import type { HoldingsLookup } from '../domain/holdings';
 import { configHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
-import type { AdapterName, Supplier } from '../rules/types';
+import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore, SupplierStats } from './store/store';
 
@@ -83,6 +86,27 @@ export function createActivities({ store, network, adapterFor, holdings = config
 
 
 
+  /**
+   * Open access first: a copy request with a DOI is looked up with each open-access resolver before
+   * routing, and a free copy ends the search. A resolver that found nothing is not tried again in
+   * the rota; one that could not answer now is left in it, to be tried like any supplier.
+   */
+  const openAccessFirst = async (request: IllRequest, config: NetworkConfig, today: string): Promise<{ copy?: OpenCopy; unavailable: Record<string, string> }> => {
+    const unavailable: Record<string, string> = {};
+    const { doi } = request.citation;
+    if (request.service !== 'copy' || !doi) return { unavailable };
+    for (const supplier of config.suppliers) {
+      if (supplier.kind !== 'open-access' || !supplier.services.includes('copy') || inForce(supplier.status, today)) continue;
+      const adapter = adapterFor(supplier.adapter);
+      if (!adapter.findCopy) continue;
+      const copy = await adapter.findCopy(request, supplier).catch(() => 'unanswered' as const);
+      if (copy === 'unanswered') continue;
+      if (copy) return { copy: { supplierId: supplier.id, ...copy }, unavailable };
+      unavailable[supplier.id] = `no open-access copy of DOI ${doi} (looked up before routing)`;
+    }
+    return { unavailable };
+  };
+
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
   const stats = reusedFor<Record<string, SupplierStats>>(STATS_FRESH_MS, now);
 
@@ -105,23 +129,41 @@ export function createActivities({ store, network, adapterFor, holdings = config
       const today = now();
       const library = config.libraries.find((l) => l.id === request.requester.libraryId);
       if (!library) throw ApplicationFailure.nonRetryable(`library '${request.requester.libraryId}' is not a member`, 'UnknownLibrary');
+      const holders = given ?? found!;
+      const base = { autoApproveLimit: library.policy.autoApproveLimit, ...(found ? { holdings: found } : {}) };
+      // The library's own copy comes before a free one: it is the reader's at once, with no link to expire.
+      const open = localCopy(library, request, holders.map(holdingOf), config.licences) ? { unavailable: {} } : await openAccessFirst(request, config, today.toISOString());
+      if (open.copy) {
+        const decision: RouteDecision = {
+          rulesetVersion: config.version,
+          requestId: request.id,
+          outcome: 'open-access',
+          rota: [],
+          excluded: [],
+          tasks: [],
+          deadlineHours: config.policy.targets[request.service][request.urgency],
+          openCopy: open.copy,
+        };
+        return { decision, estimatedCosts: {}, ...base };
+      }
       const startOfDay = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
       const decision = route(compiled, {
         request,
-        holdings: given ?? found!.map((holding) => holding.libraryId),
+        holdings: holders,
         usage: {
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
         load: await load(startOfDay.toISOString(), () => store.ordersSince(startOfDay)),
         stats: await stats('window', () => store.supplierStats(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), STATS_MINIMUM_ORDERS)),
         now: today.toISOString(),
+        unavailable: open.unavailable,
       });
       const estimatedCosts: Record<string, Money> = {};
       for (const entry of decision.rota) {
         const supplier = config.suppliers.find((s) => s.id === entry.supplierId)!;
         estimatedCosts[supplier.id] = { amount: estimatedCost(supplier, request), currency: supplier.cost.currency };
       }
-      return { decision, autoApproveLimit: library.policy.autoApproveLimit, estimatedCosts, ...(found ? { holdings: found } : {}) };
+      return { decision, estimatedCosts, ...base };
     },
 
     async sendToSupplier(given, transitions) {

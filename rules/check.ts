@@ -3,7 +3,7 @@
 
 import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
-import type { HoldingEntry, Library, Problem, Supplier } from './types';
+import type { HoldingEntry, Library, Licence, Problem, Supplier } from './types';
 import type { HoldingRef } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 
@@ -120,6 +120,11 @@ function unknownHolders(doc: LocatedText, pointer: string, holders: HoldingRef[]
 
 export function holdingsProblems(doc: LocatedText, holdings: Record<string, HoldingEntry[]>, libraries?: ReadonlySet<string>): Problem[] {
   return Object.entries(holdings).flatMap(([item, holders]) => unknownHolders(doc, pointerOf('holdings', item), holders, libraries));
+}
+
+/** Each licence names a member library, and licenses something a citation can be matched against. */
+export function licenceProblems(doc: LocatedText, licences: Licence[], libraries?: ReadonlySet<string>): Problem[] {
+  return licences.flatMap((licence, index) => unknownId(doc, pointerOf('licences', index, 'library'), licence.library, 'library', libraries));
 }
 
 export function requestProblems(doc: LocatedText, request: IllRequest, libraries?: ReadonlySet<string>): Problem[] {

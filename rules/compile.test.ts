@@ -182,6 +182,7 @@ const network: fc.Arbitrary<T.NetworkConfig> = fc
       rules: drawn,
       policy: networkPolicy({ minCandidates, maxRotaLength }),
       holdings: {},
+      licences: [],
     };
   });
 

@@ -1,6 +1,6 @@
 // Loads and checks the network configuration directory:
 //
-//   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  requests/*.json
+//   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  licences.yaml (optional)  requests/*.json
 //
 // Every problem is collected in one run, each located at the line and column to edit, so an
 // administrator fixes them all at once. The configuration is returned only when there are none:
@@ -12,6 +12,7 @@ import {
   duplicateProblems,
   holdingsProblems,
   libraryProblems,
+  licenceProblems,
   requestProblems,
   supplierProblems,
   type Entry,
@@ -23,7 +24,7 @@ import {
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
-import type { HoldingEntry, Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
+import type { HoldingEntry, Library, Licence, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
 import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
 
@@ -83,6 +84,15 @@ class Loader {
       this.problems.push({ file: join(this.dir, relative), ...FIRST, message: `missing ${relative}` });
       return undefined;
     }
+    return this.present<T>(relative, schema);
+  }
+
+  /** A single file that may be absent (`missing`), or undefined after reporting that it is broken. */
+  optional<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | 'missing' | undefined {
+    return existsSync(join(this.dir, relative)) ? this.present<T>(relative, schema) : 'missing';
+  }
+
+  private present<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | undefined {
     const { doc, invalid } = this.parse(relative, schema);
     return doc && invalid.length === 0 ? { doc, value: doc.value as T } : undefined;
   }
@@ -134,6 +144,7 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
   const rules = loader.collection<RuleInput & { priority?: number }>('rules', 'name');
   const policy = loader.single<NetworkPolicy>('policy.yaml', 'policy');
   const holdings = loader.single<{ holdings: Record<string, HoldingEntry[]> }>('holdings.yaml', 'holdings');
+  const licences = loader.optional<{ licences: Licence[] }>('licences.yaml', 'licences');
 
   for (const { value: library } of libraries.entries) {
     // Optional in the YAML: most libraries state neither.
@@ -151,11 +162,12 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...libraryProblems(libraries.entries, knownSuppliers),
     ...rules.entries.flatMap(({ doc, pointer, value }) => ruleProblems(doc, pointer, value, ids)),
     ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
+    ...(licences && licences !== 'missing' ? licenceProblems(licences.doc, licences.value.licences, ids.library) : []),
   );
   loader.requests(ids.library);
 
   const problems = loader.problems.sort(byLocation);
-  if (problems.length > 0 || !policy || !holdings) return { problems };
+  if (problems.length > 0 || !policy || !holdings || !licences) return { problems };
   const content = {
     suppliers: suppliers.entries.map((entry): Supplier => ({ ...entry.value, source: sourceOf(entry) })),
     libraries: libraries.entries.map((entry): Library => ({ ...entry.value, source: sourceOf(entry) })),
@@ -169,6 +181,7 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ),
     policy: policy.value,
     holdings: holdings.value.holdings,
+    licences: licences === 'missing' ? [] : licences.value.licences,
   };
   return { config: { version: configVersion(content), ...content }, problems };
 }

@@ -48,6 +48,7 @@ function network(suppliers: Supplier[], rules: Rule[] = [], libraries: Library[]
     rules,
     policy: networkPolicy({ minCandidates: 1, maxRotaLength: 3 }),
     holdings: {},
+    licences: [],
   };
 }
 

@@ -6,6 +6,9 @@ import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Suppli
 import type { Citation, IllRequest, Service } from '../domain/request';
 import type { RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
+import { holdingOf, type HoldingRef } from '../domain/holdings';
+import type { LocalCopy } from '../domain/decision';
+import { localCopy } from './local';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -30,8 +33,8 @@ export interface Usage {
 
 export interface RouteInput {
   request: IllRequest;
-  /** Libraries holding the item, from the union catalogue. */
-  holdings: string[];
+  /** Libraries holding the item, from the union catalogue: ids, or holdings with their records. */
+  holdings: readonly HoldingRef[];
   usage?: Partial<Usage>;
   /** Requests each supplier has already been sent today. */
   load?: Record<string, number>;
@@ -39,6 +42,8 @@ export interface RouteInput {
   stats?: Record<string, { fillRate?: number; turnaroundHours?: number }>;
   /** ISO date the decision is made on; closures and suspensions are judged against it. */
   now?: string;
+  /** Suppliers found unable to serve this request before routing, with why (an open-access lookup that found nothing, say). */
+  unavailable?: Readonly<Record<string, string>>;
 }
 
 /** What one configuration version knows before any request arrives. */
@@ -68,8 +73,8 @@ export interface Prepared {
   request: IllRequest;
   library: Library;
   usage: Usage;
-  /** The requesting library holds the item itself. */
-  local: boolean;
+  /** The requesting library holds or licenses the item itself. */
+  local?: LocalCopy;
   candidates: Candidate[];
 }
 
@@ -150,8 +155,8 @@ export function covers(supplier: Supplier, citation: Citation): boolean {
   return true;
 }
 
-/** Open-ended bounds cover every day; without a date the status is taken to be in force. */
-function inForce(status: SupplierStatus, now: string | undefined): boolean {
+/** Whether a suspension or closure stops the supplier on the day given; open-ended bounds cover every day, and without a day it is taken to be in force. */
+export function inForce(status: SupplierStatus, now: string | undefined): boolean {
   if (status.state === 'active') return false;
   if (now === undefined) return true;
   const day = now.slice(0, 10);
@@ -175,14 +180,15 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   const { config } = network;
   const { request } = input;
   const library = requireLibrary(network, request);
-  const holders = new Set(input.holdings);
+  const records = input.holdings.map(holdingOf);
+  const holders = new Set(records.map((holding) => holding.libraryId));
   const usage: Usage = {
     deadlineHours: input.usage?.deadlineHours ?? config.policy.targets[request.service][request.urgency],
     titleCopiesThisYear: input.usage?.titleCopiesThisYear ?? 0,
     holders: input.usage?.holders ?? holders.size,
   };
-  const local = holders.has(library.id);
-  const prepared: Prepared = { request, library, usage, local, candidates: [] };
+  const local = localCopy(library, request, records, config.licences);
+  const prepared: Prepared = { request, library, usage, ...(local ? { local } : {}), candidates: [] };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -202,6 +208,8 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     };
     const hardReasons: string[] = [];
     if (inForce(supplier.status, input.now)) hardReasons.push(statusReason(supplier));
+    const unavailable = input.unavailable?.[supplier.id];
+    if (unavailable) hardReasons.push(unavailable);
     if (blocked) {
       hardReasons.push(`blocked by the library's policy (library '${library.id}', from ${library.source.file}:${library.source.line})`);
     }
@@ -333,7 +341,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     tasks: [],
     deadlineHours: usage.deadlineHours,
   };
-  if (prepared.local) return decision;
+  if (prepared.local) return { ...decision, local: prepared.local };
 
   const { rules, policy } = config;
   const scale = {

@@ -10,6 +10,7 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import common from '../config/schemas/common.schema.json';
 import holdings from '../config/schemas/holdings.schema.json';
 import libraries from '../config/schemas/libraries.schema.json';
+import licences from '../config/schemas/licences.schema.json';
 import policy from '../config/schemas/policy.schema.json';
 import request from '../config/schemas/request.schema.json';
 import rules from '../config/schemas/rules.schema.json';
@@ -18,7 +19,7 @@ import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
 import type { Problem } from './types';
 
-const SCHEMAS = { suppliers, libraries, rules, policy, holdings, request };
+const SCHEMAS = { suppliers, libraries, rules, policy, holdings, licences, request };
 export type SchemaName = keyof typeof SCHEMAS;
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true });

@@ -104,6 +104,17 @@ export interface Library {
   source: SourceRef;
 }
 
+/** An electronic resource a member library licenses for its own readers. */
+export interface Licence {
+  library: string;
+  name: string;
+  url?: string;
+  doiPrefixes?: string[];
+  issns?: string[];
+  isbns?: string[];
+  years?: { from?: number; to?: number };
+}
+
 export type RuleEventType =
   | 'exclude' // params: { reason }
   | 'score' // params: { add, reason? } (negative to subtract)
@@ -178,6 +189,8 @@ export interface NetworkConfig {
   policy: NetworkPolicy;
   /** Sample holdings (ISSN, ISBN, DOI or `title:` a title to its holders) standing in for the union catalogue. */
   holdings: Record<string, HoldingEntry[]>;
+  /** Resources each library licenses: a request its own library licenses is served locally. */
+  licences: Licence[];
 }
 
 /** A configuration mistake, located in the file an administrator edits. */

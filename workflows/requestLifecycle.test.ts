@@ -5,7 +5,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { createOpenAccessAdapter } from '../adapters/open-access';
 import { createSimulatedAdapter, fills, type SimulatedBehaviour } from '../adapters/simulated';
+import { fakeOpenAccess } from '../simulator/open-access';
+import { listen } from '../simulator/vendor';
 import type { Database } from '../engine/db/database';
 import { NetworkHolder } from '../engine/network';
 import { lifecycleTimings } from '../engine/timings';
@@ -48,6 +51,9 @@ let network: NetworkHolder;
 /** How the simulated suppliers answer an order; each test sets its own. */
 let suppliers: SimulatedBehaviour = () => [];
 let serial = 0;
+let resolver: { url: string; close: () => Promise<void> };
+const OPEN_DOI = '10.1000/open-1';
+const OPEN_URL = 'https://repository.example/item/open-1';
 
 const librarianOf = (libraryId: string): Actor => ({ subject: `librarian@${libraryId}`, role: 'librarian', libraryId });
 const reader = (request: IllRequest): Actor => ({ subject: request.requester.patronId, role: 'reader', libraryId: request.requester.libraryId });
@@ -88,14 +94,22 @@ beforeAll(async () => {
   database = await testDatabase();
   store = new KnexRequestStore(database.db);
   network = new NetworkHolder(path.join(root, 'config'));
-  const adapter = createSimulatedAdapter({
-    reply: (requestId, message) => requests.supplierMessage(requestId, message),
-    behaviour: (order) => suppliers(order),
-  });
+  const reply = (requestId: string, message: SupplierMessage) => requests.supplierMessage(requestId, message);
+  const adapter = createSimulatedAdapter({ reply, behaviour: (order) => suppliers(order) });
+  // The open-access resolver is a real one over HTTP, knowing one free article.
+  resolver = await listen(fakeOpenAccess({ basePath: '/unpaywall', articles: [{ doi: OPEN_DOI, openCopy: { landingPage: OPEN_URL, hostType: 'repository' } }] }));
+  const openAccess = createOpenAccessAdapter({ reply, email: 'ill@calis.example', env: {} });
+  const endpoint = `${resolver.url}/unpaywall`;
+  const withResolver = {
+    current: () => {
+      const loaded = network.current();
+      return { ...loaded, config: { ...loaded.config, suppliers: loaded.config.suppliers.map((s) => (s.kind === 'open-access' ? { ...s, endpoint } : s)) } };
+    },
+  };
   const taskQueue = `lifecycle-${process.pid}`;
   worker = await startTestWorker(
     { nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue },
-    { store, network, adapterFor: () => adapter, now: () => new Date(Date.UTC(2026, 10, 25)) },
+    { store, network: withResolver, adapterFor: (name) => (name === 'open-access' ? openAccess : adapter), now: () => new Date(Date.UTC(2026, 10, 25)) },
   );
   running = worker.run();
   requests = new RequestService(env.client, store, network, taskQueue);
@@ -109,10 +123,39 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await database?.close();
+  await resolver?.close();
   await env?.teardown();
 });
 
 describe('sourcing', () => {
+  it('delivers a free copy found before routing without asking any supplier, and completes when the link expires', async () => {
+    suppliers = fills;
+    const base = sample('chinese-article-ppv');
+    const request = await submit({ ...base, citation: { ...base.citation, doi: OPEN_DOI } });
+    const delivered = await status(request, 'delivered');
+    expect(delivered.decision).toMatchObject({ outcome: 'open-access', rota: [], openCopy: { supplierId: 'oa-resolver', url: OPEN_URL } });
+    expect(delivered.delivery).toMatchObject({ kind: 'copy', supplierId: 'oa-resolver', url: OPEN_URL });
+    expect(delivered.charges).toEqual([]);
+    const result = await handle(request).result();
+    expect(result.status).toBe('completed');
+    const events = (await handle(request).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name)).toEqual(['routeRequest', 'recordFill']);
+    expect(await store.listOutbox('oa-resolver', 10)).toEqual([]);
+    await keepHistory(request, 'open-access-first');
+  });
+
+  it('tells the reader where their own library has it, and asks no supplier', async () => {
+    const base = sample('chinese-article-ppv');
+    // whu licenses CNKI's journals, this one among them.
+    const request = await submit({ ...base, requester: { libraryId: 'whu', patronId: 'p-9' } });
+    const result = await handle(request).result();
+    expect(result).toMatchObject({ status: 'completed', decision: { outcome: 'local', local: { libraryId: 'whu', licence: { name: expect.stringContaining('CNKI') } } } });
+    expect(result.history.at(-1)?.note).toMatch(/^licensed by .+CNKI/);
+    const events = (await handle(request).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name)).toEqual(['routeRequest', 'notifyReader']);
+    await keepHistory(request, 'served-locally');
+  });
+
   it('delivers a copy filled by the first supplier, charges once, and completes when the link expires', async () => {
     suppliers = fills;
     const request = await submit(sample('chinese-article-ppv'));

@@ -87,7 +87,7 @@ function readRequest(text: string, file: string, members: ReadonlySet<string>): 
 }
 
 function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string): RouteDecision {
-  return route(compiled, { request, holdings: lookupHoldings(config, request).map((holding) => holding.libraryId), now });
+  return route(compiled, { request, holdings: lookupHoldings(config, request), now });
 }
 
 function printProblems(io: CliIo, problems: Problem[]): void {

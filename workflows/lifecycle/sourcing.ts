@@ -1,7 +1,8 @@
 // From submission to a fill: the holdings check, routing, review, and sending to each supplier of the
 // rota in turn until one fills (what a supplier asks first is in approvals.ts); search-proxy staff
 // when the rota runs out.
-import { ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, patched } from '@temporalio/workflow';
+import type { LocalCopy } from '../../domain/decision';
 import { holdingOf } from '../../domain/holdings';
 import { CENTRE, type TryOutcome } from '../../domain/request-state';
 import { CURRENT_SUPPLIER, RULESET_VERSION } from '../search-attributes';
@@ -44,7 +45,12 @@ export async function begin(run: RequestRun): Promise<Phase> {
     case 'reject':
       return run.finish('rejected', { note: reason ?? 'refused by the routing rules' });
     case 'local':
-      return run.finish('completed', { note: 'held by the requesting library; served locally' });
+      return servedLocally(run, routing.decision.local);
+    case 'open-access': {
+      const copy = routing.decision.openCopy!;
+      state.delivery = { kind: 'copy', url: copy.url, supplierId: copy.supplierId, expiresAt: run.iso(deliveryExpiry('copy', run.now(), run.timings)) };
+      return 'delivered';
+    }
     case 'review':
       return 'review';
     case 'escalate':
@@ -52,6 +58,19 @@ export async function begin(run: RequestRun): Promise<Phase> {
     case 'route':
       return routing.decision.tasks.some((task) => task.type === 'approveCost') ? 'approveRoute' : 'source';
   }
+}
+
+/**
+ * Requests routed before routing said where the library's own copy is were closed with a fixed
+ * note and told the reader nothing.
+ */
+const LOCAL_COPY_TOLD = 'local-copy-told';
+
+/** The reader's own library has it: they are told where, and no supplier is asked. */
+async function servedLocally(run: RequestRun, local: LocalCopy | undefined): Promise<Phase> {
+  if (!local || !patched(LOCAL_COPY_TOLD)) return run.finish('completed', { note: 'held by the requesting library; served locally' });
+  await run.notifyReader('local', { ...local });
+  return run.finish('completed', { note: local.where });
 }
 
 /** Routing found the best supplier dearer than the library lets a request cost unasked. */
