@@ -37,6 +37,8 @@ const SHAPE_WORDS: Record<OperandShape, string> = {
   number: 'a number',
   string: 'a string',
   array: 'a list',
+  boolean: 'true or false',
+  any: 'any value',
 };
 
 function fitsFact(shape: OperandShape, type: FactType): boolean {
@@ -45,6 +47,8 @@ function fitsFact(shape: OperandShape, type: FactType): boolean {
       return type !== 'string[]';
     case 'array':
       return type === 'string[]';
+    case 'any':
+      return true;
     default:
       return shape === type;
   }
@@ -56,6 +60,8 @@ function fitsValue(shape: OperandShape, value: unknown): boolean {
       return value === null || typeof value !== 'object';
     case 'array':
       return Array.isArray(value);
+    case 'any':
+      return true;
     default:
       return typeof value === shape;
   }
@@ -147,7 +153,8 @@ class RuleChecker {
       return;
     }
     const before = this.problems.length;
-    if (operator.value !== 'number') this.literals(condition.value, spec, subject, pointer + '/value');
+    // Numbers and `exists` flags are not values of the fact, so there is nothing to look up.
+    if (operator.value !== 'number' && operator.value !== 'boolean') this.literals(condition.value, spec, subject, pointer + '/value');
     if (this.problems.length === before) this.sound.add(condition);
   }
 

@@ -3,7 +3,7 @@
 // never matching.
 
 import type { LibraryRole, SupplierKind, SupplierService, SupplierStatus } from './types';
-import type { Service, Urgency } from '../domain/request';
+import type { DocumentType, Service, Urgency } from '../domain/request';
 
 export type FactType = 'string' | 'number' | 'boolean' | 'string[]';
 
@@ -30,6 +30,15 @@ function keysOf<T extends string>(all: Record<T, true>): readonly T[] {
 
 export const SERVICES = keysOf<Service>({ copy: true, loan: true, ebook: true });
 export const URGENCIES = keysOf<Urgency>({ normal: true, rush: true, express: true });
+export const DOCUMENT_TYPES = keysOf<DocumentType>({
+  article: true,
+  chapter: true,
+  book: true,
+  thesis: true,
+  'conference-paper': true,
+  standard: true,
+  patent: true,
+});
 export const SUPPLIER_SERVICES = keysOf<SupplierService>({ copy: true, loan: true, ebook: true, purchase: true });
 export const LIBRARY_ROLES = keysOf<LibraryRole>({ service: true, user: true, both: true });
 export const SUPPLIER_STATES = keysOf<SupplierStatus['state']>({ active: true, suspended: true, closed: true });
@@ -74,6 +83,7 @@ export const FACTS = {
       '$.requester.patronId': text('reader id at the requesting library'),
       '$.service': oneOf(SERVICES, 'copy, loan or ebook'),
       '$.urgency': oneOf(URGENCIES, 'normal, rush or express'),
+      '$.citation.documentType': oneOf(DOCUMENT_TYPES, 'article, chapter, book, thesis, conference-paper, standard or patent'),
       '$.citation.title': text('article, chapter or book title'),
       '$.citation.authors': list('authors'),
       '$.citation.journalTitle': text('journal title'),
