@@ -7,7 +7,9 @@ import { FACTS, isFactName, pathSpec, type FactType, type PathSpec } from './fac
 import { pointerOf, type LocatedText } from './located';
 import { OPERATORS, type OperandShape, type Operator } from './operators';
 import { didYouMean } from './suggest';
+import { termProblem, type SubjectIndex } from './subjects';
 import type { Problem, RuleCondition, RuleConditions, RuleEventType } from './types';
+import { dateProblem, languageProblem } from './vocabulary';
 
 export interface RuleInput {
   name: string;
@@ -19,6 +21,8 @@ export interface RuleInput {
 export interface KnownIds {
   supplier?: ReadonlySet<string>;
   library?: ReadonlySet<string>;
+  /** The subject vocabulary, absent when subjects.yaml did not load. */
+  subjects?: SubjectIndex;
 }
 
 type Node = RuleConditions & Partial<RuleCondition>;
@@ -170,11 +174,19 @@ class RuleChecker {
       } else if (typeof item === 'string') {
         const ids = spec.refers && this.known[spec.refers];
         if (ids && !ids.has(item)) this.report(at, `unknown ${spec.refers} '${item}'${didYouMean(item, ids)}`);
+        const problem = this.formatProblem(spec.format, item);
+        if (problem !== undefined) this.report(at, problem);
         if (spec.values && !spec.values.includes(item)) {
           this.report(at, `${subject} is never '${item}'${didYouMean(item, spec.values) || ` (expected one of: ${spec.values.join(', ')})`}`);
         }
       }
     }
+  }
+
+  private formatProblem(format: PathSpec['format'], value: string): string | undefined {
+    if (format === 'language') return languageProblem(value);
+    if (format === 'date') return dateProblem(value);
+    return format === 'subject' && this.known.subjects ? termProblem(this.known.subjects, value) : undefined;
   }
 
   /** Conditions of one `all` on the same fact and path that no single value satisfies together. */

@@ -14,6 +14,8 @@ export interface PathSpec {
   values?: readonly string[];
   /** The path holds ids of configured suppliers or libraries. */
   refers?: 'supplier' | 'library';
+  /** The values are subjects of the vocabulary, ISO 639-1 codes or calendar dates. */
+  format?: 'subject' | 'language' | 'date';
 }
 
 export interface FactSpec {
@@ -61,6 +63,7 @@ const number = (description: string): PathSpec => ({ type: 'number', description
 const flag = (description: string): PathSpec => ({ type: 'boolean', description });
 const list = (description: string): PathSpec => ({ type: 'string[]', description });
 const oneOf = (values: readonly string[], description: string): PathSpec => ({ type: 'string', description, values });
+const formatted = (format: PathSpec['format'], type: 'string' | 'string[]', description: string): PathSpec => ({ type, description, format });
 const idOf = (refers: 'supplier' | 'library', description: string, type: 'string' | 'string[]' = 'string'): PathSpec => ({ type, description, refers });
 
 function turnaroundPaths(): Record<string, PathSpec> {
@@ -94,8 +97,8 @@ export const FACTS = {
       '$.citation.volume': text('volume'),
       '$.citation.issue': text('issue'),
       '$.citation.pages': text('pages'),
-      '$.citation.language': text('ISO 639-1 language code'),
-      '$.citation.subjects': list('broad subjects'),
+      '$.citation.language': formatted('language', 'string', 'ISO 639-1 language code'),
+      '$.citation.subjects': formatted('subject', 'string[]', 'subjects of the vocabulary in subjects.yaml, mapped from what the request wrote'),
       '$.maxCost.amount': number('most the reader will pay'),
       '$.maxCost.currency': text('currency of maxCost'),
       '$.holdings': idOf('library', 'libraries known to hold the item', 'string[]'),
@@ -126,8 +129,8 @@ export const FACTS = {
       '$.adapter': text('adapter module'),
       '$.services': { type: 'string[]', description: 'services offered', values: SUPPLIER_SERVICES },
       '$.formats': list('delivery formats'),
-      '$.coverage.subjects': list('subjects covered'),
-      '$.coverage.languages': list('languages covered'),
+      '$.coverage.subjects': formatted('subject', 'string[]', 'subjects covered'),
+      '$.coverage.languages': formatted('language', 'string[]', 'languages covered'),
       '$.coverage.years.from': number('first year covered'),
       '$.coverage.years.to': number('last year covered'),
       '$.coverage.regions': list('requesting regions served'),
@@ -139,8 +142,8 @@ export const FACTS = {
       '$.capacityPerDay': number('requests accepted per day'),
       '$.sendMode': oneOf(['auto', 'manual'], 'auto or manual sending'),
       '$.status.state': oneOf(SUPPLIER_STATES, 'active, suspended or closed'),
-      '$.status.from': text('start of a closure or suspension'),
-      '$.status.to': text('end of a closure or suspension'),
+      '$.status.from': formatted('date', 'string', 'start of a closure or suspension'),
+      '$.status.to': formatted('date', 'string', 'end of a closure or suspension'),
       '$.region': text('CALIS region'),
       '$.fillRate': number('prior fill rate, 0..1'),
     },

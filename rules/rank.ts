@@ -6,6 +6,7 @@ import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Suppli
 import type { Citation, IllRequest, Service } from '../domain/request';
 import type { RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
+import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -50,6 +51,8 @@ export interface Network {
   sources: readonly number[];
   /** Rule indices in the order both evaluators report firings. */
   order: readonly number[];
+  /** What request subjects map to; without it they are read as written. */
+  subjects?: SubjectIndex;
 }
 
 export interface Candidate {
@@ -65,7 +68,10 @@ export interface Candidate {
 }
 
 export interface Prepared {
+  /** The request as the rules see it: its subjects mapped onto the vocabulary. */
   request: IllRequest;
+  /** Subjects the request wrote that map to no term, for the decision to report. */
+  unmappedSubjects?: string[];
   library: Library;
   usage: Usage;
   /** The requesting library holds the item itself. */
@@ -106,6 +112,7 @@ export function indexNetwork(config: NetworkConfig): Network {
     libraries: new Map(config.libraries.map((library) => [library.id, library])),
     sources,
     order: canonicalOrder(config.rules),
+    subjects: config.subjects && indexSubjects(config.subjects),
   };
 }
 
@@ -171,9 +178,20 @@ export function requireLibrary(network: Network, request: IllRequest): Library {
 }
 
 /** Works out the facts and the candidate suppliers of one request; rules are not consulted here. */
+/** The request with its subjects in the vocabulary, and those that map to none. */
+function withSubjects(network: Network, request: IllRequest): { request: IllRequest; unmapped?: string[] } {
+  const { subjects: index } = network;
+  const { citation } = request;
+  if (!index || (citation.issn === undefined && (citation.subjects ?? []).every((subject) => index.terms.has(subject)))) return { request };
+  const { subjects, unmapped } = normaliseSubjects(index, citation);
+  const { subjects: _written, ...rest } = citation;
+  const mapped = { ...request, citation: subjects === undefined ? rest : { ...rest, subjects } };
+  return unmapped.length > 0 ? { request: mapped, unmapped } : { request: mapped };
+}
+
 export function prepare(network: Network, input: RouteInput): Prepared {
   const { config } = network;
-  const { request } = input;
+  const { request, unmapped } = withSubjects(network, input.request);
   const library = requireLibrary(network, request);
   const holders = new Set(input.holdings);
   const usage: Usage = {
@@ -182,7 +200,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = holders.has(library.id);
-  const prepared: Prepared = { request, library, usage, local, candidates: [] };
+  const prepared: Prepared = { request, library, usage, local, candidates: [], ...(unmapped && { unmappedSubjects: unmapped }) };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -332,6 +350,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     excluded: [],
     tasks: [],
     deadlineHours: usage.deadlineHours,
+    ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
   };
   if (prepared.local) return decision;
 

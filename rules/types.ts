@@ -169,6 +169,18 @@ export interface NetworkPolicy {
   };
 }
 
+/** subjects.yaml: the routing vocabulary and what maps onto it. */
+export interface SubjectMapping {
+  /** Each term with what it takes in. */
+  vocabulary: Record<string, string>;
+  /** Chinese Library Classification prefixes to terms. */
+  classes?: Record<string, string>;
+  /** Terms to the words, Chinese or English, that stand for them. */
+  words?: Record<string, string[]>;
+  /** ISSNs to the term of the journal. */
+  journals?: Record<string, string>;
+}
+
 export interface NetworkConfig {
   /** `sha256:` of the normalised content: every decision records the version that made it. */
   version: string;
@@ -178,6 +190,8 @@ export interface NetworkConfig {
   policy: NetworkPolicy;
   /** Sample holdings (ISSN, ISBN, DOI or `title:` a title to its holders) standing in for the union catalogue. */
   holdings: Record<string, HoldingEntry[]>;
+  /** Absent in networks built without subjects.yaml: their requests' subjects are read as written. */
+  subjects?: SubjectMapping;
 }
 
 /** A configuration mistake, located in the file an administrator edits. */
