@@ -2,6 +2,7 @@
 // rules naming anything else, so an administrator's typo fails at check time instead of silently
 // never matching.
 
+import common from '../config/schemas/common.schema.json';
 import type { LibraryRole, SupplierKind, SupplierService, SupplierStatus } from './types';
 import type { DocumentType, Service, Urgency } from '../domain/request';
 
@@ -111,6 +112,8 @@ export const FACTS = {
       '$.id': idOf('library', 'library id'),
       '$.name': text('library name'),
       '$.region': text('CALIS region'),
+      '$.province': oneOf(common.$defs.province.enum, 'ISO 3166-2:CN code of the library’s province, for example CN-SH'),
+      '$.city': text('the library’s city'),
       '$.role': oneOf(LIBRARY_ROLES, 'service, user or both'),
       '$.policy.reviewRequired': flag('every request waits for a librarian'),
       '$.policy.autoApproveLimit.amount': number('cost the library accepts without approval'),
@@ -154,6 +157,9 @@ export const FACTS = {
     paths: {
       '$.holds': flag('the supplier holds the item'),
       '$.sameRegion': flag('the supplier is in the requesting library’s region'),
+      '$.sameProvince': flag('the supplier is a member library in the requesting library’s province'),
+      '$.sameCity': flag('the supplier is a member library in the requesting library’s city'),
+      '$.sameProximityGroup': flag('the supplier is a member library in a proximity group (policy.yaml) with the requesting library'),
       '$.targetHours': number('turnaround the supplier promises for this service and urgency'),
       '$.estimatedCost': number('what this request would cost at this supplier, in its currency'),
       '$.load': number('share of today’s capacity already used, 0..1'),

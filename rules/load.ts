@@ -13,6 +13,7 @@ import {
   duplicateProblems,
   holdingsProblems,
   libraryProblems,
+  proximityProblems,
   requestProblems,
   supplierProblems,
   type Entry,
@@ -28,6 +29,7 @@ import { indexSubjects, mappingProblems, requestSubjectProblem, termProblems, ty
 import type { HoldingEntry, Library, NetworkConfig, NetworkPolicy, Problem, Rule, SubjectMapping, Supplier } from './types';
 import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
+import common from '../config/schemas/common.schema.json';
 
 interface Parsed {
   doc?: LocatedText;
@@ -163,6 +165,9 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...rules.entries.flatMap(({ doc, pointer, value }) => ruleProblems(doc, pointer, value, ids)),
     ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
     ...(subjects ? mappingProblems(subjects.doc, subjects.value) : []),
+    ...(policy?.value.proximity && libraries.complete
+      ? proximityProblems(policy.doc, policy.value.proximity.groups, common.$defs.province.enum, libraries.entries.map((entry) => entry.value))
+      : []),
     ...(subjectIndex
       ? suppliers.entries.flatMap(({ doc, pointer, value }) => termProblems(doc, `${pointer}/coverage/subjects`, value.coverage.subjects, subjectIndex))
       : []),

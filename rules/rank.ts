@@ -12,6 +12,10 @@ import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects'
 export interface CandidateFacts {
   holds: boolean;
   sameRegion: boolean;
+  /** The supplier is a member library in the requesting library's province, city, or a proximity group with it. */
+  sameProvince: boolean;
+  sameCity: boolean;
+  sameProximityGroup: boolean;
   targetHours: number;
   estimatedCost: number;
   /** Requests already sent today as a share of the daily capacity, 0..1. */
@@ -53,6 +57,8 @@ export interface Network {
   order: readonly number[];
   /** What request subjects map to; without it they are read as written. */
   subjects?: SubjectIndex;
+  /** The proximity groups each library belongs to, by its province or its city. */
+  proximity: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Candidate {
@@ -113,6 +119,31 @@ export function indexNetwork(config: NetworkConfig): Network {
     sources,
     order: canonicalOrder(config.rules),
     subjects: config.subjects && indexSubjects(config.subjects),
+    proximity: proximityOf(config),
+  };
+}
+
+function proximityOf(config: NetworkConfig): Map<string, string[]> {
+  const groups = Object.entries(config.policy.proximity?.groups ?? {});
+  const proximity = new Map<string, string[]>();
+  for (const library of config.libraries) {
+    const member = (place: string) => place === library.province || place === library.city;
+    const names = groups.filter(([, places]) => places.some(member)).map(([name]) => name);
+    if (names.length > 0) proximity.set(library.id, names);
+  }
+  return proximity;
+}
+
+/** How near a supplier that is a member library is to the requesting library; suppliers of other kinds are near to none. */
+function nearness(network: Network, library: Library, supplier: Supplier): Pick<CandidateFacts, 'sameProvince' | 'sameCity' | 'sameProximityGroup'> {
+  const other = supplier.kind === 'service-library' ? network.libraries.get(supplier.id) : undefined;
+  const sameProvince = other?.province !== undefined && other.province === library.province;
+  const groups = network.proximity.get(library.id);
+  return {
+    sameProvince,
+    // City names repeat across provinces rarely, but they do.
+    sameCity: sameProvince && other?.city !== undefined && other.city === library.city,
+    sameProximityGroup: other !== undefined && groups !== undefined && (network.proximity.get(other.id) ?? []).some((group) => groups.includes(group)),
   };
 }
 
@@ -211,6 +242,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     const facts: CandidateFacts = {
       holds,
       sameRegion: supplier.region !== undefined && supplier.region === library.region,
+      ...nearness(network, library, supplier),
       targetHours: supplier.turnaroundHours?.[request.service]?.[request.urgency] ?? usage.deadlineHours,
       estimatedCost: estimateCost(supplier, request.service, pages),
       load: supplier.capacityPerDay > 0 ? Math.min(1, used / supplier.capacityPerDay) : 1,

@@ -97,6 +97,10 @@ export interface Library {
   id: string;
   name: string;
   region: string;
+  /** ISO 3166-2:CN code of the province-level division, for example CN-SH. */
+  province?: string;
+  /** City, in pinyin as the other libraries of the city write it. */
+  city?: string;
   role: LibraryRole;
   policy: LibraryPolicy;
   /** Where the library takes delivery; suppliers are told with every request. */
@@ -140,6 +144,8 @@ export interface Rule {
 }
 
 export interface NetworkPolicy {
+  /** Named groups of provinces and cities whose libraries count as near each other. */
+  proximity?: { groups: Record<string, string[]> };
   /** Turnaround targets in hours per service and urgency. */
   targets: Record<Service, Record<Urgency, number>>;
   weights: {
