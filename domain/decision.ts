@@ -46,6 +46,11 @@ export interface RouteDecision {
   tasks: RouteTask[];
   /** Turnaround deadline in hours for each supplier try, from targets or a `deadline` rule. */
   deadlineHours: number;
+  /**
+   * Subjects the request wrote that the network's subject mapping turns into no subject of its
+   * vocabulary, so no rule saw them; absent when every subject was understood.
+   */
+  unmappedSubjects?: string[];
   /** Why a rejected request cannot be served, naming each `reject` rule and where it is written. */
   reason?: string;
   /** With outcome `local`: where the library's own copy is. */

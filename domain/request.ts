@@ -3,6 +3,8 @@ import type { HoldingRef } from './holdings';
 
 export type Service = 'copy' | 'loan' | 'ebook';
 export type Urgency = 'normal' | 'rush' | 'express';
+/** What kind of document is asked for: suppliers and copyright terms differ between them. */
+export type DocumentType = 'article' | 'chapter' | 'book' | 'thesis' | 'conference-paper' | 'standard' | 'patent';
 
 export interface Money {
   amount: number;
@@ -10,6 +12,7 @@ export interface Money {
 }
 
 export interface Citation {
+  documentType?: DocumentType;
   title?: string;
   authors?: string[];
   journalTitle?: string;

@@ -118,6 +118,18 @@ function unknownHolders(doc: LocatedText, pointer: string, holders: HoldingRef[]
   );
 }
 
+/** Members of proximity groups that name no province and no city of a member library, so the group could never hold it. */
+export function proximityProblems(doc: LocatedText, groups: Record<string, string[]>, provinces: readonly string[], libraries: readonly LibraryInput[]): Problem[] {
+  const places = new Set([...provinces, ...libraries.flatMap((library) => (library.city === undefined ? [] : [library.city]))]);
+  return Object.entries(groups).flatMap(([group, members]) =>
+    members.flatMap((member, index) =>
+      places.has(member)
+        ? []
+        : [doc.problem(pointerOf('proximity', 'groups', group, index), `proximity group '${group}': '${member}' is neither a province code (CN-SH) nor the city of a member library${didYouMean(member, places)}`)],
+    ),
+  );
+}
+
 export function holdingsProblems(doc: LocatedText, holdings: Record<string, HoldingEntry[]>, libraries?: ReadonlySet<string>): Problem[] {
   return Object.entries(holdings).flatMap(([item, holders]) => unknownHolders(doc, pointerOf('holdings', item), holders, libraries));
 }

@@ -150,6 +150,9 @@ const BUILT_READERS: Record<string, Record<string, Read>> = {
   candidate: {
     holds: (frame) => (frame as CandidateFrame).candidate?.holds,
     sameRegion: (frame) => (frame as CandidateFrame).candidate?.sameRegion,
+    sameProvince: (frame) => (frame as CandidateFrame).candidate?.sameProvince,
+    sameCity: (frame) => (frame as CandidateFrame).candidate?.sameCity,
+    sameProximityGroup: (frame) => (frame as CandidateFrame).candidate?.sameProximityGroup,
     targetHours: (frame) => (frame as CandidateFrame).candidate?.targetHours,
     estimatedCost: (frame) => (frame as CandidateFrame).candidate?.estimatedCost,
     load: (frame) => (frame as CandidateFrame).candidate?.load,

@@ -7,7 +7,9 @@ import { FACTS, isFactName, pathSpec, type FactType, type PathSpec } from './fac
 import { pointerOf, type LocatedText } from './located';
 import { OPERATORS, type OperandShape, type Operator } from './operators';
 import { didYouMean } from './suggest';
+import { termProblem, type SubjectIndex } from './subjects';
 import type { Problem, RuleCondition, RuleConditions, RuleEventType } from './types';
+import { dateProblem, languageProblem } from './vocabulary';
 
 export interface RuleInput {
   name: string;
@@ -19,6 +21,8 @@ export interface RuleInput {
 export interface KnownIds {
   supplier?: ReadonlySet<string>;
   library?: ReadonlySet<string>;
+  /** The subject vocabulary, absent when subjects.yaml did not load. */
+  subjects?: SubjectIndex;
 }
 
 type Node = RuleConditions & Partial<RuleCondition>;
@@ -37,6 +41,8 @@ const SHAPE_WORDS: Record<OperandShape, string> = {
   number: 'a number',
   string: 'a string',
   array: 'a list',
+  boolean: 'true or false',
+  any: 'any value',
 };
 
 function fitsFact(shape: OperandShape, type: FactType): boolean {
@@ -45,6 +51,8 @@ function fitsFact(shape: OperandShape, type: FactType): boolean {
       return type !== 'string[]';
     case 'array':
       return type === 'string[]';
+    case 'any':
+      return true;
     default:
       return shape === type;
   }
@@ -56,6 +64,8 @@ function fitsValue(shape: OperandShape, value: unknown): boolean {
       return value === null || typeof value !== 'object';
     case 'array':
       return Array.isArray(value);
+    case 'any':
+      return true;
     default:
       return typeof value === shape;
   }
@@ -147,7 +157,8 @@ class RuleChecker {
       return;
     }
     const before = this.problems.length;
-    if (operator.value !== 'number') this.literals(condition.value, spec, subject, pointer + '/value');
+    // Numbers and `exists` flags are not values of the fact, so there is nothing to look up.
+    if (operator.value !== 'number' && operator.value !== 'boolean') this.literals(condition.value, spec, subject, pointer + '/value');
     if (this.problems.length === before) this.sound.add(condition);
   }
 
@@ -163,11 +174,19 @@ class RuleChecker {
       } else if (typeof item === 'string') {
         const ids = spec.refers && this.known[spec.refers];
         if (ids && !ids.has(item)) this.report(at, `unknown ${spec.refers} '${item}'${didYouMean(item, ids)}`);
+        const problem = this.formatProblem(spec.format, item);
+        if (problem !== undefined) this.report(at, problem);
         if (spec.values && !spec.values.includes(item)) {
           this.report(at, `${subject} is never '${item}'${didYouMean(item, spec.values) || ` (expected one of: ${spec.values.join(', ')})`}`);
         }
       }
     }
+  }
+
+  private formatProblem(format: PathSpec['format'], value: string): string | undefined {
+    if (format === 'language') return languageProblem(value);
+    if (format === 'date') return dateProblem(value);
+    return format === 'subject' && this.known.subjects ? termProblem(this.known.subjects, value) : undefined;
   }
 
   /** Conditions of one `all` on the same fact and path that no single value satisfies together. */

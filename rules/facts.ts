@@ -2,8 +2,9 @@
 // rules naming anything else, so an administrator's typo fails at check time instead of silently
 // never matching.
 
+import common from '../config/schemas/common.schema.json';
 import type { LibraryRole, SupplierKind, SupplierService, SupplierStatus } from './types';
-import type { Service, Urgency } from '../domain/request';
+import type { DocumentType, Service, Urgency } from '../domain/request';
 
 export type FactType = 'string' | 'number' | 'boolean' | 'string[]';
 
@@ -14,6 +15,8 @@ export interface PathSpec {
   values?: readonly string[];
   /** The path holds ids of configured suppliers or libraries. */
   refers?: 'supplier' | 'library';
+  /** The values are subjects of the vocabulary, ISO 639-1 codes or calendar dates. */
+  format?: 'subject' | 'language' | 'date';
 }
 
 export interface FactSpec {
@@ -30,6 +33,15 @@ function keysOf<T extends string>(all: Record<T, true>): readonly T[] {
 
 export const SERVICES = keysOf<Service>({ copy: true, loan: true, ebook: true });
 export const URGENCIES = keysOf<Urgency>({ normal: true, rush: true, express: true });
+export const DOCUMENT_TYPES = keysOf<DocumentType>({
+  article: true,
+  chapter: true,
+  book: true,
+  thesis: true,
+  'conference-paper': true,
+  standard: true,
+  patent: true,
+});
 export const SUPPLIER_SERVICES = keysOf<SupplierService>({ copy: true, loan: true, ebook: true, purchase: true });
 export const LIBRARY_ROLES = keysOf<LibraryRole>({ service: true, user: true, both: true });
 export const SUPPLIER_STATES = keysOf<SupplierStatus['state']>({ active: true, suspended: true, closed: true });
@@ -52,6 +64,7 @@ const number = (description: string): PathSpec => ({ type: 'number', description
 const flag = (description: string): PathSpec => ({ type: 'boolean', description });
 const list = (description: string): PathSpec => ({ type: 'string[]', description });
 const oneOf = (values: readonly string[], description: string): PathSpec => ({ type: 'string', description, values });
+const formatted = (format: PathSpec['format'], type: 'string' | 'string[]', description: string): PathSpec => ({ type, description, format });
 const idOf = (refers: 'supplier' | 'library', description: string, type: 'string' | 'string[]' = 'string'): PathSpec => ({ type, description, refers });
 
 function turnaroundPaths(): Record<string, PathSpec> {
@@ -74,6 +87,7 @@ export const FACTS = {
       '$.requester.patronId': text('reader id at the requesting library'),
       '$.service': oneOf(SERVICES, 'copy, loan or ebook'),
       '$.urgency': oneOf(URGENCIES, 'normal, rush or express'),
+      '$.citation.documentType': oneOf(DOCUMENT_TYPES, 'article, chapter, book, thesis, conference-paper, standard or patent'),
       '$.citation.title': text('article, chapter or book title'),
       '$.citation.authors': list('authors'),
       '$.citation.journalTitle': text('journal title'),
@@ -84,8 +98,8 @@ export const FACTS = {
       '$.citation.volume': text('volume'),
       '$.citation.issue': text('issue'),
       '$.citation.pages': text('pages'),
-      '$.citation.language': text('ISO 639-1 language code'),
-      '$.citation.subjects': list('broad subjects'),
+      '$.citation.language': formatted('language', 'string', 'ISO 639-1 language code'),
+      '$.citation.subjects': formatted('subject', 'string[]', 'subjects of the vocabulary in subjects.yaml, mapped from what the request wrote'),
       '$.maxCost.amount': number('most the reader will pay'),
       '$.maxCost.currency': text('currency of maxCost'),
       '$.holdings': idOf('library', 'libraries known to hold the item', 'string[]'),
@@ -98,6 +112,8 @@ export const FACTS = {
       '$.id': idOf('library', 'library id'),
       '$.name': text('library name'),
       '$.region': text('CALIS region'),
+      '$.province': oneOf(common.$defs.province.enum, 'ISO 3166-2:CN code of the library’s province, for example CN-SH'),
+      '$.city': text('the library’s city'),
       '$.role': oneOf(LIBRARY_ROLES, 'service, user or both'),
       '$.policy.reviewRequired': flag('every request waits for a librarian'),
       '$.policy.autoApproveLimit.amount': number('cost the library accepts without approval'),
@@ -116,8 +132,8 @@ export const FACTS = {
       '$.adapter': text('adapter module'),
       '$.services': { type: 'string[]', description: 'services offered', values: SUPPLIER_SERVICES },
       '$.formats': list('delivery formats'),
-      '$.coverage.subjects': list('subjects covered'),
-      '$.coverage.languages': list('languages covered'),
+      '$.coverage.subjects': formatted('subject', 'string[]', 'subjects covered'),
+      '$.coverage.languages': formatted('language', 'string[]', 'languages covered'),
       '$.coverage.years.from': number('first year covered'),
       '$.coverage.years.to': number('last year covered'),
       '$.coverage.regions': list('requesting regions served'),
@@ -129,8 +145,8 @@ export const FACTS = {
       '$.capacityPerDay': number('requests accepted per day'),
       '$.sendMode': oneOf(['auto', 'manual'], 'auto or manual sending'),
       '$.status.state': oneOf(SUPPLIER_STATES, 'active, suspended or closed'),
-      '$.status.from': text('start of a closure or suspension'),
-      '$.status.to': text('end of a closure or suspension'),
+      '$.status.from': formatted('date', 'string', 'start of a closure or suspension'),
+      '$.status.to': formatted('date', 'string', 'end of a closure or suspension'),
       '$.region': text('CALIS region'),
       '$.fillRate': number('prior fill rate, 0..1'),
     },
@@ -141,6 +157,9 @@ export const FACTS = {
     paths: {
       '$.holds': flag('the supplier holds the item'),
       '$.sameRegion': flag('the supplier is in the requesting library’s region'),
+      '$.sameProvince': flag('the supplier is a member library in the requesting library’s province'),
+      '$.sameCity': flag('the supplier is a member library in the requesting library’s city'),
+      '$.sameProximityGroup': flag('the supplier is a member library in a proximity group (policy.yaml) with the requesting library'),
       '$.targetHours': number('turnaround the supplier promises for this service and urgency'),
       '$.estimatedCost': number('what this request would cost at this supplier, in its currency'),
       '$.load': number('share of today’s capacity already used, 0..1'),

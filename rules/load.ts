@@ -1,6 +1,7 @@
 // Loads and checks the network configuration directory:
 //
-//   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  licences.yaml (optional)  requests/*.json
+//   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  subjects.yaml
+//   licences.yaml (optional)  requests/*.json
 //
 // Every problem is collected in one run, each located at the line and column to edit, so an
 // administrator fixes them all at once. The configuration is returned only when there are none:
@@ -13,6 +14,7 @@ import {
   holdingsProblems,
   libraryProblems,
   licenceProblems,
+  proximityProblems,
   requestProblems,
   supplierProblems,
   type Entry,
@@ -24,9 +26,11 @@ import {
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
-import type { HoldingEntry, Library, Licence, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
+import { indexSubjects, mappingProblems, requestSubjectProblem, termProblems, type SubjectIndex } from './subjects';
+import type { HoldingEntry, Library, Licence, NetworkConfig, NetworkPolicy, Problem, Rule, SubjectMapping, Supplier } from './types';
 import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
+import common from '../config/schemas/common.schema.json';
 
 interface Parsed {
   doc?: LocatedText;
@@ -118,10 +122,17 @@ class Loader {
     return result;
   }
 
-  requests(libraries?: ReadonlySet<string>) {
+  /** Sample requests stand for what readers send, so a subject no rule could ever see is a mistake here. */
+  requests(libraries?: ReadonlySet<string>, subjects?: SubjectIndex) {
     for (const relative of this.files('requests', /\.json$/, false)) {
       const { doc, invalid } = this.parse(relative, 'request');
-      if (doc && invalid.length === 0) this.problems.push(...requestProblems(doc, doc.value as IllRequest, libraries));
+      if (!doc || invalid.length > 0) continue;
+      const request = doc.value as IllRequest;
+      this.problems.push(...requestProblems(doc, request, libraries));
+      request.citation.subjects?.forEach((subject, index) => {
+        const message = subjects && requestSubjectProblem(subjects, subject);
+        if (message) this.problems.push(doc.problem(`/citation/subjects/${index}`, message));
+      });
     }
   }
 }
@@ -145,6 +156,8 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
   const policy = loader.single<NetworkPolicy>('policy.yaml', 'policy');
   const holdings = loader.single<{ holdings: Record<string, HoldingEntry[]> }>('holdings.yaml', 'holdings');
   const licences = loader.optional<{ licences: Licence[] }>('licences.yaml', 'licences');
+  const subjects = loader.single<SubjectMapping>('subjects.yaml', 'subjects');
+  const subjectIndex = subjects && indexSubjects(subjects.value);
 
   for (const { value: library } of libraries.entries) {
     // Optional in the YAML: most libraries state neither.
@@ -153,7 +166,7 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
   }
   const knownSuppliers = known(suppliers, (supplier) => supplier.id);
   const knownLibraries = known(libraries, (library) => library.id);
-  const ids: KnownIds = { supplier: knownSuppliers?.ids, library: knownLibraries?.ids };
+  const ids: KnownIds = { supplier: knownSuppliers?.ids, library: knownLibraries?.ids, subjects: subjectIndex };
   loader.problems.push(
     ...duplicateProblems(suppliers.named, 'supplier id'),
     ...duplicateProblems(libraries.named, 'library id'),
@@ -163,11 +176,18 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...rules.entries.flatMap(({ doc, pointer, value }) => ruleProblems(doc, pointer, value, ids)),
     ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
     ...(licences && licences !== 'missing' ? licenceProblems(licences.doc, licences.value.licences, ids.library) : []),
+    ...(subjects ? mappingProblems(subjects.doc, subjects.value) : []),
+    ...(policy?.value.proximity && libraries.complete
+      ? proximityProblems(policy.doc, policy.value.proximity.groups, common.$defs.province.enum, libraries.entries.map((entry) => entry.value))
+      : []),
+    ...(subjectIndex
+      ? suppliers.entries.flatMap(({ doc, pointer, value }) => termProblems(doc, `${pointer}/coverage/subjects`, value.coverage.subjects, subjectIndex))
+      : []),
   );
-  loader.requests(ids.library);
+  loader.requests(ids.library, subjectIndex);
 
   const problems = loader.problems.sort(byLocation);
-  if (problems.length > 0 || !policy || !holdings || !licences) return { problems };
+  if (problems.length > 0 || !policy || !holdings || !subjects || !licences) return { problems };
   const content = {
     suppliers: suppliers.entries.map((entry): Supplier => ({ ...entry.value, source: sourceOf(entry) })),
     libraries: libraries.entries.map((entry): Library => ({ ...entry.value, source: sourceOf(entry) })),
@@ -182,6 +202,7 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     policy: policy.value,
     holdings: holdings.value.holdings,
     licences: licences === 'missing' ? [] : licences.value.licences,
+    subjects: subjects.value,
   };
   return { config: { version: configVersion(content), ...content }, problems };
 }

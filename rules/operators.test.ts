@@ -34,6 +34,17 @@ describe('network operators', () => {
     expect(holds('startsWith', 10, '1')).toBe(false);
   });
 
+  test('exists: the fact is given, not missing, null or an empty string', () => {
+    for (const given of ['article', 0, false, [], ['law']]) {
+      expect(holds('exists', given, true), JSON.stringify(given)).toBe(true);
+      expect(holds('exists', given, false), JSON.stringify(given)).toBe(false);
+    }
+    for (const absent of [undefined, null, '']) {
+      expect(holds('exists', absent, true), String(absent)).toBe(false);
+      expect(holds('exists', absent, false), String(absent)).toBe(true);
+    }
+  });
+
   test('json-rules-engine runs rules written with them', async () => {
     const engine = new Engine([], { allowUndefinedFacts: true });
     for (const [name, operator] of Object.entries(NETWORK_OPERATORS)) engine.addOperator(new Operator(name, operator.compare, operator.validate));
@@ -65,17 +76,19 @@ describe('one catalogue for the loader and both evaluators', () => {
 
   // A request each operator's sample condition holds for, and one it does not.
   const citation = (language: string, year: number, doi: string, subjects: string[]) => ({ title: 't', language, year, doi, subjects });
-  const matching = citation('zh', 1990, '10.1000/x', ['law']);
+  const matching = { ...citation('zh', 1990, '10.1000/x', ['law']), documentType: 'article' };
   const other = citation('en', 1980, '0028-0836', ['medicine']);
   const SAMPLES: Record<OperandShape, { path: string; element: unknown }> = {
     scalar: { path: '$.citation.language', element: 'zh' },
     number: { path: '$.citation.year', element: 1985 },
     string: { path: '$.citation.doi', element: '10.' },
     array: { path: '$.citation.subjects', element: 'law' },
+    boolean: { path: '$.citation.title', element: true },
+    any: { path: '$.citation.documentType', element: true },
   };
   const sampleValue = (fact: OperandShape, value: OperandShape): unknown => {
     const { element } = SAMPLES[fact];
-    return value === 'array' ? [element] : element;
+    return value === 'array' ? [element] : value === 'boolean' ? true : element;
   };
 
   test('every operator the loader accepts compiles, and fires exactly where json-rules-engine fires it', async () => {

@@ -8,8 +8,8 @@
 // The shapes let `ill check` reject comparisons that can never be true, such as `lessThan` on a
 // language code, before a rule silently fails to match.
 
-/** `scalar` is a string, number, boolean or null. */
-export type OperandShape = 'scalar' | 'number' | 'string' | 'array';
+/** `scalar` is a string, number, boolean or null; `any` is a scalar or a list. */
+export type OperandShape = 'scalar' | 'number' | 'string' | 'array' | 'boolean' | 'any';
 
 export interface Operator {
   fact: OperandShape;
@@ -79,6 +79,14 @@ export const NETWORK_OPERATORS: Record<string, Operator> = {
     description: 'the fact string begins with the value',
     validate: (factValue) => typeof factValue === 'string',
     compare: (factValue, ruleValue) => typeof ruleValue === 'string' && (factValue as string).startsWith(ruleValue),
+  },
+  exists: {
+    fact: 'any',
+    value: 'boolean',
+    description: 'with true, the fact is given (not missing, null or an empty string); with false, it is not',
+    // A missing fact is what `exists: false` asks about, so it must reach the comparison.
+    validate: always,
+    compare: (factValue, ruleValue) => (factValue !== undefined && factValue !== null && factValue !== '') === (ruleValue === true),
   },
 };
 

@@ -9,11 +9,16 @@ import { exceededLimit } from '../domain/money';
 import { holdingOf, type HoldingRef } from '../domain/holdings';
 import type { LocalCopy } from '../domain/decision';
 import { localCopy } from './local';
+import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
   holds: boolean;
   sameRegion: boolean;
+  /** The supplier is a member library in the requesting library's province, city, or a proximity group with it. */
+  sameProvince: boolean;
+  sameCity: boolean;
+  sameProximityGroup: boolean;
   targetHours: number;
   estimatedCost: number;
   /** Requests already sent today as a share of the daily capacity, 0..1. */
@@ -55,6 +60,10 @@ export interface Network {
   sources: readonly number[];
   /** Rule indices in the order both evaluators report firings. */
   order: readonly number[];
+  /** What request subjects map to; without it they are read as written. */
+  subjects?: SubjectIndex;
+  /** The proximity groups each library belongs to, by its province or its city. */
+  proximity: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Candidate {
@@ -70,7 +79,10 @@ export interface Candidate {
 }
 
 export interface Prepared {
+  /** The request as the rules see it: its subjects mapped onto the vocabulary. */
   request: IllRequest;
+  /** Subjects the request wrote that map to no term, for the decision to report. */
+  unmappedSubjects?: string[];
   library: Library;
   usage: Usage;
   /** The requesting library holds or licenses the item itself. */
@@ -111,6 +123,32 @@ export function indexNetwork(config: NetworkConfig): Network {
     libraries: new Map(config.libraries.map((library) => [library.id, library])),
     sources,
     order: canonicalOrder(config.rules),
+    subjects: config.subjects && indexSubjects(config.subjects),
+    proximity: proximityOf(config),
+  };
+}
+
+function proximityOf(config: NetworkConfig): Map<string, string[]> {
+  const groups = Object.entries(config.policy.proximity?.groups ?? {});
+  const proximity = new Map<string, string[]>();
+  for (const library of config.libraries) {
+    const member = (place: string) => place === library.province || place === library.city;
+    const names = groups.filter(([, places]) => places.some(member)).map(([name]) => name);
+    if (names.length > 0) proximity.set(library.id, names);
+  }
+  return proximity;
+}
+
+/** How near a supplier that is a member library is to the requesting library; suppliers of other kinds are near to none. */
+function nearness(network: Network, library: Library, supplier: Supplier): Pick<CandidateFacts, 'sameProvince' | 'sameCity' | 'sameProximityGroup'> {
+  const other = supplier.kind === 'service-library' ? network.libraries.get(supplier.id) : undefined;
+  const sameProvince = other?.province !== undefined && other.province === library.province;
+  const groups = network.proximity.get(library.id);
+  return {
+    sameProvince,
+    // City names repeat across provinces rarely, but they do.
+    sameCity: sameProvince && other?.city !== undefined && other.city === library.city,
+    sameProximityGroup: other !== undefined && groups !== undefined && (network.proximity.get(other.id) ?? []).some((group) => groups.includes(group)),
   };
 }
 
@@ -176,9 +214,20 @@ export function requireLibrary(network: Network, request: IllRequest): Library {
 }
 
 /** Works out the facts and the candidate suppliers of one request; rules are not consulted here. */
+/** The request with its subjects in the vocabulary, and those that map to none. */
+function withSubjects(network: Network, request: IllRequest): { request: IllRequest; unmapped?: string[] } {
+  const { subjects: index } = network;
+  const { citation } = request;
+  if (!index || (citation.issn === undefined && (citation.subjects ?? []).every((subject) => index.terms.has(subject)))) return { request };
+  const { subjects, unmapped } = normaliseSubjects(index, citation);
+  const { subjects: _written, ...rest } = citation;
+  const mapped = { ...request, citation: subjects === undefined ? rest : { ...rest, subjects } };
+  return unmapped.length > 0 ? { request: mapped, unmapped } : { request: mapped };
+}
+
 export function prepare(network: Network, input: RouteInput): Prepared {
   const { config } = network;
-  const { request } = input;
+  const { request, unmapped } = withSubjects(network, input.request);
   const library = requireLibrary(network, request);
   const records = input.holdings.map(holdingOf);
   const holders = new Set(records.map((holding) => holding.libraryId));
@@ -188,7 +237,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = localCopy(library, request, records, config.licences);
-  const prepared: Prepared = { request, library, usage, ...(local ? { local } : {}), candidates: [] };
+  const prepared: Prepared = { request, library, usage, ...(local ? { local } : {}), candidates: [], ...(unmapped && { unmappedSubjects: unmapped }) };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -199,6 +248,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     const facts: CandidateFacts = {
       holds,
       sameRegion: supplier.region !== undefined && supplier.region === library.region,
+      ...nearness(network, library, supplier),
       targetHours: supplier.turnaroundHours?.[request.service]?.[request.urgency] ?? usage.deadlineHours,
       estimatedCost: estimateCost(supplier, request.service, pages),
       load: supplier.capacityPerDay > 0 ? Math.min(1, used / supplier.capacityPerDay) : 1,
@@ -340,6 +390,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     excluded: [],
     tasks: [],
     deadlineHours: usage.deadlineHours,
+    ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
   };
   if (prepared.local) return { ...decision, local: prepared.local };
 

@@ -14,15 +14,23 @@ import licences from '../config/schemas/licences.schema.json';
 import policy from '../config/schemas/policy.schema.json';
 import request from '../config/schemas/request.schema.json';
 import rules from '../config/schemas/rules.schema.json';
+import subjects from '../config/schemas/subjects.schema.json';
 import suppliers from '../config/schemas/suppliers.schema.json';
 import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
 import type { Problem } from './types';
+import { dateProblem, isCalendarDate, isLanguageCode, languageProblem } from './vocabulary';
 
-const SCHEMAS = { suppliers, libraries, rules, policy, holdings, licences, request };
+const SCHEMAS = { suppliers, libraries, rules, policy, holdings, licences, request, subjects };
 export type SchemaName = keyof typeof SCHEMAS;
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true });
+/** Formats the schemas name, each with what an administrator is told when a value is not of it. */
+const FORMATS: Record<string, { valid: (value: string) => boolean; problem: (value: string) => string | undefined }> = {
+  date: { valid: isCalendarDate, problem: dateProblem },
+  'iso-639-1': { valid: isLanguageCode, problem: languageProblem },
+};
+for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format.valid);
 ajv.addSchema(common, 'common.schema.json');
 for (const [name, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, `${name}.schema.json`);
 
@@ -69,6 +77,10 @@ function located(doc: LocatedText, error: ErrorObject): { pointer: string; probl
       const allowed = (params.allowedValues as unknown[]).map(String);
       const hint = didYouMean(String(error.data), allowed) || ` (expected one of: ${allowed.join(', ')})`;
       return at(pointer, `${label(pointer)} cannot be ${describe(error.data)}${hint}`);
+    }
+    case 'format': {
+      const message = FORMATS[String(params.format)]?.problem(String(error.data));
+      return at(pointer, `${label(pointer)}: ${message ?? `${describe(error.data)} is not a ${String(params.format)}`}`);
     }
     case 'dependentRequired':
       return at(pointer, `'${String(params.property)}' needs '${String(params.missingProperty)}' beside it`);

@@ -97,6 +97,10 @@ export interface Library {
   id: string;
   name: string;
   region: string;
+  /** ISO 3166-2:CN code of the province-level division, for example CN-SH. */
+  province?: string;
+  /** City, in pinyin as the other libraries of the city write it. */
+  city?: string;
   role: LibraryRole;
   policy: LibraryPolicy;
   /** Where the library takes delivery; suppliers are told with every request. */
@@ -151,6 +155,8 @@ export interface Rule {
 }
 
 export interface NetworkPolicy {
+  /** Named groups of provinces and cities whose libraries count as near each other. */
+  proximity?: { groups: Record<string, string[]> };
   /** Turnaround targets in hours per service and urgency. */
   targets: Record<Service, Record<Urgency, number>>;
   weights: {
@@ -180,6 +186,18 @@ export interface NetworkPolicy {
   };
 }
 
+/** subjects.yaml: the routing vocabulary and what maps onto it. */
+export interface SubjectMapping {
+  /** Each term with what it takes in. */
+  vocabulary: Record<string, string>;
+  /** Chinese Library Classification prefixes to terms. */
+  classes?: Record<string, string>;
+  /** Terms to the words, Chinese or English, that stand for them. */
+  words?: Record<string, string[]>;
+  /** ISSNs to the term of the journal. */
+  journals?: Record<string, string>;
+}
+
 export interface NetworkConfig {
   /** `sha256:` of the normalised content: every decision records the version that made it. */
   version: string;
@@ -191,6 +209,8 @@ export interface NetworkConfig {
   holdings: Record<string, HoldingEntry[]>;
   /** Resources each library licenses: a request its own library licenses is served locally. */
   licences: Licence[];
+  /** Absent in networks built without subjects.yaml: their requests' subjects are read as written. */
+  subjects?: SubjectMapping;
 }
 
 /** A configuration mistake, located in the file an administrator edits. */

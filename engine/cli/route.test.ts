@@ -119,6 +119,15 @@ describe('ill route --request', () => {
     for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules']);
   });
 
+  test('shows the subjects the mapping could not place, and routes by those it could', async () => {
+    const written = JSON.parse(readFileSync(sample('foreign-physics-nstl.json'), 'utf8')) as { citation: { subjects: string[] } };
+    written.citation.subjects = ['物理學', 'gravitational waves'];
+    const routed = await decision(scratch('physics.json', JSON.stringify(written)));
+    expect(routed.unmappedSubjects).toEqual(['gravitational waves']);
+    expect(routed.rota.find((entry) => entry.supplierId === 'nstl')?.rules).toContain('foreign-sci-tech-to-nstl');
+    expect(await decision(sample('foreign-physics-nstl.json'))).not.toHaveProperty('unmappedSubjects');
+  });
+
   test('--now decides which suspensions are in force', async () => {
     expect((await decision(sample('ebook-calis.json'), SHIPPED_CONFIG, '2026-03-02')).rota.map((entry) => entry.supplierId)).toContain('founder');
     const later = await decision(sample('ebook-calis.json'), SHIPPED_CONFIG, '2026-10-15');
