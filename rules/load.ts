@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  closureProblems,
   duplicateProblems,
   holdingsProblems,
   libraryProblems,
@@ -19,6 +20,7 @@ import {
   type LibraryInput,
   type Named,
   type SupplierInput,
+  workingHoursProblems,
 } from './check';
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
@@ -151,6 +153,8 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...libraryProblems(libraries.entries, knownSuppliers),
     ...rules.entries.flatMap(({ doc, pointer, value }) => ruleProblems(doc, pointer, value, ids)),
     ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
+    ...(policy?.value.workingHours ? workingHoursProblems(policy.doc, '/workingHours', policy.value.workingHours) : []),
+    ...(policy ? closureProblems(policy.doc, '/closures', policy.value.closures) : []),
   );
   loader.requests(ids.library);
 
