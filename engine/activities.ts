@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
+import { tryDeadline } from '../rules/clock';
 import { estimatedCost } from '../rules/rank';
 import { route } from '../rules/route';
 import type { OutboxEntry, RequestingLibrary } from '../domain/orders';
@@ -124,10 +125,12 @@ export function createActivities({ store, network, adapterFor, holdings = config
       return { decision, autoApproveLimit: library.policy.autoApproveLimit, estimatedCosts, ...(found ? { holdings: found } : {}) };
     },
 
-    async sendToSupplier(given, transitions) {
+    async sendToSupplier(given, transitions, clock) {
       const order = { ...given, requestingLibrary: requestingLibrary(given.request.requester.libraryId) };
       const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
       await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, transitions, (adapter, supplier) => adapter.send(order, supplier));
+      // By the calendar in force when the order goes out, which a review or an approval may have followed.
+      return clock && { deadline: tryDeadline(network.current().config, order.supplierId, clock.workingHours, clock.sentAt) };
     },
 
     async notifySupplier(given, transitions) {

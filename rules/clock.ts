@@ -5,6 +5,7 @@
 // The package's published tables rather than its functions: those build their tables at load time
 // in the process's local time, and west of Greenwich every holiday lands a day early.
 import published from 'chinese-days/dist/chinese-days.json';
+import type { TryDeadline } from '../domain/decision';
 import type { Closure, NetworkConfig, WorkingHours } from './types';
 
 /** How one supplier works: its hours (absent: around the clock) and the days it is closed. */
@@ -163,4 +164,19 @@ export function describeClock(clock: SupplierClock): string {
   const days = { calendar: "working days of China's public calendar", weekdays: 'Monday to Friday', 'every-day': 'every day' };
   const base = hours ? `${hours.from}–${hours.to} ${hours.timeZone}, ${days[hours.days]}` : 'around the clock';
   return clock.closures.length > 0 ? `${base}, less ${clock.closures.length} closure(s)` : base;
+}
+
+/** A supplier's try of `hours` working hours, from `sentAt` when that is an instant (a date alone names no time to count from). */
+export function tryDeadline(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string, hours: number, sentAt?: string, calendar: DayCalendar = chinaCalendar): TryDeadline {
+  const clock = supplierClock(config, supplierId);
+  const deadline: TryDeadline = { workingHours: hours, clock: describeClock(clock) };
+  const start = sentAt === undefined || !sentAt.includes('T') ? Number.NaN : Date.parse(sentAt);
+  if (Number.isNaN(start)) return deadline;
+  const { at, assumedYears } = addWorkingHours(start, hours, clock, calendar);
+  deadline.at = new Date(at).toISOString();
+  if (assumedYears.length > 0) {
+    const { first, last } = calendarYears();
+    deadline.note = `${assumedYears.join(', ')} counted Monday to Friday: China's public holidays are published for ${first}–${last} only`;
+  }
+  return deadline;
 }

@@ -6,6 +6,7 @@ import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Suppli
 import type { Citation, IllRequest, Service } from '../domain/request';
 import type { RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
+import { tryDeadline } from './clock';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -70,6 +71,8 @@ export interface Prepared {
   usage: Usage;
   /** The requesting library holds the item itself. */
   local: boolean;
+  /** When the decision is made, if known: deadlines are then given as instants too. */
+  now?: string;
   candidates: Candidate[];
 }
 
@@ -182,7 +185,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = holders.has(library.id);
-  const prepared: Prepared = { request, library, usage, local, candidates: [] };
+  const prepared: Prepared = { request, library, usage, local, candidates: [], ...(input.now === undefined ? {} : { now: input.now }) };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -389,6 +392,8 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     score: entry.score,
     terms: entry.terms,
     rules: entry.fired.map((r) => rules[r]?.name ?? String(r)),
+    // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
+    deadline: tryDeadline(config, entry.candidate.supplier.id, decision.deadlineHours, prepared.now),
   }));
   if (rejections.length > 0) {
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };

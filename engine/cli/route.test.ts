@@ -116,7 +116,7 @@ describe('ill route --request', () => {
     const routed = JSON.parse(first.stdout);
     expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours']);
     expect(routed.rulesetVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
-    for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules']);
+    for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules', 'deadline']);
   });
 
   test('--now decides which suspensions are in force', async () => {

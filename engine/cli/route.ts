@@ -42,7 +42,8 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
     throw new UsageError((error as Error).message.split('. ')[0]);
   }
   if (values.help) return { mode: 'help' };
-  const now = values.now ?? new Date().toISOString();
+  // Without --now the day is today's but no time of it is, so deadlines come in working hours only and the output is the same all day.
+  const now = values.now ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}/.test(now) || Number.isNaN(Date.parse(now))) {
     throw new UsageError(`--now '${now}' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z`);
   }
