@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
 import { tryDeadline } from '../rules/clock';
 import { estimatedCost } from '../rules/rank';
@@ -130,7 +130,14 @@ export function createActivities({ store, network, adapterFor, holdings = config
       const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
       await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, transitions, (adapter, supplier) => adapter.send(order, supplier));
       // By the calendar in force when the order goes out, which a review or an approval may have followed.
-      return clock && { deadline: tryDeadline(network.current().config, order.supplierId, clock.workingHours, clock.sentAt) };
+      // The order is out by now: a clock that cannot count must not make the send look failed, so the try keeps wall-clock hours.
+      if (!clock) return undefined;
+      try {
+        return { deadline: tryDeadline(network.current().config, order.supplierId, clock.workingHours, clock.sentAt) };
+      } catch (error) {
+        log.warn('deadline not counted in working hours', { supplierId: order.supplierId, error: (error as Error).message });
+        return undefined;
+      }
     },
 
     async notifySupplier(given, transitions) {

@@ -122,4 +122,12 @@ describe('supplier clocks from the configuration', () => {
       `${dir.at('suppliers/service-libraries.yaml', "to: '2027-01-18'", 4)}: closure ends (2027-01-18) before it starts (2027-02-21)`,
     ]);
   });
+
+  it("judges a supplier's one end of the day against the network's other", () => {
+    const dir = copy();
+    dir.patch('suppliers/service-libraries.yaml', "    closures: [{ from: '2027-01-18'", "    workingHours: { to: '08:00' }\n    closures: [{ from: '2027-01-18'");
+    expect(dir.lines(loadNetwork(dir.dir).problems)).toEqual([
+      `${dir.at('suppliers/service-libraries.yaml', "'08:00'")}: with the network's hours (policy.yaml) this supplier's day runs from 08:30 to 08:00, ending before it starts`,
+    ]);
+  });
 });

@@ -28,6 +28,7 @@ import { schemaProblems, type SchemaName } from './schemas';
 import type { HoldingEntry, Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
 import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
+import { minutesOf } from './clock';
 
 interface Parsed {
   doc?: LocatedText;
@@ -127,6 +128,18 @@ function known<T>(collection: Collection<T>, id: (value: T) => string): Known<T>
   };
 }
 
+/** A supplier that sets only one end of its day may end it before the network's starts, or start it after the network's ends. */
+function mergedHoursProblems({ doc, pointer, value }: Entry<SupplierInput>, policy: NetworkPolicy): Problem[] {
+  const own = value.workingHours;
+  if (typeof own !== 'object' || !policy.workingHours || (own.from !== undefined) === (own.to !== undefined)) return [];
+  const merged = { ...policy.workingHours, ...own };
+  const from = minutesOf(merged.from);
+  const to = minutesOf(merged.to);
+  if (from === undefined || to === undefined || from < to) return [];
+  const key = own.from !== undefined ? 'from' : 'to';
+  return [doc.problem(`${pointer}/workingHours/${key}`, `with the network's hours (policy.yaml) this supplier's day runs from ${merged.from} to ${merged.to}, ending before it starts`)];
+}
+
 const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: doc.at(pointer).line });
 
 export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[] } {
@@ -155,6 +168,7 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
     ...(policy?.value.workingHours ? workingHoursProblems(policy.doc, '/workingHours', policy.value.workingHours) : []),
     ...(policy ? closureProblems(policy.doc, '/closures', policy.value.closures) : []),
+    ...(policy ? suppliers.entries.flatMap((entry) => mergedHoursProblems(entry, policy.value)) : []),
   );
   loader.requests(ids.library);
 
