@@ -29,6 +29,18 @@ export interface RotaEntry {
   score: number;
   terms: Record<string, number>;
   rules: string[];
+  /** When this supplier's try would run out, counted in its working hours. */
+  deadline?: TryDeadline;
+}
+
+export interface TryDeadline {
+  workingHours: number;
+  /** How the supplier's hours are counted: `08:30–17:30 Asia/Shanghai, working days of China's public calendar`. */
+  clock: string;
+  /** The instant, where the time the order is sent is known (the decision's, or the send's). */
+  at?: string;
+  /** Years beyond the published public calendar, counted Monday to Friday. */
+  note?: string;
 }
 
 export interface RouteTask {

@@ -89,6 +89,20 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     expect(await store.listEvents(request.id)).toHaveLength(1);
   });
 
+  it("says when a try runs out by the supplier's working hours, counted from the send", async () => {
+    const request = await stored('clock');
+    const order = { key: `request-${request.id}:send:1`, requestId: request.id, supplierId: 'nstl', request };
+    // 14:00 on 30 September 2026: 3.5 hours that day, the National Day holiday, 9 on 8 October, 3.5 on the 9th.
+    const sent = await run(activities.sendToSupplier, order, [], { sentAt: '2026-09-30T06:00:00.000Z', workingHours: 16 });
+    expect(sent).toEqual({
+      deadline: { workingHours: 16, clock: "08:30–17:30 Asia/Shanghai, working days of China's public calendar", at: '2026-10-09T04:00:00.000Z' },
+    });
+    // A pay-per-view vendor works around the clock; a request started before the clock existed gets nothing back.
+    const vendor = { ...order, key: `request-${request.id}:send:2`, supplierId: 'cnki' };
+    expect(await run(activities.sendToSupplier, vendor, [], { sentAt: '2026-09-30T06:00:00.000Z', workingHours: 16 })).toMatchObject({ deadline: { at: '2026-09-30T22:00:00.000Z' } });
+    expect(await run(activities.sendToSupplier, { ...vendor, key: `request-${request.id}:send:3` }, [])).toBeUndefined();
+  });
+
   it('posts a fill’s charge and tells the reader once, in one activity', async () => {
     const request = await stored('fill');
     const fill = {

@@ -1,5 +1,6 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
+import { tryDeadline } from '../rules/clock';
 import { estimatedCost, inForce } from '../rules/rank';
 import { localCopy } from '../rules/local';
 import { holdingOf } from '../domain/holdings';
@@ -166,10 +167,19 @@ export function createActivities({ store, network, adapterFor, holdings = config
       return { decision, estimatedCosts, ...base };
     },
 
-    async sendToSupplier(given, transitions) {
+    async sendToSupplier(given, transitions, clock) {
       const order = { ...given, requestingLibrary: requestingLibrary(given.request.requester.libraryId) };
       const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
       await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, transitions, (adapter, supplier) => adapter.send(order, supplier));
+      // By the calendar in force when the order goes out, which a review or an approval may have followed.
+      // The order is out by now: a clock that cannot count must not make the send look failed, so the try keeps wall-clock hours.
+      if (!clock) return undefined;
+      try {
+        return { deadline: tryDeadline(network.current().config, order.supplierId, clock.workingHours, clock.sentAt) };
+      } catch (error) {
+        log.warn('deadline not counted in working hours', { supplierId: order.supplierId, error: (error as Error).message });
+        return undefined;
+      }
     },
 
     async notifySupplier(given, transitions) {

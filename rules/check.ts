@@ -3,7 +3,8 @@
 
 import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
-import type { HoldingEntry, Library, Licence, Problem, Supplier } from './types';
+import { minutesOf } from './clock';
+import type { Closure, HoldingEntry, Library, Licence, Problem, Supplier, WorkingHours } from './types';
 import type { HoldingRef } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 
@@ -76,10 +77,55 @@ export function supplierProblems(entries: Entry<SupplierInput>[], libraries?: Kn
     if (state === 'active' && (from !== undefined || to !== undefined)) {
       problems.push(doc.problem(`${pointer}/status/state`, `an active supplier has no 'from'/'to': they bound a suspension or closure`));
     }
+    if (typeof supplier.workingHours === 'object') problems.push(...workingHoursProblems(doc, `${pointer}/workingHours`, supplier.workingHours));
+    problems.push(...closureProblems(doc, `${pointer}/closures`, supplier.closures));
     for (const service of Object.keys(supplier.turnaroundHours ?? {})) {
       if (!supplier.services.some((offered) => offered === service)) {
         problems.push(doc.problem(pointer + pointerOf('turnaroundHours', service), `turnaround given for '${service}', which the supplier does not offer (services: ${supplier.services.join(', ')})`, 'key'));
       }
+    }
+    return problems;
+  });
+}
+
+function knownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Times that are no time of day, a day that ends before it starts, a time zone no one has heard of. */
+export function workingHoursProblems(doc: LocatedText, pointer: string, hours: Partial<WorkingHours>): Problem[] {
+  const problems: Problem[] = [];
+  const minutes: Partial<Record<'from' | 'to', number>> = {};
+  for (const key of ['from', 'to'] as const) {
+    const time = hours[key];
+    if (time === undefined) continue;
+    minutes[key] = minutesOf(time);
+    if (minutes[key] === undefined) problems.push(doc.problem(`${pointer}/${key}`, `'${time}' is not a time of day: write HH:MM, 00:00 to 24:00`));
+  }
+  if (minutes.from !== undefined && minutes.to !== undefined && minutes.to <= minutes.from) {
+    problems.push(doc.problem(`${pointer}/to`, `working hours end (${hours.to}) before they start (${hours.from}); for a service that runs around the clock write 'always'`));
+  }
+  if (hours.timeZone !== undefined && !knownTimeZone(hours.timeZone)) {
+    problems.push(doc.problem(`${pointer}/timeZone`, `unknown time zone '${hours.timeZone}': write an IANA name such as Asia/Shanghai`));
+  }
+  return problems;
+}
+
+export function closureProblems(doc: LocatedText, pointer: string, closures: readonly Closure[] | undefined): Problem[] {
+  return (closures ?? []).flatMap((closure, index) => {
+    const problems: Problem[] = [];
+    for (const key of ['from', 'to'] as const) {
+      if (Number.isNaN(Date.parse(`${closure[key]}T00:00:00Z`)) || new Date(`${closure[key]}T00:00:00Z`).toISOString().slice(0, 10) !== closure[key]) {
+        problems.push(doc.problem(`${pointer}/${index}/${key}`, `'${closure[key]}' is not a date of the calendar`));
+      }
+    }
+    if (problems.length === 0 && closure.to < closure.from) {
+      problems.push(doc.problem(`${pointer}/${index}/to`, `closure ends (${closure.to}) before it starts (${closure.from})`));
     }
     return problems;
   });

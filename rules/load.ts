@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  closureProblems,
   duplicateProblems,
   holdingsProblems,
   libraryProblems,
@@ -22,6 +23,7 @@ import {
   type LibraryInput,
   type Named,
   type SupplierInput,
+  workingHoursProblems,
 } from './check';
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
@@ -31,6 +33,7 @@ import type { HoldingEntry, Library, Licence, NetworkConfig, NetworkPolicy, Prob
 import type { IllRequest } from '../domain/request';
 import { configVersion } from './version';
 import common from '../config/schemas/common.schema.json';
+import { minutesOf } from './clock';
 
 interface Parsed {
   doc?: LocatedText;
@@ -146,6 +149,18 @@ function known<T>(collection: Collection<T>, id: (value: T) => string): Known<T>
   };
 }
 
+/** A supplier that sets only one end of its day may end it before the network's starts, or start it after the network's ends. */
+function mergedHoursProblems({ doc, pointer, value }: Entry<SupplierInput>, policy: NetworkPolicy): Problem[] {
+  const own = value.workingHours;
+  if (typeof own !== 'object' || !policy.workingHours || (own.from !== undefined) === (own.to !== undefined)) return [];
+  const merged = { ...policy.workingHours, ...own };
+  const from = minutesOf(merged.from);
+  const to = minutesOf(merged.to);
+  if (from === undefined || to === undefined || from < to) return [];
+  const key = own.from !== undefined ? 'from' : 'to';
+  return [doc.problem(`${pointer}/workingHours/${key}`, `with the network's hours (policy.yaml) this supplier's day runs from ${merged.from} to ${merged.to}, ending before it starts`)];
+}
+
 const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: doc.at(pointer).line });
 
 export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[] } {
@@ -183,6 +198,9 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...(subjectIndex
       ? suppliers.entries.flatMap(({ doc, pointer, value }) => termProblems(doc, `${pointer}/coverage/subjects`, value.coverage.subjects, subjectIndex))
       : []),
+    ...(policy?.value.workingHours ? workingHoursProblems(policy.doc, '/workingHours', policy.value.workingHours) : []),
+    ...(policy ? closureProblems(policy.doc, '/closures', policy.value.closures) : []),
+    ...(policy ? suppliers.entries.flatMap((entry) => mergedHoursProblems(entry, policy.value)) : []),
   );
   loader.requests(ids.library, subjectIndex);
 

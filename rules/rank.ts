@@ -10,6 +10,7 @@ import { holdingOf, type HoldingRef } from '../domain/holdings';
 import type { LocalCopy } from '../domain/decision';
 import { localCopy } from './local';
 import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
+import { tryDeadline } from './clock';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -87,6 +88,8 @@ export interface Prepared {
   usage: Usage;
   /** The requesting library holds or licenses the item itself. */
   local?: LocalCopy;
+  /** When the decision is made, if known: deadlines are then given as instants too. */
+  now?: string;
   candidates: Candidate[];
 }
 
@@ -237,7 +240,15 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = localCopy(library, request, records, config.licences);
-  const prepared: Prepared = { request, library, usage, ...(local ? { local } : {}), candidates: [], ...(unmapped && { unmappedSubjects: unmapped }) };
+  const prepared: Prepared = {
+    request,
+    library,
+    usage,
+    ...(local ? { local } : {}),
+    candidates: [],
+    ...(unmapped && { unmappedSubjects: unmapped }),
+    ...(input.now === undefined ? {} : { now: input.now }),
+  };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -448,6 +459,8 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     score: entry.score,
     terms: entry.terms,
     rules: entry.fired.map((r) => rules[r]?.name ?? String(r)),
+    // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
+    deadline: tryDeadline(config, entry.candidate.supplier.id, decision.deadlineHours, prepared.now),
   }));
   if (rejections.length > 0) {
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };

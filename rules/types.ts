@@ -50,6 +50,26 @@ export interface SupplierStatus {
   note?: string;
 }
 
+/**
+ * When a supplier works: turnaround targets and deadlines count only these hours. `calendar` is
+ * China's public calendar (weekdays less public holidays, plus make-up working days, 调休).
+ */
+export interface WorkingHours {
+  days: 'calendar' | 'weekdays' | 'every-day';
+  /** Local time of day, HH:MM; `to` may be 24:00. */
+  from: string;
+  to: string;
+  /** IANA time zone the times are in, for example Asia/Shanghai. */
+  timeZone: string;
+}
+
+/** Dated days on which no working hours count, both bounds included (a library's winter closure). */
+export interface Closure {
+  from: string;
+  to: string;
+  note?: string;
+}
+
 export interface Supplier {
   id: string;
   name: string;
@@ -79,6 +99,9 @@ export interface Supplier {
   region?: string;
   /** Prior fill rate (0..1) used until observed statistics exist. */
   fillRate?: number;
+  /** The supplier's own hours over the network's; `always` for a service that runs around the clock. */
+  workingHours?: 'always' | Partial<WorkingHours>;
+  closures?: Closure[];
   source: SourceRef;
 }
 
@@ -184,6 +207,10 @@ export interface NetworkPolicy {
     returnConfirmDays: number;
     taskDueHours: Record<TaskType, number>;
   };
+  /** Hours suppliers work unless they say otherwise; without them deadlines count every hour. */
+  workingHours?: WorkingHours;
+  /** Days no supplier's hours count. */
+  closures?: Closure[];
 }
 
 /** subjects.yaml: the routing vocabulary and what maps onto it. */

@@ -4,7 +4,7 @@
 // Audit-trail entries travel with the activity that goes with them (the last argument), so that a
 // transition costs no activity of its own; `recordTransitions`, a local activity, writes those that
 // nothing else goes with.
-import type { RouteDecision } from '../domain/decision';
+import type { RouteDecision, TryDeadline } from '../domain/decision';
 import type { HoldingRef } from '../domain/holdings';
 import type { Charge } from '../domain/ledger';
 import type { ReaderNotice } from '../domain/notices';
@@ -27,12 +27,26 @@ export interface Routing {
   estimatedCosts: Record<string, Money>;
 }
 
+/** When the workflow sent an order, by its own clock, and how many working hours the supplier has to fill it. */
+export interface SendClock {
+  sentAt: string;
+  workingHours: number;
+}
+
+export interface SentOrder {
+  deadline: TryDeadline;
+}
+
 export interface LifecycleActivities {
   recordTransitions(transitions: TransitionRecord[]): Promise<void>;
   checkAvailability(request: IllRequest, transitions?: TransitionRecord[]): Promise<Availability>;
   /** Routes a request among the holders given, or among those the holdings lookup finds. */
   routeRequest(input: { request: IllRequest; holdings?: string[] }, transitions?: TransitionRecord[]): Promise<Routing>;
-  sendToSupplier(order: SupplierOrder, transitions?: TransitionRecord[]): Promise<void>;
+  /**
+   * Sends an order; given when it was sent and the working hours the supplier has, says when its try
+   * runs out by the supplier's clock (requests started before that gave neither and got nothing).
+   */
+  sendToSupplier(order: SupplierOrder, transitions?: TransitionRecord[], clock?: SendClock): Promise<SentOrder | void>;
   notifySupplier(notice: SupplierNotice, transitions?: TransitionRecord[]): Promise<void>;
   notifyReader(notice: ReaderNotice, transitions?: TransitionRecord[]): Promise<void>;
   /** A fill: its charge, if it costs anything, posted for settlement, and the reader told. */

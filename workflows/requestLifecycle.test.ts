@@ -11,6 +11,8 @@ import { fakeOpenAccess } from '../simulator/open-access';
 import { listen } from '../simulator/vendor';
 import type { Database } from '../engine/db/database';
 import { NetworkHolder } from '../engine/network';
+import { tryDeadline } from '../rules/clock';
+import { HOUR } from './lifecycle/deadlines';
 import { lifecycleTimings } from '../engine/timings';
 import { RequestService } from '../engine/requests';
 import { KnexRequestStore } from '../engine/store/knex-store';
@@ -233,6 +235,24 @@ describe('sourcing', () => {
     expect(delivered.tried).toEqual([expect.objectContaining({ supplierId: first.supplier!.id, outcome: 'deadline-missed' })]);
     const notices = await store.listOutbox(first.supplier!.id, 10);
     expect(notices.filter((n) => n.requestId === request.id).map((n) => n.action).sort()).toEqual(['cancel', 'send']);
+  });
+
+  it("gives a supplier its deadline in its own working hours, counted from the send", async () => {
+    suppliers = (order) => (attemptOf(order.key) === 1 ? [{ status: 'RequestReceived' }] : fills(order));
+    const request = await submit(sample('korean-article-keris'));
+    const first = await until(request, (s) => s.supplier?.status === 'RequestReceived', 'the first supplier');
+    expect(first.supplier?.id).toBe('keris');
+    const sentAt = first.history.findLast((entry) => entry.note === 'try 1')!.at;
+    const expected = tryDeadline(network.current().config, 'keris', first.decision!.deadlineHours, sentAt);
+    expect(first.supplier?.deadline).toBe(expected.at);
+    // 24 working hours of 9 a day: a day and an hour later the supplier still has time.
+    expect(Date.parse(expected.at!) - Date.parse(sentAt)).toBeGreaterThan(25 * HOUR);
+    await env.sleep('25 hours');
+    expect((await state(request)).supplier?.id).toBe('keris');
+    await env.sleep(Date.parse(expected.at!) - Date.parse(sentAt));
+    const moved = await until(request, (s) => s.tried.length > 0, 'the next supplier');
+    expect(moved.tried[0]).toEqual(expect.objectContaining({ supplierId: 'keris', outcome: 'deadline-missed' }));
+    await keepHistory(request, 'working-hour-deadline');
   });
 
   it('extends the deadline when the supplier will supply', async () => {

@@ -116,7 +116,7 @@ describe('ill route --request', () => {
     const routed = JSON.parse(first.stdout);
     expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours']);
     expect(routed.rulesetVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
-    for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules']);
+    for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules', 'deadline']);
   });
 
   test('shows the subjects the mapping could not place, and routes by those it could', async () => {
@@ -179,6 +179,45 @@ describe('ill route --request', () => {
     });
   });
 
+  test("--now an instant gives each rota supplier's deadline in its working hours and as an instant", async () => {
+    // 14:00 on 30 September 2026 in Beijing, the eve of the National Day holiday.
+    const routed = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2026-09-30T06:00:00Z');
+    const deadlines = new Map(routed.rota.map((entry) => [entry.supplierId, entry.deadline]));
+    // NSTL keeps the network's hours: 3.5 that day, then 4.5 when work resumes on 8 October.
+    expect(deadlines.get('nstl')).toEqual({ workingHours: 8, clock: "08:30–17:30 Asia/Shanghai, working days of China's public calendar", at: '2026-10-08T05:00:00.000Z' });
+    expect(deadlines.get('oa-resolver')).toEqual({ workingHours: 8, clock: 'around the clock', at: '2026-09-30T14:00:00.000Z' });
+    // A date alone names no time to count from.
+    const dated = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2026-09-30');
+    expect(dated.rota.find((entry) => entry.supplierId === 'nstl')?.deadline).toEqual({ workingHours: 8, clock: "08:30–17:30 Asia/Shanghai, working days of China's public calendar" });
+    // Beyond the years China's public holidays are published for, the decision says how it counted.
+    const later = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2027-01-29T06:00:00Z');
+    expect(later.rota.find((entry) => entry.supplierId === 'nstl')?.deadline?.note).toBe("2027 counted Monday to Friday: China's public holidays are published for 2004–2026 only");
+  });
+
+  test('usage and load facts try a copyright cap and a load rule offline', async () => {
+    const args = ['--config', SHIPPED_CONFIG, '--request', sample('chinese-article-ppv.json'), '--now', NOW];
+    const plain = JSON.parse((await run(args)).stdout) as RouteDecision;
+    expect(plain.outcome).toBe('route');
+    const capped = await run([...args, '--usage', 'titleCopiesThisYear=12']);
+    expect(capped.stderr).toBe('');
+    const review = JSON.parse(capped.stdout) as RouteDecision;
+    expect(review.outcome).toBe('review');
+    expect(review.tasks.map((task) => task.rule)).toEqual(['journal-title-copy-cap']);
+
+    const first = plain.rota[0]!.supplierId;
+    const loaded = JSON.parse((await run([...args, '--load', `${first}=1000000`])).stdout) as RouteDecision;
+    const [before, after] = [plain.rota[0]!, loaded.rota.find((each) => each.supplierId === first)!];
+    expect(after.rules).toContain('nearly-full-suppliers-rank-lower');
+    expect(before.rules).not.toContain('nearly-full-suppliers-rank-lower');
+    expect(after.terms).toEqual({ ...before.terms, load: -0.05, rules: before.terms.rules! - 0.2 });
+
+    const file = scratch('facts.json', JSON.stringify({ usage: { titleCopiesThisYear: 12 }, load: { [first]: 1000000 } }));
+    const both = JSON.parse((await run([...args, '--facts', file])).stdout) as RouteDecision;
+    expect(both.outcome).toBe('review');
+    expect(both).toEqual(JSON.parse((await run([...args, '--usage', 'titleCopiesThisYear=12', '--load', `${first}=1000000`])).stdout));
+    expect(both.rota.find((each) => each.supplierId === first)?.terms).toEqual(after.terms);
+  });
+
   test('configuration problems: FILE:LINE:COLUMN on stderr, exit 1, nothing routed', async () => {
     const copy = broken();
     copy.patch('policy.yaml', 'ebookValidDays: 30', 'ebookValidDays: thirty');
@@ -197,6 +236,10 @@ describe('ill route --request', () => {
     [['--request', 'a.json', '--compare', 'old'], '--request routes one request; --compare and --requests compare two configurations'],
     [['--compare', 'old'], '--compare and --requests go together'],
     [['--request', 'a.json', '--now', 'tomorrow'], "--now 'tomorrow' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z"],
+    [['--request', 'a.json', '--usage', 'copies=3'], "--usage 'copies' is not a usage fact (deadlineHours, titleCopiesThisYear, holders)"],
+    [['--request', 'a.json', '--usage', 'titleCopiesThisYear'], "--usage 'titleCopiesThisYear' is not NAME=N"],
+    [['--request', 'a.json', '--load', 'cnki=many'], 'load of \'cnki\' must be a number of 0 or more, not "many"'],
+    [['--config', SHIPPED_CONFIG, '--request', sample('ebook-calis.json'), '--load', 'cnky=3'], '--load names suppliers not in the configuration: cnky'],
   ])('usage mistake %j: one line with the usage on stderr, exit 2', async (args, message) => {
     const { code, stdout, stderr } = await run(args);
     expect(code).toBe(2);
@@ -284,6 +327,25 @@ describe('ill route --compare', () => {
       if (change.firstSupplier) expect(change.firstSupplier).toEqual({ old: change.rota.old[0], new: change.rota.new[0] });
     }
     expect(report.changed).toBe(report.changes.length);
+  });
+
+  test('a changed copyright cap: changed outcomes and tasks are reported, not only changed rotas', async () => {
+    const copy = broken();
+    copy.patch('rules/approvals.yaml', 'operator: greaterThanInclusive, value: 10 }', 'operator: greaterThanInclusive, value: 3 }');
+    const requests = scratch('requests.jsonl', `${samplesJsonl().join('\n')}\n`);
+    const result = await run(['--config', copy.dir, '--compare', SHIPPED_CONFIG, '--requests', requests, '--now', NOW, '--usage', 'titleCopiesThisYear=5']);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(report.changes.length).toBeGreaterThan(0);
+    for (const change of report.changes) {
+      expect(change.rotaChanged).toBe(false);
+      expect(change.tasks.new).toContainEqual({ type: 'review', rule: 'journal-title-copy-cap' });
+      expect(change.tasks.old).not.toContainEqual({ type: 'review', rule: 'journal-title-copy-cap' });
+    }
+    const ppv = report.changes.find((change: any) => change.requestId === 'szu-2026-000417');
+    expect(ppv).toMatchObject({ outcome: { old: 'route', new: 'review' }, tasks: { old: [], new: [{ type: 'review', rule: 'journal-title-copy-cap' }] } });
+    // Under the figures routing counts by default, no request reaches either cap.
+    expect((await compare(copy, samplesJsonl())).report.changed).toBe(0);
   });
 
   test('the same configuration on both sides changes nothing', async () => {

@@ -4,23 +4,57 @@ import { requestProblems } from '../../rules/check';
 import { loadNetwork } from '../../rules/load';
 import { parseLocated } from '../../rules/located';
 import { validateRequest } from '../../rules/request';
-import { compile, route } from '../../rules/route';
+import { compile, route, type RouteInput } from '../../rules/route';
 import type { Problem } from '../../rules/types';
 import type { IllRequest } from '../../domain/request';
-import type { Outcome, RouteDecision } from '../../domain/decision';
+import type { Outcome, RouteDecision, RouteTask } from '../../domain/decision';
 import { lookupHoldings } from '../../rules/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import type { CliIo } from './io';
 
-const USAGE = 'usage: ill route [--config DIR] [--now ISO] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO]';
+const USAGE =
+  'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [FACTS]; ' +
+  'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
+
+/** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
+type Facts = Pick<RouteInput, 'usage' | 'load'>;
+
+const USAGE_FACTS = ['deadlineHours', 'titleCopiesThisYear', 'holders'] as const;
 
 /** A mistake in how the command was called rather than in what it was given to read. */
 class UsageError extends Error {}
 
 type Invocation =
   | { mode: 'help' }
-  | { mode: 'route'; config: string; now: string; request: string }
-  | { mode: 'compare'; config: string; now: string; compare: string; requests: string };
+  | { mode: 'route'; config: string; now: string; facts: Facts; request: string }
+  | { mode: 'compare'; config: string; now: string; facts: Facts; compare: string; requests: string };
+
+function count(value: unknown, what: string): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) throw new UsageError(`${what} must be a number of 0 or more, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** `--usage`, `--load` and `--facts` together; a name given twice keeps the last, flags after the file. */
+function factsOf(usage: string[] = [], load: string[] = [], file?: string): Facts {
+  const given: { usage?: unknown; load?: unknown } = file === undefined ? {} : (JSON.parse(readFileSync(file, 'utf8')) as { usage?: unknown; load?: unknown });
+  const pairs = (flag: string, values: string[]) =>
+    values.map((value) => {
+      const at = value.indexOf('=');
+      if (at <= 0) throw new UsageError(`--${flag} '${value}' is not NAME=N`);
+      return [value.slice(0, at), value.slice(at + 1)] as const;
+    });
+  const facts: Facts = {};
+  const usageEntries = [...Object.entries((given.usage ?? {}) as object), ...pairs('usage', usage)];
+  for (const [name, value] of usageEntries) {
+    if (!USAGE_FACTS.includes(name as (typeof USAGE_FACTS)[number])) throw new UsageError(`--usage '${name}' is not a usage fact (${USAGE_FACTS.join(', ')})`);
+    (facts.usage ??= {})[name as (typeof USAGE_FACTS)[number]] = count(value, `usage ${name}`);
+  }
+  for (const [supplier, value] of [...Object.entries((given.load ?? {}) as object), ...pairs('load', load)]) {
+    (facts.load ??= {})[supplier] = count(value, `load of '${supplier}'`);
+  }
+  return facts;
+}
 
 function invocation(args: string[], env: CliIo['env']): Invocation {
   let values;
@@ -33,6 +67,9 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
         compare: { type: 'string' },
         requests: { type: 'string' },
         now: { type: 'string' },
+        usage: { type: 'string', multiple: true },
+        load: { type: 'string', multiple: true },
+        facts: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -42,21 +79,23 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
     throw new UsageError((error as Error).message.split('. ')[0]);
   }
   if (values.help) return { mode: 'help' };
-  const now = values.now ?? new Date().toISOString();
+  // Without --now the day is today's but no time of it is, so deadlines come in working hours only and the output is the same all day.
+  const now = values.now ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}/.test(now) || Number.isNaN(Date.parse(now))) {
     throw new UsageError(`--now '${now}' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z`);
   }
   const config = values.config ?? env.ILL_CONFIG_DIR ?? 'config';
+  const facts = factsOf(values.usage, values.load, values.facts);
   const { request, compare, requests } = values;
   if (request !== undefined) {
     if (compare !== undefined || requests !== undefined) {
       throw new UsageError('--request routes one request; --compare and --requests compare two configurations');
     }
-    return { mode: 'route', config, now, request };
+    return { mode: 'route', config, now, facts, request };
   }
   if (compare === undefined && requests === undefined) throw new UsageError('missing --request FILE');
   if (compare === undefined || requests === undefined) throw new UsageError('--compare and --requests go together');
-  return { mode: 'compare', config, now, compare, requests };
+  return { mode: 'compare', config, now, facts, compare, requests };
 }
 
 function load(dir: string): { network?: LoadedNetwork; problems: Problem[] } {
@@ -86,8 +125,15 @@ function readRequest(text: string, file: string, members: ReadonlySet<string>): 
   return unknown.length > 0 ? { problems: unknown } : checked;
 }
 
-function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string): RouteDecision {
-  return route(compiled, { request, holdings: lookupHoldings(config, request), now });
+function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string, facts: Facts): RouteDecision {
+  return route(compiled, { request, holdings: lookupHoldings(config, request), now, ...facts });
+}
+
+/** Load given for a supplier the configuration lacks is a typing mistake that would otherwise change nothing, silently. */
+function unknownLoad(network: LoadedNetwork, facts: Facts): void {
+  const known = new Set(network.config.suppliers.map((supplier) => supplier.id));
+  const unknown = Object.keys(facts.load ?? {}).filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`--load names suppliers not in the configuration: ${unknown.join(', ')}`);
 }
 
 function printProblems(io: CliIo, problems: Problem[]): void {
@@ -98,18 +144,19 @@ function printJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function routeOne(dir: string, file: string, now: string, io: CliIo): Promise<number> {
+async function routeOne(dir: string, file: string, now: string, facts: Facts, io: CliIo): Promise<number> {
   const { network, problems } = load(dir);
   if (!network) {
     printProblems(io, problems);
     return 1;
   }
+  unknownLoad(network, facts);
   const read = readRequest(await readText(file, io), shown(file), membersOf(network));
   if (!read.request) {
     printProblems(io, read.problems);
     return 1;
   }
-  printJson(io, routeWith(network, read.request, now));
+  printJson(io, routeWith(network, read.request, now, facts));
   return 0;
 }
 
@@ -117,12 +164,17 @@ interface Change {
   requestId: string;
   firstSupplier?: { old: string | null; new: string | null };
   outcome?: { old: Outcome; new: Outcome };
+  /** The tasks that wait for people, by type and rule, where they differ. */
+  tasks?: { old: TaskSummary[]; new: TaskSummary[] };
   rotaChanged: boolean;
   rota: { old: string[]; new: string[] };
 }
 
+type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
+
 /** Tasks compare by type and rule: their reasons name files and lines, which differ between two directories even where the rules are the same. */
-const taskKey = ({ tasks }: RouteDecision): string => JSON.stringify(tasks.map((task) => [task.type, task.rule ?? null]));
+const taskSummaries = ({ tasks }: RouteDecision): TaskSummary[] => tasks.map((task) => ({ type: task.type, ...(task.rule === undefined ? {} : { rule: task.rule }) }));
+const taskKey = (decision: RouteDecision): string => JSON.stringify(taskSummaries(decision));
 
 function changeOf(old: RouteDecision, next: RouteDecision): Change | undefined {
   const rota = { old: old.rota.map((entry) => entry.supplierId), new: next.rota.map((entry) => entry.supplierId) };
@@ -133,18 +185,20 @@ function changeOf(old: RouteDecision, next: RouteDecision): Change | undefined {
     requestId: next.requestId,
     ...(first.old === first.new ? {} : { firstSupplier: first }),
     ...(old.outcome === next.outcome ? {} : { outcome: { old: old.outcome, new: next.outcome } }),
+    ...(taskKey(old) === taskKey(next) ? {} : { tasks: { old: taskSummaries(old), new: taskSummaries(next) } }),
     rotaChanged,
     rota,
   };
 }
 
-async function compareConfigs(newDir: string, oldDir: string, file: string, now: string, io: CliIo): Promise<number> {
+async function compareConfigs(newDir: string, oldDir: string, file: string, now: string, facts: Facts, io: CliIo): Promise<number> {
   const next = load(newDir);
   const previous = load(oldDir);
   if (!next.network || !previous.network) {
     printProblems(io, [...next.problems, ...previous.problems]);
     return 1;
   }
+  unknownLoad(next.network, facts);
   // A request is compared only when both configurations can route it.
   const known = membersOf(next.network);
   const members = new Set([...membersOf(previous.network)].filter((id) => known.has(id)));
@@ -160,7 +214,7 @@ async function compareConfigs(newDir: string, oldDir: string, file: string, now:
       printProblems(io, problems.map((problem) => ({ ...problem, line: index + problem.line })));
       continue;
     }
-    const change = changeOf(routeWith(previous.network, request, now), routeWith(next.network, request, now));
+    const change = changeOf(routeWith(previous.network, request, now, facts), routeWith(next.network, request, now, facts));
     if (change) changes.push(change);
   }
   printJson(io, {
@@ -176,9 +230,11 @@ async function compareConfigs(newDir: string, oldDir: string, file: string, now:
 
 /**
  * `ill route`: how the network would route a request, by the engine's own rules and ranking but as
- * if nothing had been sent yet (no supplier load today, no copies counted against a journal title),
- * or, with `--compare`, which of a batch of requests a new configuration routes differently from the
- * one in force — what an administrator reads before publishing a rule change. Mistakes in the files
+ * if nothing had been sent yet (no supplier load today, no copies counted against a journal title)
+ * unless `--usage`, `--load` or `--facts` say otherwise, so a copyright cap or a load rule can be
+ * tried offline; or, with `--compare`, which of a batch of requests a new configuration routes
+ * differently (rota, outcome, tasks) from the one in force — what an administrator reads before
+ * publishing a rule change. With `--now` an instant, each rota supplier's deadline is given as one. Mistakes in the files
  * read go to stderr as `FILE:LINE:COLUMN: message` (exit 1), so stdout carries only the JSON answer.
  */
 export async function runRoute(args: string[], io: CliIo): Promise<number> {
@@ -188,8 +244,8 @@ export async function runRoute(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (call.mode === 'route') return await routeOne(call.config, call.request, call.now, io);
-    return await compareConfigs(call.config, call.compare, call.requests, call.now, io);
+    if (call.mode === 'route') return await routeOne(call.config, call.request, call.now, call.facts, io);
+    return await compareConfigs(call.config, call.compare, call.requests, call.now, call.facts, io);
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     io.stderr.write(error instanceof UsageError ? `ill route: ${message}; ${USAGE}\n` : `ill route: ${message}\n`);

@@ -10,7 +10,7 @@ import type { Money } from '../../domain/request';
 import { CANCELLABLE_STATUSES, FINAL_STATUSES, type RequestState, type RequestStatus } from '../../domain/request-state';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { TransitionRecord } from '../../domain/transitions';
-import type { LifecycleActivities } from '../activities';
+import type { LifecycleActivities, SendClock } from '../activities';
 import type { ActorInput, CancelInput, CostApprovalInput, LifecycleInput, LifecycleTimings, LoanConditionAnswer, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
 import { REQUEST_STATUS } from '../search-attributes';
 
@@ -170,7 +170,7 @@ export class RequestRun {
     return activities.routeRequest({ request: this.request, ...(holdings ? { holdings } : {}) }, this.take());
   }
 
-  sendToSupplier(supplierId: string, attempt: number) {
+  sendToSupplier(supplierId: string, attempt: number, clock?: SendClock) {
     const order = {
       key: `${this.workflowId}:send:${attempt}`,
       requestId: this.state.requestId,
@@ -180,7 +180,7 @@ export class RequestRun {
       approvedCost: this.approvedCosts[supplierId],
       holding: this.holdings.find((holding) => holding.libraryId === supplierId),
     };
-    return sendToSupplier(order, this.take());
+    return clock ? sendToSupplier(order, this.take(), clock) : sendToSupplier(order, this.take());
   }
 
   private readerNotice(kind: ReaderNoticeKind, detail: Record<string, unknown>) {

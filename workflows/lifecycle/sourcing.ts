@@ -7,7 +7,7 @@ import { holdingOf } from '../../domain/holdings';
 import { CENTRE, type TryOutcome } from '../../domain/request-state';
 import { CURRENT_SUPPLIER, RULESET_VERSION } from '../search-attributes';
 import { answerRetry, approveCost } from './approvals';
-import { deliveryExpiry, extendedDeadline, loanDueDate, tryWindow } from './deadlines';
+import { deliveryExpiry, extendedDeadline, HOUR, loanDueDate, tryWindow } from './deadlines';
 import type { Phase } from './phases';
 import type { RequestRun } from './run';
 import { answered, openTask } from './tasks';
@@ -102,6 +102,12 @@ function tried(run: RequestRun, supplierId: string, outcome: TryOutcome, reason?
   return 'next';
 }
 
+/**
+ * Requests started before this marker gave every supplier its deadline in wall-clock hours from the
+ * moment of the try; since, the send counts the supplier's working hours, holidays and closures.
+ */
+const WORKING_HOURS = 'deadlines-in-working-hours';
+
 /** Sends to one supplier and follows its messages until it fills, declines or misses its deadline. */
 async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled' | 'next'> {
   const { request, state, timings } = run;
@@ -116,7 +122,12 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
   run.setAttribute({ key: CURRENT_SUPPLIER, value: supplierId });
   await run.record('with-supplier', { supplierId, note: `try ${attempt}` });
   try {
-    await run.sendToSupplier(supplierId, attempt);
+    const clock = patched(WORKING_HOURS) ? { sentAt: run.iso(run.now()), workingHours: state.decision?.deadlineHours ?? window / HOUR } : undefined;
+    const sent = await run.sendToSupplier(supplierId, attempt, clock);
+    if (sent?.deadline.at !== undefined) {
+      deadline = Date.parse(sent.deadline.at);
+      state.supplier.deadline = sent.deadline.at;
+    }
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     await run.record('with-supplier', { supplierId, note: `could not send: ${error.cause?.message ?? error.message}` });

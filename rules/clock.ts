@@ -1,0 +1,182 @@
+// Working-hour clocks: a supplier's turnaround is counted in the hours it works, so a request sent
+// on the eve of the National Day holiday is not late when the supplier's staff return. Pure: the
+// day calendar is a function of the date, China's from the `chinese-days` package unless given.
+
+// The package's published tables rather than its functions: those build their tables at load time
+// in the process's local time, and west of Greenwich every holiday lands a day early.
+import published from 'chinese-days/dist/chinese-days.json';
+import type { TryDeadline } from '../domain/decision';
+import type { Closure, NetworkConfig, WorkingHours } from './types';
+
+/** How one supplier works: its hours (absent: around the clock) and the days it is closed. */
+export interface SupplierClock {
+  hours?: WorkingHours;
+  closures: readonly Closure[];
+}
+
+/** Whether a date (YYYY-MM-DD) is a working day by a public calendar, or the calendar has no data for it. */
+export interface DayInfo {
+  work: boolean;
+  /** The holiday or make-up working day (调休) the calendar names, if any. */
+  name?: string;
+  /** False for a date beyond the calendar's data: `work` is then Monday to Friday. */
+  known: boolean;
+}
+
+export type DayCalendar = (date: string) => DayInfo;
+
+export interface Deadline {
+  /** Epoch milliseconds. */
+  at: number;
+  /** Years the calendar had no data for, counted Monday to Friday. */
+  assumedYears: number[];
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** A clock that finds no working time within this many days is misconfigured, not slow. */
+const MAX_DAYS = 3 * 366;
+
+/** Date to `English name,中文名,days` of each holiday and make-up working day the package knows. */
+const tables: { holidays: Record<string, string>; workdays: Record<string, string> } = published;
+
+/** New Year's Day is a public holiday every year: a year whose 1 January the tables lack is one they do not cover. */
+const yearKnown = (year: number): boolean => tables.holidays[`${year}-01-01`] !== undefined;
+
+function weekday(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+const chineseName = (entry: string): string => entry.split(',')[1] ?? entry;
+
+/** China's public calendar: holidays, weekends and make-up working days (调休), from `chinese-days`. */
+export const chinaCalendar: DayCalendar = (date) => {
+  const known = yearKnown(Number(date.slice(0, 4)));
+  const made = tables.workdays[date];
+  if (made !== undefined) return { work: true, known, name: chineseName(made) };
+  const holiday = tables.holidays[date];
+  if (holiday !== undefined) return { work: false, known, name: chineseName(holiday) };
+  const day = weekday(date);
+  return { work: day >= 1 && day <= 5, known };
+};
+
+/** The years `chinaCalendar` has data for, as the package shipped them. */
+export function calendarYears(): { first: number; last: number } {
+  let first = 2026;
+  while (yearKnown(first - 1)) first--;
+  let last = first;
+  while (yearKnown(last + 1)) last++;
+  return { first, last };
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function parts(timeZone: string, at: number): { date: string; minutes: number } {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formats.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) + Number(p.second) / 60 };
+}
+
+/** The instant a wall-clock time of a date has in a time zone (the later one where clocks go back). */
+function instant(date: string, minutes: number, timeZone: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
+  let guess = wall;
+  for (let i = 0; i < 2; i++) {
+    const seen = parts(timeZone, guess);
+    const seenWall = Date.parse(`${seen.date}T00:00:00Z`) + Math.round(seen.minutes * 60_000);
+    guess += wall - seenWall;
+  }
+  return guess;
+}
+
+export function minutesOf(time: string): number | undefined {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match) return undefined;
+  const [hours, minutes] = [Number(match[1]), Number(match[2])];
+  if (minutes > 59 || hours > 24 || (hours === 24 && minutes > 0)) return undefined;
+  return hours * 60 + minutes;
+}
+
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+}
+
+function closed(closures: readonly Closure[], date: string): boolean {
+  return closures.some((closure) => closure.from <= date && date <= closure.to);
+}
+
+/** Whether the supplier works on a date by its hours' `days` and the public calendar. */
+function workday(hours: WorkingHours, date: string, calendar: DayCalendar, assumed: Set<number>): boolean {
+  if (hours.days === 'every-day') return true;
+  if (hours.days === 'weekdays') {
+    const day = weekday(date);
+    return day >= 1 && day <= 5;
+  }
+  const info = calendar(date);
+  if (!info.known) assumed.add(Number(date.slice(0, 4)));
+  return info.work;
+}
+
+/**
+ * The instant `hours` working hours after `start` by the supplier's clock. Time outside its hours,
+ * on days it does not work and on closures does not count; a clock with no hours counts every hour
+ * but its closures.
+ */
+export function addWorkingHours(start: number, hours: number, clock: SupplierClock, calendar: DayCalendar = chinaCalendar): Deadline {
+  let remaining = Math.round(hours * HOUR);
+  const assumed = new Set<number>();
+  const result = (at: number): Deadline => ({ at, assumedYears: [...assumed].sort() });
+  if (remaining <= 0) return result(start);
+  const working = clock.hours ?? { days: 'every-day', from: '00:00', to: '24:00', timeZone: 'Asia/Shanghai' };
+  if (!clock.hours && clock.closures.length === 0) return result(start + remaining);
+  const open = minutesOf(working.from) ?? 0;
+  const close = minutesOf(working.to) ?? 24 * 60;
+  let date = parts(working.timeZone, start).date;
+  for (let day = 0; day < MAX_DAYS; day++, date = nextDate(date)) {
+    if (closed(clock.closures, date) || !workday(working, date, calendar, assumed)) continue;
+    const from = Math.max(start, instant(date, open, working.timeZone));
+    const to = instant(date, close, working.timeZone);
+    if (to <= from) continue;
+    if (remaining <= to - from) return result(from + remaining);
+    remaining -= to - from;
+  }
+  throw new Error(`no working time within ${MAX_DAYS} days of ${new Date(start).toISOString()}`);
+}
+
+/** The supplier's hours and closures: its own where it sets them over the network's. */
+export function supplierClock(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string): SupplierClock {
+  const { policy } = config;
+  const supplier = config.suppliers.find((s) => s.id === supplierId);
+  const own = supplier?.workingHours;
+  const closures = [...(policy.closures ?? []), ...(supplier?.closures ?? [])];
+  if (own === 'always') return { closures };
+  const base = policy.workingHours;
+  if (!base && !own) return { closures };
+  return { hours: { days: 'calendar', from: '00:00', to: '24:00', timeZone: 'Asia/Shanghai', ...base, ...own }, closures };
+}
+
+/** How the clock counts, in the words an administrator or librarian reads in a decision. */
+export function describeClock(clock: SupplierClock): string {
+  const { hours } = clock;
+  const days = { calendar: "working days of China's public calendar", weekdays: 'Monday to Friday', 'every-day': 'every day' };
+  const base = hours ? `${hours.from}–${hours.to} ${hours.timeZone}, ${days[hours.days]}` : 'around the clock';
+  return clock.closures.length > 0 ? `${base}, less ${clock.closures.length} closure(s)` : base;
+}
+
+/** A supplier's try of `hours` working hours, from `sentAt` when that is an instant (a date alone names no time to count from). */
+export function tryDeadline(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string, hours: number, sentAt?: string, calendar: DayCalendar = chinaCalendar): TryDeadline {
+  const clock = supplierClock(config, supplierId);
+  const deadline: TryDeadline = { workingHours: hours, clock: describeClock(clock) };
+  const start = sentAt === undefined || !sentAt.includes('T') ? Number.NaN : Date.parse(sentAt);
+  if (Number.isNaN(start)) return deadline;
+  const { at, assumedYears } = addWorkingHours(start, hours, clock, calendar);
+  deadline.at = new Date(at).toISOString();
+  if (assumedYears.length > 0) {
+    const { first, last } = calendarYears();
+    deadline.note = `${assumedYears.join(', ')} counted Monday to Friday: China's public holidays are published for ${first}–${last} only`;
+  }
+  return deadline;
+}
