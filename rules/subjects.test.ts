@@ -48,6 +48,10 @@ describe('the shipped mapping', () => {
     ['B84', 'social-sciences'],
     ['science', 'science'],
     ['Science', 'science'],
+    ['內科學', 'medicine'],
+    ['歴史学', 'humanities'],
+    ['経済学', 'economics'],
+    ['機械工学', 'engineering'],
   ])('%s is %s', (written, term) => {
     expect(classify(index, written)).toBe(term);
   });
@@ -61,6 +65,12 @@ describe('the shipped mapping', () => {
     expect(normaliseSubjects(index, citation)).toEqual({ subjects: ['science', 'medicine'], unmapped: ['basket weaving'] });
     expect(normaliseSubjects(index, { issn: '0031-9007' })).toEqual({ subjects: ['science'], unmapped: [] });
     expect(normaliseSubjects(index, { title: 'x' })).toEqual({ subjects: undefined, unmapped: [] });
+  });
+
+  test('reads several subjects a catalogue exported into one field, and keeps the field when no part maps', () => {
+    expect(normaliseSubjects(index, { subjects: ['TP391.41;TP18'] })).toEqual({ subjects: ['computing', 'engineering'], unmapped: [] });
+    expect(normaliseSubjects(index, { subjects: ['经济学，管理学'] })).toEqual({ subjects: ['economics', 'social-sciences'], unmapped: [] });
+    expect(normaliseSubjects(index, { subjects: ['basket weaving; pottery'] })).toEqual({ subjects: [], unmapped: ['basket weaving; pottery'] });
   });
 });
 

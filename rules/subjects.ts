@@ -32,7 +32,11 @@ const SIMPLIFIED: Readonly<Record<string, string>> = {
   動: '动', 門: '门', 論: '论', 敎: '教', 華: '华', 與: '与', 價: '价', 療: '疗', 衆: '众',
   眾: '众', 氣: '气', 礎: '础', 應: '应', 種: '种', 殺: '杀', 車: '车', 輸: '输', 運: '运',
   禮: '礼', 織: '织', 紡: '纺', 說: '说', 詩: '诗', 詞: '词', 羅: '罗', 絡: '络', 網: '网', 訊: '讯',
-  漁: '渔', 險: '险', 銀: '银', 財: '财', 務: '务', 稅: '税', 貨: '货',
+  漁: '渔', 險: '险', 銀: '银', 財: '财', 務: '务', 稅: '税', 貨: '货', 內: '内',
+  // Japanese forms (新字体) where they differ from both: records of Japanese material write 歴史学, 経済学.
+  歴: '历', 経: '经', 済: '济', 薬: '药', 芸: '艺', 図: '图', 伝: '传', 楽: '乐', 絵: '绘', 獣: '兽',
+  価: '价', 気: '气', 応: '应', 説: '说', 険: '险', 拠: '据', 児: '儿', 労: '劳', 働: '动',
+  鉄: '铁', 鉱: '矿', 験: '验', 覚: '觉', 読: '读', 売: '卖', 営: '营', 総: '总', 囲: '围',
 };
 
 /** What two ways of writing one subject have in common: case, spacing, full-width forms and script aside. */
@@ -75,13 +79,27 @@ export interface NormalisedSubjects {
   unmapped: string[];
 }
 
+/** What separates several subjects written in one field, as catalogues export them: `TP391.41;TP18`, `经济学，管理学`. */
+const SEPARATORS = /[;,、；，]+/;
+
+/**
+ * The terms one written subject stands for: itself, or else each of the subjects a catalogue
+ * exported into one field; empty when no part maps to a term.
+ */
+function termsOf(index: SubjectIndex, subject: string): string[] {
+  const term = classify(index, subject);
+  if (term !== undefined) return [term];
+  const parts = subject.split(SEPARATORS).filter((part) => part.trim() !== '');
+  return parts.length > 1 ? parts.flatMap((part) => classify(index, part) ?? []) : [];
+}
+
 export function normaliseSubjects(index: SubjectIndex, citation: Citation): NormalisedSubjects {
   const terms = new Set<string>();
   const unmapped: string[] = [];
   for (const subject of citation.subjects ?? []) {
-    const term = classify(index, subject);
-    if (term === undefined) unmapped.push(subject);
-    else terms.add(term);
+    const found = termsOf(index, subject);
+    if (found.length === 0) unmapped.push(subject);
+    else for (const term of found) terms.add(term);
   }
   const journal = citation.issn === undefined ? undefined : index.journals.get(citation.issn);
   if (journal !== undefined) terms.add(journal);
@@ -98,7 +116,7 @@ export function termProblem(index: SubjectIndex, value: string): string | undefi
 
 /** Why a request's subject would reach no rule: it is neither a term nor mapped to one. */
 export function requestSubjectProblem(index: SubjectIndex, value: string): string | undefined {
-  if (classify(index, value) !== undefined) return undefined;
+  if (termsOf(index, value).length > 0) return undefined;
   const hint = didYouMean(value, [...index.terms, ...index.words.keys()]);
   return `subject '${value}' is not in the vocabulary and subjects.yaml maps it to none${hint}`;
 }
