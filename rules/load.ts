@@ -1,12 +1,13 @@
 // Loads and checks the network configuration directory:
 //
 //   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  requests/*.json
+//   and the title lists suppliers name in `coverage.titles` (titles/*.txt)
 //
 // Every problem is collected in one run, each located at the line and column to edit, so an
 // administrator fixes them all at once. The configuration is returned only when there are none:
 // the engine never routes with a configuration that failed its checks.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   duplicateProblems,
@@ -21,6 +22,8 @@ import {
   type SupplierInput,
 } from './check';
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
+import { ruleWarnings } from './lint';
+import { parseTitleList } from './titles';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
 import type { HoldingEntry, Library, NetworkConfig, NetworkPolicy, Problem, Rule, Supplier } from './types';
@@ -55,6 +58,8 @@ function covers(pointer: string, inner: string): boolean {
 
 class Loader {
   readonly problems: Problem[] = [];
+  /** What deserves a second look but does not stop the configuration from being used. */
+  readonly warnings: Problem[] = [];
 
   constructor(private readonly dir: string) {}
 
@@ -108,6 +113,28 @@ class Loader {
     return result;
   }
 
+  /** The ISSNs of each supplier's title list, by the supplier's pointer; a list that fails is reported and left out. */
+  titleLists(entries: Entry<SupplierInput>[]): Map<Entry<SupplierInput>, string[]> {
+    const lists = new Map<Entry<SupplierInput>, string[]>();
+    for (const entry of entries) {
+      const relative = entry.value.coverage.titles;
+      if (relative === undefined) continue;
+      const file = join(this.dir, relative);
+      if (!existsSync(file) || !statSync(file).isFile()) {
+        this.problems.push(entry.doc.problem(`${entry.pointer}/coverage/titles`, `title list '${relative}' not found: expected a file of ISSNs at ${file}`));
+        continue;
+      }
+      const { issns, problems, warnings } = parseTitleList(file, readFileSync(file, 'utf8'));
+      this.problems.push(...problems);
+      this.warnings.push(...warnings);
+      if (issns.length === 0 && problems.length === 0) {
+        this.problems.push(entry.doc.problem(`${entry.pointer}/coverage/titles`, `title list '${relative}' lists no ISSN, so the supplier would cover no serial with an ISSN`));
+      }
+      lists.set(entry, issns);
+    }
+    return lists;
+  }
+
   requests(libraries?: ReadonlySet<string>) {
     for (const relative of this.files('requests', /\.json$/, false)) {
       const { doc, invalid } = this.parse(relative, 'request');
@@ -127,7 +154,11 @@ function known<T>(collection: Collection<T>, id: (value: T) => string): Known<T>
 
 const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: doc.at(pointer).line });
 
-export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[] } {
+/**
+ * The configuration when it has no problems, the problems, and warnings: located like problems,
+ * but about configurations that load and route, only perhaps not as their author meant.
+ */
+export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[]; warnings: Problem[] } {
   const loader = new Loader(dir);
   const suppliers = loader.collection<SupplierInput>('suppliers', 'id');
   const libraries = loader.collection<LibraryInput>('libraries', 'id');
@@ -153,11 +184,17 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...(holdings ? holdingsProblems(holdings.doc, holdings.value.holdings, ids.library) : []),
   );
   loader.requests(ids.library);
+  const titleLists = loader.titleLists(suppliers.entries);
+  loader.warnings.push(...ruleWarnings(rules.entries, knownSuppliers));
 
   const problems = loader.problems.sort(byLocation);
-  if (problems.length > 0 || !policy || !holdings) return { problems };
+  const warnings = loader.warnings.sort(byLocation);
+  if (problems.length > 0 || !policy || !holdings) return { problems, warnings };
   const content = {
-    suppliers: suppliers.entries.map((entry): Supplier => ({ ...entry.value, source: sourceOf(entry) })),
+    suppliers: suppliers.entries.map((entry): Supplier => {
+      const titleList = titleLists.get(entry);
+      return { ...entry.value, ...(titleList ? { titleList } : {}), source: sourceOf(entry) };
+    }),
     libraries: libraries.entries.map((entry): Library => ({ ...entry.value, source: sourceOf(entry) })),
     rules: rules.entries.map(
       (entry): Rule => ({
@@ -170,5 +207,6 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     policy: policy.value,
     holdings: holdings.value.holdings,
   };
-  return { config: { version: configVersion(content), ...content }, problems };
+  const rotaLengthSource = { file: policy.doc.file, line: policy.doc.at('/escalation/maxRotaLength').line };
+  return { config: { version: configVersion(content), ...content, rotaLengthSource }, problems, warnings };
 }

@@ -113,8 +113,8 @@ describe('route', () => {
     const decision = route(compile(config), request(['thu', 'fudan', 'zju', 'whu']));
     expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['thu']);
     expect(decision.excluded).toEqual([
-      { supplierId: 'fudan', reasons: ["closed (2025-03-01 to 2025-03-31) (supplier 'fudan', from config/suppliers.yaml:20)"] },
-      { supplierId: 'whu', reasons: ["blocked by the library's policy (library 'pku', from config/libraries.yaml:10)"] },
+      { supplierId: 'fudan', reasons: ["closed (2025-03-01 to 2025-03-31) (builtin:supplier-status, supplier 'fudan', from config/suppliers.yaml:20)"] },
+      { supplierId: 'whu', reasons: ["blocked by the library's policy (builtin:blocked-supplier, library 'pku', from config/libraries.yaml:10)"] },
       { supplierId: 'zju', reasons: ["settlement dispute (rule 'no-zju', from config/rules/routing.yaml:42)"] },
     ]);
   });

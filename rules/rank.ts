@@ -17,7 +17,7 @@ export interface CandidateFacts {
   load: number;
   preferred: boolean;
   blocked: boolean;
-  /** The supplier's coverage matches the citation's language, subjects and year. */
+  /** The supplier's coverage matches the citation's language, subjects, year and, where it lists titles, ISSN. */
   covers: boolean;
 }
 
@@ -64,6 +64,11 @@ export interface Candidate {
   hardReasons: readonly string[];
 }
 
+export interface Exclusion {
+  supplierId: string;
+  reasons: string[];
+}
+
 export interface Prepared {
   request: IllRequest;
   library: Library;
@@ -71,6 +76,13 @@ export interface Prepared {
   /** The requesting library holds the item itself. */
   local: boolean;
   candidates: Candidate[];
+  /**
+   * Sources other than service libraries that cannot supply the request at all (they do not offer
+   * the service, or neither hold nor cover the item): no rule is evaluated for them, but the
+   * decision names each. Service libraries that do not hold the item are not listed: they are
+   * hundreds, and the union catalogue is the whole explanation.
+   */
+  unable: Exclusion[];
 }
 
 /** Indices of the rules that fired, in `Network.order`. */
@@ -118,6 +130,20 @@ const DEFAULT_TIER = 2;
 /** Cost that counts as one unit when neither the request nor the library sets a budget. */
 const DEFAULT_BUDGET = 100;
 
+/**
+ * Effects the engine applies without a rule. The decision names them as it names rules, so a
+ * librarian reading it can tell the configuration's rules from the engine's own policy.
+ */
+export const BUILTIN = {
+  preferred: 'builtin:preferred-supplier',
+  blocked: 'builtin:blocked-supplier',
+  status: 'builtin:supplier-status',
+  services: 'builtin:services',
+  coverage: 'builtin:coverage',
+  rotaLength: 'builtin:rota-length',
+  local: 'builtin:local-holding',
+} as const;
+
 function pageCount(pages: string | undefined): number {
   const range = pages === undefined ? null : /^\s*(\d+)\s*[-–]\s*(\d+)\s*$/.exec(pages);
   if (range) {
@@ -136,18 +162,58 @@ export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service,
   return service === 'copy' ? total + (cost.perPage ?? 0) * pages : total;
 }
 
-export function covers(supplier: Supplier, citation: Citation): boolean {
+type Gap = 'language' | 'subjects' | 'years' | 'titles';
+
+const titleSets = new WeakMap<Supplier, ReadonlySet<string>>();
+
+function titleSet(supplier: Supplier & { titleList: string[] }): ReadonlySet<string> {
+  let set = titleSets.get(supplier);
+  if (!set) titleSets.set(supplier, (set = new Set(supplier.titleList)));
+  return set;
+}
+
+/**
+ * The first facet of the supplier's coverage the citation falls outside, or undefined when it is
+ * covered. A facet the citation does not state cannot rule the supplier out: a request without an
+ * ISSN is judged by language, subjects and year alone, since readers often leave the ISSN out and
+ * the vendor that has the journal is then still the most likely source.
+ */
+function coverageGap(supplier: Supplier, citation: Citation): Gap | undefined {
   const { languages, subjects, years } = supplier.coverage;
-  if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return false;
+  if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return 'language';
   if (subjects?.length && citation.subjects?.length && !citation.subjects.some((s) => subjects.includes(s))) {
-    return false;
+    return 'subjects';
   }
   const year = citation.year;
   if (years && year !== undefined) {
-    if (years.from !== undefined && year < years.from) return false;
-    if (years.to !== undefined && year > years.to) return false;
+    if ((years.from !== undefined && year < years.from) || (years.to !== undefined && year > years.to)) return 'years';
   }
-  return true;
+  if (supplier.titleList && citation.issn !== undefined && !titleSet(supplier as Supplier & { titleList: string[] }).has(citation.issn)) {
+    return 'titles';
+  }
+  return undefined;
+}
+
+export function covers(supplier: Supplier, citation: Citation): boolean {
+  return coverageGap(supplier, citation) === undefined;
+}
+
+function describeGap(gap: Gap, supplier: Supplier, citation: Citation): string {
+  const { languages = [], subjects = [], years = {}, titles } = supplier.coverage;
+  switch (gap) {
+    case 'language':
+      return `does not cover language '${citation.language}': it covers ${languages.join(', ')}`;
+    case 'subjects':
+      return `covers none of the subjects ${(citation.subjects ?? []).join(', ')}: it covers ${subjects.join(', ')}`;
+    case 'years':
+      return `does not cover the year ${citation.year}: it covers ${years.from ?? '…'} to ${years.to ?? '…'}`;
+    case 'titles':
+      return `ISSN ${citation.issn} is not in its title list ${titles}`;
+  }
+}
+
+function builtinReason(what: string, name: string, subject: string, source: { file: string; line: number }): string {
+  return `${what} (${name}, ${subject}, from ${source.file}:${source.line})`;
 }
 
 /** Open-ended bounds cover every day; without a date the status is taken to be in force. */
@@ -161,7 +227,7 @@ function inForce(status: SupplierStatus, now: string | undefined): boolean {
 function statusReason(supplier: Supplier): string {
   const { state, from, to } = supplier.status;
   const span = from === undefined && to === undefined ? '' : ` (${from ?? '…'} to ${to ?? '…'})`;
-  return `${state}${span} (supplier '${supplier.id}', from ${supplier.source.file}:${supplier.source.line})`;
+  return builtinReason(`${state}${span}`, BUILTIN.status, `supplier '${supplier.id}'`, supplier.source);
 }
 
 export function requireLibrary(network: Network, request: IllRequest): Library {
@@ -182,7 +248,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = holders.has(library.id);
-  const prepared: Prepared = { request, library, usage, local, candidates: [] };
+  const prepared: Prepared = { request, library, usage, local, candidates: [], unable: [] };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -202,9 +268,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     };
     const hardReasons: string[] = [];
     if (inForce(supplier.status, input.now)) hardReasons.push(statusReason(supplier));
-    if (blocked) {
-      hardReasons.push(`blocked by the library's policy (library '${library.id}', from ${library.source.file}:${library.source.line})`);
-    }
+    if (blocked) hardReasons.push(builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source));
     const observed = input.stats?.[supplier.id];
     prepared.candidates.push({
       index,
@@ -215,21 +279,29 @@ export function prepare(network: Network, input: RouteInput): Prepared {
       hardReasons,
     });
   };
-  const offers = (supplier: Supplier): boolean => supplier.id !== library.id && supplier.services.includes(request.service);
+  const unable = (supplier: Supplier, what: string, name: string): void => {
+    prepared.unable.push({ supplierId: supplier.id, reasons: [builtinReason(what, name, `supplier '${supplier.id}'`, supplier.source)] });
+  };
+  const offers = (supplier: Supplier): boolean => {
+    if (supplier.services.includes(request.service)) return true;
+    unable(supplier, `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
+    return false;
+  };
 
   for (const holder of holders) {
     const index = network.supplierIndex.get(holder);
     const supplier = index === undefined ? undefined : config.suppliers[index];
-    if (index !== undefined && supplier?.kind === 'service-library' && offers(supplier)) {
+    if (index !== undefined && supplier?.kind === 'service-library' && supplier.id !== library.id && offers(supplier)) {
       consider(index, supplier, true, covers(supplier, request.citation));
     }
   }
   for (const index of network.sources) {
     const supplier = config.suppliers[index];
-    if (!supplier || !offers(supplier)) continue;
+    if (!supplier || supplier.id === library.id || !offers(supplier)) continue;
     const holds = holders.has(supplier.id);
-    const coverage = covers(supplier, request.citation);
-    if (holds || coverage) consider(index, supplier, holds, coverage);
+    const gap = coverageGap(supplier, request.citation);
+    if (holds || gap === undefined) consider(index, supplier, holds, gap === undefined);
+    else unable(supplier, `neither holds the item nor covers it: ${describeGap(gap, supplier, request.citation)}`, BUILTIN.coverage);
   }
   return prepared;
 }
@@ -253,6 +325,8 @@ interface Scored {
   score: number;
   terms: RotaEntry['terms'];
   fired: Fired;
+  /** The library's preference, not a rule, put the supplier in tier 1. */
+  preferredTier: boolean;
 }
 
 /**
@@ -292,19 +366,28 @@ function byId(a: { supplierId: string }, b: { supplierId: string }): number {
   return a.supplierId < b.supplierId ? -1 : a.supplierId > b.supplierId ? 1 : 0;
 }
 
-function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number): Scored {
+/** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
+function unit(x: number): number {
+  return x >= 0 ? (x <= 1 ? x : 1) : x < 0 ? 0 : 1;
+}
+
+function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number, preferredTier: boolean): Scored {
   const { facts } = candidate;
+  // Cost, turnaround, fill rate and load each stay within their weight, as policy.yaml promises:
+  // an estimate above the budget or a turnaround beyond the deadline is as bad as it gets, so that
+  // one dear supplier cannot outweigh the terms that rank the others. Only tiers and rule scores
+  // reach further.
   const terms = {
-    cost: round3((-weights.cost * facts.estimatedCost) / scale.budget),
-    turnaround: round3((-weights.turnaround * candidate.turnaroundHours) / scale.deadline),
-    fillRate: round3(weights.fillRate * candidate.fillRate),
+    cost: round3(-weights.cost * unit(facts.estimatedCost / scale.budget)),
+    turnaround: round3(-weights.turnaround * unit(candidate.turnaroundHours / scale.deadline)),
+    fillRate: round3(weights.fillRate * (1 - unit(1 - candidate.fillRate))),
     tier: round3(-weights.tier * (tier - 1)),
-    load: round3(-weights.load * facts.load),
+    load: round3(-weights.load * unit(facts.load)),
     rules: round3(adjustment),
   };
   // The same order as the keys, so summing `terms` as listed reproduces `score` bit for bit.
   const total = terms.cost + terms.turnaround + terms.fillRate + terms.tier + terms.load + terms.rules;
-  return { candidate, score: total, terms, fired };
+  return { candidate, score: total, terms, fired, preferredTier };
 }
 
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
@@ -333,7 +416,10 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     tasks: [],
     deadlineHours: usage.deadlineHours,
   };
-  if (prepared.local) return decision;
+  if (prepared.local) {
+    const what = `library '${library.id}' holds the item itself, so no supplier is asked`;
+    return { ...decision, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source) };
+  }
 
   const { rules, policy } = config;
   const scale = {
@@ -359,9 +445,10 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
       return;
     }
     for (const r of ruleIds) seen[r] = 1;
-    usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (candidate.facts.preferred ? 1 : DEFAULT_TIER), adjustment));
+    const preferredTier = tier === undefined && candidate.facts.preferred;
+    usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (preferredTier ? 1 : DEFAULT_TIER), adjustment, preferredTier));
   });
-  decision.excluded.sort(byId);
+  for (const entry of prepared.unable) decision.excluded.push(entry);
 
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
@@ -384,12 +471,22 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
 
   const top = leaders(usable, Math.max(1, policy.escalation.maxRotaLength));
-  decision.rota = top.slice(0, policy.escalation.maxRotaLength).map((entry) => ({
-    supplierId: entry.candidate.supplier.id,
-    score: entry.score,
-    terms: entry.terms,
-    rules: entry.fired.map((r) => rules[r]?.name ?? String(r)),
-  }));
+  const rota = top.slice(0, policy.escalation.maxRotaLength);
+  decision.rota = rota.map((entry) => {
+    const names = entry.fired.map((r) => rules[r]?.name ?? String(r));
+    if (entry.preferredTier) names.push(BUILTIN.preferred);
+    return { supplierId: entry.candidate.supplier.id, score: entry.score, terms: entry.terms, rules: names };
+  });
+  if (usable.length > rota.length) {
+    // One reason shared by every supplier cut: a rota of 5 out of 120 holders cuts 115.
+    const where = config.rotaLengthSource;
+    const reasons = [
+      `ranked below the ${rota.length} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${policy.escalation.maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`,
+    ];
+    const kept = new Set(rota);
+    for (const entry of usable) if (!kept.has(entry)) decision.excluded.push({ supplierId: entry.candidate.supplier.id, reasons });
+  }
+  decision.excluded.sort(byId);
   if (rejections.length > 0) {
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };
   }

@@ -69,7 +69,11 @@ export interface Supplier {
     languages?: string[];
     years?: { from?: number; to?: number };
     regions?: string[];
+    /** A title list beside the configuration (`titles/cnki.txt`): the serials, by ISSN, the supplier can supply. */
+    titles?: string;
   };
+  /** The ISSNs `coverage.titles` lists, read from its file when the configuration is loaded, sorted. */
+  titleList?: string[];
   cost: CostModel;
   /** Promised turnaround in hours, per service and urgency; the network targets apply where absent. */
   turnaroundHours?: Partial<Record<Service, Partial<Record<Urgency, number>>>>;
@@ -178,6 +182,8 @@ export interface NetworkConfig {
   policy: NetworkPolicy;
   /** Sample holdings (ISSN, ISBN, DOI or `title:` a title to its holders) standing in for the union catalogue. */
   holdings: Record<string, HoldingEntry[]>;
+  /** Where `policy.escalation.maxRotaLength` is written, for the explanation of the rota's cut; not part of the version. */
+  rotaLengthSource?: SourceRef;
 }
 
 /** A configuration mistake, located in the file an administrator edits. */

@@ -98,7 +98,7 @@ describe('ill route --request', () => {
         {
           supplierId: 'ebsco',
           reasons: [
-            `blocked by the library's policy (library 'xtu', from ${source('libraries/central.yaml', 'id: xtu')})`,
+            `blocked by the library's policy (builtin:blocked-supplier, library 'xtu', from ${source('libraries/central.yaml', 'id: xtu')})`,
             `blocked by the requesting library (rule 'exclude-blocked-suppliers', from ${source('rules/exclusions.yaml', 'name: exclude-blocked-suppliers')})`,
           ],
         },
@@ -125,7 +125,7 @@ describe('ill route --request', () => {
     expect(later.rota.map((entry) => entry.supplierId)).not.toContain('founder');
     expect(later.excluded).toContainEqual({
       supplierId: 'founder',
-      reasons: [`suspended (2026-10-01 to …) (supplier 'founder', from ${source('suppliers/vendors.yaml', 'id: founder')})`],
+      reasons: [`suspended (2026-10-01 to …) (builtin:supplier-status, supplier 'founder', from ${source('suppliers/vendors.yaml', 'id: founder')})`],
     });
   });
 
