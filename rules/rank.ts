@@ -50,6 +50,8 @@ export interface Network {
   sources: readonly number[];
   /** Rule indices in the order both evaluators report firings. */
   order: readonly number[];
+  /** Each supplier's position among the suppliers sorted by id, so exclusions sort by number. */
+  idRank: Uint32Array;
 }
 
 export interface Candidate {
@@ -64,10 +66,7 @@ export interface Candidate {
   hardReasons: readonly string[];
 }
 
-export interface Exclusion {
-  supplierId: string;
-  reasons: string[];
-}
+export type Exclusion = RouteDecision['excluded'][number];
 
 export interface Prepared {
   request: IllRequest;
@@ -83,6 +82,8 @@ export interface Prepared {
    * hundreds, and the union catalogue is the whole explanation.
    */
   unable: Exclusion[];
+  /** The configuration index of each supplier in `unable`. */
+  unableAt: number[];
 }
 
 /** Indices of the rules that fired, in `Network.order`. */
@@ -112,9 +113,15 @@ export function indexNetwork(config: NetworkConfig): Network {
     // Search-proxy staff take escalated requests; they are never tried as an ordinary supplier.
     if (supplier.kind !== 'service-library' && supplier.kind !== 'search-proxy') sources.push(i);
   });
+  const idRank = new Uint32Array(config.suppliers.length);
+  config.suppliers
+    .map((supplier, i) => i)
+    .sort((a, b) => byId({ supplierId: config.suppliers[a]?.id ?? '' }, { supplierId: config.suppliers[b]?.id ?? '' }))
+    .forEach((index, rank) => (idRank[index] = rank));
   return {
     config,
     supplierIndex,
+    idRank,
     libraries: new Map(config.libraries.map((library) => [library.id, library])),
     sources,
     order: canonicalOrder(config.rules),
@@ -248,7 +255,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = holders.has(library.id);
-  const prepared: Prepared = { request, library, usage, local, candidates: [], unable: [] };
+  const prepared: Prepared = { request, library, usage, local, candidates: [], unable: [], unableAt: [] };
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
@@ -281,6 +288,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   };
   const unable = (supplier: Supplier, what: string, name: string): void => {
     prepared.unable.push({ supplierId: supplier.id, reasons: [builtinReason(what, name, `supplier '${supplier.id}'`, supplier.source)] });
+    prepared.unableAt.push(network.supplierIndex.get(supplier.id) ?? 0);
   };
   const offers = (supplier: Supplier): boolean => {
     if (supplier.services.includes(request.service)) return true;
@@ -366,6 +374,23 @@ function byId(a: { supplierId: string }, b: { supplierId: string }): number {
   return a.supplierId < b.supplierId ? -1 : a.supplierId > b.supplierId ? 1 : 0;
 }
 
+/** Position bits of a sort key; a decision excludes far fewer suppliers than this. */
+const POSITION = 2 ** 20;
+
+/**
+ * Exclusions in supplier id order. A rota cut can exclude a hundred holders, and comparing ids as
+ * strings would cost more than the rest of the ranking, so each sorts by a number: its supplier's
+ * precomputed rank by id, then its position.
+ */
+function sortById(network: Network, entries: Exclusion[], indices: readonly number[]): Exclusion[] {
+  const keys = new Float64Array(entries.length);
+  for (let at = 0; at < entries.length; at++) keys[at] = (network.idRank[indices[at] ?? 0] ?? 0) * POSITION + at;
+  keys.sort();
+  const sorted: Exclusion[] = new Array<Exclusion>(entries.length);
+  for (let at = 0; at < keys.length; at++) sorted[at] = entries[(keys[at] ?? 0) % POSITION] as Exclusion;
+  return sorted;
+}
+
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
 function unit(x: number): number {
   return x >= 0 ? (x <= 1 ? x : 1) : x < 0 ? 0 : 1;
@@ -428,6 +453,8 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   };
   const seen = new Uint8Array(rules.length);
   const usable: Scored[] = [];
+  const excluded: Exclusion[] = [];
+  const excludedAt: number[] = [];
   prepared.candidates.forEach((candidate, i) => {
     const ruleIds = fired[i] ?? [];
     let reasons = candidate.hardReasons.length > 0 ? [...candidate.hardReasons] : undefined;
@@ -441,14 +468,16 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
       else if (rule?.event.type === 'tier') tier ??= finite(params.tier);
     }
     if (reasons) {
-      decision.excluded.push({ supplierId: candidate.supplier.id, reasons });
+      excluded.push({ supplierId: candidate.supplier.id, reasons });
+      excludedAt.push(candidate.index);
       return;
     }
     for (const r of ruleIds) seen[r] = 1;
     const preferredTier = tier === undefined && candidate.facts.preferred;
     usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (preferredTier ? 1 : DEFAULT_TIER), adjustment, preferredTier));
   });
-  for (const entry of prepared.unable) decision.excluded.push(entry);
+  excluded.push(...prepared.unable);
+  excludedAt.push(...prepared.unableAt);
 
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
@@ -484,9 +513,13 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
       `ranked below the ${rota.length} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${policy.escalation.maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`,
     ];
     const kept = new Set(rota);
-    for (const entry of usable) if (!kept.has(entry)) decision.excluded.push({ supplierId: entry.candidate.supplier.id, reasons });
+    for (const entry of usable) {
+      if (kept.has(entry)) continue;
+      excluded.push({ supplierId: entry.candidate.supplier.id, reasons });
+      excludedAt.push(entry.candidate.index);
+    }
   }
-  decision.excluded.sort(byId);
+  decision.excluded = sortById(network, excluded, excludedAt);
   if (rejections.length > 0) {
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };
   }
