@@ -20,10 +20,18 @@ export interface RouteDecision {
   requestId: string;
   outcome: Outcome;
   rota: RotaEntry[];
+  /**
+   * Every supplier considered but not in the rota, sorted by id, with why: rules, the engine's own
+   * `builtin:` effects, the rota's cut. Service libraries that do not hold the item are never
+   * considered, so never listed.
+   */
   excluded: { supplierId: string; reasons: string[] }[];
   tasks: RouteTask[];
   /** Turnaround deadline in hours for each supplier try, from targets or a `deadline` rule. */
   deadlineHours: number;
-  /** Why a rejected request cannot be served, naming each `reject` rule and where it is written. */
+  /**
+   * Why a rejected request cannot be served, naming each `reject` rule and where it is written; for
+   * a `local` outcome, which library holds the item.
+   */
   reason?: string;
 }
