@@ -52,6 +52,19 @@ export interface Network {
   order: readonly number[];
   /** Each supplier's position among the suppliers sorted by id, so exclusions sort by number. */
   idRank: Uint32Array;
+  /** The supplier index at each rank by id. */
+  byRank: Uint32Array;
+  /**
+   * Each supplier's exclusion for falling below a full rota, made once: the reason is the same
+   * for every request, and a rota of 5 out of 120 holders cuts 115 a decision.
+   */
+  cut: (Exclusion | undefined)[];
+  /**
+   * Exclusions of sources that cannot supply, by supplier and what they lack (a service, a
+   * language, subjects, a year), made once: the same few recur on every request. Title lists are
+   * not kept here, as ISSNs are too many to remember.
+   */
+  unable: Map<string, Exclusion>;
 }
 
 export interface Candidate {
@@ -113,15 +126,16 @@ export function indexNetwork(config: NetworkConfig): Network {
     // Search-proxy staff take escalated requests; they are never tried as an ordinary supplier.
     if (supplier.kind !== 'service-library' && supplier.kind !== 'search-proxy') sources.push(i);
   });
+  const byRank = Uint32Array.from(config.suppliers.map((_, i) => i).sort((a, b) => byId({ supplierId: config.suppliers[a]?.id ?? '' }, { supplierId: config.suppliers[b]?.id ?? '' })));
   const idRank = new Uint32Array(config.suppliers.length);
-  config.suppliers
-    .map((supplier, i) => i)
-    .sort((a, b) => byId({ supplierId: config.suppliers[a]?.id ?? '' }, { supplierId: config.suppliers[b]?.id ?? '' }))
-    .forEach((index, rank) => (idRank[index] = rank));
+  byRank.forEach((index, rank) => (idRank[index] = rank));
   return {
     config,
     supplierIndex,
     idRank,
+    byRank,
+    cut: new Array<Exclusion | undefined>(config.suppliers.length),
+    unable: new Map(),
     libraries: new Map(config.libraries.map((library) => [library.id, library])),
     sources,
     order: canonicalOrder(config.rules),
@@ -286,30 +300,36 @@ export function prepare(network: Network, input: RouteInput): Prepared {
       hardReasons,
     });
   };
-  const unable = (supplier: Supplier, what: string, name: string): void => {
-    prepared.unable.push({ supplierId: supplier.id, reasons: [builtinReason(what, name, `supplier '${supplier.id}'`, supplier.source)] });
-    prepared.unableAt.push(network.supplierIndex.get(supplier.id) ?? 0);
+  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string): void => {
+    const known = key === undefined ? undefined : network.unable.get(`${index} ${key}`);
+    const entry = known ?? Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[] });
+    if (key !== undefined && !known) network.unable.set(`${index} ${key}`, entry);
+    prepared.unable.push(entry);
+    prepared.unableAt.push(index);
   };
-  const offers = (supplier: Supplier): boolean => {
+  const offers = (index: number, supplier: Supplier): boolean => {
     if (supplier.services.includes(request.service)) return true;
-    unable(supplier, `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
+    unable(index, supplier, `service ${request.service}`, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
     return false;
   };
+  const { citation } = request;
+  const gapKey = (gap: Gap): string | undefined =>
+    gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
 
   for (const holder of holders) {
     const index = network.supplierIndex.get(holder);
     const supplier = index === undefined ? undefined : config.suppliers[index];
-    if (index !== undefined && supplier?.kind === 'service-library' && supplier.id !== library.id && offers(supplier)) {
+    if (index !== undefined && supplier?.kind === 'service-library' && supplier.id !== library.id && offers(index, supplier)) {
       consider(index, supplier, true, covers(supplier, request.citation));
     }
   }
   for (const index of network.sources) {
     const supplier = config.suppliers[index];
-    if (!supplier || supplier.id === library.id || !offers(supplier)) continue;
+    if (!supplier || supplier.id === library.id || !offers(index, supplier)) continue;
     const holds = holders.has(supplier.id);
     const gap = coverageGap(supplier, request.citation);
     if (holds || gap === undefined) consider(index, supplier, holds, gap === undefined);
-    else unable(supplier, `neither holds the item nor covers it: ${describeGap(gap, supplier, request.citation)}`, BUILTIN.coverage);
+    else unable(index, supplier, gapKey(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
   }
   return prepared;
 }
@@ -374,21 +394,50 @@ function byId(a: { supplierId: string }, b: { supplierId: string }): number {
   return a.supplierId < b.supplierId ? -1 : a.supplierId > b.supplierId ? 1 : 0;
 }
 
+/** Why a supplier ranked below a full rota is not in it; the rota is full whenever one is cut. */
+function cutReason(config: NetworkConfig): string {
+  const { maxRotaLength } = config.policy.escalation;
+  const where = config.rotaLengthSource;
+  return `ranked below the ${maxRotaLength} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`;
+}
+
 /** Position bits of a sort key; a decision excludes far fewer suppliers than this. */
 const POSITION = 2 ** 20;
 
 /**
- * Exclusions in supplier id order. A rota cut can exclude a hundred holders, and comparing ids as
- * strings would cost more than the rest of the ranking, so each sorts by a number: its supplier's
- * precomputed rank by id, then its position.
+ * A decision's exclusions in supplier id order. A rota cut can exclude a hundred holders a
+ * decision, and decisions are kept, so this allocates little: each exclusion sorts by a number
+ * (its supplier's precomputed rank by id, then its place among the other exclusions), and a cut
+ * supplier's entry is the network's own, found again from its rank.
  */
-function sortById(network: Network, entries: Exclusion[], indices: readonly number[]): Exclusion[] {
-  const keys = new Float64Array(entries.length);
-  for (let at = 0; at < entries.length; at++) keys[at] = (network.idRank[indices[at] ?? 0] ?? 0) * POSITION + at;
-  keys.sort();
-  const sorted: Exclusion[] = new Array<Exclusion>(entries.length);
-  for (let at = 0; at < keys.length; at++) sorted[at] = entries[(keys[at] ?? 0) % POSITION] as Exclusion;
-  return sorted;
+class Exclusions {
+  private readonly others: Exclusion[] = [];
+  private keys: number[] = [];
+
+  constructor(private readonly network: Network) {}
+
+  add(index: number, entry: Exclusion): void {
+    this.others.push(entry);
+    this.keys.push((this.network.idRank[index] ?? 0) * POSITION + this.others.length);
+  }
+
+  /** A supplier ranked below a full rota; its entry is made once per network. */
+  cut(index: number, supplier: Supplier): void {
+    this.network.cut[index] ??= Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([cutReason(this.network.config)]) as string[] });
+    this.keys.push((this.network.idRank[index] ?? 0) * POSITION);
+  }
+
+  sorted(): Exclusion[] {
+    const keys = Float64Array.from(this.keys).sort();
+    const { byRank, cut } = this.network;
+    const sorted = new Array<Exclusion>(keys.length);
+    for (let at = 0; at < keys.length; at++) {
+      const key = keys[at] ?? 0;
+      const slot = key % POSITION;
+      sorted[at] = (slot === 0 ? cut[byRank[(key - slot) / POSITION] ?? 0] : this.others[slot - 1]) as Exclusion;
+    }
+    return sorted;
+  }
 }
 
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
@@ -453,8 +502,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   };
   const seen = new Uint8Array(rules.length);
   const usable: Scored[] = [];
-  const excluded: Exclusion[] = [];
-  const excludedAt: number[] = [];
+  const excluded = new Exclusions(network);
   prepared.candidates.forEach((candidate, i) => {
     const ruleIds = fired[i] ?? [];
     let reasons = candidate.hardReasons.length > 0 ? [...candidate.hardReasons] : undefined;
@@ -468,16 +516,14 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
       else if (rule?.event.type === 'tier') tier ??= finite(params.tier);
     }
     if (reasons) {
-      excluded.push({ supplierId: candidate.supplier.id, reasons });
-      excludedAt.push(candidate.index);
+      excluded.add(candidate.index, { supplierId: candidate.supplier.id, reasons });
       return;
     }
     for (const r of ruleIds) seen[r] = 1;
     const preferredTier = tier === undefined && candidate.facts.preferred;
     usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (preferredTier ? 1 : DEFAULT_TIER), adjustment, preferredTier));
   });
-  excluded.push(...prepared.unable);
-  excludedAt.push(...prepared.unableAt);
+  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
 
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
@@ -507,19 +553,14 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     return { supplierId: entry.candidate.supplier.id, score: entry.score, terms: entry.terms, rules: names };
   });
   if (usable.length > rota.length) {
-    // One reason shared by every supplier cut: a rota of 5 out of 120 holders cuts 115.
-    const where = config.rotaLengthSource;
-    const reasons = [
-      `ranked below the ${rota.length} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${policy.escalation.maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`,
-    ];
     const kept = new Set(rota);
     for (const entry of usable) {
       if (kept.has(entry)) continue;
-      excluded.push({ supplierId: entry.candidate.supplier.id, reasons });
-      excludedAt.push(entry.candidate.index);
+      const { index, supplier } = entry.candidate;
+      excluded.cut(index, supplier);
     }
   }
-  decision.excluded = sortById(network, excluded, excludedAt);
+  decision.excluded = excluded.sorted();
   if (rejections.length > 0) {
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };
   }
