@@ -54,6 +54,11 @@ export interface RouteDecision {
   requestId: string;
   outcome: Outcome;
   rota: RotaEntry[];
+  /**
+   * Every supplier considered but not in the rota, sorted by id, with why: rules, the engine's own
+   * `builtin:` effects, the rota's cut. Service libraries that do not hold the item are never
+   * considered, so never listed.
+   */
   excluded: { supplierId: string; reasons: string[] }[];
   tasks: RouteTask[];
   /** Turnaround deadline in hours for each supplier try, from targets or a `deadline` rule. */
@@ -63,7 +68,10 @@ export interface RouteDecision {
    * vocabulary, so no rule saw them; absent when every subject was understood.
    */
   unmappedSubjects?: string[];
-  /** Why a rejected request cannot be served, naming each `reject` rule and where it is written. */
+  /**
+   * Why a rejected request cannot be served, naming each `reject` rule and where it is written; for
+   * a `local` outcome, which library holds or licenses the item.
+   */
   reason?: string;
   /** With outcome `local`: where the library's own copy is. */
   local?: LocalCopy;

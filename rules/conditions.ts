@@ -237,7 +237,7 @@ class RuleChecker {
 }
 
 /** The values one fact path may still take under the conditions of an `all` seen so far. */
-class Domain {
+export class Domain {
   readonly lines: number[] = [];
   private allowed?: unknown[];
   private readonly excluded: unknown[] = [];

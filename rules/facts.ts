@@ -165,7 +165,7 @@ export const FACTS = {
       '$.load': number('share of today’s capacity already used, 0..1'),
       '$.preferred': flag('the requesting library prefers the supplier'),
       '$.blocked': flag('the requesting library blocks the supplier'),
-      '$.covers': flag('the supplier’s coverage matches the language, subjects and year'),
+      '$.covers': flag('the supplier’s coverage matches the language, subjects, year and, where it lists titles, ISSN'),
     },
   },
   usage: {

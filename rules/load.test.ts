@@ -225,7 +225,7 @@ describe('configuration mistakes are reported where they are written', () => {
     const copy = broken();
     copy.patch('suppliers/vendors.yaml', 'formats: [pdf, caj]', 'formats: [pdf, caj');
     expect(check(copy)).toEqual([
-      `${copy.at('suppliers/vendors.yaml', 'coverage: { languages: [zh], years: { from: 1915 } }')}: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+      `${copy.at('suppliers/vendors.yaml', 'coverage: { languages: [zh], years: { from: 1915 }, titles')}: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`,
     ]);
   });
 

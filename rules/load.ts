@@ -2,12 +2,13 @@
 //
 //   suppliers/*.yaml  libraries/*.yaml  rules/*.yaml  policy.yaml  holdings.yaml  subjects.yaml
 //   licences.yaml (optional)  requests/*.json
+//   and the title lists suppliers name in `coverage.titles` (titles/*.txt)
 //
 // Every problem is collected in one run, each located at the line and column to edit, so an
 // administrator fixes them all at once. The configuration is returned only when there are none:
 // the engine never routes with a configuration that failed its checks.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   closureProblems,
@@ -26,6 +27,8 @@ import {
   workingHoursProblems,
 } from './check';
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
+import { ruleWarnings } from './lint';
+import { parseTitleList } from './titles';
 import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
 import { indexSubjects, mappingProblems, requestSubjectProblem, termProblems, type SubjectIndex } from './subjects';
@@ -63,6 +66,8 @@ function covers(pointer: string, inner: string): boolean {
 
 class Loader {
   readonly problems: Problem[] = [];
+  /** What deserves a second look but does not stop the configuration from being used. */
+  readonly warnings: Problem[] = [];
 
   constructor(private readonly dir: string) {}
 
@@ -125,6 +130,28 @@ class Loader {
     return result;
   }
 
+  /** The ISSNs of each supplier's title list, by the supplier's pointer; a list that fails is reported and left out. */
+  titleLists(entries: Entry<SupplierInput>[]): Map<Entry<SupplierInput>, string[]> {
+    const lists = new Map<Entry<SupplierInput>, string[]>();
+    for (const entry of entries) {
+      const relative = entry.value.coverage.titles;
+      if (relative === undefined) continue;
+      const file = join(this.dir, relative);
+      if (!existsSync(file) || !statSync(file).isFile()) {
+        this.problems.push(entry.doc.problem(`${entry.pointer}/coverage/titles`, `title list '${relative}' not found: expected a file of ISSNs at ${file}`));
+        continue;
+      }
+      const { issns, problems, warnings } = parseTitleList(file, readFileSync(file, 'utf8'));
+      this.problems.push(...problems);
+      this.warnings.push(...warnings);
+      if (issns.length === 0 && problems.length === 0) {
+        this.problems.push(entry.doc.problem(`${entry.pointer}/coverage/titles`, `title list '${relative}' lists no ISSN, so the supplier would cover no serial with an ISSN`));
+      }
+      lists.set(entry, issns);
+    }
+    return lists;
+  }
+
   /** Sample requests stand for what readers send, so a subject no rule could ever see is a mistake here. */
   requests(libraries?: ReadonlySet<string>, subjects?: SubjectIndex) {
     for (const relative of this.files('requests', /\.json$/, false)) {
@@ -163,7 +190,11 @@ function mergedHoursProblems({ doc, pointer, value }: Entry<SupplierInput>, poli
 
 const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: doc.at(pointer).line });
 
-export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[] } {
+/**
+ * The configuration when it has no problems, the problems, and warnings: located like problems,
+ * but about configurations that load and route, only perhaps not as their author meant.
+ */
+export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[]; warnings: Problem[] } {
   const loader = new Loader(dir);
   const suppliers = loader.collection<SupplierInput>('suppliers', 'id');
   const libraries = loader.collection<LibraryInput>('libraries', 'id');
@@ -203,11 +234,17 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     ...(policy ? suppliers.entries.flatMap((entry) => mergedHoursProblems(entry, policy.value)) : []),
   );
   loader.requests(ids.library, subjectIndex);
+  const titleLists = loader.titleLists(suppliers.entries);
+  loader.warnings.push(...ruleWarnings(rules.entries, knownSuppliers));
 
   const problems = loader.problems.sort(byLocation);
-  if (problems.length > 0 || !policy || !holdings || !subjects || !licences) return { problems };
+  const warnings = loader.warnings.sort(byLocation);
+  if (problems.length > 0 || !policy || !holdings || !subjects || !licences) return { problems, warnings };
   const content = {
-    suppliers: suppliers.entries.map((entry): Supplier => ({ ...entry.value, source: sourceOf(entry) })),
+    suppliers: suppliers.entries.map((entry): Supplier => {
+      const titleList = titleLists.get(entry);
+      return { ...entry.value, ...(titleList ? { titleList } : {}), source: sourceOf(entry) };
+    }),
     libraries: libraries.entries.map((entry): Library => ({ ...entry.value, source: sourceOf(entry) })),
     rules: rules.entries.map(
       (entry): Rule => ({
@@ -222,5 +259,6 @@ export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Pr
     licences: licences === 'missing' ? [] : licences.value.licences,
     subjects: subjects.value,
   };
-  return { config: { version: configVersion(content), ...content }, problems };
+  const rotaLengthSource = { file: policy.doc.file, line: policy.doc.at('/escalation/maxRotaLength').line };
+  return { config: { version: configVersion(content), ...content, rotaLengthSource }, problems, warnings };
 }

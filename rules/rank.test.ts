@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { networkPolicy } from '../bench/network-generator';
 import { compile } from './compile';
@@ -114,8 +115,8 @@ describe('route', () => {
     const decision = route(compile(config), request(['thu', 'fudan', 'zju', 'whu']));
     expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['thu']);
     expect(decision.excluded).toEqual([
-      { supplierId: 'fudan', reasons: ["closed (2025-03-01 to 2025-03-31) (supplier 'fudan', from config/suppliers.yaml:20)"] },
-      { supplierId: 'whu', reasons: ["blocked by the library's policy (library 'pku', from config/libraries.yaml:10)"] },
+      { supplierId: 'fudan', reasons: ["closed (2025-03-01 to 2025-03-31) (builtin:supplier-status, supplier 'fudan', from config/suppliers.yaml:20)"] },
+      { supplierId: 'whu', reasons: ["blocked by the library's policy (builtin:blocked-supplier, library 'pku', from config/libraries.yaml:10)"] },
       { supplierId: 'zju', reasons: ["settlement dispute (rule 'no-zju', from config/rules/routing.yaml:42)"] },
     ]);
   });
@@ -175,5 +176,135 @@ describe('route', () => {
     const input = { ...request(['thu', 'fudan', 'zju']), load: { thu: 50 }, stats: { zju: { fillRate: 0.2, turnaroundHours: 90 } } };
     const first = JSON.stringify(route(compile(config), input));
     expect(JSON.stringify(route(compile(structuredClone(config)), structuredClone(input)))).toBe(first);
+  });
+});
+
+describe('coverage and built-in effects', () => {
+  const titled = (id: string, titleList: string[]) =>
+    supplier(id, { kind: 'vendor', coverage: { languages: ['zh'], titles: `titles/${id}.txt` }, titleList, source: { file: 'config/suppliers/vendors.yaml', line: 7 } });
+
+  it('a title list covers a serial only when its ISSN is listed, and says so of the others', () => {
+    const config = network([titled('cnki', ['0254-4164']), titled('vip', ['1000-9825'])]);
+    const decision = route(compile(config), request([], { citation: { title: 'x', issn: '0254-4164', language: 'zh' } }));
+    expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['cnki']);
+    expect(decision.excluded).toEqual([
+      {
+        supplierId: 'vip',
+        reasons: ["neither holds the item nor covers it: ISSN 0254-4164 is not in its title list titles/vip.txt (builtin:coverage, supplier 'vip', from config/suppliers/vendors.yaml:7)"],
+      },
+    ]);
+  });
+
+  it('a request without an ISSN is judged by the other facets of a titled supplier', () => {
+    const config = network([titled('cnki', ['0254-4164'])]);
+    const decision = route(compile(config), request([], { citation: { title: 'x', journalTitle: '计算机学报', language: 'zh' } }));
+    expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['cnki']);
+  });
+
+  it('names which language, subject or year a source does not cover, and what it does not offer; non-holding service libraries are not listed', () => {
+    const config = network([
+      supplier('thu'),
+      supplier('keris', { kind: 'keris', coverage: { languages: ['ko'] } }),
+      supplier('cashl', { kind: 'cashl', coverage: { subjects: ['humanities', 'law'] } }),
+      supplier('vip', { kind: 'vendor', coverage: { years: { from: 1989 } } }),
+      supplier('ebooks', { kind: 'calis-ebooks', services: ['ebook'] }),
+      supplier('nlc', { kind: 'national-library' }),
+    ]);
+    const decision = route(compile(config), request([], { citation: { title: 'x', language: 'zh', year: 1936, subjects: ['science'] } }));
+    expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['nlc']);
+    const reasons = Object.fromEntries(decision.excluded.map((entry) => [entry.supplierId, entry.reasons.join('; ')]));
+    expect(Object.keys(reasons)).toEqual(['cashl', 'ebooks', 'keris', 'vip']);
+    expect(reasons.keris).toMatch(/^neither holds the item nor covers it: does not cover language 'zh': it covers ko \(builtin:coverage, supplier 'keris', from config\/suppliers.yaml:20\)$/);
+    expect(reasons.cashl).toMatch(/covers none of the subjects science: it covers humanities, law \(builtin:coverage/);
+    expect(reasons.vip).toMatch(/does not cover the year 1936: it covers 1989 to … \(builtin:coverage/);
+    expect(reasons.ebooks).toMatch(/^does not offer copy: it offers ebook \(builtin:services, supplier 'ebooks'/);
+  });
+
+  it('a preferred supplier no tier rule places is in tier 1 by the built-in preference, and the rota entry says so', () => {
+    const config = network(
+      [supplier('thu'), supplier('fudan'), supplier('zju')],
+      [rule('zju-tier-3', { all: [{ fact: 'supplier', path: '$.id', operator: 'equal', value: 'zju' }] }, 'tier', { tier: 3 })],
+      [library('pku', 'north', { preferredSuppliers: ['fudan', 'zju'] })],
+    );
+    const rota = route(compile(config), request(['thu', 'fudan', 'zju'])).rota;
+    expect(rota.map((entry) => [entry.supplierId, entry.rules, entry.terms.tier])).toEqual([
+      ['fudan', ['builtin:preferred-supplier'], -0],
+      ['thu', [], -2],
+      ['zju', ['zju-tier-3'], -4],
+    ]);
+  });
+
+  it('suppliers ranked but cut by the rota length are excluded with the reason', () => {
+    const config = { ...network(['a', 'b', 'c', 'd', 'e'].map((id, i) => supplier(id, { fillRate: 0.9 - i / 10 }))), rotaLengthSource: { file: 'config/policy.yaml', line: 26 } };
+    const decision = route(compile(config), request(['a', 'b', 'c', 'd', 'e']));
+    expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['a', 'b', 'c']);
+    const cut = 'ranked below the 3 supplier(s) the rota holds (builtin:rota-length, policy escalation.maxRotaLength 3, from config/policy.yaml:26)';
+    expect(decision.excluded).toEqual([
+      { supplierId: 'd', reasons: [cut] },
+      { supplierId: 'e', reasons: [cut] },
+    ]);
+  });
+
+  it('a local holding says which library holds it', () => {
+    const decision = route(compile(network([supplier('thu')])), request(['pku', 'thu']));
+    expect(decision).toMatchObject({ outcome: 'local', reason: "library 'pku' holds the item itself, so no supplier is asked (builtin:local-holding, library 'pku', from config/libraries.yaml:10)" });
+  });
+
+  it('every supplier considered is in the rota or excluded with a reason', () => {
+    const config = network(
+      [supplier('thu'), supplier('fudan', { status: { state: 'suspended' } }), supplier('zju'), supplier('whu'), supplier('nku'), supplier('ebsco', { kind: 'vendor', coverage: { languages: ['en'] } })],
+      [rule('no-zju', { all: [{ fact: 'supplier', path: '$.id', operator: 'equal', value: 'zju' }] }, 'exclude', { reason: 'dispute' })],
+      [library('pku', 'north', { blockedSuppliers: ['whu'] })],
+    );
+    const decision = route(compile(config), request(['thu', 'fudan', 'zju', 'whu', 'nku']));
+    const named = [...decision.rota.map((entry) => entry.supplierId), ...decision.excluded.map((entry) => entry.supplierId)].sort();
+    expect(named).toEqual(['ebsco', 'fudan', 'nku', 'thu', 'whu', 'zju']);
+    for (const entry of decision.excluded) expect(entry.reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe('score terms', () => {
+  const weight = fc.double({ min: 0, max: 10, noNaN: true });
+  it('cost, turnaround, fill rate and load each stay within their weight, whatever the estimate, budget and observations', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ cost: weight, turnaround: weight, fillRate: weight, tier: weight, load: weight }),
+        fc.double({ min: 0, max: 10_000, noNaN: true }),
+        fc.double({ min: 0, max: 10_000, noNaN: true }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.double({ min: -1, max: 2, noNaN: true }),
+        fc.double({ min: 0, max: 5_000, noNaN: true }),
+        fc.integer({ min: -10, max: 1_000 }),
+        fc.option(fc.double({ min: 0, max: 1_000, noNaN: true }), { nil: undefined }),
+        (weights, perArticle, budget, deadline, fillRate, turnaroundHours, used, maxCost) => {
+          const config = network([supplier('thu', { cost: { currency: 'CNY', perArticle }, capacityPerDay: 100 })], [], [library('pku', 'north', { autoApproveLimit: { amount: budget, currency: 'CNY' } })]);
+          config.policy = { ...config.policy, weights };
+          const input: RouteInput = {
+            ...request(['thu']),
+            usage: { deadlineHours: deadline },
+            load: { thu: used },
+            stats: { thu: { fillRate, turnaroundHours } },
+          };
+          if (maxCost !== undefined) input.request.maxCost = { amount: maxCost, currency: 'CNY' };
+          const [entry] = route(compile(config), input).rota;
+          const terms = entry?.terms ?? {};
+          const within = (term: number | undefined, low: number, high: number) => {
+            expect(term).toBeGreaterThanOrEqual(low - 5e-4);
+            expect(term).toBeLessThanOrEqual(high + 5e-4);
+          };
+          within(terms.cost, -weights.cost, 0);
+          within(terms.turnaround, -weights.turnaround, 0);
+          within(terms.fillRate, 0, weights.fillRate);
+          within(terms.load, -weights.load, 0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an estimate above the budget costs the whole cost weight and no more', () => {
+    const config = network([supplier('thu', { cost: { currency: 'CNY', perArticle: 116 } })], [], [library('pku', 'north', { autoApproveLimit: { amount: 100, currency: 'CNY' } })]);
+    config.policy = { ...config.policy, weights: { ...config.policy.weights, cost: 0.3 } };
+    expect(route(compile(config), request(['thu'])).rota[0]?.terms.cost).toBe(-0.3);
   });
 });

@@ -26,7 +26,7 @@ export interface CandidateFacts {
   load: number;
   preferred: boolean;
   blocked: boolean;
-  /** The supplier's coverage matches the citation's language, subjects and year. */
+  /** The supplier's coverage matches the citation's language, subjects, year and, where it lists titles, ISSN. */
   covers: boolean;
 }
 
@@ -65,6 +65,21 @@ export interface Network {
   subjects?: SubjectIndex;
   /** The proximity groups each library belongs to, by its province or its city. */
   proximity: ReadonlyMap<string, readonly string[]>;
+  /** Each supplier's position among the suppliers sorted by id, so exclusions sort by number. */
+  idRank: Uint32Array;
+  /** The supplier index at each rank by id. */
+  byRank: Uint32Array;
+  /**
+   * Each supplier's exclusion for falling below a full rota, made once: the reason is the same
+   * for every request, and a rota of 5 out of 120 holders cuts 115 a decision.
+   */
+  cut: (Exclusion | undefined)[];
+  /**
+   * Exclusions of sources that cannot supply, by supplier and what they lack (a service, a
+   * language, subjects, a year), made once: the same few recur on every request. Title lists are
+   * not kept here, as ISSNs are too many to remember.
+   */
+  unable: Map<string, Exclusion>;
 }
 
 export interface Candidate {
@@ -79,6 +94,8 @@ export interface Candidate {
   hardReasons: readonly string[];
 }
 
+export type Exclusion = RouteDecision['excluded'][number];
+
 export interface Prepared {
   /** The request as the rules see it: its subjects mapped onto the vocabulary. */
   request: IllRequest;
@@ -91,6 +108,15 @@ export interface Prepared {
   /** When the decision is made, if known: deadlines are then given as instants too. */
   now?: string;
   candidates: Candidate[];
+  /**
+   * Sources other than service libraries that cannot supply the request at all (they do not offer
+   * the service, or neither hold nor cover the item): no rule is evaluated for them, but the
+   * decision names each. Service libraries that do not hold the item are not listed: they are
+   * hundreds, and the union catalogue is the whole explanation.
+   */
+  unable: Exclusion[];
+  /** The configuration index of each supplier in `unable`. */
+  unableAt: number[];
 }
 
 /** Indices of the rules that fired, in `Network.order`. */
@@ -120,9 +146,16 @@ export function indexNetwork(config: NetworkConfig): Network {
     // Search-proxy staff take escalated requests; they are never tried as an ordinary supplier.
     if (supplier.kind !== 'service-library' && supplier.kind !== 'search-proxy') sources.push(i);
   });
+  const byRank = Uint32Array.from(config.suppliers.map((_, i) => i).sort((a, b) => byId({ supplierId: config.suppliers[a]?.id ?? '' }, { supplierId: config.suppliers[b]?.id ?? '' })));
+  const idRank = new Uint32Array(config.suppliers.length);
+  byRank.forEach((index, rank) => (idRank[index] = rank));
   return {
     config,
     supplierIndex,
+    idRank,
+    byRank,
+    cut: new Array<Exclusion | undefined>(config.suppliers.length),
+    unable: new Map(),
     libraries: new Map(config.libraries.map((library) => [library.id, library])),
     sources,
     order: canonicalOrder(config.rules),
@@ -164,6 +197,20 @@ const DEFAULT_TIER = 2;
 /** Cost that counts as one unit when neither the request nor the library sets a budget. */
 const DEFAULT_BUDGET = 100;
 
+/**
+ * Effects the engine applies without a rule. The decision names them as it names rules, so a
+ * librarian reading it can tell the configuration's rules from the engine's own policy.
+ */
+export const BUILTIN = {
+  preferred: 'builtin:preferred-supplier',
+  blocked: 'builtin:blocked-supplier',
+  status: 'builtin:supplier-status',
+  services: 'builtin:services',
+  coverage: 'builtin:coverage',
+  rotaLength: 'builtin:rota-length',
+  local: 'builtin:local-holding',
+} as const;
+
 function pageCount(pages: string | undefined): number {
   const range = pages === undefined ? null : /^\s*(\d+)\s*[-–]\s*(\d+)\s*$/.exec(pages);
   if (range) {
@@ -182,18 +229,58 @@ export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service,
   return service === 'copy' ? total + (cost.perPage ?? 0) * pages : total;
 }
 
-export function covers(supplier: Supplier, citation: Citation): boolean {
+type Gap = 'language' | 'subjects' | 'years' | 'titles';
+
+const titleSets = new WeakMap<Supplier, ReadonlySet<string>>();
+
+function titleSet(supplier: Supplier & { titleList: string[] }): ReadonlySet<string> {
+  let set = titleSets.get(supplier);
+  if (!set) titleSets.set(supplier, (set = new Set(supplier.titleList)));
+  return set;
+}
+
+/**
+ * The first facet of the supplier's coverage the citation falls outside, or undefined when it is
+ * covered. A facet the citation does not state cannot rule the supplier out: a request without an
+ * ISSN is judged by language, subjects and year alone, since readers often leave the ISSN out and
+ * the vendor that has the journal is then still the most likely source.
+ */
+function coverageGap(supplier: Supplier, citation: Citation): Gap | undefined {
   const { languages, subjects, years } = supplier.coverage;
-  if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return false;
+  if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return 'language';
   if (subjects?.length && citation.subjects?.length && !citation.subjects.some((s) => subjects.includes(s))) {
-    return false;
+    return 'subjects';
   }
   const year = citation.year;
   if (years && year !== undefined) {
-    if (years.from !== undefined && year < years.from) return false;
-    if (years.to !== undefined && year > years.to) return false;
+    if ((years.from !== undefined && year < years.from) || (years.to !== undefined && year > years.to)) return 'years';
   }
-  return true;
+  if (supplier.titleList && citation.issn !== undefined && !titleSet(supplier as Supplier & { titleList: string[] }).has(citation.issn)) {
+    return 'titles';
+  }
+  return undefined;
+}
+
+export function covers(supplier: Supplier, citation: Citation): boolean {
+  return coverageGap(supplier, citation) === undefined;
+}
+
+function describeGap(gap: Gap, supplier: Supplier, citation: Citation): string {
+  const { languages = [], subjects = [], years = {}, titles } = supplier.coverage;
+  switch (gap) {
+    case 'language':
+      return `does not cover language '${citation.language}': it covers ${languages.join(', ')}`;
+    case 'subjects':
+      return `covers none of the subjects ${(citation.subjects ?? []).join(', ')}: it covers ${subjects.join(', ')}`;
+    case 'years':
+      return `does not cover the year ${citation.year}: it covers ${years.from ?? '…'} to ${years.to ?? '…'}`;
+    case 'titles':
+      return `ISSN ${citation.issn} is not in its title list ${titles}`;
+  }
+}
+
+function builtinReason(what: string, name: string, subject: string, source: { file: string; line: number }): string {
+  return `${what} (${name}, ${subject}, from ${source.file}:${source.line})`;
 }
 
 /** Whether a suspension or closure stops the supplier on the day given; open-ended bounds cover every day, and without a day it is taken to be in force. */
@@ -207,7 +294,7 @@ export function inForce(status: SupplierStatus, now: string | undefined): boolea
 function statusReason(supplier: Supplier): string {
   const { state, from, to } = supplier.status;
   const span = from === undefined && to === undefined ? '' : ` (${from ?? '…'} to ${to ?? '…'})`;
-  return `${state}${span} (supplier '${supplier.id}', from ${supplier.source.file}:${supplier.source.line})`;
+  return builtinReason(`${state}${span}`, BUILTIN.status, `supplier '${supplier.id}'`, supplier.source);
 }
 
 export function requireLibrary(network: Network, request: IllRequest): Library {
@@ -246,6 +333,8 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     usage,
     ...(local ? { local } : {}),
     candidates: [],
+    unable: [],
+    unableAt: [],
     ...(unmapped && { unmappedSubjects: unmapped }),
     ...(input.now === undefined ? {} : { now: input.now }),
   };
@@ -271,9 +360,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     if (inForce(supplier.status, input.now)) hardReasons.push(statusReason(supplier));
     const unavailable = input.unavailable?.[supplier.id];
     if (unavailable) hardReasons.push(unavailable);
-    if (blocked) {
-      hardReasons.push(`blocked by the library's policy (library '${library.id}', from ${library.source.file}:${library.source.line})`);
-    }
+    if (blocked) hardReasons.push(builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source));
     const observed = input.stats?.[supplier.id];
     prepared.candidates.push({
       index,
@@ -284,21 +371,36 @@ export function prepare(network: Network, input: RouteInput): Prepared {
       hardReasons,
     });
   };
-  const offers = (supplier: Supplier): boolean => supplier.id !== library.id && supplier.services.includes(request.service);
+  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string): void => {
+    const known = key === undefined ? undefined : network.unable.get(`${index} ${key}`);
+    const entry = known ?? Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[] });
+    if (key !== undefined && !known) network.unable.set(`${index} ${key}`, entry);
+    prepared.unable.push(entry);
+    prepared.unableAt.push(index);
+  };
+  const offers = (index: number, supplier: Supplier): boolean => {
+    if (supplier.services.includes(request.service)) return true;
+    unable(index, supplier, `service ${request.service}`, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
+    return false;
+  };
+  const { citation } = request;
+  const gapKey = (gap: Gap): string | undefined =>
+    gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
 
   for (const holder of holders) {
     const index = network.supplierIndex.get(holder);
     const supplier = index === undefined ? undefined : config.suppliers[index];
-    if (index !== undefined && supplier?.kind === 'service-library' && offers(supplier)) {
+    if (index !== undefined && supplier?.kind === 'service-library' && supplier.id !== library.id && offers(index, supplier)) {
       consider(index, supplier, true, covers(supplier, request.citation));
     }
   }
   for (const index of network.sources) {
     const supplier = config.suppliers[index];
-    if (!supplier || !offers(supplier)) continue;
+    if (!supplier || supplier.id === library.id || !offers(index, supplier)) continue;
     const holds = holders.has(supplier.id);
-    const coverage = covers(supplier, request.citation);
-    if (holds || coverage) consider(index, supplier, holds, coverage);
+    const gap = coverageGap(supplier, request.citation);
+    if (holds || gap === undefined) consider(index, supplier, holds, gap === undefined);
+    else unable(index, supplier, gapKey(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
   }
   return prepared;
 }
@@ -322,6 +424,8 @@ interface Scored {
   score: number;
   terms: RotaEntry['terms'];
   fired: Fired;
+  /** The library's preference, not a rule, put the supplier in tier 1. */
+  preferredTier: boolean;
 }
 
 /**
@@ -361,19 +465,74 @@ function byId(a: { supplierId: string }, b: { supplierId: string }): number {
   return a.supplierId < b.supplierId ? -1 : a.supplierId > b.supplierId ? 1 : 0;
 }
 
-function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number): Scored {
+/** Why a supplier ranked below a full rota is not in it; the rota is full whenever one is cut. */
+function cutReason(config: NetworkConfig): string {
+  const { maxRotaLength } = config.policy.escalation;
+  const where = config.rotaLengthSource;
+  return `ranked below the ${maxRotaLength} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`;
+}
+
+/** Position bits of a sort key; a decision excludes far fewer suppliers than this. */
+const POSITION = 2 ** 20;
+
+/**
+ * A decision's exclusions in supplier id order. A rota cut can exclude a hundred holders a
+ * decision, and decisions are kept, so this allocates little: each exclusion sorts by a number
+ * (its supplier's precomputed rank by id, then its place among the other exclusions), and a cut
+ * supplier's entry is the network's own, found again from its rank.
+ */
+class Exclusions {
+  private readonly others: Exclusion[] = [];
+  private keys: number[] = [];
+
+  constructor(private readonly network: Network) {}
+
+  add(index: number, entry: Exclusion): void {
+    this.others.push(entry);
+    this.keys.push((this.network.idRank[index] ?? 0) * POSITION + this.others.length);
+  }
+
+  /** A supplier ranked below a full rota; its entry is made once per network. */
+  cut(index: number, supplier: Supplier): void {
+    this.network.cut[index] ??= Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([cutReason(this.network.config)]) as string[] });
+    this.keys.push((this.network.idRank[index] ?? 0) * POSITION);
+  }
+
+  sorted(): Exclusion[] {
+    const keys = Float64Array.from(this.keys).sort();
+    const { byRank, cut } = this.network;
+    const sorted = new Array<Exclusion>(keys.length);
+    for (let at = 0; at < keys.length; at++) {
+      const key = keys[at] ?? 0;
+      const slot = key % POSITION;
+      sorted[at] = (slot === 0 ? cut[byRank[(key - slot) / POSITION] ?? 0] : this.others[slot - 1]) as Exclusion;
+    }
+    return sorted;
+  }
+}
+
+/** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
+function unit(x: number): number {
+  return x >= 0 ? (x <= 1 ? x : 1) : x < 0 ? 0 : 1;
+}
+
+function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number, preferredTier: boolean): Scored {
   const { facts } = candidate;
+  // Cost, turnaround, fill rate and load each stay within their weight, as policy.yaml promises:
+  // an estimate above the budget or a turnaround beyond the deadline is as bad as it gets, so that
+  // one dear supplier cannot outweigh the terms that rank the others. Only tiers and rule scores
+  // reach further.
   const terms = {
-    cost: round3((-weights.cost * facts.estimatedCost) / scale.budget),
-    turnaround: round3((-weights.turnaround * candidate.turnaroundHours) / scale.deadline),
-    fillRate: round3(weights.fillRate * candidate.fillRate),
+    cost: round3(-weights.cost * unit(facts.estimatedCost / scale.budget)),
+    turnaround: round3(-weights.turnaround * unit(candidate.turnaroundHours / scale.deadline)),
+    fillRate: round3(weights.fillRate * (1 - unit(1 - candidate.fillRate))),
     tier: round3(-weights.tier * (tier - 1)),
-    load: round3(-weights.load * facts.load),
+    load: round3(-weights.load * unit(facts.load)),
     rules: round3(adjustment),
   };
   // The same order as the keys, so summing `terms` as listed reproduces `score` bit for bit.
   const total = terms.cost + terms.turnaround + terms.fillRate + terms.tier + terms.load + terms.rules;
-  return { candidate, score: total, terms, fired };
+  return { candidate, score: total, terms, fired, preferredTier };
 }
 
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
@@ -403,7 +562,11 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     deadlineHours: usage.deadlineHours,
     ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
   };
-  if (prepared.local) return { ...decision, local: prepared.local };
+  if (prepared.local) {
+    const { local } = prepared;
+    const what = `library '${library.id}' ${local.licence ? 'licenses' : 'holds'} the item itself, so no supplier is asked`;
+    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source) };
+  }
 
   const { rules, policy } = config;
   const scale = {
@@ -412,6 +575,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   };
   const seen = new Uint8Array(rules.length);
   const usable: Scored[] = [];
+  const excluded = new Exclusions(network);
   prepared.candidates.forEach((candidate, i) => {
     const ruleIds = fired[i] ?? [];
     let reasons = candidate.hardReasons.length > 0 ? [...candidate.hardReasons] : undefined;
@@ -425,13 +589,14 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
       else if (rule?.event.type === 'tier') tier ??= finite(params.tier);
     }
     if (reasons) {
-      decision.excluded.push({ supplierId: candidate.supplier.id, reasons });
+      excluded.add(candidate.index, { supplierId: candidate.supplier.id, reasons });
       return;
     }
     for (const r of ruleIds) seen[r] = 1;
-    usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (candidate.facts.preferred ? 1 : DEFAULT_TIER), adjustment));
+    const preferredTier = tier === undefined && candidate.facts.preferred;
+    usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (preferredTier ? 1 : DEFAULT_TIER), adjustment, preferredTier));
   });
-  decision.excluded.sort(byId);
+  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
 
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
@@ -454,14 +619,28 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
 
   const top = leaders(usable, Math.max(1, policy.escalation.maxRotaLength));
-  decision.rota = top.slice(0, policy.escalation.maxRotaLength).map((entry) => ({
-    supplierId: entry.candidate.supplier.id,
-    score: entry.score,
-    terms: entry.terms,
-    rules: entry.fired.map((r) => rules[r]?.name ?? String(r)),
-    // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
-    deadline: tryDeadline(config, entry.candidate.supplier.id, decision.deadlineHours, prepared.now),
-  }));
+  const rota = top.slice(0, policy.escalation.maxRotaLength);
+  decision.rota = rota.map((entry) => {
+    const names = entry.fired.map((r) => rules[r]?.name ?? String(r));
+    if (entry.preferredTier) names.push(BUILTIN.preferred);
+    return {
+      supplierId: entry.candidate.supplier.id,
+      score: entry.score,
+      terms: entry.terms,
+      rules: names,
+      // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
+      deadline: tryDeadline(config, entry.candidate.supplier.id, decision.deadlineHours, prepared.now),
+    };
+  });
+  if (usable.length > rota.length) {
+    const kept = new Set(rota);
+    for (const entry of usable) {
+      if (kept.has(entry)) continue;
+      const { index, supplier } = entry.candidate;
+      excluded.cut(index, supplier);
+    }
+  }
+  decision.excluded = excluded.sorted();
   if (rejections.length > 0) {
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };
   }

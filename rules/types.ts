@@ -89,7 +89,11 @@ export interface Supplier {
     languages?: string[];
     years?: { from?: number; to?: number };
     regions?: string[];
+    /** A title list beside the configuration (`titles/cnki.txt`): the serials, by ISSN, the supplier can supply. */
+    titles?: string;
   };
+  /** The ISSNs `coverage.titles` lists, read from its file when the configuration is loaded, sorted. */
+  titleList?: string[];
   cost: CostModel;
   /** Promised turnaround in hours, per service and urgency; the network targets apply where absent. */
   turnaroundHours?: Partial<Record<Service, Partial<Record<Urgency, number>>>>;
@@ -238,6 +242,8 @@ export interface NetworkConfig {
   licences: Licence[];
   /** Absent in networks built without subjects.yaml: their requests' subjects are read as written. */
   subjects?: SubjectMapping;
+  /** Where `policy.escalation.maxRotaLength` is written, for the explanation of the rota's cut; not part of the version. */
+  rotaLengthSource?: SourceRef;
 }
 
 /** A configuration mistake, located in the file an administrator edits. */

@@ -44,6 +44,21 @@ describe('ill check', () => {
     ]);
   });
 
+  test('warnings: located like problems, marked warning, and the check still passes', async () => {
+    const copy = broken();
+    copy.write(
+      'rules/extra.yaml',
+      'rules:\n  - name: review-dear-suppliers\n    conditions:\n      all:\n        - { fact: candidate, path: $.estimatedCost, operator: greaterThan, value: 100 }\n    event: { type: review, params: { reason: dear } }\n',
+    );
+    copy.patch('titles/cnki.txt', '0254-4156  自动化学报', '0254-4164  计算机学报 again');
+    const { out, io } = capture();
+    expect(await runCheck(['--config', copy.dir], io)).toBe(0);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toMatch(new RegExp(`^${join(copy.dir, copy.at('rules/extra.yaml', '{ fact: candidate'))}: warning: 'review' rule 'review-dear-suppliers' reads candidate \\$\\.estimatedCost`));
+    expect(out[1]).toBe(`${join(copy.dir, copy.at('titles/cnki.txt', '0254-4164  计算机学报 again'))}: warning: ISSN 0254-4164 is listed twice (first at line 4)\n`);
+    expect(out[2]).toMatch(/ OK: /);
+  });
+
   test('a missing directory: one line on stderr, exit 2', async () => {
     const { out, err, io } = capture();
     expect(await runCheck(['--config', '/nonexistent/ill-config'], io)).toBe(2);

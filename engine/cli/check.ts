@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadNetwork } from '../../rules/load';
+import { byLocation, loadNetwork } from '../../rules/load';
 import type { CliIo } from './io';
 
 const USAGE = 'usage: ill check [--config DIR]';
@@ -10,7 +10,8 @@ export type CheckIo = Pick<CliIo, 'stdout' | 'stderr'> & { env?: CliIo['env'] };
 /**
  * `ill check`: validates a configuration directory before it is deployed. Problems go to stdout as
  * `FILE:LINE:COLUMN: message`, the form editors and CI annotate; exit 1 when there are any, 2 when
- * the check itself could not run.
+ * the check itself could not run. Warnings are printed the same way, their message starting
+ * `warning:`, and do not fail the check: the configuration routes, perhaps not as meant.
  */
 export async function runCheck(args: string[], io: CheckIo): Promise<number> {
   try {
@@ -24,8 +25,10 @@ export async function runCheck(args: string[], io: CheckIo): Promise<number> {
       io.stderr.write(`ill check: configuration directory '${dir}' not found\n`);
       return 2;
     }
-    const { config, problems } = loadNetwork(dir);
-    for (const { file, line, column, message } of problems) io.stdout.write(`${file}:${line}:${column}: ${message}\n`);
+    const { config, problems, warnings } = loadNetwork(dir);
+    for (const { file, line, column, message } of [...problems, ...warnings].sort(byLocation)) {
+      io.stdout.write(`${file}:${line}:${column}: ${message}\n`);
+    }
     if (!config) return 1;
     const { suppliers, libraries, rules, version } = config;
     io.stdout.write(`${dir} OK: ${suppliers.length} suppliers, ${libraries.length} libraries, ${rules.length} rules, version ${version}\n`);

@@ -84,6 +84,18 @@ describe('ill route --request', () => {
     }
   });
 
+  test('the shipped coverage: a vendor without the journal in its title list, and sources covering another language or field, are excluded saying so', async () => {
+    const routed = await decision(sample('chinese-article-ppv.json'));
+    const reasons = Object.fromEntries(routed.excluded.map((entry) => [entry.supplierId, entry.reasons.join('; ')]));
+    const vendors = source('suppliers/vendors.yaml', 'id: vip');
+    expect(reasons.vip).toBe(`neither holds the item nor covers it: ISSN 0254-4164 is not in its title list titles/vip.txt (builtin:coverage, supplier 'vip', from ${vendors})`);
+    expect(reasons.nstl).toMatch(/^neither holds the item nor covers it: does not cover language 'zh': it covers en, de, fr, ja, ru \(builtin:coverage/);
+    expect(reasons.cashl).toMatch(/covers none of the subjects computing/);
+    expect(routed.rota.map((entry) => entry.supplierId).slice(0, 2)).toEqual(['cnki', 'wanfang']);
+    expect(routed.rota[0]?.rules).toContain('builtin:preferred-supplier');
+    for (const [id, reason] of Object.entries(reasons)) if (reason.includes('builtin:rota-length')) expect(reason, id).toMatch(/policy escalation.maxRotaLength 5, from \S+policy\.yaml:\d+\)$/);
+  });
+
   test('an express request skips slow and blocked suppliers, saying which rule or policy excluded them', async () => {
     const routed = await decision(sample('express-copy-review.json'));
     expect(routed.tasks.map((task) => task.type)).toContain('review');
@@ -98,7 +110,7 @@ describe('ill route --request', () => {
         {
           supplierId: 'ebsco',
           reasons: [
-            `blocked by the library's policy (library 'xtu', from ${source('libraries/central.yaml', 'id: xtu')})`,
+            `blocked by the library's policy (builtin:blocked-supplier, library 'xtu', from ${source('libraries/central.yaml', 'id: xtu')})`,
             `blocked by the requesting library (rule 'exclude-blocked-suppliers', from ${source('rules/exclusions.yaml', 'name: exclude-blocked-suppliers')})`,
           ],
         },
@@ -134,7 +146,7 @@ describe('ill route --request', () => {
     expect(later.rota.map((entry) => entry.supplierId)).not.toContain('founder');
     expect(later.excluded).toContainEqual({
       supplierId: 'founder',
-      reasons: [`suspended (2026-10-01 to …) (supplier 'founder', from ${source('suppliers/vendors.yaml', 'id: founder')})`],
+      reasons: [`suspended (2026-10-01 to …) (builtin:supplier-status, supplier 'founder', from ${source('suppliers/vendors.yaml', 'id: founder')})`],
     });
   });
 
