@@ -20,7 +20,7 @@ const HOUR = 3_600_000;
 /** The standard's code list for reasonUnfilled (ISO 18626 maintenance agency). */
 const REASONS_UNFILLED = ['NonCirculating', 'NotAvailableForILL', 'NotHeld', 'NotOnShelf', 'PolicyProblem', 'PoorCondition'];
 /** The copy request's rota after Keris, the peer (config/requests/korean-article-keris.json). */
-const NEXT_SUPPLIER = 'oa-resolver';
+const NEXT_SUPPLIER = 'nlc';
 
 type Body = Record<string, any>;
 type Entry = { status: string; note?: string; supplierId?: string; at: string };

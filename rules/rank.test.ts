@@ -195,6 +195,15 @@ describe('coverage and built-in effects', () => {
     ]);
   });
 
+  it('an open-access resolver covers only a citation with a DOI, and says why it was passed over', () => {
+    const config = network([supplier('oa', { kind: 'open-access' }), supplier('nlc', { kind: 'national-library' })]);
+    const without = route(compile(config), request([], { citation: { title: 'x' } }));
+    expect(without.rota.map((entry) => entry.supplierId)).toEqual(['nlc']);
+    expect(without.excluded).toEqual([{ supplierId: 'oa', reasons: [expect.stringMatching(/^neither holds the item nor covers it: it looks open copies up by DOI, and the citation gives none \(builtin:coverage, supplier 'oa'/)] }]);
+    const cited = route(compile(config), request([], { citation: { title: 'x', doi: '10.1000/x' } }));
+    expect(cited.rota.map((entry) => entry.supplierId).sort()).toEqual(['nlc', 'oa']);
+  });
+
   it('a request without an ISSN is judged by the other facets of a titled supplier', () => {
     const config = network([titled('cnki', ['0254-4164'])]);
     const decision = route(compile(config), request([], { citation: { title: 'x', journalTitle: '计算机学报', language: 'zh' } }));

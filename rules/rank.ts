@@ -212,7 +212,8 @@ export const BUILTIN = {
 } as const;
 
 function pageCount(pages: string | undefined): number {
-  const range = pages === undefined ? null : /^\s*(\d+)\s*[-–]\s*(\d+)\s*$/.exec(pages);
+  // An end written with a leading zero is an article number (J-STAGE's 18-00321), not a last page.
+  const range = pages === undefined ? null : /^\s*(\d+)\s*[-–]\s*([1-9]\d*)\s*$/.exec(pages);
   if (range) {
     const count = Number(range[2]) - Number(range[1]) + 1;
     if (count > 0) return count;
@@ -229,7 +230,7 @@ export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service,
   return service === 'copy' ? total + (cost.perPage ?? 0) * pages : total;
 }
 
-type Gap = 'language' | 'subjects' | 'years' | 'titles';
+type Gap = 'doi' | 'language' | 'subjects' | 'years' | 'titles';
 
 const titleSets = new WeakMap<Supplier, ReadonlySet<string>>();
 
@@ -246,6 +247,8 @@ function titleSet(supplier: Supplier & { titleList: string[] }): ReadonlySet<str
  * the vendor that has the journal is then still the most likely source.
  */
 function coverageGap(supplier: Supplier, citation: Citation): Gap | undefined {
+  // An open-access resolver finds copies by DOI and by nothing else.
+  if (supplier.kind === 'open-access' && !citation.doi) return 'doi';
   const { languages, subjects, years } = supplier.coverage;
   if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return 'language';
   if (subjects?.length && citation.subjects?.length && !citation.subjects.some((s) => subjects.includes(s))) {
@@ -268,6 +271,8 @@ export function covers(supplier: Supplier, citation: Citation): boolean {
 function describeGap(gap: Gap, supplier: Supplier, citation: Citation): string {
   const { languages = [], subjects = [], years = {}, titles } = supplier.coverage;
   switch (gap) {
+    case 'doi':
+      return 'it looks open copies up by DOI, and the citation gives none';
     case 'language':
       return `does not cover language '${citation.language}': it covers ${languages.join(', ')}`;
     case 'subjects':
@@ -385,7 +390,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   };
   const { citation } = request;
   const gapKey = (gap: Gap): string | undefined =>
-    gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
+    gap === 'doi' ? 'doi' : gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
 
   for (const holder of holders) {
     const index = network.supplierIndex.get(holder);
