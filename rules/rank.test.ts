@@ -204,6 +204,15 @@ describe('coverage and built-in effects', () => {
     expect(cited.rota.map((entry) => entry.supplierId).sort()).toEqual(['nlc', 'oa']);
   });
 
+  it('a vendor of journal articles is not ranked for a book chapter, and says so; a request that does not say is not ruled out', () => {
+    const config = network([supplier('cnki', { kind: 'vendor', coverage: { documentTypes: ['article', 'thesis'] } }), supplier('nlc', { kind: 'national-library' })]);
+    const chapter = route(compile(config), request([], { citation: { title: 'x', documentType: 'chapter' } }));
+    expect(chapter.rota.map((entry) => entry.supplierId)).toEqual(['nlc']);
+    expect(chapter.excluded[0]?.reasons[0]).toMatch(/^neither holds the item nor covers it: does not supply a chapter: it supplies article, thesis \(builtin:coverage, supplier 'cnki'/);
+    const unsaid = route(compile(config), request([], { citation: { title: 'x' } }));
+    expect(unsaid.rota.map((entry) => entry.supplierId).sort()).toEqual(['cnki', 'nlc']);
+  });
+
   it('a request without an ISSN is judged by the other facets of a titled supplier', () => {
     const config = network([titled('cnki', ['0254-4164'])]);
     const decision = route(compile(config), request([], { citation: { title: 'x', journalTitle: '计算机学报', language: 'zh' } }));

@@ -230,7 +230,7 @@ export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service,
   return service === 'copy' ? total + (cost.perPage ?? 0) * pages : total;
 }
 
-type Gap = 'doi' | 'language' | 'subjects' | 'years' | 'titles';
+type Gap = 'doi' | 'documentType' | 'language' | 'subjects' | 'years' | 'titles';
 
 const titleSets = new WeakMap<Supplier, ReadonlySet<string>>();
 
@@ -249,7 +249,8 @@ function titleSet(supplier: Supplier & { titleList: string[] }): ReadonlySet<str
 function coverageGap(supplier: Supplier, citation: Citation): Gap | undefined {
   // An open-access resolver finds copies by DOI and by nothing else.
   if (supplier.kind === 'open-access' && !citation.doi) return 'doi';
-  const { languages, subjects, years } = supplier.coverage;
+  const { documentTypes, languages, subjects, years } = supplier.coverage;
+  if (documentTypes?.length && citation.documentType !== undefined && !documentTypes.includes(citation.documentType)) return 'documentType';
   if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return 'language';
   if (subjects?.length && citation.subjects?.length && !citation.subjects.some((s) => subjects.includes(s))) {
     return 'subjects';
@@ -273,6 +274,8 @@ function describeGap(gap: Gap, supplier: Supplier, citation: Citation): string {
   switch (gap) {
     case 'doi':
       return 'it looks open copies up by DOI, and the citation gives none';
+    case 'documentType':
+      return `does not supply a ${citation.documentType}: it supplies ${(supplier.coverage.documentTypes ?? []).join(', ')}`;
     case 'language':
       return `does not cover language '${citation.language}': it covers ${languages.join(', ')}`;
     case 'subjects':
@@ -390,7 +393,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   };
   const { citation } = request;
   const gapKey = (gap: Gap): string | undefined =>
-    gap === 'doi' ? 'doi' : gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
+    gap === 'doi' ? 'doi' : gap === 'documentType' ? `documentType ${citation.documentType}` : gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
 
   for (const holder of holders) {
     const index = network.supplierIndex.get(holder);

@@ -10,8 +10,7 @@ import { validateRequest } from './request';
 import { compile, route, type RouteInput } from './route';
 
 // Requests as readers at member libraries write them, each with what the network's policies (the
-// rules' descriptions and config/README.md) say should happen. Entries marked `pendingCoverage`
-// wait for a change to supplier coverage and are skipped, saying why.
+// rules' descriptions and config/README.md) say should happen.
 
 interface Expectation {
   outcome: RouteDecision['outcome'];
@@ -29,7 +28,6 @@ interface Entry {
   request: unknown;
   expect: Expectation;
   usage?: RouteInput['usage'];
-  pendingCoverage?: string;
 }
 
 const { now, entries } = fixture as { now: string; entries: Entry[] };
@@ -83,10 +81,6 @@ describe('realistic requests route as the network policy says', () => {
   for (const entry of entries) {
     const { id } = entry.request as { id: string };
     const title = `${id}: ${entry.why}`;
-    if (entry.pendingCoverage) {
-      it.skip(`${title} [pending supplier coverage: ${entry.pendingCoverage}]`, () => {});
-      continue;
-    }
     it(title, () => {
       const seen = observed(decisionOf(entry), entry.expect);
       expect(seen).toEqual(wanted(entry.expect, seen));
@@ -95,8 +89,7 @@ describe('realistic requests route as the network policy says', () => {
 
   it('tallies how many route as policy says', () => {
     const misrouted = entries.filter((entry) => !asPolicySays(entry));
-    const pending = entries.filter((entry) => entry.pendingCoverage).map((entry) => (entry.request as { id: string }).id);
-    console.log(`realistic requests: ${entries.length - misrouted.length} of ${entries.length} route as policy says; pending supplier coverage: ${pending.join(', ') || 'none'}`);
-    expect(misrouted.map((entry) => (entry.request as { id: string }).id).sort()).toEqual([...pending].sort());
+    console.log(`realistic requests: ${entries.length - misrouted.length} of ${entries.length} route as policy says`);
+    expect(misrouted.map((entry) => (entry.request as { id: string }).id)).toEqual([]);
   });
 });

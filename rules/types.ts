@@ -1,5 +1,5 @@
 // The network configuration administrators write. Types only: every layer may import this file.
-import type { Money, Service, Urgency } from '../domain/request';
+import type { DocumentType, Money, Service, Urgency } from '../domain/request';
 import type { TaskType } from '../domain/request-state';
 import type { Holding } from '../domain/holdings';
 import type { DeliveryAddresses } from '../domain/orders';
@@ -86,6 +86,7 @@ export interface Supplier {
   formats: string[];
   coverage: {
     subjects?: string[];
+    documentTypes?: DocumentType[];
     languages?: string[];
     years?: { from?: number; to?: number };
     regions?: string[];
