@@ -85,8 +85,6 @@ export function createActivities({ store, network, adapterFor, holdings = config
     return library && { id: library.id, name: library.name, ...(library.delivery ? { delivery: library.delivery } : {}) };
   };
 
-
-
   /**
    * Open access first: a copy request with a DOI is looked up with each open-access resolver before
    * routing, and a free copy ends the search. A resolver that found nothing is not tried again in

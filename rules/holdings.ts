@@ -7,7 +7,8 @@ export function titleKey(title: string): string {
   return `title:${title.normalize('NFKC').toLowerCase().replace(/[\p{P}\p{S}]+/gu, ' ').replace(/\s+/g, ' ').trim()}`;
 }
 
-const within = (value: number | undefined, range: { from?: number; to?: number } | undefined) =>
+/** Whether a number lies within an inclusive range; an absent number or range, or an open end, bounds nothing. */
+export const within = (value: number | undefined, range: { from?: number; to?: number } | undefined) =>
   range === undefined || value === undefined || ((range.from ?? -Infinity) <= value && value <= (range.to ?? Infinity));
 
 /** Whether a holding of a serial covers the year and volume cited; a holding that says nothing covers all. */

@@ -4,10 +4,8 @@
 import type { Holding } from '../domain/holdings';
 import type { LocalCopy } from '../domain/decision';
 import type { Citation, IllRequest } from '../domain/request';
+import { within } from './holdings';
 import type { Library, Licence } from './types';
-
-const within = (year: number | undefined, years: Licence['years']) =>
-  years === undefined || year === undefined || ((years.from ?? -Infinity) <= year && year <= (years.to ?? Infinity));
 
 /** Whether a licence covers the cited item: by DOI prefix, ISSN or ISBN, for the years it runs. */
 export function licenses(licence: Licence, citation: Citation): boolean {

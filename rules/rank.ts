@@ -4,10 +4,10 @@
 
 import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest, Service } from '../domain/request';
-import type { RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
+import type { LocalCopy, RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import { holdingOf, type HoldingRef } from '../domain/holdings';
-import type { LocalCopy } from '../domain/decision';
+import { within } from './holdings';
 import { localCopy } from './local';
 import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 import { tryDeadline } from './clock';
@@ -255,10 +255,7 @@ function coverageGap(supplier: Supplier, citation: Citation): Gap | undefined {
   if (subjects?.length && citation.subjects?.length && !citation.subjects.some((s) => subjects.includes(s))) {
     return 'subjects';
   }
-  const year = citation.year;
-  if (years && year !== undefined) {
-    if ((years.from !== undefined && year < years.from) || (years.to !== undefined && year > years.to)) return 'years';
-  }
+  if (!within(citation.year, years)) return 'years';
   if (supplier.titleList && citation.issn !== undefined && !titleSet(supplier as Supplier & { titleList: string[] }).has(citation.issn)) {
     return 'titles';
   }
