@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, calendarYears, chinaCalendar, describeClock, supplierClock, type SupplierClock } from './clock';
+import { addWorkingHours, calendarYears, chinaCalendar, describeClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
 import { loadNetwork } from './load';
 import { configCopies, SHIPPED_CONFIG } from './config-fixture';
 import type { NetworkConfig } from './types';
@@ -22,6 +22,31 @@ describe("China's public calendar", () => {
     // 1 January 2027 is New Year's Day, but the package has no 2027 data: it is counted a Friday like any other.
     expect(chinaCalendar('2027-01-01')).toEqual({ work: true, known: false });
     expect(chinaCalendar('2027-01-02')).toEqual({ work: false, known: false });
+  });
+});
+
+describe('working hours between two instants', () => {
+  it('counts only the hours the supplier works, across the National Day holiday', () => {
+    // 14:00 on 30 September to 12:00 on 9 October: 3.5 hours, the holiday, 9 on the 8th, 3.5 on the 9th.
+    expect(workingHoursBetween(at('2026-09-30T14:00:00+08:00'), at('2026-10-09T12:00:00+08:00'), shanghai)).toBe(16);
+    expect(workingHoursBetween(at('2026-10-02T09:00:00+08:00'), at('2026-10-05T17:00:00+08:00'), shanghai)).toBe(0);
+    expect(workingHoursBetween(at('2026-03-02T10:00:00+08:00'), at('2026-03-02T09:00:00+08:00'), shanghai)).toBe(0);
+  });
+
+  it('counts every hour around the clock and none of a closure', () => {
+    expect(workingHoursBetween(at('2026-10-01T10:00:00+08:00'), at('2026-10-02T10:30:00+08:00'), { closures: [] })).toBe(24.5);
+    const closed: SupplierClock = { closures: [{ from: '2026-10-02', to: '2026-10-02' }] };
+    expect(workingHoursBetween(at('2026-10-01T12:00:00+08:00'), at('2026-10-03T12:00:00+08:00'), closed)).toBe(24);
+  });
+
+  it('undoes addWorkingHours for any start and any number of hours', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: at('2025-01-01T00:00:00Z'), max: at('2026-12-31T00:00:00Z') }), fc.integer({ min: 0, max: 400 }), (start, quarters) => {
+        const hours = quarters / 4;
+        expect(workingHoursBetween(start, addWorkingHours(start, hours, shanghai).at, shanghai)).toBeCloseTo(hours, 6);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -80,8 +80,17 @@ function parts(timeZone: string, at: number): { date: string; minutes: number } 
   return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) + Number(p.second) / 60 };
 }
 
+const instants = new Map<string, number>();
+
 /** The instant a wall-clock time of a date has in a time zone (the later one where clocks go back). */
 function instant(date: string, minutes: number, timeZone: string): number {
+  const key = `${timeZone} ${date} ${minutes}`;
+  let at = instants.get(key);
+  if (at === undefined) instants.set(key, (at = instantOf(date, minutes, timeZone)));
+  return at;
+}
+
+function instantOf(date: string, minutes: number, timeZone: string): number {
   const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
   let guess = wall;
   for (let i = 0; i < 2; i++) {
@@ -120,6 +129,27 @@ function workday(hours: WorkingHours, date: string, calendar: DayCalendar, assum
   return info.work;
 }
 
+/** Where the default clock is counted from: a supplier without hours works every hour of every day. */
+const AROUND_THE_CLOCK: WorkingHours = { days: 'every-day', from: '00:00', to: '24:00', timeZone: 'Asia/Shanghai' };
+
+/**
+ * The supplier's working spans from the day `start` falls on, in order, each as epoch milliseconds
+ * `[from, to)`, for at most `MAX_DAYS` days: days it does not work and closures give none. Years
+ * the calendar does not know are added to `assumed` as they are met.
+ */
+function* workingSpans(start: number, clock: SupplierClock, calendar: DayCalendar, assumed: Set<number>): Generator<[number, number]> {
+  const working = clock.hours ?? AROUND_THE_CLOCK;
+  const open = minutesOf(working.from) ?? 0;
+  const close = minutesOf(working.to) ?? 24 * 60;
+  let date = parts(working.timeZone, start).date;
+  for (let day = 0; day < MAX_DAYS; day++, date = nextDate(date)) {
+    if (closed(clock.closures, date) || !workday(working, date, calendar, assumed)) continue;
+    const from = instant(date, open, working.timeZone);
+    const to = instant(date, close, working.timeZone);
+    if (to > from) yield [from, to];
+  }
+}
+
 /**
  * The instant `hours` working hours after `start` by the supplier's clock. Time outside its hours,
  * on days it does not work and on closures does not count; a clock with no hours counts every hour
@@ -130,20 +160,29 @@ export function addWorkingHours(start: number, hours: number, clock: SupplierClo
   const assumed = new Set<number>();
   const result = (at: number): Deadline => ({ at, assumedYears: [...assumed].sort() });
   if (remaining <= 0) return result(start);
-  const working = clock.hours ?? { days: 'every-day', from: '00:00', to: '24:00', timeZone: 'Asia/Shanghai' };
   if (!clock.hours && clock.closures.length === 0) return result(start + remaining);
-  const open = minutesOf(working.from) ?? 0;
-  const close = minutesOf(working.to) ?? 24 * 60;
-  let date = parts(working.timeZone, start).date;
-  for (let day = 0; day < MAX_DAYS; day++, date = nextDate(date)) {
-    if (closed(clock.closures, date) || !workday(working, date, calendar, assumed)) continue;
-    const from = Math.max(start, instant(date, open, working.timeZone));
-    const to = instant(date, close, working.timeZone);
+  for (const [open, to] of workingSpans(start, clock, calendar, assumed)) {
+    const from = Math.max(start, open);
     if (to <= from) continue;
     if (remaining <= to - from) return result(from + remaining);
     remaining -= to - from;
   }
   throw new Error(`no working time within ${MAX_DAYS} days of ${new Date(start).toISOString()}`);
+}
+
+/**
+ * The working hours between two instants by the supplier's clock: how long an order took as the
+ * supplier's staff count it. Zero when `end` is not after `start`.
+ */
+export function workingHoursBetween(start: number, end: number, clock: SupplierClock, calendar: DayCalendar = chinaCalendar): number {
+  if (end <= start) return 0;
+  if (!clock.hours && clock.closures.length === 0) return (end - start) / HOUR;
+  let counted = 0;
+  for (const [open, close] of workingSpans(start, clock, calendar, new Set())) {
+    if (open >= end) break;
+    counted += Math.max(0, Math.min(close, end) - Math.max(open, start));
+  }
+  return counted / HOUR;
 }
 
 /** The supplier's hours and closures: its own where it sets them over the network's. */

@@ -11,6 +11,7 @@ import { within } from './holdings';
 import { localCopy } from './local';
 import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 import { tryDeadline } from './clock';
+import type { SupplierStats } from './knowledge';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -45,7 +46,7 @@ export interface RouteInput {
   /** Requests each supplier has already been sent today. */
   load?: Record<string, number>;
   /** Observed figures, which take precedence over configured priors and promises. */
-  stats?: Record<string, { fillRate?: number; turnaroundHours?: number }>;
+  stats?: Record<string, SupplierStats>;
   /** ISO date the decision is made on; closures and suspensions are judged against it. */
   now?: string;
   /** Suppliers found unable to serve this request before routing, with why (an open-access lookup that found nothing, say). */

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { HALF_LIFE_ORDERS, KnowledgeBase, PRIOR_ORDERS, type SupplierOutcome } from './knowledge';
+
+const outcome = (supplierId: string, result: SupplierOutcome['result'], workingHours: number): SupplierOutcome => ({ supplierId, result, workingHours });
+
+describe('the dispatch knowledge base', () => {
+  it('knows nothing of a supplier that has ended no order', () => {
+    const knowledge = new KnowledgeBase();
+    expect(knowledge.statsOf('nstl')).toBeUndefined();
+    expect(knowledge.stats()).toEqual({});
+  });
+
+  it('draws a supplier with few outcomes toward its configured fill rate', () => {
+    const knowledge = new KnowledgeBase();
+    knowledge.record(outcome('nstl', 'unfilled', 5));
+    // One failure against a prior of 0.9 weighing as PRIOR_ORDERS outcomes.
+    expect(knowledge.statsOf('nstl', 0.9)?.fillRate).toBeCloseTo((PRIOR_ORDERS * 0.9) / (PRIOR_ORDERS + 1), 4);
+    expect(knowledge.stats(() => 0.9).nstl?.fillRate).toBeCloseTo(0.6, 4);
+    expect(knowledge.statsOf('nstl')?.fillRate).toBeCloseTo((PRIOR_ORDERS * 0.5) / (PRIOR_ORDERS + 1), 4);
+  });
+
+  it('demotes a supplier that stops filling within a few dozen orders, however long its good record', () => {
+    const knowledge = new KnowledgeBase();
+    for (let i = 0; i < 1000; i++) knowledge.record(outcome('lib-0001', i % 10 === 0 ? 'unfilled' : 'filled', 6));
+    expect(knowledge.statsOf('lib-0001', 0.9)?.fillRate).toBeGreaterThan(0.85);
+    for (let i = 0; i < HALF_LIFE_ORDERS; i++) knowledge.record(outcome('lib-0001', 'unfilled', 9));
+    // Half the weight is now on the failures; the prior holds a little of the rest.
+    expect(knowledge.statsOf('lib-0001', 0.9)?.fillRate).toBeGreaterThan(0.45);
+    expect(knowledge.statsOf('lib-0001', 0.9)?.fillRate).toBeLessThan(0.6);
+    for (let i = 0; i < 3 * HALF_LIFE_ORDERS; i++) knowledge.record(outcome('lib-0001', 'expired', 16));
+    expect(knowledge.statsOf('lib-0001', 0.9)?.fillRate).toBeLessThan(0.15);
+  });
+
+  it('gives the median and the 10th and 90th percentiles of the latest fills, in working hours', () => {
+    const knowledge = new KnowledgeBase();
+    for (let hours = 1; hours <= 11; hours++) knowledge.record(outcome('cnki', 'filled', hours));
+    knowledge.record(outcome('cnki', 'unfilled', 2));
+    knowledge.record(outcome('cnki', 'expired', 8));
+    knowledge.record(outcome('cnki', 'expired', 8));
+    expect(knowledge.statsOf('cnki')).toMatchObject({ turnaroundHours: 6, turnaroundP10: 2, turnaroundP90: 10, unfilledHours: 8 });
+    // Only the latest 60 fills count: a supplier that became slow is seen as slow.
+    for (let i = 0; i < 60; i++) knowledge.record(outcome('cnki', 'filled', 30));
+    expect(knowledge.statsOf('cnki')).toMatchObject({ turnaroundHours: 30, turnaroundP10: 30, turnaroundP90: 30 });
+  });
+
+  it('works its figures out again once an outcome comes in, and not before', () => {
+    const knowledge = new KnowledgeBase();
+    knowledge.record(outcome('vip', 'filled', 1));
+    const first = knowledge.statsOf('vip', 0.8);
+    expect(knowledge.statsOf('vip', 0.8)).toBe(first);
+    expect(knowledge.statsOf('vip', 0.5)).not.toEqual(first);
+    knowledge.record(outcome('vip', 'filled', 3));
+    expect(knowledge.statsOf('vip', 0.5)).toMatchObject({ turnaroundHours: 2, orders: 1.94 });
+  });
+});
