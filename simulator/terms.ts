@@ -10,10 +10,10 @@ import type { NetworkPolicy, Supplier } from '../rules/types';
 export const draw = (...about: string[]) => createHash('sha256').update(about.join('\n')).digest().readUInt32BE(0) / 2 ** 32;
 
 /** A standard normal deviate fixed by what it is drawn for (Box–Muller on two draws). */
-const normalDraw = (...about: string[]) => Math.sqrt(-2 * Math.log(1 - draw(...about, 'u'))) * Math.cos(2 * Math.PI * draw(...about, 'v'));
+export const normalDraw = (...about: string[]) => Math.sqrt(-2 * Math.log(1 - draw(...about, 'u'))) * Math.cos(2 * Math.PI * draw(...about, 'v'));
 
 /** A log-normal draw with this median: as often half of it as twice it when `sigma` is ln 2. */
-const logNormal = (median: number, sigma: number, ...about: string[]) => median * Math.exp(sigma * normalDraw(...about));
+export const logNormal = (median: number, sigma: number, ...about: string[]) => median * Math.exp(sigma * normalDraw(...about));
 
 /** How far prices stray from the cost model: one item in twenty costs two thirds more than the model says, or beyond. */
 export const PRICE_SIGMA = 0.3;
