@@ -1,5 +1,6 @@
 // What a strategy's run comes to: fill rate, turnaround, escalations, cost, how evenly orders fall
 // on service libraries, and how soon it stopped choosing a supplier that degraded.
+import type { HoursInterval } from '../domain/decision';
 import type { Service } from '../domain/request';
 import { workingHoursBetween } from '../rules/clock';
 import type { SimulatedNetwork } from './network';
@@ -14,6 +15,10 @@ export interface RequestRecord {
   escalated: boolean;
   /** Orders sent to suppliers. */
   tries: number;
+  /** The delivery its routing decision predicted: working hours from the decision (on arrival) to delivery, by the network's clock. */
+  eta?: HoursInterval;
+  /** A librarian's task before any supplier was asked. */
+  staffFirst?: 'review' | 'approveCost';
   /** The first supplier of its rota. */
   firstChoice?: string;
   delivered?: number;
@@ -53,6 +58,14 @@ export interface Figures {
   demotedAfter: number | null;
   /** Per degraded supplier: orders sent it after it degraded until it was demoted; null when never. */
   demoted: Record<string, number | null>;
+  /**
+   * Of the requests routed with a predicted delivery and delivered, the share delivered within the
+   * prediction's 80 % interval, [p10, p90] working hours by the network's clock from the decision;
+   * then those delivered sooner than p10 and later than p90. Only where the strategy predicts (the engine).
+   */
+  etaCoverage?: number;
+  etaEarly?: number;
+  etaLate?: number;
 }
 
 /** The `q` quantile of sorted values, by linear interpolation; null for none. */
@@ -140,6 +153,14 @@ export function summarise(played: Played, context: { network: SimulatedNetwork; 
   const busiest = libraries.slice(0, Math.ceil(libraries.length / 10)).reduce((a, b) => a + b, 0);
   const demoted = Object.fromEntries(degraded.map((id) => [id, demotedAfter(played.trace, id, degradeAt)]));
   const counts = Object.values(demoted).filter((n): n is number => n !== null);
+  const predicted = filled.filter((r) => r.eta !== undefined);
+  const within = { early: 0, inside: 0, late: 0 };
+  for (const r of predicted) {
+    const { p10, p90 } = r.eta as HoursInterval;
+    const took = workingHoursBetween(r.submitted, r.delivered as number, network.centre);
+    within[took < p10 ? 'early' : took > p90 ? 'late' : 'inside']++;
+  }
+  const share = (n: number) => round(n / predicted.length, 4) as number;
   const cost = filled.reduce((total, r) => total + (r.price ?? 0), 0);
   return {
     served: served.length,
@@ -156,5 +177,6 @@ export function summarise(played: Played, context: { network: SimulatedNetwork; 
     busiestTenthShare: round(toLibraries > 0 ? busiest / toLibraries : 0, 4) as number,
     demotedAfter: counts.length > 0 ? round(counts.reduce((a, b) => a + b, 0) / counts.length, 1) : null,
     demoted,
+    ...(predicted.length > 0 ? { etaCoverage: share(within.inside), etaEarly: share(within.early), etaLate: share(within.late) } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // simulated weeks rather than the benchmark's March 2025, so the suspensions it draws are in force.
 import { FULL_SCALE, generateNetwork, type NetworkSize } from '../bench/network-generator';
 import { compile, type CompiledNetwork } from '../rules/route';
-import { supplierClock, type SupplierClock } from '../rules/clock';
+import { networkClock, supplierClock, type SupplierClock } from '../rules/clock';
 import type { NetworkConfig, NetworkPolicy, Supplier, WorkingHours } from '../rules/types';
 
 /** The seed of the routing benchmark's network, so the simulation routes through the same one. */
@@ -25,7 +25,7 @@ export interface SimulatedNetwork {
   suppliers: ReadonlyMap<string, Supplier>;
   /** Each supplier's clock, by id. */
   clocks: ReadonlyMap<string, SupplierClock>;
-  /** The centre's clock: librarians and search-proxy staff, and the turnaround reported. */
+  /** The network's clock (rules/clock.ts `networkClock`): librarians and search-proxy staff work by it, turnaround and predicted delivery are counted by it. */
   centre: SupplierClock;
 }
 
@@ -68,6 +68,6 @@ export function networkOf(config: NetworkConfig): SimulatedNetwork {
     compiled: compile(config),
     suppliers: new Map(suppliers.map((s) => [s.id, s])),
     clocks: new Map(suppliers.map((s) => [s.id, supplierClock(config, s.id)])),
-    centre: { hours: OFFICE_HOURS, closures: config.policy.closures ?? [] },
+    centre: networkClock(config),
   };
 }

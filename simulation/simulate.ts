@@ -95,6 +95,7 @@ class Player {
     }
     const plan = this.strategy.plan(shared, at, this.today(at));
     if (plan.rota[0] !== undefined) record.firstChoice = plan.rota[0];
+    if (plan.eta) record.eta = plan.eta;
     const first = plan.escalate ? undefined : plan.rota[0];
     if (at < world.degradeAt) {
       // Which suppliers degrade is known only then: every supplier's share is kept until it is.
@@ -109,6 +110,7 @@ class Player {
     }
     if (plan.escalate) return this.escalate(record, at);
     const task = plan.review ? 'review' : plan.approveCost ? 'approveCost' : undefined;
+    if (task) record.staffFirst = task;
     const start = task ? addWorkingHours(at, staffHours(world.profiles, task, request.id), world.network.centre).at : at;
     world.queue.schedule(start, () => this.tryNext(shared, record, plan, 0));
   }
