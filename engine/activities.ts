@@ -31,7 +31,7 @@ export interface ActivityDependencies {
 const DAY = 86_400_000;
 /** The dispatch knowledge base learns from the orders sent in this many days... */
 const STATS_WINDOW_DAYS = 90;
-/** ...the latest of each supplier's: older ones weigh less than a millionth of the latest (twenty half-lives). */
+/** ...the latest sent to each supplier: older ones would weigh less than a millionth of the latest (twenty half-lives). */
 const LATEST_OUTCOMES = 20 * HALF_LIFE_ORDERS;
 /**
  * How long routing reuses what it read of the whole network: observed statistics change little over

@@ -133,8 +133,10 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
       outcome('out-2', 'nstl', 'expired', 1, 25),
       outcome('out-3', 'cashl', 'filled', 30, 40),
     ]);
-    // Of each supplier, the latest only.
-    expect((await ours(2)).map((o) => `${o.requestId} ${o.supplierId}`)).toEqual(['out-1 cashl', 'out-3 nstl', 'out-2 nstl', 'out-3 cashl']);
+    // Of each supplier, the latest orders sent only: of NSTL's last two, one was cancelled; of
+    // CASHL's, one ended in a price refused.
+    expect((await ours(2)).map((o) => `${o.requestId} ${o.supplierId}`)).toEqual(['out-5 nstl', 'out-3 cashl']);
+    expect((await ours(3)).map((o) => `${o.requestId} ${o.supplierId}`)).toEqual(['out-5 nstl', 'out-3 nstl', 'out-3 cashl']);
 
     // Routing learns from them: NSTL's unfilled answers lower its fill rate, CASHL's fills raise its.
     const { config } = loadNetwork(SHIPPED_CONFIG);

@@ -41,46 +41,50 @@ interface OutcomeRow {
 }
 
 /**
- * How each order sent since `?` ended, read from the request's audit trail, the latest `?` of each
- * supplier, in the order they ended. An order's try starts with the `with-supplier` entry `try N`
- * that went with its send (`…:send:N`); what ends it is the first entry after that the try cannot
- * go on past: a delivery or a shipment (filled), an `Unfilled` answer, a `RetryPossible` taken as
- * one or a send the supplier refused (unfilled), its deadline missed (expired), or any other move
- * of the request (the next try, a cancellation: no outcome of the supplier's). Both lookups go by
- * the audit trail's (request_id, seq) index, a request's few dozen entries each.
+ * How each of the latest `?` orders sent to each supplier since `?` ended, read from the request's
+ * audit trail, in the order they ended. An order's try starts with the `with-supplier` entry `try
+ * N` that went with its send (`…:send:N`); what ends it is the first entry after that the try
+ * cannot go on past: a delivery or a shipment (filled), an `Unfilled` answer, a `RetryPossible`
+ * taken as one or a send the supplier refused (unfilled), its deadline missed (expired), or any
+ * other move of the request (the next try, a cancellation: no outcome of the supplier's). Both
+ * lookups go by the audit trail's (request_id, seq) index, a request's few dozen entries each.
  */
 const SUPPLIER_OUTCOMES = `
-with ended as (
-  select o.supplier_id, o.request_id, s.at as sent_at, e.at as ended_at, e.seq, e.mark as result
-  from supplier_outbox o
-  join lateral (
-    select s.seq, s.at from request_events s
-    where s.request_id = o.request_id and s.status = 'with-supplier' and s.detail->>'supplierId' = o.supplier_id
-      and s.detail->>'note' = 'try ' || substring(o.key from ':send:([0-9]+)$')
-    order by s.seq limit 1
-  ) s on true
-  join lateral (
-    select * from (
-      select e.seq, e.at, case
-        when e.status in ('delivered', 'shipped') then 'filled'
-        when e.status not in ('with-supplier', 'awaiting-cost-approval', 'awaiting-condition-approval') then 'over'
-        when e.status <> 'with-supplier' then null
-        when e.detail->>'note' like 'try %' then 'over'
-        when e.detail->>'supplierId' <> o.supplier_id then null
-        when e.detail->>'note' like 'deadline % missed' then 'expired'
-        when e.detail->>'note' = 'Unfilled' or e.detail->>'note' like 'Unfilled: %' or e.detail->>'note' like 'RetryPossible%' or e.detail->>'note' like 'could not send: %' then 'unfilled'
-      end as mark
-      from request_events e
-      where e.request_id = o.request_id and e.seq > s.seq
-    ) marked
-    where mark is not null
-    order by seq limit 1
-  ) e on true
-  where o.action = 'send' and o.created_at >= ? and e.mark <> 'over'
-), latest as (
-  select *, row_number() over (partition by supplier_id order by ended_at desc, seq desc) as rank from ended
+with sent as (
+  select * from (
+    select o.supplier_id, o.request_id, o.key, row_number() over (partition by o.supplier_id order by o.seq desc) as rank
+    from supplier_outbox o
+    where o.action = 'send' and o.created_at >= ?
+  ) recent
+  where rank <= ?
 )
-select supplier_id, request_id, result, sent_at, ended_at from latest where rank <= ? order by ended_at, seq`;
+select o.supplier_id, o.request_id, e.mark as result, s.at as sent_at, e.at as ended_at
+from sent o
+join lateral (
+  select s.seq, s.at from request_events s
+  where s.request_id = o.request_id and s.status = 'with-supplier' and s.detail->>'supplierId' = o.supplier_id
+    and s.detail->>'note' = 'try ' || substring(o.key from ':send:([0-9]+)$')
+  order by s.seq limit 1
+) s on true
+join lateral (
+  select * from (
+    select e.seq, e.at, case
+      when e.status in ('delivered', 'shipped') then 'filled'
+      when e.status not in ('with-supplier', 'awaiting-cost-approval', 'awaiting-condition-approval') then 'over'
+      when e.status <> 'with-supplier' then null
+      when e.detail->>'note' like 'try %' then 'over'
+      when e.detail->>'supplierId' <> o.supplier_id then null
+      when e.detail->>'note' like 'deadline % missed' then 'expired'
+      when e.detail->>'note' = 'Unfilled' or e.detail->>'note' like 'Unfilled: %' or e.detail->>'note' like 'RetryPossible%' or e.detail->>'note' like 'could not send: %' then 'unfilled'
+    end as mark
+    from request_events e
+    where e.request_id = o.request_id and e.seq > s.seq
+  ) marked
+  where mark is not null
+  order by seq limit 1
+) e on true
+where e.mark <> 'over'
+order by e.at, e.seq`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
@@ -248,7 +252,12 @@ export class KnexRequestStore implements RequestStore {
   }
 
   async supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]> {
-    const { rows } = await this.db.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
+    // Tens of thousands of short index lookups, which the planner costs high enough to compile: that
+    // would take longer than running them.
+    const { rows } = await this.db.transaction(async (trx) => {
+      await trx.raw('set local jit = off');
+      return trx.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
+    });
     return rows.map((row) => ({ supplierId: row.supplier_id, requestId: row.request_id, result: row.result, sentAt: iso(row.sent_at), endedAt: iso(row.ended_at) }));
   }
 

@@ -70,10 +70,10 @@ export interface RequestStore extends LendingStore {
   /** Orders each supplier was sent since `since`, to weigh load against capacity. */
   ordersSince(since: Date): Promise<Record<string, number>>;
   /**
-   * How the orders sent since `since` ended, in the order they ended: the dispatch knowledge base
-   * learns from them (`learnFrom` in rules/knowledge.ts). Orders still with their supplier, and
-   * tries that ended without the supplier's answer (the request cancelled, a price or condition
-   * refused), are not among them; of each supplier only the `latest` are given.
+   * How the latest `latest` orders sent to each supplier since `since` ended, in the order they
+   * ended: the dispatch knowledge base learns from them (`learnFrom` in rules/knowledge.ts). Orders
+   * still with their supplier, and tries that ended without the supplier's answer (the request
+   * cancelled, a price or condition refused), are not among them.
    */
   supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]>;
   ping(): Promise<void>;
