@@ -224,6 +224,8 @@ describe('routing, open access first', () => {
       excluded: [],
       tasks: [],
       openCopy: { supplierId: 'oa-resolver', url: 'https://peerj.com/articles/4375.pdf', license: 'cc-by' },
+      // The reader has it at once.
+      eta: { workingHours: { p10: 0, median: 0, p90: 0 }, likelyAt: '2026-11-25T00:00:00.000Z' },
     });
     expect(estimatedCosts).toEqual({});
   });
