@@ -120,7 +120,7 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     // The real store, its reads counted.
     const counted = Object.assign(Object.create(store) as KnexRequestStore, {
       ordersSince: (since: Date) => (reads.load++, store.ordersSince(since)),
-      supplierStats: (since: Date, minimum: number) => (reads.stats++, store.supplierStats(since, minimum)),
+      supplierOutcomes: (since: Date, latest: number) => (reads.stats++, store.supplierOutcomes(since, latest)),
     });
     let clock = Date.UTC(2026, 10, 25, 9);
     const routing = createActivities({ store: counted, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }), now: () => new Date(clock) });
@@ -137,6 +137,29 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     clock = Date.UTC(2026, 10, 26, 0, 0, 1);
     await route();
     expect(reads.load).toBe(4);
+  });
+
+  it("routes by what the suppliers were seen to do: the orders' outcomes in the store, counted in their working hours", async () => {
+    const routing = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }) });
+    const before = (await run(routing.routeRequest, { request: await stored('learnt'), holdings: [] })).decision;
+    expect(before.rota[0]?.supplierId).toBe('cnki');
+    expect(before.eta?.basis).toMatch(/^Configured fill rates and promised turnarounds of the 5 rota suppliers;/);
+    // CNKI answers thirty orders unfilled within minutes; one more order is still with it.
+    const sent = Date.now() - 3_600_000;
+    for (let n = 0; n <= 30; n++) {
+      const request = await stored('cnki-unfilled');
+      const event = (k: number, note: string, at: number) => ({ key: `request-${request.id}:${k}`, requestId: request.id, status: 'with-supplier', at: new Date(at).toISOString(), detail: { supplierId: 'cnki', note } });
+      await store.enqueueForSupplier({ key: `request-${request.id}:send:1`, requestId: request.id, supplierId: 'cnki', action: 'send', detail: {} }, [event(1, 'try 1', sent)]);
+      if (n < 30) await store.appendEvents([event(2, 'Unfilled: not in the database', sent + 6 * 60_000)]);
+    }
+    // A new instance reads the store afresh (the first keeps its figures for five minutes).
+    const learnt = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }) });
+    const after = (await run(learnt.routeRequest, { request: await stored('learnt'), holdings: [] })).decision;
+    const cnki = (decision: typeof before) => decision.rota.find((entry) => entry.supplierId === 'cnki');
+    expect(cnki(after)?.terms.fillRate ?? 0).toBeLessThan(cnki(before)!.terms.fillRate! / 2);
+    // The reader is told to expect the copy later: from the suppliers after CNKI, most likely.
+    expect(after.eta!.workingHours.median).toBeGreaterThan(before.eta!.workingHours.median);
+    expect(after.eta?.basis).toMatch(/^Observed figures for 1 of the 5 rota suppliers, configured ones for the rest;/);
   });
 
   it('refuses, without retrying, a supplier the configuration does not know and a library that is not a member', async () => {
@@ -201,6 +224,8 @@ describe('routing, open access first', () => {
       excluded: [],
       tasks: [],
       openCopy: { supplierId: 'oa-resolver', url: 'https://peerj.com/articles/4375.pdf', license: 'cc-by' },
+      // The reader has it at once.
+      eta: { workingHours: { p10: 0, median: 0, p90: 0 }, likelyAt: '2026-11-25T00:00:00.000Z' },
     });
     expect(estimatedCosts).toEqual({});
   });

@@ -14,7 +14,9 @@ import { configHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
-import type { RequestStore, SupplierStats } from './store/store';
+import type { RequestStore } from './store/store';
+import { HALF_LIFE_ORDERS, learnFrom, priorsOf, type SupplierStats } from '../rules/knowledge';
+import { deliveredAtOnce } from '../rules/eta';
 
 export interface ActivityDependencies {
   store: RequestStore;
@@ -27,12 +29,13 @@ export interface ActivityDependencies {
 }
 
 const DAY = 86_400_000;
-/** Observed figures replace a supplier's configured promises once it has this many recent orders. */
+/** The dispatch knowledge base learns from the orders sent in this many days... */
 const STATS_WINDOW_DAYS = 90;
-const STATS_MINIMUM_ORDERS = 20;
+/** ...the latest sent to each supplier: older ones would weigh less than a millionth of the latest (twenty half-lives). */
+const LATEST_OUTCOMES = 20 * HALF_LIFE_ORDERS;
 /**
  * How long routing reuses what it read of the whole network: observed statistics change little over
- * minutes (and cost a scan of 90 days of orders), today's load per supplier little over seconds.
+ * minutes (and cost a read of 90 days of orders), today's load per supplier little over seconds.
  */
 const STATS_FRESH_MS = 5 * 60_000;
 const LOAD_FRESH_MS = 10_000;
@@ -108,6 +111,11 @@ export function createActivities({ store, network, adapterFor, holdings = config
 
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
   const stats = reusedFor<Record<string, SupplierStats>>(STATS_FRESH_MS, now);
+  /** What the suppliers were seen to do, each order counted by its supplier's clock in the configuration in force, its fill rate drawn toward the configured one. */
+  const learnt = async (config: NetworkConfig, today: Date) => {
+    const orders = await store.supplierOutcomes(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), LATEST_OUTCOMES);
+    return learnFrom(config, orders).stats(priorsOf(config));
+  };
 
   return {
     recordTransitions: write,
@@ -142,6 +150,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
           tasks: [],
           deadlineHours: config.policy.targets[request.service][request.urgency],
           openCopy: open.copy,
+          eta: deliveredAtOnce(config, 'open-access', today.toISOString()),
         };
         return { decision, estimatedCosts: {}, ...base };
       }
@@ -153,7 +162,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
         load: await load(startOfDay.toISOString(), () => store.ordersSince(startOfDay)),
-        stats: await stats('window', () => store.supplierStats(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), STATS_MINIMUM_ORDERS)),
+        stats: await stats(config.version, () => learnt(config, today)),
         now: today.toISOString(),
         unavailable: open.unavailable,
       });

@@ -61,6 +61,21 @@ describe('walking skeleton', () => {
     expect(read.body.history[0]).toMatchObject({ status: 'submitted', by: 'p-1001' });
   });
 
+  it('tells the reader, with the request, when to expect the document', async () => {
+    const id = `eta-${Date.now()}`;
+    expect((await call('POST', '/api/requests', reader, request(id))).status).toBe(201);
+    const routed = await app.until(id, reader, (body) => body.decision !== undefined);
+    const { eta } = routed.decision;
+    expect(eta).toMatchObject({ workingHours: { p10: expect.any(Number), median: expect.any(Number), p90: expect.any(Number) }, basis: expect.stringMatching(/rota supplier/) });
+    expect(eta.workingHours.p10).toBeLessThanOrEqual(eta.workingHours.median);
+    expect(eta.workingHours.median).toBeLessThanOrEqual(eta.workingHours.p90);
+    // Counted from the moment of the decision, by the network's working hours.
+    expect(Date.parse(eta.earliestAt)).toBeGreaterThanOrEqual(Date.parse(routed.submittedAt) - 60_000);
+    expect(Date.parse(eta.earliestAt)).toBeLessThanOrEqual(Date.parse(eta.likelyAt));
+    expect(Date.parse(eta.likelyAt)).toBeLessThanOrEqual(Date.parse(eta.latestAt));
+    expect(eta.clock).toBe("08:30–17:30 Asia/Shanghai, working days of China's public calendar");
+  });
+
   it('takes the same request twice without starting it twice, and refuses a different one with the same id', async () => {
     const id = `dup-${Date.now()}`;
     expect((await call('POST', '/api/requests', librarian, request(id))).status).toBe(201);

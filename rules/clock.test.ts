@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, addWorkingHoursEach, calendarYears, chinaCalendar, describeClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
+import { addWorkingHours, addWorkingHoursEach, calendarYears, chinaCalendar, dateIn, describeClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
 import { loadNetwork } from './load';
 import { configCopies, SHIPPED_CONFIG } from './config-fixture';
 import type { NetworkConfig } from './types';
@@ -22,6 +22,22 @@ describe("China's public calendar", () => {
     // 1 January 2027 is New Year's Day, but the package has no 2027 data: it is counted a Friday like any other.
     expect(chinaCalendar('2027-01-01')).toEqual({ work: true, known: false });
     expect(chinaCalendar('2027-01-02')).toEqual({ work: false, known: false });
+  });
+});
+
+describe('the date an instant falls on', () => {
+  it('is the one the time zone shows, each quarter of an hour remembered, across changes of offset', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Lord_Howe'];
+    const shown = new Map(zones.map((timeZone) => [timeZone, new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })]));
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 11, 31) }), fc.integer({ min: 0, max: 899_999 }), (timeZone, start, later) => {
+        // The same quarter of an hour twice: once as looked up, once remembered.
+        const at = start - (start % 900_000);
+        expect(dateIn(timeZone, at)).toBe(shown.get(timeZone)!.format(at));
+        expect(dateIn(timeZone, at + later)).toBe(shown.get(timeZone)!.format(at + later));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

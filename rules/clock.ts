@@ -80,6 +80,24 @@ function parts(timeZone: string, at: number): { date: string; minutes: number } 
   return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) + Number(p.second) / 60 };
 }
 
+const QUARTER_HOUR = 15 * 60_000;
+/** Dates already looked up, by time zone and quarter of an hour since the epoch; cleared when it grows large. */
+const dates = new Map<string, string>();
+
+/**
+ * The date an instant falls on in a time zone. Every zone's offset from UTC, and every change of it,
+ * is a whole number of quarters of an hour, so the date is the same throughout each quarter.
+ */
+export function dateIn(timeZone: string, at: number): string {
+  const key = `${timeZone} ${Math.floor(at / QUARTER_HOUR)}`;
+  let date = dates.get(key);
+  if (date === undefined) {
+    if (dates.size >= 100_000) dates.clear();
+    dates.set(key, (date = parts(timeZone, at).date));
+  }
+  return date;
+}
+
 const instants = new Map<string, number>();
 
 /** The instant a wall-clock time of a date has in a time zone (the later one where clocks go back). */
@@ -141,7 +159,7 @@ function* workingSpans(start: number, clock: SupplierClock, calendar: DayCalenda
   const working = clock.hours ?? AROUND_THE_CLOCK;
   const open = minutesOf(working.from) ?? 0;
   const close = minutesOf(working.to) ?? 24 * 60;
-  let date = parts(working.timeZone, start).date;
+  let date = dateIn(working.timeZone, start);
   for (let day = 0; day < MAX_DAYS; day++, date = nextDate(date)) {
     if (closed(clock.closures, date) || !workday(working, date, calendar, assumed)) continue;
     const from = instant(date, open, working.timeZone);

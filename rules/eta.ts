@@ -12,8 +12,9 @@
 // Each fill time is a two-piece log-normal fitted exactly to the supplier's observed 10th, 50th and
 // 90th percentiles, or centred on its promised turnaround with a default spread; each unfilled
 // time is a single figure (the observed median, else the try's deadline). So every part of the
-// mixture is a constant plus a log-normal, whose distribution function is known in closed form, and
-// each quantile is found by a few steps of regula falsi between the parts' own quantiles.
+// mixture is a constant plus a log-normal, whose distribution function and density are known in
+// closed form, and each quantile is found by a few steps of Newton's method between the parts' own
+// quantiles.
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
 import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HALF_LIFE_ORDERS, KnowledgeBase, PRIOR_ORDERS, type SupplierOutcome } from './knowledge';
+import { HALF_LIFE_ORDERS, KnowledgeBase, learnFrom, PRIOR_ORDERS, priorsOf, type SupplierOutcome } from './knowledge';
+import { SHIPPED_CONFIG } from './config-fixture';
+import { loadNetwork } from './load';
 
 const outcome = (supplierId: string, result: SupplierOutcome['result'], workingHours: number): SupplierOutcome => ({ supplierId, result, workingHours });
 
@@ -51,5 +53,23 @@ describe('the dispatch knowledge base', () => {
     expect(knowledge.statsOf('vip', 0.5)).not.toEqual(first);
     knowledge.record(outcome('vip', 'filled', 3));
     expect(knowledge.statsOf('vip', 0.5)).toMatchObject({ turnaroundHours: 2, orders: 1.94 });
+  });
+
+  it("learns from orders as the store records them, each counted by its supplier's clock", () => {
+    const { config } = loadNetwork(SHIPPED_CONFIG);
+    // Sent at 14:00 on 30 September 2026 in Beijing, ended at 10:00 on 8 October, after the National Day holiday.
+    const order = { sentAt: '2026-09-30T06:00:00.000Z', endedAt: '2026-10-08T02:00:00.000Z' };
+    const knowledge = learnFrom(config!, [
+      { supplierId: 'nstl', result: 'filled', ...order },
+      { supplierId: 'nstl', result: 'unfilled', ...order },
+      { supplierId: 'cnki', result: 'filled', ...order },
+    ]);
+    const stats = knowledge.stats(priorsOf(config!));
+    // NSTL works 08:30–17:30 on working days: 3.5 hours on the 30th, 1.5 on the 8th.
+    expect(stats.nstl).toMatchObject({ turnaroundHours: 5, unfilledHours: 5, orders: expect.closeTo(1.94, 2) });
+    // CNKI's pay-per-view service runs around the clock.
+    expect(stats.cnki).toMatchObject({ turnaroundHours: 188 });
+    const prior = config!.suppliers.find((supplier) => supplier.id === 'nstl')!.fillRate!;
+    expect(stats.nstl!.fillRate).toBeCloseTo((PRIOR_ORDERS * prior + 2 ** (-1 / HALF_LIFE_ORDERS)) / (PRIOR_ORDERS + 1 + 2 ** (-1 / HALF_LIFE_ORDERS)), 4);
   });
 });

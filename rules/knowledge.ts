@@ -4,6 +4,9 @@
 // than after months of history outweigh its decline. Pure: the engine feeds it the outcomes its
 // store recorded, the network simulation the outcomes of its simulated suppliers.
 
+import { supplierClock, workingHoursBetween, type SupplierClock } from './clock';
+import type { NetworkConfig } from './types';
+
 /** How one order sent to a supplier ended. */
 export interface SupplierOutcome {
   supplierId: string;
@@ -128,4 +131,33 @@ export class KnowledgeBase {
     }
     return all;
   }
+}
+
+/** An order as the engine's store records its end: when it was sent and when it ended, as instants. */
+export interface EndedOrder {
+  supplierId: string;
+  result: SupplierOutcome['result'];
+  sentAt: string;
+  endedAt: string;
+}
+
+/**
+ * What the network has seen of its suppliers: `orders`, in the order they ended, each counted in
+ * working hours by its supplier's clock in `config`.
+ */
+export function learnFrom(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, orders: Iterable<EndedOrder>): KnowledgeBase {
+  const knowledge = new KnowledgeBase();
+  const clocks = new Map<string, SupplierClock>();
+  for (const { supplierId, result, sentAt, endedAt } of orders) {
+    let clock = clocks.get(supplierId);
+    if (!clock) clocks.set(supplierId, (clock = supplierClock(config, supplierId)));
+    knowledge.record({ supplierId, result, workingHours: workingHoursBetween(Date.parse(sentAt), Date.parse(endedAt), clock) });
+  }
+  return knowledge;
+}
+
+/** Each supplier's configured fill rate, which routing's figures are drawn toward while its outcomes are few. */
+export function priorsOf(config: Pick<NetworkConfig, 'suppliers'>): (supplierId: string) => number | undefined {
+  const priors = new Map(config.suppliers.map((supplier) => [supplier.id, supplier.fillRate]));
+  return (supplierId) => priors.get(supplierId);
 }

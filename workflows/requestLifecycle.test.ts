@@ -91,6 +91,13 @@ async function keepHistory(request: IllRequest, name: string) {
 
 const attemptOf = (key: string) => Number(key.split(':send:')[1]);
 
+/** How the store says each of the request's orders ended, once it has `count` of them: what the dispatch knowledge base learns from. */
+const outcomesOf = async (request: IllRequest, count: number) => {
+  const read = async () => (await store.supplierOutcomes(new Date(Date.now() - 86_400_000), 10_000)).filter((outcome) => outcome.requestId === request.id);
+  const outcomes = await eventually(read, (found) => found.length >= count, (found) => `${found.length} outcomes of ${count}`);
+  return outcomes.map((outcome) => [outcome.supplierId, outcome.result]);
+};
+
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   database = await testDatabase();
@@ -195,6 +202,7 @@ describe('sourcing', () => {
     expect(delivered.tried.map((t) => [t.supplierId, t.outcome])).toEqual(rota.slice(0, 3).map((id) => [id, 'unfilled']));
     expect(delivered.delivery?.supplierId).toBe(rota[3]);
     expect((await store.listCharges(request.id)).map((c) => c.supplierId)).toEqual([rota[3]]);
+    expect(await outcomesOf(request, 4)).toEqual([...rota.slice(0, 3).map((id) => [id, 'unfilled']), [rota[3], 'filled']]);
     await keepHistory(request, 'unfilled-three-times');
   });
 
@@ -233,6 +241,7 @@ describe('sourcing', () => {
     await env.sleep('25 hours');
     const delivered = await status(request, 'delivered');
     expect(delivered.tried).toEqual([expect.objectContaining({ supplierId: first.supplier!.id, outcome: 'deadline-missed' })]);
+    expect(await outcomesOf(request, 2)).toEqual([[first.supplier!.id, 'expired'], [delivered.delivery!.supplierId, 'filled']]);
     const notices = await store.listOutbox(first.supplier!.id, 10);
     expect(notices.filter((n) => n.requestId === request.id).map((n) => n.action).sort()).toEqual(['cancel', 'send']);
   });

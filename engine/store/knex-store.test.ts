@@ -4,6 +4,9 @@ import type { Database } from '../db/database';
 import type { IllRequest } from '../../domain/request';
 import type { LendingRequest } from '../../domain/lending';
 import { KnexRequestStore } from './knex-store';
+import { learnFrom, priorsOf } from '../../rules/knowledge';
+import { loadNetwork } from '../../rules/load';
+import { SHIPPED_CONFIG } from '../../rules/config-fixture';
 
 const request = (id: string): IllRequest => ({
   id,
@@ -59,23 +62,90 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
     ]);
   });
 
-  it('observes fill rate and turnaround of suppliers with enough recent orders', async () => {
-    const since = new Date(Date.now() - 86_400_000);
-    for (let n = 0; n < 24; n++) {
-      const id = `stats-${n}`;
-      await store.insertRequest(request(id), `request-${id}`);
-      const supplierId = n < 20 ? 'nstl' : 'cashl';
-      await store.enqueueForSupplier({ key: `request-${id}:send:1`, requestId: id, supplierId, action: 'send', detail: {} });
-      if (n % 4 !== 0) {
-        const sent = await database.db('supplier_outbox').where({ key: `request-${id}:send:1` }).first('created_at');
-        const at = new Date(new Date(sent.created_at).getTime() + 2 * 3_600_000).toISOString();
-        await store.appendEvents([{ key: `request-${id}:9`, requestId: id, status: 'delivered', at, detail: { supplierId } }]);
+  /** A request's audit trail from `[hours after Monday 2 November 2026, 09:00 in Beijing, status, supplier, note]`; each `try N` is an order sent. */
+  const MONDAY = Date.UTC(2026, 10, 2, 1);
+  const hours = (h: number) => new Date(MONDAY + h * 3_600_000).toISOString();
+  async function trail(id: string, entries: [number, string, string?, string?][]) {
+    await store.insertRequest(request(id), `request-${id}`);
+    for (const [n, [h, status, supplierId, note]] of entries.entries()) {
+      const event = { key: `request-${id}:${n + 1}`, requestId: id, status, at: hours(h), detail: { ...(supplierId ? { supplierId } : {}), ...(note ? { note } : {}) } };
+      if (status === 'with-supplier' && note?.startsWith('try ')) {
+        await store.enqueueForSupplier({ key: `request-${id}:send:${note.slice(4)}`, requestId: id, supplierId: supplierId!, action: 'send', detail: {} }, [event]);
+      } else {
+        await store.appendEvents([event]);
       }
     }
-    const stats = await store.supplierStats(since, 20);
-    expect(Object.keys(stats)).toEqual(['nstl']);
-    expect(stats.nstl!.fillRate).toBe(15 / 20);
-    expect(stats.nstl!.turnaroundHours).toBe(2);
+  }
+
+  it("gives how each order sent ended, in the order they ended, from the requests' audit trails", async () => {
+    await trail('out-1', [
+      [0, 'with-supplier', 'nstl', 'try 1'],
+      [0.5, 'with-supplier', 'nstl', 'RequestReceived'],
+      [2, 'with-supplier', 'nstl', 'Unfilled: not held'],
+      [2, 'with-supplier', 'cashl', 'try 2'],
+      [5, 'delivered', 'cashl', 'copy available until …'],
+      [200, 'completed'],
+    ]);
+    // Still with its supplier: not counted.
+    await trail('out-2', [
+      [1, 'with-supplier', 'nstl', 'try 1'],
+      [25, 'with-supplier', 'nstl', `deadline ${hours(25)} missed`],
+      [25, 'with-supplier', 'cashl', 'try 2'],
+      [26, 'with-supplier', 'cashl', 'WillSupply; deadline …'],
+    ]);
+    // A price refused is the library's answer, not the supplier's: that try is not counted. The
+    // supplier searched out after the rota tries again, as an order of its own.
+    await trail('out-3', [
+      [3, 'with-supplier', 'cashl', 'try 1'],
+      [4, 'awaiting-cost-approval', 'cashl', 'cashl: 80 CNY'],
+      [6, 'with-supplier', 'cashl', 'cost refused'],
+      [6, 'with-supplier', 'nstl', 'try 2'],
+      [6.1, 'with-supplier', 'nstl', 'could not send: 500 Internal Server Error'],
+      [7, 'with-search-proxy', undefined, 'rota exhausted after 2 tries'],
+      [30, 'routing', undefined, 'found at cashl'],
+      [30, 'with-supplier', 'cashl', 'try 3'],
+      [40, 'shipped', 'cashl', 'due …'],
+    ]);
+    // Cancelled while with its supplier: no outcome of the supplier's.
+    await trail('out-4', [
+      [2, 'with-supplier', 'nstl', 'try 1'],
+      [3, 'cancelled', undefined, 'ordered by mistake'],
+    ]);
+    await trail('out-5', [
+      [0, 'with-supplier', 'nstl', 'try 1'],
+      [1, 'with-supplier', 'nstl', 'RetryPossible: not for loan'],
+    ]);
+    // Sent before the window.
+    await trail('out-6', [
+      [0, 'with-supplier', 'cashl', 'try 1'],
+      [0.2, 'delivered', 'cashl'],
+    ]);
+    await database.db('supplier_outbox').where({ key: 'request-out-6:send:1' }).update({ created_at: new Date(Date.now() - 100 * 86_400_000) });
+
+    const since = new Date(Date.now() - 86_400_000);
+    const ours = async (latest: number) => (await store.supplierOutcomes(since, latest)).filter((outcome) => outcome.requestId.startsWith('out-'));
+    const outcome = (requestId: string, supplierId: string, result: string, sent: number, ended: number) => ({ requestId, supplierId, result, sentAt: hours(sent), endedAt: hours(ended) });
+    expect(await ours(100)).toEqual([
+      outcome('out-5', 'nstl', 'unfilled', 0, 1),
+      outcome('out-1', 'nstl', 'unfilled', 0, 2),
+      outcome('out-1', 'cashl', 'filled', 2, 5),
+      outcome('out-3', 'nstl', 'unfilled', 6, 6.1),
+      outcome('out-2', 'nstl', 'expired', 1, 25),
+      outcome('out-3', 'cashl', 'filled', 30, 40),
+    ]);
+    // Of each supplier, the latest orders sent only: of NSTL's last two, one was cancelled; of
+    // CASHL's, one ended in a price refused.
+    expect((await ours(2)).map((o) => `${o.requestId} ${o.supplierId}`)).toEqual(['out-5 nstl', 'out-3 cashl']);
+    expect((await ours(3)).map((o) => `${o.requestId} ${o.supplierId}`)).toEqual(['out-5 nstl', 'out-3 nstl', 'out-3 cashl']);
+
+    // Routing learns from them: NSTL's unfilled answers lower its fill rate, CASHL's fills raise its.
+    const { config } = loadNetwork(SHIPPED_CONFIG);
+    const stats = learnFrom(config!, await ours(100)).stats(priorsOf(config!));
+    const prior = (id: string) => config!.suppliers.find((supplier) => supplier.id === id)!.fillRate!;
+    expect(stats.nstl!.fillRate).toBeLessThan(prior('nstl') / 2);
+    expect(stats.cashl!.fillRate).toBeGreaterThan(prior('cashl'));
+    // Counted in working hours, 08:30–17:30: 3 on Monday (11:00 to 14:00), 2.5 for a loan sent at 15:00 on Tuesday and shipped that night.
+    expect(stats.cashl).toMatchObject({ turnaroundP10: 2.55, turnaroundHours: 2.75, turnaroundP90: 2.95 });
   });
 
   it('keeps lending requests once per borrower request, lists them newest first by status, and records each entry and message once', async () => {

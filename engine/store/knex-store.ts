@@ -5,7 +5,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { RequestStore, StoredLending, StoredRequest, SupplierStats } from './store';
+import type { OrderOutcome, RequestStore, StoredLending, StoredRequest } from './store';
 
 interface RequestRow {
   id: string;
@@ -31,6 +31,60 @@ interface LendingRow {
   seq: number | string;
   updated_at: Date | string;
 }
+
+interface OutcomeRow {
+  supplier_id: string;
+  request_id: string;
+  result: OrderOutcome['result'];
+  sent_at: Date | string;
+  ended_at: Date | string;
+}
+
+/**
+ * How each of the latest `?` orders sent to each supplier since `?` ended, read from the request's
+ * audit trail, in the order they ended. An order's try starts with the `with-supplier` entry `try
+ * N` that went with its send (`…:send:N`); what ends it is the first entry after that the try
+ * cannot go on past: a delivery or a shipment (filled), an `Unfilled` answer, a `RetryPossible`
+ * taken as one or a send the supplier refused (unfilled), its deadline missed (expired), or any
+ * other move of the request (the next try, a cancellation: no outcome of the supplier's). Both
+ * lookups go by the audit trail's (request_id, seq) index, a request's few dozen entries each.
+ */
+const SUPPLIER_OUTCOMES = `
+with sent as (
+  select * from (
+    select o.supplier_id, o.request_id, o.key, row_number() over (partition by o.supplier_id order by o.seq desc) as rank
+    from supplier_outbox o
+    where o.action = 'send' and o.created_at >= ?
+  ) recent
+  where rank <= ?
+)
+select o.supplier_id, o.request_id, e.mark as result, s.at as sent_at, e.at as ended_at
+from sent o
+join lateral (
+  select s.seq, s.at from request_events s
+  where s.request_id = o.request_id and s.status = 'with-supplier' and s.detail->>'supplierId' = o.supplier_id
+    and s.detail->>'note' = 'try ' || substring(o.key from ':send:([0-9]+)$')
+  order by s.seq limit 1
+) s on true
+join lateral (
+  select * from (
+    select e.seq, e.at, case
+      when e.status in ('delivered', 'shipped') then 'filled'
+      when e.status not in ('with-supplier', 'awaiting-cost-approval', 'awaiting-condition-approval') then 'over'
+      when e.status <> 'with-supplier' then null
+      when e.detail->>'note' like 'try %' then 'over'
+      when e.detail->>'supplierId' <> o.supplier_id then null
+      when e.detail->>'note' like 'deadline % missed' then 'expired'
+      when e.detail->>'note' = 'Unfilled' or e.detail->>'note' like 'Unfilled: %' or e.detail->>'note' like 'RetryPossible%' or e.detail->>'note' like 'could not send: %' then 'unfilled'
+    end as mark
+    from request_events e
+    where e.request_id = o.request_id and e.seq > s.seq
+  ) marked
+  where mark is not null
+  order by seq limit 1
+) e on true
+where e.mark <> 'over'
+order by e.at, e.seq`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
@@ -197,32 +251,14 @@ export class KnexRequestStore implements RequestStore {
     return Object.fromEntries(rows.map((row) => [row.supplier_id, Number(row.count)]));
   }
 
-  async supplierStats(since: Date, minimumOrders: number): Promise<Record<string, SupplierStats>> {
-    const rows = await this.db('supplier_outbox as o')
-      .leftJoin(
-        this.db.raw(
-          `request_events as e on e.request_id = o.request_id and e.status in ('delivered', 'shipped') and e.detail->>'supplierId' = o.supplier_id`,
-        ),
-      )
-      .where('o.action', 'send')
-      .andWhere('o.created_at', '>=', since)
-      .groupBy('o.supplier_id')
-      .havingRaw('count(*) >= ?', [minimumOrders])
-      .select(
-        'o.supplier_id',
-        this.db.raw('count(*) as orders'),
-        this.db.raw('count(e.seq) as fills'),
-        this.db.raw('avg(extract(epoch from (e.at - o.created_at)) / 3600) as hours'),
-      );
-    return Object.fromEntries(
-      rows.map((row: { supplier_id: string; orders: string; fills: string; hours: string | null }) => [
-        row.supplier_id,
-        {
-          fillRate: Number(row.fills) / Number(row.orders),
-          ...(row.hours === null ? {} : { turnaroundHours: Math.round(Number(row.hours) * 10) / 10 }),
-        },
-      ]),
-    );
+  async supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]> {
+    // Tens of thousands of short index lookups, which the planner costs high enough to compile: that
+    // would take longer than running them.
+    const { rows } = await this.db.transaction(async (trx) => {
+      await trx.raw('set local jit = off');
+      return trx.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
+    });
+    return rows.map((row) => ({ supplierId: row.supplier_id, requestId: row.request_id, result: row.result, sentAt: iso(row.sent_at), endedAt: iso(row.ended_at) }));
   }
 
   async ping(): Promise<void> {

@@ -4,6 +4,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
+import type { EndedOrder } from '../../rules/knowledge';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -69,14 +70,20 @@ export interface RequestStore extends LendingStore {
   /** Orders each supplier was sent since `since`, to weigh load against capacity. */
   ordersSince(since: Date): Promise<Record<string, number>>;
   /**
-   * Observed fill rate and turnaround (hours from order to delivery or shipment) of suppliers sent
-   * at least `minimumOrders` orders since `since`; ranking prefers them to configured promises.
+   * How the latest `latest` orders sent to each supplier since `since` ended, in the order they
+   * ended: the dispatch knowledge base learns from them (`learnFrom` in rules/knowledge.ts). Orders
+   * still with their supplier, and tries that ended without the supplier's answer (the request
+   * cancelled, a price or condition refused), are not among them.
    */
-  supplierStats(since: Date, minimumOrders: number): Promise<Record<string, SupplierStats>>;
+  supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]>;
   ping(): Promise<void>;
 }
 
-export interface SupplierStats {
-  fillRate: number;
-  turnaroundHours?: number;
+/**
+ * How one order ended: `filled` (the request delivered or shipped by the supplier), `unfilled` (it
+ * answered Unfilled, or could not take the order: a RetryPossible without terms, a send it refused)
+ * or `expired` (its try's deadline passed).
+ */
+export interface OrderOutcome extends EndedOrder {
+  requestId: string;
 }
