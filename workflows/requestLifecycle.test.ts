@@ -308,7 +308,9 @@ describe('sourcing', () => {
     expect(approved.status).toBe('with-supplier');
     await say(request, { supplierId: approved.supplier!.id, status: 'CopyCompleted', deliveryUrl: 'https://x.example/1' });
     await status(request, 'delivered');
-    expect((await store.listCharges(request.id)).map((c) => c.amount)).toEqual([480]);
+    // The charge is written with the reader's notice, by the activity after the one that marks the request delivered.
+    const charges = await eventually(() => store.listCharges(request.id), (found) => found.length > 0, () => 'no charge was posted');
+    expect(charges.map((c) => c.amount)).toEqual([480]);
   });
 });
 
