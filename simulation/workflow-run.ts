@@ -1,0 +1,347 @@
+// The network simulation's requests through the real request workflows, on the time-skipping test
+// server: the real `requestLifecycle` and the real activities over a real database, every supplier
+// answering through the simulation's supplier model, and librarians and search-proxy staff
+// answering tasks as the simulation has them answer.
+//
+// - A reader's submission, a supplier's answer and a task's answer each happen at the instant the
+//   simulation's model gives, on the server's clock: an `atInstant` workflow (driver-workflows.ts)
+//   waits for it and then acts through the engine's own paths (RequestService: the submission, the
+//   supplier-message update a peer's message becomes, the task updates the API sends).
+// - The suppliers' adapter, on each order, asks the model how the supplier answers the request
+//   sent at that instant (`answerOf`), and arranges for the answer to arrive that many of the
+//   supplier's working hours later. An answer that would come at or after the try's deadline is
+//   never sent: the workflow's own deadline moves the request on, as a silent supplier would.
+// - Tasks are seen opening in the audit trail the activities write; each is answered after the
+//   staff's working hours by the centre's clock, by whoever it is assigned to by then.
+// - Routing sees no load and no observed figures (the store reports none), so every request is
+//   routed on the configuration alone, as the simulation routes it when run without feedback.
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { SupplierAdapter } from '../adapters/adapter';
+import type { Charge } from '../domain/ledger';
+import type { HoldingRef } from '../domain/holdings';
+import type { ReaderNotice } from '../domain/notices';
+import type { OutboxEntry, SupplierOrder } from '../domain/orders';
+import type { IllRequest } from '../domain/request';
+import type { RequestState, RequestStatus } from '../domain/request-state';
+import type { SupplierMessage } from '../domain/supplier-messages';
+import type { TransitionRecord } from '../domain/transitions';
+import type { LoadedNetwork } from '../engine/network';
+import { Refused, RequestService } from '../engine/requests';
+import { KnexRequestStore } from '../engine/store/knex-store';
+import type { SupplierStats } from '../engine/store/store';
+import { createWorker } from '../engine/worker';
+import { holdingOf } from '../domain/holdings';
+import { supplierClock, tryDeadline } from '../rules/clock';
+import type { Supplier } from '../rules/types';
+import { approveCostUpdate, reviewUpdate, searchProxyUpdate } from '../workflows/definitions';
+import type { DriverAction, TaskAnswer } from './driver-workflows';
+import { answeredAt, answerOf, searchProxyFills, staffHours, type Answer, type AnswerContext, type Profiles, type SimulatedRequest } from './suppliers';
+
+/** A request of the run: what the reader asks, who holds it, and when it is submitted (epoch ms). */
+export interface RunRequest {
+  request: IllRequest;
+  holdings: readonly HoldingRef[];
+  at: number;
+}
+
+/** An order as the run sent it, and what its supplier made of it. */
+export interface SentOrder {
+  key: string;
+  requestId: string;
+  supplierId: string;
+  sentAt: number;
+  /** When the try runs out, by the supplier's clock. */
+  deadline: number;
+  answer: Answer;
+  /** When the answer comes; it is sent only before the deadline. */
+  answersAt: number;
+  overCapacity: boolean;
+}
+
+/** How a supplier answers; the simulation's model unless a test puts a wrong one in its place. */
+export type AnswerModel = (profiles: Profiles, supplier: Supplier, request: SimulatedRequest, sentAt: number, context: AnswerContext) => Answer;
+
+export interface WorkflowRunOptions {
+  env: TestWorkflowEnvironment;
+  network: LoadedNetwork;
+  profiles: Profiles;
+  /** A fresh database: the run's requests, orders and charges are the only ones in it. */
+  db: ConstructorParameters<typeof KnexRequestStore>[0];
+  /** The engine's workflow code, bundled (the suite's global setup bundles it once). */
+  workflowBundle: { code: string };
+  answerOf?: AnswerModel;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** A request resting here waits for nothing the run will do, or for nothing at all. */
+const RESTING: readonly RequestStatus[] = ['delivered', 'shipped', 'completed', 'unfilled', 'rejected', 'cancelled'];
+/** What staff say of what they cannot find. */
+const UNFINDABLE = 'not found by search-proxy staff';
+
+/** The request as the supplier model reads it. */
+export const simulated = (request: IllRequest): SimulatedRequest => ({
+  id: request.id,
+  service: request.service,
+  urgency: request.urgency,
+  ...(request.citation.pages === undefined ? {} : { pages: request.citation.pages }),
+});
+
+/** The message a supplier sends for an answer: a copy or e-book delivered, a loan shipped, or a decline. */
+export function messageOf(supplierId: string, request: IllRequest, answer: Answer): SupplierMessage {
+  if (!answer.filled) return { supplierId, status: 'Unfilled', reason: 'NotAvailableForILL' };
+  const cost = answer.price ? { cost: answer.price } : {};
+  if (request.service === 'loan') return { supplierId, status: 'Loaned', ...cost };
+  return { supplierId, status: 'CopyCompleted', deliveryUrl: `https://${supplierId}.example/deliver/${encodeURIComponent(request.id)}`, ...cost };
+}
+
+/** The calendar day in China, where suppliers count their day's orders against `capacityPerDay`. */
+const chinaDay = (at: number): string => new Date(at + 8 * HOUR).toISOString().slice(0, 10);
+
+/** The server's instant an activity was scheduled at: the workflow's clock, not this process's. */
+function serverNow(): Date {
+  try {
+    return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+  } catch {
+    return new Date();
+  }
+}
+
+/**
+ * The real store, watched: every audit-trail entry the activities write is seen as it is written,
+ * and routing reads no load and no observed figures from it.
+ */
+class WatchedStore extends KnexRequestStore {
+  constructor(
+    db: ConstructorParameters<typeof KnexRequestStore>[0],
+    private readonly seen: (events: readonly TransitionRecord[]) => Promise<void>,
+  ) {
+    super(db);
+  }
+
+  override async appendEvents(events: TransitionRecord[]): Promise<number> {
+    const written = await super.appendEvents(events);
+    await this.seen(events);
+    return written;
+  }
+
+  override async enqueueForSupplier(entry: OutboxEntry, events: TransitionRecord[] = []): Promise<boolean> {
+    const enqueued = await super.enqueueForSupplier(entry, events);
+    await this.seen(events);
+    return enqueued;
+  }
+
+  override async recordFill(fill: { charge?: Charge; notice: ReaderNotice }, events: TransitionRecord[] = []): Promise<void> {
+    await super.recordFill(fill, events);
+    await this.seen(events);
+  }
+
+  override async ordersSince(): Promise<Record<string, number>> {
+    return {};
+  }
+
+  override async supplierStats(): Promise<Record<string, SupplierStats>> {
+    return {};
+  }
+}
+
+export class WorkflowRun {
+  readonly taskQueue = `simulated-network-${process.pid}-${Date.now()}`;
+  readonly driverQueue = `${this.taskQueue}-driver`;
+  /** Orders sent, by their key, in the order they went out. */
+  readonly orders = new Map<string, SentOrder>();
+  /** Actions the engine refused: none, in a run that agrees with the simulation. */
+  readonly refused: string[] = [];
+  private readonly holdings = new Map<string, readonly HoldingRef[]>();
+  /** Each request's latest audit-trail entry: its number and status. */
+  private readonly latest = new Map<string, { n: number; status: RequestStatus }>();
+  /** Orders per supplier and China day, as the suppliers count them against their capacity. */
+  private readonly load = new Map<string, number>();
+  private readonly scheduled = new Set<string>();
+  private pending = 0;
+  private readonly requests: RequestService;
+  private readonly store: WatchedStore;
+  private readonly answer: AnswerModel;
+  private workers: { worker: Worker; running: Promise<void> }[] = [];
+
+  constructor(private readonly options: WorkflowRunOptions) {
+    this.answer = options.answerOf ?? answerOf;
+    this.store = new WatchedStore(options.db, (events) => this.seen(events));
+    this.requests = new RequestService(options.env.client, this.store, { current: () => options.network }, this.taskQueue);
+  }
+
+  private get config() {
+    return this.options.network.config;
+  }
+
+  async start(): Promise<void> {
+    const { env } = this.options;
+    const namespace = env.namespace ?? 'default';
+    const suppliers: SupplierAdapter = {
+      send: (order, supplier) => this.sent(order, supplier),
+      notify: async () => undefined,
+      findCopy: async (request, supplier) => {
+        const answer = this.answer(this.options.profiles, supplier, simulated(request), serverNow().getTime(), { degraded: false, overCapacity: false });
+        return answer.filled ? { url: `https://${supplier.id}.example/open/${encodeURIComponent(request.id)}` } : undefined;
+      },
+    };
+    const engine = await createWorker(
+      { connection: env.nativeConnection, namespace, taskQueue: this.taskQueue, workflowBundle: this.options.workflowBundle },
+      {
+        store: this.store,
+        network: { current: () => this.options.network },
+        adapterFor: () => suppliers,
+        holdings: { holders: async (request) => (this.holdings.get(request.id) ?? []).map(holdingOf) },
+        now: serverNow,
+      },
+    );
+    const driver = await Worker.create({
+      connection: env.nativeConnection,
+      namespace,
+      taskQueue: this.driverQueue,
+      workflowsPath: path.join(__dirname, 'driver-workflows.ts'),
+      activities: { act: (action: DriverAction) => this.act(action) },
+    });
+    this.workers = [engine, driver].map((worker) => ({ worker, running: worker.run() }));
+  }
+
+  async close(): Promise<void> {
+    for (const { worker } of this.workers) worker.shutdown();
+    await Promise.all(this.workers.map(({ running }) => running));
+  }
+
+  /**
+   * Submits each request at its instant and lets the server's clock run, a day at a time, until
+   * every request rests (filled, ended, or escalated with nothing more to come); then their states.
+   */
+  async run(requests: readonly RunRequest[], maxDays = 400): Promise<Map<string, RequestState>> {
+    for (const { request, holdings } of requests) this.holdings.set(request.id, holdings);
+    await inBatches(requests, 20, ({ request, at }) => this.schedule(`submit-${request.id}`, at, { kind: 'submit', request }));
+    for (let day = 0; !this.settled(requests); day++) {
+      if (day >= maxDays) throw new Error(`after ${maxDays} days ${this.unsettled(requests).join(', ')} still move`);
+      await this.options.env.sleep(DAY);
+    }
+    const states = new Map<string, RequestState>();
+    await inBatches(requests, 20, async ({ request }) => void states.set(request.id, await this.requests.state(request.id)));
+    return states;
+  }
+
+  private unsettled(requests: readonly RunRequest[]): string[] {
+    return requests.filter(({ request }) => !RESTING.includes(this.latest.get(request.id)?.status ?? 'submitted')).map(({ request }) => `${request.id} (${this.latest.get(request.id)?.status ?? 'not submitted'})`);
+  }
+
+  /** Nothing is due from the run, and every request rests or waits on staff who will not answer. */
+  private settled(requests: readonly RunRequest[]): boolean {
+    if (this.pending > 0) return false;
+    return requests.every(({ request }) => {
+      const status = this.latest.get(request.id)?.status;
+      return status !== undefined && (RESTING.includes(status) || status.startsWith('awaiting-') || status === 'with-search-proxy');
+    });
+  }
+
+  /** Starts the workflow that does `action` at `at`, once per `id`. */
+  private async schedule(id: string, at: number, action: DriverAction): Promise<void> {
+    if (this.scheduled.has(id)) return;
+    this.scheduled.add(id);
+    this.pending++;
+    try {
+      await this.options.env.client.workflow.start('atInstant', { taskQueue: this.driverQueue, workflowId: id, args: [at, action] });
+    } catch (error) {
+      this.pending--;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  /** A supplier got an order: its answer is arranged for the instant the model gives, if that is before the try runs out. */
+  private async sent(order: SupplierOrder, supplier: Supplier): Promise<void> {
+    const known = this.orders.get(order.key);
+    if (known) return;
+    const state = await this.requests.state(order.requestId);
+    const attempt = order.key.slice(order.key.lastIndexOf(':') + 1);
+    const sentEntry = state.history.findLast((entry) => entry.note === `try ${attempt}` && entry.supplierId === supplier.id);
+    if (!sentEntry || !state.decision) throw new Error(`${order.key}: the request's history does not say when try ${attempt} was sent`);
+    const sentAt = Date.parse(sentEntry.at);
+    const deadline = Date.parse(tryDeadline(this.config, supplier.id, state.decision.deadlineHours, sentEntry.at).at!);
+    const day = `${supplier.id} ${chinaDay(sentAt)}`;
+    const count = (this.load.get(day) ?? 0) + 1;
+    this.load.set(day, count);
+    const overCapacity = supplier.capacityPerDay !== undefined && count > supplier.capacityPerDay;
+    const answer = this.answer(this.options.profiles, supplier, simulated(order.request), sentAt, { degraded: false, overCapacity });
+    const answersAt = answeredAt(supplierClock(this.config, supplier.id), sentAt, answer.workingHours);
+    this.orders.set(order.key, { key: order.key, requestId: order.requestId, supplierId: supplier.id, sentAt, deadline, answer, answersAt, overCapacity });
+    if (answersAt >= deadline) return;
+    await this.schedule(`answer-${order.key}`, answersAt, { kind: 'supplierMessage', requestId: order.requestId, message: messageOf(supplier.id, order.request, answer) });
+  }
+
+  /** Audit-trail entries as the activities write them: a task that opens is answered when staff would answer it. */
+  private async seen(events: readonly TransitionRecord[]): Promise<void> {
+    for (const event of events) {
+      const n = Number(event.key.slice(event.key.lastIndexOf(':') + 1));
+      const status = event.status as RequestStatus;
+      const latest = this.latest.get(event.requestId);
+      // A retried activity writes its entries again; the request's own steps come one after another.
+      if (latest && latest.n >= n) continue;
+      this.latest.set(event.requestId, { n, status });
+      // A task opens as the request enters its status; an entry in the same status (a task gone overdue to the centre) opens none.
+      const task = taskOpening(status);
+      if (!task || latest?.status === status) continue;
+      const { answer, hours } = this.staffAnswer(task, event.requestId);
+      const at = answeredAt(supplierClock(this.config, 'centre'), Date.parse(event.at), hours);
+      await this.schedule(`task-${event.key}`, at, { kind: 'task', requestId: event.requestId, task, answer });
+    }
+  }
+
+  /** How staff answer a task of a request, and after how many of the centre's working hours. */
+  private staffAnswer(task: 'review' | 'approveCost' | 'searchProxy', requestId: string): { answer: TaskAnswer; hours: number } {
+    const { profiles } = this.options;
+    const hours = staffHours(profiles, task, requestId);
+    if (task === 'review') return { answer: { decision: 'approve' }, hours };
+    if (task === 'approveCost') return { answer: { approve: true }, hours };
+    const answer: TaskAnswer = searchProxyFills(profiles, requestId)
+      ? { outcome: 'supplied', deliveryUrl: `https://search-proxy.example/deliver/${encodeURIComponent(requestId)}` }
+      : { outcome: 'unfillable', reason: UNFINDABLE };
+    return { answer, hours };
+  }
+
+  /** Does what is due: through the engine's own paths, as the reader, the supplier or the staff would. */
+  private async act(action: DriverAction): Promise<void> {
+    try {
+      if (action.kind === 'submit') {
+        const { outcome } = await this.requests.submit(action.request);
+        if (outcome !== 'created') this.refused.push(`submit ${action.request.id}: ${outcome}`);
+      } else if (action.kind === 'supplierMessage') {
+        const receipt = await this.requests.supplierMessage(action.requestId, action.message);
+        if (receipt.outcome !== 'accepted') this.refused.push(`${action.message.supplierId} on ${action.requestId}: ${action.message.status} ${receipt.outcome}`);
+      } else {
+        const state = await this.requests.state(action.requestId);
+        const task = state.tasks.find((t) => t.type === action.task);
+        if (!task) throw new Refused(`no open ${action.task} task (it is ${state.status})`);
+        const actor = { subject: `${task.assignee.role}@${task.assignee.libraryId}`, ...task.assignee };
+        const update = { review: reviewUpdate, approveCost: approveCostUpdate, searchProxy: searchProxyUpdate }[action.task];
+        await this.requests.decide(action.requestId, update as typeof reviewUpdate, { actor, ...action.answer } as never);
+      }
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      this.refused.push(`${action.kind} ${'requestId' in action ? action.requestId : action.request.id}: ${error.message}`);
+    }
+    this.pending--;
+  }
+}
+
+/** The task an entry of the audit trail opens, if it opens one the run answers. */
+function taskOpening(status: RequestStatus): 'review' | 'approveCost' | 'searchProxy' | undefined {
+  if (status === 'awaiting-review') return 'review';
+  if (status === 'awaiting-cost-approval') return 'approveCost';
+  if (status === 'with-search-proxy') return 'searchProxy';
+  return undefined;
+}
+
+async function inBatches<T>(items: readonly T[], size: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
+}
+
+export const DAY_MS = DAY;
