@@ -28,12 +28,13 @@ export interface NetworkSize {
 
 export const FULL_SCALE: NetworkSize = { libraries: 1132, serviceLibraries: 450, rules: 200 };
 
-const REGIONS = ['north', 'northeast', 'east', 'central', 'south', 'southwest', 'northwest'];
-const SUBJECTS = ['medicine', 'engineering', 'physics', 'chemistry', 'economics', 'law', 'history', 'literature', 'agriculture', 'computing'];
-const LANGUAGES = ['zh', 'en', 'ko', 'ja', 'de'];
+export const REGIONS = ['north', 'northeast', 'east', 'central', 'south', 'southwest', 'northwest'];
+export const SUBJECTS = ['medicine', 'engineering', 'physics', 'chemistry', 'economics', 'law', 'history', 'literature', 'agriculture', 'computing'];
+export const LANGUAGES = ['zh', 'en', 'ko', 'ja', 'de'];
 const RULES_FILE = 'config/rules/routing.yaml';
 
-class Draw {
+/** Draws of one seeded stream: integers, picks, chances, distinct picks, money. */
+export class Draw {
   constructor(readonly next: () => number) {}
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));

@@ -1,0 +1,52 @@
+// The network the simulation plays: the routing benchmark's generated CALIS network at full scale
+// (bench/network-generator.ts), given what a simulation needs and the benchmark does not: working
+// hours, so deadlines and answers count in working hours, and supplier statuses dated in the
+// simulated weeks rather than the benchmark's March 2025, so the suspensions it draws are in force.
+import { FULL_SCALE, generateNetwork, type NetworkSize } from '../bench/network-generator';
+import { compile, type CompiledNetwork } from '../rules/route';
+import { supplierClock, type SupplierClock } from '../rules/clock';
+import type { NetworkConfig, Supplier, WorkingHours } from '../rules/types';
+
+/** The seed of the routing benchmark's network, so the simulation routes through the same one. */
+export const NETWORK_SEED = 20130601;
+/** Monday 2 March 2026, 00:00 in Beijing: an ordinary working week of China's calendar. */
+export const DEFAULT_START = Date.parse('2026-03-02T00:00:00+08:00');
+
+/** A library's or an agency's day: the hours CALIS service libraries keep, on China's working days. */
+export const OFFICE_HOURS: WorkingHours = { days: 'calendar', from: '08:30', to: '17:30', timeZone: 'Asia/Shanghai' };
+
+/** Systems that answer by themselves, at any hour. */
+const AROUND_THE_CLOCK = new Set<Supplier['kind']>(['vendor', 'open-access', 'calis-ebooks']);
+
+export interface SimulatedNetwork {
+  config: NetworkConfig;
+  compiled: CompiledNetwork;
+  /** Every supplier by id. */
+  suppliers: ReadonlyMap<string, Supplier>;
+  /** Each supplier's clock, by id. */
+  clocks: ReadonlyMap<string, SupplierClock>;
+  /** The centre's clock: librarians and search-proxy staff, and the turnaround reported. */
+  centre: SupplierClock;
+}
+
+/** Moves an ISO date's year to `year`, keeping month and day. */
+const inYear = (date: string | undefined, year: number): string | undefined => (date === undefined ? undefined : `${year}${date.slice(4)}`);
+
+/** The generated network with office hours, vendors around the clock, and statuses dated in the year of `start`. */
+export function simulationNetwork(start: number = DEFAULT_START, size: NetworkSize = FULL_SCALE, seed: number = NETWORK_SEED): SimulatedNetwork {
+  const generated = generateNetwork(seed, size);
+  const year = new Date(start).getUTCFullYear();
+  const suppliers = generated.suppliers.map((supplier): Supplier => {
+    const { from, to } = supplier.status;
+    const status = supplier.status.state === 'active' ? supplier.status : { ...supplier.status, ...(from && { from: inYear(from, year) }), ...(to && { to: inYear(to, year) }) };
+    return { ...supplier, status, ...(AROUND_THE_CLOCK.has(supplier.kind) ? { workingHours: 'always' as const } : {}) };
+  });
+  const config: NetworkConfig = { ...generated, suppliers, policy: { ...generated.policy, workingHours: OFFICE_HOURS } };
+  return {
+    config,
+    compiled: compile(config),
+    suppliers: new Map(suppliers.map((s) => [s.id, s])),
+    clocks: new Map(suppliers.map((s) => [s.id, supplierClock(config, s.id)])),
+    centre: { hours: OFFICE_HOURS, closures: config.policy.closures ?? [] },
+  };
+}

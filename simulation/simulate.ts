@@ -1,0 +1,196 @@
+// A discrete-event simulation of the network: requests arrive, each strategy routes them, sends
+// them down its rota one supplier at a time, each try bounded by its deadline in the supplier's
+// working hours, and hands what no supplier filled to search-proxy staff. The three strategies share
+// one clock and the same requests; each keeps its own load counters, its own knowledge and its own
+// suppliers' day, and meets the same answer from the same supplier for the same request.
+import { addWorkingHours } from '../rules/clock';
+import type { Supplier } from '../rules/types';
+import { EventQueue } from './events';
+import { summarise, type Figures, type RequestRecord, type Trace } from './metrics';
+import { simulationNetwork, DEFAULT_START, type SimulatedNetwork } from './network';
+import { requestStream, type SimulatedArrival } from './requests';
+import { chinaDay, common, engine, randomChoice, staticRota, STRATEGIES, type Common, type Plan, type Strategy, type StrategyName } from './strategies';
+import { answerOf, loadProfiles, searchProxyFills, staffHours, type Answer, type Profiles } from './suppliers';
+
+export interface SimulationOptions {
+  days: number;
+  perDay: number;
+  seed: number;
+  start?: number;
+  /** The network and the suppliers' profiles; the full generated network and simulation/profiles.yaml unless given. */
+  network?: SimulatedNetwork;
+  profiles?: Profiles;
+  /** The requests; a stream drawn from `seed` unless given. */
+  arrivals?: SimulatedArrival[];
+  /** Suppliers that degrade mid-run; the three busiest service libraries and NSTL unless given. */
+  degraded?: string[];
+  /** When they degrade; half-way through the days of arrivals unless given. */
+  degradeAt?: number;
+  /** Told of the simulated time now and then, for progress. */
+  progress?: (line: string) => void;
+}
+
+export interface SimulationResult {
+  requests: number;
+  degraded: string[];
+  degradeAt: number;
+  figures: Record<StrategyName, Figures>;
+}
+
+/** Service libraries degrading mid-run, as many as this, the ones holding the most of the requests. */
+const DEGRADED_LIBRARIES = 3;
+const DEGRADED_SOURCES = ['nstl'];
+
+/** The suppliers that degrade: the service libraries that hold the most requested items (active ones), and NSTL. */
+export function busiestHolders(network: SimulatedNetwork, arrivals: readonly SimulatedArrival[], count: number): string[] {
+  const held = new Map<string, number>();
+  for (const arrival of arrivals) for (const id of arrival.holdings) held.set(id, (held.get(id) ?? 0) + 1);
+  return [...held.entries()]
+    .filter(([id]) => network.suppliers.get(id)?.status.state === 'active')
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, count)
+    .map(([id]) => id);
+}
+
+/** One strategy's requests on their way: its load, its records, and what it did with the degraded suppliers. */
+class Player {
+  private day = '';
+  private load: Record<string, number> = {};
+  readonly records: RequestRecord[] = [];
+  readonly orders = new Map<string, number>();
+  readonly trace: Trace = { plans: [], sends: [] };
+
+  constructor(
+    readonly strategy: Strategy,
+    private readonly world: World,
+  ) {}
+
+  /** Today's orders per supplier, counted afresh at Beijing midnight. */
+  private today(at: number): Record<string, number> {
+    const day = chinaDay(at);
+    if (day !== this.day) [this.day, this.load] = [day, {}];
+    return this.load;
+  }
+
+  arrive(shared: Common): void {
+    const { world } = this;
+    const { request, at } = shared.arrival;
+    const record: RequestRecord = { id: request.id, service: request.service, submitted: at, outcome: 'unfilled', escalated: false, tries: 0 };
+    this.records.push(record);
+    if (shared.openCopy) {
+      const { supplierId, answer } = shared.openCopy;
+      return this.deliver(record, world.answeredAt(supplierId, at, answer.workingHours), supplierId, answer);
+    }
+    const policy = shared.policy!;
+    if (policy.outcome === 'local' || policy.outcome === 'reject') {
+      record.outcome = policy.outcome === 'local' ? 'local' : 'refused';
+      return;
+    }
+    const plan = this.strategy.plan(shared, at, this.today(at));
+    for (const id of world.degraded) {
+      if (shared.usable.includes(id)) this.trace.plans.push({ supplierId: id, at, first: !plan.escalate && plan.rota[0] === id });
+    }
+    if (plan.escalate) return this.escalate(record, at);
+    const task = plan.review ? 'review' : plan.approveCost ? 'approveCost' : undefined;
+    const start = task ? addWorkingHours(at, staffHours(world.profiles, task, request.id), world.network.centre).at : at;
+    world.queue.schedule(start, () => this.tryNext(shared, record, plan, 0));
+  }
+
+  private tryNext(shared: Common, record: RequestRecord, plan: Plan, position: number): void {
+    const { world } = this;
+    const sentAt = world.queue.now;
+    const supplierId = plan.rota[position];
+    if (supplierId === undefined) return this.escalate(record, sentAt);
+    const supplier = world.network.suppliers.get(supplierId) as Supplier;
+    const load = this.today(sentAt);
+    const before = load[supplierId] ?? 0;
+    load[supplierId] = before + 1;
+    this.orders.set(supplierId, (this.orders.get(supplierId) ?? 0) + 1);
+    const degraded = sentAt >= world.degradeAt && world.degraded.includes(supplierId);
+    if (world.degraded.includes(supplierId)) this.trace.sends.push({ supplierId, at: sentAt });
+    record.tries++;
+    const answer = answerOf(world.profiles, supplier, shared.arrival.request, sentAt, { degraded, overCapacity: before >= supplier.capacityPerDay });
+    const deadline = world.answeredAt(supplierId, sentAt, plan.deadlineHours);
+    const answered = world.answeredAt(supplierId, sentAt, answer.workingHours);
+    if (answered <= deadline) {
+      world.queue.schedule(answered, () => {
+        this.strategy.ended({ supplierId, result: answer.filled ? 'filled' : 'unfilled', workingHours: answer.workingHours }, answered);
+        if (answer.filled) this.deliver(record, answered, supplierId, answer);
+        else this.tryNext(shared, record, plan, position + 1);
+      });
+    } else {
+      world.queue.schedule(deadline, () => {
+        this.strategy.ended({ supplierId, result: 'expired', workingHours: plan.deadlineHours }, deadline);
+        this.tryNext(shared, record, plan, position + 1);
+      });
+    }
+  }
+
+  /** Search-proxy staff take the request: they find or supply most of what reaches them, in days. */
+  private escalate(record: RequestRecord, at: number): void {
+    const { world } = this;
+    record.escalated = true;
+    const done = addWorkingHours(at, staffHours(world.profiles, 'searchProxy', record.id), world.network.centre).at;
+    world.queue.schedule(done, () => {
+      if (searchProxyFills(world.profiles, record.id)) this.deliver(record, done, 'search-proxy', { filled: true, workingHours: 0 });
+    });
+  }
+
+  private deliver(record: RequestRecord, at: number, supplierId: string, answer: Answer): void {
+    record.outcome = 'filled';
+    record.delivered = at;
+    record.supplierId = supplierId;
+    record.price = answer.price?.amount ?? 0;
+  }
+}
+
+/** What every player shares: the clock, the network, the suppliers' profiles, and which of them degrade when. */
+interface World {
+  queue: EventQueue;
+  network: SimulatedNetwork;
+  profiles: Profiles;
+  degraded: readonly string[];
+  degradeAt: number;
+  answeredAt(supplierId: string, sentAt: number, workingHours: number): number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export function simulate(options: SimulationOptions): SimulationResult {
+  const start = options.start ?? DEFAULT_START;
+  const network = options.network ?? simulationNetwork(start);
+  const profiles = options.profiles ?? loadProfiles();
+  const arrivals = options.arrivals ?? requestStream(network.config, { days: options.days, perDay: options.perDay, seed: options.seed, start });
+  const degraded = options.degraded ?? [...busiestHolders(network, arrivals, DEGRADED_LIBRARIES), ...DEGRADED_SOURCES.filter((id) => network.suppliers.has(id))];
+  const degradeAt = options.degradeAt ?? start + (options.days * DAY) / 2;
+  const queue = new EventQueue();
+  const world: World = {
+    queue,
+    network,
+    profiles,
+    degraded,
+    degradeAt,
+    answeredAt: (supplierId, sentAt, workingHours) => addWorkingHours(sentAt, workingHours, network.clocks.get(supplierId) ?? network.centre).at,
+  };
+  const players = [engine(network), staticRota(network), randomChoice(network, options.seed)].map((strategy) => new Player(strategy, world));
+  let arrived = 0;
+  for (const arrival of arrivals) {
+    queue.schedule(arrival.at, () => {
+      arrived++;
+      const shared = common(network, profiles, arrival);
+      for (const player of players) player.arrive(shared);
+    });
+  }
+  let reported = start;
+  const began = performance.now();
+  queue.drain((at) => {
+    if (options.progress && at - reported >= DAY / 4) {
+      reported = at;
+      options.progress(`simulated ${new Date(at).toISOString().slice(0, 16)}Z: ${arrived} of ${arrivals.length} requests arrived, ${queue.size} events pending, ${((performance.now() - began) / 1000).toFixed(0)} s`);
+    }
+  });
+  const figures = {} as Record<StrategyName, Figures>;
+  for (const player of players) figures[player.strategy.name] = summarise(player, { network, degraded, degradeAt });
+  return { requests: arrivals.length, degraded, degradeAt, figures: Object.fromEntries(STRATEGIES.map((name) => [name, figures[name]])) as Record<StrategyName, Figures> };
+}

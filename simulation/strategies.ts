@@ -1,0 +1,175 @@
+// The three ways the simulation routes the same requests:
+// - `engine`: the engine's own routing (rules/route.ts `route`) on the compiled network, with the
+//   day's orders per supplier as its load and the dispatch knowledge base's figures (rules/knowledge.ts)
+//   as its statistics, taken afresh every 5 simulated minutes as the engine's routing activity does;
+// - `staticRota`: what common ILL systems do, a lender string in configured priority order: the
+//   library's preferred suppliers, then every holder and covering source in the configuration's order;
+// - `random`: a seeded shuffle of the same suppliers.
+// The baselines skip what any ILL system skips (suppliers suspended or closed, the library's blocked
+// suppliers, sources that neither hold nor cover the item, an open-access resolver that found
+// nothing), are cut to the engine's rota length, and know nothing of load or past outcomes.
+import type { RouteDecision } from '../domain/decision';
+import { exceededLimit } from '../domain/money';
+import { prng } from '../bench/network-generator';
+import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
+import { route } from '../rules/route';
+import { KnowledgeBase, type SupplierOutcome, type SupplierStats } from '../rules/knowledge';
+import type { SimulatedArrival } from './requests';
+import type { SimulatedNetwork } from './network';
+import { answerOf, type Answer, type Profiles } from './suppliers';
+
+export type StrategyName = 'engine' | 'staticRota' | 'random';
+export const STRATEGIES: readonly StrategyName[] = ['engine', 'staticRota', 'random'];
+
+/** What routing settled for a request: the suppliers to try in order, and what waits for staff first. */
+export interface Plan {
+  rota: string[];
+  /** Working hours each supplier has, by its clock, from its order. */
+  deadlineHours: number;
+  review: boolean;
+  approveCost: boolean;
+  /** Straight to search-proxy staff, no supplier tried. */
+  escalate: boolean;
+}
+
+/**
+ * What every strategy is given alike for a request, worked out once: the open-access lookup before
+ * routing (the engine's, run for all three so they differ only in routing), and the network's
+ * policy for it (the decision routing makes knowing neither load nor outcomes: whether the library
+ * holds it, whether a rule refuses it, sends it to review or to search-proxy staff, its deadline).
+ */
+export interface Common {
+  arrival: SimulatedArrival;
+  /** A free copy found before routing, with the resolver's answer. */
+  openCopy?: { supplierId: string; answer: Answer };
+  unavailable: Record<string, string>;
+  /** Absent when a free copy was found: nothing is routed. */
+  policy?: RouteDecision;
+  /** Suppliers any ILL system would try, in the static rota's order. */
+  usable: string[];
+}
+
+/** The calendar day in Beijing, where the network's suppliers count their day's orders. */
+export const chinaDay = (at: number): string => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+
+export function common(network: SimulatedNetwork, profiles: Profiles, arrival: SimulatedArrival): Common {
+  const { request, holdings } = arrival;
+  const { config, compiled } = network;
+  const unavailable: Record<string, string> = {};
+  const day = chinaDay(arrival.at);
+  if (request.service === 'copy' && request.citation.doi) {
+    for (const supplier of config.suppliers) {
+      if (supplier.kind !== 'open-access' || !supplier.services.includes('copy')) continue;
+      // Lookups are not orders: they count against no capacity.
+      const answer = covers(supplier, request.citation) ? answerOf(profiles, supplier, request, arrival.at, { degraded: false, overCapacity: false }) : { filled: false, workingHours: 0 };
+      if (answer.filled) return { arrival, openCopy: { supplierId: supplier.id, answer }, unavailable, usable: [] };
+      unavailable[supplier.id] = `no open-access copy of DOI ${request.citation.doi} (looked up before routing)`;
+    }
+  }
+  const input = { request, holdings, usage: { titleCopiesThisYear: arrival.titleCopiesThisYear }, now: day, unavailable };
+  const policy = route(compiled, input);
+  const prepared = prepare(compiled, input);
+  const library = requireLibrary(compiled, request);
+  const usable = prepared.candidates.filter((c) => c.hardReasons.length === 0);
+  const preferred = library.policy.preferredSuppliers.filter((id) => usable.some((c) => c.supplier.id === id));
+  const rest = usable.filter((c) => !preferred.includes(c.supplier.id)).sort((a, b) => a.index - b.index);
+  return { arrival, unavailable, policy, usable: [...preferred, ...rest.map((c) => c.supplier.id)] };
+}
+
+/** One strategy's routing, with whatever it remembers between requests. */
+export interface Strategy {
+  name: StrategyName;
+  plan(shared: Common, now: number, load: Record<string, number>): Plan;
+  /** An order has ended: filled, declined, or its deadline passed. */
+  ended(outcome: SupplierOutcome, now: number): void;
+}
+
+/** The tasks a baseline's libraries meet: the network's policy for the request, and the price of their first supplier. */
+function baselinePlan(network: SimulatedNetwork, shared: Common, rota: string[]): Plan {
+  const { arrival } = shared;
+  const policy = shared.policy!;
+  const { request } = arrival;
+  const first = rota[0] === undefined ? undefined : network.suppliers.get(rota[0]);
+  const library = requireLibrary(network.compiled, request);
+  const price = first && { amount: estimatedCost(first, request), currency: first.cost.currency };
+  const dear = price !== undefined && price.amount > 0 && exceededLimit(price, { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost }) !== undefined;
+  const byRule = (type: string) => policy.tasks.some((task) => task.type === type && task.rule !== undefined);
+  return {
+    rota,
+    deadlineHours: policy.deadlineHours,
+    review: policy.tasks.some((task) => task.type === 'review'),
+    approveCost: dear || byRule('approveCost'),
+    escalate: byRule('searchProxy') || shared.usable.length < network.config.policy.escalation.minCandidates,
+  };
+}
+
+export function staticRota(network: SimulatedNetwork): Strategy {
+  const length = network.config.policy.escalation.maxRotaLength;
+  return {
+    name: 'staticRota',
+    plan: (shared) => baselinePlan(network, shared, shared.usable.slice(0, length)),
+    ended: () => undefined,
+  };
+}
+
+/** A number fixed by the request id, to seed its shuffle. */
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export function randomChoice(network: SimulatedNetwork, seed: number): Strategy {
+  const length = network.config.policy.escalation.maxRotaLength;
+  return {
+    name: 'random',
+    plan(shared) {
+      const next = prng(hash(`${seed} ${shared.arrival.request.id}`));
+      const shuffled = [...shared.usable];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j] as string, shuffled[i] as string];
+      }
+      return baselinePlan(network, shared, shuffled.slice(0, length));
+    },
+    ended: () => undefined,
+  };
+}
+
+/** How often routing takes the knowledge base's figures afresh, as the engine's routing activity does. */
+export const STATS_FRESH_MS = 5 * 60_000;
+
+export function engine(network: SimulatedNetwork): Strategy & { knowledge: KnowledgeBase } {
+  const knowledge = new KnowledgeBase();
+  const priorOf = (id: string) => network.suppliers.get(id)?.fillRate;
+  let stats: Record<string, SupplierStats> = {};
+  let statsAt = Number.NEGATIVE_INFINITY;
+  return {
+    name: 'engine',
+    knowledge,
+    plan(shared, now, load) {
+      if (now - statsAt >= STATS_FRESH_MS) [stats, statsAt] = [knowledge.stats(priorOf), now];
+      const { request, holdings, titleCopiesThisYear } = shared.arrival;
+      const decision = route(network.compiled, {
+        request,
+        holdings,
+        usage: { titleCopiesThisYear },
+        load,
+        stats,
+        now: new Date(now).toISOString(),
+        unavailable: shared.unavailable,
+      });
+      const has = (type: string) => decision.tasks.some((task) => task.type === type);
+      return {
+        rota: decision.rota.map((entry) => entry.supplierId),
+        deadlineHours: decision.deadlineHours,
+        review: decision.outcome === 'review',
+        approveCost: decision.outcome === 'route' && has('approveCost'),
+        // The network's policy refused the request before any strategy routed it, so a refusal here
+        // (a rule reading the day's load) leaves it to staff like an escalation.
+        escalate: decision.outcome === 'escalate' || decision.outcome === 'reject',
+      };
+    },
+    ended: (outcome) => knowledge.record(outcome),
+  };
+}
