@@ -9,12 +9,14 @@
 //   supplier-message update a peer's message becomes, the task updates the API sends).
 // - The suppliers' adapter, on each order, asks the model how the supplier answers the request
 //   sent at that instant (`answerOf`), and arranges for the answer to arrive that many of the
-//   supplier's working hours later. An answer that would come at or after the try's deadline is
-//   never sent: the workflow's own deadline moves the request on, as a silent supplier would.
+//   supplier's working hours later. An answer that would come after the try's deadline is never
+//   sent: the workflow's own deadline moves the request on, as a silent supplier would.
 // - Tasks are seen opening in the audit trail the activities write; each is answered after the
 //   staff's working hours by the centre's clock, by whoever it is assigned to by then.
 // - Routing sees no load and no observed figures (the store reports none), so every request is
-//   routed on the configuration alone, as the simulation routes it when run without feedback.
+//   routed on the configuration alone, as the simulation routes it when run without feedback; the
+//   copies a library already had from a journal this year are charges in the database, as they are
+//   in service.
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -36,6 +38,7 @@ import type { SupplierStats } from '../engine/store/store';
 import { createWorker } from '../engine/worker';
 import { holdingOf } from '../domain/holdings';
 import { supplierClock, tryDeadline } from '../rules/clock';
+import { covers } from '../rules/rank';
 import type { Supplier } from '../rules/types';
 import { approveCostUpdate, reviewUpdate, searchProxyUpdate } from '../workflows/definitions';
 import type { DriverAction, TaskAnswer } from './driver-workflows';
@@ -46,6 +49,8 @@ export interface RunRequest {
   request: IllRequest;
   holdings: readonly HoldingRef[];
   at: number;
+  /** Copies the library already had this year from the same journal, which the copyright cap counts. */
+  titleCopiesThisYear?: number;
 }
 
 /** An order as the run sent it, and what its supplier made of it. */
@@ -162,6 +167,8 @@ export class WorkflowRun {
   /** Orders per supplier and China day, as the suppliers count them against their capacity. */
   private readonly load = new Map<string, number>();
   private readonly scheduled = new Set<string>();
+  /** Each request's state as it came to rest, asked for while its workflow is still in the worker's cache. */
+  private readonly rested = new Map<string, Promise<RequestState | undefined>>();
   private pending = 0;
   private readonly requests: RequestService;
   private readonly store: WatchedStore;
@@ -184,7 +191,9 @@ export class WorkflowRun {
     const suppliers: SupplierAdapter = {
       send: (order, supplier) => this.sent(order, supplier),
       notify: async () => undefined,
+      // A resolver finds a free copy only of what its configuration says it covers, as the simulation has it.
       findCopy: async (request, supplier) => {
+        if (!covers(supplier, request.citation)) return undefined;
         const answer = this.answer(this.options.profiles, supplier, simulated(request), serverNow().getTime(), { degraded: false, overCapacity: false });
         return answer.filled ? { url: `https://${supplier.id}.example/open/${encodeURIComponent(request.id)}` } : undefined;
       },
@@ -220,14 +229,37 @@ export class WorkflowRun {
    */
   async run(requests: readonly RunRequest[], maxDays = 400): Promise<Map<string, RequestState>> {
     for (const { request, holdings } of requests) this.holdings.set(request.id, holdings);
+    await this.priorCopies(requests);
     await inBatches(requests, 20, ({ request, at }) => this.schedule(`submit-${request.id}`, at, { kind: 'submit', request }));
     for (let day = 0; !this.settled(requests); day++) {
       if (day >= maxDays) throw new Error(`after ${maxDays} days ${this.unsettled(requests).join(', ')} still move`);
       await this.options.env.sleep(DAY);
     }
     const states = new Map<string, RequestState>();
-    await inBatches(requests, 20, async ({ request }) => void states.set(request.id, await this.requests.state(request.id)));
+    await inBatches(requests, 20, async ({ request }) => {
+      const rested = await this.rested.get(request.id);
+      states.set(request.id, rested && RESTING.includes(rested.status) ? rested : await this.requests.state(request.id));
+    });
     return states;
+  }
+
+  /**
+   * The copies each library had this year from a request's journal, as copies it requested and was
+   * charged for earlier in the year, so the engine's copyright cap counts what the simulation gives.
+   */
+  private async priorCopies(requests: readonly RunRequest[]): Promise<void> {
+    const first = Math.min(...requests.map((r) => r.at));
+    const postedAt = new Date(Date.UTC(new Date(first).getUTCFullYear(), 0, 1, 12));
+    for (const { request, titleCopiesThisYear = 0 } of requests) {
+      if (request.service !== 'copy') continue;
+      for (let n = 1; n <= titleCopiesThisYear; n++) {
+        const prior: IllRequest = { ...request, id: `${request.id}-prior-${n}`, citation: { ...request.citation, title: `${request.citation.title}, an earlier article` } };
+        await this.store.insertRequest(prior, `prior-${prior.id}`);
+        const key = `prior:${prior.id}`;
+        await this.store.postCharge({ key, requestId: prior.id, libraryId: request.requester.libraryId, supplierId: 'prior', amount: 1, currency: 'CNY' });
+        await this.options.db('charges').where({ key }).update({ posted_at: postedAt });
+      }
+    }
   }
 
   private unsettled(requests: readonly RunRequest[]): string[] {
@@ -273,7 +305,8 @@ export class WorkflowRun {
     const answer = this.answer(this.options.profiles, supplier, simulated(order.request), sentAt, { degraded: false, overCapacity });
     const answersAt = answeredAt(supplierClock(this.config, supplier.id), sentAt, answer.workingHours);
     this.orders.set(order.key, { key: order.key, requestId: order.requestId, supplierId: supplier.id, sentAt, deadline, answer, answersAt, overCapacity });
-    if (answersAt >= deadline) return;
+    // An answer at the deadline itself still counts, as the simulation has it.
+    if (answersAt > deadline) return;
     await this.schedule(`answer-${order.key}`, answersAt, { kind: 'supplierMessage', requestId: order.requestId, message: messageOf(supplier.id, order.request, answer) });
   }
 
@@ -286,6 +319,11 @@ export class WorkflowRun {
       // A retried activity writes its entries again; the request's own steps come one after another.
       if (latest && latest.n >= n) continue;
       this.latest.set(event.requestId, { n, status });
+      if (RESTING.includes(status) && !this.rested.has(event.requestId)) {
+        // Once the activity that carries the entry is done; a closed workflow is asked again at the end.
+        const state = new Promise((resolve) => setTimeout(resolve, 50)).then(() => this.requests.state(event.requestId)).catch(() => undefined);
+        this.rested.set(event.requestId, state);
+      }
       // A task opens as the request enters its status; an entry in the same status (a task gone overdue to the centre) opens none.
       const task = taskOpening(status);
       if (!task || latest?.status === status) continue;
@@ -344,4 +382,3 @@ async function inBatches<T>(items: readonly T[], size: number, task: (item: T) =
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
 }
 
-export const DAY_MS = DAY;
