@@ -43,6 +43,42 @@ export interface TryDeadline {
   note?: string;
 }
 
+/** Working hours from the decision to delivery: the median and the 10th and 90th percentiles. */
+export interface HoursInterval {
+  p10: number;
+  median: number;
+  p90: number;
+}
+
+/**
+ * When the reader may expect the document, as predicted when the request is routed: an 80 %
+ * interval of the working hours from the decision to delivery, given that it is delivered (a
+ * request that ends unfilled has no delivery time). Drawn from each rota supplier's fill rate and
+ * fill times (observed, else its configured fill rate and promised turnaround), the time each try
+ * takes to fail (its observed unfilled answers, else the try's deadline), the staff tasks that come
+ * first (a review, a cost approval, each taken at its due hours), and, should the rota run out,
+ * search-proxy staff. Zero for a copy the reader has at once (`local`, `open-access`); absent for
+ * a rejected request.
+ */
+export interface DeliveryEstimate {
+  /** One delivery in ten is expected sooner than `p10`, one in ten later than `p90`; half either side of `median`. */
+  workingHours: HoursInterval;
+  /**
+   * The same as instants, counted by the network's clock from the decision, where the decision's
+   * time is known (a date alone names no time to count from): `earliestAt` for `p10`, `likelyAt`
+   * for the median, `latestAt` for `p90`.
+   */
+  earliestAt?: string;
+  likelyAt?: string;
+  latestAt?: string;
+  /** How the network's hours are counted, as a rota entry's deadline says it. */
+  clock: string;
+  /** What the prediction rests on, in a sentence: how many rota suppliers it knows by their observed figures, which tasks and fallbacks it counts. */
+  basis: string;
+  /** Years beyond the published public calendar, counted Monday to Friday. */
+  note?: string;
+}
+
 export interface RouteTask {
   type: 'review' | 'approveCost' | 'searchProxy';
   reason: string;
@@ -77,4 +113,6 @@ export interface RouteDecision {
   local?: LocalCopy;
   /** With outcome `open-access`: the free copy delivered at once. */
   openCopy?: OpenCopy;
+  /** When the reader may expect the document; absent for `reject`, and in decisions made before it was predicted. */
+  eta?: DeliveryEstimate;
 }

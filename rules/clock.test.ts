@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, calendarYears, chinaCalendar, describeClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
+import { addWorkingHours, addWorkingHoursEach, calendarYears, chinaCalendar, describeClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
 import { loadNetwork } from './load';
 import { configCopies, SHIPPED_CONFIG } from './config-fixture';
 import type { NetworkConfig } from './types';
@@ -116,6 +116,16 @@ describe('working-hour deadlines', () => {
       fc.property(starts, hours, hours, clocks, (start, a, b, clock) => {
         const first = addWorkingHours(start, a, clock).at;
         expect(addWorkingHours(first, b, clock).at).toBe(addWorkingHours(start, a + b, clock).at);
+      }),
+    );
+  });
+
+  it('counts several numbers of hours from one start in one pass, each as it would alone', () => {
+    fc.assert(
+      fc.property(starts, fc.array(hours, { maxLength: 4 }), clocks, (start, given, clock) => {
+        const sorted = [...given].sort((a, b) => a - b);
+        const [instants] = addWorkingHoursEach(start, sorted, clock);
+        expect(instants).toEqual(sorted.map((h) => addWorkingHours(start, h, clock).at));
       }),
     );
   });

@@ -156,16 +156,35 @@ function* workingSpans(start: number, clock: SupplierClock, calendar: DayCalenda
  * but its closures.
  */
 export function addWorkingHours(start: number, hours: number, clock: SupplierClock, calendar: DayCalendar = chinaCalendar): Deadline {
-  let remaining = Math.round(hours * HOUR);
+  const [[at = start], assumedYears] = addWorkingHoursEach(start, [hours], clock, calendar);
+  return { at, assumedYears };
+}
+
+/**
+ * The instants each of `hours` (in ascending order) working hours after `start`, as
+ * `addWorkingHours` counts them but in one pass over the supplier's working days, and the years
+ * the calendar did not know on the way to the last.
+ */
+export function addWorkingHoursEach(start: number, hours: readonly number[], clock: SupplierClock, calendar: DayCalendar = chinaCalendar): [number[], number[]] {
   const assumed = new Set<number>();
-  const result = (at: number): Deadline => ({ at, assumedYears: [...assumed].sort() });
-  if (remaining <= 0) return result(start);
-  if (!clock.hours && clock.closures.length === 0) return result(start + remaining);
+  const instants: number[] = [];
+  const result = (): [number[], number[]] => [instants, [...assumed].sort()];
+  let next = 0;
+  // Working time counted before the span at hand.
+  let counted = 0;
+  const target = () => Math.max(0, Math.round((hours[next] ?? 0) * HOUR));
+  for (; next < hours.length && target() <= 0; next++) instants.push(start);
+  if (next === hours.length) return result();
+  if (!clock.hours && clock.closures.length === 0) {
+    for (; next < hours.length; next++) instants.push(start + target());
+    return result();
+  }
   for (const [open, to] of workingSpans(start, clock, calendar, assumed)) {
     const from = Math.max(start, open);
     if (to <= from) continue;
-    if (remaining <= to - from) return result(from + remaining);
-    remaining -= to - from;
+    for (; next < hours.length && target() - counted <= to - from; next++) instants.push(from + target() - counted);
+    if (next === hours.length) return result();
+    counted += to - from;
   }
   throw new Error(`no working time within ${MAX_DAYS} days of ${new Date(start).toISOString()}`);
 }
@@ -197,6 +216,18 @@ export function supplierClock(config: Pick<NetworkConfig, 'policy' | 'suppliers'
   return { hours: { days: 'calendar', from: '00:00', to: '24:00', timeZone: 'Asia/Shanghai', ...base, ...own }, closures };
 }
 
+/** The network's own hours and closures (`policy.yaml`): how a reader's wait is counted. */
+export function networkClock(config: Pick<NetworkConfig, 'policy'>): SupplierClock {
+  return supplierClock({ policy: config.policy, suppliers: [] }, '');
+}
+
+/** Why an instant counted over years the public calendar does not publish may be off, or undefined when none were. */
+export function assumedYearsNote(assumedYears: readonly number[]): string | undefined {
+  if (assumedYears.length === 0) return undefined;
+  const { first, last } = calendarYears();
+  return `${assumedYears.join(', ')} counted Monday to Friday: China's public holidays are published for ${first}–${last} only`;
+}
+
 /** How the clock counts, in the words an administrator or librarian reads in a decision. */
 export function describeClock(clock: SupplierClock): string {
   const { hours } = clock;
@@ -213,9 +244,7 @@ export function tryDeadline(config: Pick<NetworkConfig, 'policy' | 'suppliers'>,
   if (Number.isNaN(start)) return deadline;
   const { at, assumedYears } = addWorkingHours(start, hours, clock, calendar);
   deadline.at = new Date(at).toISOString();
-  if (assumedYears.length > 0) {
-    const { first, last } = calendarYears();
-    deadline.note = `${assumedYears.join(', ')} counted Monday to Friday: China's public holidays are published for ${first}–${last} only`;
-  }
+  const note = assumedYearsNote(assumedYears);
+  if (note) deadline.note = note;
   return deadline;
 }

@@ -11,6 +11,7 @@ import { within } from './holdings';
 import { localCopy } from './local';
 import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 import { tryDeadline } from './clock';
+import { deliveredAtOnce, predictDelivery } from './eta';
 import type { SupplierStats } from './knowledge';
 
 /** The `candidate` fact: derived for one supplier of one request. */
@@ -91,6 +92,8 @@ export interface Candidate {
   fillRate: number;
   /** Observed turnaround, else the promised one. */
   turnaroundHours: number;
+  /** What the knowledge base knows of the supplier, for the delivery prediction. */
+  observed: SupplierStats | undefined;
   /** Exclusions that need no rule: the supplier's status and the library's block list. */
   hardReasons: readonly string[];
 }
@@ -374,6 +377,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
       facts,
       fillRate: observed?.fillRate ?? supplier.fillRate ?? DEFAULT_FILL_RATE,
       turnaroundHours: observed?.turnaroundHours ?? facts.targetHours,
+      observed,
       hardReasons,
     });
   };
@@ -571,7 +575,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   if (prepared.local) {
     const { local } = prepared;
     const what = `library '${library.id}' ${local.licence ? 'licenses' : 'holds'} the item itself, so no supplier is asked`;
-    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source) };
+    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source), eta: deliveredAtOnce(config, 'local', prepared.now) };
   }
 
   const { rules, policy } = config;
@@ -668,6 +672,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
 
   const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
   decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
+  decision.eta = predictDelivery(config, decision, rota.map((entry) => entry.candidate), prepared.now);
   return decision;
 }
 

@@ -1,9 +1,14 @@
-// `npm run simulate [-- --days N --per-day N --seed N]`: plays a stretch of the national network's
+// `npm run simulate [-- --days N --per-day N --seed N --weights NAME=N,... --rota-length N]`: plays a stretch of the national network's
 // life and scores the engine's routing against a static rota and random choice on the same
 // requests and the same suppliers. Progress goes to stderr; the last line of stdout is the JSON
-// summary.
+// summary. `--weights` and `--rota-length` change the generated network's policy, for all three
+// strategies alike (only the engine reads weights).
 import { parseArgs } from 'node:util';
-import { simulate } from './simulate';
+import { FULL_SCALE } from '../bench/network-generator';
+import { firstChoiceShares } from './metrics';
+import { DEFAULT_START, NETWORK_SEED, simulationNetwork, type PolicyChanges } from './network';
+import { simulate, summaryLine } from './simulate';
+import type { StrategyName } from './strategies';
 
 const INTEGER = /^[1-9]\d*$/;
 
@@ -16,18 +21,41 @@ function integer(name: string, value: string | undefined, fallback: number): num
   return Number(value);
 }
 
+const WEIGHTS = ['cost', 'turnaround', 'fillRate', 'tier', 'load'] as const;
+
+/** `--weights turnaround=8,cost=2`: ranking weights in place of the network's, for all three strategies. */
+function weights(value: string | undefined): PolicyChanges['weights'] {
+  if (value === undefined) return undefined;
+  const changed: NonNullable<PolicyChanges['weights']> = {};
+  for (const pair of value.split(',')) {
+    const [name, number] = pair.split('=');
+    if (!WEIGHTS.includes(name as (typeof WEIGHTS)[number]) || number === undefined || !Number.isFinite(Number(number))) {
+      console.error(`simulate: --weights takes NAME=NUMBER pairs, NAME one of ${WEIGHTS.join(', ')}; not ${JSON.stringify(pair)}`);
+      process.exit(2);
+    }
+    changed[name as (typeof WEIGHTS)[number]] = Number(number);
+  }
+  return changed;
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { days: { type: 'string' }, 'per-day': { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { days: { type: 'string' }, 'per-day': { type: 'string' }, seed: { type: 'string' }, weights: { type: 'string' }, 'rota-length': { type: 'string' } } });
   const days = integer('days', values.days, 7);
   const perDay = integer('per-day', values['per-day'], 5000);
   const seed = integer('seed', values.seed, 1);
+  const changes: PolicyChanges = { weights: weights(values.weights), ...(values['rota-length'] === undefined ? {} : { maxRotaLength: integer('rota-length', values['rota-length'], 8) }) };
   const began = performance.now();
-  console.error(`simulate: ${days} day(s), ${perDay} requests a day, seed ${seed}`);
-  const result = simulate({ days, perDay, seed, progress: (line) => console.error(line) });
+  const network = simulationNetwork(DEFAULT_START, FULL_SCALE, NETWORK_SEED, changes);
+  const { weights: used, escalation } = network.config.policy;
+  console.error(`simulate: ${days} day(s), ${perDay} requests a day, seed ${seed}; weights ${JSON.stringify(used)}, rota length ${escalation.maxRotaLength}`);
+  const result = simulate({ days, perDay, seed, network, progress: (line) => console.error(line) });
   console.error(`degraded at ${new Date(result.degradeAt).toISOString()}: ${result.degraded.join(', ')}`);
-  for (const [name, figures] of Object.entries(result.figures)) console.error(`${name}: ${JSON.stringify(figures)}`);
+  for (const [name, figures] of Object.entries(result.figures)) {
+    console.error(`${name}: ${JSON.stringify(figures)}`);
+    for (const id of result.degraded) console.error(`  ${id}: first choice among requests it could serve: ${firstChoiceShares(result.played[name as StrategyName].trace, id, result.start)}`);
+  }
   console.error(`done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
-  console.log(JSON.stringify({ bench: 'simulate', requests: result.requests, ...result.figures }));
+  console.log(summaryLine(result));
 }
 
 main();

@@ -1,5 +1,6 @@
 // What a strategy's run comes to: fill rate, turnaround, escalations, cost, how evenly orders fall
 // on service libraries, and how soon it stopped choosing a supplier that degraded.
+import type { HoursInterval } from '../domain/decision';
 import type { Service } from '../domain/request';
 import { workingHoursBetween } from '../rules/clock';
 import type { SimulatedNetwork } from './network';
@@ -14,14 +15,25 @@ export interface RequestRecord {
   escalated: boolean;
   /** Orders sent to suppliers. */
   tries: number;
+  /** The delivery its routing decision predicted: working hours from the decision (on arrival) to delivery, by the network's clock. */
+  eta?: HoursInterval;
+  /** A librarian's task before any supplier was asked. */
+  staffFirst?: 'review' | 'approveCost';
+  /** The first supplier of its rota. */
+  firstChoice?: string;
   delivered?: number;
   supplierId?: string;
   /** What the fill cost, CNY. */
   price?: number;
 }
 
-/** What a strategy did with the suppliers that degrade: each request one of them could serve, and each order it sent one. */
+/**
+ * What a strategy did with the suppliers that degrade: before they degrade, for every supplier, how
+ * many requests it could serve and how many of them it was first choice for; after, each request
+ * one of them could serve, and each order sent one.
+ */
 export interface Trace {
+  before: Map<string, { plans: number; firsts: number }>;
   plans: { supplierId: string; at: number; first: boolean }[];
   sends: { supplierId: string; at: number }[];
 }
@@ -42,10 +54,18 @@ export interface Figures {
   costPerFill: number | null;
   ordersPerRequest: number;
   busiestTenthShare: number;
-  /** Mean over the degraded suppliers of `demoted`; null unless every one was demoted. */
+  /** Mean of `demoted` over the degraded suppliers the strategy demoted; null when it demoted none. */
   demotedAfter: number | null;
   /** Per degraded supplier: orders sent it after it degraded until it was demoted; null when never. */
   demoted: Record<string, number | null>;
+  /**
+   * Of the requests routed with a predicted delivery and delivered, the share delivered within the
+   * prediction's 80 % interval, [p10, p90] working hours by the network's clock from the decision;
+   * then those delivered sooner than p10 and later than p90. Only where the strategy predicts (the engine).
+   */
+  etaCoverage?: number;
+  etaEarly?: number;
+  etaLate?: number;
 }
 
 /** The `q` quantile of sorted values, by linear interpolation; null for none. */
@@ -60,35 +80,54 @@ export function quantile(sorted: readonly number[], q: number): number | null {
 
 const round = (x: number | null, places = 2): number | null => (x === null ? null : Math.round(x * 10 ** places) / 10 ** places);
 
-/** First choices of a supplier expected in the window that judges its share: enough that chance seldom halves it. */
-export const DEMOTION_WINDOW_FIRSTS = 30;
+/**
+ * How many first choices, at its share before it degraded, a supplier would have had in the
+ * stretch that must follow its demotion for the demotion to count: enough that chance alone seldom
+ * halves its share for that long.
+ */
+export const DEMOTION_STRETCH_FIRSTS = 60;
+/** First choices before it degraded needed to know its share then. */
+export const DEMOTION_PRIOR_FIRSTS = 30;
 
 /**
- * Orders a strategy still sent a degraded supplier after it degraded, until it was demoted: until
- * the first request, among those it could serve, from which its share of first choices over the
- * next requests it could serve is at most half its share before it degraded. The window holds as
- * many requests as, at the earlier share, would make it first choice `DEMOTION_WINDOW_FIRSTS`
- * times. Null when it was never demoted, or was too seldom first choice before to tell.
+ * Orders a strategy still sent a degraded supplier after it degraded, until it demoted it. Among the
+ * requests after it degraded that the supplier could serve, in order, the demotion is the point from
+ * which its share of first choices over every later stretch stays at or below half its share
+ * before it degraded: the peak of the running sum of (first choice ? 1 : 0) − half that share.
+ * It counts only when at least as many requests follow as would have made it first choice
+ * `DEMOTION_STRETCH_FIRSTS` times at its earlier share. Null when it was never demoted, or was first
+ * choice fewer than `DEMOTION_PRIOR_FIRSTS` times before it degraded (nothing to demote).
  */
 export function demotedAfter(trace: Trace, supplierId: string, degradeAt: number): number | null {
-  const plans = trace.plans.filter((p) => p.supplierId === supplierId);
-  const before = plans.filter((p) => p.at < degradeAt);
-  const after = plans.filter((p) => p.at >= degradeAt);
-  const firstsBefore = before.filter((p) => p.first).length;
-  if (firstsBefore < DEMOTION_WINDOW_FIRSTS / 2) return null;
-  const share = firstsBefore / before.length;
-  const window = Math.ceil(DEMOTION_WINDOW_FIRSTS / share);
-  let firsts = 0;
-  for (let i = 0; i < Math.min(window, after.length); i++) if (after[i]?.first) firsts++;
-  for (let j = 0; j + window <= after.length; j++) {
-    if (firsts <= (share * window) / 2) {
-      const at = (after[j] as Trace['plans'][number]).at;
-      return trace.sends.filter((s) => s.supplierId === supplierId && s.at >= degradeAt && s.at < at).length;
-    }
-    if (after[j]?.first) firsts--;
-    if (after[j + window]?.first) firsts++;
+  const after = trace.plans.filter((p) => p.supplierId === supplierId && p.at >= degradeAt);
+  const before = trace.before.get(supplierId) ?? { plans: 0, firsts: 0 };
+  if (before.firsts < DEMOTION_PRIOR_FIRSTS) return null;
+  const half = before.firsts / before.plans / 2;
+  let sum = 0;
+  let peak = 0;
+  let at = 0;
+  after.forEach((plan, i) => {
+    sum += (plan.first ? 1 : 0) - half;
+    if (sum > peak) [peak, at] = [sum, i + 1];
+  });
+  if (after.length - at < DEMOTION_STRETCH_FIRSTS / (2 * half)) return null;
+  const demotedAt = after[at]?.at ?? Number.POSITIVE_INFINITY;
+  return trace.sends.filter((s) => s.supplierId === supplierId && s.at >= degradeAt && s.at < demotedAt).length;
+}
+
+/** A degraded supplier's share of first choices among the requests it could serve: before it degraded, then day by day (Beijing days of the run). */
+export function firstChoiceShares(trace: Trace, supplierId: string, start: number): string {
+  const percent = (firsts: number, plans: number) => (plans > 0 ? `${Math.round((100 * firsts) / plans)}%` : '-');
+  const before = trace.before.get(supplierId) ?? { plans: 0, firsts: 0 };
+  const days: { firsts: number; plans: number }[] = [];
+  for (const plan of trace.plans) {
+    if (plan.supplierId !== supplierId) continue;
+    const day = (days[Math.floor((plan.at - start) / 86_400_000)] ??= { firsts: 0, plans: 0 });
+    day.plans++;
+    if (plan.first) day.firsts++;
   }
-  return null;
+  const after = Array.from(days, (day, i) => (day ? `day ${i + 1} ${percent(day.firsts, day.plans)}` : undefined)).filter(Boolean);
+  return `before ${percent(before.firsts, before.plans)} (${before.firsts} of ${before.plans}); after: ${after.join(', ')}`;
 }
 
 export interface Played {
@@ -113,7 +152,15 @@ export function summarise(played: Played, context: { network: SimulatedNetwork; 
   const toLibraries = libraries.reduce((a, b) => a + b, 0);
   const busiest = libraries.slice(0, Math.ceil(libraries.length / 10)).reduce((a, b) => a + b, 0);
   const demoted = Object.fromEntries(degraded.map((id) => [id, demotedAfter(played.trace, id, degradeAt)]));
-  const counts = Object.values(demoted);
+  const counts = Object.values(demoted).filter((n): n is number => n !== null);
+  const predicted = filled.filter((r) => r.eta !== undefined);
+  const within = { early: 0, inside: 0, late: 0 };
+  for (const r of predicted) {
+    const { p10, p90 } = r.eta as HoursInterval;
+    const took = workingHoursBetween(r.submitted, r.delivered as number, network.centre);
+    within[took < p10 ? 'early' : took > p90 ? 'late' : 'inside']++;
+  }
+  const share = (n: number) => round(n / predicted.length, 4) as number;
   const cost = filled.reduce((total, r) => total + (r.price ?? 0), 0);
   return {
     served: served.length,
@@ -128,7 +175,8 @@ export function summarise(played: Played, context: { network: SimulatedNetwork; 
     costPerFill: round(filled.length > 0 ? cost / filled.length : null),
     ordersPerRequest: round(served.length > 0 ? served.reduce((total, r) => total + r.tries, 0) / served.length : 0) as number,
     busiestTenthShare: round(toLibraries > 0 ? busiest / toLibraries : 0, 4) as number,
-    demotedAfter: counts.length > 0 && counts.every((n) => n !== null) ? round(counts.reduce((a: number, b) => a + (b as number), 0) / counts.length, 1) : null,
+    demotedAfter: counts.length > 0 ? round(counts.reduce((a, b) => a + b, 0) / counts.length, 1) : null,
     demoted,
+    ...(predicted.length > 0 ? { etaCoverage: share(within.inside), etaEarly: share(within.early), etaLate: share(within.late) } : {}),
   };
 }

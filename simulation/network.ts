@@ -4,8 +4,8 @@
 // simulated weeks rather than the benchmark's March 2025, so the suspensions it draws are in force.
 import { FULL_SCALE, generateNetwork, type NetworkSize } from '../bench/network-generator';
 import { compile, type CompiledNetwork } from '../rules/route';
-import { supplierClock, type SupplierClock } from '../rules/clock';
-import type { NetworkConfig, Supplier, WorkingHours } from '../rules/types';
+import { networkClock, supplierClock, type SupplierClock } from '../rules/clock';
+import type { NetworkConfig, NetworkPolicy, Supplier, WorkingHours } from '../rules/types';
 
 /** The seed of the routing benchmark's network, so the simulation routes through the same one. */
 export const NETWORK_SEED = 20130601;
@@ -25,28 +25,49 @@ export interface SimulatedNetwork {
   suppliers: ReadonlyMap<string, Supplier>;
   /** Each supplier's clock, by id. */
   clocks: ReadonlyMap<string, SupplierClock>;
-  /** The centre's clock: librarians and search-proxy staff, and the turnaround reported. */
+  /** The network's clock (rules/clock.ts `networkClock`): librarians and search-proxy staff work by it, turnaround and predicted delivery are counted by it. */
   centre: SupplierClock;
 }
 
 /** Moves an ISO date's year to `year`, keeping month and day. */
 const inYear = (date: string | undefined, year: number): string | undefined => (date === undefined ? undefined : `${year}${date.slice(4)}`);
 
+/** Changes to the generated network's policy a run may make, for all three strategies alike. */
+export interface PolicyChanges {
+  weights?: Partial<NetworkPolicy['weights']>;
+  maxRotaLength?: number;
+}
+
 /** The generated network with office hours, vendors around the clock, and statuses dated in the year of `start`. */
-export function simulationNetwork(start: number = DEFAULT_START, size: NetworkSize = FULL_SCALE, seed: number = NETWORK_SEED): SimulatedNetwork {
+export function simulationNetwork(start: number = DEFAULT_START, size: NetworkSize = FULL_SCALE, seed: number = NETWORK_SEED, changes: PolicyChanges = {}): SimulatedNetwork {
   const generated = generateNetwork(seed, size);
+  const { policy } = generated;
   const year = new Date(start).getUTCFullYear();
   const suppliers = generated.suppliers.map((supplier): Supplier => {
     const { from, to } = supplier.status;
     const status = supplier.status.state === 'active' ? supplier.status : { ...supplier.status, ...(from && { from: inYear(from, year) }), ...(to && { to: inYear(to, year) }) };
     return { ...supplier, status, ...(AROUND_THE_CLOCK.has(supplier.kind) ? { workingHours: 'always' as const } : {}) };
   });
-  const config: NetworkConfig = { ...generated, suppliers, policy: { ...generated.policy, workingHours: OFFICE_HOURS } };
+  return networkOf({
+    ...generated,
+    suppliers,
+    policy: {
+      ...policy,
+      workingHours: OFFICE_HOURS,
+      weights: { ...policy.weights, ...changes.weights },
+      escalation: { ...policy.escalation, ...(changes.maxRotaLength === undefined ? {} : { maxRotaLength: changes.maxRotaLength }) },
+    },
+  });
+}
+
+/** A configuration compiled, with its suppliers and their clocks at hand. */
+export function networkOf(config: NetworkConfig): SimulatedNetwork {
+  const { suppliers } = config;
   return {
     config,
     compiled: compile(config),
     suppliers: new Map(suppliers.map((s) => [s.id, s])),
     clocks: new Map(suppliers.map((s) => [s.id, supplierClock(config, s.id)])),
-    centre: { hours: OFFICE_HOURS, closures: config.policy.closures ?? [] },
+    centre: networkClock(config),
   };
 }

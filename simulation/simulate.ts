@@ -6,7 +6,7 @@
 import { addWorkingHours } from '../rules/clock';
 import type { Supplier } from '../rules/types';
 import { EventQueue } from './events';
-import { summarise, type Figures, type RequestRecord, type Trace } from './metrics';
+import { summarise, type Figures, type Played, type RequestRecord, type Trace } from './metrics';
 import { simulationNetwork, DEFAULT_START, type SimulatedNetwork } from './network';
 import { requestStream, type SimulatedArrival } from './requests';
 import { chinaDay, common, engine, randomChoice, staticRota, STRATEGIES, type Common, type Plan, type Strategy, type StrategyName } from './strategies';
@@ -22,7 +22,7 @@ export interface SimulationOptions {
   profiles?: Profiles;
   /** The requests; a stream drawn from `seed` unless given. */
   arrivals?: SimulatedArrival[];
-  /** Suppliers that degrade mid-run; the three busiest service libraries and NSTL unless given. */
+  /** Suppliers that degrade mid-run; unless given, the three service libraries busiest by then, and NSTL. */
   degraded?: string[];
   /** When they degrade; half-way through the days of arrivals unless given. */
   degradeAt?: number;
@@ -32,21 +32,28 @@ export interface SimulationOptions {
 
 export interface SimulationResult {
   requests: number;
+  /** The first day's midnight in Beijing. */
+  start: number;
   degraded: string[];
   degradeAt: number;
   figures: Record<StrategyName, Figures>;
+  /** Each strategy's requests, orders and trace, for a closer look than the figures. */
+  played: Record<StrategyName, Played>;
 }
 
-/** Service libraries degrading mid-run, as many as this, the ones holding the most of the requests. */
+/** Service libraries degrading mid-run: as many as this of the busiest, and these other sources. */
 const DEGRADED_LIBRARIES = 3;
 const DEGRADED_SOURCES = ['nstl'];
 
-/** The suppliers that degrade: the service libraries that hold the most requested items (active ones), and NSTL. */
-export function busiestHolders(network: SimulatedNetwork, arrivals: readonly SimulatedArrival[], count: number): string[] {
-  const held = new Map<string, number>();
-  for (const arrival of arrivals) for (const id of arrival.holdings) held.set(id, (held.get(id) ?? 0) + 1);
-  return [...held.entries()]
-    .filter(([id]) => network.suppliers.get(id)?.status.state === 'active')
+/**
+ * The service libraries busiest when the degradation strikes: the most orders so far, the three
+ * strategies' together (so none of them chooses which), among those active.
+ */
+function busiest(network: SimulatedNetwork, players: readonly Player[], count: number): string[] {
+  const orders = new Map<string, number>();
+  for (const player of players) for (const [id, n] of player.orders) orders.set(id, (orders.get(id) ?? 0) + n);
+  return [...orders.entries()]
+    .filter(([id]) => network.suppliers.get(id)?.kind === 'service-library')
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, count)
     .map(([id]) => id);
@@ -58,7 +65,7 @@ class Player {
   private load: Record<string, number> = {};
   readonly records: RequestRecord[] = [];
   readonly orders = new Map<string, number>();
-  readonly trace: Trace = { plans: [], sends: [] };
+  readonly trace: Trace = { before: new Map(), plans: [], sends: [] };
 
   constructor(
     readonly strategy: Strategy,
@@ -87,11 +94,23 @@ class Player {
       return;
     }
     const plan = this.strategy.plan(shared, at, this.today(at));
-    for (const id of world.degraded) {
-      if (shared.usable.includes(id)) this.trace.plans.push({ supplierId: id, at, first: !plan.escalate && plan.rota[0] === id });
+    if (plan.rota[0] !== undefined) record.firstChoice = plan.rota[0];
+    if (plan.eta) record.eta = plan.eta;
+    const first = plan.escalate ? undefined : plan.rota[0];
+    if (at < world.degradeAt) {
+      // Which suppliers degrade is known only then: every supplier's share is kept until it is.
+      for (const id of shared.usable) {
+        let seen = this.trace.before.get(id);
+        if (!seen) this.trace.before.set(id, (seen = { plans: 0, firsts: 0 }));
+        seen.plans++;
+        if (id === first) seen.firsts++;
+      }
+    } else {
+      for (const id of world.degraded) if (shared.usable.includes(id)) this.trace.plans.push({ supplierId: id, at, first: first === id });
     }
     if (plan.escalate) return this.escalate(record, at);
     const task = plan.review ? 'review' : plan.approveCost ? 'approveCost' : undefined;
+    if (task) record.staffFirst = task;
     const start = task ? addWorkingHours(at, staffHours(world.profiles, task, request.id), world.network.centre).at : at;
     world.queue.schedule(start, () => this.tryNext(shared, record, plan, 0));
   }
@@ -107,7 +126,7 @@ class Player {
     load[supplierId] = before + 1;
     this.orders.set(supplierId, (this.orders.get(supplierId) ?? 0) + 1);
     const degraded = sentAt >= world.degradeAt && world.degraded.includes(supplierId);
-    if (world.degraded.includes(supplierId)) this.trace.sends.push({ supplierId, at: sentAt });
+    if (degraded) this.trace.sends.push({ supplierId, at: sentAt });
     record.tries++;
     const answer = answerOf(world.profiles, supplier, shared.arrival.request, sentAt, { degraded, overCapacity: before >= supplier.capacityPerDay });
     const deadline = world.answeredAt(supplierId, sentAt, plan.deadlineHours);
@@ -149,7 +168,8 @@ interface World {
   queue: EventQueue;
   network: SimulatedNetwork;
   profiles: Profiles;
-  degraded: readonly string[];
+  /** Filled in when they degrade, unless given from the start. */
+  degraded: string[];
   degradeAt: number;
   answeredAt(supplierId: string, sentAt: number, workingHours: number): number;
 }
@@ -162,7 +182,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const network = options.network ?? simulationNetwork(start);
   const profiles = options.profiles ?? loadProfiles();
   const arrivals = options.arrivals ?? requestStream(network.config, { days: options.days, perDay: options.perDay, seed: options.seed, start });
-  const degraded = options.degraded ?? [...busiestHolders(network, arrivals, DEGRADED_LIBRARIES), ...DEGRADED_SOURCES.filter((id) => network.suppliers.has(id))];
+  const degraded = options.degraded ? [...options.degraded] : [];
   const degradeAt = options.degradeAt ?? start + (options.days * DAY) / 2;
   const queue = new EventQueue();
   const world: World = {
@@ -174,6 +194,9 @@ export function simulate(options: SimulationOptions): SimulationResult {
     answeredAt: (supplierId, sentAt, workingHours) => addWorkingHours(sentAt, workingHours, network.clocks.get(supplierId) ?? network.centre).at,
   };
   const players = [engine(network), staticRota(network), randomChoice(network, options.seed)].map((strategy) => new Player(strategy, world));
+  if (!options.degraded) {
+    queue.schedule(degradeAt, () => degraded.push(...busiest(network, players, DEGRADED_LIBRARIES), ...DEGRADED_SOURCES.filter((id) => network.suppliers.has(id))));
+  }
   let arrived = 0;
   for (const arrival of arrivals) {
     queue.schedule(arrival.at, () => {
@@ -190,7 +213,11 @@ export function simulate(options: SimulationOptions): SimulationResult {
       options.progress(`simulated ${new Date(at).toISOString().slice(0, 16)}Z: ${arrived} of ${arrivals.length} requests arrived, ${queue.size} events pending, ${((performance.now() - began) / 1000).toFixed(0)} s`);
     }
   });
-  const figures = {} as Record<StrategyName, Figures>;
-  for (const player of players) figures[player.strategy.name] = summarise(player, { network, degraded, degradeAt });
-  return { requests: arrivals.length, degraded, degradeAt, figures: Object.fromEntries(STRATEGIES.map((name) => [name, figures[name]])) as Record<StrategyName, Figures> };
+  const ordered = <T>(of: (player: Player) => T) => Object.fromEntries(STRATEGIES.map((name) => [name, of(players.find((p) => p.strategy.name === name) as Player)])) as Record<StrategyName, T>;
+  return { requests: arrivals.length, start, degraded, degradeAt, figures: ordered((player) => summarise(player, { network, degraded, degradeAt })), played: ordered((player) => player) };
+}
+
+/** The run's last line: every figure of the three strategies, `{"bench":"simulate","requests":N,"engine":{...},"staticRota":{...},"random":{...}}`. */
+export function summaryLine(result: SimulationResult): string {
+  return JSON.stringify({ bench: 'simulate', requests: result.requests, ...result.figures });
 }

@@ -8,7 +8,7 @@
 // The baselines skip what any ILL system skips (suppliers suspended or closed, the library's blocked
 // suppliers, sources that neither hold nor cover the item, an open-access resolver that found
 // nothing), are cut to the engine's rota length, and know nothing of load or past outcomes.
-import type { RouteDecision } from '../domain/decision';
+import type { HoursInterval, RouteDecision } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import { prng } from '../bench/network-generator';
 import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
@@ -30,6 +30,8 @@ export interface Plan {
   approveCost: boolean;
   /** Straight to search-proxy staff, no supplier tried. */
   escalate: boolean;
+  /** The engine's predicted working hours from the decision to delivery, by the network's clock. */
+  eta?: HoursInterval;
 }
 
 /**
@@ -168,6 +170,7 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
         // The network's policy refused the request before any strategy routed it, so a refusal here
         // (a rule reading the day's load) leaves it to staff like an escalation.
         escalate: decision.outcome === 'escalate' || decision.outcome === 'reject',
+        ...(decision.eta ? { eta: decision.eta.workingHours } : {}),
       };
     },
     ended: (outcome) => knowledge.record(outcome),

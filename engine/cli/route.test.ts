@@ -126,7 +126,7 @@ describe('ill route --request', () => {
     expect((await run(args)).stdout).toBe((await run(args)).stdout);
     expect(first.stdout).toBe(`${JSON.stringify(JSON.parse(first.stdout), null, 2)}\n`);
     const routed = JSON.parse(first.stdout);
-    expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours']);
+    expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours', 'eta']);
     expect(routed.rulesetVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
     for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules', 'deadline']);
   });
@@ -204,6 +204,26 @@ describe('ill route --request', () => {
     // Beyond the years China's public holidays are published for, the decision says how it counted.
     const later = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2027-01-29T06:00:00Z');
     expect(later.rota.find((entry) => entry.supplierId === 'nstl')?.deadline?.note).toBe("2027 counted Monday to Friday: China's public holidays are published for 2004–2026 only");
+  });
+
+  test('prints when the reader may expect the document, in working hours and, with --now an instant, as instants', async () => {
+    // 14:00 on 30 September 2026 in Beijing: the open-access resolver may have it within the hour;
+    // otherwise NSTL and the libraries work on it after the National Day holiday.
+    const routed = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2026-09-30T06:00:00Z');
+    expect(routed.eta).toEqual({
+      workingHours: { p10: 0.75, median: 13.67, p90: 22.1 },
+      earliestAt: '2026-09-30T06:45:00.000Z',
+      // 3.5 working hours on the 30th, 9 on 8 October, the rest on the 9th.
+      likelyAt: '2026-10-09T01:40:12.000Z',
+      // Saturday 10 October is a make-up working day (调休).
+      latestAt: '2026-10-10T01:06:00.000Z',
+      clock: "08:30–17:30 Asia/Shanghai, working days of China's public calendar",
+      basis: 'Configured fill rates and promised turnarounds of the 5 rota suppliers; search-proxy staff (72 h, then a search of about 8 h) should the rota run out.',
+    });
+    const dated = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2026-09-30');
+    expect(dated.eta).toEqual({ workingHours: routed.eta!.workingHours, clock: routed.eta!.clock, basis: routed.eta!.basis });
+    const escalated = await decision(sample('rare-escalate.json'));
+    expect(escalated.eta).toMatchObject({ workingHours: { median: 96 }, basis: 'Search-proxy staff (72 h, then a search of about 24 h).' });
   });
 
   test('usage and load facts try a copyright cap and a load rule offline', async () => {

@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IllRequest } from '../domain/request';
+import { addWorkingHours, networkClock } from './clock';
+import { SHIPPED_CONFIG } from './config-fixture';
+import { DEFAULT_SPREAD, deliveryQuantiles, predictDelivery, promised, type DeliveryPlan, type RotaFigures, type TryPlan } from './eta';
+import { lookupHoldings } from './holdings';
+import { loadNetwork } from './load';
+import { compile, route } from './route';
+
+/** The standard normal quantiles of 0.2 and 0.8, and of 0.9. */
+const Z80 = 0.8416212335729143;
+const Z90 = 1.2815515655446004;
+
+const sure = (p10: number, median: number, p90: number, unfilledHours = 24): TryPlan => ({ fillRate: 1, fill: { p10, median, p90 }, unfilledHours });
+const plan = (tries: TryPlan[], staffHours = 0): DeliveryPlan => ({ staffHours, tries, searchProxy: { taskHours: 72, search: promised(24) } });
+
+describe('the delivery prediction', () => {
+  it('gives a supplier sure to fill its own observed percentiles', () => {
+    expect(deliveryQuantiles(plan([sure(2, 6, 20)]))).toEqual({ p10: 2, median: 6, p90: 20 });
+    // Skewed either way: the fit is exact at all three.
+    expect(deliveryQuantiles(plan([sure(5, 6, 7.5)]))).toEqual({ p10: 5, median: 6, p90: 7.5 });
+    // Suppliers after a sure one are never reached.
+    expect(deliveryQuantiles(plan([sure(2, 6, 20), sure(100, 200, 300)]))).toEqual({ p10: 2, median: 6, p90: 20 });
+  });
+
+  it('centres a supplier known only by its promise on it, with the default spread', () => {
+    expect(deliveryQuantiles(plan([{ fillRate: 1, fill: promised(24), unfilledHours: 24 }]))).toEqual({
+      p10: Math.round(2400 / Math.exp(DEFAULT_SPREAD * Z90)) / 100,
+      median: 24,
+      p90: Math.round(2400 * Math.exp(DEFAULT_SPREAD * Z90)) / 100,
+    });
+  });
+
+  it('puts the median between two suppliers when the first fails half the time', () => {
+    // The first fills half the requests, log-normally between 1 and 4 hours, and answers the rest
+    // unfilled after 10; the second fills all it is sent, between 2 and 8 hours after that.
+    const first: TryPlan = { fillRate: 0.5, fill: { p10: 1, median: 2, p90: 4 }, unfilledHours: 10 };
+    const eta = deliveryQuantiles(plan([first, sure(2, 4, 8)]));
+    const sigma = Math.log(2) / Z90;
+    // One request in ten is in by the first supplier's 20th percentile (half of its fifth of them)...
+    expect(eta.p10).toBeCloseTo(2 * Math.exp(-sigma * Z80), 2);
+    // ...nine in ten by the second's 80th percentile, counted from the first's unfilled answer...
+    expect(eta.p90).toBeCloseTo(10 + 4 * Math.exp(sigma * Z80), 2);
+    // ...and half at the turn from one to the other: all but a few of the first's fills are in by 10 hours.
+    expect(eta.median).toBeGreaterThan(10);
+    expect(eta.median).toBeLessThan(11);
+  });
+
+  it('sends a rota unlikely to fill to search-proxy staff: the interval is theirs', () => {
+    const unlikely = (fillRate: number): TryPlan => ({ fillRate, fill: promised(12), unfilledHours: 24 });
+    // Three deadlines of 24 hours, the staff's 72, then a search centred on 24.
+    const spread = Math.exp(DEFAULT_SPREAD * Z90);
+    expect(deliveryQuantiles(plan([unlikely(0), unlikely(0), unlikely(0)]))).toEqual({
+      p10: Math.round((144 + 24 / spread) * 100) / 100,
+      median: 168,
+      p90: Math.round((144 + 24 * spread) * 100) / 100,
+    });
+    const few = deliveryQuantiles(plan([unlikely(0.02), unlikely(0.02), unlikely(0.02)]));
+    // Fewer than one request in ten is filled by the rota, so even the 10th percentile waits for the staff.
+    expect(few.p10).toBeGreaterThan(144);
+    expect(few.median).toBeLessThan(168);
+    expect(few.median).toBeGreaterThan(160);
+  });
+
+  it('adds the hours of staff tasks that come before any supplier', () => {
+    const base = deliveryQuantiles(plan([{ fillRate: 0.7, fill: { p10: 1, median: 3, p90: 9 }, unfilledHours: 5 }, sure(2, 4, 30)]));
+    const reviewed = deliveryQuantiles(plan([{ fillRate: 0.7, fill: { p10: 1, median: 3, p90: 9 }, unfilledHours: 5 }, sure(2, 4, 30)], 8));
+    expect(reviewed.p10).toBeCloseTo(base.p10 + 8, 2);
+    expect(reviewed.median).toBeCloseTo(base.median + 8, 2);
+    expect(reviewed.p90).toBeCloseTo(base.p90 + 8, 2);
+  });
+
+  const quantiles = fc
+    .tuple(fc.double({ min: 0.01, max: 100, noNaN: true }), fc.double({ min: 1, max: 4, noNaN: true }), fc.double({ min: 1, max: 4, noNaN: true }))
+    .map(([p10, up, further]) => ({ p10, median: p10 * up, p90: p10 * up * further }));
+  /** Rotas of one to five suppliers; `unfilled` gives a supplier's unfilled time from its fill times. */
+  const plans = (unfilled: (fill: TryPlan['fill']) => fc.Arbitrary<number>) =>
+    fc.record({
+      staffHours: fc.constantFrom(0, 8, 24),
+      tries: fc.array(
+        fc.record({ fillRate: fc.double({ min: 0, max: 1, noNaN: true }), fill: quantiles }).chain(({ fillRate, fill }) => unfilled(fill).map((unfilledHours) => ({ fillRate, fill, unfilledHours }))),
+        { minLength: 1, maxLength: 5 },
+      ),
+      searchProxy: fc.record({ taskHours: fc.double({ min: 0, max: 100, noNaN: true }), search: quantiles }),
+    });
+
+  it('never lengthens the median for a higher fill rate, where a supplier fills, when it does, before it would fail', () => {
+    fc.assert(
+      fc.property(plans((fill) => fc.double({ min: fill.p90, max: fill.p90 + 50, noNaN: true })), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), (given, pick, raise) => {
+        const at = pick % given.tries.length;
+        const tries = given.tries.map((t, i) => (i === at ? { ...t, fillRate: t.fillRate + (1 - t.fillRate) * raise } : t));
+        expect(deliveryQuantiles({ ...given, tries }).median).toBeLessThanOrEqual(deliveryQuantiles(given).median + 0.01);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never shortens the 90th percentile for a longer wait on a failing supplier', () => {
+    fc.assert(
+      fc.property(plans(() => fc.double({ min: 0, max: 200, noNaN: true })), fc.nat(), fc.double({ min: 0, max: 100, noNaN: true }), (given, pick, longer) => {
+        const at = pick % given.tries.length;
+        const tries = given.tries.map((t, i) => (i === at ? { ...t, unfilledHours: t.unfilledHours + longer } : t));
+        expect(deliveryQuantiles({ ...given, tries }).p90).toBeGreaterThanOrEqual(deliveryQuantiles(given).p90 - 0.01);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the prediction a decision carries', () => {
+  const { config } = loadNetwork(SHIPPED_CONFIG);
+  const compiled = compile(config!);
+  const policy = config!.policy;
+  const sample = (name: string): IllRequest => {
+    const { $schema: _schema, ...request } = JSON.parse(readFileSync(`${SHIPPED_CONFIG}/requests/${name}.json`, 'utf8'));
+    return request;
+  };
+  const routed = (request: IllRequest, more: Partial<Parameters<typeof route>[1]> = {}) => route(compiled, { request, holdings: lookupHoldings(config!, request), ...more });
+  const figures: RotaFigures[] = [
+    { fillRate: 0.6, turnaroundHours: 5, observed: { fillRate: 0.6, turnaroundHours: 5, turnaroundP10: 1, turnaroundP90: 20, unfilledHours: 3 } },
+    { fillRate: 0.8, turnaroundHours: 24 },
+  ];
+
+  it('waits for a review, or for a cost approval of a request routed at once, before the rota', () => {
+    const routedAtOnce = predictDelivery(config!, { outcome: 'route', tasks: [], deadlineHours: 24 }, figures)!;
+    const reviewed = predictDelivery(config!, { outcome: 'review', tasks: [{ type: 'review', reason: 'every request' }], deadlineHours: 24 }, figures)!;
+    const approved = predictDelivery(config!, { outcome: 'route', tasks: [{ type: 'approveCost', reason: 'dear' }], deadlineHours: 24 }, figures)!;
+    expect(reviewed.workingHours.median).toBeCloseTo(routedAtOnce.workingHours.median + policy.lifecycle.taskDueHours.review, 2);
+    expect(approved.workingHours.median).toBeCloseTo(routedAtOnce.workingHours.median + policy.lifecycle.taskDueHours.approveCost, 2);
+    expect(reviewed.basis).toBe(
+      'A review first (8 h); observed figures for 1 of the 2 rota suppliers, configured ones for the rest; search-proxy staff (72 h, then a search of about 24 h) should the rota run out.',
+    );
+    // The reviewer sends the rota on: a cost approval is then not waited for as well.
+    const both = predictDelivery(config!, { outcome: 'review', tasks: [{ type: 'review', reason: 'r' }, { type: 'approveCost', reason: 'c' }], deadlineHours: 24 }, figures)!;
+    expect(both.workingHours).toEqual(reviewed.workingHours);
+  });
+
+  it('sends an escalated request straight to search-proxy staff, and predicts nothing for a rejected one', () => {
+    const escalated = predictDelivery(config!, { outcome: 'escalate', tasks: [{ type: 'searchProxy', reason: 'rare' }], deadlineHours: 24 }, figures)!;
+    expect(escalated.workingHours.median).toBe(72 + 24);
+    expect(escalated.basis).toBe('Search-proxy staff (72 h, then a search of about 24 h).');
+    expect(predictDelivery(config!, { outcome: 'reject', tasks: [], deadlineHours: 24 }, figures)).toBeUndefined();
+  });
+
+  it('comes with each routed decision, as instants by the network’s clock when the decision’s time is known', () => {
+    const now = '2026-11-25T02:00:00.000Z';
+    const decision = routed(sample('chinese-article-ppv'), { now });
+    expect(decision.outcome).toBe('route');
+    const { eta } = decision;
+    expect(eta?.basis).toMatch(/^Configured fill rates and promised turnarounds of the 5 rota suppliers;/);
+    expect(eta?.clock).toBe("08:30–17:30 Asia/Shanghai, working days of China's public calendar");
+    const at = (hours: number) => new Date(addWorkingHours(Date.parse(now), hours, networkClock(config!)).at).toISOString();
+    expect(eta).toMatchObject({ earliestAt: at(eta!.workingHours.p10), likelyAt: at(eta!.workingHours.median), latestAt: at(eta!.workingHours.p90) });
+    expect(eta!.workingHours.p10).toBeLessThanOrEqual(eta!.workingHours.median);
+    expect(eta!.workingHours.median).toBeLessThanOrEqual(eta!.workingHours.p90);
+    // A date alone names no time to count from.
+    expect(routed(sample('chinese-article-ppv'), { now: '2026-11-25' }).eta).toEqual({ workingHours: eta!.workingHours, clock: eta!.clock, basis: eta!.basis });
+  });
+
+  it('rests on what was seen of the rota’s suppliers where the knowledge base has it', () => {
+    const request = sample('chinese-article-ppv');
+    const promisedOnly = routed(request).eta!;
+    const [first] = routed(request).rota;
+    // The first supplier fills every order, in 1 to 3 working hours.
+    const seen = routed(request, { stats: { [first!.supplierId]: { fillRate: 1, turnaroundHours: 2, turnaroundP10: 1, turnaroundP90: 3, orders: 40 } } });
+    expect(seen.rota[0]?.supplierId).toBe(first!.supplierId);
+    expect(seen.eta).toMatchObject({ workingHours: { p10: 1, median: 2, p90: 3 }, basis: expect.stringMatching(/^Observed figures for 1 of the 5 rota suppliers, configured ones for the rest;/) });
+    expect(seen.eta!.workingHours).not.toEqual(promisedOnly.workingHours);
+  });
+
+  it('is zero where the reader has the document at once, and absent where the request is rejected', () => {
+    const own = { ...sample('chinese-article-ppv'), requester: { libraryId: 'whu', patronId: 'p-9' } };
+    const now = '2026-11-25T02:00:00.000Z';
+    const local = routed(own, { now });
+    expect(local.outcome).toBe('local');
+    expect(local.eta).toMatchObject({ workingHours: { p10: 0, median: 0, p90: 0 }, earliestAt: now, likelyAt: now, latestAt: now });
+    // A member that is a service library only has no readers of its own in the network.
+    const rejected = routed({ ...sample('chinese-article-ppv'), requester: { libraryId: 'ncu', patronId: 'p-1' } }, { now });
+    expect(rejected.outcome).toBe('reject');
+    expect(rejected.eta).toBeUndefined();
+  });
+});

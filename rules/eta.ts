@@ -1,0 +1,257 @@
+// When the reader may expect the document: the distribution of working hours from a routing decision
+// to delivery, from what the knowledge base knows of the rota's suppliers, and its median and 80 %
+// interval. Pure and cheap (a few microseconds a decision): no sampling, no randomness.
+//
+// The model. Staff tasks that come before any supplier is asked (a review, a cost approval) take
+// their due hours. Try k is reached when every earlier try failed; it fills with its fill rate, after
+// a time drawn from its fill times, or fails after its unfilled time. Should every try fail, or
+// should routing escalate at once, search-proxy staff take their task's due hours and then a search
+// as long as one supplier's try. The delivery time is then a mixture: with weight
+// (1 - p1)…(1 - p(k-1)) pk, the staff hours and the earlier tries' unfilled times, plus a fill time
+// of try k; with the weight left, every try's unfilled time, the search-proxy task and the search.
+// Each fill time is a two-piece log-normal fitted exactly to the supplier's observed 10th, 50th and
+// 90th percentiles, or centred on its promised turnaround with a default spread; each unfilled
+// time is a single figure (the observed median, else the try's deadline). So every part of the
+// mixture is a constant plus a log-normal, whose distribution function is known in closed form, and
+// each quantile is found by a few steps of regula falsi between the parts' own quantiles.
+
+import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
+import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';
+import type { SupplierStats } from './knowledge';
+import type { NetworkConfig, NetworkPolicy } from './types';
+
+/** How one supplier's try is expected to go. */
+export interface TryPlan {
+  /** Chance it fills, 0..1. */
+  fillRate: number;
+  /** Working hours from the send to its fill, when it fills. */
+  fill: HoursInterval;
+  /** Working hours from the send until it ends unfilled, when it does not. */
+  unfilledHours: number;
+}
+
+/** Everything the prediction weighs, in working hours. */
+export interface DeliveryPlan {
+  /** Staff tasks before any supplier is asked. */
+  staffHours: number;
+  /** The rota in order; none when routing escalated at once. */
+  tries: readonly TryPlan[];
+  /** When the tries are exhausted: the search-proxy task's hours, then a search. */
+  searchProxy: { taskHours: number; search: HoursInterval };
+}
+
+/** A rota supplier's figures as ranking holds them (`Candidate` in rank.ts). */
+export interface RotaFigures {
+  /** Observed fill rate, else the supplier's prior. */
+  fillRate: number;
+  /** Observed median turnaround, else the promised one. */
+  turnaroundHours: number;
+  /** What the knowledge base knows of the supplier, if anything. */
+  observed?: SupplierStats;
+}
+
+/** The standard normal quantile of 0.9: a log-normal's 90th percentile is exp(μ + Z90 σ). */
+const Z90 = 1.2815515655446004;
+/** Spread (σ of the log) of a fill time known only by its promise: p10 about half the promise, p90 about twice. */
+export const DEFAULT_SPREAD = 0.5;
+/** Fill times shorter than this (36 seconds) count as this: a log-normal needs a positive median. */
+const MIN_HOURS = 0.01;
+/** Parts of the mixture less likely than this are left out. */
+const NEGLIGIBLE = 1e-12;
+/** Quantiles are found to within this many hours, well below the hundredth they are rounded to. */
+const TOLERANCE = 1e-4;
+const MAX_STEPS = 60;
+
+/** A fill time centred on a promise, with the default spread. */
+export function promised(hours: number): HoursInterval {
+  const median = Math.max(hours, MIN_HOURS);
+  const factor = Math.exp(DEFAULT_SPREAD * Z90);
+  return { p10: median / factor, median, p90: median * factor };
+}
+
+/** One part of the mixture: with `weight`, `shift` plus a two-piece log-normal (median e^mu, spread `low` below it, `high` above). */
+interface Part {
+  weight: number;
+  shift: number;
+  mu: number;
+  low: number;
+  high: number;
+}
+
+function part(weight: number, shift: number, fill: HoursInterval): Part {
+  const median = Math.max(fill.median, MIN_HOURS);
+  const p10 = Math.min(Math.max(fill.p10, MIN_HOURS), median);
+  const p90 = Math.max(fill.p90, median);
+  return { weight, shift, mu: Math.log(median), low: Math.log(median / p10) / Z90, high: Math.log(p90 / median) / Z90 };
+}
+
+/** The mixture's distribution function and density at the time last evaluated. */
+let cdf = 0;
+let density = 0;
+
+/**
+ * Sets `cdf` and `density` at `t` (hours). Φ is Abramowitz and Stegun's 26.2.17, its error below
+ * 7.5e-8; the normal density comes with it.
+ */
+function evaluate(parts: readonly Part[], t: number): void {
+  cdf = 0;
+  density = 0;
+  for (const p of parts) {
+    if (t <= p.shift) continue;
+    const x = Math.log(t - p.shift) - p.mu;
+    const spread = x < 0 ? p.low : p.high;
+    if (spread === 0) {
+      if (x >= 0) cdf += p.weight;
+      continue;
+    }
+    const u = x / spread;
+    const z = Math.abs(u);
+    const k = 1 / (1 + 0.2316419 * z);
+    const phi = 0.3989422804014327 * Math.exp(-0.5 * z * z);
+    const tail = phi * k * (0.31938153 + k * (-0.356563782 + k * (1.781477937 + k * (-1.821255978 + k * 1.330274429))));
+    cdf += p.weight * (u >= 0 ? 1 - tail : tail);
+    density += (p.weight * phi) / (spread * (t - p.shift));
+  }
+}
+
+/** The part's own quantile at 0.1, 0.5 or 0.9 (`z` -Z90, 0 or Z90). */
+function partQuantile(p: Part, z: number): number {
+  return p.shift + Math.exp(p.mu + (z < 0 ? p.low : p.high) * z);
+}
+
+/**
+ * The mixture's `q` quantile. It lies between the least and the greatest of the parts' own
+ * quantiles; within them Newton's method closes in, halving the bracket instead where a step would
+ * leave it (where the distribution function jumps or bends sharply).
+ */
+function quantile(parts: readonly Part[], q: number, z: number): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const p of parts) {
+    const at = partQuantile(p, z);
+    if (at < low) low = at;
+    if (at > high) high = at;
+  }
+  if (high - low <= TOLERANCE) return low;
+  let t = (low + high) / 2;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    evaluate(parts, t);
+    const f = cdf - q;
+    if (f >= 0) high = t;
+    else low = t;
+    const newton = t - f / density;
+    const next = newton > low && newton < high ? newton : (low + high) / 2;
+    if (Math.abs(next - t) <= TOLERANCE || high - low <= TOLERANCE) return next;
+    t = next;
+  }
+  return t;
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The median and 80 % interval of working hours to delivery under the plan. */
+export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
+  const parts: Part[] = [];
+  let shift = Math.max(0, plan.staffHours);
+  let reach = 1;
+  for (const attempt of plan.tries) {
+    const rate = attempt.fillRate >= 0 ? Math.min(attempt.fillRate, 1) : 0;
+    if (reach * rate > NEGLIGIBLE) parts.push(part(reach * rate, shift, attempt.fill));
+    shift += Math.max(0, attempt.unfilledHours);
+    reach *= 1 - rate;
+  }
+  if (reach > NEGLIGIBLE || parts.length === 0) parts.push(part(reach, shift + Math.max(0, plan.searchProxy.taskHours), plan.searchProxy.search));
+  let total = 0;
+  for (const p of parts) total += p.weight;
+  for (const p of parts) p.weight /= total;
+  return { p10: round2(quantile(parts, 0.1, -Z90)), median: round2(quantile(parts, 0.5, 0)), p90: round2(quantile(parts, 0.9, Z90)) };
+}
+
+/** A rota supplier's try as the plan weighs it. */
+function tryPlan(figures: RotaFigures, deadlineHours: number): TryPlan {
+  const { observed } = figures;
+  const known = observed?.turnaroundP10 !== undefined && observed.turnaroundP90 !== undefined && observed.turnaroundHours !== undefined;
+  return {
+    fillRate: figures.fillRate,
+    fill: known ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! } : promised(figures.turnaroundHours),
+    unfilledHours: observed?.unfilledHours ?? deadlineHours,
+  };
+}
+
+type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
+
+/** What a decision's outcome leaves to wait for: staff tasks before the first try, the rota's tries, and search-proxy staff. */
+export function planOf(policy: Pick<NetworkPolicy, 'lifecycle'>, decision: Decided, rota: readonly RotaFigures[]): DeliveryPlan {
+  const due = policy.lifecycle.taskDueHours;
+  const has = (type: string) => decision.tasks.some((task) => task.type === type);
+  // A review sends the rota on itself; a cost approval comes before the first try of a request routed at once.
+  const staffHours = decision.outcome === 'review' ? due.review : decision.outcome === 'route' && has('approveCost') ? due.approveCost : 0;
+  return {
+    staffHours,
+    tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours)),
+    searchProxy: { taskHours: due.searchProxy, search: promised(decision.deadlineHours) },
+  };
+}
+
+const clocks = new WeakMap<NetworkPolicy, { clock: SupplierClock; described: string }>();
+
+function clockOf(config: Pick<NetworkConfig, 'policy'>): { clock: SupplierClock; described: string } {
+  let known = clocks.get(config.policy);
+  if (!known) {
+    const clock = networkClock(config);
+    clocks.set(config.policy, (known = { clock, described: describeClock(clock) }));
+  }
+  return known;
+}
+
+/** The estimate of an interval, with its instants where `now` is one. */
+function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, basis: string, now: string | undefined): DeliveryEstimate {
+  const { clock, described } = clockOf(config);
+  const start = now === undefined || !now.includes('T') ? Number.NaN : Date.parse(now);
+  if (Number.isNaN(start)) return { workingHours: hours, clock: described, basis };
+  const [instants, assumedYears] = addWorkingHoursEach(start, [hours.p10, hours.median, hours.p90], clock);
+  const [earliestAt, likelyAt, latestAt] = instants.map((at) => new Date(at).toISOString());
+  const eta: DeliveryEstimate = { workingHours: hours, earliestAt, likelyAt, latestAt, clock: described, basis };
+  const note = assumedYearsNote(assumedYears);
+  if (note) eta.note = note;
+  return eta;
+}
+
+function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[]): string {
+  const parts: string[] = [];
+  if (decision.outcome === 'review') parts.push(`a review first (${plan.staffHours} h)`);
+  else if (plan.staffHours > 0) parts.push(`a cost approval first (${plan.staffHours} h)`);
+  if (plan.tries.length > 0) {
+    const observed = rota.filter((figures) => figures.observed !== undefined).length;
+    const suppliers = rota.length === 1 ? 'the rota supplier' : `the ${rota.length} rota suppliers`;
+    parts.push(
+      observed === rota.length
+        ? `observed fill rates and turnarounds of ${suppliers}`
+        : observed === 0
+          ? `configured fill rates and promised turnarounds of ${suppliers}`
+          : `observed figures for ${observed} of ${suppliers}, configured ones for the rest`,
+    );
+  }
+  const { taskHours, search } = plan.searchProxy;
+  const staff = `search-proxy staff (${taskHours} h, then a search of about ${round2(search.median)} h)`;
+  parts.push(plan.tries.length > 0 ? `${staff} should the rota run out` : staff);
+  const sentence = parts.join('; ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+/**
+ * The prediction a routing decision carries: `decide` calls it last, with the rota's figures in
+ * rota order. Undefined for a rejected request.
+ */
+export function predictDelivery(config: Pick<NetworkConfig, 'policy'>, decision: Decided, rota: readonly RotaFigures[], now?: string): DeliveryEstimate | undefined {
+  if (decision.outcome === 'reject') return undefined;
+  if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
+  const plan = planOf(config.policy, decision, rota);
+  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota), now);
+}
+
+/** The reader has the document at once: the library's own copy, or a free one. */
+export function deliveredAtOnce(config: Pick<NetworkConfig, 'policy'>, outcome: 'local' | 'open-access', now?: string): DeliveryEstimate {
+  const basis = outcome === 'local' ? "The requesting library's own copy: no supplier is asked." : 'A free copy found before routing, delivered at once.';
+  return estimate(config, { p10: 0, median: 0, p90: 0 }, basis, now);
+}
