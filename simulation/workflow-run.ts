@@ -4,7 +4,7 @@
 // answering tasks as the simulation has them answer.
 //
 // - A reader's submission, a supplier's answer and a task's answer each happen at the instant the
-//   simulation's model gives, on the server's clock: an `atInstant` workflow (driver-workflows.ts)
+//   simulation's model gives, on the server's clock: the `driver` workflow (driver-workflows.ts)
 //   waits for it and then acts through the engine's own paths (RequestService: the submission, the
 //   supplier-message update a peer's message becomes, the task updates the API sends).
 // - The suppliers' adapter, on each order, asks the model how the supplier answers the request
@@ -19,7 +19,7 @@
 //   in service.
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { SupplierAdapter } from '../adapters/adapter';
@@ -37,11 +37,11 @@ import { KnexRequestStore } from '../engine/store/knex-store';
 import type { SupplierStats } from '../engine/store/store';
 import { createWorker } from '../engine/worker';
 import { holdingOf } from '../domain/holdings';
-import { supplierClock, tryDeadline } from '../rules/clock';
+import { networkClock, supplierClock, tryDeadline } from '../rules/clock';
 import { covers } from '../rules/rank';
 import type { Supplier } from '../rules/types';
 import { approveCostUpdate, reviewUpdate, searchProxyUpdate } from '../workflows/definitions';
-import type { DriverAction, TaskAnswer } from './driver-workflows';
+import { dueSignal, type Due, type DriverAction, type TaskAnswer } from './driver-workflows';
 import { answeredAt, answerOf, searchProxyFills, staffHours, type Answer, type AnswerContext, type Profiles, type SimulatedRequest } from './suppliers';
 
 /** A request of the run: what the reader asks, who holds it, and when it is submitted (epoch ms). */
@@ -174,6 +174,7 @@ export class WorkflowRun {
   private readonly store: WatchedStore;
   private readonly answer: AnswerModel;
   private workers: { worker: Worker; running: Promise<void> }[] = [];
+  private driver?: WorkflowHandle;
 
   constructor(private readonly options: WorkflowRunOptions) {
     this.answer = options.answerOf ?? answerOf;
@@ -216,6 +217,7 @@ export class WorkflowRun {
       activities: { act: (action: DriverAction) => this.act(action) },
     });
     this.workers = [engine, driver].map((worker) => ({ worker, running: worker.run() }));
+    this.driver = await env.client.workflow.start('driver', { taskQueue: this.driverQueue, workflowId: `${this.driverQueue}-clock` });
   }
 
   async close(): Promise<void> {
@@ -230,7 +232,9 @@ export class WorkflowRun {
   async run(requests: readonly RunRequest[], maxDays = 400): Promise<Map<string, RequestState>> {
     for (const { request, holdings } of requests) this.holdings.set(request.id, holdings);
     await this.priorCopies(requests);
-    await inBatches(requests, 20, ({ request, at }) => this.schedule(`submit-${request.id}`, at, { kind: 'submit', request }));
+    for (let i = 0; i < requests.length; i += 50) {
+      await this.schedule(...requests.slice(i, i + 50).map(({ request, at }): Due => ({ id: `submit-${request.id}`, at, action: { kind: 'submit', request } })));
+    }
     for (let day = 0; !this.settled(requests); day++) {
       if (day >= maxDays) throw new Error(`after ${maxDays} days ${this.unsettled(requests).join(', ')} still move`);
       await this.options.env.sleep(DAY);
@@ -275,17 +279,13 @@ export class WorkflowRun {
     });
   }
 
-  /** Starts the workflow that does `action` at `at`, once per `id`. */
-  private async schedule(id: string, at: number, action: DriverAction): Promise<void> {
-    if (this.scheduled.has(id)) return;
-    this.scheduled.add(id);
-    this.pending++;
-    try {
-      await this.options.env.client.workflow.start('atInstant', { taskQueue: this.driverQueue, workflowId: id, args: [at, action] });
-    } catch (error) {
-      this.pending--;
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+  /** Hands the driver what is to happen and when, each once by its id. */
+  private async schedule(...items: Due[]): Promise<void> {
+    const fresh = items.filter((item) => !this.scheduled.has(item.id));
+    if (fresh.length === 0) return;
+    for (const item of fresh) this.scheduled.add(item.id);
+    this.pending += fresh.length;
+    await this.driver!.signal(dueSignal, fresh);
   }
 
   /** A supplier got an order: its answer is arranged for the instant the model gives, if that is before the try runs out. */
@@ -307,7 +307,7 @@ export class WorkflowRun {
     this.orders.set(order.key, { key: order.key, requestId: order.requestId, supplierId: supplier.id, sentAt, deadline, answer, answersAt, overCapacity });
     // An answer at the deadline itself still counts, as the simulation has it.
     if (answersAt > deadline) return;
-    await this.schedule(`answer-${order.key}`, answersAt, { kind: 'supplierMessage', requestId: order.requestId, message: messageOf(supplier.id, order.request, answer) });
+    await this.schedule({ id: `answer-${order.key}`, at: answersAt, action: { kind: 'supplierMessage', requestId: order.requestId, message: messageOf(supplier.id, order.request, answer) } });
   }
 
   /** Audit-trail entries as the activities write them: a task that opens is answered when staff would answer it. */
@@ -328,8 +328,8 @@ export class WorkflowRun {
       const task = taskOpening(status);
       if (!task || latest?.status === status) continue;
       const { answer, hours } = this.staffAnswer(task, event.requestId);
-      const at = answeredAt(supplierClock(this.config, 'centre'), Date.parse(event.at), hours);
-      await this.schedule(`task-${event.key}`, at, { kind: 'task', requestId: event.requestId, task, answer });
+      const at = answeredAt(networkClock(this.config), Date.parse(event.at), hours);
+      await this.schedule({ id: `task-${event.key}`, at, action: { kind: 'task', requestId: event.requestId, task, answer } });
     }
   }
 
