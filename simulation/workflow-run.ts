@@ -42,7 +42,7 @@ import { covers } from '../rules/rank';
 import type { Supplier } from '../rules/types';
 import { approveCostUpdate, reviewUpdate, searchProxyUpdate } from '../workflows/definitions';
 import { dueSignal, type Due, type DriverAction, type TaskAnswer } from './driver-workflows';
-import { answeredAt, answerOf, searchProxyFills, staffHours, type Answer, type AnswerContext, type Profiles, type SimulatedRequest } from './suppliers';
+import { answeredAt, answerOf, searchProxyFills, staffHours, type Answer, type Profiles, type SimulatedRequest } from './suppliers';
 
 /** A request of the run: what the reader asks, who holds it, and when it is submitted (epoch ms). */
 export interface RunRequest {
@@ -67,9 +67,6 @@ export interface SentOrder {
   overCapacity: boolean;
 }
 
-/** How a supplier answers; the simulation's model unless a test puts a wrong one in its place. */
-export type AnswerModel = (profiles: Profiles, supplier: Supplier, request: SimulatedRequest, sentAt: number, context: AnswerContext) => Answer;
-
 export interface WorkflowRunOptions {
   env: TestWorkflowEnvironment;
   network: LoadedNetwork;
@@ -78,7 +75,6 @@ export interface WorkflowRunOptions {
   db: ConstructorParameters<typeof KnexRequestStore>[0];
   /** The engine's workflow code, bundled (the suite's global setup bundles it once). */
   workflowBundle: { code: string };
-  answerOf?: AnswerModel;
 }
 
 const HOUR = 3_600_000;
@@ -170,14 +166,14 @@ export class WorkflowRun {
   /** Each request's state as it came to rest, asked for while its workflow is still in the worker's cache. */
   private readonly rested = new Map<string, Promise<RequestState | undefined>>();
   private pending = 0;
+  /** Audit-trail entries seen so far. */
+  private entries = 0;
   private readonly requests: RequestService;
   private readonly store: WatchedStore;
-  private readonly answer: AnswerModel;
   private workers: { worker: Worker; running: Promise<void> }[] = [];
   private driver?: WorkflowHandle;
 
   constructor(private readonly options: WorkflowRunOptions) {
-    this.answer = options.answerOf ?? answerOf;
     this.store = new WatchedStore(options.db, (events) => this.seen(events));
     this.requests = new RequestService(options.env.client, this.store, { current: () => options.network }, this.taskQueue);
   }
@@ -195,11 +191,11 @@ export class WorkflowRun {
       // A resolver finds a free copy only of what its configuration says it covers, as the simulation has it.
       findCopy: async (request, supplier) => {
         if (!covers(supplier, request.citation)) return undefined;
-        const answer = this.answer(this.options.profiles, supplier, simulated(request), serverNow().getTime(), { degraded: false, overCapacity: false });
+        const answer = answerOf(this.options.profiles, supplier, simulated(request), serverNow().getTime(), { degraded: false, overCapacity: false });
         return answer.filled ? { url: `https://${supplier.id}.example/open/${encodeURIComponent(request.id)}` } : undefined;
       },
     };
-    const engine = await createWorker(
+    const engine = createWorker(
       { connection: env.nativeConnection, namespace, taskQueue: this.taskQueue, workflowBundle: this.options.workflowBundle },
       {
         store: this.store,
@@ -209,14 +205,14 @@ export class WorkflowRun {
         now: serverNow,
       },
     );
-    const driver = await Worker.create({
+    const driver = Worker.create({
       connection: env.nativeConnection,
       namespace,
       taskQueue: this.driverQueue,
       workflowsPath: path.join(__dirname, 'driver-workflows.ts'),
       activities: { act: (action: DriverAction) => this.act(action) },
     });
-    this.workers = [engine, driver].map((worker) => ({ worker, running: worker.run() }));
+    this.workers = (await Promise.all([engine, driver])).map((worker) => ({ worker, running: worker.run() }));
     this.driver = await env.client.workflow.start('driver', { taskQueue: this.driverQueue, workflowId: `${this.driverQueue}-clock` });
   }
 
@@ -235,8 +231,10 @@ export class WorkflowRun {
     for (let i = 0; i < requests.length; i += 50) {
       await this.schedule(...requests.slice(i, i + 50).map(({ request, at }): Due => ({ id: `submit-${request.id}`, at, action: { kind: 'submit', request } })));
     }
-    for (let day = 0; !this.settled(requests); day++) {
+    // Settled twice running, with nothing written between: a step that was on its way when a day ended has shown by then.
+    for (let day = 0, before = -1; !(this.settled(requests) && before === this.entries); day++) {
       if (day >= maxDays) throw new Error(`after ${maxDays} days ${this.unsettled(requests).join(', ')} still move`);
+      before = this.settled(requests) ? this.entries : -1;
       await this.options.env.sleep(DAY);
     }
     const states = new Map<string, RequestState>();
@@ -302,7 +300,7 @@ export class WorkflowRun {
     const count = (this.load.get(day) ?? 0) + 1;
     this.load.set(day, count);
     const overCapacity = supplier.capacityPerDay !== undefined && count > supplier.capacityPerDay;
-    const answer = this.answer(this.options.profiles, supplier, simulated(order.request), sentAt, { degraded: false, overCapacity });
+    const answer = answerOf(this.options.profiles, supplier, simulated(order.request), sentAt, { degraded: false, overCapacity });
     const answersAt = answeredAt(supplierClock(this.config, supplier.id), sentAt, answer.workingHours);
     this.orders.set(order.key, { key: order.key, requestId: order.requestId, supplierId: supplier.id, sentAt, deadline, answer, answersAt, overCapacity });
     // An answer at the deadline itself still counts, as the simulation has it.
@@ -318,6 +316,7 @@ export class WorkflowRun {
       const latest = this.latest.get(event.requestId);
       // A retried activity writes its entries again; the request's own steps come one after another.
       if (latest && latest.n >= n) continue;
+      this.entries++;
       this.latest.set(event.requestId, { n, status });
       if (RESTING.includes(status) && !this.rested.has(event.requestId)) {
         // Once the activity that carries the entry is done; a closed workflow is asked again at the end.
