@@ -81,38 +81,40 @@ export function quantile(sorted: readonly number[], q: number): number | null {
 const round = (x: number | null, places = 2): number | null => (x === null ? null : Math.round(x * 10 ** places) / 10 ** places);
 
 /**
- * How many first choices, at its share before it degraded, a supplier would have had in the
- * stretch that must follow its demotion for the demotion to count: enough that chance alone seldom
- * halves its share for that long.
+ * First choices a supplier would have had, at its share before it degraded, in the stretch of
+ * requests its share after is judged over: enough that chance alone seldom halves it (at most 30
+ * where 60 are expected: about once in 30,000 stretches).
  */
 export const DEMOTION_STRETCH_FIRSTS = 60;
 /** First choices before it degraded needed to know its share then. */
 export const DEMOTION_PRIOR_FIRSTS = 30;
 
 /**
- * Orders a strategy still sent a degraded supplier after it degraded, until it demoted it. Among the
- * requests after it degraded that the supplier could serve, in order, the demotion is the point from
- * which its share of first choices over every later stretch stays at or below half its share
- * before it degraded: the peak of the running sum of (first choice ? 1 : 0) − half that share.
- * It counts only when at least as many requests follow as would have made it first choice
- * `DEMOTION_STRETCH_FIRSTS` times at its earlier share. Null when it was never demoted, or was first
+ * Orders a strategy still sent a degraded supplier after it degraded, until it demoted it. Its
+ * share before is the share of first choices among the requests it could serve before it
+ * degraded. After, over the requests it could serve, in order, a stretch slides that would have
+ * held `DEMOTION_STRETCH_FIRSTS` first choices at that share; the supplier is demoted at the middle
+ * of the first stretch in which it had at most half as many (so a sharp fall is placed where it
+ * happened, not a half stretch early or late). Null when no stretch shows it, or when it was first
  * choice fewer than `DEMOTION_PRIOR_FIRSTS` times before it degraded (nothing to demote).
  */
 export function demotedAfter(trace: Trace, supplierId: string, degradeAt: number): number | null {
   const after = trace.plans.filter((p) => p.supplierId === supplierId && p.at >= degradeAt);
   const before = trace.before.get(supplierId) ?? { plans: 0, firsts: 0 };
   if (before.firsts < DEMOTION_PRIOR_FIRSTS) return null;
-  const half = before.firsts / before.plans / 2;
-  let sum = 0;
-  let peak = 0;
-  let at = 0;
-  after.forEach((plan, i) => {
-    sum += (plan.first ? 1 : 0) - half;
-    if (sum > peak) [peak, at] = [sum, i + 1];
-  });
-  if (after.length - at < DEMOTION_STRETCH_FIRSTS / (2 * half)) return null;
-  const demotedAt = after[at]?.at ?? Number.POSITIVE_INFINITY;
-  return trace.sends.filter((s) => s.supplierId === supplierId && s.at >= degradeAt && s.at < demotedAt).length;
+  const share = before.firsts / before.plans;
+  const stretch = Math.ceil(DEMOTION_STRETCH_FIRSTS / share);
+  let firsts = 0;
+  for (let i = 0; i < Math.min(stretch, after.length); i++) if (after[i]?.first) firsts++;
+  for (let j = 0; j + stretch <= after.length; j++) {
+    if (firsts <= (share * stretch) / 2) {
+      const demotedAt = (after[j + Math.floor(stretch / 2)] as Trace['plans'][number]).at;
+      return trace.sends.filter((s) => s.supplierId === supplierId && s.at < demotedAt).length;
+    }
+    if (after[j]?.first) firsts--;
+    if (after[j + stretch]?.first) firsts++;
+  }
+  return null;
 }
 
 /** A degraded supplier's share of first choices among the requests it could serve: before it degraded, then day by day (Beijing days of the run). */
