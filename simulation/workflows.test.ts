@@ -31,6 +31,7 @@ import { WorkflowRun } from './workflow-run';
 // the copies the run itself delivers (which the engine counts and the simulation does not) never
 // reach the cap of a later request.
 
+// simulate() makes its strategies itself: the engine's is made here without feedback, and tells its plans.
 const plans = vi.hoisted(() => new Map<string, Plan>());
 vi.mock('./strategies', async (importOriginal) => {
   const original = await importOriginal<typeof import('./strategies')>();
