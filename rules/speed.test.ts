@@ -3,7 +3,7 @@ import { networkPolicy } from '../bench/network-generator';
 import { compile } from './compile';
 import type { RouteInput } from './rank';
 import { route } from './route';
-import { approvalWaitHours, EXPLORATION, optimisticFillRate, turnaroundShare } from './speed';
+import { approvalWaitHours, EXPLORATION, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 import type { Library, NetworkConfig, Supplier } from './types';
 
 const policy = networkPolicy({ minCandidates: 1, maxRotaLength: 3 });
@@ -73,7 +73,7 @@ describe('the wait for a cost approval', () => {
     const decision = route(compile(network([above, within], 20)), input(['above', 'within'], { stats }));
     expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['within', 'above']);
     const [first, second] = decision.rota;
-    expect(second!.terms.turnaround).toBeLessThan(first!.terms.turnaround);
+    expect(second!.terms.turnaround ?? 0).toBeLessThan(first!.terms.turnaround ?? 0);
     // With a limit both are within, the more reliable one leads again.
     expect(order(network([above, within], 50), input(['above', 'within'], { stats }))).toEqual(['above', 'within']);
   });
@@ -98,6 +98,28 @@ describe('the turnaround term', () => {
     config.policy = { ...policy, weights: { ...policy.weights, turnaround: 4, fillRate: 4 } };
     const stats = { fast: { fillRate: 0.75, turnaroundHours: 2, orders: 12 }, slow: { fillRate: 0.85, turnaroundHours: 6, orders: 12 } };
     expect(order(config, input(['slow', 'fast'], { stats }))).toEqual(['fast', 'slow']);
+  });
+});
+
+describe('a supplier not yet seen to fill', () => {
+  const kinds: Record<string, Pick<Supplier, 'kind'>> = { a: { kind: 'service-library' }, b: { kind: 'service-library' }, c: { kind: 'service-library' }, v: { kind: 'vendor' } };
+  const stats = { a: { turnaroundHours: 3 }, b: { turnaroundHours: 5 }, c: { turnaroundHours: 11 }, v: { turnaroundHours: 0.1 } };
+  const of = (id: string) => kinds[id];
+
+  it('is expected to take what suppliers of its kind are seen to take, when that is sooner than its promise, and the approval wait on top', () => {
+    expect(rankedHours({ id: 'new', kind: 'service-library' }, 48, 0, stats, of)).toBe(5);
+    expect(rankedHours({ id: 'new', kind: 'service-library' }, 4, 0, stats, of)).toBe(4);
+    expect(rankedHours({ id: 'new', kind: 'service-library' }, 48, 24, stats, of)).toBe(29);
+    expect(rankedHours({ id: 'new', kind: 'nstl' }, 48, 0, stats, of)).toBe(48);
+    expect(rankedHours({ id: 'c', kind: 'service-library' }, 4, 0, stats, of)).toBe(11);
+    expect(rankedHours({ id: 'new', kind: 'service-library' }, 48, 0, undefined, of)).toBe(48);
+  });
+
+  it('ranks ahead of a library seen to be slow, no longer at the whole deadline', () => {
+    const config = network([supplier('slow', { fillRate: 0.85 }), supplier('fast'), supplier('new')]);
+    config.policy = { ...policy, weights: { ...policy.weights, turnaround: 4 } };
+    const seen = { slow: { fillRate: 0.85, turnaroundHours: 20, orders: 16 }, fast: { fillRate: 0.8, turnaroundHours: 2, orders: 16 } };
+    expect(order(config, input(['slow', 'new'], { stats: seen }))).toEqual(['new', 'slow']);
   });
 });
 
