@@ -13,6 +13,7 @@ import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects'
 import { tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery } from './eta';
 import type { SupplierStats } from './knowledge';
+import { approvalWaitHours, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -92,6 +93,8 @@ export interface Candidate {
   fillRate: number;
   /** Observed turnaround, else the promised one. */
   turnaroundHours: number;
+  /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
+  rankedHours: number;
   /** What the knowledge base knows of the supplier, for the delivery prediction. */
   observed: SupplierStats | undefined;
   /** Exclusions that need no rule: the supplier's status and the library's block list. */
@@ -350,6 +353,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
+  const supplierOf = (id: string): Supplier | undefined => config.suppliers[network.supplierIndex.get(id) ?? -1];
   const consider = (index: number, supplier: Supplier, holds: boolean, coverage: boolean): void => {
     const { policy } = library;
     const blocked = policy.blockedSuppliers.includes(supplier.id);
@@ -377,6 +381,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
       facts,
       fillRate: observed?.fillRate ?? supplier.fillRate ?? DEFAULT_FILL_RATE,
       turnaroundHours: observed?.turnaroundHours ?? facts.targetHours,
+      rankedHours: rankedHours(supplier, facts.targetHours, approvalWaitHours({ amount: facts.estimatedCost, currency: supplier.cost.currency }, request, library, config.policy), input.stats, supplierOf),
       observed,
       hardReasons,
     });
@@ -534,8 +539,8 @@ function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weigh
   // reach further.
   const terms = {
     cost: round3(-weights.cost * unit(facts.estimatedCost / scale.budget)),
-    turnaround: round3(-weights.turnaround * unit(candidate.turnaroundHours / scale.deadline)),
-    fillRate: round3(weights.fillRate * (1 - unit(1 - candidate.fillRate))),
+    turnaround: round3(-weights.turnaround * turnaroundShare(candidate.rankedHours, scale.deadline)),
+    fillRate: round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidate.fillRate, candidate.observed?.orders)))),
     tier: round3(-weights.tier * (tier - 1)),
     load: round3(-weights.load * unit(facts.load)),
     rules: round3(adjustment),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateNetwork } from '../bench/network-generator';
 import type { Supplier } from '../rules/types';
-import { answerOf, fillRateOf, loadProfiles, ownFillRate, parseProfiles, type SimulatedRequest } from './suppliers';
+import { answerOf, fillRateOf, loadProfiles, ownFillRate, ownSpeed, parseProfiles, type SimulatedRequest } from './suppliers';
 
 const profiles = loadProfiles();
 const network = generateNetwork(7, { libraries: 40, serviceLibraries: 20, rules: 0 });
@@ -28,12 +28,27 @@ describe('simulated suppliers', () => {
     const answers = Array.from({ length: 4000 }, (_, i) => answerOf(profiles, library, request(i), 0, calm));
     const fills = answers.filter((a) => a.filled);
     expect(fills.length / answers.length).toBeCloseTo(rate, 1);
-    expect(median(fills.map((a) => a.workingHours))).toBeCloseTo(profiles.kinds['service-library'].hours.copy[0], 0);
+    const speed = ownSpeed(profiles, library);
+    const [typical, typicalP90] = profiles.kinds['service-library'].hours.copy;
+    expect(median(fills.map((a) => a.workingHours)) / (typical * speed)).toBeCloseTo(1, 1);
     const p90 = [...fills.map((a) => a.workingHours)].sort((a, b) => a - b)[Math.floor(fills.length * 0.9)]!;
-    expect(p90 / profiles.kinds['service-library'].hours.copy[1]).toBeGreaterThan(0.85);
-    expect(p90 / profiles.kinds['service-library'].hours.copy[1]).toBeLessThan(1.15);
+    expect(p90 / (typicalP90 * speed)).toBeGreaterThan(0.85);
+    expect(p90 / (typicalP90 * speed)).toBeLessThan(1.15);
     expect(fills.every((a) => a.price && a.price.amount > 0)).toBe(true);
     expect(answers.filter((a) => !a.filled).every((a) => a.price === undefined)).toBe(true);
+  });
+
+  it('differ in speed from library to library, most copies over the network within the two working days CALIS allows', () => {
+    const big = generateNetwork(9, { libraries: 400, serviceLibraries: 400, rules: 0 }).suppliers.filter((s) => s.kind === 'service-library');
+    const speeds = big.map((library) => ownSpeed(profiles, library)).sort((a, b) => a - b);
+    const spread = profiles.kinds['service-library'].speedSpread!;
+    expect(speeds[Math.floor(speeds.length / 2)]).toBeCloseTo(1, 0);
+    expect(speeds[Math.floor(speeds.length * 0.9)]! / spread).toBeGreaterThan(0.8);
+    expect(speeds[Math.floor(speeds.length * 0.9)]! / spread).toBeLessThan(1.25);
+    expect(ownSpeed(profiles, big[0]!)).toBe(ownSpeed(profiles, { ...big[0]! }));
+    const hours = big.flatMap((library, l) => Array.from({ length: 20 }, (_, i) => answerOf(profiles, library, request(l * 20 + i), 0, calm))).filter((a) => a.filled).map((a) => a.workingHours);
+    expect(hours.filter((h) => h <= 18).length / hours.length).toBeGreaterThan(0.88);
+    expect(median(hours)).toBeLessThan(9);
   });
 
   it('fill less and later once degraded or past capacity, turning fills into declines and never the reverse', () => {

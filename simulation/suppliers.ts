@@ -5,7 +5,8 @@
 //
 // - `profiles`: `loadProfiles()` (simulation/profiles.yaml), or `parseProfiles(text)`.
 // - `supplier`: the supplier as configured (rules/types.ts): its `kind` picks the profile, its `id`
-//   and configured `fillRate` fix its own fill rate within the profile's range, its `cost` the price.
+//   and configured `fillRate` fix its own fill rate within the profile's range, its `id` its own
+//   speed (`speedSpread`: its kind's times scaled by a factor of its own), its `cost` the price.
 // - `request`: `{ id, service, urgency, pages? }` (`pages` as a citation writes them, `"12-19"`).
 // - `sentAt`: when the order went out, epoch ms. No draw depends on it: an answer is fixed by the
 //   supplier and the request alone (common random numbers), so every routing strategy and a run
@@ -39,6 +40,13 @@ export interface KindProfile {
   hours: Record<Service, Spread>;
   /** Working hours from an order to a decline. */
   unfilledHours: Spread;
+  /**
+   * How far suppliers of the kind differ in speed: each one's times are the kind's times above
+   * scaled by its own factor, log-normal across suppliers with median 1 and this 90th percentile
+   * (one supplier in ten this many times slower than the typical one, one in ten as many times
+   * faster). Absent or 1: all alike.
+   */
+  speedSpread?: number;
 }
 
 export interface Profiles {
@@ -84,6 +92,8 @@ export function parseProfiles(text: string): Profiles {
     spread(`${kind}.fillRate`, profile.fillRate, '[from, to] shares');
     spread(`${kind}.unfilledHours`, profile.unfilledHours);
     for (const service of ['copy', 'loan', 'ebook'] as const) spread(`${kind}.hours.${service}`, profile.hours?.[service]);
+    const { speedSpread } = profile;
+    if (speedSpread !== undefined && !(typeof speedSpread === 'number' && speedSpread >= 1)) throw new Error(`simulation profiles: ${kind}.speedSpread must be a number no less than 1`);
   }
   for (const task of ['review', 'approveCost', 'searchProxy'] as const) spread(`staff.${task}`, profiles.staff?.[task]);
   return profiles;
@@ -123,6 +133,20 @@ export function ownFillRate(profiles: Profiles, supplier: Pick<Supplier, 'id' | 
 /** Own fill rates worked out, by profiles and supplier: a hash each, asked for at every order. */
 const ownRates = new WeakMap<Profiles, Map<string, number>>();
 
+/** The supplier's own speed: the factor its kind's times are scaled by, fixed by its id. */
+export function ownSpeed(profiles: Profiles, supplier: Pick<Supplier, 'id' | 'kind'>): number {
+  const spread = profiles.kinds[supplier.kind].speedSpread ?? 1;
+  if (spread <= 1) return 1;
+  let known = ownSpeeds.get(profiles);
+  if (!known) ownSpeeds.set(profiles, (known = new Map()));
+  const key = `${supplier.kind} ${supplier.id}`;
+  let speed = known.get(key);
+  if (speed === undefined) known.set(key, (speed = logNormal(1, Math.log(spread) / Z90, supplier.id, 'own speed')));
+  return speed;
+}
+
+const ownSpeeds = new WeakMap<Profiles, Map<string, number>>();
+
 /** The share of this service's orders the supplier fills, as things stand for it. */
 export function fillRateOf(profiles: Profiles, supplier: Pick<Supplier, 'id' | 'kind' | 'fillRate'>, service: Service, context: AnswerContext): number {
   const profile = profiles.kinds[supplier.kind];
@@ -137,7 +161,7 @@ export function answerOf(profiles: Profiles, supplier: Supplier, request: Simula
   // One uniform per supplier and request: a lower fill rate (degraded, over capacity) turns some of
   // the same fills into declines and no decline into a fill.
   const filled = draw(supplier.id, request.id, 'fills') < fillRateOf(profiles, supplier, request.service, context);
-  let scale = profiles.urgency[request.urgency] ?? 1;
+  let scale = (profiles.urgency[request.urgency] ?? 1) * ownSpeed(profiles, supplier);
   if (context.degraded) scale *= profiles.degraded.slowdown;
   if (context.overCapacity) scale *= profiles.overCapacity.slowdown;
   const workingHours = spreadDraw(filled ? profile.hours[request.service] : profile.unfilledHours, scale, supplier.id, request.id, 'hours');
