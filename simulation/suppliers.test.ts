@@ -6,7 +6,7 @@ import { answerOf, fillRateOf, loadProfiles, ownFillRate, ownSpeed, parseProfile
 const profiles = loadProfiles();
 const network = generateNetwork(7, { libraries: 40, serviceLibraries: 20, rules: 0 });
 const supplier = (kind: Supplier['kind']): Supplier => network.suppliers.find((s) => s.kind === kind)!;
-const request = (i: number, over: Partial<SimulatedRequest> = {}): SimulatedRequest => ({ id: `r-${i}`, service: 'copy', urgency: 'normal', pages: '1-10', ...over });
+const request = (i: number, over: Partial<SimulatedRequest> = {}): SimulatedRequest => ({ id: `r-${i}`, service: 'copy', urgency: 'normal', citation: { pages: '1-10' }, ...over });
 const calm = { degraded: false, overCapacity: false };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -7,7 +7,7 @@
 // - `supplier`: the supplier as configured (rules/types.ts): its `kind` picks the profile, its `id`
 //   and configured `fillRate` fix its own fill rate within the profile's range, its `id` its own
 //   speed (`speedSpread`: its kind's times scaled by a factor of its own), its `cost` the price.
-// - `request`: `{ id, service, urgency, pages? }` (`pages` as a citation writes them, `"12-19"`).
+// - `request`: the request, or what of it matters: `{ id, service, urgency, citation: { pages? } }`.
 // - `sentAt`: when the order went out, epoch ms. No draw depends on it: an answer is fixed by the
 //   supplier and the request alone (common random numbers), so every routing strategy and a run
 //   through the real workflows see the same answer from the same supplier, whenever they ask.
@@ -57,11 +57,12 @@ export interface Profiles {
   staff: { review: Spread; approveCost: Spread; searchProxy: Spread; searchProxyFillRate: number };
 }
 
+/** What of a request a supplier's answer depends on: an IllRequest is one, so its pages are never left out of a price. */
 export interface SimulatedRequest {
   id: string;
   service: Service;
   urgency: Urgency;
-  pages?: string;
+  citation: { pages?: string };
 }
 
 export interface AnswerContext {
@@ -166,7 +167,7 @@ export function answerOf(profiles: Profiles, supplier: Supplier, request: Simula
   if (context.overCapacity) scale *= profiles.overCapacity.slowdown;
   const workingHours = spreadDraw(filled ? profile.hours[request.service] : profile.unfilledHours, scale, supplier.id, request.id, 'hours');
   if (!filled) return { filled, workingHours };
-  return { filled, workingHours, price: priceOf(supplier, { service: request.service, ...(request.pages === undefined ? {} : { pages: request.pages }) }, request.id) };
+  return { filled, workingHours, price: priceOf(supplier, { service: request.service, ...(request.citation.pages === undefined ? {} : { pages: request.citation.pages }) }, request.id) };
 }
 
 /** The instant of an answer given in working hours from `sentAt`, by the supplier's clock. */

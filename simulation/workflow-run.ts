@@ -34,7 +34,7 @@ import type { TransitionRecord } from '../domain/transitions';
 import type { LoadedNetwork } from '../engine/network';
 import { Refused, RequestService } from '../engine/requests';
 import { KnexRequestStore } from '../engine/store/knex-store';
-import type { SupplierStats } from '../engine/store/store';
+import type { OrderOutcome } from '../engine/store/store';
 import { createWorker } from '../engine/worker';
 import { holdingOf } from '../domain/holdings';
 import { networkClock, supplierClock, tryDeadline } from '../rules/clock';
@@ -42,7 +42,7 @@ import { covers } from '../rules/rank';
 import type { Supplier } from '../rules/types';
 import { approveCostUpdate, reviewUpdate, searchProxyUpdate } from '../workflows/definitions';
 import { dueSignal, type Due, type DriverAction, type TaskAnswer } from './driver-workflows';
-import { answeredAt, answerOf, searchProxyFills, staffHours, type Answer, type Profiles, type SimulatedRequest } from './suppliers';
+import { answeredAt, answerOf, searchProxyFills, staffHours, type Answer, type Profiles } from './suppliers';
 
 /** A request of the run: what the reader asks, who holds it, and when it is submitted (epoch ms). */
 export interface RunRequest {
@@ -83,14 +83,6 @@ const DAY = 24 * HOUR;
 const RESTING: readonly RequestStatus[] = ['delivered', 'shipped', 'completed', 'unfilled', 'rejected', 'cancelled'];
 /** What staff say of what they cannot find. */
 const UNFINDABLE = 'not found by search-proxy staff';
-
-/** The request as the supplier model reads it. */
-export const simulated = (request: IllRequest): SimulatedRequest => ({
-  id: request.id,
-  service: request.service,
-  urgency: request.urgency,
-  ...(request.citation.pages === undefined ? {} : { pages: request.citation.pages }),
-});
 
 /** The message a supplier sends for an answer: a copy or e-book delivered, a loan shipped, or a decline. */
 export function messageOf(supplierId: string, request: IllRequest, answer: Answer): SupplierMessage {
@@ -145,8 +137,8 @@ class WatchedStore extends KnexRequestStore {
     return {};
   }
 
-  override async supplierStats(): Promise<Record<string, SupplierStats>> {
-    return {};
+  override async supplierOutcomes(): Promise<OrderOutcome[]> {
+    return [];
   }
 }
 
@@ -191,7 +183,7 @@ export class WorkflowRun {
       // A resolver finds a free copy only of what its configuration says it covers, as the simulation has it.
       findCopy: async (request, supplier) => {
         if (!covers(supplier, request.citation)) return undefined;
-        const answer = answerOf(this.options.profiles, supplier, simulated(request), serverNow().getTime(), { degraded: false, overCapacity: false });
+        const answer = answerOf(this.options.profiles, supplier, request, serverNow().getTime(), { degraded: false, overCapacity: false });
         return answer.filled ? { url: `https://${supplier.id}.example/open/${encodeURIComponent(request.id)}` } : undefined;
       },
     };
@@ -300,7 +292,7 @@ export class WorkflowRun {
     const count = (this.load.get(day) ?? 0) + 1;
     this.load.set(day, count);
     const overCapacity = supplier.capacityPerDay !== undefined && count > supplier.capacityPerDay;
-    const answer = answerOf(this.options.profiles, supplier, simulated(order.request), sentAt, { degraded: false, overCapacity });
+    const answer = answerOf(this.options.profiles, supplier, order.request, sentAt, { degraded: false, overCapacity });
     const answersAt = answeredAt(supplierClock(this.config, supplier.id), sentAt, answer.workingHours);
     this.orders.set(order.key, { key: order.key, requestId: order.requestId, supplierId: supplier.id, sentAt, deadline, answer, answersAt, overCapacity });
     // An answer at the deadline itself still counts, as the simulation has it.

@@ -60,18 +60,10 @@ function nextMonday(now: number): number {
   return day;
 }
 
-/**
- * The requests as the simulation is handed them. Its supplier model prices a copy by the request's
- * `pages` (simulation/suppliers.ts: `pages` as a citation writes them), which an IllRequest keeps
- * under `citation`; simulate.ts hands the model the IllRequest itself, so without this its prices
- * leave out every per-page charge, where the workflows' suppliers, told the pages, charge them.
- */
-const priced = (arrival: SimulatedArrival): SimulatedArrival => ({ ...arrival, request: { ...arrival.request, pages: arrival.request.citation.pages } as SimulatedArrival['request'] });
-
 /** The simulation's engine strategy on the run's requests: each request's outcome, by id. */
 function simulated(played: SimulatedNetwork): Map<string, Outcome> {
   plans.clear();
-  const result = simulate({ days: 1, perDay: REQUESTS, seed: SEED, start, network: played, profiles, arrivals: arrivals.map(priced), degraded: [] });
+  const result = simulate({ days: 1, perDay: REQUESTS, seed: SEED, start, network: played, profiles, arrivals, degraded: [] });
   return new Map(result.played.engine.records.map((record) => [record.id, simulatedOutcome(record, plans.get(record.id), network.centre)]));
 }
 
