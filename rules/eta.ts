@@ -18,8 +18,11 @@
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
 import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';
-import type { SupplierStats } from './knowledge';
+import type { StaffStats, SupplierStats } from './knowledge';
 import type { NetworkConfig, NetworkPolicy } from './types';
+
+/** Working hours: a single figure, or a median with its 80 % interval. */
+export type Hours = number | HoursInterval;
 
 /** How one supplier's try is expected to go. */
 export interface TryPlan {
@@ -28,17 +31,20 @@ export interface TryPlan {
   /** Working hours from the send to its fill, when it fills. */
   fill: HoursInterval;
   /** Working hours from the send until it ends unfilled, when it does not. */
-  unfilledHours: number;
+  unfilledHours: Hours;
 }
 
 /** Everything the prediction weighs, in working hours. */
 export interface DeliveryPlan {
   /** Staff tasks before any supplier is asked. */
-  staffHours: number;
+  staffHours: Hours;
   /** The rota in order; none when routing escalated at once. */
   tries: readonly TryPlan[];
-  /** When the tries are exhausted: the search-proxy task's hours, then a search. */
-  searchProxy: { taskHours: number; search: HoursInterval };
+  /**
+   * When the tries are exhausted: the search-proxy task's hours, then a search (none where the
+   * task's hours run to the delivery), and the share of requests they deliver (1 unless known).
+   */
+  searchProxy: { taskHours: Hours; search?: HoursInterval; fillRate?: number };
 }
 
 /** A rota supplier's figures as ranking holds them (`Candidate` in rank.ts). */
@@ -77,6 +83,32 @@ interface Part {
   mu: number;
   low: number;
   high: number;
+}
+
+/**
+ * The part of independent waits one after another: single figures add up to its shift; of the
+ * others, the medians add up, and the distances from each median to its 10th and to its 90th
+ * percentile add in quadrature, as the spread of a sum does. Exact for a single wait.
+ */
+function sumOf(weight: number, waits: readonly Hours[]): Part {
+  let shift = 0;
+  let median = 0;
+  let below = 0;
+  let above = 0;
+  let spread = 0;
+  for (const wait of waits) {
+    if (typeof wait === 'number' || wait.p90 - wait.p10 <= 0) {
+      shift += Math.max(0, typeof wait === 'number' ? wait : wait.median);
+      continue;
+    }
+    spread++;
+    const m = Math.max(0, wait.median);
+    median += m;
+    below += Math.max(0, m - wait.p10) ** 2;
+    above += Math.max(0, wait.p90 - m) ** 2;
+  }
+  if (spread === 0) return part(weight, 0, { p10: shift, median: shift, p90: shift });
+  return part(weight, shift, { p10: median - Math.sqrt(below), median, p90: median + Math.sqrt(above) });
 }
 
 function part(weight: number, shift: number, fill: HoursInterval): Part {
@@ -153,15 +185,18 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** The median and 80 % interval of working hours to delivery under the plan. */
 export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
   const parts: Part[] = [];
-  let shift = Math.max(0, plan.staffHours);
+  const before: Hours[] = [plan.staffHours];
   let reach = 1;
   for (const attempt of plan.tries) {
     const rate = attempt.fillRate >= 0 ? Math.min(attempt.fillRate, 1) : 0;
-    if (reach * rate > NEGLIGIBLE) parts.push(part(reach * rate, shift, attempt.fill));
-    shift += Math.max(0, attempt.unfilledHours);
+    if (reach * rate > NEGLIGIBLE) parts.push(sumOf(reach * rate, [...before, attempt.fill]));
+    before.push(attempt.unfilledHours);
     reach *= 1 - rate;
   }
-  if (reach > NEGLIGIBLE || parts.length === 0) parts.push(part(reach, shift + Math.max(0, plan.searchProxy.taskHours), plan.searchProxy.search));
+  const { taskHours, search, fillRate = 1 } = plan.searchProxy;
+  // A request search-proxy staff do not deliver has no delivery time: only those they deliver count.
+  const delivered = reach * Math.min(Math.max(fillRate, 0), 1);
+  if (delivered > NEGLIGIBLE || parts.length === 0) parts.push(sumOf(parts.length === 0 ? 1 : delivered, [...before, taskHours, ...(search ? [search] : [])]));
   let total = 0;
   for (const p of parts) total += p.weight;
   for (const p of parts) p.weight /= total;
@@ -175,22 +210,34 @@ function tryPlan(figures: RotaFigures, deadlineHours: number): TryPlan {
   return {
     fillRate: figures.fillRate,
     fill: known ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! } : promised(figures.turnaroundHours),
-    unfilledHours: observed?.unfilledHours ?? deadlineHours,
+    unfilledHours:
+      observed?.unfilledHours === undefined
+        ? deadlineHours
+        : { p10: observed.unfilledP10 ?? observed.unfilledHours, median: observed.unfilledHours, p90: observed.unfilledP90 ?? observed.unfilledHours },
   };
 }
 
 type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
 
-/** What a decision's outcome leaves to wait for: staff tasks before the first try, the rota's tries, and search-proxy staff. */
-export function planOf(policy: Pick<NetworkPolicy, 'lifecycle'>, decision: Decided, rota: readonly RotaFigures[]): DeliveryPlan {
+/** The staff task a decision waits for before the first try: a review sends the rota on itself; a cost approval comes before the first try of a request routed at once. */
+function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
+  if (decision.outcome === 'review') return 'review';
+  return decision.outcome === 'route' && decision.tasks.some((task) => task.type === 'approveCost') ? 'approveCost' : undefined;
+}
+
+/**
+ * What a decision's outcome leaves to wait for: staff tasks before the first try, the rota's tries,
+ * and search-proxy staff. Staff take the hours they were seen to take (`staff`, the requesting
+ * library's figures where it has them: `staffFor` in knowledge.ts), else their tasks' due hours.
+ */
+export function planOf(policy: Pick<NetworkPolicy, 'lifecycle'>, decision: Decided, rota: readonly RotaFigures[], staff?: StaffStats): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
-  const has = (type: string) => decision.tasks.some((task) => task.type === type);
-  // A review sends the rota on itself; a cost approval comes before the first try of a request routed at once.
-  const staffHours = decision.outcome === 'review' ? due.review : decision.outcome === 'route' && has('approveCost') ? due.approveCost : 0;
+  const task = firstTask(decision);
+  const proxy = staff?.searchProxy;
   return {
-    staffHours,
+    staffHours: task === undefined ? 0 : (staff?.[task]?.hours ?? due[task]),
     tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours)),
-    searchProxy: { taskHours: due.searchProxy, search: promised(decision.deadlineHours) },
+    searchProxy: proxy ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) } : { taskHours: due.searchProxy, search: promised(decision.deadlineHours) },
   };
 }
 
@@ -218,10 +265,14 @@ function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, b
   return eta;
 }
 
+/** Hours as the basis names them: `8 h`, or `about 3 h` for a median seen. */
+const told = (hours: Hours): string => (typeof hours === 'number' ? `${hours} h` : `about ${round2(hours.median)} h as seen`);
+
 function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[]): string {
   const parts: string[] = [];
-  if (decision.outcome === 'review') parts.push(`a review first (${plan.staffHours} h)`);
-  else if (plan.staffHours > 0) parts.push(`a cost approval first (${plan.staffHours} h)`);
+  const task = firstTask(decision);
+  if (task === 'review') parts.push(`a review first (${told(plan.staffHours)})`);
+  else if (task === 'approveCost') parts.push(`a cost approval first (${told(plan.staffHours)})`);
   if (plan.tries.length > 0) {
     const observed = rota.filter((figures) => figures.observed !== undefined).length;
     const suppliers = rota.length === 1 ? 'the rota supplier' : `the ${rota.length} rota suppliers`;
@@ -233,8 +284,10 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
           : `observed figures for ${observed} of ${suppliers}, configured ones for the rest`,
     );
   }
-  const { taskHours, search } = plan.searchProxy;
-  const staff = `search-proxy staff (${taskHours} h, then a search of about ${round2(search.median)} h)`;
+  const { taskHours, search, fillRate } = plan.searchProxy;
+  const staff = search
+    ? `search-proxy staff (${told(taskHours)}, then a search of about ${round2(search.median)} h)`
+    : `search-proxy staff (${told(taskHours)} to a delivery${fillRate === undefined ? '' : `, ${Math.round(fillRate * 100)} % delivered`})`;
   parts.push(plan.tries.length > 0 ? `${staff} should the rota run out` : staff);
   const sentence = parts.join('; ');
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
@@ -244,10 +297,10 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
  * The prediction a routing decision carries: `decide` calls it last, with the rota's figures in
  * rota order. Undefined for a rejected request.
  */
-export function predictDelivery(config: Pick<NetworkConfig, 'policy'>, decision: Decided, rota: readonly RotaFigures[], now?: string): DeliveryEstimate | undefined {
+export function predictDelivery(config: Pick<NetworkConfig, 'policy'>, decision: Decided, rota: readonly RotaFigures[], now?: string, staff?: StaffStats): DeliveryEstimate | undefined {
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
-  const plan = planOf(config.policy, decision, rota);
+  const plan = planOf(config.policy, decision, rota, staff);
   return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota), now);
 }
 

@@ -13,7 +13,7 @@ import { exceededLimit } from '../domain/money';
 import { prng } from '../bench/network-generator';
 import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
 import { route } from '../rules/route';
-import { KnowledgeBase, type SupplierOutcome, type SupplierStats } from '../rules/knowledge';
+import { KnowledgeBase, type StaffOutcome, type StaffStats, type SupplierOutcome, type SupplierStats } from '../rules/knowledge';
 import type { SimulatedArrival } from './requests';
 import type { SimulatedNetwork } from './network';
 import { answerOf, type Answer, type Profiles } from './suppliers';
@@ -84,6 +84,8 @@ export interface Strategy {
   plan(shared: Common, now: number, load: Record<string, number>): Plan;
   /** An order has ended: filled, declined, or its deadline passed. */
   ended(outcome: SupplierOutcome, now: number): void;
+  /** Staff have answered a task: a review, a cost approval, or search-proxy staff delivering or giving up. */
+  staffEnded?(outcome: StaffOutcome, now: number): void;
 }
 
 /** The tasks a baseline's libraries meet: the network's policy for the request, and the price of their first supplier. */
@@ -145,12 +147,13 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
   const knowledge = new KnowledgeBase();
   const priorOf = (id: string) => network.suppliers.get(id)?.fillRate;
   let stats: Record<string, SupplierStats> = {};
+  let staff: StaffStats = {};
   let statsAt = Number.NEGATIVE_INFINITY;
   return {
     name: 'engine',
     knowledge,
     plan(shared, now, load) {
-      if (now - statsAt >= STATS_FRESH_MS) [stats, statsAt] = [knowledge.stats(priorOf), now];
+      if (now - statsAt >= STATS_FRESH_MS) [stats, staff, statsAt] = [knowledge.stats(priorOf), knowledge.staffStats(), now];
       const { request, holdings, titleCopiesThisYear } = shared.arrival;
       const decision = route(network.compiled, {
         request,
@@ -158,6 +161,7 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
         usage: { titleCopiesThisYear },
         load,
         stats,
+        staff,
         now: new Date(now).toISOString(),
         unavailable: shared.unavailable,
       });
@@ -174,5 +178,6 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
       };
     },
     ended: (outcome) => knowledge.record(outcome),
+    staffEnded: (outcome) => knowledge.recordStaff(outcome),
   };
 }
