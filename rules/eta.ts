@@ -59,8 +59,14 @@ export interface RotaFigures {
 
 /** The standard normal quantile of 0.9: a log-normal's 90th percentile is exp(μ + Z90 σ). */
 const Z90 = 1.2815515655446004;
-/** Spread (σ of the log) of a fill time known only by its promise: p10 about half the promise, p90 about twice. */
+/** Spread (σ of the log) of a fill time known only by its promise, which most fills meet: its 90th percentile is the promise, its median about half of it. */
 export const DEFAULT_SPREAD = 0.5;
+/**
+ * How far the median of a sum of right-skewed waits lies above the sum of their medians, per hour
+ * of skew (the distance to the 90th percentile less that to the 10th) that adding in quadrature
+ * leaves out: a log-normal's mean lies about this far above its median, per hour of its skew.
+ */
+const SKEW_SHIFT = 0.3;
 /** Fill times shorter than this (36 seconds) count as this: a log-normal needs a positive median. */
 const MIN_HOURS = 0.01;
 /** Parts of the mixture less likely than this are left out. */
@@ -69,11 +75,11 @@ const NEGLIGIBLE = 1e-12;
 const TOLERANCE = 1e-4;
 const MAX_STEPS = 60;
 
-/** A fill time centred on a promise, with the default spread. */
+/** A fill time known by a promise (a turnaround target, a deadline), which nine fills in ten meet, with the default spread. */
 export function promised(hours: number): HoursInterval {
-  const median = Math.max(hours, MIN_HOURS);
+  const p90 = Math.max(hours, MIN_HOURS);
   const factor = Math.exp(DEFAULT_SPREAD * Z90);
-  return { p10: median / factor, median, p90: median * factor };
+  return { p10: p90 / factor / factor, median: p90 / factor, p90 };
 }
 
 /** One part of the mixture: with `weight`, `shift` plus a two-piece log-normal (median e^mu, spread `low` below it, `high` above). */
@@ -88,13 +94,16 @@ interface Part {
 /**
  * The part of independent waits one after another: single figures add up to its shift; of the
  * others, the medians add up, and the distances from each median to its 10th and to its 90th
- * percentile add in quadrature, as the spread of a sum does. Exact for a single wait.
+ * percentile add in quadrature, as the spread of a sum does. The skew that adding in quadrature
+ * leaves out moves the median and the 90th percentile up, by `SKEW_SHIFT` of it: a sum's mean is its
+ * parts' means added. Exact for a single wait.
  */
 function sumOf(weight: number, waits: readonly Hours[]): Part {
   let shift = 0;
   let median = 0;
   let below = 0;
   let above = 0;
+  let skews = 0;
   let spread = 0;
   for (const wait of waits) {
     if (typeof wait === 'number' || wait.p90 - wait.p10 <= 0) {
@@ -104,11 +113,14 @@ function sumOf(weight: number, waits: readonly Hours[]): Part {
     spread++;
     const m = Math.max(0, wait.median);
     median += m;
+    skews += Math.max(0, wait.p90 - m) - Math.max(0, m - wait.p10);
     below += Math.max(0, m - wait.p10) ** 2;
     above += Math.max(0, wait.p90 - m) ** 2;
   }
   if (spread === 0) return part(weight, 0, { p10: shift, median: shift, p90: shift });
-  return part(weight, shift, { p10: median - Math.sqrt(below), median, p90: median + Math.sqrt(above) });
+  const [low, high] = [Math.sqrt(below), Math.sqrt(above)];
+  const skew = SKEW_SHIFT * Math.max(0, skews - (high - low));
+  return part(weight, shift, { p10: median - low, median: median + skew, p90: median + skew + high });
 }
 
 function part(weight: number, shift: number, fill: HoursInterval): Part {
