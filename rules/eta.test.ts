@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { IllRequest } from '../domain/request';
 import { addWorkingHours, networkClock } from './clock';
 import { SHIPPED_CONFIG } from './config-fixture';
-import { DEFAULT_SPREAD, deliveryQuantiles, predictDelivery, promised, type DeliveryPlan, type RotaFigures, type TryPlan } from './eta';
+import { DEFAULT_SPREAD, deliveryQuantiles, predictDelivery, promised, type DeliveryPlan, type Hours, type RotaFigures, type TryPlan } from './eta';
 import { staffFor, type StaffStats } from './knowledge';
 import { lookupHoldings } from './holdings';
 import { loadNetwork } from './load';
@@ -15,7 +15,7 @@ const Z80 = 0.8416212335729143;
 const Z90 = 1.2815515655446004;
 
 const sure = (p10: number, median: number, p90: number, unfilledHours = 24): TryPlan => ({ fillRate: 1, fill: { p10, median, p90 }, unfilledHours });
-const plan = (tries: TryPlan[], staffHours = 0): DeliveryPlan => ({ staffHours, tries, searchProxy: { taskHours: 72, search: promised(24) } });
+const plan = (tries: TryPlan[], staffHours: Hours = 0): DeliveryPlan => ({ staffHours, tries, searchProxy: { taskHours: 72, search: promised(24) } });
 
 describe('the delivery prediction', () => {
   it('gives a supplier sure to fill its own observed percentiles', () => {
@@ -156,10 +156,12 @@ describe('the prediction a decision carries', () => {
     const routedAtOnce = predictDelivery(config!, { outcome: 'route', tasks: [], deadlineHours: 24 }, figures)!;
     const reviewed = predictDelivery(config!, { outcome: 'review', tasks: [{ type: 'review', reason: 'every request' }], deadlineHours: 24 }, figures)!;
     const approved = predictDelivery(config!, { outcome: 'route', tasks: [{ type: 'approveCost', reason: 'dear' }], deadlineHours: 24 }, figures)!;
-    expect(reviewed.workingHours.median).toBeCloseTo(routedAtOnce.workingHours.median + policy.lifecycle.taskDueHours.review, 2);
-    expect(approved.workingHours.median).toBeCloseTo(routedAtOnce.workingHours.median + policy.lifecycle.taskDueHours.approveCost, 2);
+    // With no staff seen yet, nine tasks in ten are taken to be answered within their due hours.
+    expect(reviewed.workingHours.median).toBeGreaterThan(routedAtOnce.workingHours.median + promised(policy.lifecycle.taskDueHours.review).median);
+    expect(reviewed.workingHours.p90).toBeLessThan(routedAtOnce.workingHours.p90 + policy.lifecycle.taskDueHours.review);
+    expect(approved.workingHours.median).toBeGreaterThan(reviewed.workingHours.median);
     expect(reviewed.basis).toBe(
-      'A review first (8 h); observed figures for 1 of the 2 rota suppliers, configured ones for the rest; search-proxy staff (72 h, then a search of about 12.65 h) should the rota run out.',
+      'A review first (within 8 h nine times in ten); observed figures for 1 of the 2 rota suppliers, configured ones for the rest; search-proxy staff (within 72 h nine times in ten, then a search of about 12.65 h) should the rota run out.',
     );
     // The reviewer sends the rota on: a cost approval is then not waited for as well.
     const both = predictDelivery(config!, { outcome: 'review', tasks: [{ type: 'review', reason: 'r' }, { type: 'approveCost', reason: 'c' }], deadlineHours: 24 }, figures)!;
@@ -188,8 +190,10 @@ describe('the prediction a decision carries', () => {
 
   it('sends an escalated request straight to search-proxy staff, and predicts nothing for a rejected one', () => {
     const escalated = predictDelivery(config!, { outcome: 'escalate', tasks: [{ type: 'searchProxy', reason: 'rare' }], deadlineHours: 24 }, figures)!;
-    expect(escalated.workingHours).toEqual({ p10: 72 + 6.66, median: 72 + 12.65, p90: 72 + 24 });
-    expect(escalated.basis).toBe('Search-proxy staff (72 h, then a search of about 12.65 h).');
+    // Within their due hours nine times in ten, then a search within the deadline.
+    expect(escalated.workingHours.median).toBeGreaterThan(promised(72).median + promised(24).median);
+    expect(escalated.workingHours.p90).toBeLessThan(72 + 24);
+    expect(escalated.basis).toBe('Search-proxy staff (within 72 h nine times in ten, then a search of about 12.65 h).');
     expect(predictDelivery(config!, { outcome: 'reject', tasks: [], deadlineHours: 24 }, figures)).toBeUndefined();
   });
 

@@ -18,7 +18,7 @@
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
 import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';
-import type { StaffStats, SupplierStats } from './knowledge';
+import type { StaffStats, SupplierStats, TaskStats } from './knowledge';
 import type { NetworkConfig, NetworkPolicy } from './types';
 
 /** Working hours: a single figure, or a median with its 80 % interval. */
@@ -67,6 +67,8 @@ export const DEFAULT_SPREAD = 0.5;
  * leaves out: a log-normal's mean lies about this far above its median, per hour of its skew.
  */
 const SKEW_SHIFT = 0.3;
+/** Staff tasks of a kind seen before their figures replace the task's due hours. */
+export const STAFF_TASKS = 20;
 /** Fill times shorter than this (36 seconds) count as this: a log-normal needs a positive median. */
 const MIN_HOURS = 0.01;
 /** Parts of the mixture less likely than this are left out. */
@@ -245,11 +247,14 @@ function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
 export function planOf(policy: Pick<NetworkPolicy, 'lifecycle'>, decision: Decided, rota: readonly RotaFigures[], staff?: StaffStats): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
   const task = firstTask(decision);
-  const proxy = staff?.searchProxy;
+  const seen = (figures: TaskStats | undefined) => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
+  const proxy = seen(staff?.searchProxy);
   return {
-    staffHours: task === undefined ? 0 : (staff?.[task]?.hours ?? due[task]),
+    staffHours: task === undefined ? 0 : (seen(staff?.[task])?.hours ?? promised(due[task])),
     tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours)),
-    searchProxy: proxy ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) } : { taskHours: due.searchProxy, search: promised(decision.deadlineHours) },
+    searchProxy: proxy
+      ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
+      : { taskHours: promised(due.searchProxy), search: promised(decision.deadlineHours) },
   };
 }
 
@@ -277,14 +282,15 @@ function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, b
   return eta;
 }
 
-/** Hours as the basis names them: `8 h`, or `about 3 h` for a median seen. */
-const told = (hours: Hours): string => (typeof hours === 'number' ? `${hours} h` : `about ${round2(hours.median)} h as seen`);
+/** Hours as the basis names them: `8 h`, `within 8 h` for a due time, `about 3 h as seen` for a median observed. */
+const told = (hours: Hours, due?: number): string =>
+  typeof hours === 'number' ? `${hours} h` : hours.p90 === due ? `within ${due} h nine times in ten` : `about ${round2(hours.median)} h as seen`;
 
-function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[]): string {
+function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[], due: NetworkPolicy['lifecycle']['taskDueHours']): string {
   const parts: string[] = [];
   const task = firstTask(decision);
-  if (task === 'review') parts.push(`a review first (${told(plan.staffHours)})`);
-  else if (task === 'approveCost') parts.push(`a cost approval first (${told(plan.staffHours)})`);
+  if (task === 'review') parts.push(`a review first (${told(plan.staffHours, due.review)})`);
+  else if (task === 'approveCost') parts.push(`a cost approval first (${told(plan.staffHours, due.approveCost)})`);
   if (plan.tries.length > 0) {
     const observed = rota.filter((figures) => figures.observed !== undefined).length;
     const suppliers = rota.length === 1 ? 'the rota supplier' : `the ${rota.length} rota suppliers`;
@@ -298,7 +304,7 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
   }
   const { taskHours, search, fillRate } = plan.searchProxy;
   const staff = search
-    ? `search-proxy staff (${told(taskHours)}, then a search of about ${round2(search.median)} h)`
+    ? `search-proxy staff (${told(taskHours, due.searchProxy)}, then a search of about ${round2(search.median)} h)`
     : `search-proxy staff (${told(taskHours)} to a delivery${fillRate === undefined ? '' : `, ${Math.round(fillRate * 100)} % delivered`})`;
   parts.push(plan.tries.length > 0 ? `${staff} should the rota run out` : staff);
   const sentence = parts.join('; ');
@@ -313,7 +319,7 @@ export function predictDelivery(config: Pick<NetworkConfig, 'policy'>, decision:
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
   const plan = planOf(config.policy, decision, rota, staff);
-  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota), now);
+  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */
