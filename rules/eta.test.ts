@@ -188,6 +188,16 @@ describe('the prediction a decision carries', () => {
     expect(routed(request, { staff }).eta?.basis).toMatch(/search-proxy staff \(about 27 h as seen to a delivery, 85 % delivered\) should the rota run out\.$/);
   });
 
+  it('times a rota supplier not yet seen to fill as its kind’s suppliers were seen to', () => {
+    const unseen: RotaFigures[] = [{ fillRate: 1, turnaroundHours: 48, supplier: { kind: 'service-library' } }];
+    const route = { outcome: 'route' as const, tasks: [], deadlineHours: 24 };
+    expect(predictDelivery(config!, route, unseen)!.workingHours).toEqual(deliveryQuantiles(plan([{ fillRate: 1, fill: promised(48), unfilledHours: 24 }])));
+    const kinds = { 'service-library': { turnaroundHours: 9, turnaroundP10: 4, turnaroundP90: 18 } };
+    const eta = predictDelivery(config!, route, unseen, undefined, undefined, kinds)!;
+    expect(eta.workingHours).toEqual({ p10: 4, median: 9, p90: 18 });
+    expect(eta.basis).toMatch(/; for all of them not yet seen to fill, the times of suppliers of their kind;/);
+  });
+
   it('sends an escalated request straight to search-proxy staff, and predicts nothing for a rejected one', () => {
     const escalated = predictDelivery(config!, { outcome: 'escalate', tasks: [{ type: 'searchProxy', reason: 'rare' }], deadlineHours: 24 }, figures)!;
     // Within their due hours nine times in ten, then a search within the deadline.

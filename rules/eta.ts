@@ -55,6 +55,8 @@ export interface RotaFigures {
   turnaroundHours: number;
   /** What the knowledge base knows of the supplier, if anything. */
   observed?: SupplierStats;
+  /** Its kind, whose suppliers' times stand in for its own until it has some. */
+  supplier?: { kind: string };
 }
 
 /** The standard normal quantile of 0.9: a log-normal's 90th percentile is exp(μ + Z90 σ). */
@@ -218,12 +220,19 @@ export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
 }
 
 /** A rota supplier's try as the plan weighs it. */
-function tryPlan(figures: RotaFigures, deadlineHours: number): TryPlan {
+function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<string, SupplierStats> | undefined): TryPlan {
   const { observed } = figures;
   const known = observed?.turnaroundP10 !== undefined && observed.turnaroundP90 !== undefined && observed.turnaroundHours !== undefined;
+  // A supplier with no times of its own takes its kind's, where they are known.
+  const kind = known || figures.supplier === undefined ? undefined : kinds?.[figures.supplier.kind];
+  const fill = known
+    ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! }
+    : kind?.turnaroundHours !== undefined
+      ? { p10: kind.turnaroundP10 ?? kind.turnaroundHours, median: kind.turnaroundHours, p90: kind.turnaroundP90 ?? kind.turnaroundHours }
+      : promised(figures.turnaroundHours);
   return {
     fillRate: figures.fillRate,
-    fill: known ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! } : promised(figures.turnaroundHours),
+    fill,
     unfilledHours:
       observed?.unfilledHours === undefined
         ? deadlineHours
@@ -244,14 +253,20 @@ function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
  * and search-proxy staff. Staff take the hours they were seen to take (`staff`, the requesting
  * library's figures where it has them: `staffFor` in knowledge.ts), else their tasks' due hours.
  */
-export function planOf(policy: Pick<NetworkPolicy, 'lifecycle'>, decision: Decided, rota: readonly RotaFigures[], staff?: StaffStats): DeliveryPlan {
+export function planOf(
+  policy: Pick<NetworkPolicy, 'lifecycle'>,
+  decision: Decided,
+  rota: readonly RotaFigures[],
+  staff?: StaffStats,
+  kinds?: Record<string, SupplierStats>,
+): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
   const task = firstTask(decision);
   const seen = (figures: TaskStats | undefined) => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
   const proxy = seen(staff?.searchProxy);
   return {
     staffHours: task === undefined ? 0 : (seen(staff?.[task])?.hours ?? promised(due[task])),
-    tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours)),
+    tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours, kinds)),
     searchProxy: proxy
       ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
       : { taskHours: promised(due.searchProxy), search: promised(decision.deadlineHours) },
@@ -286,7 +301,13 @@ function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, b
 const told = (hours: Hours, due?: number): string =>
   typeof hours === 'number' ? `${hours} h` : hours.p90 === due ? `within ${due} h nine times in ten` : `about ${round2(hours.median)} h as seen`;
 
-function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[], due: NetworkPolicy['lifecycle']['taskDueHours']): string {
+function basisOf(
+  plan: DeliveryPlan,
+  decision: Decided,
+  rota: readonly RotaFigures[],
+  due: NetworkPolicy['lifecycle']['taskDueHours'],
+  kinds: Record<string, SupplierStats> | undefined,
+): string {
   const parts: string[] = [];
   const task = firstTask(decision);
   if (task === 'review') parts.push(`a review first (${told(plan.staffHours, due.review)})`);
@@ -301,6 +322,8 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
           ? `configured fill rates and promised turnarounds of ${suppliers}`
           : `observed figures for ${observed} of ${suppliers}, configured ones for the rest`,
     );
+    const pooled = rota.filter((figures, i) => figures.observed?.turnaroundHours === undefined && plan.tries[i]?.fill !== undefined && figures.supplier !== undefined && kinds?.[figures.supplier.kind]?.turnaroundHours !== undefined).length;
+    if (pooled > 0) parts.push(`for ${pooled === rota.length ? 'all' : pooled} of them not yet seen to fill, the times of suppliers of their kind`);
   }
   const { taskHours, search, fillRate } = plan.searchProxy;
   const staff = search
@@ -315,11 +338,18 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
  * The prediction a routing decision carries: `decide` calls it last, with the rota's figures in
  * rota order. Undefined for a rejected request.
  */
-export function predictDelivery(config: Pick<NetworkConfig, 'policy'>, decision: Decided, rota: readonly RotaFigures[], now?: string, staff?: StaffStats): DeliveryEstimate | undefined {
+export function predictDelivery(
+  config: Pick<NetworkConfig, 'policy'>,
+  decision: Decided,
+  rota: readonly RotaFigures[],
+  now?: string,
+  staff?: StaffStats,
+  kinds?: Record<string, SupplierStats>,
+): DeliveryEstimate | undefined {
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
-  const plan = planOf(config.policy, decision, rota, staff);
-  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours), now);
+  const plan = planOf(config.policy, decision, rota, staff, kinds);
+  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, kinds), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */

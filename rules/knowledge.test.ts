@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forService, HALF_LIFE_ORDERS, KnowledgeBase, learnFrom, LIBRARY_TASKS, PRIOR_ORDERS, priorsOf, SERVICE_TIMES, staffFor, type SupplierOutcome } from './knowledge';
+import { forService, HALF_LIFE_ORDERS, kindsFor, KnowledgeBase, learnFrom, LIBRARY_TASKS, PRIOR_ORDERS, priorsOf, SERVICE_TIMES, staffFor, type SupplierOutcome } from './knowledge';
 import { SHIPPED_CONFIG } from './config-fixture';
 import { loadNetwork } from './load';
 
@@ -72,6 +72,21 @@ describe('the dispatch knowledge base', () => {
     expect(forService(knowledge.statsOf('pku', 0.8), 'copy')).toMatchObject({ turnaroundHours: 10, turnaroundP10: 8, turnaroundP90: 12 });
     // A service it has never been sent, or outcomes of no service: the all-service figures.
     expect(forService(knowledge.statsOf('pku', 0.8), 'ebook')).toBe(knowledge.statsOf('pku', 0.8));
+  });
+
+  it('pools the fill times of the suppliers of a kind, per service, for a supplier with too few of its own', () => {
+    const kinds: Record<string, string> = { 'lib-1': 'service-library', 'lib-2': 'service-library', nstl: 'nstl' };
+    const knowledge = new KnowledgeBase((id) => kinds[id]);
+    for (let i = 0; i < 10; i++) knowledge.record({ ...outcome('lib-1', 'filled', 30 + i), service: 'loan' });
+    for (let i = 0; i < 10; i++) knowledge.record({ ...outcome('lib-2', 'filled', 8), service: 'copy' });
+    knowledge.record({ ...outcome('lib-2', 'filled', 30), service: 'loan' });
+    knowledge.record({ ...outcome('nstl', 'filled', 2), service: 'copy' });
+    expect(knowledge.kindStats()).toEqual({
+      'service-library': { loan: { turnaroundHours: 34, turnaroundP10: 30, turnaroundP90: 38 }, copy: { turnaroundHours: 8, turnaroundP10: 8, turnaroundP90: 8 } },
+    });
+    // LIB-2's one loan: its kind's loan times rather than its own copies'.
+    expect(forService(knowledge.statsOf('lib-2'), 'loan')).toMatchObject({ turnaroundHours: 34 });
+    expect(kindsFor(knowledge.kindStats(), 'loan')).toEqual({ 'service-library': knowledge.kindStats()['service-library']!.loan });
   });
 
   it('gives the spread of the time an order takes to end unfilled', () => {

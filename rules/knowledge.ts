@@ -44,6 +44,23 @@ export interface SupplierStats {
   byService?: Partial<Record<Service, SupplierStats>>;
 }
 
+/**
+ * Fill times of the suppliers of each kind, per service (no fill rates): what a supplier seen too
+ * little to fill is expected to take, as its kind does.
+ */
+export type KindStats = Record<string, Partial<Record<Service, SupplierStats>>>;
+
+/** Each kind's times for a request of `service`. */
+export function kindsFor(kinds: KindStats | undefined, service: Service): Record<string, SupplierStats> | undefined {
+  if (!kinds) return undefined;
+  const times: Record<string, SupplierStats> = {};
+  for (const kind in kinds) {
+    const known = kinds[kind]?.[service];
+    if (known) times[kind] = known;
+  }
+  return times;
+}
+
 /** A supplier's figures for a request of `service`: its own for that service where known, else its all-service ones. */
 export function forService(stats: SupplierStats | undefined, service: Service): SupplierStats | undefined {
   return stats?.byService?.[service] ?? stats;
@@ -55,6 +72,8 @@ export const HALF_LIFE_ORDERS = 12;
 export const PRIOR_ORDERS = 2;
 /** Times kept per supplier for the percentiles: the latest ones. */
 const KEPT_TIMES = 60;
+/** Times kept per kind of supplier and service. */
+const KEPT_POOLED = 300;
 /** Fill rate a supplier is assumed to have with neither a prior nor outcomes. */
 const NO_PRIOR = 0.5;
 /** Times a service needs of its own before its percentiles replace the supplier's all-service ones. */
@@ -106,6 +125,7 @@ interface Seen extends Tally {
   /** The figures as last worked out, and the prior they were drawn toward; undefined once an outcome has come in since. */
   stats?: SupplierStats;
   prior?: number;
+  pooledVersion?: number;
 }
 
 const tally = (): Tally => ({ filled: 0, total: 0, fills: new Recent(KEPT_TIMES), unfilled: new Recent(KEPT_TIMES) });
@@ -204,6 +224,14 @@ function taskStats(seen: TaskTally, task: StaffTask): TaskStats | undefined {
 
 export class KnowledgeBase {
   private readonly seen = new Map<string, Seen>();
+  /** Times of every supplier of a kind, per service: `kind service`. */
+  private readonly kinds = new Map<string, Tally>();
+  private kindStatsKept: KindStats | undefined;
+  /** Counts the outcomes pooled, so that figures leaning on the pool are worked out again after one. */
+  private pooledVersion = 0;
+
+  /** `kindOf` gives a supplier's kind, which its times are pooled under; without it nothing is pooled. */
+  constructor(private readonly kindOf?: (supplierId: string) => string | undefined) {}
   /** Staff tasks by kind, and by library and kind. */
   private readonly staff = new Map<string, TaskTally>();
   private staffStatsKept: StaffStats | undefined;
@@ -222,6 +250,19 @@ export class KnowledgeBase {
       if (outcome.task !== 'searchProxy' || outcome.filled) seen.times.add(hours);
     }
     this.staffStatsKept = undefined;
+  }
+
+  /** The times of each kind's suppliers, per service, once a kind has `SERVICE_TIMES` fills of one (`RouteInput.kinds`). */
+  kindStats(): KindStats {
+    if (this.kindStatsKept) return this.kindStatsKept;
+    const stats: KindStats = {};
+    for (const [key, pooled] of this.kinds) {
+      if (pooled.fills.size < SERVICE_TIMES) continue;
+      const [kind, service] = key.split(' ') as [string, Service];
+      const { turnaroundHours, turnaroundP10, turnaroundP90 } = figuresOf(pooled, 0, pooled.fills, pooled.unfilled);
+      (stats[kind] ??= {})[service] = { turnaroundHours, turnaroundP10, turnaroundP90 };
+    }
+    return (this.kindStatsKept = stats);
   }
 
   /** What was seen of staff, network-wide and per library (`RouteInput.staff`). */
@@ -251,6 +292,16 @@ export class KnowledgeBase {
       let service = seen.services.get(outcome.service);
       if (!service) seen.services.set(outcome.service, (service = tally()));
       count(service, filled, hours);
+      const kind = this.kindOf?.(outcome.supplierId);
+      if (kind !== undefined) {
+        const key = `${kind} ${outcome.service}`;
+        let pooled = this.kinds.get(key);
+        if (!pooled) this.kinds.set(key, (pooled = { filled: 0, total: 0, fills: new Recent(KEPT_POOLED), unfilled: new Recent(KEPT_POOLED) }));
+        count(pooled, filled, hours);
+        // Suppliers that lean on the pool work their figures out again.
+        this.pooledVersion++;
+        this.kindStatsKept = undefined;
+      }
     }
     seen.stats = undefined;
   }
@@ -259,15 +310,22 @@ export class KnowledgeBase {
   statsOf(supplierId: string, prior?: number): SupplierStats | undefined {
     const seen = this.seen.get(supplierId);
     if (!seen) return undefined;
-    if (seen.stats && seen.prior === prior) return seen.stats;
+    if (seen.stats && seen.prior === prior && seen.pooledVersion === this.pooledVersion) return seen.stats;
     const stats = figuresOf(seen, prior ?? NO_PRIOR, seen.fills, seen.unfilled);
+    const kind = this.kindOf?.(supplierId);
     for (const [service, own] of seen.services) {
-      // A service's few outcomes are weighed against the supplier's all-service fill rate.
-      const byService = figuresOf(own, stats.fillRate!, own.fills.size >= SERVICE_TIMES ? own.fills : seen.fills, own.unfilled.size >= SERVICE_TIMES ? own.unfilled : seen.unfilled);
+      // A service's few outcomes are weighed against the supplier's all-service fill rate; its fill
+      // times are its own once it has enough, else its kind's for the service, else its own for all
+      // services. Unfilled times are not pooled: the quick declines are in long before the deadlines
+      // missed, so a pool would long hold too few of the latter.
+      const pooled = kind === undefined ? undefined : this.kinds.get(`${kind} ${service}`);
+      const times = (mine: Recent, theirs: Recent | undefined, all: Recent) => (mine.size >= SERVICE_TIMES ? mine : theirs && theirs.size >= SERVICE_TIMES ? theirs : all);
+      const byService = figuresOf(own, stats.fillRate!, times(own.fills, pooled?.fills, seen.fills), times(own.unfilled, undefined, seen.unfilled));
       (stats.byService ??= {})[service] = byService;
     }
     seen.stats = stats;
     seen.prior = prior;
+    seen.pooledVersion = this.pooledVersion;
     return stats;
   }
 
@@ -311,7 +369,8 @@ export interface EndedTask {
  * network's.
  */
 export function learnFrom(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, orders: Iterable<EndedOrder>, tasks: Iterable<EndedTask> = []): KnowledgeBase {
-  const knowledge = new KnowledgeBase();
+  const kinds = new Map<string, string>(config.suppliers.map((supplier) => [supplier.id, supplier.kind]));
+  const knowledge = new KnowledgeBase((supplierId) => kinds.get(supplierId));
   const clocks = new Map<string, SupplierClock>();
   for (const { supplierId, result, sentAt, endedAt, service } of orders) {
     let clock = clocks.get(supplierId);

@@ -12,7 +12,7 @@ import { localCopy } from './local';
 import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 import { tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery } from './eta';
-import { forService, staffFor, type StaffStats, type SupplierStats } from './knowledge';
+import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -48,8 +48,9 @@ export interface RouteInput {
   load?: Record<string, number>;
   /** Observed figures, which take precedence over configured priors and promises; a service's own where given. */
   stats?: Record<string, SupplierStats>;
-  /** How long staff were seen to take, for the delivery prediction. */
+  /** How long staff, and suppliers of each kind, were seen to take, for the delivery prediction. */
   staff?: StaffStats;
+  kinds?: KindStats;
   /** ISO date the decision is made on; closures and suspensions are judged against it. */
   now?: string;
   /** Suppliers found unable to serve this request before routing, with why (an open-access lookup that found nothing, say). */
@@ -114,6 +115,7 @@ export interface Prepared {
   /** When the decision is made, if known: deadlines are then given as instants too. */
   now?: string;
   staff?: StaffStats;
+  kinds?: KindStats;
   candidates: Candidate[];
   /**
    * Sources other than service libraries that cannot supply the request at all (they do not offer
@@ -350,6 +352,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     ...(unmapped && { unmappedSubjects: unmapped }),
     ...(input.now === undefined ? {} : { now: input.now }),
     ...(input.staff === undefined ? {} : { staff: input.staff }),
+    ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
   };
   if (local) return prepared;
 
@@ -676,7 +679,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
 
   const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
   decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
-  decision.eta = predictDelivery(config, decision, rota.map((entry) => entry.candidate), prepared.now, staffFor(prepared.staff, library.id));
+  decision.eta = predictDelivery(config, decision, rota.map((entry) => entry.candidate), prepared.now, staffFor(prepared.staff, library.id), kindsFor(prepared.kinds, request.service));
   return decision;
 }
 
