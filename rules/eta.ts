@@ -3,18 +3,20 @@
 // interval. Pure and cheap (a few microseconds a decision): no sampling, no randomness.
 //
 // The model. Staff tasks that come before any supplier is asked (a review, a cost approval) take
-// their due hours. Try k is reached when every earlier try failed; it fills with its fill rate, after
-// a time drawn from its fill times, or fails after its unfilled time. Should every try fail, or
-// should routing escalate at once, search-proxy staff take their task's due hours and then a search
-// as long as one supplier's try. The delivery time is then a mixture: with weight
-// (1 - p1)…(1 - p(k-1)) pk, the staff hours and the earlier tries' unfilled times, plus a fill time
-// of try k; with the weight left, every try's unfilled time, the search-proxy task and the search.
-// Each fill time is a two-piece log-normal fitted exactly to the supplier's observed 10th, 50th and
-// 90th percentiles, or centred on its promised turnaround with a default spread; each unfilled
-// time is a single figure (the observed median, else the try's deadline). So every part of the
-// mixture is a constant plus a log-normal, whose distribution function and density are known in
-// closed form, and each quantile is found by a few steps of Newton's method between the parts' own
-// quantiles.
+// as long as librarians were seen to take, else a time that their due hours keep nine times in ten.
+// Try k is reached when every earlier try failed; it fills with its fill rate, after a time drawn
+// from its fill times, or fails after its unfilled time. Should every try fail, or should routing
+// escalate at once, search-proxy staff take as long as they were seen to take to a delivery, and
+// deliver their share (else their due hours, as a promise, then a search within the deadline). The
+// delivery time, given a delivery, is then a mixture: with weight (1 - p1)…(1 - p(k-1)) pk, the
+// staff time and the earlier tries' unfilled times, plus a fill time of try k; with the weight left
+// times search-proxy's share, every try's unfilled time and search-proxy's. Each wait is a two-piece
+// log-normal fitted exactly to its 10th, 50th and 90th percentiles (observed, or a promise's with a
+// default spread), or a single figure (a deadline); the waits of one part add up into one such
+// log-normal after their single figures: medians added, spreads either side in quadrature, the
+// skew left out moving the median and the 90th percentile up. So every part of the mixture is a
+// constant plus a log-normal, whose distribution function and density are known in closed form, and
+// each quantile is found by a few steps of Newton's method between the parts' own quantiles.
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
 import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';
