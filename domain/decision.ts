@@ -54,11 +54,12 @@ export interface HoursInterval {
  * When the reader may expect the document, as predicted when the request is routed: an 80 %
  * interval of the working hours from the decision to delivery, given that it is delivered (a
  * request that ends unfilled has no delivery time). Drawn from each rota supplier's fill rate and
- * fill times (observed, else its configured fill rate and promised turnaround), the time each try
- * takes to fail (its observed unfilled answers, else the try's deadline), the staff tasks that come
- * first (a review, a cost approval, each taken at its due hours), and, should the rota run out,
- * search-proxy staff. Zero for a copy the reader has at once (`local`, `open-access`); absent for
- * a rejected request.
+ * fill times for the request's service (observed, else its kind's fill times, else its configured
+ * fill rate and promised turnaround), the time each try takes to fail (its observed unfilled
+ * answers, else the try's deadline), the staff tasks that come first (a review, a cost approval,
+ * as long as librarians were seen to take, else within their due hours), and, should the rota run
+ * out, search-proxy staff (as seen, with the share they deliver). Zero for a copy the reader has at
+ * once (`local`, `open-access`); absent for a rejected request.
  */
 export interface DeliveryEstimate {
   /** One delivery in ten is expected sooner than `p10`, one in ten later than `p90`; half either side of `median`. */

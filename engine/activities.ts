@@ -15,7 +15,7 @@ import type { LifecycleActivities } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
-import { HALF_LIFE_ORDERS, learnFrom, priorsOf, type SupplierStats } from '../rules/knowledge';
+import { HALF_LIFE_ORDERS, learnFrom, priorsOf, type KindStats, type StaffStats, type SupplierStats } from '../rules/knowledge';
 import { deliveredAtOnce } from '../rules/eta';
 
 export interface ActivityDependencies {
@@ -38,6 +38,8 @@ const LATEST_OUTCOMES = 20 * HALF_LIFE_ORDERS;
  * minutes (and cost a read of 90 days of orders), today's load per supplier little over seconds.
  */
 const STATS_FRESH_MS = 5 * 60_000;
+/** Staff tasks of each kind the prediction learns from, the latest opened in the same window: enough for a busy library's own figures. */
+const LATEST_TASKS = 2_000;
 const LOAD_FRESH_MS = 10_000;
 
 /** Reuses what `read` last gave for a key until it is older than `freshMs` or another key is asked for. */
@@ -110,11 +112,16 @@ export function createActivities({ store, network, adapterFor, holdings = config
   };
 
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
-  const stats = reusedFor<Record<string, SupplierStats>>(STATS_FRESH_MS, now);
-  /** What the suppliers were seen to do, each order counted by its supplier's clock in the configuration in force, its fill rate drawn toward the configured one. */
+  const stats = reusedFor<{ suppliers: Record<string, SupplierStats>; staff: StaffStats; kinds: KindStats }>(STATS_FRESH_MS, now);
+  /**
+   * What the suppliers and staff were seen to do, each order counted by its supplier's clock in the
+   * configuration in force, its fill rate drawn toward the configured one; each staff task by the network's.
+   */
   const learnt = async (config: NetworkConfig, today: Date) => {
-    const orders = await store.supplierOutcomes(new Date(today.getTime() - STATS_WINDOW_DAYS * DAY), LATEST_OUTCOMES);
-    return learnFrom(config, orders).stats(priorsOf(config));
+    const since = new Date(today.getTime() - STATS_WINDOW_DAYS * DAY);
+    const [orders, tasks] = await Promise.all([store.supplierOutcomes(since, LATEST_OUTCOMES), store.staffTasks(since, LATEST_TASKS)]);
+    const knowledge = learnFrom(config, orders, tasks);
+    return { suppliers: knowledge.stats(priorsOf(config)), staff: knowledge.staffStats(), kinds: knowledge.kindStats() };
   };
 
   return {
@@ -155,6 +162,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
         return { decision, estimatedCosts: {}, ...base };
       }
       const startOfDay = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+      const seen = await stats(config.version, () => learnt(config, today));
       const decision = route(compiled, {
         request,
         holdings: holders,
@@ -162,7 +170,9 @@ export function createActivities({ store, network, adapterFor, holdings = config
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
         load: await load(startOfDay.toISOString(), () => store.ordersSince(startOfDay)),
-        stats: await stats(config.version, () => learnt(config, today)),
+        stats: seen.suppliers,
+        staff: seen.staff,
+        kinds: seen.kinds,
         now: today.toISOString(),
         unavailable: open.unavailable,
       });

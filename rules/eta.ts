@@ -3,23 +3,28 @@
 // interval. Pure and cheap (a few microseconds a decision): no sampling, no randomness.
 //
 // The model. Staff tasks that come before any supplier is asked (a review, a cost approval) take
-// their due hours. Try k is reached when every earlier try failed; it fills with its fill rate, after
-// a time drawn from its fill times, or fails after its unfilled time. Should every try fail, or
-// should routing escalate at once, search-proxy staff take their task's due hours and then a search
-// as long as one supplier's try. The delivery time is then a mixture: with weight
-// (1 - p1)…(1 - p(k-1)) pk, the staff hours and the earlier tries' unfilled times, plus a fill time
-// of try k; with the weight left, every try's unfilled time, the search-proxy task and the search.
-// Each fill time is a two-piece log-normal fitted exactly to the supplier's observed 10th, 50th and
-// 90th percentiles, or centred on its promised turnaround with a default spread; each unfilled
-// time is a single figure (the observed median, else the try's deadline). So every part of the
-// mixture is a constant plus a log-normal, whose distribution function and density are known in
-// closed form, and each quantile is found by a few steps of Newton's method between the parts' own
-// quantiles.
+// as long as librarians were seen to take, else a time that their due hours keep nine times in ten.
+// Try k is reached when every earlier try failed; it fills with its fill rate, after a time drawn
+// from its fill times, or fails after its unfilled time. Should every try fail, or should routing
+// escalate at once, search-proxy staff take as long as they were seen to take to a delivery, and
+// deliver their share (else their due hours, as a promise, then a search within the deadline). The
+// delivery time, given a delivery, is then a mixture: with weight (1 - p1)…(1 - p(k-1)) pk, the
+// staff time and the earlier tries' unfilled times, plus a fill time of try k; with the weight left
+// times search-proxy's share, every try's unfilled time and search-proxy's. Each wait is a two-piece
+// log-normal fitted exactly to its 10th, 50th and 90th percentiles (observed, or a promise's with a
+// default spread), or a single figure (a deadline); the waits of one part add up into one such
+// log-normal after their single figures: medians added, spreads either side in quadrature, the
+// skew left out moving the median and the 90th percentile up. So every part of the mixture is a
+// constant plus a log-normal, whose distribution function and density are known in closed form, and
+// each quantile is found by a few steps of Newton's method between the parts' own quantiles.
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
 import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';
-import type { SupplierStats } from './knowledge';
+import type { StaffStats, SupplierStats, TaskStats } from './knowledge';
 import type { NetworkConfig, NetworkPolicy } from './types';
+
+/** Working hours: a single figure, or a median with its 80 % interval. */
+export type Hours = number | HoursInterval;
 
 /** How one supplier's try is expected to go. */
 export interface TryPlan {
@@ -28,17 +33,20 @@ export interface TryPlan {
   /** Working hours from the send to its fill, when it fills. */
   fill: HoursInterval;
   /** Working hours from the send until it ends unfilled, when it does not. */
-  unfilledHours: number;
+  unfilledHours: Hours;
 }
 
 /** Everything the prediction weighs, in working hours. */
 export interface DeliveryPlan {
   /** Staff tasks before any supplier is asked. */
-  staffHours: number;
+  staffHours: Hours;
   /** The rota in order; none when routing escalated at once. */
   tries: readonly TryPlan[];
-  /** When the tries are exhausted: the search-proxy task's hours, then a search. */
-  searchProxy: { taskHours: number; search: HoursInterval };
+  /**
+   * When the tries are exhausted: the search-proxy task's hours, then a search (none where the
+   * task's hours run to the delivery), and the share of requests they deliver (1 unless known).
+   */
+  searchProxy: { taskHours: Hours; search?: HoursInterval; fillRate?: number };
 }
 
 /** A rota supplier's figures as ranking holds them (`Candidate` in rank.ts). */
@@ -49,12 +57,22 @@ export interface RotaFigures {
   turnaroundHours: number;
   /** What the knowledge base knows of the supplier, if anything. */
   observed?: SupplierStats;
+  /** Its kind, whose suppliers' times stand in for its own until it has some. */
+  supplier?: { kind: string };
 }
 
 /** The standard normal quantile of 0.9: a log-normal's 90th percentile is exp(μ + Z90 σ). */
 const Z90 = 1.2815515655446004;
-/** Spread (σ of the log) of a fill time known only by its promise: p10 about half the promise, p90 about twice. */
+/** Spread (σ of the log) of a fill time known only by its promise, which most fills meet: its 90th percentile is the promise, its median about half of it. */
 export const DEFAULT_SPREAD = 0.5;
+/**
+ * How far the median of a sum of right-skewed waits lies above the sum of their medians, per hour
+ * of skew (the distance to the 90th percentile less that to the 10th) that adding in quadrature
+ * leaves out: a log-normal's mean lies about this far above its median, per hour of its skew.
+ */
+const SKEW_SHIFT = 0.3;
+/** Staff tasks of a kind seen before their figures replace the task's due hours. */
+export const STAFF_TASKS = 20;
 /** Fill times shorter than this (36 seconds) count as this: a log-normal needs a positive median. */
 const MIN_HOURS = 0.01;
 /** Parts of the mixture less likely than this are left out. */
@@ -63,11 +81,11 @@ const NEGLIGIBLE = 1e-12;
 const TOLERANCE = 1e-4;
 const MAX_STEPS = 60;
 
-/** A fill time centred on a promise, with the default spread. */
+/** A fill time known by a promise (a turnaround target, a deadline), which nine fills in ten meet, with the default spread. */
 export function promised(hours: number): HoursInterval {
-  const median = Math.max(hours, MIN_HOURS);
+  const p90 = Math.max(hours, MIN_HOURS);
   const factor = Math.exp(DEFAULT_SPREAD * Z90);
-  return { p10: median / factor, median, p90: median * factor };
+  return { p10: p90 / factor / factor, median: p90 / factor, p90 };
 }
 
 /** One part of the mixture: with `weight`, `shift` plus a two-piece log-normal (median e^mu, spread `low` below it, `high` above). */
@@ -77,6 +95,38 @@ interface Part {
   mu: number;
   low: number;
   high: number;
+}
+
+/**
+ * The part of independent waits one after another: single figures add up to its shift; of the
+ * others, the medians add up, and the distances from each median to its 10th and to its 90th
+ * percentile add in quadrature, as the spread of a sum does. The skew that adding in quadrature
+ * leaves out moves the median and the 90th percentile up, by `SKEW_SHIFT` of it: a sum's mean is its
+ * parts' means added. Exact for a single wait.
+ */
+function sumOf(weight: number, waits: readonly Hours[]): Part {
+  let shift = 0;
+  let median = 0;
+  let below = 0;
+  let above = 0;
+  let skews = 0;
+  let spread = 0;
+  for (const wait of waits) {
+    if (typeof wait === 'number' || wait.p90 - wait.p10 <= 0) {
+      shift += Math.max(0, typeof wait === 'number' ? wait : wait.median);
+      continue;
+    }
+    spread++;
+    const m = Math.max(0, wait.median);
+    median += m;
+    skews += Math.max(0, wait.p90 - m) - Math.max(0, m - wait.p10);
+    below += Math.max(0, m - wait.p10) ** 2;
+    above += Math.max(0, wait.p90 - m) ** 2;
+  }
+  if (spread === 0) return part(weight, 0, { p10: shift, median: shift, p90: shift });
+  const [low, high] = [Math.sqrt(below), Math.sqrt(above)];
+  const skew = SKEW_SHIFT * Math.max(0, skews - (high - low));
+  return part(weight, shift, { p10: median - low, median: median + skew, p90: median + skew + high });
 }
 
 function part(weight: number, shift: number, fill: HoursInterval): Part {
@@ -153,15 +203,18 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** The median and 80 % interval of working hours to delivery under the plan. */
 export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
   const parts: Part[] = [];
-  let shift = Math.max(0, plan.staffHours);
+  const before: Hours[] = [plan.staffHours];
   let reach = 1;
   for (const attempt of plan.tries) {
     const rate = attempt.fillRate >= 0 ? Math.min(attempt.fillRate, 1) : 0;
-    if (reach * rate > NEGLIGIBLE) parts.push(part(reach * rate, shift, attempt.fill));
-    shift += Math.max(0, attempt.unfilledHours);
+    if (reach * rate > NEGLIGIBLE) parts.push(sumOf(reach * rate, [...before, attempt.fill]));
+    before.push(attempt.unfilledHours);
     reach *= 1 - rate;
   }
-  if (reach > NEGLIGIBLE || parts.length === 0) parts.push(part(reach, shift + Math.max(0, plan.searchProxy.taskHours), plan.searchProxy.search));
+  const { taskHours, search, fillRate = 1 } = plan.searchProxy;
+  // A request search-proxy staff do not deliver has no delivery time: only those they deliver count.
+  const delivered = reach * Math.min(Math.max(fillRate, 0), 1);
+  if (delivered > NEGLIGIBLE || parts.length === 0) parts.push(sumOf(parts.length === 0 ? 1 : delivered, [...before, taskHours, ...(search ? [search] : [])]));
   let total = 0;
   for (const p of parts) total += p.weight;
   for (const p of parts) p.weight /= total;
@@ -169,28 +222,56 @@ export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
 }
 
 /** A rota supplier's try as the plan weighs it. */
-function tryPlan(figures: RotaFigures, deadlineHours: number): TryPlan {
+function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<string, SupplierStats> | undefined): TryPlan {
   const { observed } = figures;
   const known = observed?.turnaroundP10 !== undefined && observed.turnaroundP90 !== undefined && observed.turnaroundHours !== undefined;
+  // A supplier with no times of its own takes its kind's, where they are known.
+  const kind = known || figures.supplier === undefined ? undefined : kinds?.[figures.supplier.kind];
+  const fill = known
+    ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! }
+    : kind?.turnaroundHours !== undefined
+      ? { p10: kind.turnaroundP10 ?? kind.turnaroundHours, median: kind.turnaroundHours, p90: kind.turnaroundP90 ?? kind.turnaroundHours }
+      : promised(figures.turnaroundHours);
   return {
     fillRate: figures.fillRate,
-    fill: known ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! } : promised(figures.turnaroundHours),
-    unfilledHours: observed?.unfilledHours ?? deadlineHours,
+    fill,
+    unfilledHours:
+      observed?.unfilledHours === undefined
+        ? deadlineHours
+        : { p10: observed.unfilledP10 ?? observed.unfilledHours, median: observed.unfilledHours, p90: observed.unfilledP90 ?? observed.unfilledHours },
   };
 }
 
 type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
 
-/** What a decision's outcome leaves to wait for: staff tasks before the first try, the rota's tries, and search-proxy staff. */
-export function planOf(policy: Pick<NetworkPolicy, 'lifecycle'>, decision: Decided, rota: readonly RotaFigures[]): DeliveryPlan {
+/** The staff task a decision waits for before the first try: a review sends the rota on itself; a cost approval comes before the first try of a request routed at once. */
+function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
+  if (decision.outcome === 'review') return 'review';
+  return decision.outcome === 'route' && decision.tasks.some((task) => task.type === 'approveCost') ? 'approveCost' : undefined;
+}
+
+/**
+ * What a decision's outcome leaves to wait for: staff tasks before the first try, the rota's tries,
+ * and search-proxy staff. Staff take the hours they were seen to take (`staff`, the requesting
+ * library's figures where it has them: `staffFor` in knowledge.ts), else their tasks' due hours.
+ */
+export function planOf(
+  policy: Pick<NetworkPolicy, 'lifecycle'>,
+  decision: Decided,
+  rota: readonly RotaFigures[],
+  staff?: StaffStats,
+  kinds?: Record<string, SupplierStats>,
+): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
-  const has = (type: string) => decision.tasks.some((task) => task.type === type);
-  // A review sends the rota on itself; a cost approval comes before the first try of a request routed at once.
-  const staffHours = decision.outcome === 'review' ? due.review : decision.outcome === 'route' && has('approveCost') ? due.approveCost : 0;
+  const task = firstTask(decision);
+  const seen = (figures: TaskStats | undefined) => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
+  const proxy = seen(staff?.searchProxy);
   return {
-    staffHours,
-    tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours)),
-    searchProxy: { taskHours: due.searchProxy, search: promised(decision.deadlineHours) },
+    staffHours: task === undefined ? 0 : (seen(staff?.[task])?.hours ?? promised(due[task])),
+    tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours, kinds)),
+    searchProxy: proxy
+      ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
+      : { taskHours: promised(due.searchProxy), search: promised(decision.deadlineHours) },
   };
 }
 
@@ -218,10 +299,21 @@ function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, b
   return eta;
 }
 
-function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[]): string {
+/** Hours as the basis names them: `8 h`, `within 8 h` for a due time, `about 3 h as seen` for a median observed. */
+const told = (hours: Hours, due?: number): string =>
+  typeof hours === 'number' ? `${hours} h` : hours.p90 === due ? `within ${due} h nine times in ten` : `about ${round2(hours.median)} h as seen`;
+
+function basisOf(
+  plan: DeliveryPlan,
+  decision: Decided,
+  rota: readonly RotaFigures[],
+  due: NetworkPolicy['lifecycle']['taskDueHours'],
+  kinds: Record<string, SupplierStats> | undefined,
+): string {
   const parts: string[] = [];
-  if (decision.outcome === 'review') parts.push(`a review first (${plan.staffHours} h)`);
-  else if (plan.staffHours > 0) parts.push(`a cost approval first (${plan.staffHours} h)`);
+  const task = firstTask(decision);
+  if (task === 'review') parts.push(`a review first (${told(plan.staffHours, due.review)})`);
+  else if (task === 'approveCost') parts.push(`a cost approval first (${told(plan.staffHours, due.approveCost)})`);
   if (plan.tries.length > 0) {
     const observed = rota.filter((figures) => figures.observed !== undefined).length;
     const suppliers = rota.length === 1 ? 'the rota supplier' : `the ${rota.length} rota suppliers`;
@@ -232,9 +324,13 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
           ? `configured fill rates and promised turnarounds of ${suppliers}`
           : `observed figures for ${observed} of ${suppliers}, configured ones for the rest`,
     );
+    const pooled = rota.filter((figures, i) => figures.observed?.turnaroundHours === undefined && plan.tries[i]?.fill !== undefined && figures.supplier !== undefined && kinds?.[figures.supplier.kind]?.turnaroundHours !== undefined).length;
+    if (pooled > 0) parts.push(`for ${pooled === rota.length ? 'all' : pooled} of them not yet seen to fill, the times of suppliers of their kind`);
   }
-  const { taskHours, search } = plan.searchProxy;
-  const staff = `search-proxy staff (${taskHours} h, then a search of about ${round2(search.median)} h)`;
+  const { taskHours, search, fillRate } = plan.searchProxy;
+  const staff = search
+    ? `search-proxy staff (${told(taskHours, due.searchProxy)}, then a search of about ${round2(search.median)} h)`
+    : `search-proxy staff (${told(taskHours)} to a delivery${fillRate === undefined ? '' : `, ${Math.round(fillRate * 100)} % delivered`})`;
   parts.push(plan.tries.length > 0 ? `${staff} should the rota run out` : staff);
   const sentence = parts.join('; ');
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
@@ -244,11 +340,18 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
  * The prediction a routing decision carries: `decide` calls it last, with the rota's figures in
  * rota order. Undefined for a rejected request.
  */
-export function predictDelivery(config: Pick<NetworkConfig, 'policy'>, decision: Decided, rota: readonly RotaFigures[], now?: string): DeliveryEstimate | undefined {
+export function predictDelivery(
+  config: Pick<NetworkConfig, 'policy'>,
+  decision: Decided,
+  rota: readonly RotaFigures[],
+  now?: string,
+  staff?: StaffStats,
+  kinds?: Record<string, SupplierStats>,
+): DeliveryEstimate | undefined {
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
-  const plan = planOf(config.policy, decision, rota);
-  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota), now);
+  const plan = planOf(config.policy, decision, rota, staff, kinds);
+  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, kinds), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */

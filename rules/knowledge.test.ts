@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HALF_LIFE_ORDERS, KnowledgeBase, learnFrom, PRIOR_ORDERS, priorsOf, type SupplierOutcome } from './knowledge';
+import { forService, HALF_LIFE_ORDERS, kindsFor, KnowledgeBase, learnFrom, LIBRARY_TASKS, PRIOR_ORDERS, priorsOf, SERVICE_TIMES, staffFor, type SupplierOutcome } from './knowledge';
 import { SHIPPED_CONFIG } from './config-fixture';
 import { loadNetwork } from './load';
 
@@ -53,6 +53,65 @@ describe('the dispatch knowledge base', () => {
     expect(knowledge.statsOf('vip', 0.5)).not.toEqual(first);
     knowledge.record(outcome('vip', 'filled', 3));
     expect(knowledge.statsOf('vip', 0.5)).toMatchObject({ turnaroundHours: 2, orders: 1.94 });
+  });
+
+  it('keeps each service’s figures apart, leaning on the supplier’s all-service ones while a service has few', () => {
+    const knowledge = new KnowledgeBase();
+    for (let i = 0; i < 40; i++) knowledge.record({ ...outcome('pku', 'filled', 8 + (i % 5)), service: 'copy' });
+    for (let i = 0; i < SERVICE_TIMES - 1; i++) knowledge.record({ ...outcome('pku', i % 2 === 0 ? 'filled' : 'unfilled', 40), service: 'loan' });
+    const stats = knowledge.statsOf('pku', 0.8)!;
+    const loan = forService(stats, 'loan')!;
+    // Two loan fills of their own: the all-service times still, and a fill rate drawn toward the all-service one.
+    expect(loan.turnaroundHours).toBe(stats.turnaroundHours);
+    expect(loan.fillRate).toBeLessThan(stats.fillRate!);
+    expect(loan.fillRate).toBeGreaterThan(0.5);
+    // Four loan orders, the earlier discounted.
+    expect(loan.orders).toBeCloseTo(3.68, 2);
+    for (let i = 0; i < SERVICE_TIMES; i++) knowledge.record({ ...outcome('pku', 'filled', 40), service: 'loan' });
+    expect(forService(knowledge.statsOf('pku', 0.8), 'loan')).toMatchObject({ turnaroundHours: 40, turnaroundP10: 40 });
+    expect(forService(knowledge.statsOf('pku', 0.8), 'copy')).toMatchObject({ turnaroundHours: 10, turnaroundP10: 8, turnaroundP90: 12 });
+    // A service it has never been sent, or outcomes of no service: the all-service figures.
+    expect(forService(knowledge.statsOf('pku', 0.8), 'ebook')).toBe(knowledge.statsOf('pku', 0.8));
+  });
+
+  it('pools the fill times of the suppliers of a kind, per service, for a supplier with too few of its own', () => {
+    const kinds: Record<string, string> = { 'lib-1': 'service-library', 'lib-2': 'service-library', nstl: 'nstl' };
+    const knowledge = new KnowledgeBase((id) => kinds[id]);
+    for (let i = 0; i < 10; i++) knowledge.record({ ...outcome('lib-1', 'filled', 30 + i), service: 'loan' });
+    for (let i = 0; i < 10; i++) knowledge.record({ ...outcome('lib-2', 'filled', 8), service: 'copy' });
+    knowledge.record({ ...outcome('lib-2', 'filled', 30), service: 'loan' });
+    knowledge.record({ ...outcome('nstl', 'filled', 2), service: 'copy' });
+    expect(knowledge.kindStats()).toEqual({
+      'service-library': { loan: { turnaroundHours: 34, turnaroundP10: 30, turnaroundP90: 38 }, copy: { turnaroundHours: 8, turnaroundP10: 8, turnaroundP90: 8 } },
+    });
+    // LIB-2's one loan: its kind's loan times rather than its own copies'.
+    expect(forService(knowledge.statsOf('lib-2'), 'loan')).toMatchObject({ turnaroundHours: 34 });
+    expect(kindsFor(knowledge.kindStats(), 'loan')).toEqual({ 'service-library': knowledge.kindStats()['service-library']!.loan });
+  });
+
+  it('gives the spread of the time an order takes to end unfilled', () => {
+    const knowledge = new KnowledgeBase();
+    for (let hours = 1; hours <= 11; hours++) knowledge.record(outcome('cashl', 'unfilled', hours));
+    expect(knowledge.statsOf('cashl')).toMatchObject({ unfilledP10: 2, unfilledHours: 6, unfilledP90: 10 });
+  });
+
+  it('learns how long staff take, network-wide and per library once it has enough of its own, and how often search-proxy staff deliver', () => {
+    const knowledge = new KnowledgeBase();
+    expect(knowledge.staffStats()).toEqual({});
+    for (let i = 0; i < LIBRARY_TASKS; i++) knowledge.recordStaff({ task: 'approveCost', libraryId: 'whu', workingHours: 10 });
+    for (let i = 0; i < LIBRARY_TASKS - 1; i++) knowledge.recordStaff({ task: 'approveCost', libraryId: 'pku', workingHours: 1 });
+    knowledge.recordStaff({ task: 'review', libraryId: 'pku', workingHours: 3 });
+    for (let i = 0; i < 10; i++) knowledge.recordStaff({ task: 'searchProxy', libraryId: 'pku', workingHours: 30 + i, filled: i < 8 });
+    const staff = knowledge.staffStats();
+    expect(staff).toMatchObject({
+      review: { hours: { p10: 3, median: 3, p90: 3 }, tasks: 1 },
+      approveCost: { tasks: 2 * LIBRARY_TASKS - 1 },
+      // Only the deliveries' times: those given up delivered nothing to wait for.
+      searchProxy: { hours: { p10: 30.7, median: 33.5, p90: 36.3 }, tasks: 8, fillRate: expect.closeTo(0.8, 1) },
+    });
+    expect(Object.keys(staff.byLibrary!)).toEqual(['whu']);
+    expect(staffFor(staff, 'whu')).toMatchObject({ approveCost: { hours: { median: 10 }, tasks: LIBRARY_TASKS }, review: staff.review });
+    expect(staffFor(staff, 'pku')).toBe(staff);
   });
 
   it("learns from orders as the store records them, each counted by its supplier's clock", () => {

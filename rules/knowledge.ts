@@ -4,7 +4,9 @@
 // than after months of history outweigh its decline. Pure: the engine feeds it the outcomes its
 // store recorded, the network simulation the outcomes of its simulated suppliers.
 
-import { supplierClock, workingHoursBetween, type SupplierClock } from './clock';
+import type { HoursInterval } from '../domain/decision';
+import type { Service } from '../domain/request';
+import { networkClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
 import type { NetworkConfig } from './types';
 
 /** How one order sent to a supplier ended. */
@@ -14,6 +16,8 @@ export interface SupplierOutcome {
   result: 'filled' | 'unfilled' | 'expired';
   /** Working hours, by the supplier's clock, from the order's send to its end. */
   workingHours: number;
+  /** What the request asked for: a loan is not a copy. */
+  service?: Service;
 }
 
 /** What routing and the delivery prediction know of a supplier. */
@@ -27,8 +31,39 @@ export interface SupplierStats {
   turnaroundP90?: number;
   /** Median working hours until an order ends unfilled (an answer, or its deadline passing). */
   unfilledHours?: number;
+  /** The 10th and 90th percentiles of working hours until an order ends unfilled. */
+  unfilledP10?: number;
+  unfilledP90?: number;
   /** Outcomes behind the figures, older ones discounted. */
   orders?: number;
+  /**
+   * The same figures for one service's orders, where the supplier has ended some: the fill rate
+   * drawn toward the supplier's all-service one, the times its all-service ones until the service
+   * has `SERVICE_TIMES` of its own. Read through `forService`.
+   */
+  byService?: Partial<Record<Service, SupplierStats>>;
+}
+
+/**
+ * Fill times of the suppliers of each kind, per service (no fill rates): what a supplier seen too
+ * little to fill is expected to take, as its kind does.
+ */
+export type KindStats = Record<string, Partial<Record<Service, SupplierStats>>>;
+
+/** Each kind's times for a request of `service`. */
+export function kindsFor(kinds: KindStats | undefined, service: Service): Record<string, SupplierStats> | undefined {
+  if (!kinds) return undefined;
+  const times: Record<string, SupplierStats> = {};
+  for (const kind in kinds) {
+    const known = kinds[kind]?.[service];
+    if (known) times[kind] = known;
+  }
+  return times;
+}
+
+/** A supplier's figures for a request of `service`: its own for that service where known, else its all-service ones. */
+export function forService(stats: SupplierStats | undefined, service: Service): SupplierStats | undefined {
+  return stats?.byService?.[service] ?? stats;
 }
 
 /** An outcome counts half as much once the supplier has ended this many orders since. */
@@ -37,8 +72,12 @@ export const HALF_LIFE_ORDERS = 12;
 export const PRIOR_ORDERS = 2;
 /** Times kept per supplier for the percentiles: the latest ones. */
 const KEPT_TIMES = 60;
+/** Times kept per kind of supplier and service. */
+const KEPT_POOLED = 300;
 /** Fill rate a supplier is assumed to have with neither a prior nor outcomes. */
 const NO_PRIOR = 0.5;
+/** Times a service needs of its own before its percentiles replace the supplier's all-service ones. */
+export const SERVICE_TIMES = 5;
 
 const DECAY = 2 ** (-1 / HALF_LIFE_ORDERS);
 
@@ -72,31 +111,198 @@ class Recent {
   }
 }
 
-interface Seen {
+/** Outcomes of one supplier, of all its orders or of one service's. */
+interface Tally {
   /** Decayed counts of filled and of all outcomes. */
   filled: number;
   total: number;
   fills: Recent;
   unfilled: Recent;
+}
+
+interface Seen extends Tally {
+  services: Map<Service, Tally>;
   /** The figures as last worked out, and the prior they were drawn toward; undefined once an outcome has come in since. */
   stats?: SupplierStats;
   prior?: number;
+  pooledVersion?: number;
+}
+
+const tally = (): Tally => ({ filled: 0, total: 0, fills: new Recent(KEPT_TIMES), unfilled: new Recent(KEPT_TIMES) });
+
+function count(into: Tally, filled: boolean, hours: number): void {
+  into.filled = into.filled * DECAY + (filled ? 1 : 0);
+  into.total = into.total * DECAY + 1;
+  (filled ? into.fills : into.unfilled).add(hours);
+}
+
+/** A tally's figures, its fill rate drawn toward `prior` as `PRIOR_ORDERS` outcomes; times from `times` (itself, or the supplier's all-service tally while it has too few). */
+function figuresOf(own: Tally, prior: number, fillTimes: Recent, unfilledTimes: Recent): SupplierStats {
+  const stats: SupplierStats = {
+    fillRate: round((PRIOR_ORDERS * prior + own.filled) / (PRIOR_ORDERS + own.total), 4),
+    orders: round(own.total, 2),
+  };
+  if (fillTimes.size > 0) {
+    const [p10, p50, p90] = fillTimes.quantiles(0.1, 0.5, 0.9) as [number, number, number];
+    Object.assign(stats, { turnaroundHours: round(p50, 2), turnaroundP10: round(p10, 2), turnaroundP90: round(p90, 2) });
+  }
+  if (unfilledTimes.size > 0) {
+    const [p10, p50, p90] = unfilledTimes.quantiles(0.1, 0.5, 0.9) as [number, number, number];
+    Object.assign(stats, { unfilledHours: round(p50, 2), unfilledP10: round(p10, 2), unfilledP90: round(p90, 2) });
+  }
+  return stats;
 }
 
 const round = (x: number, places: number): number => Math.round(x * 10 ** places) / 10 ** places;
 
+/** A staff task the prediction waits for: a librarian's review or cost approval, or search-proxy staff. */
+export type StaffTask = 'review' | 'approveCost' | 'searchProxy';
+
+/** How one staff task ended. */
+export interface StaffOutcome {
+  task: StaffTask;
+  /** The requesting library, whose librarians answer its reviews and cost approvals. */
+  libraryId?: string;
+  /**
+   * Working hours, by the network's clock, from the task's opening to its answer; for search-proxy,
+   * to the delivery, or to the staff giving the request up.
+   */
+  workingHours: number;
+  /** Search-proxy only: whether the request was delivered. */
+  filled?: boolean;
+}
+
+/** What was seen of one kind of staff task. */
+export interface TaskStats {
+  /** Working hours from the task's opening to its answer (search-proxy: to the delivery): median, 10th and 90th percentiles. */
+  hours: HoursInterval;
+  /** Tasks behind the figures. */
+  tasks: number;
+  /** Search-proxy only: the share of requests delivered, recent ones weighing most. */
+  fillRate?: number;
+}
+
+/** What the prediction knows of staff: network-wide per task, and per requesting library where it has enough of its own. */
+export interface StaffStats {
+  review?: TaskStats;
+  approveCost?: TaskStats;
+  searchProxy?: TaskStats;
+  /** A library's own librarians' figures, once it has `LIBRARY_TASKS` of a kind. */
+  byLibrary?: Record<string, Partial<Record<'review' | 'approveCost', TaskStats>>>;
+}
+
+/** Tasks of a kind a library needs of its own before its figures replace the network's. */
+export const LIBRARY_TASKS = 20;
+/** Tasks kept per kind (and per library) for the percentiles: the latest ones. */
+const KEPT_TASKS = 200;
+/** A search-proxy request counts half as much toward their delivered share once they have ended this many since: staff change slowly. */
+const STAFF_HALF_LIFE = 100;
+const STAFF_DECAY = 2 ** (-1 / STAFF_HALF_LIFE);
+
+/** The staff figures for a request of `libraryId`: its own librarians' where known, else the network's. */
+export function staffFor(staff: StaffStats | undefined, libraryId: string): StaffStats | undefined {
+  const own = staff?.byLibrary?.[libraryId];
+  if (!staff || !own) return staff;
+  const { byLibrary: _all, ...network } = staff;
+  return { ...network, ...own };
+}
+
+interface TaskTally {
+  times: Recent;
+  /** Search-proxy: decayed counts of delivered and of all requests. */
+  filled: number;
+  total: number;
+}
+
+function taskStats(seen: TaskTally, task: StaffTask): TaskStats | undefined {
+  if (seen.times.size === 0) return undefined;
+  const [p10, median, p90] = seen.times.quantiles(0.1, 0.5, 0.9).map((x) => round(x, 2)) as [number, number, number];
+  const stats: TaskStats = { hours: { p10, median, p90 }, tasks: seen.times.size };
+  if (task === 'searchProxy') stats.fillRate = round(seen.filled / seen.total, 4);
+  return stats;
+}
+
 export class KnowledgeBase {
   private readonly seen = new Map<string, Seen>();
+  /** Times of every supplier of a kind, per service: `kind service`. */
+  private readonly kinds = new Map<string, Tally>();
+  private kindStatsKept: KindStats | undefined;
+  /** Counts the outcomes pooled, so that figures leaning on the pool are worked out again after one. */
+  private pooledVersion = 0;
+
+  /** `kindOf` gives a supplier's kind, which its times are pooled under; without it nothing is pooled. */
+  constructor(private readonly kindOf?: (supplierId: string) => string | undefined) {}
+  /** Staff tasks by kind, and by library and kind. */
+  private readonly staff = new Map<string, TaskTally>();
+  private staffStatsKept: StaffStats | undefined;
+
+  /** Takes in a staff task's end, in the order they ended. */
+  recordStaff(outcome: StaffOutcome): void {
+    const hours = Math.max(0, outcome.workingHours);
+    const keys = [outcome.task];
+    if (outcome.libraryId !== undefined && outcome.task !== 'searchProxy') keys.push(`${outcome.task} ${outcome.libraryId}` as StaffTask);
+    for (const key of keys) {
+      let seen = this.staff.get(key);
+      if (!seen) this.staff.set(key, (seen = { times: new Recent(KEPT_TASKS), filled: 0, total: 0 }));
+      seen.filled = seen.filled * STAFF_DECAY + (outcome.filled ? 1 : 0);
+      seen.total = seen.total * STAFF_DECAY + 1;
+      // Search-proxy staff's time is a delivery time only when they delivered.
+      if (outcome.task !== 'searchProxy' || outcome.filled) seen.times.add(hours);
+    }
+    this.staffStatsKept = undefined;
+  }
+
+  /** The times of each kind's suppliers, per service, once a kind has `SERVICE_TIMES` fills of one (`RouteInput.kinds`). */
+  kindStats(): KindStats {
+    if (this.kindStatsKept) return this.kindStatsKept;
+    const stats: KindStats = {};
+    for (const [key, pooled] of this.kinds) {
+      if (pooled.fills.size < SERVICE_TIMES) continue;
+      const [kind, service] = key.split(' ') as [string, Service];
+      const { turnaroundHours, turnaroundP10, turnaroundP90 } = figuresOf(pooled, 0, pooled.fills, pooled.unfilled);
+      (stats[kind] ??= {})[service] = { turnaroundHours, turnaroundP10, turnaroundP90 };
+    }
+    return (this.kindStatsKept = stats);
+  }
+
+  /** What was seen of staff, network-wide and per library (`RouteInput.staff`). */
+  staffStats(): StaffStats {
+    if (this.staffStatsKept) return this.staffStatsKept;
+    const stats: StaffStats = {};
+    for (const [key, seen] of this.staff) {
+      const [task, libraryId] = key.split(' ') as [StaffTask, string | undefined];
+      if (libraryId === undefined) {
+        const figures = taskStats(seen, task);
+        if (figures) stats[task] = figures;
+      } else if (seen.times.size >= LIBRARY_TASKS && task !== 'searchProxy') {
+        ((stats.byLibrary ??= {})[libraryId] ??= {})[task] = taskStats(seen, task)!;
+      }
+    }
+    return (this.staffStatsKept = stats);
+  }
 
   /** Takes in outcomes in the order the orders ended. */
   record(outcome: SupplierOutcome): void {
     let seen = this.seen.get(outcome.supplierId);
-    if (!seen) this.seen.set(outcome.supplierId, (seen = { filled: 0, total: 0, fills: new Recent(KEPT_TIMES), unfilled: new Recent(KEPT_TIMES) }));
+    if (!seen) this.seen.set(outcome.supplierId, (seen = { ...tally(), services: new Map() }));
     const filled = outcome.result === 'filled';
-    seen.filled = seen.filled * DECAY + (filled ? 1 : 0);
-    seen.total = seen.total * DECAY + 1;
     const hours = Math.max(0, outcome.workingHours);
-    (filled ? seen.fills : seen.unfilled).add(hours);
+    count(seen, filled, hours);
+    if (outcome.service) {
+      let service = seen.services.get(outcome.service);
+      if (!service) seen.services.set(outcome.service, (service = tally()));
+      count(service, filled, hours);
+      const kind = this.kindOf?.(outcome.supplierId);
+      if (kind !== undefined) {
+        const key = `${kind} ${outcome.service}`;
+        let pooled = this.kinds.get(key);
+        if (!pooled) this.kinds.set(key, (pooled = { filled: 0, total: 0, fills: new Recent(KEPT_POOLED), unfilled: new Recent(KEPT_POOLED) }));
+        count(pooled, filled, hours);
+        // Suppliers that lean on the pool work their figures out again.
+        this.pooledVersion++;
+        this.kindStatsKept = undefined;
+      }
+    }
     seen.stats = undefined;
   }
 
@@ -104,18 +310,22 @@ export class KnowledgeBase {
   statsOf(supplierId: string, prior?: number): SupplierStats | undefined {
     const seen = this.seen.get(supplierId);
     if (!seen) return undefined;
-    if (seen.stats && seen.prior === prior) return seen.stats;
-    const stats: SupplierStats = {
-      fillRate: round((PRIOR_ORDERS * (prior ?? NO_PRIOR) + seen.filled) / (PRIOR_ORDERS + seen.total), 4),
-      orders: round(seen.total, 2),
-    };
-    if (seen.fills.size > 0) {
-      const [p10, p50, p90] = seen.fills.quantiles(0.1, 0.5, 0.9) as [number, number, number];
-      Object.assign(stats, { turnaroundHours: round(p50, 2), turnaroundP10: round(p10, 2), turnaroundP90: round(p90, 2) });
+    if (seen.stats && seen.prior === prior && seen.pooledVersion === this.pooledVersion) return seen.stats;
+    const stats = figuresOf(seen, prior ?? NO_PRIOR, seen.fills, seen.unfilled);
+    const kind = this.kindOf?.(supplierId);
+    for (const [service, own] of seen.services) {
+      // A service's few outcomes are weighed against the supplier's all-service fill rate; its fill
+      // times are its own once it has enough, else its kind's for the service, else its own for all
+      // services. Unfilled times are not pooled: the quick declines are in long before the deadlines
+      // missed, so a pool would long hold too few of the latter.
+      const pooled = kind === undefined ? undefined : this.kinds.get(`${kind} ${service}`);
+      const times = (mine: Recent, theirs: Recent | undefined, all: Recent) => (mine.size >= SERVICE_TIMES ? mine : theirs && theirs.size >= SERVICE_TIMES ? theirs : all);
+      const byService = figuresOf(own, stats.fillRate!, times(own.fills, pooled?.fills, seen.fills), times(own.unfilled, undefined, seen.unfilled));
+      (stats.byService ??= {})[service] = byService;
     }
-    if (seen.unfilled.size > 0) stats.unfilledHours = round(seen.unfilled.quantiles(0.5)[0] ?? 0, 2);
     seen.stats = stats;
     seen.prior = prior;
+    seen.pooledVersion = this.pooledVersion;
     return stats;
   }
 
@@ -139,19 +349,39 @@ export interface EndedOrder {
   result: SupplierOutcome['result'];
   sentAt: string;
   endedAt: string;
+  /** The request's service, where the store knows it. */
+  service?: Service;
+}
+
+/** A staff task as the engine's store records it: opened and answered (search-proxy: delivered or given up), as instants. */
+export interface EndedTask {
+  task: StaffTask;
+  libraryId: string;
+  openedAt: string;
+  endedAt: string;
+  /** Search-proxy only: the request was delivered. */
+  filled?: boolean;
 }
 
 /**
- * What the network has seen of its suppliers: `orders`, in the order they ended, each counted in
- * working hours by its supplier's clock in `config`.
+ * What the network has seen of its suppliers and its staff: `orders` and `tasks`, each in the order
+ * they ended, an order counted in working hours by its supplier's clock in `config`, a task by the
+ * network's.
  */
-export function learnFrom(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, orders: Iterable<EndedOrder>): KnowledgeBase {
-  const knowledge = new KnowledgeBase();
+export function learnFrom(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, orders: Iterable<EndedOrder>, tasks: Iterable<EndedTask> = []): KnowledgeBase {
+  const kinds = new Map<string, string>(config.suppliers.map((supplier) => [supplier.id, supplier.kind]));
+  const knowledge = new KnowledgeBase((supplierId) => kinds.get(supplierId));
   const clocks = new Map<string, SupplierClock>();
-  for (const { supplierId, result, sentAt, endedAt } of orders) {
+  for (const { supplierId, result, sentAt, endedAt, service } of orders) {
     let clock = clocks.get(supplierId);
     if (!clock) clocks.set(supplierId, (clock = supplierClock(config, supplierId)));
-    knowledge.record({ supplierId, result, workingHours: workingHoursBetween(Date.parse(sentAt), Date.parse(endedAt), clock) });
+    knowledge.record({ supplierId, result, workingHours: workingHoursBetween(Date.parse(sentAt), Date.parse(endedAt), clock), ...(service ? { service } : {}) });
+  }
+  let network: SupplierClock | undefined;
+  for (const { task, libraryId, openedAt, endedAt, filled } of tasks) {
+    network ??= networkClock(config);
+    const workingHours = workingHoursBetween(Date.parse(openedAt), Date.parse(endedAt), network);
+    knowledge.recordStaff({ task, libraryId, workingHours, ...(task === 'searchProxy' ? { filled: filled === true } : {}) });
   }
   return knowledge;
 }

@@ -12,7 +12,7 @@ import { localCopy } from './local';
 import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
 import { tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery } from './eta';
-import type { SupplierStats } from './knowledge';
+import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
 import { approvalWaitHours, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 
 /** The `candidate` fact: derived for one supplier of one request. */
@@ -47,8 +47,11 @@ export interface RouteInput {
   usage?: Partial<Usage>;
   /** Requests each supplier has already been sent today. */
   load?: Record<string, number>;
-  /** Observed figures, which take precedence over configured priors and promises. */
+  /** Observed figures, which take precedence over configured priors and promises; a service's own where given. */
   stats?: Record<string, SupplierStats>;
+  /** How long staff, and suppliers of each kind, were seen to take, for the delivery prediction. */
+  staff?: StaffStats;
+  kinds?: KindStats;
   /** ISO date the decision is made on; closures and suspensions are judged against it. */
   now?: string;
   /** Suppliers found unable to serve this request before routing, with why (an open-access lookup that found nothing, say). */
@@ -114,6 +117,8 @@ export interface Prepared {
   local?: LocalCopy;
   /** When the decision is made, if known: deadlines are then given as instants too. */
   now?: string;
+  staff?: StaffStats;
+  kinds?: KindStats;
   candidates: Candidate[];
   /**
    * Sources other than service libraries that cannot supply the request at all (they do not offer
@@ -349,6 +354,8 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     unableAt: [],
     ...(unmapped && { unmappedSubjects: unmapped }),
     ...(input.now === undefined ? {} : { now: input.now }),
+    ...(input.staff === undefined ? {} : { staff: input.staff }),
+    ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
   };
   if (local) return prepared;
 
@@ -374,7 +381,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     const unavailable = input.unavailable?.[supplier.id];
     if (unavailable) hardReasons.push(unavailable);
     if (blocked) hardReasons.push(builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source));
-    const observed = input.stats?.[supplier.id];
+    const observed = forService(input.stats?.[supplier.id], request.service);
     prepared.candidates.push({
       index,
       supplier,
@@ -677,7 +684,7 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
 
   const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
   decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
-  decision.eta = predictDelivery(config, decision, rota.map((entry) => entry.candidate), prepared.now);
+  decision.eta = predictDelivery(config, decision, rota.map((entry) => entry.candidate), prepared.now, staffFor(prepared.staff, library.id), kindsFor(prepared.kinds, request.service));
   return decision;
 }
 

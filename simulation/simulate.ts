@@ -108,18 +108,23 @@ class Player {
     } else {
       for (const id of world.degraded) if (shared.usable.includes(id)) this.trace.plans.push({ supplierId: id, at, first: first === id });
     }
-    if (plan.escalate) return this.escalate(record, at);
+    const libraryId = request.requester.libraryId;
+    if (plan.escalate) return this.escalate(record, at, libraryId);
     const task = plan.review ? 'review' : plan.approveCost ? 'approveCost' : undefined;
     if (task) record.staffFirst = task;
-    const start = task ? addWorkingHours(at, staffHours(world.profiles, task, request.id), world.network.centre).at : at;
-    world.queue.schedule(start, () => this.tryNext(shared, record, plan, 0));
+    const hours = task ? staffHours(world.profiles, task, request.id) : 0;
+    const start = task ? addWorkingHours(at, hours, world.network.centre).at : at;
+    world.queue.schedule(start, () => {
+      if (task) this.strategy.staffEnded?.({ task, libraryId, workingHours: hours }, start);
+      this.tryNext(shared, record, plan, 0);
+    });
   }
 
   private tryNext(shared: Common, record: RequestRecord, plan: Plan, position: number): void {
     const { world } = this;
     const sentAt = world.queue.now;
     const supplierId = plan.rota[position];
-    if (supplierId === undefined) return this.escalate(record, sentAt);
+    if (supplierId === undefined) return this.escalate(record, sentAt, shared.arrival.request.requester.libraryId);
     const supplier = world.network.suppliers.get(supplierId) as Supplier;
     const load = this.today(sentAt);
     const before = load[supplierId] ?? 0;
@@ -133,25 +138,28 @@ class Player {
     const answered = world.answeredAt(supplierId, sentAt, answer.workingHours);
     if (answered <= deadline) {
       world.queue.schedule(answered, () => {
-        this.strategy.ended({ supplierId, result: answer.filled ? 'filled' : 'unfilled', workingHours: answer.workingHours }, answered);
+        this.strategy.ended({ supplierId, result: answer.filled ? 'filled' : 'unfilled', workingHours: answer.workingHours, service: record.service }, answered);
         if (answer.filled) this.deliver(record, answered, supplierId, answer);
         else this.tryNext(shared, record, plan, position + 1);
       });
     } else {
       world.queue.schedule(deadline, () => {
-        this.strategy.ended({ supplierId, result: 'expired', workingHours: plan.deadlineHours }, deadline);
+        this.strategy.ended({ supplierId, result: 'expired', workingHours: plan.deadlineHours, service: record.service }, deadline);
         this.tryNext(shared, record, plan, position + 1);
       });
     }
   }
 
   /** Search-proxy staff take the request: they find or supply most of what reaches them, in days. */
-  private escalate(record: RequestRecord, at: number): void {
+  private escalate(record: RequestRecord, at: number, libraryId: string): void {
     const { world } = this;
     record.escalated = true;
-    const done = addWorkingHours(at, staffHours(world.profiles, 'searchProxy', record.id), world.network.centre).at;
+    const hours = staffHours(world.profiles, 'searchProxy', record.id);
+    const done = addWorkingHours(at, hours, world.network.centre).at;
     world.queue.schedule(done, () => {
-      if (searchProxyFills(world.profiles, record.id)) this.deliver(record, done, 'search-proxy', { filled: true, workingHours: 0 });
+      const filled = searchProxyFills(world.profiles, record.id);
+      this.strategy.staffEnded?.({ task: 'searchProxy', libraryId, workingHours: hours, filled }, done);
+      if (filled) this.deliver(record, done, 'search-proxy', { filled: true, workingHours: 0 });
     });
   }
 

@@ -13,7 +13,7 @@ import { exceededLimit } from '../domain/money';
 import { prng } from '../bench/network-generator';
 import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
 import { route } from '../rules/route';
-import { KnowledgeBase, type SupplierOutcome, type SupplierStats } from '../rules/knowledge';
+import { KnowledgeBase, type KindStats, type StaffOutcome, type StaffStats, type SupplierOutcome, type SupplierStats } from '../rules/knowledge';
 import type { SimulatedArrival } from './requests';
 import type { SimulatedNetwork } from './network';
 import { answerOf, type Answer, type Profiles } from './suppliers';
@@ -84,6 +84,8 @@ export interface Strategy {
   plan(shared: Common, now: number, load: Record<string, number>): Plan;
   /** An order has ended: filled, declined, or its deadline passed. */
   ended(outcome: SupplierOutcome, now: number): void;
+  /** Staff have answered a task: a review, a cost approval, or search-proxy staff delivering or giving up. */
+  staffEnded?(outcome: StaffOutcome, now: number): void;
 }
 
 /** The tasks a baseline's libraries meet: the network's policy for the request, and the price of their first supplier. */
@@ -142,15 +144,17 @@ export function randomChoice(network: SimulatedNetwork, seed: number): Strategy 
 export const STATS_FRESH_MS = 5 * 60_000;
 
 export function engine(network: SimulatedNetwork): Strategy & { knowledge: KnowledgeBase } {
-  const knowledge = new KnowledgeBase();
+  const knowledge = new KnowledgeBase((id) => network.suppliers.get(id)?.kind);
   const priorOf = (id: string) => network.suppliers.get(id)?.fillRate;
   let stats: Record<string, SupplierStats> = {};
+  let staff: StaffStats = {};
+  let kinds: KindStats = {};
   let statsAt = Number.NEGATIVE_INFINITY;
   return {
     name: 'engine',
     knowledge,
     plan(shared, now, load) {
-      if (now - statsAt >= STATS_FRESH_MS) [stats, statsAt] = [knowledge.stats(priorOf), now];
+      if (now - statsAt >= STATS_FRESH_MS) [stats, staff, kinds, statsAt] = [knowledge.stats(priorOf), knowledge.staffStats(), knowledge.kindStats(), now];
       const { request, holdings, titleCopiesThisYear } = shared.arrival;
       const decision = route(network.compiled, {
         request,
@@ -158,6 +162,8 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
         usage: { titleCopiesThisYear },
         load,
         stats,
+        staff,
+        kinds,
         now: new Date(now).toISOString(),
         unavailable: shared.unavailable,
       });
@@ -174,5 +180,6 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
       };
     },
     ended: (outcome) => knowledge.record(outcome),
+    staffEnded: (outcome) => knowledge.recordStaff(outcome),
   };
 }

@@ -34,7 +34,7 @@ import type { TransitionRecord } from '../domain/transitions';
 import type { LoadedNetwork } from '../engine/network';
 import { Refused, RequestService } from '../engine/requests';
 import { KnexRequestStore } from '../engine/store/knex-store';
-import type { OrderOutcome } from '../engine/store/store';
+import type { OrderOutcome, TaskOutcome } from '../engine/store/store';
 import { createWorker } from '../engine/worker';
 import { holdingOf } from '../domain/holdings';
 import { networkClock, supplierClock, tryDeadline } from '../rules/clock';
@@ -138,6 +138,10 @@ class WatchedStore extends KnexRequestStore {
   }
 
   override async supplierOutcomes(): Promise<OrderOutcome[]> {
+    return [];
+  }
+
+  override async staffTasks(): Promise<TaskOutcome[]> {
     return [];
   }
 }

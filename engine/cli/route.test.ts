@@ -211,19 +211,19 @@ describe('ill route --request', () => {
     // otherwise NSTL and the libraries work on it after the National Day holiday.
     const routed = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2026-09-30T06:00:00Z');
     expect(routed.eta).toEqual({
-      workingHours: { p10: 0.75, median: 13.67, p90: 22.1 },
-      earliestAt: '2026-09-30T06:45:00.000Z',
-      // 3.5 working hours on the 30th, 9 on 8 October, the rest on the 9th.
-      likelyAt: '2026-10-09T01:40:12.000Z',
-      // Saturday 10 October is a make-up working day (调休).
-      latestAt: '2026-10-10T01:06:00.000Z',
+      workingHours: { p10: 0.4, median: 10.99, p90: 16 },
+      earliestAt: '2026-09-30T06:24:00.000Z',
+      // 3.5 working hours on the 30th, the rest on 8 October.
+      likelyAt: '2026-10-08T07:59:24.000Z',
+      // 3.5 on the 30th, 9 on 8 October, the rest on the 9th.
+      latestAt: '2026-10-09T04:00:00.000Z',
       clock: "08:30–17:30 Asia/Shanghai, working days of China's public calendar",
-      basis: 'Configured fill rates and promised turnarounds of the 5 rota suppliers; search-proxy staff (72 h, then a search of about 8 h) should the rota run out.',
+      basis: 'Configured fill rates and promised turnarounds of the 5 rota suppliers; search-proxy staff (within 72 h nine times in ten, then a search of about 4.22 h) should the rota run out.',
     });
     const dated = await decision(sample('foreign-physics-nstl.json'), SHIPPED_CONFIG, '2026-09-30');
     expect(dated.eta).toEqual({ workingHours: routed.eta!.workingHours, clock: routed.eta!.clock, basis: routed.eta!.basis });
     const escalated = await decision(sample('rare-escalate.json'));
-    expect(escalated.eta).toMatchObject({ workingHours: { median: 96 }, basis: 'Search-proxy staff (72 h, then a search of about 24 h).' });
+    expect(escalated.eta).toMatchObject({ workingHours: { p10: expect.any(Number), median: expect.any(Number), p90: 87.84 }, basis: 'Search-proxy staff (within 72 h nine times in ten, then a search of about 12.65 h).' });
   });
 
   test('usage and load facts try a copyright cap and a load rule offline', async () => {

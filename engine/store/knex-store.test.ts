@@ -124,7 +124,7 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
 
     const since = new Date(Date.now() - 86_400_000);
     const ours = async (latest: number) => (await store.supplierOutcomes(since, latest)).filter((outcome) => outcome.requestId.startsWith('out-'));
-    const outcome = (requestId: string, supplierId: string, result: string, sent: number, ended: number) => ({ requestId, supplierId, result, sentAt: hours(sent), endedAt: hours(ended) });
+    const outcome = (requestId: string, supplierId: string, result: string, sent: number, ended: number) => ({ requestId, supplierId, service: 'copy', result, sentAt: hours(sent), endedAt: hours(ended) });
     expect(await ours(100)).toEqual([
       outcome('out-5', 'nstl', 'unfilled', 0, 1),
       outcome('out-1', 'nstl', 'unfilled', 0, 2),
@@ -146,6 +146,54 @@ describe.each(databaseKinds)('request store on $name', ({ open }) => {
     expect(stats.cashl!.fillRate).toBeGreaterThan(prior('cashl'));
     // Counted in working hours, 08:30–17:30: 3 on Monday (11:00 to 14:00), 2.5 for a loan sent at 15:00 on Tuesday and shipped that night.
     expect(stats.cashl).toMatchObject({ turnaroundP10: 2.55, turnaroundHours: 2.75, turnaroundP90: 2.95 });
+  });
+
+  it("gives how each staff task ended, in the order they ended, from the requests' audit trails", async () => {
+    await trail('task-1', [
+      [0, 'awaiting-review'],
+      [1.5, 'routing', undefined, 'review: approve; rota nstl'],
+      [1.5, 'with-supplier', 'nstl', 'try 1'],
+      [2, 'awaiting-cost-approval', 'nstl', 'nstl: 80 CNY'],
+      [3, 'with-supplier', 'nstl', 'cost approved'],
+      [3.5, 'delivered', 'nstl'],
+    ]);
+    // Cancelled while the librarian had it: no answer of theirs.
+    await trail('task-2', [
+      [0, 'awaiting-review'],
+      [4, 'cancelled', undefined, 'ordered by mistake'],
+    ]);
+    // Search-proxy staff found a supplier that then filled; the next request they gave up.
+    await trail('task-3', [
+      [0, 'with-search-proxy', undefined, 'escalated by routing'],
+      [20, 'routing', undefined, 'found at cashl'],
+      [20, 'with-supplier', 'cashl', 'try 1'],
+      [30, 'delivered', 'cashl'],
+    ]);
+    await trail('task-4', [
+      [1, 'with-search-proxy', undefined, 'rota exhausted after 2 tries'],
+      [25, 'unfilled', undefined, 'not found'],
+    ]);
+    // Still with search-proxy staff: not counted.
+    await trail('task-5', [[2, 'with-search-proxy', undefined, 'escalated by routing']]);
+
+    const since = new Date(Date.UTC(2026, 10, 1));
+    const ours = async (latest: number) => (await store.staffTasks(since, latest)).filter((task) => task.requestId.startsWith('task-'));
+    const task = (requestId: string, kind: string, opened: number, ended: number, filled?: boolean) => ({
+      requestId,
+      task: kind,
+      libraryId: 'whu',
+      openedAt: hours(opened),
+      endedAt: hours(ended),
+      ...(filled === undefined ? {} : { filled }),
+    });
+    expect(await ours(100)).toEqual([task('task-1', 'review', 0, 1.5), task('task-1', 'approveCost', 2, 3), task('task-4', 'searchProxy', 1, 25, false), task('task-3', 'searchProxy', 0, 30, true)]);
+    // Of each kind, the latest opened only: the last search-proxy request is still open.
+    expect((await ours(1)).map((t) => `${t.requestId} ${t.task}`)).toEqual(['task-1 approveCost']);
+
+    // The prediction learns from them, in the network's working hours (08:30–17:30).
+    const { config } = loadNetwork(SHIPPED_CONFIG);
+    const staff = learnFrom(config!, [], await ours(100)).staffStats();
+    expect(staff).toMatchObject({ review: { hours: { median: 1.5 }, tasks: 1 }, approveCost: { hours: { median: 1 }, tasks: 1 }, searchProxy: { tasks: 1, fillRate: expect.closeTo(0.5, 2) } });
   });
 
   it('keeps lending requests once per borrower request, lists them newest first by status, and records each entry and message once', async () => {

@@ -5,7 +5,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { OrderOutcome, RequestStore, StoredLending, StoredRequest } from './store';
+import type { OrderOutcome, RequestStore, StoredLending, StoredRequest, TaskOutcome } from './store';
 
 interface RequestRow {
   id: string;
@@ -35,8 +35,18 @@ interface LendingRow {
 interface OutcomeRow {
   supplier_id: string;
   request_id: string;
+  service: OrderOutcome['service'];
   result: OrderOutcome['result'];
   sent_at: Date | string;
+  ended_at: Date | string;
+}
+
+interface TaskRow {
+  request_id: string;
+  library_id: string;
+  task: TaskOutcome['task'];
+  filled: boolean;
+  opened_at: Date | string;
   ended_at: Date | string;
 }
 
@@ -58,8 +68,9 @@ with sent as (
   ) recent
   where rank <= ?
 )
-select o.supplier_id, o.request_id, e.mark as result, s.at as sent_at, e.at as ended_at
+select o.supplier_id, o.request_id, r.service, e.mark as result, s.at as sent_at, e.at as ended_at
 from sent o
+join requests r on r.id = o.request_id
 join lateral (
   select s.seq, s.at from request_events s
   where s.request_id = o.request_id and s.status = 'with-supplier' and s.detail->>'supplierId' = o.supplier_id
@@ -84,6 +95,38 @@ join lateral (
   order by seq limit 1
 ) e on true
 where e.mark <> 'over'
+order by e.at, e.seq`;
+
+/**
+ * How each of the latest `?` staff tasks of each kind opened since `?` ended, read from the
+ * request's audit trail, in the order they ended. A review opens with `awaiting-review`, a cost
+ * approval with `awaiting-cost-approval`: the librarian's answer is the request's next entry (the
+ * rota sent on, a refusal), unless it is a cancellation. Search-proxy staff take a request at
+ * `with-search-proxy`, and end with its delivery or shipment, or with it unfilled or rejected; a
+ * cancellation, or the request back with them after what they found failed, is no outcome of
+ * theirs. The tasks are found by the partial index of their opening entries, the rest by the audit
+ * trail's (request_id, seq) index.
+ */
+const STAFF_TASKS = `
+with opened as (
+  select * from (
+    select t.request_id, t.seq, t.status, t.at, row_number() over (partition by t.status order by t.seq desc) as rank
+    from request_events t
+    where t.status in ('awaiting-review', 'awaiting-cost-approval', 'with-search-proxy') and t.at >= ?
+  ) recent
+  where rank <= ?
+)
+select o.request_id, r.library_id, case o.status when 'awaiting-review' then 'review' when 'awaiting-cost-approval' then 'approveCost' else 'searchProxy' end as task,
+  e.status in ('delivered', 'shipped') as filled, o.at as opened_at, e.at as ended_at
+from opened o
+join requests r on r.id = o.request_id
+join lateral (
+  select e.seq, e.at, e.status from request_events e
+  where e.request_id = o.request_id and e.seq > o.seq
+    and (o.status <> 'with-search-proxy' or e.status in ('delivered', 'shipped', 'unfilled', 'rejected', 'cancelled', 'with-search-proxy'))
+  order by e.seq limit 1
+) e on true
+where e.status not in ('cancelled', 'with-search-proxy')
 order by e.at, e.seq`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -258,7 +301,22 @@ export class KnexRequestStore implements RequestStore {
       await trx.raw('set local jit = off');
       return trx.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
     });
-    return rows.map((row) => ({ supplierId: row.supplier_id, requestId: row.request_id, result: row.result, sentAt: iso(row.sent_at), endedAt: iso(row.ended_at) }));
+    return rows.map((row) => ({ supplierId: row.supplier_id, requestId: row.request_id, service: row.service, result: row.result, sentAt: iso(row.sent_at), endedAt: iso(row.ended_at) }));
+  }
+
+  async staffTasks(since: Date, latest: number): Promise<TaskOutcome[]> {
+    const { rows } = await this.db.transaction(async (trx) => {
+      await trx.raw('set local jit = off');
+      return trx.raw<{ rows: TaskRow[] }>(STAFF_TASKS, [since, latest]);
+    });
+    return rows.map((row) => ({
+      requestId: row.request_id,
+      task: row.task,
+      libraryId: row.library_id,
+      openedAt: iso(row.opened_at),
+      endedAt: iso(row.ended_at),
+      ...(row.task === 'searchProxy' ? { filled: row.filled } : {}),
+    }));
   }
 
   async ping(): Promise<void> {

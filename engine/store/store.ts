@@ -4,7 +4,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { EndedOrder } from '../../rules/knowledge';
+import type { EndedOrder, EndedTask } from '../../rules/knowledge';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -76,6 +76,13 @@ export interface RequestStore extends LendingStore {
    * cancelled, a price or condition refused), are not among them.
    */
   supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]>;
+  /**
+   * How the latest `latest` staff tasks of each kind opened since `since` ended (reviews, cost
+   * approvals, search-proxy), in the order they ended: the delivery prediction waits for staff as
+   * long as they take (`learnFrom` in rules/knowledge.ts). Tasks still open, and those the request's
+   * cancellation ended, are not among them.
+   */
+  staffTasks(since: Date, latest: number): Promise<TaskOutcome[]>;
   ping(): Promise<void>;
 }
 
@@ -85,5 +92,10 @@ export interface RequestStore extends LendingStore {
  * or `expired` (its try's deadline passed).
  */
 export interface OrderOutcome extends EndedOrder {
+  requestId: string;
+}
+
+/** How one staff task ended: answered (a review, a cost approval), or, for search-proxy, the request delivered (`filled`) or not. */
+export interface TaskOutcome extends EndedTask {
   requestId: string;
 }
