@@ -5,39 +5,18 @@ import type { RouteInput } from './rank';
 import { route } from './route';
 import { approvalWaitHours, EXPLORATION, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 import type { Library, NetworkConfig, Supplier } from './types';
+import { supplierEntry } from '../test/suppliers';
 
 const policy = networkPolicy({ minCandidates: 1, maxRotaLength: 3 });
 
 function library(limit: number): Library {
-  return {
-    id: 'pku',
-    name: 'pku',
-    region: 'north',
-    role: 'both',
-    policy: { reviewRequired: false, autoApproveLimit: { amount: limit, currency: 'CNY' }, preferredSuppliers: [], blockedSuppliers: [] },
-    source: { file: 'config/libraries.yaml', line: 10 },
-  };
+  const policy = { reviewRequired: false, autoApproveLimit: { amount: limit, currency: 'CNY' }, preferredSuppliers: [], blockedSuppliers: [] };
+  return { id: 'pku', name: 'pku', region: 'north', role: 'both', policy, source: { file: 'config/libraries.yaml', line: 10 } };
 }
 
-function supplier(id: string, fields: Partial<Supplier> = {}): Supplier {
-  return {
-    id,
-    name: id,
-    kind: 'service-library',
-    adapter: 'iso18626',
-    services: ['copy', 'loan'],
-    formats: ['pdf'],
-    coverage: {},
-    cost: { currency: 'CNY', perArticle: 10 },
-    capacityPerDay: 100,
-    sendMode: 'auto',
-    status: { state: 'active' },
-    region: 'north',
-    fillRate: 0.8,
-    source: { file: 'config/suppliers.yaml', line: 20 },
-    ...fields,
-  };
-}
+/** A service library holding what is asked, 10 CNY an article, with a prior fill rate of 0.8 unless told otherwise. */
+const supplier = (id: string, fields: Partial<Supplier> = {}): Supplier =>
+  supplierEntry({ id, kind: 'service-library', adapter: 'iso18626', services: ['copy', 'loan'], cost: { currency: 'CNY', perArticle: 10 }, region: 'north', fillRate: 0.8, ...fields });
 
 function network(suppliers: Supplier[], limit = 50): NetworkConfig {
   return { version: 'sha256:speed', suppliers, libraries: [library(limit)], rules: [], policy, holdings: {}, licences: [] };
