@@ -360,7 +360,8 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   if (local) return prepared;
 
   const pages = pageCount(request.citation.pages);
-  const supplierOf = (id: string): Supplier | undefined => config.suppliers[network.supplierIndex.get(id) ?? -1];
+  const staff = staffFor(input.staff, library.id);
+  const kinds = kindsFor(input.kinds, request.service);
   const consider = (index: number, supplier: Supplier, holds: boolean, coverage: boolean): void => {
     const { policy } = library;
     const blocked = policy.blockedSuppliers.includes(supplier.id);
@@ -388,7 +389,7 @@ export function prepare(network: Network, input: RouteInput): Prepared {
       facts,
       fillRate: observed?.fillRate ?? supplier.fillRate ?? DEFAULT_FILL_RATE,
       turnaroundHours: observed?.turnaroundHours ?? facts.targetHours,
-      rankedHours: rankedHours(supplier, facts.targetHours, approvalWaitHours({ amount: facts.estimatedCost, currency: supplier.cost.currency }, request, library, config.policy), input.stats, supplierOf),
+      rankedHours: rankedHours(observed, kinds?.[supplier.kind], facts.targetHours, approvalWaitHours({ amount: facts.estimatedCost, currency: supplier.cost.currency }, request, library, config.policy, staff)),
       observed,
       hardReasons,
     });

@@ -42,6 +42,10 @@ describe('the wait for a cost approval', () => {
     expect(approvalWaitHours(cny(20), { maxCost: cny(10) }, library(50), policy)).toBe(due / 2);
     expect(approvalWaitHours(cny(0), {}, library(0), policy)).toBe(0);
     expect(approvalWaitHours({ amount: 5, currency: 'USD' }, {}, library(50), policy)).toBe(due / 2);
+    // Once librarians are seen to answer, their median is the wait.
+    const staff = { approveCost: { hours: { p10: 1, median: 3, p90: 7 }, tasks: 25 } };
+    expect(approvalWaitHours(cny(30), {}, library(20), policy, staff)).toBe(3);
+    expect(approvalWaitHours(cny(20), {}, library(20), policy, staff)).toBe(0);
   });
 
   it('ranks a supplier whose price needs the library approval below a comparable one within its auto-approve limit', () => {
@@ -81,24 +85,25 @@ describe('the turnaround term', () => {
 });
 
 describe('a supplier not yet seen to fill', () => {
-  const kinds: Record<string, Pick<Supplier, 'kind'>> = { a: { kind: 'service-library' }, b: { kind: 'service-library' }, c: { kind: 'service-library' }, v: { kind: 'vendor' } };
-  const stats = { a: { turnaroundHours: 3 }, b: { turnaroundHours: 5 }, c: { turnaroundHours: 11 }, v: { turnaroundHours: 0.1 } };
-  const of = (id: string) => kinds[id];
+  const library = { turnaroundHours: 5 };
 
   it('is expected to take what suppliers of its kind are seen to take, when that is sooner than its promise, and the approval wait on top', () => {
-    expect(rankedHours({ id: 'new', kind: 'service-library' }, 48, 0, stats, of)).toBe(5);
-    expect(rankedHours({ id: 'new', kind: 'service-library' }, 4, 0, stats, of)).toBe(4);
-    expect(rankedHours({ id: 'new', kind: 'service-library' }, 48, 24, stats, of)).toBe(29);
-    expect(rankedHours({ id: 'new', kind: 'nstl' }, 48, 0, stats, of)).toBe(48);
-    expect(rankedHours({ id: 'c', kind: 'service-library' }, 4, 0, stats, of)).toBe(11);
-    expect(rankedHours({ id: 'new', kind: 'service-library' }, 48, 0, undefined, of)).toBe(48);
+    expect(rankedHours(undefined, library, 48, 0)).toBe(5);
+    expect(rankedHours(undefined, library, 4, 0)).toBe(4);
+    expect(rankedHours(undefined, library, 48, 24)).toBe(29);
+    expect(rankedHours(undefined, undefined, 48, 0)).toBe(48);
+    expect(rankedHours({ turnaroundHours: 11 }, library, 4, 0)).toBe(11);
+    expect(rankedHours({ fillRate: 0.5 }, library, 48, 1)).toBe(6);
   });
 
   it('ranks ahead of a library seen to be slow, no longer at the whole deadline', () => {
     const config = network([supplier('slow', { fillRate: 0.85 }), supplier('fast'), supplier('new')]);
     config.policy = { ...policy, weights: { ...policy.weights, turnaround: 4 } };
     const seen = { slow: { fillRate: 0.85, turnaroundHours: 20, orders: 16 }, fast: { fillRate: 0.8, turnaroundHours: 2, orders: 16 } };
-    expect(order(config, input(['slow', 'new'], { stats: seen }))).toEqual(['new', 'slow']);
+    const kinds = { 'service-library': { copy: { turnaroundHours: 11 } } };
+    expect(order(config, input(['slow', 'new'], { stats: seen, kinds }))).toEqual(['new', 'slow']);
+    // Without what the kind is seen to take, the newcomer is ranked at the whole deadline, behind.
+    expect(order(config, input(['slow', 'new'], { stats: seen }))).toEqual(['slow', 'new']);
   });
 });
 

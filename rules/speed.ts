@@ -6,7 +6,7 @@
 //   taking 2 working hours ranks as far above one taking 6 as that one above one taking 18,
 //   rather than all three within a quarter of the weight under a 48-hour deadline;
 // - a supplier not yet seen to fill is expected to take what suppliers of its kind are seen to take
-//   (their median observed turnaround) when that is sooner than its promise, rather than the whole
+//   for the service (the knowledge base's figures by kind) when that is sooner than its promise, rather than the whole
 //   deadline it is ranked at when it promises nothing: an unknown library is taken for a typical
 //   one until it shows otherwise;
 // - optimism about suppliers few outcomes stand behind: an upper-confidence bonus on the fill rate,
@@ -14,8 +14,8 @@
 //   are fast, instead of sending everything to the first it has seen do well.
 import { exceededLimit } from '../domain/money';
 import type { IllRequest, Money } from '../domain/request';
-import type { SupplierStats } from './knowledge';
-import type { Library, NetworkPolicy, Supplier, SupplierKind } from './types';
+import type { StaffStats, SupplierStats } from './knowledge';
+import type { Library, NetworkPolicy } from './types';
 
 /**
  * A cost approval is expected to take this share of the hours the policy gives it
@@ -23,11 +23,16 @@ import type { Library, NetworkPolicy, Supplier, SupplierKind } from './types';
  */
 export const APPROVAL_SHARE_OF_DUE = 0.5;
 
-/** Working hours an order at this price waits for the library's cost approval: 0 within its limits (and for what is free). */
-export function approvalWaitHours(price: Money, request: Pick<IllRequest, 'maxCost'>, library: Pick<Library, 'policy'>, policy: Pick<NetworkPolicy, 'lifecycle'>): number {
+/**
+ * Working hours an order at this price waits for the library's cost approval: 0 within its limits
+ * (and for what is free); else the median the library's librarians (or the network's) were seen to
+ * take, and without that a share of the task's due hours.
+ */
+export function approvalWaitHours(price: Money, request: Pick<IllRequest, 'maxCost'>, library: Pick<Library, 'policy'>, policy: Pick<NetworkPolicy, 'lifecycle'>, staff?: StaffStats): number {
   if (!(price.amount > 0)) return 0;
   const exceeded = exceededLimit(price, { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost });
-  return exceeded ? APPROVAL_SHARE_OF_DUE * policy.lifecycle.taskDueHours.approveCost : 0;
+  if (!exceeded) return 0;
+  return staff?.approveCost?.hours.median ?? APPROVAL_SHARE_OF_DUE * policy.lifecycle.taskDueHours.approveCost;
 }
 
 /**
@@ -55,45 +60,13 @@ export function optimisticFillRate(fillRate: number, orders: number | undefined)
   return fillRate + (1 - fillRate) * (EXPLORATION / Math.sqrt(1 + seen));
 }
 
-/** Each kind's median observed turnaround, by the statistics object routing was handed (one per refresh of the knowledge base). */
-const typicalByStats = new WeakMap<object, Map<SupplierKind, number>>();
-
-/** The median of the observed turnarounds of the suppliers of each kind that have any. */
-function typicalTurnarounds(stats: Readonly<Record<string, SupplierStats>>, supplierOf: (id: string) => Pick<Supplier, 'kind'> | undefined): Map<SupplierKind, number> {
-  let typical = typicalByStats.get(stats);
-  if (typical) return typical;
-  const hours = new Map<SupplierKind, number[]>();
-  for (const [id, figures] of Object.entries(stats)) {
-    const kind = supplierOf(id)?.kind;
-    if (kind === undefined || figures.turnaroundHours === undefined) continue;
-    let list = hours.get(kind);
-    if (!list) hours.set(kind, (list = []));
-    list.push(figures.turnaroundHours);
-  }
-  typical = new Map();
-  for (const [kind, list] of hours) {
-    const sorted = Float64Array.from(list).sort();
-    const middle = sorted.length / 2;
-    typical.set(kind, sorted.length % 2 === 1 ? (sorted[Math.floor(middle)] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2);
-  }
-  typicalByStats.set(stats, typical);
-  return typical;
-}
-
 /**
  * The working hours ranking expects a supplier to take before the reader has the copy: its observed
  * turnaround, else the lesser of its promise (`promised`: its own, or the deadline) and the typical
  * observed turnaround of its kind, plus the wait for a cost approval (`approvalWaitHours`).
  */
-export function rankedHours(
-  supplier: Pick<Supplier, 'id' | 'kind'>,
-  promised: number,
-  approvalHours: number,
-  stats: Readonly<Record<string, SupplierStats>> | undefined,
-  supplierOf: (id: string) => Pick<Supplier, 'kind'> | undefined,
-): number {
-  const observed = stats?.[supplier.id]?.turnaroundHours;
-  if (observed !== undefined) return observed + approvalHours;
-  const typical = stats === undefined ? undefined : typicalTurnarounds(stats, supplierOf).get(supplier.kind);
-  return (typical !== undefined && typical < promised ? typical : promised) + approvalHours;
+export function rankedHours(observed: SupplierStats | undefined, typical: SupplierStats | undefined, promised: number, approvalHours: number): number {
+  if (observed?.turnaroundHours !== undefined) return observed.turnaroundHours + approvalHours;
+  const kind = typical?.turnaroundHours;
+  return (kind !== undefined && kind < promised ? kind : promised) + approvalHours;
 }
