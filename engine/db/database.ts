@@ -43,7 +43,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) {
     const db = knex({
       client: 'pg',
-      connection: { connectionString: options.url, connectionTimeoutMillis: 5_000 },
+      // The store's reads are many short index lookups (the order outcomes routing learns from
+      // above all), which the planner can cost high enough to compile: compiling takes longer than
+      // running them.
+      connection: { connectionString: options.url, connectionTimeoutMillis: 5_000, options: '-c jit=off' },
       pool: { min: 0, max: 10 },
       ...(options.schema ? { searchPath: [options.schema] } : {}),
     });

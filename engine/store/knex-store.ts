@@ -295,20 +295,14 @@ export class KnexRequestStore implements RequestStore {
   }
 
   async supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]> {
-    // Tens of thousands of short index lookups, which the planner costs high enough to compile: that
-    // would take longer than running them.
-    const { rows } = await this.db.transaction(async (trx) => {
-      await trx.raw('set local jit = off');
-      return trx.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
-    });
+    // One statement, outside any transaction: a worker killed mid-read must leave no transaction
+    // open on a database it shares (PGlite serves every worker through one session).
+    const { rows } = await this.db.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
     return rows.map((row) => ({ supplierId: row.supplier_id, requestId: row.request_id, service: row.service, result: row.result, sentAt: iso(row.sent_at), endedAt: iso(row.ended_at) }));
   }
 
   async staffTasks(since: Date, latest: number): Promise<TaskOutcome[]> {
-    const { rows } = await this.db.transaction(async (trx) => {
-      await trx.raw('set local jit = off');
-      return trx.raw<{ rows: TaskRow[] }>(STAFF_TASKS, [since, latest]);
-    });
+    const { rows } = await this.db.raw<{ rows: TaskRow[] }>(STAFF_TASKS, [since, latest]);
     return rows.map((row) => ({
       requestId: row.request_id,
       task: row.task,
