@@ -15,7 +15,7 @@ import type { LifecycleActivities } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
-import { HALF_LIFE_ORDERS, learnFrom, priorsOf, type KindStats, type StaffStats, type SupplierStats } from '../rules/knowledge';
+import { figuresFor, HALF_LIFE_ORDERS, learnFrom, priorsOf, type Figures } from '../rules/knowledge';
 import { deliveredAtOnce } from '../rules/eta';
 
 export interface ActivityDependencies {
@@ -112,7 +112,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
   };
 
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
-  const stats = reusedFor<{ suppliers: Record<string, SupplierStats>; staff: StaffStats; kinds: KindStats }>(STATS_FRESH_MS, now);
+  const stats = reusedFor<Figures>(STATS_FRESH_MS, now);
   /**
    * What the suppliers and staff were seen to do, each order counted by its supplier's clock in the
    * configuration in force, its fill rate drawn toward the configured one; each staff task by the network's.
@@ -120,8 +120,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
   const learnt = async (config: NetworkConfig, today: Date) => {
     const since = new Date(today.getTime() - STATS_WINDOW_DAYS * DAY);
     const [orders, tasks] = await Promise.all([store.supplierOutcomes(since, LATEST_OUTCOMES), store.staffTasks(since, LATEST_TASKS)]);
-    const knowledge = learnFrom(config, orders, tasks);
-    return { suppliers: knowledge.stats(priorsOf(config)), staff: knowledge.staffStats(), kinds: knowledge.kindStats() };
+    return figuresFor(learnFrom(config, orders, tasks), priorsOf(config));
   };
 
   return {
@@ -170,9 +169,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
           titleCopiesThisYear: await store.countTitleCopies(library.id, request.citation, today.getUTCFullYear()),
         },
         load: await load(startOfDay.toISOString(), () => store.ordersSince(startOfDay)),
-        stats: seen.suppliers,
-        staff: seen.staff,
-        kinds: seen.kinds,
+        ...seen,
         now: today.toISOString(),
         unavailable: open.unavailable,
       });

@@ -98,16 +98,17 @@ class Recent {
     return this.values.length;
   }
 
-  /** The `q` quantile (0..1) by linear interpolation between the order statistics. */
-  quantiles(...qs: number[]): number[] {
+  /** The median and 10th and 90th percentiles, in hundredths, by linear interpolation between the order statistics. */
+  interval(): HoursInterval {
     const sorted = Float64Array.from(this.values).sort();
-    return qs.map((q) => {
+    const quantile = (q: number): number => {
       const position = q * (sorted.length - 1);
       const below = Math.floor(position);
       const low = sorted[below] ?? 0;
       const high = sorted[Math.min(below + 1, sorted.length - 1)] ?? low;
-      return low + (high - low) * (position - below);
-    });
+      return round(low + (high - low) * (position - below), 2);
+    };
+    return { p10: quantile(0.1), median: quantile(0.5), p90: quantile(0.9) };
   }
 }
 
@@ -128,7 +129,7 @@ interface Seen extends Tally {
   pooledVersion?: number;
 }
 
-const tally = (): Tally => ({ filled: 0, total: 0, fills: new Recent(KEPT_TIMES), unfilled: new Recent(KEPT_TIMES) });
+const tally = (kept = KEPT_TIMES): Tally => ({ filled: 0, total: 0, fills: new Recent(kept), unfilled: new Recent(kept) });
 
 function count(into: Tally, filled: boolean, hours: number): void {
   into.filled = into.filled * DECAY + (filled ? 1 : 0);
@@ -143,12 +144,12 @@ function figuresOf(own: Tally, prior: number, fillTimes: Recent, unfilledTimes: 
     orders: round(own.total, 2),
   };
   if (fillTimes.size > 0) {
-    const [p10, p50, p90] = fillTimes.quantiles(0.1, 0.5, 0.9) as [number, number, number];
-    Object.assign(stats, { turnaroundHours: round(p50, 2), turnaroundP10: round(p10, 2), turnaroundP90: round(p90, 2) });
+    const { p10, median, p90 } = fillTimes.interval();
+    Object.assign(stats, { turnaroundHours: median, turnaroundP10: p10, turnaroundP90: p90 });
   }
   if (unfilledTimes.size > 0) {
-    const [p10, p50, p90] = unfilledTimes.quantiles(0.1, 0.5, 0.9) as [number, number, number];
-    Object.assign(stats, { unfilledHours: round(p50, 2), unfilledP10: round(p10, 2), unfilledP90: round(p90, 2) });
+    const { p10, median, p90 } = unfilledTimes.interval();
+    Object.assign(stats, { unfilledHours: median, unfilledP10: p10, unfilledP90: p90 });
   }
   return stats;
 }
@@ -216,8 +217,7 @@ interface TaskTally {
 
 function taskStats(seen: TaskTally, task: StaffTask): TaskStats | undefined {
   if (seen.times.size === 0) return undefined;
-  const [p10, median, p90] = seen.times.quantiles(0.1, 0.5, 0.9).map((x) => round(x, 2)) as [number, number, number];
-  const stats: TaskStats = { hours: { p10, median, p90 }, tasks: seen.times.size };
+  const stats: TaskStats = { hours: seen.times.interval(), tasks: seen.times.size };
   if (task === 'searchProxy') stats.fillRate = round(seen.filled / seen.total, 4);
   return stats;
 }
@@ -296,7 +296,7 @@ export class KnowledgeBase {
       if (kind !== undefined) {
         const key = `${kind} ${outcome.service}`;
         let pooled = this.kinds.get(key);
-        if (!pooled) this.kinds.set(key, (pooled = { filled: 0, total: 0, fills: new Recent(KEPT_POOLED), unfilled: new Recent(KEPT_POOLED) }));
+        if (!pooled) this.kinds.set(key, (pooled = tally(KEPT_POOLED)));
         count(pooled, filled, hours);
         // Suppliers that lean on the pool work their figures out again.
         this.pooledVersion++;
@@ -343,6 +343,24 @@ export class KnowledgeBase {
   }
 }
 
+/** What routing is handed of the knowledge base (`RouteInput`'s `stats`, `staff` and `kinds`). */
+export interface Figures {
+  stats: Record<string, SupplierStats>;
+  staff: StaffStats;
+  kinds: KindStats;
+}
+
+/** Everything the knowledge base knows, as routing takes it, suppliers' fill rates drawn toward `priorOf`. */
+export function figuresFor(knowledge: KnowledgeBase, priorOf: (supplierId: string) => number | undefined): Figures {
+  return { stats: knowledge.stats(priorOf), staff: knowledge.staffStats(), kinds: knowledge.kindStats() };
+}
+
+/** An empty knowledge base for a configuration's suppliers, their times pooled by their kinds. */
+export function knowledgeFor(config: Pick<NetworkConfig, 'suppliers'>): KnowledgeBase {
+  const kinds = new Map<string, string>(config.suppliers.map((supplier) => [supplier.id, supplier.kind]));
+  return new KnowledgeBase((supplierId) => kinds.get(supplierId));
+}
+
 /** An order as the engine's store records its end: when it was sent and when it ended, as instants. */
 export interface EndedOrder {
   supplierId: string;
@@ -369,8 +387,7 @@ export interface EndedTask {
  * network's.
  */
 export function learnFrom(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, orders: Iterable<EndedOrder>, tasks: Iterable<EndedTask> = []): KnowledgeBase {
-  const kinds = new Map<string, string>(config.suppliers.map((supplier) => [supplier.id, supplier.kind]));
-  const knowledge = new KnowledgeBase((supplierId) => kinds.get(supplierId));
+  const knowledge = knowledgeFor(config);
   const clocks = new Map<string, SupplierClock>();
   for (const { supplierId, result, sentAt, endedAt, service } of orders) {
     let clock = clocks.get(supplierId);

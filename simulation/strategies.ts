@@ -13,7 +13,7 @@ import { exceededLimit } from '../domain/money';
 import { prng } from '../bench/network-generator';
 import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
 import { route } from '../rules/route';
-import { KnowledgeBase, type KindStats, type StaffOutcome, type StaffStats, type SupplierOutcome, type SupplierStats } from '../rules/knowledge';
+import { figuresFor, knowledgeFor, priorsOf, type Figures, type KnowledgeBase, type StaffOutcome, type SupplierOutcome } from '../rules/knowledge';
 import type { SimulatedArrival } from './requests';
 import type { SimulatedNetwork } from './network';
 import { answerOf, type Answer, type Profiles } from './suppliers';
@@ -144,26 +144,22 @@ export function randomChoice(network: SimulatedNetwork, seed: number): Strategy 
 export const STATS_FRESH_MS = 5 * 60_000;
 
 export function engine(network: SimulatedNetwork): Strategy & { knowledge: KnowledgeBase } {
-  const knowledge = new KnowledgeBase((id) => network.suppliers.get(id)?.kind);
-  const priorOf = (id: string) => network.suppliers.get(id)?.fillRate;
-  let stats: Record<string, SupplierStats> = {};
-  let staff: StaffStats = {};
-  let kinds: KindStats = {};
-  let statsAt = Number.NEGATIVE_INFINITY;
+  const knowledge = knowledgeFor(network.config);
+  const priorOf = priorsOf(network.config);
+  let figures: Figures = { stats: {}, staff: {}, kinds: {} };
+  let figuresAt = Number.NEGATIVE_INFINITY;
   return {
     name: 'engine',
     knowledge,
     plan(shared, now, load) {
-      if (now - statsAt >= STATS_FRESH_MS) [stats, staff, kinds, statsAt] = [knowledge.stats(priorOf), knowledge.staffStats(), knowledge.kindStats(), now];
+      if (now - figuresAt >= STATS_FRESH_MS) [figures, figuresAt] = [figuresFor(knowledge, priorOf), now];
       const { request, holdings, titleCopiesThisYear } = shared.arrival;
       const decision = route(network.compiled, {
         request,
         holdings,
         usage: { titleCopiesThisYear },
         load,
-        stats,
-        staff,
-        kinds,
+        ...figures,
         now: new Date(now).toISOString(),
         unavailable: shared.unavailable,
       });
