@@ -12,11 +12,12 @@ export const within = (value: number | undefined, range: { from?: number; to?: n
   range === undefined || value === undefined || ((range.from ?? -Infinity) <= value && value <= (range.to ?? Infinity));
 
 /** Whether a holding of a serial covers the year and volume cited; a holding that says nothing covers all. */
-function covers(entry: HoldingEntry, request: IllRequest): boolean {
-  if (typeof entry === 'string') return true;
-  const volume = Number.parseInt(request.citation.volume ?? '', 10);
-  return within(request.citation.year, entry.years) && within(Number.isNaN(volume) ? undefined : volume, entry.volumes);
+function covers(entry: HoldingEntry, year: number | undefined, volume: number | undefined): boolean {
+  return typeof entry === 'string' || (within(year, entry.years) && within(volume, entry.volumes));
 }
+
+/** The order `localeCompare` gives, by one collator rather than one made for every comparison. */
+const byLibrary = new Intl.Collator();
 
 /**
  * Holders from the holdings data, looked up by every identifier the citation carries (an ISSN for the
@@ -24,16 +25,20 @@ function covers(entry: HoldingEntry, request: IllRequest): boolean {
  */
 export function lookupHoldings(config: Pick<NetworkConfig, 'holdings'>, request: IllRequest): Holding[] {
   if (request.holdings) return request.holdings.map(holdingOf);
-  const { issn, isbn, doi, title, journalTitle } = request.citation;
+  const { issn, isbn, doi, title, journalTitle, year } = request.citation;
   const keys = [issn, isbn, doi, title && titleKey(title), journalTitle && titleKey(journalTitle)].filter((key): key is string => Boolean(key));
+  const cited = Number.parseInt(request.citation.volume ?? '', 10);
+  const volume = Number.isNaN(cited) ? undefined : cited;
   const found = new Map<string, Holding>();
-  for (const entry of keys.flatMap((key) => config.holdings[key] ?? [])) {
-    if (!covers(entry, request)) continue;
-    const { libraryId, recordId, callNumber } = holdingOf(typeof entry === 'string' ? entry : entry);
-    // The first record found for a library (by identifier before title) is the one its staff will look for.
-    if (!found.has(libraryId)) found.set(libraryId, { libraryId, ...(recordId ? { recordId } : {}), ...(callNumber ? { callNumber } : {}) });
+  for (const key of keys) {
+    for (const entry of config.holdings[key] ?? []) {
+      if (!covers(entry, year, volume)) continue;
+      const { libraryId, recordId, callNumber } = holdingOf(entry);
+      // The first record found for a library (by identifier before title) is the one its staff will look for.
+      if (!found.has(libraryId)) found.set(libraryId, { libraryId, ...(recordId ? { recordId } : {}), ...(callNumber ? { callNumber } : {}) });
+    }
   }
-  return [...found.values()].sort((a, b) => a.libraryId.localeCompare(b.libraryId));
+  return [...found.values()].sort((a, b) => byLibrary.compare(a.libraryId, b.libraryId));
 }
 
 /** The holdings data shipped with the configuration in force, as a holdings lookup. */

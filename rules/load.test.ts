@@ -6,6 +6,7 @@ import suppliersSchema from '../config/schemas/suppliers.schema.json';
 import { configCopies, SHIPPED_CONFIG, type ConfigCopy } from './config-fixture';
 import { EVENT_TYPES } from './events';
 import { SUPPLIER_KINDS } from './facts';
+import { ParseCache } from './located';
 import { loadNetwork } from './load';
 import { validateRequest } from './request';
 
@@ -443,5 +444,27 @@ describe('validateRequest', () => {
     expect(problems).toEqual([
       { file: 'api', line: line + 1, column: (printed[line] ?? '').indexOf('"photocopy"') + 1, pointer: '/service', message: "'service' cannot be 'photocopy' (expected one of: copy, loan, ebook)" },
     ]);
+  });
+});
+
+describe('two configurations loaded with one parse cache', () => {
+  test('load as each does alone, every value its own, and a file that differs is parsed and its problems located in it', () => {
+    const copy = broken();
+    const cache = new ParseCache();
+    const shipped = loadNetwork(SHIPPED_CONFIG, cache);
+    const again = loadNetwork(copy.dir, cache);
+    const alone = loadNetwork(copy.dir);
+    expect(again.problems).toEqual([]);
+    expect(JSON.stringify(again.config)).toBe(JSON.stringify(alone.config));
+    expect(again.config?.version).toBe(shipped.config?.version);
+    expect(again.config?.holdings).not.toBe(shipped.config?.holdings);
+    expect(again.config?.suppliers[0]?.source.file).toBe(join(copy.dir, 'suppliers/national.yaml'));
+
+    copy.patch('holdings.yaml', '[lzu, nwu, xju]', '[lzu, nwu, xjuu]');
+    const broke = loadNetwork(copy.dir, cache);
+    expect(copy.lines(broke.problems)).toEqual([`${copy.at('holdings.yaml', 'xjuu')}: unknown library 'xjuu' (did you mean 'xju'?)`]);
+    copy.patch('holdings.yaml', '[lzu, nwu, xjuu]', '[lzu, nwu, xju]');
+    copy.patch('policy.yaml', 'cost: 0.25', 'cost: -1');
+    expect(copy.lines(loadNetwork(copy.dir, cache).problems)).toEqual([`${copy.at('policy.yaml', '-1')}: 'weights.cost' must be >= 0`]);
   });
 });

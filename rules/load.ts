@@ -29,7 +29,7 @@ import {
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { ruleWarnings } from './lint';
 import { parseTitleList } from './titles';
-import { parseLocated, pointerOf, type LocatedText, type Position } from './located';
+import { parseLocated, pointerOf, type LocatedText, type ParseCache, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
 import { indexSubjects, mappingProblems, requestSubjectProblem, termProblems, type SubjectIndex } from './subjects';
 import type { HoldingEntry, Library, Licence, NetworkConfig, NetworkPolicy, Problem, Rule, SubjectMapping, Supplier } from './types';
@@ -69,14 +69,20 @@ class Loader {
   /** What deserves a second look but does not stop the configuration from being used. */
   readonly warnings: Problem[] = [];
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly cache?: ParseCache,
+  ) {}
 
   private parse(relative: string, schema: SchemaName): Parsed {
     const file = join(this.dir, relative);
-    const { located, problems } = parseLocated(file, readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    const { located, problems } = parseLocated(file, text, this.cache);
     this.problems.push(...problems);
     if (!located) return { invalid: [''] };
+    if (this.cache?.conforms(text, schema)) return { doc: located, invalid: [] };
     const errors = schemaProblems(located, schema);
+    if (errors.length === 0) this.cache?.conforming(text, schema);
     this.problems.push(...errors.map((error) => error.problem));
     return { doc: located, invalid: errors.map((error) => error.pointer) };
   }
@@ -192,10 +198,11 @@ const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: 
 
 /**
  * The configuration when it has no problems, the problems, and warnings: located like problems,
- * but about configurations that load and route, only perhaps not as their author meant.
+ * but about configurations that load and route, only perhaps not as their author meant. Files
+ * whose text `cache` holds (two configurations loaded one after the other) are not parsed again.
  */
-export function loadNetwork(dir: string): { config?: NetworkConfig; problems: Problem[]; warnings: Problem[] } {
-  const loader = new Loader(dir);
+export function loadNetwork(dir: string, cache?: ParseCache): { config?: NetworkConfig; problems: Problem[]; warnings: Problem[] } {
+  const loader = new Loader(dir, cache);
   const suppliers = loader.collection<SupplierInput>('suppliers', 'id');
   const libraries = loader.collection<LibraryInput>('libraries', 'id');
   const rules = loader.collection<RuleInput & { priority?: number }>('rules', 'name');

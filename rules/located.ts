@@ -55,10 +55,44 @@ function offsetOf(doc: Document, pointer: string, part: 'key' | 'value'): number
   return isNode(node) ? (node.range?.[0] ?? offset) : offset;
 }
 
-/** Parses YAML (JSON is YAML too); syntax errors come back as located problems. */
-export function parseLocated(file: string, text: string): { located?: LocatedText; problems: Problem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+interface Parsed {
+  doc: Document;
+  lineCounter: LineCounter;
+  /** Schemas the value was found to conform to, by name. */
+  conforms: Set<string>;
+}
+
+/**
+ * Texts parsed without error, by their text, so that a second file of the same text (a draft
+ * configuration copied from the one in force shares most of its files) is not parsed again: each
+ * file still gets a value of its own, built afresh from the parse, and its own file name.
+ */
+export class ParseCache {
+  private readonly texts = new Map<string, Parsed>();
+
+  get(text: string): Parsed | undefined {
+    return this.texts.get(text);
+  }
+
+  set(text: string, doc: Document, lineCounter: LineCounter): void {
+    this.texts.set(text, { doc, lineCounter, conforms: new Set() });
+  }
+
+  /** Whether a text parsed before was found to conform to the schema named. */
+  conforms(text: string, schema: string): boolean {
+    return this.texts.get(text)?.conforms.has(schema) ?? false;
+  }
+
+  conforming(text: string, schema: string): void {
+    this.texts.get(text)?.conforms.add(schema);
+  }
+}
+
+/** Parses YAML (JSON is YAML too); syntax errors come back as located problems. A text `cache` holds is not parsed again. */
+export function parseLocated(file: string, text: string, cache?: ParseCache): { located?: LocatedText; problems: Problem[] } {
+  const cached = cache?.get(text);
+  const lineCounter = cached?.lineCounter ?? new LineCounter();
+  const doc = cached?.doc ?? parseDocument(text, { lineCounter, prettyErrors: false });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -72,6 +106,7 @@ export function parseLocated(file: string, text: string): { located?: LocatedTex
       })),
     };
   }
+  if (cache && !cached) cache.set(text, doc, lineCounter);
   const at = (pointer: string, part: 'key' | 'value' = 'value') => position(offsetOf(doc, pointer, part));
   return {
     located: {

@@ -402,6 +402,83 @@ describe('ill route --compare', () => {
     expect(broke.report).toMatchObject({ requests: 7, invalid: 1 });
   });
 
+  /** A copy of the shipped configuration with Keris suspended, which changes the rota of one sample. */
+  function kerisSuspended(): ConfigCopy {
+    const copy = broken();
+    const text = copy.read('suppliers/national.yaml');
+    const keris = text.indexOf('id: keris');
+    const status = text.indexOf('status: { state: active }', keris);
+    copy.write('suppliers/national.yaml', `${text.slice(0, status)}status: { state: suspended, note: contract lapsed }${text.slice(status + 'status: { state: active }'.length)}`);
+    return copy;
+  }
+
+  test('a malformed line among good ones: located, counted, and the others compared as without it', async () => {
+    const copy = kerisSuspended();
+    const good = samplesJsonl();
+    const clean = await compare(copy, good);
+    const lines = [...good];
+    const malformed = '{"id": "r-9", "requester": {"libraryId": "pku" "patronId": "p1"}}';
+    lines.splice(3, 0, malformed);
+    const { code, stderr, requests, report } = await compare(copy, lines);
+    expect(code).toBe(0);
+    const reported = stderr.trimEnd().split('\n');
+    expect(reported[0]).toBe(`${requests}:4:${malformed.indexOf('"patronId"') + 1}: YAML syntax error: Unexpected double-quoted-scalar token`);
+    for (const line of reported) expect(line).toMatch(new RegExp(`^${requests}:4:\\d+: YAML syntax error: `));
+    expect(report).toEqual({ ...clean.report, requests: 8, invalid: 1 });
+    expect(report.changed).toBe(1);
+  });
+
+  test('a line that is JSON and a valid request but names no member library: located at its requester', async () => {
+    const lines = samplesJsonl();
+    lines[1] = (lines[1] ?? '').replace(/"libraryId":"\w+"/, '"libraryId":"nowhere"');
+    const { stderr, requests, report } = await compare(broken(), lines);
+    expect(stderr).toMatch(new RegExp(`^${requests}:2:${(lines[1] ?? '').indexOf('"nowhere"') + 1}: unknown library 'nowhere'`));
+    expect(report).toMatchObject({ requests: 7, invalid: 1 });
+  });
+
+  test('a line written as YAML rather than JSON is still read', async () => {
+    const lines = [...samplesJsonl(), '{ id: yaml-1, requester: { libraryId: pku, patronId: p1 }, service: copy, urgency: normal, citation: { title: Nature, issn: 0028-0836 } }'];
+    const { stderr, report } = await compare(kerisSuspended(), lines);
+    expect(stderr).toBe('');
+    expect(report).toMatchObject({ requests: 8, invalid: 0, changed: 1 });
+  });
+
+  test('lines ending in CRLF, and the batch from stdin as -', async () => {
+    const copy = kerisSuspended();
+    const lines = samplesJsonl();
+    lines[2] = (lines[2] ?? '').replace(/"urgency":"\w+"/, '"urgency":"whenever"');
+    const fromFile = await compare(copy, lines);
+    const fromStdin = await run(['--config', copy.dir, '--compare', SHIPPED_CONFIG, '--requests', '-', '--now', NOW], `${lines.join('\r\n')}\r\n`);
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    expect(fromStdin.stderr).toBe(fromFile.stderr.replace(fromFile.requests, '<stdin>'));
+    expect(fromStdin.stderr).toMatch(/^<stdin>:3:\d+: 'urgency' cannot be 'whenever'/);
+  });
+
+  test('the report, written as requests are decided, is JSON indented by 2 with the counts last', async () => {
+    for (const copy of [kerisSuspended(), broken()]) {
+      const { stdout, report } = await compare(copy, samplesJsonl());
+      expect(stdout).toBe(`${JSON.stringify(report, null, 2)}\n`);
+      expect(Object.keys(report)).toEqual(['old', 'new', 'changes', 'requests', 'changed', 'invalid']);
+    }
+  });
+
+  test('each configuration looks holders up in its own holdings', async () => {
+    const copy = broken();
+    // The requesting library of the loan sample now holds the book itself.
+    copy.patch('holdings.yaml', "'9787020002207': [pku,", "'9787020002207': [hunnu, pku,");
+    const { report } = await compare(copy, samplesJsonl());
+    expect(report.changes).toEqual([expect.objectContaining({ requestId: 'hunnu-2026-000951', outcome: { old: 'route', new: 'local' } })]);
+  });
+
+  test('a batch file that is not there: one line on stderr, nothing on stdout, exit 2', async () => {
+    expect(await run(['--config', SHIPPED_CONFIG, '--compare', SHIPPED_CONFIG, '--requests', '/nonexistent/requests.jsonl'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "ill route: ENOENT: no such file or directory, open '/nonexistent/requests.jsonl'\n",
+    });
+  });
+
   test('configuration problems in either directory: located lines, exit 1', async () => {
     const copy = broken();
     copy.patch('holdings.yaml', '[lzu, nwu, xju]', '[lzu, nwu, xjuu]');

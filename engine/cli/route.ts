@@ -1,14 +1,17 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { createReadStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { requestProblems } from '../../rules/check';
 import { loadNetwork } from '../../rules/load';
-import { parseLocated } from '../../rules/located';
+import { ParseCache, parseLocated } from '../../rules/located';
 import { validateRequest } from '../../rules/request';
+import { conforms } from '../../rules/schemas';
 import { compile, route, type RouteInput } from '../../rules/route';
 import type { Problem } from '../../rules/types';
 import type { IllRequest } from '../../domain/request';
 import type { Outcome, RouteDecision, RouteTask } from '../../domain/decision';
 import { lookupHoldings } from '../../rules/holdings';
+import { holdingOf, type Holding } from '../../domain/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import type { CliIo } from './io';
 
@@ -98,9 +101,9 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
   return { mode: 'compare', config, now, facts, compare, requests };
 }
 
-function load(dir: string): { network?: LoadedNetwork; problems: Problem[] } {
+function load(dir: string, cache?: ParseCache): { network?: LoadedNetwork; problems: Problem[] } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`configuration directory '${dir}' not found`);
-  const { config, problems } = loadNetwork(dir);
+  const { config, problems } = loadNetwork(dir, cache);
   return { network: config && { config, compiled: compile(config) }, problems };
 }
 
@@ -125,8 +128,27 @@ function readRequest(text: string, file: string, members: ReadonlySet<string>): 
   return unknown.length > 0 ? { problems: unknown } : checked;
 }
 
-function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string, facts: Facts): RouteDecision {
-  return route(compiled, { request, holdings: lookupHoldings(config, request), now, ...facts });
+/**
+ * A line of a batch that is a valid request in JSON, read without keeping where anything was
+ * written; undefined for any other line, which `readRequest` then reads again to say where its
+ * mistakes are (or to read it as the YAML it may be).
+ */
+function quickRequest(line: string, members: ReadonlySet<string>): IllRequest | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!conforms(value, 'request')) return undefined;
+  const { $schema: _schema, ...request } = value as IllRequest & { $schema?: unknown };
+  if (!members.has(request.requester.libraryId)) return undefined;
+  if (request.holdings?.some((holder) => !members.has(holdingOf(holder).libraryId))) return undefined;
+  return request;
+}
+
+function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string, facts: Facts, holdings: Holding[] = lookupHoldings(config, request)): RouteDecision {
+  return route(compiled, { request, holdings, now, ...facts });
 }
 
 /** Load given for a supplier the configuration lacks is a typing mistake that would otherwise change nothing, silently. */
@@ -174,57 +196,133 @@ type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
 
 /** Tasks compare by type and rule: their reasons name files and lines, which differ between two directories even where the rules are the same. */
 const taskSummaries = ({ tasks }: RouteDecision): TaskSummary[] => tasks.map((task) => ({ type: task.type, ...(task.rule === undefined ? {} : { rule: task.rule }) }));
-const taskKey = (decision: RouteDecision): string => JSON.stringify(taskSummaries(decision));
+const sameTasks = (old: RouteDecision, next: RouteDecision): boolean =>
+  old.tasks.length === next.tasks.length && old.tasks.every((task, index) => task.type === next.tasks[index]?.type && task.rule === next.tasks[index]?.rule);
+const sameList = (old: readonly string[], next: readonly string[]): boolean => old.length === next.length && old.every((id, index) => id === next[index]);
 
 function changeOf(old: RouteDecision, next: RouteDecision): Change | undefined {
   const rota = { old: old.rota.map((entry) => entry.supplierId), new: next.rota.map((entry) => entry.supplierId) };
-  const rotaChanged = JSON.stringify(rota.old) !== JSON.stringify(rota.new);
-  if (!rotaChanged && old.outcome === next.outcome && taskKey(old) === taskKey(next)) return undefined;
+  const rotaChanged = !sameList(rota.old, rota.new);
+  const tasksSame = sameTasks(old, next);
+  if (!rotaChanged && old.outcome === next.outcome && tasksSame) return undefined;
   const first = { old: rota.old[0] ?? null, new: rota.new[0] ?? null };
   return {
     requestId: next.requestId,
     ...(first.old === first.new ? {} : { firstSupplier: first }),
     ...(old.outcome === next.outcome ? {} : { outcome: { old: old.outcome, new: next.outcome } }),
-    ...(taskKey(old) === taskKey(next) ? {} : { tasks: { old: taskSummaries(old), new: taskSummaries(next) } }),
+    ...(tasksSame ? {} : { tasks: { old: taskSummaries(old), new: taskSummaries(next) } }),
     rotaChanged,
     rota,
   };
 }
 
+/** The lines of a file or of stdin (`-`) as they arrive, each numbered from 1; a line ends at LF, and a CR before it is not part of it. */
+function linesOf(file: string, io: CliIo): AsyncGenerator<{ line: string; number: number }> {
+  // Opened before anything is read, so that a missing file fails before the report begins.
+  const input = file === '-' ? (io.stdin ?? process.stdin) : createReadStream('', { fd: openSync(file, 'r') });
+  return (async function* () {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let number = 0;
+    for await (const chunk of input) {
+      pending += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+      let start = 0;
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
+        const line = pending.slice(start, end);
+        yield { line: line.endsWith('\r') ? line.slice(0, -1) : line, number: ++number };
+        start = end + 1;
+      }
+      pending = pending.slice(start);
+    }
+    pending += decoder.end();
+    yield { line: pending, number: ++number };
+  })();
+}
+
+/** Writes in pieces of some tens of kilobytes: a write per change would cost more than deciding it. */
+class Buffered {
+  private text = '';
+  constructor(private readonly out: CliIo['stdout']) {}
+  write(text: string): void {
+    this.text += text;
+    if (this.text.length >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.text !== '') this.out.write(this.text);
+    this.text = '';
+  }
+}
+
+/** `value` as it reads nested `depth` levels deep in JSON indented by 2. */
+const nested = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+
+/**
+ * The report, written as the requests are decided: which configurations, then each change as it
+ * is found, then the counts. The text is what `JSON.stringify(report, null, 2)` gives for an
+ * object of the keys in that order, however long the batch.
+ */
+class Report {
+  private readonly out: Buffered;
+  private changes = 0;
+
+  constructor(io: CliIo, old: string, next: string) {
+    this.out = new Buffered(io.stdout);
+    this.out.write(`{\n  "old": ${JSON.stringify(old)},\n  "new": ${JSON.stringify(next)},\n  "changes": [`);
+  }
+
+  change(change: Change): void {
+    this.out.write(`${this.changes++ === 0 ? '' : ','}\n    ${nested(change, 2)}`);
+  }
+
+  end(requests: number, invalid: number): void {
+    this.out.write(`${this.changes === 0 ? '' : '\n  '}],\n  "requests": ${requests},\n  "changed": ${this.changes},\n  "invalid": ${invalid}\n}\n`);
+    this.out.flush();
+  }
+}
+
+/**
+ * Routes each request of the batch under both configurations. A line is read as JSON first and
+ * by the located parser only when that fails, to say where its mistakes are. What depends only on
+ * the request is worked out once: who holds the item, when both configurations hold the same
+ * holdings data.
+ */
 async function compareConfigs(newDir: string, oldDir: string, file: string, now: string, facts: Facts, io: CliIo): Promise<number> {
-  const next = load(newDir);
-  const previous = load(oldDir);
+  // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
+  const parsed = new ParseCache();
+  const next = load(newDir, parsed);
+  const previous = load(oldDir, parsed);
   if (!next.network || !previous.network) {
     printProblems(io, [...next.problems, ...previous.problems]);
     return 1;
   }
   unknownLoad(next.network, facts);
+  const [before, after] = [previous.network, next.network];
   // A request is compared only when both configurations can route it.
-  const known = membersOf(next.network);
-  const members = new Set([...membersOf(previous.network)].filter((id) => known.has(id)));
-  const changes: Change[] = [];
+  const known = membersOf(after);
+  const members = new Set([...membersOf(before)].filter((id) => known.has(id)));
+  const sameHoldings = isDeepStrictEqual(before.config.holdings, after.config.holdings);
+  const lines = linesOf(file, io);
+  const report = new Report(io, before.config.version, after.config.version);
   let requests = 0;
   let invalid = 0;
-  for (const [index, line] of (await readText(file, io)).split(/\r?\n/).entries()) {
+  for await (const { line, number } of lines) {
     if (line.trim() === '') continue;
     requests++;
-    const { request, problems } = readRequest(line, shown(file), members);
+    let request = quickRequest(line, members);
     if (!request) {
-      invalid++;
-      printProblems(io, problems.map((problem) => ({ ...problem, line: index + problem.line })));
-      continue;
+      const read = readRequest(line, shown(file), members);
+      if (!read.request) {
+        invalid++;
+        printProblems(io, read.problems.map((problem) => ({ ...problem, line: number - 1 + problem.line })));
+        continue;
+      }
+      request = read.request;
     }
-    const change = changeOf(routeWith(previous.network, request, now, facts), routeWith(next.network, request, now, facts));
-    if (change) changes.push(change);
+    const holdings = lookupHoldings(before.config, request);
+    const change = changeOf(routeWith(before, request, now, facts, holdings), routeWith(after, request, now, facts, sameHoldings ? holdings : undefined));
+    if (change) report.change(change);
   }
-  printJson(io, {
-    old: previous.network.config.version,
-    new: next.network.config.version,
-    requests,
-    changed: changes.length,
-    invalid,
-    changes,
-  });
+  report.end(requests, invalid);
   return 0;
 }
 

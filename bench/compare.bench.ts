@@ -1,0 +1,160 @@
+// What an administrator waits for before publishing a rule change: `ill route --compare` over
+// 100,000 requests of the full-scale generated network, with a narrow draft (one library's regional
+// agreement weighs more) and a broad one (the ranking weights of the network's policy for speed),
+// each against the configuration in force, written as configuration directories and a JSONL batch
+// in a temporary directory. The command runs as the CLI runs it (`runRoute`, stdout captured); the
+// baseline is the loop the command ran before, on the first requests of the same batch in the same
+// process: each line read by the located parser and validated, routed under both configurations.
+// Run with `npm run bench:compare`; the last line of output is a JSON summary.
+// COMPARE_REQUESTS and COMPARE_BASELINE_REQUESTS set the batch and the baseline's share of it;
+// COMPARE_DIR keeps the configurations and the batch there (in-force/, narrow/, broad/,
+// requests.jsonl) to run the command by hand or under a profiler.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requestProblems } from '../rules/check';
+import { compile, route } from '../rules/route';
+import { lookupHoldings } from '../rules/holdings';
+import { loadNetwork } from '../rules/load';
+import { parseLocated } from '../rules/located';
+import { validateRequest } from '../rules/request';
+import type { NetworkConfig, Rule, RuleCondition } from '../rules/types';
+import type { RouteDecision } from '../domain/decision';
+import type { LoadedNetwork } from '../engine/network';
+import { runRoute } from '../engine/cli/route';
+import { FULL_SCALE, generateNetwork, generateRequests } from './network-generator';
+import { catalogued, writeNetwork } from './network-writer';
+
+const NETWORK_SEED = 20130601;
+const REQUEST_SEED = 4;
+const REQUESTS = Number(process.env.COMPARE_REQUESTS ?? 100_000);
+/** The loop before takes some milliseconds a request, so it routes only the first of the batch and its time is scaled to the batch. */
+const BASELINE_REQUESTS = Math.min(REQUESTS, Number(process.env.COMPARE_BASELINE_REQUESTS ?? 2_000));
+/** The generated suppliers' suspensions are dated in March 2025. */
+const NOW = '2025-03-15';
+
+const isLeaf = (node: unknown): node is RuleCondition => typeof node === 'object' && node !== null && 'fact' in node;
+
+/** One rule changed: the first library's regional agreement (a score rule for one requesting library's same-region suppliers) weighs 20 more. */
+function narrowDraft(config: NetworkConfig): { config: NetworkConfig; change: string } {
+  const agreement = (rule: Rule) =>
+    rule.event.type === 'score' &&
+    (rule.conditions.all ?? []).some((node) => isLeaf(node) && node.path === '$.requester.libraryId' && node.operator === 'equal') &&
+    (rule.conditions.all ?? []).some((node) => isLeaf(node) && node.path === '$.sameRegion');
+  const index = config.rules.findIndex(agreement);
+  const rule = config.rules[index];
+  if (!rule) throw new Error('the generated network has no regional agreement rule');
+  const add = Number(rule.event.params.add) + 20;
+  const rules = config.rules.map((each, i) => (i === index ? { ...each, event: { ...each.event, params: { ...each.event.params, add } } } : each));
+  return { config: { ...config, rules }, change: `rule ${rule.name} adds ${add} rather than ${String(rule.event.params.add)}` };
+}
+
+/** The ranking weights changed, as to the network's policy for speed (simulation/network.ts SPEED_POLICY): most requests rank differently. */
+function broadDraft(config: NetworkConfig): { config: NetworkConfig; change: string } {
+  const weights = { cost: 12, turnaround: 60, fillRate: 20, tier: 2, load: 5 };
+  return { config: { ...config, policy: { ...config.policy, weights } }, change: `weights ${JSON.stringify(weights)}` };
+}
+
+interface Report {
+  requests: number;
+  changed: number;
+  invalid: number;
+  changes: { requestId: string }[];
+}
+
+/** The product: `ill route --config DRAFT --compare IN-FORCE --requests FILE --now NOW`, as the CLI runs it. */
+async function product(draft: string, inForce: string, requests: string): Promise<{ seconds: number; report: Report }> {
+  const out: string[] = [];
+  let stderr = '';
+  const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} };
+  const started = performance.now();
+  const code = await runRoute(['--config', draft, '--compare', inForce, '--requests', requests, '--now', NOW], io);
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0 || stderr !== '') throw new Error(`ill route --compare exited ${code}: ${stderr.slice(0, 2000)}`);
+  return { seconds, report: JSON.parse(out.join('')) as Report };
+}
+
+function loaded(dir: string): LoadedNetwork {
+  const { config, problems } = loadNetwork(dir);
+  if (!config) throw new Error(`${dir}: ${problems.length} problems, the first ${JSON.stringify(problems[0])}`);
+  return { config, compiled: compile(config) };
+}
+
+const sameDecision = (old: RouteDecision, next: RouteDecision): boolean =>
+  JSON.stringify(old.rota.map((entry) => entry.supplierId)) === JSON.stringify(next.rota.map((entry) => entry.supplierId)) &&
+  old.outcome === next.outcome &&
+  JSON.stringify(old.tasks.map((task) => [task.type, task.rule])) === JSON.stringify(next.tasks.map((task) => [task.type, task.rule]));
+
+/** The compare as it ran before: the located parser and validation for every line, then `route()` under each configuration. */
+function baseline(draft: string, inForce: string, file: string, lines: readonly string[]): { loadSeconds: number; seconds: number; changed: Set<string> } {
+  let started = performance.now();
+  const [after, before] = [loaded(draft), loaded(inForce)];
+  const loadSeconds = (performance.now() - started) / 1000;
+  const members = new Set(before.config.libraries.map((library) => library.id));
+  const changed = new Set<string>();
+  started = performance.now();
+  for (const line of lines) {
+    const { located } = parseLocated(file, line);
+    if (!located) throw new Error(`unreadable line ${line.slice(0, 100)}`);
+    const { request } = validateRequest(located.value, file, line);
+    if (!request || requestProblems(located, request, members).length > 0) throw new Error(`invalid request ${line.slice(0, 100)}`);
+    const old = route(before.compiled, { request, holdings: lookupHoldings(before.config, request), now: NOW });
+    const next = route(after.compiled, { request, holdings: lookupHoldings(after.config, request), now: NOW });
+    if (!sameDecision(old, next)) changed.add(request.id);
+  }
+  return { loadSeconds, seconds: (performance.now() - started) / 1000, changed };
+}
+
+async function main(): Promise<void> {
+  const kept = process.env.COMPARE_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'ill-compare-bench-'));
+  try {
+    let started = performance.now();
+    const generated = generateNetwork(NETWORK_SEED, FULL_SCALE);
+    const { requests, holdings } = catalogued(generateRequests(REQUEST_SEED, generated, REQUESTS));
+    const config: NetworkConfig = { ...generated, holdings };
+    const inForce = join(dir, 'in-force');
+    writeNetwork(config, inForce);
+    const drafts = { narrow: narrowDraft(config), broad: broadDraft(config) };
+    for (const [name, draft] of Object.entries(drafts)) writeNetwork(draft.config, join(dir, name));
+    const file = join(dir, 'requests.jsonl');
+    writeFileSync(file, `${requests.map((request) => JSON.stringify(request)).join('\n')}\n`);
+    const lines = readFileSync(file, 'utf8').split('\n').slice(0, BASELINE_REQUESTS);
+    const holders = Object.values(holdings).reduce((total, each) => total + each.length, 0);
+    console.log(
+      `network: ${config.libraries.length} libraries, ${config.suppliers.length} suppliers, ${config.rules.length} rules; ` +
+        `holdings of ${Object.keys(holdings).length} journals, ${holders} holders; ${REQUESTS} requests; written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    const results: Record<string, { seconds: number; changed: number; baselineSeconds: number; ratio: number }> = {};
+    for (const [name, { change }] of Object.entries(drafts)) {
+      const draft = join(dir, name);
+      const { seconds, report } = await product(draft, inForce, file);
+      if (report.requests !== REQUESTS || report.invalid !== 0) throw new Error(`${name}: ${report.requests} requests read, ${report.invalid} invalid`);
+      started = performance.now();
+      const before = baseline(draft, inForce, file, lines);
+      // Today's loop for the whole batch: both configurations loaded, then every request at the rate of the first.
+      const baselineSeconds = before.loadSeconds + (before.seconds * REQUESTS) / BASELINE_REQUESTS;
+      const firstIds = new Set(requests.slice(0, BASELINE_REQUESTS).map((request) => request.id));
+      const reported = new Set(report.changes.map((each) => each.requestId).filter((id) => firstIds.has(id)));
+      const mismatches = [...firstIds].filter((id) => reported.has(id) !== before.changed.has(id)).length;
+      if (mismatches > 0) throw new Error(`${name}: ${mismatches} of the first ${BASELINE_REQUESTS} requests compare differently from the loop before`);
+      results[name] = { seconds: Number(seconds.toFixed(2)), changed: report.changed, baselineSeconds: Number(baselineSeconds.toFixed(1)), ratio: Number((baselineSeconds / seconds).toFixed(1)) };
+      console.log(
+        `${name} draft (${change}): ${report.changed} of ${report.requests} requests route differently; compared in ${seconds.toFixed(2)} s ` +
+          `(${((seconds * 1e6) / REQUESTS).toFixed(0)} µs a request, both configurations loaded included)`,
+      );
+      console.log(
+        `  the loop before: configurations loaded in ${before.loadSeconds.toFixed(2)} s, first ${BASELINE_REQUESTS} requests in ${before.seconds.toFixed(2)} s ` +
+          `(${((before.seconds * 1e6) / BASELINE_REQUESTS).toFixed(0)} µs each), about ${baselineSeconds.toFixed(0)} s for the batch; same requests changed`,
+      );
+    }
+    const slowest = Math.max(...Object.values(results).map((result) => result.seconds));
+    console.log(JSON.stringify({ bench: 'compare', requests: REQUESTS, seconds: slowest, baselineRequests: BASELINE_REQUESTS, ...results }));
+  } finally {
+    if (kept === undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
