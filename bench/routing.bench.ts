@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   let started = performance.now();
   const compiled = compile(config);
   const compileMs = performance.now() - started;
-  const candidates = inputs.reduce((total, input) => total + prepare(compiled, input).candidates.length, 0) / inputs.length;
+  const candidates = inputs.reduce((total, input) => total + prepare(compiled, input).candidates.count, 0) / inputs.length;
 
   for (const input of inputs.slice(0, 500)) route(compiled, input);
   let decisions: RouteDecision[] = [];

@@ -255,9 +255,23 @@ export function describeClock(clock: SupplierClock): string {
 }
 
 /** A supplier's try of `hours` working hours, from `sentAt` when that is an instant (a date alone names no time to count from). */
+/** Each configuration's supplier clocks and their descriptions, made on a supplier's first try: routing gives every rota entry a deadline. */
+const described = new WeakMap<object, Map<string, { clock: SupplierClock; description: string }>>();
+
+function describedClock(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string): { clock: SupplierClock; description: string } {
+  let clocks = described.get(config);
+  if (!clocks) described.set(config, (clocks = new Map()));
+  let known = clocks.get(supplierId);
+  if (!known) {
+    const clock = supplierClock(config, supplierId);
+    clocks.set(supplierId, (known = { clock, description: describeClock(clock) }));
+  }
+  return known;
+}
+
 export function tryDeadline(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string, hours: number, sentAt?: string, calendar: DayCalendar = chinaCalendar): TryDeadline {
-  const clock = supplierClock(config, supplierId);
-  const deadline: TryDeadline = { workingHours: hours, clock: describeClock(clock) };
+  const { clock, description } = describedClock(config, supplierId);
+  const deadline: TryDeadline = { workingHours: hours, clock: description };
   const start = sentAt === undefined || !sentAt.includes('T') ? Number.NaN : Date.parse(sentAt);
   if (Number.isNaN(start)) return deadline;
   const { at, assumedYears } = addWorkingHours(start, hours, clock, calendar);

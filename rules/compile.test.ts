@@ -7,7 +7,7 @@ import { networkPolicy } from '../bench/network-generator';
 import { checkRules, compile } from './compile';
 import { FACTS } from './facts';
 import { OPERATORS } from './operators';
-import { prepare, type RouteInput } from './rank';
+import { firedFor, prepare, type RouteInput } from './rank';
 import { createReference, fireRequestLevelWithReference, fireWithReference, routeWithReference } from './reference';
 import { route } from './route';
 import type * as T from './types';
@@ -230,7 +230,9 @@ describe('compiled rules against json-rules-engine', () => {
         const reference = createReference(config);
         for (const request of inputs) {
           const prepared = prepare(compiled, request);
-          expect(compiled.fire(prepared)).toEqual(await fireWithReference(reference, prepared));
+          const firings = compiled.fire(prepared);
+          const lists = Array.from({ length: prepared.candidates.count }, (_, at) => firedFor(firings, prepared.candidates.count, at));
+          expect(lists).toEqual(await fireWithReference(reference, prepared));
           expect(compiled.fireRequestLevel(prepared)).toEqual(await fireRequestLevelWithReference(reference, prepared));
           expect(route(compiled, request)).toEqual(await routeWithReference(reference, request));
         }

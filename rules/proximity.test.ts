@@ -23,9 +23,10 @@ function loan(libraryId: string, holdings: string[]): RouteInput {
 describe('the candidate facts', () => {
   test('tell a holder in the same city, the same province and the same proximity group apart', () => {
     const prepared = prepare(compile(shipped), loan('fudan', ['sjtu', 'nju', 'sdu']));
+    const { candidates } = prepared;
     const near = Object.fromEntries(
-      prepared.candidates
-        .filter((candidate) => candidate.supplier.kind === 'service-library')
+      Array.from({ length: candidates.count }, (_, at) => ({ supplier: candidates.supplier(at), facts: candidates.facts(at) }))
+        .filter(({ supplier }) => supplier.kind === 'service-library')
         .map(({ supplier, facts }) => [supplier.id, [facts.sameCity, facts.sameProvince, facts.sameProximityGroup, facts.sameRegion]]),
     );
     expect(near).toEqual({

@@ -3,35 +3,24 @@
 // between their decisions can only come from rule evaluation.
 
 import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
-import type { Citation, IllRequest, Service } from '../domain/request';
+import type { Citation, IllRequest } from '../domain/request';
 import type { LocalCopy, RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import { holdingOf, type HoldingRef } from '../domain/holdings';
-import { within } from './holdings';
 import { localCopy } from './local';
-import { indexSubjects, normaliseSubjects, type SubjectIndex } from './subjects';
+import { normaliseSubjects } from './subjects';
 import { tryDeadline } from './clock';
-import { deliveredAtOnce, predictDelivery } from './eta';
+import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
-import { approvalWaitHours, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
+import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
+import { Candidates, FLAG } from './candidates';
+import { coverageGap, describeGap, gapKey } from './coverage';
+import { estimateCost, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Network } from './network';
 
-/** The `candidate` fact: derived for one supplier of one request. */
-export interface CandidateFacts {
-  holds: boolean;
-  sameRegion: boolean;
-  /** The supplier is a member library in the requesting library's province, city, or a proximity group with it. */
-  sameProvince: boolean;
-  sameCity: boolean;
-  sameProximityGroup: boolean;
-  targetHours: number;
-  estimatedCost: number;
-  /** Requests already sent today as a share of the daily capacity, 0..1. */
-  load: number;
-  preferred: boolean;
-  blocked: boolean;
-  /** The supplier's coverage matches the citation's language, subjects, year and, where it lists titles, ISSN. */
-  covers: boolean;
-}
+export type { CandidateFacts } from './candidates';
+export { Candidates } from './candidates';
+export { covers } from './coverage';
+export { canonicalOrder, effectivePriority, estimateCost, indexNetwork, type Exclusion, type Network } from './network';
 
 /** The `usage` fact: derived once per request. */
 export interface Usage {
@@ -58,54 +47,6 @@ export interface RouteInput {
   unavailable?: Readonly<Record<string, string>>;
 }
 
-/** What one configuration version knows before any request arrives. */
-export interface Network {
-  config: NetworkConfig;
-  supplierIndex: ReadonlyMap<string, number>;
-  libraries: ReadonlyMap<string, Library>;
-  /** Suppliers other than service libraries, which qualify by coverage as well as by holdings. */
-  sources: readonly number[];
-  /** Rule indices in the order both evaluators report firings. */
-  order: readonly number[];
-  /** What request subjects map to; without it they are read as written. */
-  subjects?: SubjectIndex;
-  /** The proximity groups each library belongs to, by its province or its city. */
-  proximity: ReadonlyMap<string, readonly string[]>;
-  /** Each supplier's position among the suppliers sorted by id, so exclusions sort by number. */
-  idRank: Uint32Array;
-  /** The supplier index at each rank by id. */
-  byRank: Uint32Array;
-  /**
-   * Each supplier's exclusion for falling below a full rota, made once: the reason is the same
-   * for every request, and a rota of 5 out of 120 holders cuts 115 a decision.
-   */
-  cut: (Exclusion | undefined)[];
-  /**
-   * Exclusions of sources that cannot supply, by supplier and what they lack (a service, a
-   * language, subjects, a year), made once: the same few recur on every request. Title lists are
-   * not kept here, as ISSNs are too many to remember.
-   */
-  unable: Map<string, Exclusion>;
-}
-
-export interface Candidate {
-  index: number;
-  supplier: Supplier;
-  facts: CandidateFacts;
-  /** Observed fill rate, else the supplier's prior. */
-  fillRate: number;
-  /** Observed turnaround, else the promised one. */
-  turnaroundHours: number;
-  /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
-  rankedHours: number;
-  /** What the knowledge base knows of the supplier, for the delivery prediction. */
-  observed: SupplierStats | undefined;
-  /** Exclusions that need no rule: the supplier's status and the library's block list. */
-  hardReasons: readonly string[];
-}
-
-export type Exclusion = RouteDecision['excluded'][number];
-
 export interface Prepared {
   /** The request as the rules see it: its subjects mapped onto the vocabulary. */
   request: IllRequest;
@@ -119,7 +60,7 @@ export interface Prepared {
   now?: string;
   staff?: StaffStats;
   kinds?: KindStats;
-  candidates: Candidate[];
+  candidates: Candidates;
   /**
    * Sources other than service libraries that cannot supply the request at all (they do not offer
    * the service, or neither hold nor cover the item): no rule is evaluated for them, but the
@@ -131,79 +72,37 @@ export interface Prepared {
   unableAt: number[];
 }
 
-/** Indices of the rules that fired, in `Network.order`. */
+/** Indices of the rules that fired for one candidate, in `Network.order`. */
 export type Fired = readonly number[];
 
-/**
- * json-rules-engine runs rules of one priority concurrently, so the order its results arrive in
- * depends on how deep each rule's conditions are. Both evaluators instead report firings by
- * priority, highest first, then by position in the configuration.
- */
-export function canonicalOrder(rules: readonly Rule[]): number[] {
-  const priorities = rules.map((rule) => effectivePriority(rule));
-  return rules.map((_, i) => i).sort((a, b) => (priorities[b] ?? 0) - (priorities[a] ?? 0) || a - b);
+/** The rules fired for every candidate of a prepared request. */
+export interface Firings {
+  /** The rules that may have fired, in `Network.order`. */
+  rules: readonly number[];
+  /** `mask[k * candidates.count + at]` is 1 when `rules[k]` fired for candidate `at`. */
+  mask: Uint8Array;
 }
 
-/** The priority json-rules-engine gives a rule: `priority || 1`, truncated to an integer. */
-export function effectivePriority(rule: Rule): number {
-  const raw: unknown = rule.priority;
-  return Number.parseInt(String(raw || 1), 10);
+/** Firings from one list of fired rules per candidate, as json-rules-engine reports them. */
+export function firingsOf(network: Pick<Network, 'order'>, lists: readonly Fired[]): Firings {
+  const count = lists.length;
+  const row = new Map(network.order.map((rule, k) => [rule, k]));
+  const mask = new Uint8Array(network.order.length * count);
+  lists.forEach((list, at) => list.forEach((rule) => (mask[(row.get(rule) ?? 0) * count + at] = 1)));
+  return { rules: network.order, mask };
 }
 
-export function indexNetwork(config: NetworkConfig): Network {
-  const supplierIndex = new Map<string, number>();
-  const sources: number[] = [];
-  config.suppliers.forEach((supplier, i) => {
-    supplierIndex.set(supplier.id, i);
-    // Search-proxy staff take escalated requests; they are never tried as an ordinary supplier.
-    if (supplier.kind !== 'service-library' && supplier.kind !== 'search-proxy') sources.push(i);
+/** The rules fired for candidate `at`, in order. */
+export function firedFor(firings: Firings, count: number, at: number): number[] {
+  const fired: number[] = [];
+  firings.rules.forEach((rule, k) => {
+    if (firings.mask[k * count + at] === 1) fired.push(rule);
   });
-  const byRank = Uint32Array.from(config.suppliers.map((_, i) => i).sort((a, b) => byId({ supplierId: config.suppliers[a]?.id ?? '' }, { supplierId: config.suppliers[b]?.id ?? '' })));
-  const idRank = new Uint32Array(config.suppliers.length);
-  byRank.forEach((index, rank) => (idRank[index] = rank));
-  return {
-    config,
-    supplierIndex,
-    idRank,
-    byRank,
-    cut: new Array<Exclusion | undefined>(config.suppliers.length),
-    unable: new Map(),
-    libraries: new Map(config.libraries.map((library) => [library.id, library])),
-    sources,
-    order: canonicalOrder(config.rules),
-    subjects: config.subjects && indexSubjects(config.subjects),
-    proximity: proximityOf(config),
-  };
-}
-
-function proximityOf(config: NetworkConfig): Map<string, string[]> {
-  const groups = Object.entries(config.policy.proximity?.groups ?? {});
-  const proximity = new Map<string, string[]>();
-  for (const library of config.libraries) {
-    const member = (place: string) => place === library.province || place === library.city;
-    const names = groups.filter(([, places]) => places.some(member)).map(([name]) => name);
-    if (names.length > 0) proximity.set(library.id, names);
-  }
-  return proximity;
-}
-
-/** How near a supplier that is a member library is to the requesting library; suppliers of other kinds are near to none. */
-function nearness(network: Network, library: Library, supplier: Supplier): Pick<CandidateFacts, 'sameProvince' | 'sameCity' | 'sameProximityGroup'> {
-  const other = supplier.kind === 'service-library' ? network.libraries.get(supplier.id) : undefined;
-  const sameProvince = other?.province !== undefined && other.province === library.province;
-  const groups = network.proximity.get(library.id);
-  return {
-    sameProvince,
-    // City names repeat across provinces rarely, but they do.
-    sameCity: sameProvince && other?.city !== undefined && other.city === library.city,
-    sameProximityGroup: other !== undefined && groups !== undefined && (network.proximity.get(other.id) ?? []).some((group) => groups.includes(group)),
-  };
+  return fired;
 }
 
 /** Articles whose page range is unknown are costed at this many pages. */
 const DEFAULT_PAGES = 10;
-/** Fill rate assumed for a supplier with neither a prior nor observations. */
-const DEFAULT_FILL_RATE = 0.5;
 /** Tier of a supplier no rule places; the library's preferred suppliers start in tier 1. */
 const DEFAULT_TIER = 2;
 /** Cost that counts as one unit when neither the request nor the library sets a budget. */
@@ -233,69 +132,6 @@ function pageCount(pages: string | undefined): number {
   return pages !== undefined && /^\s*\d+\s*$/.test(pages) ? 1 : DEFAULT_PAGES;
 }
 
-export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service, pages: number): number {
-  const { cost } = supplier;
-  let total = 0;
-  for (const fee of cost.fees ?? []) total += fee.amount;
-  if (service === 'loan') return total + (cost.perLoan ?? 0);
-  total += cost.perArticle ?? 0;
-  return service === 'copy' ? total + (cost.perPage ?? 0) * pages : total;
-}
-
-type Gap = 'doi' | 'documentType' | 'language' | 'subjects' | 'years' | 'titles';
-
-const titleSets = new WeakMap<Supplier, ReadonlySet<string>>();
-
-function titleSet(supplier: Supplier & { titleList: string[] }): ReadonlySet<string> {
-  let set = titleSets.get(supplier);
-  if (!set) titleSets.set(supplier, (set = new Set(supplier.titleList)));
-  return set;
-}
-
-/**
- * The first facet of the supplier's coverage the citation falls outside, or undefined when it is
- * covered. A facet the citation does not state cannot rule the supplier out: a request without an
- * ISSN is judged by language, subjects and year alone, since readers often leave the ISSN out and
- * the vendor that has the journal is then still the most likely source.
- */
-function coverageGap(supplier: Supplier, citation: Citation): Gap | undefined {
-  // An open-access resolver finds copies by DOI and by nothing else.
-  if (supplier.kind === 'open-access' && !citation.doi) return 'doi';
-  const { documentTypes, languages, subjects, years } = supplier.coverage;
-  if (documentTypes?.length && citation.documentType !== undefined && !documentTypes.includes(citation.documentType)) return 'documentType';
-  if (languages?.length && citation.language !== undefined && !languages.includes(citation.language)) return 'language';
-  if (subjects?.length && citation.subjects?.length && !citation.subjects.some((s) => subjects.includes(s))) {
-    return 'subjects';
-  }
-  if (!within(citation.year, years)) return 'years';
-  if (supplier.titleList && citation.issn !== undefined && !titleSet(supplier as Supplier & { titleList: string[] }).has(citation.issn)) {
-    return 'titles';
-  }
-  return undefined;
-}
-
-export function covers(supplier: Supplier, citation: Citation): boolean {
-  return coverageGap(supplier, citation) === undefined;
-}
-
-function describeGap(gap: Gap, supplier: Supplier, citation: Citation): string {
-  const { languages = [], subjects = [], years = {}, titles } = supplier.coverage;
-  switch (gap) {
-    case 'doi':
-      return 'it looks open copies up by DOI, and the citation gives none';
-    case 'documentType':
-      return `does not supply a ${citation.documentType}: it supplies ${(supplier.coverage.documentTypes ?? []).join(', ')}`;
-    case 'language':
-      return `does not cover language '${citation.language}': it covers ${languages.join(', ')}`;
-    case 'subjects':
-      return `covers none of the subjects ${(citation.subjects ?? []).join(', ')}: it covers ${subjects.join(', ')}`;
-    case 'years':
-      return `does not cover the year ${citation.year}: it covers ${years.from ?? '…'} to ${years.to ?? '…'}`;
-    case 'titles':
-      return `ISSN ${citation.issn} is not in its title list ${titles}`;
-  }
-}
-
 function builtinReason(what: string, name: string, subject: string, source: { file: string; line: number }): string {
   return `${what} (${name}, ${subject}, from ${source.file}:${source.line})`;
 }
@@ -320,7 +156,6 @@ export function requireLibrary(network: Network, request: IllRequest): Library {
   return library;
 }
 
-/** Works out the facts and the candidate suppliers of one request; rules are not consulted here. */
 /** The request with its subjects in the vocabulary, and those that map to none. */
 function withSubjects(network: Network, request: IllRequest): { request: IllRequest; unmapped?: string[] } {
   const { subjects: index } = network;
@@ -332,8 +167,9 @@ function withSubjects(network: Network, request: IllRequest): { request: IllRequ
   return unmapped.length > 0 ? { request: mapped, unmapped } : { request: mapped };
 }
 
+/** Works out the facts and the candidate suppliers of one request; rules are not consulted here. */
 export function prepare(network: Network, input: RouteInput): Prepared {
-  const { config } = network;
+  const { config, table } = network;
   const { request, unmapped } = withSubjects(network, input.request);
   const library = requireLibrary(network, request);
   const records = input.holdings.map(holdingOf);
@@ -344,12 +180,13 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.size,
   };
   const local = localCopy(library, request, records, config.licences);
+  const candidates = new Candidates(config.suppliers, local ? 0 : holders.size + network.sources.length);
   const prepared: Prepared = {
     request,
     library,
     usage,
     ...(local ? { local } : {}),
-    candidates: [],
+    candidates,
     unable: [],
     unableAt: [],
     ...(unmapped && { unmappedSubjects: unmapped }),
@@ -359,41 +196,9 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   };
   if (local) return prepared;
 
-  const pages = pageCount(request.citation.pages);
-  const staff = staffFor(input.staff, library.id);
-  const kinds = kindsFor(input.kinds, request.service);
-  const consider = (index: number, supplier: Supplier, holds: boolean, coverage: boolean): void => {
-    const { policy } = library;
-    const blocked = policy.blockedSuppliers.includes(supplier.id);
-    const used = input.load?.[supplier.id] ?? 0;
-    const facts: CandidateFacts = {
-      holds,
-      sameRegion: supplier.region !== undefined && supplier.region === library.region,
-      ...nearness(network, library, supplier),
-      targetHours: supplier.turnaroundHours?.[request.service]?.[request.urgency] ?? usage.deadlineHours,
-      estimatedCost: estimateCost(supplier, request.service, pages),
-      load: supplier.capacityPerDay > 0 ? Math.min(1, used / supplier.capacityPerDay) : 1,
-      preferred: policy.preferredSuppliers.includes(supplier.id),
-      blocked,
-      covers: coverage,
-    };
-    const hardReasons: string[] = [];
-    if (inForce(supplier.status, input.now)) hardReasons.push(statusReason(supplier));
-    const unavailable = input.unavailable?.[supplier.id];
-    if (unavailable) hardReasons.push(unavailable);
-    if (blocked) hardReasons.push(builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source));
-    const observed = forService(input.stats?.[supplier.id], request.service);
-    prepared.candidates.push({
-      index,
-      supplier,
-      facts,
-      fillRate: observed?.fillRate ?? supplier.fillRate ?? DEFAULT_FILL_RATE,
-      turnaroundHours: observed?.turnaroundHours ?? facts.targetHours,
-      rankedHours: rankedHours(observed, kinds?.[supplier.kind], facts.targetHours, approvalWaitHours({ amount: facts.estimatedCost, currency: supplier.cost.currency }, request, library, config.policy, staff)),
-      observed,
-      hardReasons,
-    });
-  };
+  const { citation } = request;
+  const service = serviceSlot(request.service);
+  const view = viewOf(network, library);
   const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string): void => {
     const known = key === undefined ? undefined : network.unable.get(`${index} ${key}`);
     const entry = known ?? Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[] });
@@ -402,32 +207,82 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     prepared.unableAt.push(index);
   };
   const offers = (index: number, supplier: Supplier): boolean => {
-    if (supplier.services.includes(request.service)) return true;
+    if (((table.offers[index] as number) & (1 << service)) !== 0) return true;
     unable(index, supplier, `service ${request.service}`, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
     return false;
   };
-  const { citation } = request;
-  const gapKey = (gap: Gap): string | undefined =>
-    gap === 'doi' ? 'doi' : gap === 'documentType' ? `documentType ${citation.documentType}` : gap === 'language' ? `language ${citation.language}` : gap === 'years' ? `year ${citation.year}` : gap === 'subjects' ? `subjects ${String(citation.subjects)}` : undefined;
-
   for (const holder of holders) {
     const index = network.supplierIndex.get(holder);
-    const supplier = index === undefined ? undefined : config.suppliers[index];
-    if (index !== undefined && supplier?.kind === 'service-library' && supplier.id !== library.id && offers(index, supplier)) {
-      consider(index, supplier, true, covers(supplier, request.citation));
-    }
+    if (index === undefined || table.serviceLibrary[index] !== 1 || holder === library.id) continue;
+    const supplier = config.suppliers[index] as Supplier;
+    if (!offers(index, supplier)) continue;
+    const covered = table.coversAll[index] === 1 || coverageGap(supplier, citation) === undefined;
+    candidates.add(index, (view[index] as number) | FLAG.holds | (covered ? FLAG.covers : 0));
   }
   for (const index of network.sources) {
-    const supplier = config.suppliers[index];
-    if (!supplier || supplier.id === library.id || !offers(index, supplier)) continue;
+    const supplier = config.suppliers[index] as Supplier;
+    if (supplier.id === library.id || !offers(index, supplier)) continue;
     const holds = holders.has(supplier.id);
-    const gap = coverageGap(supplier, request.citation);
-    if (holds || gap === undefined) consider(index, supplier, holds, gap === undefined);
-    else unable(index, supplier, gapKey(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
+    const gap = table.coversAll[index] === 1 ? undefined : coverageGap(supplier, citation);
+    if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
+    else unable(index, supplier, gapKey(gap, citation), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
   }
+  measure(network, prepared, input);
   return prepared;
 }
 
+/** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
+function measure(network: Network, prepared: Prepared, input: RouteInput): void {
+  const { config, table } = network;
+  const { request, library, usage, candidates } = prepared;
+  const service = serviceSlot(request.service);
+  const urgency = urgencySlot(request.urgency);
+  const fixed = table.fixedCost[service] as Float64Array;
+  const pages = request.service === 'copy' ? pageCount(request.citation.pages) : 0;
+  const kinds = kindsFor(input.kinds, request.service);
+  const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
+  // What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are.
+  const { positions } = network;
+  for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = at;
+  const byCandidate = <T>(record: Readonly<Record<string, T>> | undefined): (T | undefined)[] => {
+    const values = new Array<T | undefined>(candidates.count);
+    for (const id in record) {
+      const index = network.supplierIndex.get(id);
+      const at = index === undefined ? -1 : (positions[index] as number);
+      if (at >= 0) values[at] = record[id];
+    }
+    return values;
+  };
+  const used = byCandidate(input.load);
+  const stats = byCandidate(input.stats);
+  const unavailable = byCandidate(input.unavailable);
+  for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = -1;
+
+  let blocked: string | undefined;
+  for (let at = 0; at < candidates.count; at++) {
+    const index = candidates.index[at] as number;
+    const supplier = config.suppliers[index] as Supplier;
+    const promised = table.promised[promisedSlot(index, service, urgency)] as number;
+    const target = Number.isNaN(promised) ? usage.deadlineHours : promised;
+    const cost = pages === 0 ? (fixed[index] as number) : (fixed[index] as number) + (table.perPage[index] as number) * pages;
+    const capacity = table.capacity[index] as number;
+    const observed = forService(stats[at], request.service);
+    candidates.targetHours[at] = target;
+    candidates.estimatedCost[at] = cost;
+    candidates.load[at] = capacity > 0 ? Math.min(1, (used[at] ?? 0) / capacity) : 1;
+    candidates.observed[at] = observed;
+    candidates.fillRate[at] = observed?.fillRate ?? (table.prior[index] as number);
+    candidates.turnaroundHours[at] = observed?.turnaroundHours ?? target;
+    candidates.rankedHours[at] = rankedHours(observed, kinds?.[supplier.kind], target, approval(cost, supplier.cost.currency));
+
+    let hard: string[] | undefined;
+    if (table.active[index] === 0 && inForce(supplier.status, input.now)) (hard ??= []).push(statusReason(supplier));
+    const why = unavailable[at];
+    if (why) (hard ??= []).push(why);
+    if (candidates.flag(at, 'blocked')) (hard ??= []).push((blocked ??= builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source)));
+    candidates.hardReasons[at] = hard;
+  }
+}
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function text(value: unknown): string {
@@ -442,13 +297,26 @@ function cite(rule: Rule): string {
   return `rule '${rule.name}', from ${rule.source.file}:${rule.source.line}`;
 }
 
-interface Scored {
-  candidate: Candidate;
-  score: number;
-  terms: RotaEntry['terms'];
-  fired: Fired;
-  /** The library's preference, not a rule, put the supplier in tier 1. */
-  preferredTier: boolean;
+/** Event types whose rules act on the request as a whole: they count when they fire for a candidate that can be tried. */
+const REQUEST_EVENTS: ReadonlySet<RuleEventType> = new Set(['review', 'approveCost', 'escalate', 'reject', 'deadline']);
+
+/** Why each candidate cannot be tried, where it cannot: its hard reasons, then the exclusion rules that fired for it. */
+function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): (string[] | undefined)[] {
+  const { rules } = network.config;
+  const { count, hardReasons } = prepared.candidates;
+  const reasons = hardReasons.slice(0, count);
+  firings.rules.forEach((r, k) => {
+    const rule = rules[r] as Rule;
+    if (rule.event.type !== 'exclude') return;
+    let reason: string | undefined;
+    for (let at = 0, row = k * count; at < count; at++) {
+      if (firings.mask[row + at] !== 1) continue;
+      reason ??= `${text(rule.event.params.reason)} (${cite(rule)})`;
+      const known = reasons[at];
+      reasons[at] = known ? [...known, reason] : [reason];
+    }
+  });
+  return reasons;
 }
 
 /**
@@ -456,36 +324,8 @@ interface Scored {
  * that can still be tried; `requestLevel` (the rules fired with no supplier in view) stands in when
  * none can, and must be given exactly when `needsRequestLevel` says so.
  */
-export function needsRequestLevel(network: Network, prepared: Prepared, fired: readonly Fired[]): boolean {
-  if (prepared.local) return false;
-  const { rules } = network.config;
-  return prepared.candidates.every(
-    (candidate, i) => candidate.hardReasons.length > 0 || (fired[i] ?? []).some((r) => rules[r]?.event.type === 'exclude'),
-  );
-}
-
-function better(a: Scored, b: Scored): number {
-  if (a.score !== b.score) return b.score - a.score;
-  return a.candidate.supplier.id < b.candidate.supplier.id ? -1 : 1;
-}
-
-/** The `count` best in rota order; sorting every candidate would order many no rota reaches. */
-function leaders(items: readonly Scored[], count: number): Scored[] {
-  const top: Scored[] = [];
-  for (const item of items) {
-    if (top.length === count) {
-      if (better(item, top[count - 1] as Scored) >= 0) continue;
-      top.pop();
-    }
-    let at = top.length;
-    while (at > 0 && better(item, top[at - 1] as Scored) < 0) at--;
-    top.splice(at, 0, item);
-  }
-  return top;
-}
-
-function byId(a: { supplierId: string }, b: { supplierId: string }): number {
-  return a.supplierId < b.supplierId ? -1 : a.supplierId > b.supplierId ? 1 : 0;
+export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
+  return !prepared.local && exclusionsOf(network, prepared, firings).every((reasons) => reasons !== undefined);
 }
 
 /** Why a supplier ranked below a full rota is not in it; the rota is full whenever one is cut. */
@@ -495,40 +335,46 @@ function cutReason(config: NetworkConfig): string {
   return `ranked below the ${maxRotaLength} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`;
 }
 
-/** Position bits of a sort key; a decision excludes far fewer suppliers than this. */
-const POSITION = 2 ** 20;
+/** Marks `Exclusions.slots` gives a supplier ranked below a full rota. */
+const CUT = -1;
 
 /**
  * A decision's exclusions in supplier id order. A rota cut can exclude a hundred holders a
- * decision, and decisions are kept, so this allocates little: each exclusion sorts by a number
- * (its supplier's precomputed rank by id, then its place among the other exclusions), and a cut
- * supplier's entry is the network's own, found again from its rank.
+ * decision, and decisions are kept, so this allocates little: each supplier is excluded at most
+ * once, so its exclusion takes the slot of its rank by id and they are read back in rank order,
+ * and a cut supplier's entry is the network's own.
  */
 class Exclusions {
   private readonly others: Exclusion[] = [];
-  private keys: number[] = [];
+  /** By rank: 0 not excluded, CUT, or 1 + the place of its entry in `others`. */
+  private readonly slots: Int32Array;
+  private size = 0;
 
-  constructor(private readonly network: Network) {}
+  constructor(private readonly network: Network) {
+    this.slots = new Int32Array(network.idRank.length);
+  }
 
   add(index: number, entry: Exclusion): void {
     this.others.push(entry);
-    this.keys.push((this.network.idRank[index] ?? 0) * POSITION + this.others.length);
+    this.slots[this.network.idRank[index] as number] = this.others.length;
+    this.size++;
   }
 
   /** A supplier ranked below a full rota; its entry is made once per network. */
-  cut(index: number, supplier: Supplier): void {
-    this.network.cut[index] ??= Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([cutReason(this.network.config)]) as string[] });
-    this.keys.push((this.network.idRank[index] ?? 0) * POSITION);
+  cut(index: number): void {
+    this.network.cut[index] ??= Object.freeze({ supplierId: this.network.config.suppliers[index]?.id ?? '', reasons: Object.freeze([cutReason(this.network.config)]) as string[] });
+    this.slots[this.network.idRank[index] as number] = CUT;
+    this.size++;
   }
 
   sorted(): Exclusion[] {
-    const keys = Float64Array.from(this.keys).sort();
     const { byRank, cut } = this.network;
-    const sorted = new Array<Exclusion>(keys.length);
-    for (let at = 0; at < keys.length; at++) {
-      const key = keys[at] ?? 0;
-      const slot = key % POSITION;
-      sorted[at] = (slot === 0 ? cut[byRank[(key - slot) / POSITION] ?? 0] : this.others[slot - 1]) as Exclusion;
+    const sorted = new Array<Exclusion>(this.size);
+    let at = 0;
+    for (let rank = 0; at < this.size; rank++) {
+      const slot = this.slots[rank] as number;
+      if (slot === CUT) sorted[at++] = cut[byRank[rank] as number] as Exclusion;
+      else if (slot > 0) sorted[at++] = this.others[slot - 1] as Exclusion;
     }
     return sorted;
   }
@@ -539,42 +385,44 @@ function unit(x: number): number {
   return x >= 0 ? (x <= 1 ? x : 1) : x < 0 ? 0 : 1;
 }
 
-function score(candidate: Candidate, fired: Fired, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number, preferredTier: boolean): Scored {
-  const { facts } = candidate;
-  // Cost, turnaround, fill rate and load each stay within their weight, as policy.yaml promises:
-  // an estimate above the budget or a turnaround beyond the deadline is as bad as it gets, so that
-  // one dear supplier cannot outweigh the terms that rank the others. Only tiers and rule scores
-  // reach further.
-  const terms = {
-    cost: round3(-weights.cost * unit(facts.estimatedCost / scale.budget)),
-    turnaround: round3(-weights.turnaround * turnaroundShare(candidate.rankedHours, scale.deadline)),
-    fillRate: round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidate.fillRate, candidate.observed?.orders)))),
-    tier: round3(-weights.tier * (tier - 1)),
-    load: round3(-weights.load * unit(facts.load)),
-    rules: round3(adjustment),
-  };
-  // The same order as the keys, so summing `terms` as listed reproduces `score` bit for bit.
-  const total = terms.cost + terms.turnaround + terms.fillRate + terms.tier + terms.load + terms.rules;
-  return { candidate, score: total, terms, fired, preferredTier };
+const TERMS = ['cost', 'turnaround', 'fillRate', 'tier', 'load', 'rules'] as const;
+
+/**
+ * A candidate's score terms into `terms`, in `TERMS` order, and their sum. Cost, turnaround, fill
+ * rate and load each stay within their weight, as policy.yaml promises: an estimate above the
+ * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
+ * outweigh the terms that rank the others. Only tiers and rule scores reach further.
+ */
+function score(terms: Float64Array, candidates: Candidates, at: number, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number): number {
+  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / scale.budget));
+  terms[1] = round3(-weights.turnaround * turnaroundShare(candidates.rankedHours[at] as number, scale.deadline));
+  terms[2] = round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders))));
+  terms[3] = round3(-weights.tier * (tier - 1));
+  terms[4] = round3(-weights.load * unit(candidates.load[at] as number));
+  terms[5] = round3(adjustment);
+  // Summed as listed, so summing a rota entry's `terms` reproduces its `score` bit for bit.
+  return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
 }
 
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
-function costApproval(best: Candidate, request: IllRequest, library: Library): string | undefined {
-  const cost = best.facts.estimatedCost;
+function costApproval(cost: number, supplier: Supplier, request: IllRequest, library: Library): string | undefined {
   if (cost <= 0) return undefined;
-  const exceeded = exceededLimit({ amount: cost, currency: best.supplier.cost.currency }, { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost });
+  const exceeded = exceededLimit({ amount: cost, currency: supplier.cost.currency }, { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost });
   if (!exceeded) return undefined;
-  const at = `estimated cost ${cost} ${best.supplier.cost.currency} at '${best.supplier.id}'`;
+  const at = `estimated cost ${cost} ${supplier.cost.currency} at '${supplier.id}'`;
   const { amount, currency } = exceeded.value;
   return exceeded.limit === 'autoApproveLimit'
     ? `${at} exceeds the auto-approve limit of ${amount} ${currency} (library '${library.id}', from ${library.source.file}:${library.source.line})`
     : `${at} exceeds the reader's maximum of ${amount} ${currency}`;
 }
 
-/** Turns the rules fired for each candidate into the decision; `fired[i]` belongs to `prepared.candidates[i]`. */
-export function decide(network: Network, prepared: Prepared, fired: readonly Fired[], requestLevel?: Fired): RouteDecision {
+/**
+ * Turns the rules fired for each candidate into the decision. `requestLevel` gives the rules fired
+ * with no supplier in view, for when no candidate can be tried: the list itself, or how to fire them.
+ */
+export function decide(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): RouteDecision {
   const { config } = network;
-  const { request, library, usage } = prepared;
+  const { request, library, usage, candidates } = prepared;
   const decision: RouteDecision = {
     rulesetVersion: config.version,
     requestId: request.id,
@@ -592,41 +440,53 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   }
 
   const { rules, policy } = config;
-  const scale = {
-    budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
-    deadline: usage.deadlineHours > 0 ? usage.deadlineHours : 1,
-  };
-  const seen = new Uint8Array(rules.length);
-  const usable: Scored[] = [];
+  const { count } = candidates;
+  const { mask } = firings;
+  const reasons = exclusionsOf(network, prepared, firings);
   const excluded = new Exclusions(network);
-  prepared.candidates.forEach((candidate, i) => {
-    const ruleIds = fired[i] ?? [];
-    let reasons = candidate.hardReasons.length > 0 ? [...candidate.hardReasons] : undefined;
-    let tier: number | undefined;
-    let adjustment = 0;
-    for (const r of ruleIds) {
-      const rule = rules[r];
-      const params = rule?.event.params ?? {};
-      if (rule?.event.type === 'exclude') (reasons ??= []).push(`${text(params.reason)} (${cite(rule)})`);
-      else if (rule?.event.type === 'score') adjustment += finite(params.add) ?? 0;
-      else if (rule?.event.type === 'tier') tier ??= finite(params.tier);
+  const usable: number[] = [];
+  const open = new Uint8Array(count);
+  for (let at = 0; at < count; at++) {
+    const why = reasons[at];
+    // A candidate's hard reasons are the prepared request's own: the decision gets a copy.
+    if (why) excluded.add(candidates.index[at] as number, { supplierId: candidates.supplier(at).id, reasons: why === candidates.hardReasons[at] ? [...why] : why });
+    else {
+      usable.push(at);
+      open[at] = 1;
     }
-    if (reasons) {
-      excluded.add(candidate.index, { supplierId: candidate.supplier.id, reasons });
-      return;
-    }
-    for (const r of ruleIds) seen[r] = 1;
-    const preferredTier = tier === undefined && candidate.facts.preferred;
-    usable.push(score(candidate, ruleIds, policy.weights, scale, tier ?? (preferredTier ? 1 : DEFAULT_TIER), adjustment, preferredTier));
-  });
+  }
   prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
-
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
   }
-  const requestRules = usable.length > 0 ? network.order.filter((r) => seen[r] === 1) : (requestLevel ?? []);
+
+  // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
+  // candidates that cannot be tried are worked out too, and never read.
+  const adjustment = new Float64Array(count);
+  const tier = new Float64Array(count).fill(Number.NaN);
+  const seen: number[] = [];
+  firings.rules.forEach((r, k) => {
+    const { type, params } = (rules[r] as Rule).event;
+    const row = k * count;
+    if (REQUEST_EVENTS.has(type)) {
+      for (let at = 0; at < count; at++) {
+        if (((mask[row + at] as number) & (open[at] as number)) === 1) {
+          seen.push(r);
+          break;
+        }
+      }
+    } else if (type === 'score') {
+      const add = finite(params.add) ?? 0;
+      for (let at = 0; at < count; at++) if (mask[row + at] === 1) adjustment[at] = (adjustment[at] as number) + add;
+    } else if (type === 'tier') {
+      const placed = finite(params.tier);
+      if (placed !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1 && Number.isNaN(tier[at])) tier[at] = placed;
+    }
+  });
+
   const rejections: string[] = [];
   let deadlineHours: number | undefined;
+  const requestRules = usable.length > 0 ? seen : typeof requestLevel === 'function' ? requestLevel() : (requestLevel ?? []);
   for (const r of requestRules) {
     const rule = rules[r];
     if (!rule) continue;
@@ -641,27 +501,48 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
   }
   if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
 
-  const top = leaders(usable, Math.max(1, policy.escalation.maxRotaLength));
+  // The best few in rota order, by score then supplier id; sorting every candidate would order many no rota reaches.
+  const scale = {
+    budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
+    deadline: usage.deadlineHours > 0 ? usage.deadlineHours : 1,
+  };
+  const terms = new Float64Array(TERMS.length);
+  const tierOf = (at: number): number => (Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number));
+  const scores = new Float64Array(count);
+  const { idRank } = network;
+  const ahead = (a: number, b: number): boolean => {
+    const sa = scores[a] as number;
+    const sb = scores[b] as number;
+    return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
+  };
+  const width = Math.max(1, policy.escalation.maxRotaLength);
+  const top: number[] = [];
+  for (const at of usable) {
+    scores[at] = score(terms, candidates, at, policy.weights, scale, tierOf(at), adjustment[at] as number);
+    if (top.length === width && !ahead(at, top[width - 1] as number)) continue;
+    if (top.length === width) top.pop();
+    let place = top.length;
+    while (place > 0 && ahead(at, top[place - 1] as number)) place--;
+    top.splice(place, 0, at);
+  }
   const rota = top.slice(0, policy.escalation.maxRotaLength);
-  decision.rota = rota.map((entry) => {
-    const names = entry.fired.map((r) => rules[r]?.name ?? String(r));
-    if (entry.preferredTier) names.push(BUILTIN.preferred);
+  decision.rota = rota.map((at): RotaEntry => {
+    const supplier = candidates.supplier(at);
+    const entryScore = score(terms, candidates, at, policy.weights, scale, tierOf(at), adjustment[at] as number);
+    const names = firedFor(firings, count, at).map((r) => rules[r]?.name ?? String(r));
+    if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) names.push(BUILTIN.preferred);
     return {
-      supplierId: entry.candidate.supplier.id,
-      score: entry.score,
-      terms: entry.terms,
+      supplierId: supplier.id,
+      score: entryScore,
+      terms: Object.fromEntries(TERMS.map((name, i) => [name, terms[i] as number])),
       rules: names,
       // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
-      deadline: tryDeadline(config, entry.candidate.supplier.id, decision.deadlineHours, prepared.now),
+      deadline: tryDeadline(config, supplier.id, decision.deadlineHours, prepared.now),
     };
   });
   if (usable.length > rota.length) {
-    const kept = new Set(rota);
-    for (const entry of usable) {
-      if (kept.has(entry)) continue;
-      const { index, supplier } = entry.candidate;
-      excluded.cut(index, supplier);
-    }
+    for (const at of rota) open[at] = 0;
+    for (const at of usable) if (open[at] === 1) excluded.cut(candidates.index[at] as number);
   }
   decision.excluded = excluded.sorted();
   if (rejections.length > 0) {
@@ -680,12 +561,18 @@ export function decide(network: Network, prepared: Prepared, fired: readonly Fir
     });
   }
   const best = top[0];
-  const approval = best && costApproval(best.candidate, request, library);
+  const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
   if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
 
   const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
   decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
-  decision.eta = predictDelivery(config, decision, rota.map((entry) => entry.candidate), prepared.now, staffFor(prepared.staff, library.id), kindsFor(prepared.kinds, request.service));
+  const figures = rota.map((at): RotaFigures => ({
+    supplier: candidates.supplier(at),
+    fillRate: candidates.fillRate[at] as number,
+    turnaroundHours: candidates.turnaroundHours[at] as number,
+    ...(candidates.observed[at] === undefined ? {} : { observed: candidates.observed[at] }),
+  }));
+  decision.eta = predictDelivery(config, decision, figures, prepared.now, staffFor(prepared.staff, library.id), kindsFor(prepared.kinds, request.service));
   return decision;
 }
 

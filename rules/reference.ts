@@ -10,7 +10,7 @@
 
 import { Engine, Operator, type RuleProperties } from 'json-rules-engine';
 import { NETWORK_OPERATORS, checkRules } from './compile';
-import { decide, indexNetwork, needsRequestLevel, prepare, type Fired, type Network, type Prepared, type RouteInput } from './rank';
+import { decide, firingsOf, indexNetwork, needsRequestLevel, prepare, type Fired, type Network, type Prepared, type RouteInput } from './rank';
 import type { NetworkConfig } from './types';
 import type { RouteDecision } from '../domain/decision';
 
@@ -52,9 +52,10 @@ async function run(reference: ReferenceNetwork, facts: Record<string, unknown>):
 /** Rules fired for each candidate, one engine run per candidate, in the canonical order. */
 export async function fireWithReference(reference: ReferenceNetwork, prepared: Prepared): Promise<Fired[]> {
   const { request, library, usage } = prepared;
+  const { candidates } = prepared;
   const fired: Fired[] = [];
-  for (const { supplier, facts } of prepared.candidates) {
-    fired.push(await run(reference, { request, library, supplier, candidate: facts, usage }));
+  for (let at = 0; at < candidates.count; at++) {
+    fired.push(await run(reference, { request, library, supplier: candidates.supplier(at), candidate: candidates.facts(at), usage }));
   }
   return fired;
 }
@@ -68,7 +69,7 @@ export function fireRequestLevelWithReference(reference: ReferenceNetwork, prepa
 /** `route` with json-rules-engine evaluating the rules; the ranking is the same code. */
 export async function routeWithReference(reference: ReferenceNetwork, input: RouteInput): Promise<RouteDecision> {
   const prepared = prepare(reference, input);
-  const fired = await fireWithReference(reference, prepared);
+  const fired = firingsOf(reference, await fireWithReference(reference, prepared));
   const requestLevel = needsRequestLevel(reference, prepared, fired)
     ? await fireRequestLevelWithReference(reference, prepared)
     : undefined;

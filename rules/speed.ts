@@ -29,10 +29,14 @@ export const APPROVAL_SHARE_OF_DUE = 0.5;
  * take, and without that a share of the task's due hours.
  */
 export function approvalWaitHours(price: Money, request: Pick<IllRequest, 'maxCost'>, library: Pick<Library, 'policy'>, policy: Pick<NetworkPolicy, 'lifecycle'>, staff?: StaffStats): number {
-  if (!(price.amount > 0)) return 0;
-  const exceeded = exceededLimit(price, { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost });
-  if (!exceeded) return 0;
-  return staff?.approveCost?.hours.median ?? APPROVAL_SHARE_OF_DUE * policy.lifecycle.taskDueHours.approveCost;
+  return approvalWait(request, library, policy, staff)(price.amount, price.currency);
+}
+
+/** `approvalWaitHours` for one request and library, made once for all its candidates. */
+export function approvalWait(request: Pick<IllRequest, 'maxCost'>, library: Pick<Library, 'policy'>, policy: Pick<NetworkPolicy, 'lifecycle'>, staff?: StaffStats): (amount: number, currency: string) => number {
+  const limits = { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost };
+  const hours = staff?.approveCost?.hours.median ?? APPROVAL_SHARE_OF_DUE * policy.lifecycle.taskDueHours.approveCost;
+  return (amount, currency) => (amount > 0 && exceededLimit({ amount, currency }, limits) ? hours : 0);
 }
 
 /**

@@ -70,12 +70,12 @@ export function common(network: SimulatedNetwork, profiles: Profiles, arrival: S
   }
   const input = { request, holdings, usage: { titleCopiesThisYear: arrival.titleCopiesThisYear }, now: day, unavailable };
   const policy = route(compiled, input);
-  const prepared = prepare(compiled, input);
+  const { candidates } = prepare(compiled, input);
   const library = requireLibrary(compiled, request);
-  const usable = prepared.candidates.filter((c) => c.hardReasons.length === 0);
-  const preferred = library.policy.preferredSuppliers.filter((id) => usable.some((c) => c.supplier.id === id));
-  const rest = usable.filter((c) => !preferred.includes(c.supplier.id)).sort((a, b) => a.index - b.index);
-  return { arrival, unavailable, policy, usable: [...preferred, ...rest.map((c) => c.supplier.id)] };
+  const usable = candidates.usable().map((at) => ({ id: candidates.supplier(at).id, index: candidates.index[at] as number }));
+  const preferred = library.policy.preferredSuppliers.filter((id) => usable.some((c) => c.id === id));
+  const rest = usable.filter((c) => !preferred.includes(c.id)).sort((a, b) => a.index - b.index);
+  return { arrival, unavailable, policy, usable: [...preferred, ...rest.map((c) => c.id)] };
 }
 
 /** One strategy's routing, with whatever it remembers between requests. */

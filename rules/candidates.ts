@@ -1,0 +1,111 @@
+// The suppliers one request could go to, as columns: the compiled rules compare a whole column
+// against a constant in one loop, and ranking reads numbers without an object per supplier. A
+// candidate's facts as the rules see them (`facts`) are made only where something asks for them
+// one at a time: json-rules-engine, a rule whose condition needs the whole object, a test.
+
+import type { Supplier } from './types';
+import type { SupplierStats } from './knowledge';
+import { NEAR } from './network';
+
+/** The `candidate` fact: derived for one supplier of one request. */
+export interface CandidateFacts {
+  holds: boolean;
+  sameRegion: boolean;
+  /** The supplier is a member library in the requesting library's province, city, or a proximity group with it. */
+  sameProvince: boolean;
+  sameCity: boolean;
+  sameProximityGroup: boolean;
+  targetHours: number;
+  estimatedCost: number;
+  /** Requests already sent today as a share of the daily capacity, 0..1. */
+  load: number;
+  preferred: boolean;
+  blocked: boolean;
+  /** The supplier's coverage matches the citation's language, subjects, year and, where it lists titles, ISSN. */
+  covers: boolean;
+}
+
+/** Bits of `Candidates.flags`: the `NEAR` bits of the supplier for the requesting library, and these. */
+export const FLAG = { ...NEAR, holds: 64, covers: 128 } as const;
+
+export type FlagFact = keyof typeof FLAG;
+export type NumberFact = 'targetHours' | 'estimatedCost' | 'load';
+
+export class Candidates {
+  count = 0;
+  /** Each candidate's supplier, by configuration position. */
+  readonly index: Int32Array;
+  readonly flags: Uint8Array;
+  readonly targetHours: Float64Array;
+  readonly estimatedCost: Float64Array;
+  readonly load: Float64Array;
+  /** Observed fill rate, else the supplier's prior. */
+  readonly fillRate: Float64Array;
+  /** Observed turnaround, else the promised one. */
+  readonly turnaroundHours: Float64Array;
+  /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
+  readonly rankedHours: Float64Array;
+  /** What the knowledge base knows of each supplier, for ranking and the delivery prediction. */
+  readonly observed: (SupplierStats | undefined)[];
+  /** Exclusions that need no rule (the supplier's status, the library's block list), where there are any. */
+  readonly hardReasons: (string[] | undefined)[];
+
+  constructor(
+    private readonly suppliers: readonly Supplier[],
+    capacity: number,
+  ) {
+    // One buffer for every column: a decision makes one allocation for them, not eight.
+    const numbers = 6;
+    const buffer = new ArrayBuffer(capacity * (8 * numbers + 4 + 1));
+    const column = (k: number) => new Float64Array(buffer, k * 8 * capacity, capacity);
+    this.targetHours = column(0);
+    this.estimatedCost = column(1);
+    this.load = column(2);
+    this.fillRate = column(3);
+    this.turnaroundHours = column(4);
+    this.rankedHours = column(5);
+    this.index = new Int32Array(buffer, numbers * 8 * capacity, capacity);
+    this.flags = new Uint8Array(buffer, numbers * 8 * capacity + 4 * capacity, capacity);
+    this.observed = new Array<SupplierStats | undefined>(capacity);
+    this.hardReasons = new Array<string[] | undefined>(capacity);
+  }
+
+  /** Appends a candidate with its flags; the numbers are filled in by position afterwards. */
+  add(index: number, flags: number): number {
+    const at = this.count++;
+    this.index[at] = index;
+    this.flags[at] = flags;
+    return at;
+  }
+
+  supplier(at: number): Supplier {
+    return this.suppliers[this.index[at] as number] as Supplier;
+  }
+
+  flag(at: number, fact: FlagFact): boolean {
+    return ((this.flags[at] as number) & FLAG[fact]) !== 0;
+  }
+
+  facts(at: number): CandidateFacts {
+    return {
+      holds: this.flag(at, 'holds'),
+      sameRegion: this.flag(at, 'sameRegion'),
+      sameProvince: this.flag(at, 'sameProvince'),
+      sameCity: this.flag(at, 'sameCity'),
+      sameProximityGroup: this.flag(at, 'sameProximityGroup'),
+      targetHours: this.targetHours[at] as number,
+      estimatedCost: this.estimatedCost[at] as number,
+      load: this.load[at] as number,
+      preferred: this.flag(at, 'preferred'),
+      blocked: this.flag(at, 'blocked'),
+      covers: this.flag(at, 'covers'),
+    };
+  }
+
+  /** Positions of the candidates no configured status or policy shuts out. */
+  usable(): number[] {
+    const open: number[] = [];
+    for (let at = 0; at < this.count; at++) if (this.hardReasons[at] === undefined) open.push(at);
+    return open;
+  }
+}
