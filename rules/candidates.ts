@@ -31,51 +31,36 @@ export const FLAG = { ...NEAR, holds: 64, covers: 128 } as const;
 export type FlagFact = keyof typeof FLAG;
 export type NumberFact = 'targetHours' | 'estimatedCost' | 'load';
 
+/**
+ * Plain arrays rather than typed ones: a decision's candidates live for microseconds, and a typed
+ * array's buffer costs more to allocate and collect than the few hundred numbers it would hold.
+ */
 export class Candidates {
   count = 0;
   /** Each candidate's supplier, by configuration position. */
-  readonly index: Int32Array;
-  readonly flags: Uint8Array;
-  readonly targetHours: Float64Array;
-  readonly estimatedCost: Float64Array;
-  readonly load: Float64Array;
+  readonly index: number[] = [];
+  readonly flags: number[] = [];
+  readonly targetHours: number[] = [];
+  readonly estimatedCost: number[] = [];
+  readonly load: number[] = [];
   /** Observed fill rate, else the supplier's prior. */
-  readonly fillRate: Float64Array;
+  readonly fillRate: number[] = [];
   /** Observed turnaround, else the promised one. */
-  readonly turnaroundHours: Float64Array;
+  readonly turnaroundHours: number[] = [];
   /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
-  readonly rankedHours: Float64Array;
+  readonly rankedHours: number[] = [];
   /** What the knowledge base knows of each supplier, for ranking and the delivery prediction. */
-  readonly observed: (SupplierStats | undefined)[];
+  readonly observed: (SupplierStats | undefined)[] = [];
   /** Exclusions that need no rule (the supplier's status, the library's block list), where there are any. */
-  readonly hardReasons: (string[] | undefined)[];
+  readonly hardReasons: (string[] | undefined)[] = [];
 
-  constructor(
-    private readonly suppliers: readonly Supplier[],
-    capacity: number,
-  ) {
-    // One buffer for every column: a decision makes one allocation for them, not eight.
-    const numbers = 6;
-    const buffer = new ArrayBuffer(capacity * (8 * numbers + 4 + 1));
-    const column = (k: number) => new Float64Array(buffer, k * 8 * capacity, capacity);
-    this.targetHours = column(0);
-    this.estimatedCost = column(1);
-    this.load = column(2);
-    this.fillRate = column(3);
-    this.turnaroundHours = column(4);
-    this.rankedHours = column(5);
-    this.index = new Int32Array(buffer, numbers * 8 * capacity, capacity);
-    this.flags = new Uint8Array(buffer, numbers * 8 * capacity + 4 * capacity, capacity);
-    this.observed = new Array<SupplierStats | undefined>(capacity);
-    this.hardReasons = new Array<string[] | undefined>(capacity);
-  }
+  constructor(private readonly suppliers: readonly Supplier[]) {}
 
   /** Appends a candidate with its flags; the numbers are filled in by position afterwards. */
-  add(index: number, flags: number): number {
-    const at = this.count++;
-    this.index[at] = index;
-    this.flags[at] = flags;
-    return at;
+  add(index: number, flags: number): void {
+    this.count++;
+    this.index.push(index);
+    this.flags.push(flags);
   }
 
   supplier(at: number): Supplier {

@@ -155,7 +155,7 @@ const SINGLE_KEY = /^\$\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 type UsageFrame = { usage?: Usage };
 
-const NUMBER_FACTS: Record<NumberFact, (candidates: Candidates) => Float64Array> = {
+const NUMBER_FACTS: Record<NumberFact, (candidates: Candidates) => readonly number[]> = {
   targetHours: (candidates) => candidates.targetHours,
   estimatedCost: (candidates) => candidates.estimatedCost,
   load: (candidates) => candidates.load,
@@ -167,7 +167,7 @@ function flagReader(bit: number): Read {
   return ({ candidates, position }) => (candidates === undefined ? undefined : ((candidates.flags[position] as number) & bit) !== 0);
 }
 
-function numberReader(column: (candidates: Candidates) => Float64Array): Read {
+function numberReader(column: (candidates: Candidates) => readonly number[]): Read {
   return ({ candidates, position }) => (candidates === undefined ? undefined : column(candidates)[position]);
 }
 
@@ -293,7 +293,7 @@ function columnOf(test: Test): Column {
  * refuses it, and any other value as JavaScript compares. One loop per operator, so none calls a
  * comparison per candidate.
  */
-function numberColumn(column: (candidates: Candidates) => Float64Array, name: string, value: Read): Column | undefined {
+function numberColumn(column: (candidates: Candidates) => readonly number[], name: string, value: Read): Column | undefined {
   const parts = (frame: Frame) => {
     const candidates = frame.candidates as Candidates;
     return { values: column(candidates), count: candidates.count, b: value(frame) as number };

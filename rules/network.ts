@@ -52,6 +52,14 @@ export interface SupplierTable {
 export interface Network {
   config: NetworkConfig;
   supplierIndex: ReadonlyMap<string, number>;
+  /**
+   * Every supplier and member library by id, as one number: a supplier's configuration position,
+   * or, for a library that is no supplier, the suppliers' count plus its place among the libraries.
+   * A holder is looked up once, whichever it is.
+   */
+  members: ReadonlyMap<string, number>;
+  /** Room for a decision to mark the members it has seen in, cleared again once done. */
+  seen: Uint8Array;
   libraries: ReadonlyMap<string, Library>;
   table: SupplierTable;
   /** Suppliers other than service libraries, which qualify by coverage as well as by holdings. */
@@ -74,7 +82,7 @@ export interface Network {
    * language, subjects, a year), made once: the same few recur on every request. Title lists are
    * not kept here, as ISSNs are too many to remember.
    */
-  unable: Map<string, Exclusion>;
+  unable: Map<string, Exclusion>[];
   /** `NEAR` bits of every supplier for a requesting library, by library id, made on its first request. */
   views: Map<string, Uint8Array>;
   /** Room for a decision to note each supplier's candidate position in, -1 elsewhere, and -1 again once done. */
@@ -159,14 +167,20 @@ export function indexNetwork(config: NetworkConfig): Network {
   const byRank = Uint32Array.from(ids.map((_, i) => i).sort((a, b) => ((ids[a] ?? '') < (ids[b] ?? '') ? -1 : 1)));
   const idRank = new Uint32Array(ids.length);
   byRank.forEach((index, rank) => (idRank[index] = rank));
+  const members = new Map(supplierIndex);
+  config.libraries.forEach((library, i) => {
+    if (!members.has(library.id)) members.set(library.id, config.suppliers.length + i);
+  });
   return {
     config,
     supplierIndex,
+    members,
+    seen: new Uint8Array(config.suppliers.length + config.libraries.length),
     table: supplierTable(config.suppliers),
     idRank,
     byRank,
     cut: new Array<Exclusion | undefined>(config.suppliers.length),
-    unable: new Map(),
+    unable: config.suppliers.map(() => new Map()),
     views: new Map(),
     positions: new Int32Array(config.suppliers.length).fill(-1),
     libraries: new Map(config.libraries.map((library) => [library.id, library])),

@@ -6,7 +6,7 @@ import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Suppli
 import type { Citation, IllRequest } from '../domain/request';
 import type { LocalCopy, RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
-import { holdingOf, type HoldingRef } from '../domain/holdings';
+import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
 import { normaliseSubjects } from './subjects';
 import { tryDeadline } from './clock';
@@ -14,7 +14,7 @@ import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
 import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 import { Candidates, FLAG } from './candidates';
-import { coverageGap, describeGap, gapKey } from './coverage';
+import { coverageGap, describeGap, gapKey, type Gap } from './coverage';
 import { estimateCost, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Network } from './network';
 
 export type { CandidateFacts } from './candidates';
@@ -172,15 +172,14 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   const { config, table } = network;
   const { request, unmapped } = withSubjects(network, input.request);
   const library = requireLibrary(network, request);
-  const records = input.holdings.map(holdingOf);
-  const holders = new Set(records.map((holding) => holding.libraryId));
+  const holders = holdersOf(network, library, input.holdings);
   const usage: Usage = {
     deadlineHours: input.usage?.deadlineHours ?? config.policy.targets[request.service][request.urgency],
     titleCopiesThisYear: input.usage?.titleCopiesThisYear ?? 0,
-    holders: input.usage?.holders ?? holders.size,
+    holders: input.usage?.holders ?? holders.count,
   };
-  const local = localCopy(library, request, records, config.licences);
-  const candidates = new Candidates(config.suppliers, local ? 0 : holders.size + network.sources.length);
+  const local = localCopy(library, request, holders.own ? [holders.own] : [], config.licences);
+  const candidates = new Candidates(config.suppliers);
   const prepared: Prepared = {
     request,
     library,
@@ -200,35 +199,81 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   const service = serviceSlot(request.service);
   const view = viewOf(network, library);
   const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string): void => {
-    const known = key === undefined ? undefined : network.unable.get(`${index} ${key}`);
+    const kept = network.unable[index] as Map<string, Exclusion>;
+    const known = key === undefined ? undefined : kept.get(key);
     const entry = known ?? Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[] });
-    if (key !== undefined && !known) network.unable.set(`${index} ${key}`, entry);
+    if (key !== undefined && !known) kept.set(key, entry);
     prepared.unable.push(entry);
     prepared.unableAt.push(index);
   };
   const offers = (index: number, supplier: Supplier): boolean => {
     if (((table.offers[index] as number) & (1 << service)) !== 0) return true;
-    unable(index, supplier, `service ${request.service}`, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
+    unable(index, supplier, request.service, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
     return false;
   };
-  for (const holder of holders) {
-    const index = network.supplierIndex.get(holder);
-    if (index === undefined || table.serviceLibrary[index] !== 1 || holder === library.id) continue;
+  const self = network.supplierIndex.get(library.id);
+  for (const index of holders.suppliers) {
+    if (table.serviceLibrary[index] !== 1 || index === self) continue;
     const supplier = config.suppliers[index] as Supplier;
     if (!offers(index, supplier)) continue;
     const covered = table.coversAll[index] === 1 || coverageGap(supplier, citation) === undefined;
     candidates.add(index, (view[index] as number) | FLAG.holds | (covered ? FLAG.covers : 0));
   }
+  // The words for a gap are the same for every source that has it: made once a request.
+  const keys = new Map<Gap, string | undefined>();
   for (const index of network.sources) {
     const supplier = config.suppliers[index] as Supplier;
-    if (supplier.id === library.id || !offers(index, supplier)) continue;
-    const holds = holders.has(supplier.id);
+    if (index === self || !offers(index, supplier)) continue;
+    const holds = holders.held[index] === 1;
     const gap = table.coversAll[index] === 1 ? undefined : coverageGap(supplier, citation);
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
-    else unable(index, supplier, gapKey(gap, citation), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
+    else {
+      if (!keys.has(gap)) keys.set(gap, gapKey(gap, citation));
+      unable(index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
+    }
   }
   measure(network, prepared, input);
   return prepared;
+}
+
+interface Holders {
+  /** The suppliers among them, by configuration position, each once, in the order first listed. */
+  suppliers: number[];
+  /** 1 at the position of each supplier among them. */
+  held: Uint8Array;
+  /** How many libraries hold the item, each counted once. */
+  count: number;
+  /** The requesting library's own holding, where it has one. */
+  own?: Holding;
+}
+
+/** The holders of an item, each looked up once by id and counted once however often listed. */
+function holdersOf(network: Network, library: Library, holdings: readonly HoldingRef[]): Holders {
+  const { members, seen } = network;
+  const suppliers = network.supplierIndex.size;
+  const held = new Uint8Array(suppliers);
+  const found: number[] = [];
+  const strangers = new Set<string>();
+  let own: Holding | undefined;
+  for (const ref of holdings) {
+    const id = typeof ref === 'string' ? ref : ref.libraryId;
+    if (own === undefined && id === library.id) own = holdingOf(ref);
+    const member = members.get(id);
+    if (member === undefined) strangers.add(id);
+    else if (seen[member] === 0) {
+      seen[member] = 1;
+      found.push(member);
+    }
+  }
+  const list: number[] = [];
+  for (const member of found) {
+    seen[member] = 0;
+    if (member < suppliers) {
+      list.push(member);
+      held[member] = 1;
+    }
+  }
+  return { suppliers: list, held, count: found.length + strangers.size, ...(own && { own }) };
 }
 
 /** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
@@ -385,10 +430,9 @@ function unit(x: number): number {
   return x >= 0 ? (x <= 1 ? x : 1) : x < 0 ? 0 : 1;
 }
 
-const TERMS = ['cost', 'turnaround', 'fillRate', 'tier', 'load', 'rules'] as const;
 
 /**
- * A candidate's score terms into `terms`, in `TERMS` order, and their sum. Cost, turnaround, fill
+ * A candidate's score terms into `terms` (cost, turnaround, fill rate, tier, load, rules), and their sum. Cost, turnaround, fill
  * rate and load each stay within their weight, as policy.yaml promises: an estimate above the
  * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
  * outweigh the terms that rank the others. Only tiers and rule scores reach further.
@@ -462,8 +506,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
 
   // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
   // candidates that cannot be tried are worked out too, and never read.
-  const adjustment = new Float64Array(count);
-  const tier = new Float64Array(count).fill(Number.NaN);
+  const adjustment = new Array<number>(count).fill(0);
+  const tier = new Array<number>(count).fill(Number.NaN);
   const seen: number[] = [];
   firings.rules.forEach((r, k) => {
     const { type, params } = (rules[r] as Rule).event;
@@ -476,8 +520,9 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
         }
       }
     } else if (type === 'score') {
+      // Adding 0 where the rule did not fire changes no sum, and spares a branch per candidate.
       const add = finite(params.add) ?? 0;
-      for (let at = 0; at < count; at++) if (mask[row + at] === 1) adjustment[at] = (adjustment[at] as number) + add;
+      for (let at = 0; at < count; at++) adjustment[at] = (adjustment[at] as number) + (mask[row + at] as number) * add;
     } else if (type === 'tier') {
       const placed = finite(params.tier);
       if (placed !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1 && Number.isNaN(tier[at])) tier[at] = placed;
@@ -506,9 +551,9 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
     deadline: usage.deadlineHours > 0 ? usage.deadlineHours : 1,
   };
-  const terms = new Float64Array(TERMS.length);
+  const terms = new Float64Array(6);
   const tierOf = (at: number): number => (Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number));
-  const scores = new Float64Array(count);
+  const scores = new Array<number>(count).fill(0);
   const { idRank } = network;
   const ahead = (a: number, b: number): boolean => {
     const sa = scores[a] as number;
@@ -534,7 +579,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     return {
       supplierId: supplier.id,
       score: entryScore,
-      terms: Object.fromEntries(TERMS.map((name, i) => [name, terms[i] as number])),
+      terms: { cost: terms[0] as number, turnaround: terms[1] as number, fillRate: terms[2] as number, tier: terms[3] as number, load: terms[4] as number, rules: terms[5] as number },
       rules: names,
       // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
       deadline: tryDeadline(config, supplier.id, decision.deadlineHours, prepared.now),

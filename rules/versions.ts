@@ -1,0 +1,87 @@
+// Two configuration versions routed side by side, as an administrator compares a draft with the
+// version in force over a year of requests before publishing it. A draft usually changes a rule or
+// two; whatever else it holds is the same. Where the two versions differ only in their rules, a
+// request is prepared once, and only the rules one version has and the other has not are
+// evaluated: if none of them fires for any candidate, nor with no supplier in view, both versions
+// decide the request alike and neither decision is made. Only the requests a changed rule touches
+// are routed by both versions in full.
+
+import { canonicalJson } from './version';
+import { compile, type CompiledNetwork } from './compile';
+import { prepare, type RouteInput } from './rank';
+import { route } from './route';
+import type { NetworkConfig, Rule } from './types';
+import type { RouteDecision } from '../domain/decision';
+
+export interface Routed {
+  old: RouteDecision;
+  new: RouteDecision;
+}
+
+export interface VersionPair {
+  /**
+   * Both versions' decisions for a request, or undefined where they cannot differ but in where
+   * their rules are written (file and line). `inputFor` gives the routing input under a version:
+   * the holdings it looks up may differ between them.
+   */
+  route(inputFor: (config: NetworkConfig) => RouteInput): Routed | undefined;
+  /** How many rules one version has and the other has not; undefined when the versions differ in more than rules. */
+  changedRules: number | undefined;
+}
+
+/** A rule as routing reads it, without where it is written. */
+const ruleKey = ({ name, priority, conditions, event }: Rule): string => canonicalJson({ name, priority, conditions, event });
+
+/** Everything but the rules that routing reads, without where it is written. */
+function restKey(config: NetworkConfig): string {
+  const bare = <T extends { source?: unknown }>({ source: _source, ...rest }: T) => rest;
+  return canonicalJson({
+    suppliers: config.suppliers.map(bare),
+    libraries: config.libraries.map(bare),
+    policy: config.policy,
+    holdings: config.holdings,
+    licences: config.licences,
+    subjects: config.subjects,
+  });
+}
+
+/** The rules of `rules` not matched, one for one, by an identical rule of `other`. */
+function unmatched(rules: readonly Rule[], other: readonly Rule[]): Rule[] {
+  const left = new Map<string, number>();
+  for (const rule of other) left.set(ruleKey(rule), (left.get(ruleKey(rule)) ?? 0) + 1);
+  return rules.filter((rule) => {
+    const key = ruleKey(rule);
+    const count = left.get(key) ?? 0;
+    if (count > 0) left.set(key, count - 1);
+    return count === 0;
+  });
+}
+
+/** The rules both versions have, in the order each evaluates them: they must come in the same order for the changed rules alone to tell the decisions apart. */
+function sameOrder(old: CompiledNetwork, next: CompiledNetwork, dropped: readonly Rule[], added: readonly Rule[]): boolean {
+  const kept = (network: CompiledNetwork, changed: readonly Rule[]): string[] => {
+    const skip = new Set(changed);
+    return network.order.map((r) => network.config.rules[r] as Rule).filter((rule) => !skip.has(rule)).map(ruleKey);
+  };
+  const a = kept(old, dropped);
+  const b = kept(next, added);
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+export function pairVersions(old: CompiledNetwork, next: CompiledNetwork): VersionPair {
+  const full = (inputFor: (config: NetworkConfig) => RouteInput): Routed => ({ old: route(old, inputFor(old.config)), new: route(next, inputFor(next.config)) });
+  const dropped = unmatched(old.config.rules, next.config.rules);
+  const added = unmatched(next.config.rules, old.config.rules);
+  if (restKey(old.config) !== restKey(next.config) || !sameOrder(old, next, dropped, added)) return { route: full, changedRules: undefined };
+  // The changed rules alone, against the same suppliers: a candidate of either version is a candidate of this one.
+  const changes = compile({ ...next.config, rules: [...dropped, ...added] });
+  return {
+    changedRules: dropped.length + added.length,
+    route(inputFor) {
+      const prepared = prepare(old, inputFor(old.config));
+      if (prepared.local) return undefined;
+      if (changes.fire(prepared).mask.includes(1) || changes.fireRequestLevel(prepared).length > 0) return full(inputFor);
+      return undefined;
+    },
+  };
+}
