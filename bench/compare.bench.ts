@@ -23,6 +23,7 @@ import type { NetworkConfig, Rule, RuleCondition } from '../rules/types';
 import type { RouteDecision } from '../domain/decision';
 import type { LoadedNetwork } from '../engine/network';
 import { runRoute } from '../engine/cli/route';
+import { ownCpuMs } from './cpu';
 import { FULL_SCALE, generateNetwork, generateRequests } from './network-generator';
 import { catalogued, writeNetwork } from './network-writer';
 
@@ -64,15 +65,15 @@ interface Report {
 }
 
 /** The product: `ill route --config DRAFT --compare IN-FORCE --requests FILE --now NOW`, as the CLI runs it. */
-async function product(draft: string, inForce: string, requests: string): Promise<{ seconds: number; report: Report }> {
+async function product(draft: string, inForce: string, requests: string): Promise<{ seconds: number; cpuSeconds: number; report: Report }> {
   const out: string[] = [];
   let stderr = '';
   const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} };
-  const started = performance.now();
+  const [started, cpu] = [performance.now(), ownCpuMs()];
   const code = await runRoute(['--config', draft, '--compare', inForce, '--requests', requests, '--now', NOW], io);
-  const seconds = (performance.now() - started) / 1000;
+  const [seconds, cpuSeconds] = [(performance.now() - started) / 1000, (ownCpuMs() - cpu) / 1000];
   if (code !== 0 || stderr !== '') throw new Error(`ill route --compare exited ${code}: ${stderr.slice(0, 2000)}`);
-  return { seconds, report: JSON.parse(out.join('')) as Report };
+  return { seconds, cpuSeconds, report: JSON.parse(out.join('')) as Report };
 }
 
 function loaded(dir: string): LoadedNetwork {
@@ -87,13 +88,14 @@ const sameDecision = (old: RouteDecision, next: RouteDecision): boolean =>
   JSON.stringify(old.tasks.map((task) => [task.type, task.rule])) === JSON.stringify(next.tasks.map((task) => [task.type, task.rule]));
 
 /** The compare as it ran before: the located parser and validation for every line, then `route()` under each configuration. */
-function baseline(draft: string, inForce: string, file: string, lines: readonly string[]): { loadSeconds: number; seconds: number; changed: Set<string> } {
+function baseline(draft: string, inForce: string, file: string, lines: readonly string[]): { loadSeconds: number; seconds: number; cpuSeconds: number; changed: Set<string> } {
   let started = performance.now();
   const [after, before] = [loaded(draft), loaded(inForce)];
   const loadSeconds = (performance.now() - started) / 1000;
   const members = new Set(before.config.libraries.map((library) => library.id));
   const changed = new Set<string>();
   started = performance.now();
+  const cpu = ownCpuMs();
   for (const line of lines) {
     const { located } = parseLocated(file, line);
     if (!located) throw new Error(`unreadable line ${line.slice(0, 100)}`);
@@ -103,7 +105,7 @@ function baseline(draft: string, inForce: string, file: string, lines: readonly 
     const next = route(after.compiled, { request, holdings: lookupHoldings(after.config, request), now: NOW });
     if (!sameDecision(old, next)) changed.add(request.id);
   }
-  return { loadSeconds, seconds: (performance.now() - started) / 1000, changed };
+  return { loadSeconds, seconds: (performance.now() - started) / 1000, cpuSeconds: (ownCpuMs() - cpu) / 1000, changed };
 }
 
 async function main(): Promise<void> {
@@ -127,10 +129,10 @@ async function main(): Promise<void> {
         `holdings of ${Object.keys(holdings).length} journals, ${holders} holders; ${REQUESTS} requests; written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const results: Record<string, { seconds: number; changed: number; baselineSeconds: number; ratio: number }> = {};
+    const results: Record<string, { seconds: number; cpuSeconds: number; changed: number; baselineSeconds: number; ratio: number }> = {};
     for (const [name, { change }] of Object.entries(drafts)) {
       const draft = join(dir, name);
-      const { seconds, report } = await product(draft, inForce, file);
+      const { seconds, cpuSeconds, report } = await product(draft, inForce, file);
       if (report.requests !== REQUESTS || report.invalid !== 0) throw new Error(`${name}: ${report.requests} requests read, ${report.invalid} invalid`);
       started = performance.now();
       const before = baseline(draft, inForce, file, lines);
@@ -140,14 +142,20 @@ async function main(): Promise<void> {
       const reported = new Set(report.changes.map((each) => each.requestId).filter((id) => firstIds.has(id)));
       const mismatches = [...firstIds].filter((id) => reported.has(id) !== before.changed.has(id)).length;
       if (mismatches > 0) throw new Error(`${name}: ${mismatches} of the first ${BASELINE_REQUESTS} requests compare differently from the loop before`);
-      results[name] = { seconds: Number(seconds.toFixed(2)), changed: report.changed, baselineSeconds: Number(baselineSeconds.toFixed(1)), ratio: Number((baselineSeconds / seconds).toFixed(1)) };
+      results[name] = {
+        seconds: Number(seconds.toFixed(2)),
+        cpuSeconds: Number(cpuSeconds.toFixed(2)),
+        changed: report.changed,
+        baselineSeconds: Number(baselineSeconds.toFixed(1)),
+        ratio: Number((baselineSeconds / seconds).toFixed(1)),
+      };
       console.log(
-        `${name} draft (${change}): ${report.changed} of ${report.requests} requests route differently; compared in ${seconds.toFixed(2)} s ` +
-          `(${((seconds * 1e6) / REQUESTS).toFixed(0)} µs a request, both configurations loaded included)`,
+        `${name} draft (${change}): ${report.changed} of ${report.requests} requests route differently; compared in ${seconds.toFixed(2)} s, ` +
+          `${cpuSeconds.toFixed(2)} s of CPU (${((seconds * 1e6) / REQUESTS).toFixed(0)} µs a request, both configurations loaded included)`,
       );
       console.log(
-        `  the loop before: configurations loaded in ${before.loadSeconds.toFixed(2)} s, first ${BASELINE_REQUESTS} requests in ${before.seconds.toFixed(2)} s ` +
-          `(${((before.seconds * 1e6) / BASELINE_REQUESTS).toFixed(0)} µs each), about ${baselineSeconds.toFixed(0)} s for the batch; same requests changed`,
+        `  the loop before: configurations loaded in ${before.loadSeconds.toFixed(2)} s, first ${BASELINE_REQUESTS} requests in ${before.seconds.toFixed(2)} s, ` +
+          `${before.cpuSeconds.toFixed(2)} s of CPU (${((before.seconds * 1e6) / BASELINE_REQUESTS).toFixed(0)} µs each), about ${baselineSeconds.toFixed(0)} s for the batch; the same of them changed`,
       );
     }
     const slowest = Math.max(...Object.values(results).map((result) => result.seconds));

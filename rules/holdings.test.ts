@@ -45,3 +45,24 @@ describe('holdings lookup', () => {
     expect(ids(await configHoldings(() => config).holders(request({ isbn: '9787226032158' })))).toEqual(['lzu', 'nwu', 'xju']);
   });
 });
+
+describe('holdings lookup, by identifier and title together', () => {
+  const holdings = {
+    '1234-5679': ['zju', 'pku', 'fudan', 'pku'],
+    'title:a journal': ['ustc', 'fudan'],
+    '2345-6789': ['pku', { libraryId: 'nju', years: { from: 2000 } }],
+  };
+  it('gives each holder once, in the order of their ids, found under one key or several', () => {
+    expect(ids(lookupHoldings({ holdings }, request({ issn: '1234-5679' })))).toEqual(['fudan', 'pku', 'zju']);
+    expect(ids(lookupHoldings({ holdings }, request({ issn: '1234-5679', journalTitle: 'A Journal' })))).toEqual(['fudan', 'pku', 'ustc', 'zju']);
+    expect(ids(lookupHoldings({ holdings }, request({ issn: '2345-6789', year: 1999 })))).toEqual(['pku']);
+    expect(ids(lookupHoldings({ holdings }, request({ issn: '2345-6789', year: 2001 })))).toEqual(['nju', 'pku']);
+  });
+
+  it('gives a list of its own every time', () => {
+    const first = lookupHoldings({ holdings }, request({ issn: '1234-5679' }));
+    first[0]!.recordId = 'changed';
+    first.pop();
+    expect(lookupHoldings({ holdings }, request({ issn: '1234-5679' }))).toEqual([{ libraryId: 'fudan' }, { libraryId: 'pku' }, { libraryId: 'zju' }]);
+  });
+});

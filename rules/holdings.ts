@@ -19,6 +19,18 @@ function covers(entry: HoldingEntry, year: number | undefined, volume: number | 
 /** The order `localeCompare` gives, by one collator rather than one made for every comparison. */
 const byLibrary = new Intl.Collator();
 
+/** The holders of an item as lists of library ids alone, in order and each once; null for a list that gives a record or a range. */
+const plainLists = new WeakMap<readonly HoldingEntry[], string[] | null>();
+
+function idsOf(list: readonly HoldingEntry[]): string[] | undefined {
+  let ids = plainLists.get(list);
+  if (ids === undefined) {
+    ids = list.every((entry) => typeof entry === 'string') ? [...new Set(list as string[])].sort(byLibrary.compare) : null;
+    plainLists.set(list, ids);
+  }
+  return ids ?? undefined;
+}
+
 /**
  * Holders from the holdings data, looked up by every identifier the citation carries (an ISSN for the
  * year and volume cited, an ISBN, a DOI) and by its title; the request's own list wins.
@@ -27,11 +39,18 @@ export function lookupHoldings(config: Pick<NetworkConfig, 'holdings'>, request:
   if (request.holdings) return request.holdings.map(holdingOf);
   const { issn, isbn, doi, title, journalTitle, year } = request.citation;
   const keys = [issn, isbn, doi, title && titleKey(title), journalTitle && titleKey(journalTitle)].filter((key): key is string => Boolean(key));
+  const lists = keys.flatMap((key) => {
+    const list = config.holdings[key];
+    return list ? [list] : [];
+  });
+  // Most items are found under one identifier, held by libraries named without records.
+  const only = lists.length === 1 && lists[0] ? idsOf(lists[0]) : undefined;
+  if (only) return only.map((libraryId) => ({ libraryId }));
   const cited = Number.parseInt(request.citation.volume ?? '', 10);
   const volume = Number.isNaN(cited) ? undefined : cited;
   const found = new Map<string, Holding>();
-  for (const key of keys) {
-    for (const entry of config.holdings[key] ?? []) {
+  for (const list of lists) {
+    for (const entry of list) {
       if (!covers(entry, year, volume)) continue;
       const { libraryId, recordId, callNumber } = holdingOf(entry);
       // The first record found for a library (by identifier before title) is the one its staff will look for.
