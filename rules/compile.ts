@@ -20,112 +20,18 @@
 // against a non-list, named condition references) are refused here, by `checkRules`, on both paths.
 
 import { JSONPath } from 'jsonpath-plus';
-import { isNumeric, isOperatorName, OPERATORS, type Operator } from './operators';
-import { effectivePriority, indexNetwork, type Fired, type Firings, type Network, type Prepared, type Usage } from './rank';
-import { FLAG, type Candidates, type CandidateFacts, type FlagFact, type NumberFact } from './candidates';
-import type { NetworkConfig, Rule, RuleCondition, RuleConditions, Supplier } from './types';
+import { isNumeric } from './operators';
+import { indexNetwork, type Fired, type Firings, type Network, type Prepared, type Usage } from './rank';
+import { FLAG, type Candidates, type CandidateFacts } from './candidates';
+import { booleanOf, checkRules, isFactReference, isObject } from './condition-shape';
+import { candidateColumn, columnOf, flagReader, NUMBER_FACTS, numberReader, operator, supplierColumn, type Check, type Column, type Frame, type Read, type Test } from './columns';
+import { ruleIndex } from './rule-index';
+import type { NetworkConfig, RuleCondition, RuleConditions, Supplier } from './types';
 
 export { NETWORK_OPERATORS } from './operators';
+export { checkRules } from './condition-shape';
 
 type Node = RuleConditions | RuleCondition;
-type Evaluate = (factValue: unknown, ruleValue: unknown) => boolean;
-
-/** As json-rules-engine's Operator evaluates: the fact-value check, then the comparison. */
-function operator(name: string): Evaluate {
-  const { validate, compare } = OPERATORS[name] as Operator;
-  return (a, b) => validate(a) && compare(a, b);
-}
-
-/**
- * `in` and `notIn` call the value's `indexOf`, so the engine throws unless the value is a constant
- * list (or string), never a fact whose value is only known at run time.
- */
-function valueFits(name: string, value: unknown, fromFact: boolean): boolean {
-  return (name !== 'in' && name !== 'notIn') || (!fromFact && (Array.isArray(value) || typeof value === 'string'));
-}
-
-function isFactReference(value: unknown): value is { fact: unknown; path?: unknown } {
-  return value !== null && typeof value === 'object' && Object.hasOwn(value, 'fact');
-}
-
-const isObject = (value: unknown): value is object => value !== null && typeof value === 'object';
-
-function booleanOf(node: object): 'any' | 'all' | 'not' | undefined {
-  if (Object.hasOwn(node, 'any')) return 'any';
-  if (Object.hasOwn(node, 'all')) return 'all';
-  return Object.hasOwn(node, 'not') ? 'not' : undefined;
-}
-
-function nodeProblems(node: unknown, where: string): string[] {
-  if (!isObject(node)) return [`${where}: a condition must be an object`];
-  const kind = booleanOf(node);
-  if (kind === 'not') {
-    const inner = (node as RuleConditions).not;
-    return Array.isArray(inner) ? [`${where}: 'not' takes one condition, not a list`] : nodeProblems(inner, `${where}.not`);
-  }
-  if (kind) {
-    const list: unknown = (node as RuleConditions)[kind];
-    if (!Array.isArray(list)) return [`${where}: '${kind}' must be a list`];
-    return list.flatMap((child, i) => nodeProblems(child, `${where}.${kind}[${i}]`));
-  }
-  if (Object.hasOwn(node, 'condition')) return [`${where}: named condition references are not supported`];
-  const missing = ['fact', 'operator', 'value'].filter((key) => !Object.hasOwn(node, key));
-  if (missing.length > 0) return [`${where}: missing ${missing.join(', ')}`];
-  const leaf = node as RuleCondition;
-  const problems: string[] = [];
-  const known = isOperatorName(leaf.operator);
-  if (!known) problems.push(`${where}: unknown operator '${String(leaf.operator)}'`);
-  const fromFact = isFactReference(leaf.value);
-  if (known && !valueFits(leaf.operator, leaf.value, fromFact)) {
-    problems.push(`${where}: operator '${leaf.operator}' needs a constant list as its value`);
-  }
-  const paths = [leaf.path, fromFact ? (leaf.value as { path?: unknown }).path : undefined];
-  if (paths.some((path) => path && typeof path !== 'string')) problems.push(`${where}: path must be a string`);
-  return problems;
-}
-
-/** Refuses what json-rules-engine would reject or throw on, naming the rule's file and line. */
-export function checkRules(rules: readonly Rule[]): void {
-  const problems = rules.flatMap((rule) => {
-    const at = `rule '${rule.name}' (${rule.source.file}:${rule.source.line})`;
-    const priority = effectivePriority(rule);
-    const found = isObject(rule.conditions) && booleanOf(rule.conditions)
-      ? nodeProblems(rule.conditions, 'conditions')
-      : ["conditions: the root must be 'all', 'any' or 'not'"];
-    if (!(priority > 0)) found.push(`priority must be a positive integer, not ${String(rule.priority)}`);
-    return found.map((problem) => `${at}: ${problem}`);
-  });
-  if (problems.length > 0) throw new Error(`rules cannot be evaluated:\n${problems.join('\n')}`);
-}
-
-/**
- * The values one evaluation sees: the request's, and the candidate at `position`, whose supplier is
- * `supplierIndex`; without candidates (`suppliers.length` as the index) no supplier is in view.
- */
-interface Frame {
-  request: unknown;
-  library: unknown;
-  usage: unknown;
-  candidates: Candidates | undefined;
-  position: number;
-  supplierIndex: number;
-  /** Changes with every request, so values read once per request can be kept until it does. */
-  epoch: number;
-  /** Request-level condition results for this request: -1 not yet evaluated, 0 false, 1 true. */
-  known: Int8Array;
-}
-
-type Read = (frame: Frame) => unknown;
-type Test = (frame: Frame) => boolean;
-/** Writes a condition's outcome for every candidate in the frame, 1 or 0, from `out[at]` on. */
-type Column = (frame: Frame, out: Uint8Array, at: number) => void;
-
-/** A condition left to run per candidate: one at a time, or down the columns. */
-interface Check {
-  test: Test;
-  column: Column;
-}
-
 const FACT_READERS: Record<string, Read> = {
   request: (frame) => frame.request,
   library: (frame) => frame.library,
@@ -154,22 +60,6 @@ function pathReader(path: string): (value: object) => unknown {
 const SINGLE_KEY = /^\$\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 type UsageFrame = { usage?: Usage };
-
-const NUMBER_FACTS: Record<NumberFact, (candidates: Candidates) => readonly number[]> = {
-  targetHours: (candidates) => candidates.targetHours,
-  estimatedCost: (candidates) => candidates.estimatedCost,
-  load: (candidates) => candidates.load,
-};
-const isFlagFact = (key: string): key is FlagFact => Object.hasOwn(FLAG, key);
-const isNumberFact = (key: string): key is NumberFact => Object.hasOwn(NUMBER_FACTS, key);
-
-function flagReader(bit: number): Read {
-  return ({ candidates, position }) => (candidates === undefined ? undefined : ((candidates.flags[position] as number) & bit) !== 0);
-}
-
-function numberReader(column: (candidates: Candidates) => readonly number[]): Read {
-  return ({ candidates, position }) => (candidates === undefined ? undefined : column(candidates)[position]);
-}
 
 /**
  * Readers for what `prepare` sets for every candidate and request: one function per key, so none
@@ -274,107 +164,6 @@ interface Leaf {
   key: string;
   /** Down the columns, where the condition compares a candidate fact with a constant. */
   column?: Column;
-}
-
-/** Each candidate's outcome, one at a time: for conditions no column is made for. */
-function columnOf(test: Test): Column {
-  return (frame, out, at) => {
-    const { index, count } = frame.candidates as Candidates;
-    for (let position = 0; position < count; position++) {
-      frame.position = position;
-      frame.supplierIndex = index[position] as number;
-      out[at + position] = test(frame) ? 1 : 0;
-    }
-  };
-}
-
-/**
- * The comparisons a number column makes as the operator does: NaN compares false, as `isNumeric`
- * refuses it, and any other value as JavaScript compares. One loop per operator, so none calls a
- * comparison per candidate.
- */
-function numberColumn(column: (candidates: Candidates) => readonly number[], name: string, value: Read): Column | undefined {
-  const parts = (frame: Frame) => {
-    const candidates = frame.candidates as Candidates;
-    return { values: column(candidates), count: candidates.count, b: value(frame) as number };
-  };
-  switch (name) {
-    case 'lessThan':
-      return (frame, out, at) => {
-        const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) < b ? 1 : 0;
-      };
-    case 'lessThanInclusive':
-      return (frame, out, at) => {
-        const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) <= b ? 1 : 0;
-      };
-    case 'greaterThan':
-      return (frame, out, at) => {
-        const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) > b ? 1 : 0;
-      };
-    case 'greaterThanInclusive':
-      return (frame, out, at) => {
-        const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) >= b ? 1 : 0;
-      };
-    case 'equal':
-      return (frame, out, at) => {
-        const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = values[p] === b ? 1 : 0;
-      };
-    case 'notEqual':
-      return (frame, out, at) => {
-        const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = values[p] !== b ? 1 : 0;
-      };
-    default:
-      return undefined;
-  }
-}
-
-/**
- * A comparison of a candidate fact with a value the same for every candidate (a constant, or a
- * request, library or usage fact), down its column: a flag is true or false, so the comparison is
- * made once for each; a number is compared as the operator does.
- */
-function candidateColumn(key: string, name: string, value: Read): Column | undefined {
-  const evaluate = operator(name);
-  if (isFlagFact(key)) {
-    const bit = FLAG[key];
-    return (frame, out, at) => {
-      const { flags, count } = frame.candidates as Candidates;
-      const b = value(frame);
-      const yes = evaluate(true, b) ? 1 : 0;
-      const no = evaluate(false, b) ? 1 : 0;
-      for (let position = 0; position < count; position++) out[at + position] = ((flags[position] as number) & bit) !== 0 ? yes : no;
-    };
-  }
-  if (!isNumberFact(key)) return undefined;
-  const column = NUMBER_FACTS[key];
-  return (
-    numberColumn(column, name, value) ??
-    ((frame, out, at) => {
-      const candidates = frame.candidates as Candidates;
-      const values = column(candidates);
-      const b = value(frame);
-      for (let position = 0; position < candidates.count; position++) out[at + position] = evaluate(values[position], b) ? 1 : 0;
-    })
-  );
-}
-
-/** A supplier fact compared with a value the same for every candidate; `flip` when the supplier's is the rule's value, not its fact. */
-function supplierColumn(bySupplier: readonly unknown[], name: string, value: Read, flip: boolean): Column {
-  const evaluate = operator(name);
-  return (frame, out, at) => {
-    const { index, count } = frame.candidates as Candidates;
-    const other = value(frame);
-    for (let position = 0; position < count; position++) {
-      const own = bySupplier[index[position] as number];
-      out[at + position] = (flip ? evaluate(other, own) : evaluate(own, other)) ? 1 : 0;
-    }
-  };
 }
 
 const perRequest = (side: Side): boolean => side.facts.every((fact) => REQUEST_FACTS.has(fact));
@@ -519,69 +308,6 @@ const ALWAYS: Check = {
   column: (frame, out, at) => out.fill(1, at, at + (frame.candidates as Candidates).count),
 };
 
-/** A scalar a fact value can be found by in a `Map`: SameValueZero is `===` for every value but NaN, which no comparison matches. */
-const isKey = (value: unknown): boolean =>
-  typeof value === 'string' || typeof value === 'boolean' || value === null || (typeof value === 'number' && !Number.isNaN(value));
-
-/** A condition of a rule's root `all` that fires only where one request-level fact is one of some constants. */
-interface Key {
-  fact: string;
-  path: unknown;
-  values: unknown[];
-}
-
-function keysOf(conditions: RuleConditions): Key[] {
-  const all: unknown = conditions.all;
-  if (booleanOf(conditions) !== 'all' || !Array.isArray(all)) return [];
-  return all.flatMap((child: unknown): Key[] => {
-    if (!isObject(child) || booleanOf(child) || !Object.hasOwn(child, 'fact')) return [];
-    const { fact, path, operator: name, value } = child as RuleCondition;
-    if (typeof fact !== 'string' || !REQUEST_FACTS.has(fact) || isFactReference(value)) return [];
-    if (name === 'equal' && isKey(value)) return [{ fact, path, values: [value] }];
-    if (name === 'in' && Array.isArray(value) && value.every(isKey)) return [{ fact, path, values: value }];
-    return [];
-  });
-}
-
-/**
- * Rules indexed by the request-level value they need: most rules administrators write name a
- * library, a service, an urgency or a language, and a request meets few of them. Each such rule
- * is filed under the one of its keys that tells requests apart best (the fact with the most
- * distinct values among all rules' keys); a request then evaluates only the rules filed under its
- * values, and those filed under none.
- */
-function ruleIndex(rules: readonly Rule[], suppliers: readonly Supplier[]): { keyed: Uint8Array; possible: (frame: Frame, marks: Uint8Array) => void } {
-  const keys = rules.map((rule) => keysOf(rule.conditions));
-  const groupOf = (key: Key): string => JSON.stringify([key.fact, key.path ?? '']);
-  const distinct = new Map<string, Set<unknown>>();
-  for (const key of keys.flat()) {
-    const seen = distinct.get(groupOf(key)) ?? new Set();
-    for (const value of key.values) seen.add(value);
-    distinct.set(groupOf(key), seen);
-  }
-  const groups = new Map<string, { read: Read; filed: Map<unknown, number[]> }>();
-  const keyed = new Uint8Array(rules.length);
-  keys.forEach((options, r) => {
-    const best = options.reduce<Key | undefined>((chosen, key) => (!chosen || (distinct.get(groupOf(key))?.size ?? 0) > (distinct.get(groupOf(chosen))?.size ?? 0) ? key : chosen), undefined);
-    if (!best) return;
-    let group = groups.get(groupOf(best));
-    if (!group) groups.set(groupOf(best), (group = { read: reader(best.fact, best.path, suppliers).read, filed: new Map() }));
-    for (const value of new Set(best.values)) {
-      const filed = group.filed.get(value) ?? [];
-      filed.push(r);
-      group.filed.set(value, filed);
-    }
-    keyed[r] = 1;
-  });
-  const all = [...groups.values()];
-  return {
-    keyed,
-    possible: (frame, marks) => {
-      for (const { read, filed } of all) for (const r of filed.get(read(frame)) ?? []) marks[r] = 1;
-    },
-  };
-}
-
 export interface CompiledNetwork extends Network {
   /** Rules fired for each candidate of a prepared request. */
   fire(prepared: Prepared): Firings;
@@ -648,7 +374,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
 
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
   const plan = network.order.map((index) => ({ index, node: compiled[index] as CompiledNode }));
-  const { keyed, possible } = ruleIndex(config.rules, suppliers);
+  const { keyed, possible } = ruleIndex(config.rules, (fact, path) => reader(fact, path, suppliers).read, REQUEST_FACTS);
   const marks = new Uint8Array(config.rules.length);
   const frame = emptyFrame(requestLeaves);
 

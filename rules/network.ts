@@ -4,6 +4,7 @@
 // hundred times a decision, so none of it is worked out again per request.
 
 import type { Library, NetworkConfig, Rule, Supplier } from './types';
+import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
 import type { RouteDecision } from '../domain/decision';
 import type { Service, Urgency } from '../domain/request';
 import { indexSubjects, type SubjectIndex } from './subjects';
@@ -225,4 +226,44 @@ export function viewOf(network: Network, library: Library): Uint8Array {
   });
   network.views.set(library.id, view);
   return view;
+}
+
+export interface Holders {
+  /** The suppliers among them, by configuration position, each once, in the order first listed. */
+  suppliers: number[];
+  /** 1 at the position of each supplier among them. */
+  held: Uint8Array;
+  /** How many libraries hold the item, each counted once. */
+  count: number;
+  /** The requesting library's own holding, where it has one. */
+  own?: Holding;
+}
+
+/** The holders of an item, each looked up once by id and counted once however often listed. */
+export function holdersOf(network: Network, library: Library, holdings: readonly HoldingRef[]): Holders {
+  const { members, seen } = network;
+  const suppliers = network.supplierIndex.size;
+  const held = new Uint8Array(suppliers);
+  const found: number[] = [];
+  const strangers = new Set<string>();
+  let own: Holding | undefined;
+  for (const ref of holdings) {
+    const id = typeof ref === 'string' ? ref : ref.libraryId;
+    if (own === undefined && id === library.id) own = holdingOf(ref);
+    const member = members.get(id);
+    if (member === undefined) strangers.add(id);
+    else if (seen[member] === 0) {
+      seen[member] = 1;
+      found.push(member);
+    }
+  }
+  const list: number[] = [];
+  for (const member of found) {
+    seen[member] = 0;
+    if (member < suppliers) {
+      list.push(member);
+      held[member] = 1;
+    }
+  }
+  return { suppliers: list, held, count: found.length + strangers.size, ...(own && { own }) };
 }

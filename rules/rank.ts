@@ -2,11 +2,11 @@
 // reference: both hand this module the rules that fired for each candidate, so any difference
 // between their decisions can only come from rule evaluation.
 
-import type { Library, NetworkConfig, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
+import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest } from '../domain/request';
 import type { LocalCopy, RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
-import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
+import type { HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
 import { normaliseSubjects } from './subjects';
 import { tryDeadline } from './clock';
@@ -14,8 +14,9 @@ import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
 import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 import { Candidates, FLAG } from './candidates';
+import { Exclusions, ROTA_LENGTH } from './exclusions';
 import { coverageGap, describeGap, gapKey, type Gap } from './coverage';
-import { estimateCost, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Network } from './network';
+import { estimateCost, holdersOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Network } from './network';
 
 export type { CandidateFacts } from './candidates';
 export { Candidates } from './candidates';
@@ -118,7 +119,7 @@ export const BUILTIN = {
   status: 'builtin:supplier-status',
   services: 'builtin:services',
   coverage: 'builtin:coverage',
-  rotaLength: 'builtin:rota-length',
+  rotaLength: ROTA_LENGTH,
   local: 'builtin:local-holding',
 } as const;
 
@@ -236,46 +237,6 @@ export function prepare(network: Network, input: RouteInput): Prepared {
   return prepared;
 }
 
-interface Holders {
-  /** The suppliers among them, by configuration position, each once, in the order first listed. */
-  suppliers: number[];
-  /** 1 at the position of each supplier among them. */
-  held: Uint8Array;
-  /** How many libraries hold the item, each counted once. */
-  count: number;
-  /** The requesting library's own holding, where it has one. */
-  own?: Holding;
-}
-
-/** The holders of an item, each looked up once by id and counted once however often listed. */
-function holdersOf(network: Network, library: Library, holdings: readonly HoldingRef[]): Holders {
-  const { members, seen } = network;
-  const suppliers = network.supplierIndex.size;
-  const held = new Uint8Array(suppliers);
-  const found: number[] = [];
-  const strangers = new Set<string>();
-  let own: Holding | undefined;
-  for (const ref of holdings) {
-    const id = typeof ref === 'string' ? ref : ref.libraryId;
-    if (own === undefined && id === library.id) own = holdingOf(ref);
-    const member = members.get(id);
-    if (member === undefined) strangers.add(id);
-    else if (seen[member] === 0) {
-      seen[member] = 1;
-      found.push(member);
-    }
-  }
-  const list: number[] = [];
-  for (const member of found) {
-    seen[member] = 0;
-    if (member < suppliers) {
-      list.push(member);
-      held[member] = 1;
-    }
-  }
-  return { suppliers: list, held, count: found.length + strangers.size, ...(own && { own }) };
-}
-
 /** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
 function measure(network: Network, prepared: Prepared, input: RouteInput): void {
   const { config, table } = network;
@@ -371,58 +332,6 @@ function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): (
  */
 export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
   return !prepared.local && exclusionsOf(network, prepared, firings).every((reasons) => reasons !== undefined);
-}
-
-/** Why a supplier ranked below a full rota is not in it; the rota is full whenever one is cut. */
-function cutReason(config: NetworkConfig): string {
-  const { maxRotaLength } = config.policy.escalation;
-  const where = config.rotaLengthSource;
-  return `ranked below the ${maxRotaLength} supplier(s) the rota holds (${BUILTIN.rotaLength}, policy escalation.maxRotaLength ${maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`;
-}
-
-/** Marks `Exclusions.slots` gives a supplier ranked below a full rota. */
-const CUT = -1;
-
-/**
- * A decision's exclusions in supplier id order. A rota cut can exclude a hundred holders a
- * decision, and decisions are kept, so this allocates little: each supplier is excluded at most
- * once, so its exclusion takes the slot of its rank by id and they are read back in rank order,
- * and a cut supplier's entry is the network's own.
- */
-class Exclusions {
-  private readonly others: Exclusion[] = [];
-  /** By rank: 0 not excluded, CUT, or 1 + the place of its entry in `others`. */
-  private readonly slots: Int32Array;
-  private size = 0;
-
-  constructor(private readonly network: Network) {
-    this.slots = new Int32Array(network.idRank.length);
-  }
-
-  add(index: number, entry: Exclusion): void {
-    this.others.push(entry);
-    this.slots[this.network.idRank[index] as number] = this.others.length;
-    this.size++;
-  }
-
-  /** A supplier ranked below a full rota; its entry is made once per network. */
-  cut(index: number): void {
-    this.network.cut[index] ??= Object.freeze({ supplierId: this.network.config.suppliers[index]?.id ?? '', reasons: Object.freeze([cutReason(this.network.config)]) as string[] });
-    this.slots[this.network.idRank[index] as number] = CUT;
-    this.size++;
-  }
-
-  sorted(): Exclusion[] {
-    const { byRank, cut } = this.network;
-    const sorted = new Array<Exclusion>(this.size);
-    let at = 0;
-    for (let rank = 0; at < this.size; rank++) {
-      const slot = this.slots[rank] as number;
-      if (slot === CUT) sorted[at++] = cut[byRank[rank] as number] as Exclusion;
-      else if (slot > 0) sorted[at++] = this.others[slot - 1] as Exclusion;
-    }
-    return sorted;
-  }
 }
 
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */

@@ -1,0 +1,159 @@
+// The columns rules run down: the frame an evaluation reads, and comparisons made for every
+// candidate of a request in one loop, where a condition compares a candidate's or a supplier's value
+// with one that is the same for every candidate.
+
+import { OPERATORS, type Operator } from './operators';
+import { FLAG, type Candidates, type FlagFact, type NumberFact } from './candidates';
+
+export type Evaluate = (factValue: unknown, ruleValue: unknown) => boolean;
+
+/** As json-rules-engine's Operator evaluates: the fact-value check, then the comparison. */
+export function operator(name: string): Evaluate {
+  const { validate, compare } = OPERATORS[name] as Operator;
+  return (a, b) => validate(a) && compare(a, b);
+}
+
+/**
+ * The values one evaluation sees: the request's, and the candidate at `position`, whose supplier is
+ * `supplierIndex`; without candidates (`suppliers.length` as the index) no supplier is in view.
+ */
+export interface Frame {
+  request: unknown;
+  library: unknown;
+  usage: unknown;
+  candidates: Candidates | undefined;
+  position: number;
+  supplierIndex: number;
+  /** Changes with every request, so values read once per request can be kept until it does. */
+  epoch: number;
+  /** Request-level condition results for this request: -1 not yet evaluated, 0 false, 1 true. */
+  known: Int8Array;
+}
+
+export type Read = (frame: Frame) => unknown;
+export type Test = (frame: Frame) => boolean;
+/** Writes a condition's outcome for every candidate in the frame, 1 or 0, from `out[at]` on. */
+export type Column = (frame: Frame, out: Uint8Array, at: number) => void;
+
+/** A condition left to run per candidate: one at a time, or down the columns. */
+export interface Check {
+  test: Test;
+  column: Column;
+}
+
+export const NUMBER_FACTS: Record<NumberFact, (candidates: Candidates) => readonly number[]> = {
+  targetHours: (candidates) => candidates.targetHours,
+  estimatedCost: (candidates) => candidates.estimatedCost,
+  load: (candidates) => candidates.load,
+};
+export const isFlagFact = (key: string): key is FlagFact => Object.hasOwn(FLAG, key);
+export const isNumberFact = (key: string): key is NumberFact => Object.hasOwn(NUMBER_FACTS, key);
+
+export function flagReader(bit: number): Read {
+  return ({ candidates, position }) => (candidates === undefined ? undefined : ((candidates.flags[position] as number) & bit) !== 0);
+}
+
+export function numberReader(column: (candidates: Candidates) => readonly number[]): Read {
+  return ({ candidates, position }) => (candidates === undefined ? undefined : column(candidates)[position]);
+}
+
+/** Each candidate's outcome, one at a time: for conditions no column is made for. */
+export function columnOf(test: Test): Column {
+  return (frame, out, at) => {
+    const { index, count } = frame.candidates as Candidates;
+    for (let position = 0; position < count; position++) {
+      frame.position = position;
+      frame.supplierIndex = index[position] as number;
+      out[at + position] = test(frame) ? 1 : 0;
+    }
+  };
+}
+
+/**
+ * The comparisons a number column makes as the operator does: NaN compares false, as `isNumeric`
+ * refuses it, and any other value as JavaScript compares. One loop per operator, so none calls a
+ * comparison per candidate.
+ */
+function numberColumn(column: (candidates: Candidates) => readonly number[], name: string, value: Read): Column | undefined {
+  const parts = (frame: Frame) => {
+    const candidates = frame.candidates as Candidates;
+    return { values: column(candidates), count: candidates.count, b: value(frame) as number };
+  };
+  switch (name) {
+    case 'lessThan':
+      return (frame, out, at) => {
+        const { values, count, b } = parts(frame);
+        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) < b ? 1 : 0;
+      };
+    case 'lessThanInclusive':
+      return (frame, out, at) => {
+        const { values, count, b } = parts(frame);
+        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) <= b ? 1 : 0;
+      };
+    case 'greaterThan':
+      return (frame, out, at) => {
+        const { values, count, b } = parts(frame);
+        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) > b ? 1 : 0;
+      };
+    case 'greaterThanInclusive':
+      return (frame, out, at) => {
+        const { values, count, b } = parts(frame);
+        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) >= b ? 1 : 0;
+      };
+    case 'equal':
+      return (frame, out, at) => {
+        const { values, count, b } = parts(frame);
+        for (let p = 0; p < count; p++) out[at + p] = values[p] === b ? 1 : 0;
+      };
+    case 'notEqual':
+      return (frame, out, at) => {
+        const { values, count, b } = parts(frame);
+        for (let p = 0; p < count; p++) out[at + p] = values[p] !== b ? 1 : 0;
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A comparison of a candidate fact with a value the same for every candidate (a constant, or a
+ * request, library or usage fact), down its column: a flag is true or false, so the comparison is
+ * made once for each; a number is compared as the operator does.
+ */
+export function candidateColumn(key: string, name: string, value: Read): Column | undefined {
+  const evaluate = operator(name);
+  if (isFlagFact(key)) {
+    const bit = FLAG[key];
+    return (frame, out, at) => {
+      const { flags, count } = frame.candidates as Candidates;
+      const b = value(frame);
+      const yes = evaluate(true, b) ? 1 : 0;
+      const no = evaluate(false, b) ? 1 : 0;
+      for (let position = 0; position < count; position++) out[at + position] = ((flags[position] as number) & bit) !== 0 ? yes : no;
+    };
+  }
+  if (!isNumberFact(key)) return undefined;
+  const column = NUMBER_FACTS[key];
+  return (
+    numberColumn(column, name, value) ??
+    ((frame, out, at) => {
+      const candidates = frame.candidates as Candidates;
+      const values = column(candidates);
+      const b = value(frame);
+      for (let position = 0; position < candidates.count; position++) out[at + position] = evaluate(values[position], b) ? 1 : 0;
+    })
+  );
+}
+
+/** A supplier fact compared with a value the same for every candidate; `flip` when the supplier's is the rule's value, not its fact. */
+export function supplierColumn(bySupplier: readonly unknown[], name: string, value: Read, flip: boolean): Column {
+  const evaluate = operator(name);
+  return (frame, out, at) => {
+    const { index, count } = frame.candidates as Candidates;
+    const other = value(frame);
+    for (let position = 0; position < count; position++) {
+      const own = bySupplier[index[position] as number];
+      out[at + position] = (flip ? evaluate(other, own) : evaluate(own, other)) ? 1 : 0;
+    }
+  };
+}
