@@ -313,6 +313,8 @@ export interface CompiledNetwork extends Network {
   fire(prepared: Prepared): Firings;
   /** Rules fired for the request with no supplier in view, in `order`. */
   fireRequestLevel(prepared: Prepared): Fired;
+  /** Whether any rule could fire for the request, for some candidate or with none: false when its own facts settle every rule false. */
+  mayFire(facts: Pick<Prepared, 'request' | 'library' | 'usage'>): boolean;
 }
 
 interface Live {
@@ -378,7 +380,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const marks = new Uint8Array(config.rules.length);
   const frame = emptyFrame(requestLeaves);
 
-  const begin = (prepared: Prepared, candidates: Candidates | undefined): Live[] => {
+  const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): Live[] => {
     frame.request = prepared.request;
     frame.library = prepared.library;
     frame.usage = prepared.usage;
@@ -411,6 +413,9 @@ export function compile(config: NetworkConfig): CompiledNetwork {
         else mask.fill(1, k * count, (k + 1) * count);
       });
       return { rules: live.map((rule) => rule.index), mask };
+    },
+    mayFire(facts) {
+      return begin(facts, undefined).length > 0;
     },
     fireRequestLevel(prepared) {
       const fired: number[] = [];

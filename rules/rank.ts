@@ -16,7 +16,7 @@ import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from '
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
 import { coverageGap, describeGap, gapKey, type Gap } from './coverage';
-import { estimateCost, holdersOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Network } from './network';
+import { estimateCost, holdersOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network } from './network';
 
 export type { CandidateFacts } from './candidates';
 export { Candidates } from './candidates';
@@ -168,9 +168,18 @@ function withSubjects(network: Network, request: IllRequest): { request: IllRequ
   return unmapped.length > 0 ? { request: mapped, unmapped } : { request: mapped };
 }
 
-/** Works out the facts and the candidate suppliers of one request; rules are not consulted here. */
-export function prepare(network: Network, input: RouteInput): Prepared {
-  const { config, table } = network;
+/** What a request brings before any supplier is considered: all the facts of its own that rules read. */
+export interface RequestFacts {
+  request: IllRequest;
+  unmappedSubjects?: string[];
+  library: Library;
+  usage: Usage;
+  local?: LocalCopy;
+  holders: Holders;
+}
+
+export function requestFacts(network: Network, input: RouteInput): RequestFacts {
+  const { config } = network;
   const { request, unmapped } = withSubjects(network, input.request);
   const library = requireLibrary(network, request);
   const holders = holdersOf(network, library, input.holdings);
@@ -180,6 +189,13 @@ export function prepare(network: Network, input: RouteInput): Prepared {
     holders: input.usage?.holders ?? holders.count,
   };
   const local = localCopy(library, request, holders.own ? [holders.own] : [], config.licences);
+  return { request, library, usage, holders, ...(local && { local }), ...(unmapped && { unmappedSubjects: unmapped }) };
+}
+
+/** Works out the facts and the candidate suppliers of one request (its own facts, where already worked out); rules are not consulted here. */
+export function prepare(network: Network, input: RouteInput, facts: RequestFacts = requestFacts(network, input)): Prepared {
+  const { config, table } = network;
+  const { request, unmappedSubjects: unmapped, library, usage, local, holders } = facts;
   const candidates = new Candidates(config.suppliers);
   const prepared: Prepared = {
     request,

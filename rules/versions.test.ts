@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateNetwork, generateRequests } from '../bench/network-generator';
 import { compile } from './compile';
 import { route } from './route';
-import { prepare, type RouteInput } from './rank';
+import { prepare, requestFacts, type RouteInput } from './rank';
 import type { NetworkConfig, Rule } from './types';
 import { pairVersions } from './versions';
 
@@ -69,5 +69,17 @@ describe('a draft compared with the version in force', () => {
 
   it('finds an unchanged draft decides every request alike', () => {
     expect(compareAll(withRules([...config.rules]))).toEqual({ same: inputs.length, routed: 0 });
+  });
+});
+
+describe('whether a request could fire a rule at all', () => {
+  it('is settled by the request alone: a rule for one library is never evaluated against the candidates of another', () => {
+    const [mine, other] = inputs.filter((input) => prepare(old, input).candidates.count > 0 && !prepare(old, input).local) as [RouteInput, RouteInput];
+    const own = mine.request.requester.libraryId;
+    expect(other.request.requester.libraryId === own).toBe(false);
+    const onlyMine = compile(withRules([{ ...load(0), conditions: { all: [{ fact: 'request', path: '$.requester.libraryId', operator: 'equal', value: own }, ...(load(0).conditions.all ?? [])] } }]));
+    expect(onlyMine.mayFire(requestFacts(onlyMine, mine))).toBe(true);
+    expect(onlyMine.mayFire(requestFacts(onlyMine, other))).toBe(false);
+    expect(compile(withRules([])).mayFire(requestFacts(old, mine))).toBe(false);
   });
 });

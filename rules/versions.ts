@@ -1,14 +1,15 @@
 // Two configuration versions routed side by side, as an administrator compares a draft with the
 // version in force over a year of requests before publishing it. A draft usually changes a rule or
-// two; whatever else it holds is the same. Where the two versions differ only in their rules, a
-// request is prepared once, and only the rules one version has and the other has not are
-// evaluated: if none of them fires for any candidate, nor with no supplier in view, both versions
-// decide the request alike and neither decision is made. Only the requests a changed rule touches
-// are routed by both versions in full.
+// two; whatever else it holds is the same. Where the two versions differ only in their rules, only
+// the rules one version has and the other has not are evaluated, against the request's own facts
+// first and its candidates only where those leave a changed rule undecided: if none of them fires
+// for any candidate, nor with no supplier in view, both versions decide the request alike and
+// neither decision is made. Only the requests a changed rule touches are routed by both versions
+// in full.
 
 import { canonicalJson } from './version';
 import { compile, type CompiledNetwork } from './compile';
-import { prepare, type RouteInput } from './rank';
+import { prepare, requestFacts, type RouteInput } from './rank';
 import { route } from './route';
 import type { NetworkConfig, Rule } from './types';
 import type { RouteDecision } from '../domain/decision';
@@ -78,8 +79,11 @@ export function pairVersions(old: CompiledNetwork, next: CompiledNetwork): Versi
   return {
     changedRules: dropped.length + added.length,
     route(inputFor) {
-      const prepared = prepare(old, inputFor(old.config));
-      if (prepared.local) return undefined;
+      const input = inputFor(old.config);
+      // A request's own facts settle most changed rules false (another library's rule, another service's): its candidates are then never worked out.
+      const facts = requestFacts(old, input);
+      if (facts.local || !changes.mayFire(facts)) return undefined;
+      const prepared = prepare(old, input, facts);
       if (changes.fire(prepared).mask.includes(1) || changes.fireRequestLevel(prepared).length > 0) return full(inputFor);
       return undefined;
     },
