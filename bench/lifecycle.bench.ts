@@ -235,13 +235,25 @@ function batches<T>(items: readonly T[]): (count: number) => T[] {
   return (count) => items.slice(next, (next += count));
 }
 
-/** The activities one request ran up to delivery, local ones included, in the order they ran. */
+/**
+ * The activities one request ran up to delivery, local ones included, in the order they ran. A fill
+ * recorded inside a workflow task reaches the history when that task completes, after the reader's
+ * notice is written: the history is read once the request sleeps out its copy link.
+ */
 async function activitiesOf(client: Client, workflowId: string): Promise<string[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  let history = await client.workflow.getHandle(workflowId).fetchHistory();
+  for (let tries = 0; tries < 100 && !history.events?.some((event) => event.eventType === EventType.EVENT_TYPE_TIMER_STARTED); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    history = await client.workflow.getHandle(workflowId).fetchHistory();
+  }
   const activityTypes: string[] = [];
   for (const event of history.events ?? []) {
     if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) activityTypes.push(event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
-    if (event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && event.markerRecordedEventAttributes?.markerName === 'core_local_activity') activityTypes.push('(local)');
+    const marker = event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED ? event.markerRecordedEventAttributes : undefined;
+    if (marker?.markerName === 'core_local_activity') {
+      const data = marker.details?.data?.payloads?.[0]?.data;
+      activityTypes.push(`${data ? (JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type : '?'} (local)`);
+    }
   }
   return activityTypes;
 }
