@@ -2,7 +2,6 @@
 // library's limits (at routing, or an ISO 18626 RetryPossible with a cost) or a loan condition
 // (RetryPossible with a loanCondition: in the library only, no copies made). Accepted, the supplier
 // is asked again on its terms; refused, it is told so and the rota moves on.
-import { patched } from '@temporalio/workflow';
 import { exceededLimit } from '../../domain/money';
 import type { Money } from '../../domain/request';
 import type { RequestStatus, TryOutcome } from '../../domain/request-state';
@@ -41,7 +40,7 @@ function retryTerms(run: RequestRun, supplierId: string) {
 
 /** Answers a supplier's RetryPossible; `note` is how the message reads in the request's history. */
 export async function answerRetry(run: RequestRun, supplierId: string, message: SupplierMessage, note: string): Promise<RetryAnswer> {
-  const condition = message.loanCondition && patched(LOAN_CONDITIONS) ? message.loanCondition : undefined;
+  const condition = message.loanCondition && run.since(LOAN_CONDITIONS) ? message.loanCondition : undefined;
   if (condition && !(await approveCondition(run, supplierId, condition, message.reason))) {
     await run.notifySupplier(supplierId, 'refuseCondition', { condition });
     return { accepted: false, outcome: 'condition-refused', reason: condition };

@@ -80,7 +80,7 @@ function receiveSupplierMessage(run: RequestRun, message: SupplierMessage): Supp
     return { outcome: judged.verdict, reason: judged.verdict === 'out-of-order' ? judged.reason : undefined, status: state.status };
   }
   state.heard = hear(state.heard, message);
-  if (isNote(message)) return recordSupplierNote(run, message);
+  if (isNote(run, message)) return recordSupplierNote(run, message);
   run.inbox.push(message);
   return { outcome: 'accepted', status: state.status };
 }

@@ -1,7 +1,7 @@
 // Notes between the requesting library and the supplier that has its request, which change nothing
 // else: a supplier's note (an ISO 18626 Notification) goes into the request's history, and a
 // librarian's note goes to the supplier (a requestingAgencyMessage with action Notification).
-import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { currentSupplier, type RequestState } from '../../domain/request-state';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { SupplierMessageReceipt, SupplierNoteInput } from '../definitions';
@@ -11,7 +11,7 @@ import type { RequestRun } from './run';
 const SUPPLIER_NOTES = 'supplier-notes-recorded';
 
 /** Whether an accepted supplier message is a note, to be recorded rather than acted on. */
-export const isNote = (message: SupplierMessage): boolean => message.notification === true && patched(SUPPLIER_NOTES);
+export const isNote = (run: RequestRun, message: SupplierMessage): boolean => message.notification === true && run.since(SUPPLIER_NOTES);
 
 /** Records a supplier's note in the request's history, and the audit trail at once, whatever the request is waiting for. */
 export async function recordSupplierNote(run: RequestRun, message: SupplierMessage): Promise<SupplierMessageReceipt> {

@@ -27,11 +27,15 @@ export const { sendToSupplier } = proxyActivities<LifecycleActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
-// Audit-trail entries that no other activity carries: keyed, so the worker's retries are harmless.
-const { recordTransitions } = proxyLocalActivities<LifecycleActivities>({
+// Run by the worker inside the workflow task that asks for them, with no task of their own: the
+// audit-trail entries that no other activity carries, and (see IN_THE_TASK) routing and a fill's
+// record. Each writes by keys, so a retry, or a second run after a worker died before the task
+// completed, finds its writes made and makes none twice.
+const local = proxyLocalActivities<LifecycleActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+const { recordTransitions } = local;
 
 /**
  * Requests started before this marker wrote every transition with an activity of its own, looked up
@@ -39,6 +43,17 @@ const { recordTransitions } = proxyLocalActivities<LifecycleActivities>({
  * the moment a supplier filled; their histories must replay as they ran.
  */
 const TRANSITIONS_TRAVEL = 'transitions-travel-with-activities';
+
+/**
+ * Requests started before this marker routed, and recorded a fill, in activities of their own, each
+ * a round trip through the server's task queue and a workflow task more; since, both run in the
+ * workflow task that reaches them (local activities): neither waits on anyone outside the engine,
+ * and both write by keys. A wait whose answer is already in (a supplier that answered while its
+ * order was being sent) no longer sets the search attributes or writes the audit trail first: the
+ * request does not wait there, and the next wait or activity takes them. Every behaviour patched in
+ * before this marker goes with it, so a request that has it asks for no other marker.
+ */
+const IN_THE_TASK = 'routing-and-fills-in-the-workflow-task';
 
 /** Thrown out of any wait once a cancellation has been accepted; the request then ends cancelled. */
 export class CancelRequested extends Error {}
@@ -80,6 +95,8 @@ export class RequestRun {
   /** The charge of a fill, posted with the reader's notice of it. */
   pendingCharge?: Charge;
   readonly legacy: boolean;
+  /** Routing and the fill's record run in the workflow task (IN_THE_TASK). */
+  readonly inTheTask: boolean;
   private unwritten: TransitionRecord[] = [];
   /** Search attributes changed since the run last waited, set together when it next waits. */
   private readonly unsetAttributes = new Map<string, SearchAttributeUpdatePair>();
@@ -98,7 +115,13 @@ export class RequestRun {
       charges: [],
       history: [],
     };
-    this.legacy = !patched(TRANSITIONS_TRAVEL);
+    this.inTheTask = patched(IN_THE_TASK);
+    this.legacy = !this.inTheTask && !patched(TRANSITIONS_TRAVEL);
+  }
+
+  /** Whether the request runs with what the patch `id` brought: every one before IN_THE_TASK comes with it. */
+  since(id: string): boolean {
+    return this.inTheTask || patched(id);
   }
 
   now = (): number => Date.now();
@@ -149,6 +172,10 @@ export class RequestRun {
 
   /** Waits for `ready` or a cancellation, at most `ms` (none: no limit); true when `ready` came. */
   async wait(ready: () => boolean, ms?: number): Promise<boolean> {
+    if (this.inTheTask && ready() && !this.pendingCancel) {
+      this.checkpoint();
+      return true;
+    }
     await this.flush();
     const cancellable = () => this.pendingCancel !== undefined && CANCELLABLE_STATUSES.includes(this.state.status);
     const met = ms === undefined ? (await condition(() => ready() || cancellable()), true) : await condition(() => ready() || cancellable(), Math.max(ms, 1));
@@ -167,7 +194,7 @@ export class RequestRun {
 
   /** Routes the request; without holdings, the activity looks them up first and returns them. */
   routeRequest(holdings?: string[]) {
-    return activities.routeRequest({ request: this.request, ...(holdings ? { holdings } : {}) }, this.take());
+    return (this.inTheTask ? local : activities).routeRequest({ request: this.request, ...(holdings ? { holdings } : {}) }, this.take());
   }
 
   sendToSupplier(supplierId: string, attempt: number, clock?: SendClock) {
@@ -224,7 +251,7 @@ export class RequestRun {
     const charge = this.pendingCharge;
     this.pendingCharge = undefined;
     if (charge) this.state.charges.push({ key: charge.key, supplierId: charge.supplierId, amount: charge.amount, currency: charge.currency });
-    await activities.recordFill({ charge, notice: this.readerNotice(kind, detail) }, this.take());
+    await (this.inTheTask ? local : activities).recordFill({ charge, notice: this.readerNotice(kind, detail) }, this.take());
   }
 
   async finish(status: 'completed' | 'unfilled' | 'rejected' | 'cancelled', detail: TransitionDetail = {}): Promise<'end'> {

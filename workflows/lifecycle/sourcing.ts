@@ -1,7 +1,7 @@
 // From submission to a fill: the holdings check, routing, review, and sending to each supplier of the
 // rota in turn until one fills (what a supplier asks first is in approvals.ts); search-proxy staff
 // when the rota runs out.
-import { ActivityFailure, patched } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import type { LocalCopy } from '../../domain/decision';
 import { holdingOf } from '../../domain/holdings';
 import { CENTRE, type TryOutcome } from '../../domain/request-state';
@@ -68,7 +68,7 @@ const LOCAL_COPY_TOLD = 'local-copy-told';
 
 /** The reader's own library has it: they are told where, and no supplier is asked. */
 async function servedLocally(run: RequestRun, local: LocalCopy | undefined): Promise<Phase> {
-  if (!local || !patched(LOCAL_COPY_TOLD)) return run.finish('completed', { note: 'held by the requesting library; served locally' });
+  if (!local || !run.since(LOCAL_COPY_TOLD)) return run.finish('completed', { note: 'held by the requesting library; served locally' });
   await run.notifyReader('local', { ...local });
   return run.finish('completed', { note: local.where });
 }
@@ -122,7 +122,7 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
   run.setAttribute({ key: CURRENT_SUPPLIER, value: supplierId });
   await run.record('with-supplier', { supplierId, note: `try ${attempt}` });
   try {
-    const clock = patched(WORKING_HOURS) ? { sentAt: run.iso(run.now()), workingHours: state.decision?.deadlineHours ?? window / HOUR } : undefined;
+    const clock = run.since(WORKING_HOURS) ? { sentAt: run.iso(run.now()), workingHours: state.decision?.deadlineHours ?? window / HOUR } : undefined;
     const sent = await run.sendToSupplier(supplierId, attempt, clock);
     if (sent?.deadline.at !== undefined) {
       deadline = Date.parse(sent.deadline.at);
