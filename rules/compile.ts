@@ -309,7 +309,10 @@ const ALWAYS: Check = {
 };
 
 export interface CompiledNetwork extends Network {
-  /** Rules fired for each candidate of a prepared request. */
+  /**
+   * Rules fired for each candidate of a prepared request. The mask is the network's own room, a
+   * decision's worth: read it before this network fires again.
+   */
   fire(prepared: Prepared): Firings;
   /** Rules fired for the request with no supplier in view, in `order`. */
   fireRequestLevel(prepared: Prepared): Fired;
@@ -378,6 +381,8 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const plan = network.order.map((index) => ({ index, node: compiled[index] as CompiledNode }));
   const { keyed, possible } = ruleIndex(config.rules, (fact, path) => reader(fact, path, suppliers).read, REQUEST_FACTS);
   const marks = new Uint8Array(config.rules.length);
+  // A mask per decision would be a buffer allocated and collected per decision.
+  let room = new Uint8Array(0);
   const frame = emptyFrame(requestLeaves);
 
   const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): Live[] => {
@@ -406,7 +411,8 @@ export function compile(config: NetworkConfig): CompiledNetwork {
       const { candidates } = prepared;
       const live = begin(prepared, candidates);
       const { count } = candidates;
-      const mask = new Uint8Array(live.length * count);
+      if (room.length < live.length * count) room = new Uint8Array(Math.max(live.length * count, 2 * room.length));
+      const mask = room.subarray(0, live.length * count);
       live.forEach(({ check }, k) => {
         if (count === 0) return;
         if (check) check.column(frame, mask, k * count);

@@ -25,12 +25,12 @@ const CUT = -1;
  */
 export class Exclusions {
   private readonly others: Exclusion[] = [];
-  /** By rank: 0 not excluded, CUT, or 1 + the place of its entry in `others`. */
+  /** By rank: 0 not excluded, CUT, or 1 + the place of its entry in `others`; the network's room, all 0 again once read. */
   private readonly slots: Int32Array;
   private size = 0;
 
   constructor(private readonly network: Network) {
-    this.slots = new Int32Array(network.idRank.length);
+    this.slots = network.slots;
   }
 
   add(index: number, entry: Exclusion): void {
@@ -52,6 +52,7 @@ export class Exclusions {
     let at = 0;
     for (let rank = 0; at < this.size; rank++) {
       const slot = this.slots[rank] as number;
+      this.slots[rank] = 0;
       if (slot === CUT) sorted[at++] = cut[byRank[rank] as number] as Exclusion;
       else if (slot > 0) sorted[at++] = this.others[slot - 1] as Exclusion;
     }

@@ -61,6 +61,8 @@ export interface Network {
   members: ReadonlyMap<string, number>;
   /** Room for a decision to mark the members it has seen in, cleared again once done. */
   seen: Uint8Array;
+  /** Room for a decision to note its exclusions in by supplier rank (`Exclusions`), cleared again once read. */
+  slots: Int32Array;
   libraries: ReadonlyMap<string, Library>;
   table: SupplierTable;
   /** Suppliers other than service libraries, which qualify by coverage as well as by holdings. */
@@ -177,6 +179,7 @@ export function indexNetwork(config: NetworkConfig): Network {
     supplierIndex,
     members,
     seen: new Uint8Array(config.suppliers.length + config.libraries.length),
+    slots: new Int32Array(config.suppliers.length),
     table: supplierTable(config.suppliers),
     idRank,
     byRank,
@@ -231,8 +234,6 @@ export function viewOf(network: Network, library: Library): Uint8Array {
 export interface Holders {
   /** The suppliers among them, by configuration position, each once, in the order first listed. */
   suppliers: number[];
-  /** 1 at the position of each supplier among them. */
-  held: Uint8Array;
   /** How many libraries hold the item, each counted once. */
   count: number;
   /** The requesting library's own holding, where it has one. */
@@ -243,7 +244,6 @@ export interface Holders {
 export function holdersOf(network: Network, library: Library, holdings: readonly HoldingRef[]): Holders {
   const { members, seen } = network;
   const suppliers = network.supplierIndex.size;
-  const held = new Uint8Array(suppliers);
   const found: number[] = [];
   const strangers = new Set<string>();
   let own: Holding | undefined;
@@ -260,10 +260,7 @@ export function holdersOf(network: Network, library: Library, holdings: readonly
   const list: number[] = [];
   for (const member of found) {
     seen[member] = 0;
-    if (member < suppliers) {
-      list.push(member);
-      held[member] = 1;
-    }
+    if (member < suppliers) list.push(member);
   }
-  return { suppliers: list, held, count: found.length + strangers.size, ...(own && { own }) };
+  return { suppliers: list, count: found.length + strangers.size, ...(own && { own }) };
 }

@@ -238,10 +238,12 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   }
   // The words for a gap are the same for every source that has it: made once a request.
   const keys = new Map<Gap, string | undefined>();
+  const { seen } = network;
+  for (const index of holders.suppliers) seen[index] = 1;
   for (const index of network.sources) {
     const supplier = config.suppliers[index] as Supplier;
     if (index === self || !offers(index, supplier)) continue;
-    const holds = holders.held[index] === 1;
+    const holds = seen[index] === 1;
     const gap = table.coversAll[index] === 1 ? undefined : coverageGap(supplier, citation);
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
     else {
@@ -249,6 +251,7 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
       unable(index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
     }
   }
+  for (const index of holders.suppliers) seen[index] = 0;
   measure(network, prepared, input);
   return prepared;
 }
