@@ -198,6 +198,33 @@ describe('the prediction a decision carries', () => {
     expect(eta.basis).toMatch(/; for all of them not yet seen to fill, the times of suppliers of their kind;/);
   });
 
+  it('counts a supplier working around the clock by the network’s hours, in which the reader’s wait is counted', () => {
+    // A vendor delivers in minutes at any hour: an order placed in the evening is in before the network's next working hour.
+    const vendor = (fillRate: number): RotaFigures => ({
+      fillRate,
+      turnaroundHours: 0.2,
+      observed: { fillRate, turnaroundHours: 0.2, turnaroundP10: 0.05, turnaroundP90: 1, unfilledHours: 0.1, unfilledP10: 0.05, unfilledP90: 0.5 },
+      supplier: { kind: 'vendor', id: 'cnki', workingHours: 'always' },
+    });
+    const route = { outcome: 'route' as const, tasks: [], deadlineHours: 24 };
+    const at = (beijing: string) => predictDelivery(config!, route, [vendor(1)], `2026-11-25T${beijing}:00.000+08:00`)!.workingHours;
+    expect(at('20:00')).toEqual({ p10: 0, median: 0, p90: 0 });
+    expect(at('10:00')).toEqual({ p10: 0.05, median: 0.2, p90: 1 });
+    // At 17:00 the network's day ends half an hour on.
+    expect(at('17:00')).toEqual({ p10: 0.05, median: 0.2, p90: 0.5 });
+    // Without an instant to count from, the vendor's own hours.
+    expect(predictDelivery(config!, route, [vendor(1)])!.workingHours).toEqual({ p10: 0.05, median: 0.2, p90: 1 });
+    // After a librarian's approval the vendor is asked within the network's hours, and its minutes count.
+    const approved = predictDelivery(config!, { ...route, tasks: [{ type: 'approveCost', reason: 'dear' }] }, [vendor(1)], '2026-11-25T20:00:00.000+08:00')!.workingHours;
+    expect(approved.p10).toBeGreaterThan(0);
+    // A library after a vendor that declines half its orders in the evening: the decline takes none
+    // of the network's hours, so the library's fills count from the morning.
+    const library: RotaFigures = { fillRate: 1, turnaroundHours: 4, observed: { fillRate: 1, turnaroundHours: 4, turnaroundP10: 2, turnaroundP90: 8 } };
+    const evening = predictDelivery(config!, route, [vendor(0.5), library], '2026-11-25T20:00:00.000+08:00')!.workingHours;
+    expect(evening.p10).toBe(0);
+    expect(evening.p90).toBeCloseTo(deliveryQuantiles(plan([{ fillRate: 0.5, fill: { p10: 0, median: 0, p90: 0 }, unfilledHours: 0 }, sure(2, 4, 8)])).p90, 2);
+  });
+
   it('sends an escalated request straight to search-proxy staff, and predicts nothing for a rejected one', () => {
     const escalated = predictDelivery(config!, { outcome: 'escalate', tasks: [{ type: 'searchProxy', reason: 'rare' }], deadlineHours: 24 }, figures)!;
     // Within their due hours nine times in ten, then a search within the deadline.
