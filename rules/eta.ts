@@ -11,8 +11,9 @@
 // delivery time, given a delivery, is then a mixture: with weight (1 - p1)…(1 - p(k-1)) pk, the
 // staff time and the earlier tries' unfilled times, plus a fill time of try k; with the weight left
 // times search-proxy's share, every try's unfilled time and search-proxy's. Each wait is a two-piece
-// log-normal fitted exactly to its 10th, 50th and 90th percentiles (observed, or a promise's with a
-// default spread), or a single figure (a deadline); the waits of one part add up into one such
+// log-normal fitted exactly to its 10th, 50th and 90th percentiles (observed, widened where they
+// rest on few times as a prediction from a small sample is; or a promise's with a default spread),
+// or a single figure (a deadline); the waits of one part add up into one such
 // log-normal after their single figures: medians added, spreads either side in quadrature, the
 // skew left out moving the median and the 90th percentile up. So every part of the mixture is a
 // constant plus a log-normal, whose distribution function and density are known in closed form, and
@@ -227,6 +228,33 @@ export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
   return { p10: round2(quantile(parts, 0.1, -Z90)), median: round2(quantile(parts, 0.5, 0)), p90: round2(quantile(parts, 0.9, Z90)) };
 }
 
+/**
+ * How much wider than the percentiles of `count` times seen the interval of the next one is, on a
+ * logarithmic scale: a log-normal's 80 % prediction interval from a sample of `count` rests on its
+ * estimated median and spread, and is wider than the sample's own by Student's t over the normal's
+ * quantile, and by √(1 + 1/count) for the median's own error. 1 where the count is not known.
+ */
+export function widening(count: number | undefined): number {
+  if (count === undefined || !(count >= 2)) return 1;
+  const v = count - 1;
+  const z = Z90;
+  // Student's t quantile by its Cornish–Fisher expansion about the normal's: within 1 % from 2 degrees of freedom.
+  const t = z + (z ** 3 + z) / (4 * v) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * v * v);
+  return (t / z) * Math.sqrt(1 + 1 / count);
+}
+
+/**
+ * An interval as the knowledge base gives it: a median, and percentiles where known (else the median
+ * alone), from `count` times seen, widened for their fewness (`widening`).
+ */
+export function seenInterval(median: number, p10: number | undefined, p90: number | undefined, count?: number): HoursInterval {
+  const low = Math.min(p10 ?? median, median);
+  const high = Math.max(p90 ?? median, median);
+  const k = widening(count);
+  if (k === 1 || median <= 0) return { p10: low, median, p90: high };
+  return { p10: low > 0 ? median * (low / median) ** k : 0, median, p90: median * (high / median) ** k };
+}
+
 /** A rota supplier's try as the plan weighs it. */
 function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<string, SupplierStats> | undefined): TryPlan {
   const { observed } = figures;
@@ -234,17 +262,14 @@ function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<stri
   // A supplier with no times of its own takes its kind's, where they are known.
   const kind = known || figures.supplier === undefined ? undefined : kinds?.[figures.supplier.kind];
   const fill = known
-    ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! }
+    ? seenInterval(figures.turnaroundHours, observed.turnaroundP10, observed.turnaroundP90, observed.fillTimes)
     : kind?.turnaroundHours !== undefined
-      ? { p10: kind.turnaroundP10 ?? kind.turnaroundHours, median: kind.turnaroundHours, p90: kind.turnaroundP90 ?? kind.turnaroundHours }
+      ? seenInterval(kind.turnaroundHours, kind.turnaroundP10, kind.turnaroundP90, kind.fillTimes)
       : promised(figures.turnaroundHours);
   return {
     fillRate: figures.fillRate,
     fill,
-    unfilledHours:
-      observed?.unfilledHours === undefined
-        ? deadlineHours
-        : { p10: observed.unfilledP10 ?? observed.unfilledHours, median: observed.unfilledHours, p90: observed.unfilledP90 ?? observed.unfilledHours },
+    unfilledHours: observed?.unfilledHours === undefined ? deadlineHours : seenInterval(observed.unfilledHours, observed.unfilledP10, observed.unfilledP90, observed.unfilledTimes),
   };
 }
 
@@ -271,12 +296,14 @@ export function planOf(
   const due = policy.lifecycle.taskDueHours;
   const task = firstTask(decision);
   const seen = (figures: TaskStats | undefined) => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
+  const hours = ({ hours: { p10, median, p90 }, tasks }: TaskStats) => seenInterval(median, p10, p90, tasks);
   const proxy = seen(staff?.searchProxy);
+  const first = task === undefined ? undefined : seen(staff?.[task]);
   return {
-    staffHours: task === undefined ? 0 : (seen(staff?.[task])?.hours ?? promised(due[task])),
+    staffHours: task === undefined ? 0 : first ? hours(first) : promised(due[task]),
     tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours, kinds)),
     searchProxy: proxy
-      ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
+      ? { taskHours: hours(proxy), ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
       : { taskHours: promised(due.searchProxy), search: promised(decision.deadlineHours) },
   };
 }
