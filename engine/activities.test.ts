@@ -140,12 +140,14 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
   });
 
   it("routes by what the suppliers were seen to do: the orders' outcomes in the store, counted in their working hours", async () => {
-    const routing = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }) });
+    // 11:00 on a Wednesday in Beijing: a vendor's minutes are the reader's working minutes too.
+    const now = Date.UTC(2026, 10, 25, 3);
+    const routing = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }), now: () => new Date(now) });
     const before = (await run(routing.routeRequest, { request: await stored('learnt'), holdings: [] })).decision;
     expect(before.rota[0]?.supplierId).toBe('cnki');
     expect(before.eta?.basis).toMatch(/^Configured fill rates and promised turnarounds of the 5 rota suppliers;/);
     // CNKI answers thirty orders unfilled within minutes; one more order is still with it.
-    const sent = Date.now() - 3_600_000;
+    const sent = now - 3_600_000;
     for (let n = 0; n <= 30; n++) {
       const request = await stored('cnki-unfilled');
       const event = (k: number, note: string, at: number) => ({ key: `request-${request.id}:${k}`, requestId: request.id, status: 'with-supplier', at: new Date(at).toISOString(), detail: { supplierId: 'cnki', note } });
@@ -153,7 +155,7 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
       if (n < 30) await store.appendEvents([event(2, 'Unfilled: not in the database', sent + 6 * 60_000)]);
     }
     // A new instance reads the store afresh (the first keeps its figures for five minutes).
-    const learnt = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }) });
+    const learnt = createActivities({ store, network: new NetworkHolder(path.join(root, 'config')), adapterFor: () => createSimulatedAdapter({ reply: async () => undefined }), now: () => new Date(now) });
     const after = (await run(learnt.routeRequest, { request: await stored('learnt'), holdings: [] })).decision;
     const cnki = (decision: typeof before) => decision.rota.find((entry) => entry.supplierId === 'cnki');
     expect(cnki(after)?.terms.fillRate ?? 0).toBeLessThan(cnki(before)!.terms.fillRate! / 2);

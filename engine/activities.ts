@@ -116,11 +116,12 @@ export function createActivities({ store, network, adapterFor, holdings = config
   /**
    * What the suppliers and staff were seen to do, each order counted by its supplier's clock in the
    * configuration in force, its fill rate drawn toward the configured one; each staff task by the network's.
+   * Orders and tasks still open count as taking at least as long as they have so far.
    */
   const learnt = async (config: NetworkConfig, today: Date) => {
     const since = new Date(today.getTime() - STATS_WINDOW_DAYS * DAY);
     const [orders, tasks] = await Promise.all([store.supplierOutcomes(since, LATEST_OUTCOMES), store.staffTasks(since, LATEST_TASKS)]);
-    return figuresFor(learnFrom(config, orders, tasks), priorsOf(config));
+    return figuresFor(learnFrom(config, orders, tasks, today.toISOString()), priorsOf(config));
   };
 
   return {

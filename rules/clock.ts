@@ -6,7 +6,7 @@
 // in the process's local time, and west of Greenwich every holiday lands a day early.
 import published from 'chinese-days/dist/chinese-days.json';
 import type { TryDeadline } from '../domain/decision';
-import type { Closure, NetworkConfig, WorkingHours } from './types';
+import type { Closure, NetworkConfig, Supplier, WorkingHours } from './types';
 
 /** How one supplier works: its hours (absent: around the clock) and the days it is closed. */
 export interface SupplierClock {
@@ -223,7 +223,7 @@ export function workingHoursBetween(start: number, end: number, clock: SupplierC
 }
 
 /** The supplier's hours and closures: its own where it sets them over the network's. */
-export function supplierClock(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string): SupplierClock {
+export function supplierClock(config: Pick<NetworkConfig, 'policy'> & { suppliers: readonly Pick<Supplier, 'id' | 'workingHours' | 'closures'>[] }, supplierId: string): SupplierClock {
   const { policy } = config;
   const supplier = config.suppliers.find((s) => s.id === supplierId);
   const own = supplier?.workingHours;

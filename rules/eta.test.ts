@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { IllRequest } from '../domain/request';
 import { addWorkingHours, networkClock } from './clock';
 import { SHIPPED_CONFIG } from './config-fixture';
-import { DEFAULT_SPREAD, deliveryQuantiles, predictDelivery, promised, type DeliveryPlan, type Hours, type RotaFigures, type TryPlan } from './eta';
+import type { HoursInterval } from '../domain/decision';
+import { DEFAULT_SPREAD, deliveryQuantiles, predictDelivery, promised, seenInterval, widening, type DeliveryPlan, type Hours, type RotaFigures, type TryPlan } from './eta';
 import { staffFor, type StaffStats } from './knowledge';
 import { lookupHoldings } from './holdings';
 import { loadNetwork } from './load';
@@ -177,11 +178,14 @@ describe('the prediction a decision carries', () => {
     };
     const approval = { outcome: 'route' as const, tasks: [{ type: 'approveCost' as const, reason: 'dear' }], deadlineHours: 24 };
     const sure: RotaFigures[] = [{ fillRate: 1, turnaroundHours: 4, observed: { fillRate: 1, turnaroundHours: 4, turnaroundP10: 4, turnaroundP90: 4 } }];
-    expect(predictDelivery(config!, approval, sure, undefined, staff)!.workingHours).toEqual({ p10: 4.2, median: 5, p90: 7 });
-    expect(predictDelivery(config!, approval, sure, undefined, staffFor(staff, 'whu'))!.workingHours).toEqual({ p10: 9, median: 12, p90: 24 });
-    expect(predictDelivery(config!, approval, sure, undefined, staffFor(staff, 'pku'))!.workingHours).toEqual({ p10: 4.2, median: 5, p90: 7 });
+    // The librarians' times, a little wider for the tasks they rest on (500 network-wide, 40 of WHU's).
+    const after = (hours: HoursInterval) => deliveryQuantiles(plan([{ fillRate: 1, fill: { p10: 4, median: 4, p90: 4 }, unfilledHours: 24 }], hours));
+    expect(predictDelivery(config!, approval, sure, undefined, staff)!.workingHours).toEqual(after(seenInterval(1, 0.2, 3, 500)));
+    expect(after(seenInterval(1, 0.2, 3, 500))).toEqual({ p10: 4.2, median: 5, p90: 7.01 });
+    expect(predictDelivery(config!, approval, sure, undefined, staffFor(staff, 'whu'))!.workingHours).toEqual(after(seenInterval(8, 5, 20, 40)));
+    expect(predictDelivery(config!, approval, sure, undefined, staffFor(staff, 'pku'))!.workingHours).toEqual(after(seenInterval(1, 0.2, 3, 500)));
     const escalated = predictDelivery(config!, { outcome: 'escalate', tasks: [{ type: 'searchProxy', reason: 'rare' }], deadlineHours: 24 }, figures, undefined, staff)!;
-    expect(escalated.workingHours).toEqual({ p10: 10, median: 27, p90: 60 });
+    expect(escalated.workingHours).toEqual({ p10: 9.85, median: 27, p90: 60.71 });
     expect(escalated.basis).toBe('Search-proxy staff (about 27 h as seen to a delivery, 85 % delivered).');
     // Routing hands them on.
     const request = sample('chinese-article-ppv');
@@ -196,6 +200,56 @@ describe('the prediction a decision carries', () => {
     const eta = predictDelivery(config!, route, unseen, undefined, undefined, kinds)!;
     expect(eta.workingHours).toEqual({ p10: 4, median: 9, p90: 18 });
     expect(eta.basis).toMatch(/; for all of them not yet seen to fill, the times of suppliers of their kind;/);
+  });
+
+  it('widens what was seen only a few times, as a prediction from a small sample is', () => {
+    // Student's t over the normal's 90th percentile, times √(1 + 1/n): about 1.31 for 5 times seen.
+    expect(widening(5)).toBeCloseTo((1.5332 / Z90) * Math.sqrt(1.2), 2);
+    expect(widening(60)).toBeLessThan(1.03);
+    expect(widening(undefined)).toBe(1);
+    expect(widening(1)).toBe(1);
+    for (let n = 2; n < 100; n++) expect(widening(n + 1)).toBeLessThan(widening(n));
+    // On a logarithmic scale about the median, which stays.
+    expect(seenInterval(4, 2, 8, 5)).toEqual({ p10: 4 / 2 ** widening(5), median: 4, p90: 4 * 2 ** widening(5) });
+    expect(seenInterval(4, 2, 8)).toEqual({ p10: 2, median: 4, p90: 8 });
+    // A supplier seen to fill five times: a wider interval than one seen sixty times with the same percentiles.
+    const seen = (fillTimes: number): RotaFigures => ({ fillRate: 1, turnaroundHours: 4, observed: { fillRate: 1, turnaroundHours: 4, turnaroundP10: 2, turnaroundP90: 8, fillTimes } });
+    const route = { outcome: 'route' as const, tasks: [], deadlineHours: 24 };
+    const few = predictDelivery(config!, route, [seen(5)])!.workingHours;
+    const many = predictDelivery(config!, route, [seen(60)])!.workingHours;
+    expect(few.median).toBe(4);
+    expect(few.p10).toBeLessThan(many.p10);
+    expect(few.p90).toBeGreaterThan(many.p90 + 1.5);
+    // Its unfilled times likewise.
+    const failing = (unfilledTimes: number): RotaFigures => ({ fillRate: 0.5, turnaroundHours: 4, observed: { fillRate: 0.5, turnaroundHours: 4, turnaroundP10: 4, turnaroundP90: 4, unfilledHours: 6, unfilledP10: 3, unfilledP90: 12, unfilledTimes } });
+    expect(predictDelivery(config!, route, [failing(3), seen(1000)])!.workingHours.p90).toBeGreaterThan(predictDelivery(config!, route, [failing(60), seen(1000)])!.workingHours.p90);
+  });
+
+  it('counts a supplier working around the clock by the network’s hours, in which the reader’s wait is counted', () => {
+    // A vendor delivers in minutes at any hour: an order placed in the evening is in before the network's next working hour.
+    const vendor = (fillRate: number): RotaFigures => ({
+      fillRate,
+      turnaroundHours: 0.2,
+      observed: { fillRate, turnaroundHours: 0.2, turnaroundP10: 0.05, turnaroundP90: 1, unfilledHours: 0.1, unfilledP10: 0.05, unfilledP90: 0.5 },
+      supplier: { kind: 'vendor', id: 'cnki', workingHours: 'always' },
+    });
+    const route = { outcome: 'route' as const, tasks: [], deadlineHours: 24 };
+    const at = (beijing: string) => predictDelivery(config!, route, [vendor(1)], `2026-11-25T${beijing}:00.000+08:00`)!.workingHours;
+    expect(at('20:00')).toEqual({ p10: 0, median: 0, p90: 0 });
+    expect(at('10:00')).toEqual({ p10: 0.05, median: 0.2, p90: 1 });
+    // At 17:00 the network's day ends half an hour on.
+    expect(at('17:00')).toEqual({ p10: 0.05, median: 0.2, p90: 0.5 });
+    // Without an instant to count from, the vendor's own hours.
+    expect(predictDelivery(config!, route, [vendor(1)])!.workingHours).toEqual({ p10: 0.05, median: 0.2, p90: 1 });
+    // After a librarian's approval the vendor is asked within the network's hours, and its minutes count.
+    const approved = predictDelivery(config!, { ...route, tasks: [{ type: 'approveCost', reason: 'dear' }] }, [vendor(1)], '2026-11-25T20:00:00.000+08:00')!.workingHours;
+    expect(approved.p10).toBeGreaterThan(0);
+    // A library after a vendor that declines half its orders in the evening: the decline takes none
+    // of the network's hours, so the library's fills count from the morning.
+    const library: RotaFigures = { fillRate: 1, turnaroundHours: 4, observed: { fillRate: 1, turnaroundHours: 4, turnaroundP10: 2, turnaroundP90: 8 } };
+    const evening = predictDelivery(config!, route, [vendor(0.5), library], '2026-11-25T20:00:00.000+08:00')!.workingHours;
+    expect(evening.p10).toBe(0);
+    expect(evening.p90).toBeCloseTo(deliveryQuantiles(plan([{ fillRate: 0.5, fill: { p10: 0, median: 0, p90: 0 }, unfilledHours: 0 }, sure(2, 4, 8)])).p90, 2);
   });
 
   it('sends an escalated request straight to search-proxy staff, and predicts nothing for a rejected one', () => {

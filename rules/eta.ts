@@ -11,17 +11,20 @@
 // delivery time, given a delivery, is then a mixture: with weight (1 - p1)…(1 - p(k-1)) pk, the
 // staff time and the earlier tries' unfilled times, plus a fill time of try k; with the weight left
 // times search-proxy's share, every try's unfilled time and search-proxy's. Each wait is a two-piece
-// log-normal fitted exactly to its 10th, 50th and 90th percentiles (observed, or a promise's with a
-// default spread), or a single figure (a deadline); the waits of one part add up into one such
+// log-normal fitted exactly to its 10th, 50th and 90th percentiles (observed, widened where they
+// rest on few times as a prediction from a small sample is; or a promise's with a default spread),
+// or a single figure (a deadline); the waits of one part add up into one such
 // log-normal after their single figures: medians added, spreads either side in quadrature, the
 // skew left out moving the median and the 90th percentile up. So every part of the mixture is a
 // constant plus a log-normal, whose distribution function and density are known in closed form, and
-// each quantile is found by a few steps of Newton's method between the parts' own quantiles.
+// each quantile is found by a few steps of Newton's method between the parts' own quantiles. The
+// reader's wait is counted by the network's clock: a supplier keeping other hours (a vendor around
+// the clock) has its figures, counted by its own, read on the network's from when it is asked.
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
-import { addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, type SupplierClock } from './clock';
+import { addWorkingHours, addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
 import type { StaffStats, SupplierStats, TaskStats } from './knowledge';
-import type { NetworkConfig, NetworkPolicy } from './types';
+import type { NetworkConfig, NetworkPolicy, Supplier } from './types';
 
 /** Working hours: a single figure, or a median with its 80 % interval. */
 export type Hours = number | HoursInterval;
@@ -57,8 +60,11 @@ export interface RotaFigures {
   turnaroundHours: number;
   /** What the knowledge base knows of the supplier, if anything. */
   observed?: SupplierStats;
-  /** Its kind, whose suppliers' times stand in for its own until it has some. */
-  supplier?: { kind: string };
+  /**
+   * Its kind, whose suppliers' times stand in for its own until it has some; its hours and closures,
+   * where it keeps its own (a vendor around the clock), which its figures are counted by.
+   */
+  supplier?: Pick<Supplier, 'kind'> & Partial<Pick<Supplier, 'id' | 'workingHours' | 'closures'>>;
 }
 
 /** The standard normal quantile of 0.9: a log-normal's 90th percentile is exp(μ + Z90 σ). */
@@ -123,7 +129,8 @@ function sumOf(weight: number, waits: readonly Hours[]): Part {
     below += Math.max(0, m - wait.p10) ** 2;
     above += Math.max(0, wait.p90 - m) ** 2;
   }
-  if (spread === 0) return part(weight, 0, { p10: shift, median: shift, p90: shift });
+  // Single figures only: the whole weight at their sum, zero included (a delivery outside the network's hours).
+  if (spread === 0) return { weight, shift, mu: Number.NEGATIVE_INFINITY, low: 0, high: 0 };
   const [low, high] = [Math.sqrt(below), Math.sqrt(above)];
   const skew = SKEW_SHIFT * Math.max(0, skews - (high - low));
   return part(weight, shift, { p10: median - low, median: median + skew, p90: median + skew + high });
@@ -221,6 +228,33 @@ export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
   return { p10: round2(quantile(parts, 0.1, -Z90)), median: round2(quantile(parts, 0.5, 0)), p90: round2(quantile(parts, 0.9, Z90)) };
 }
 
+/**
+ * How much wider than the percentiles of `count` times seen the interval of the next one is, on a
+ * logarithmic scale: a log-normal's 80 % prediction interval from a sample of `count` rests on its
+ * estimated median and spread, and is wider than the sample's own by Student's t over the normal's
+ * quantile, and by √(1 + 1/count) for the median's own error. 1 where the count is not known.
+ */
+export function widening(count: number | undefined): number {
+  if (count === undefined || !(count >= 2)) return 1;
+  const v = count - 1;
+  const z = Z90;
+  // Student's t quantile by its Cornish–Fisher expansion about the normal's: within 1 % from 2 degrees of freedom.
+  const t = z + (z ** 3 + z) / (4 * v) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * v * v);
+  return (t / z) * Math.sqrt(1 + 1 / count);
+}
+
+/**
+ * An interval as the knowledge base gives it: a median, and percentiles where known (else the median
+ * alone), from `count` times seen, widened for their fewness (`widening`).
+ */
+export function seenInterval(median: number, p10: number | undefined, p90: number | undefined, count?: number): HoursInterval {
+  const low = Math.min(p10 ?? median, median);
+  const high = Math.max(p90 ?? median, median);
+  const k = widening(count);
+  if (k === 1 || median <= 0) return { p10: low, median, p90: high };
+  return { p10: low > 0 ? median * (low / median) ** k : 0, median, p90: median * (high / median) ** k };
+}
+
 /** A rota supplier's try as the plan weighs it. */
 function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<string, SupplierStats> | undefined): TryPlan {
   const { observed } = figures;
@@ -228,17 +262,14 @@ function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<stri
   // A supplier with no times of its own takes its kind's, where they are known.
   const kind = known || figures.supplier === undefined ? undefined : kinds?.[figures.supplier.kind];
   const fill = known
-    ? { p10: observed.turnaroundP10!, median: figures.turnaroundHours, p90: observed.turnaroundP90! }
+    ? seenInterval(figures.turnaroundHours, observed.turnaroundP10, observed.turnaroundP90, observed.fillTimes)
     : kind?.turnaroundHours !== undefined
-      ? { p10: kind.turnaroundP10 ?? kind.turnaroundHours, median: kind.turnaroundHours, p90: kind.turnaroundP90 ?? kind.turnaroundHours }
+      ? seenInterval(kind.turnaroundHours, kind.turnaroundP10, kind.turnaroundP90, kind.fillTimes)
       : promised(figures.turnaroundHours);
   return {
     fillRate: figures.fillRate,
     fill,
-    unfilledHours:
-      observed?.unfilledHours === undefined
-        ? deadlineHours
-        : { p10: observed.unfilledP10 ?? observed.unfilledHours, median: observed.unfilledHours, p90: observed.unfilledP90 ?? observed.unfilledHours },
+    unfilledHours: observed?.unfilledHours === undefined ? deadlineHours : seenInterval(observed.unfilledHours, observed.unfilledP10, observed.unfilledP90, observed.unfilledTimes),
   };
 }
 
@@ -265,12 +296,14 @@ export function planOf(
   const due = policy.lifecycle.taskDueHours;
   const task = firstTask(decision);
   const seen = (figures: TaskStats | undefined) => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
+  const hours = ({ hours: { p10, median, p90 }, tasks }: TaskStats) => seenInterval(median, p10, p90, tasks);
   const proxy = seen(staff?.searchProxy);
+  const first = task === undefined ? undefined : seen(staff?.[task]);
   return {
-    staffHours: task === undefined ? 0 : (seen(staff?.[task])?.hours ?? promised(due[task])),
+    staffHours: task === undefined ? 0 : first ? hours(first) : promised(due[task]),
     tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours, kinds)),
     searchProxy: proxy
-      ? { taskHours: proxy.hours, ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
+      ? { taskHours: hours(proxy), ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
       : { taskHours: promised(due.searchProxy), search: promised(decision.deadlineHours) },
   };
 }
@@ -286,10 +319,60 @@ function clockOf(config: Pick<NetworkConfig, 'policy'>): { clock: SupplierClock;
   return known;
 }
 
+/** Suppliers' own clocks, per policy: null for one that works the network's hours. */
+const ownClocks = new WeakMap<NetworkPolicy, WeakMap<object, SupplierClock | null>>();
+
+/** The clock a rota supplier keeps where it is not the network's, else undefined. */
+function ownClock(policy: NetworkPolicy, supplier: RotaFigures['supplier']): SupplierClock | undefined {
+  if (supplier === undefined || (supplier.workingHours === undefined && (supplier.closures ?? []).length === 0)) return undefined;
+  let known = ownClocks.get(policy);
+  if (!known) ownClocks.set(policy, (known = new WeakMap()));
+  let clock = known.get(supplier);
+  if (clock === undefined) {
+    const id = supplier.id ?? '';
+    clock = supplierClock({ policy, suppliers: [{ ...supplier, id }] }, id);
+    known.set(supplier, clock);
+  }
+  return clock ?? undefined;
+}
+
+/** The median of a wait. */
+const medianOf = (hours: Hours): number => (typeof hours === 'number' ? hours : hours.median);
+
+/**
+ * The plan with each try counted by the network's clock, as the reader's wait is: a supplier that
+ * keeps other hours counts its times by its own (a vendor around the clock delivers an evening's
+ * order in minutes of its time and none of the network's). Each try is taken to be sent after the
+ * median waits before it, from `start`, and each of its figures is read as working hours of the
+ * supplier from then.
+ */
+export function onNetworkClock(config: Pick<NetworkConfig, 'policy'>, plan: DeliveryPlan, rota: readonly RotaFigures[], start: number): DeliveryPlan {
+  const network = clockOf(config).clock;
+  let before = medianOf(plan.staffHours);
+  let tries: TryPlan[] | undefined;
+  plan.tries.forEach((attempt, i) => {
+    const own = ownClock(config.policy, rota[i]?.supplier);
+    let counted = attempt;
+    if (own) {
+      const sentAt = addWorkingHours(start, before, network).at;
+      const hours = (h: number): number => (h <= 0 ? 0 : round2(workingHoursBetween(sentAt, addWorkingHours(sentAt, h, own).at, network)));
+      const interval = (i: HoursInterval): HoursInterval => ({ p10: hours(i.p10), median: hours(i.median), p90: hours(i.p90) });
+      const { unfilledHours } = attempt;
+      counted = { fillRate: attempt.fillRate, fill: interval(attempt.fill), unfilledHours: typeof unfilledHours === 'number' ? hours(unfilledHours) : interval(unfilledHours) };
+      (tries ??= [...plan.tries])[i] = counted;
+    }
+    before += medianOf(counted.unfilledHours);
+  });
+  return tries ? { ...plan, tries } : plan;
+}
+
+/** `now` as epoch milliseconds where it names an instant; NaN for a date alone or none. */
+const instant = (now: string | undefined): number => (now === undefined || !now.includes('T') ? Number.NaN : Date.parse(now));
+
 /** The estimate of an interval, with its instants where `now` is one. */
 function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, basis: string, now: string | undefined): DeliveryEstimate {
   const { clock, described } = clockOf(config);
-  const start = now === undefined || !now.includes('T') ? Number.NaN : Date.parse(now);
+  const start = instant(now);
   if (Number.isNaN(start)) return { workingHours: hours, clock: described, basis };
   const [instants, assumedYears] = addWorkingHoursEach(start, [hours.p10, hours.median, hours.p90], clock);
   const [earliestAt, likelyAt, latestAt] = instants.map((at) => new Date(at).toISOString());
@@ -351,7 +434,9 @@ export function predictDelivery(
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
   const plan = planOf(config.policy, decision, rota, staff, kinds);
-  return estimate(config, deliveryQuantiles(plan), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, kinds), now);
+  const start = instant(now);
+  const counted = Number.isNaN(start) ? plan : onNetworkClock(config, plan, rota, start);
+  return estimate(config, deliveryQuantiles(counted), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, kinds), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */

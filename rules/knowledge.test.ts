@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forService, HALF_LIFE_ORDERS, kindsFor, KnowledgeBase, learnFrom, LIBRARY_TASKS, PRIOR_ORDERS, priorsOf, SERVICE_TIMES, staffFor, type SupplierOutcome } from './knowledge';
+import { censoredInterval, forService, HALF_LIFE_ORDERS, kindsFor, KnowledgeBase, learnFrom, LIBRARY_TASKS, PRIOR_ORDERS, priorsOf, SERVICE_TIMES, staffFor, type SupplierOutcome } from './knowledge';
 import { SHIPPED_CONFIG } from './config-fixture';
 import { loadNetwork } from './load';
 
@@ -130,5 +130,130 @@ describe('the dispatch knowledge base', () => {
     expect(stats.cnki).toMatchObject({ turnaroundHours: 188 });
     const prior = config!.suppliers.find((supplier) => supplier.id === 'nstl')!.fillRate!;
     expect(stats.nstl!.fillRate).toBeCloseTo((PRIOR_ORDERS * prior + 2 ** (-1 / HALF_LIFE_ORDERS)) / (PRIOR_ORDERS + 1 + 2 ** (-1 / HALF_LIFE_ORDERS)), 4);
+  });
+});
+
+describe('orders and tasks still open', () => {
+  /** Log-normal times, median `median`, 90th percentile `p90`, from a fixed seed. */
+  const times = (count: number, median: number, p90: number, seed = 7): number[] => {
+    let state = seed;
+    const uniform = () => (state = (state * 16807) % 2147483647) / 2147483647;
+    const sigma = Math.log(p90 / median) / 1.2815515655446004;
+    return Array.from({ length: count }, () => median * Math.exp(sigma * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())));
+  };
+  /**
+   * A supplier that fills nothing was sent an order every `every` working hours from 0 to `now`, each
+   * declined after the next of `hours`: the knowledge base told of those that ended by `now`, in the
+   * order they ended, and, unless `ignoreOpen`, of the rest as open.
+   */
+  const seenAt = (now: number, every: number, hours: readonly number[], ignoreOpen = false) => {
+    const knowledge = new KnowledgeBase();
+    const orders = Array.from({ length: Math.floor(now / every) }, (_, i) => ({ sentAt: i * every, hours: hours[i % hours.length]! }));
+    const ended = orders.filter((o) => o.sentAt + o.hours <= now).sort((a, b) => a.sentAt + a.hours - (b.sentAt + b.hours));
+    for (const o of ended) knowledge.record({ supplierId: 'nlc', result: 'unfilled', workingHours: o.hours, sentAt: o.sentAt });
+    if (!ignoreOpen) knowledge.open(orders.filter((o) => o.sentAt + o.hours > now).map((o) => ({ supplierId: 'nlc', sentAt: o.sentAt, workingHours: now - o.sentAt })));
+    return knowledge.statsOf('nlc', 0)!;
+  };
+  const declines = times(2000, 9, 20);
+
+  it('counts an order out for some hours as failing no sooner, so that early unfilled times are not only the quick declines', () => {
+    // Ten working hours in, half the orders sent have not been answered.
+    const early = seenAt(10, 0.1, declines);
+    const quickOnly = seenAt(10, 0.1, declines, true);
+    expect(quickOnly.unfilledHours).toBeLessThan(6);
+    expect(quickOnly.unfilledP90).toBeLessThan(9);
+    // Closer to the 9 and 20 hours the declines take.
+    expect(early.unfilledHours).toBeGreaterThan(7);
+    expect(early.unfilledHours).toBeLessThan(10);
+    // Past the oldest open order, a log-normal fitted to what ended.
+    expect(early.unfilledP90).toBeGreaterThan(12);
+    expect(early.unfilledP90).toBeLessThan(24);
+  });
+
+  it('weighs the open orders against the ended ones sent as late, and so adds no delay where the times kept already tell', () => {
+    // A busy supplier, long after it began: the 60 latest answers came within the last hour or two.
+    const busy = seenAt(300, 0.02, declines);
+    const plain = seenAt(300, 0.02, declines, true);
+    expect(Math.abs(busy.unfilledHours! - plain.unfilledHours!)).toBeLessThan(1);
+    expect(Math.abs(busy.unfilledP90! - plain.unfilledP90!)).toBeLessThan(2);
+  });
+
+  it('ignores open orders against times whose sending it was not told', () => {
+    const knowledge = new KnowledgeBase();
+    for (const hours of [1, 2, 3, 4, 5]) knowledge.record({ supplierId: 'nlc', result: 'unfilled', workingHours: hours });
+    const before = knowledge.statsOf('nlc', 0);
+    knowledge.open([{ supplierId: 'nlc', sentAt: 0, workingHours: 40 }]);
+    expect(knowledge.statsOf('nlc', 0)).toEqual(before);
+    // Told of its sending, the same order counts.
+    const told = new KnowledgeBase();
+    for (const hours of [1, 2, 3, 4, 5]) told.record({ supplierId: 'nlc', result: 'unfilled', workingHours: hours, sentAt: hours });
+    told.open([{ supplierId: 'nlc', sentAt: 0, workingHours: 40 }]);
+    expect(told.statsOf('nlc', 0)!.unfilledP90).toBeGreaterThan(before!.unfilledP90!);
+  });
+
+  it('takes an order out longer than any fill takes as failing, and counts it among the unfilled times', () => {
+    const knowledge = new KnowledgeBase();
+    for (let i = 0; i < 10; i++) knowledge.record({ supplierId: 'pku', result: 'filled', workingHours: 1 + i / 10, sentAt: i });
+    for (let i = 0; i < 9; i++) knowledge.record({ supplierId: 'pku', result: 'unfilled', workingHours: 2 + i / 10, sentAt: 10 + i });
+    knowledge.record({ supplierId: 'pku', result: 'expired', workingHours: 24, sentAt: 19 });
+    const before = knowledge.statsOf('pku', 0.5)!;
+    // Out 20 hours: longer than any fill, as some orders are before their deadline passes, so counted as a failure of at least 20 hours.
+    knowledge.open([{ supplierId: 'pku', sentAt: 30, workingHours: 20 }]);
+    const after = knowledge.statsOf('pku', 0.5)!;
+    expect(after.turnaroundP90).toBe(before.turnaroundP90);
+    expect(after.unfilledP90).toBeGreaterThanOrEqual(20);
+    // Told again with nothing open, the figures are as before.
+    knowledge.open([]);
+    expect(knowledge.statsOf('pku', 0.5)).toEqual(before);
+  });
+
+  it('learns how long search-proxy staff take from the tasks they still hold, days before the slow ones end', () => {
+    // Search-proxy staff take 27 working hours at the median, 72 at the 90th percentile; a task opened every half hour.
+    const durations = times(1000, 27, 72, 11);
+    const knowledge = new KnowledgeBase();
+    const now = 20;
+    const tasks = Array.from({ length: now * 2 }, (_, i) => ({ openedAt: i / 2, hours: durations[i]! }));
+    for (const t of tasks.filter((t) => t.openedAt + t.hours <= now).sort((a, b) => a.openedAt + a.hours - (b.openedAt + b.hours))) {
+      knowledge.recordStaff({ task: 'searchProxy', workingHours: t.hours, filled: true, openedAt: t.openedAt });
+    }
+    const quickOnly = knowledge.staffStats().searchProxy!.hours;
+    knowledge.open([], tasks.filter((t) => t.openedAt + t.hours > now).map((t) => ({ task: 'searchProxy' as const, openedAt: t.openedAt, workingHours: now - t.openedAt })));
+    const counted = knowledge.staffStats().searchProxy!.hours;
+    expect(quickOnly.median).toBeLessThan(10);
+    expect(quickOnly.p90).toBeLessThan(20);
+    expect(counted.median).toBeGreaterThan(15);
+    expect(counted.p90).toBeGreaterThan(45);
+  });
+
+  it('counts the orders and tasks the store has open as of an instant, by their clocks', () => {
+    const { config } = loadNetwork(SHIPPED_CONFIG);
+    // Five declines an hour after their sending on Monday 2 November 2026, from 09:00 in Beijing, and one order sent at 10:00 still out.
+    const at = (hour: number) => new Date(Date.UTC(2026, 10, 2, hour - 8)).toISOString();
+    const declined = [9, 10, 11, 12, 13].map((hour) => ({ supplierId: 'nstl', result: 'unfilled' as const, sentAt: at(hour), endedAt: at(hour + 1) }));
+    const out = { supplierId: 'nstl', sentAt: at(10) };
+    const task = { task: 'searchProxy' as const, libraryId: 'whu', openedAt: at(9) };
+    const ended = learnFrom(config!, declined).stats(priorsOf(config!)).nstl!;
+    expect(ended).toMatchObject({ unfilledHours: 1, unfilledP90: 1 });
+    // Without an instant the open ones are left out; as of Tuesday 17:00, the order has been out 16 working hours.
+    expect(learnFrom(config!, [...declined, out], [task]).stats(priorsOf(config!)).nstl).toEqual(ended);
+    const knowledge = learnFrom(config!, [...declined, out], [task], at(24 + 17));
+    expect(knowledge.stats(priorsOf(config!)).nstl!.unfilledP90).toBeGreaterThan(10);
+    expect(knowledge.staffStats()).toEqual({});
+  });
+
+  it('estimates percentiles from times some of which are still running, as Kaplan and Meier do', () => {
+    // Nothing open: the times' own percentiles.
+    expect(censoredInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [])).toEqual({ p10: 2, median: 6, p90: 10 });
+    // Open ones past all ended: their weight is carried past them, in the shape of the longer times
+    // kept from before, else of the log-normal that fits the ended ones.
+    const ended = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(censoredInterval(ended, [{ hours: 9.5, weight: 3 }], Float64Array.from([...ended, 12, 30]))).toEqual({ p10: 1.7, median: 6.5, p90: 15.6 });
+    const fitted = censoredInterval(ended, [{ hours: 9.5, weight: 3 }])!;
+    expect(fitted.median).toBe(6.5);
+    expect(fitted.p90).toBeGreaterThan(15);
+    expect(fitted.p90).toBeLessThan(25);
+    // Too little ended to tell.
+    expect(censoredInterval([], [{ hours: 3, weight: 1 }])).toBeUndefined();
+    expect(censoredInterval([1], Array.from({ length: 20 }, () => ({ hours: 5, weight: 1 })))).toBeUndefined();
   });
 });

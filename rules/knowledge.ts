@@ -1,8 +1,11 @@
 // The dispatch knowledge base: what each supplier has been seen to do with the orders it was sent.
 // Routing ranks by it and the reader's predicted delivery time is drawn from it. It leans on the
 // latest outcomes, so a supplier that stops filling is demoted within a few dozen orders rather
-// than after months of history outweigh its decline. Pure: the engine feeds it the outcomes its
-// store recorded, the network simulation the outcomes of its simulated suppliers.
+// than after months of history outweigh its decline. Orders and staff tasks still open count as
+// taking at least as long as they have so far (`open`), where leaving them out would leave only the
+// quick outcomes early in a run, for a slow supplier, or while staff take days. Pure: the engine
+// feeds it the outcomes its store recorded, the network simulation the outcomes of its simulated
+// suppliers.
 
 import type { HoursInterval } from '../domain/decision';
 import type { Service } from '../domain/request';
@@ -18,6 +21,8 @@ export interface SupplierOutcome {
   workingHours: number;
   /** What the request asked for: a loan is not a copy. */
   service?: Service;
+  /** When the order was sent, epoch milliseconds: orders still open are weighed against those sent as late. */
+  sentAt?: number;
 }
 
 /** What routing and the delivery prediction know of a supplier. */
@@ -34,6 +39,9 @@ export interface SupplierStats {
   /** The 10th and 90th percentiles of working hours until an order ends unfilled. */
   unfilledP10?: number;
   unfilledP90?: number;
+  /** How many fill times, and unfilled ones, the percentiles rest on: the fewer, the less sure. */
+  fillTimes?: number;
+  unfilledTimes?: number;
   /** Outcomes behind the figures, older ones discounted. */
   orders?: number;
   /**
@@ -81,35 +89,183 @@ export const SERVICE_TIMES = 5;
 
 const DECAY = 2 ** (-1 / HALF_LIFE_ORDERS);
 
-/** The last `capacity` values added, oldest overwritten first. */
+/**
+ * The last `capacity` values added, oldest overwritten first, each with the instant its order was
+ * sent (or its task opened) where that was told.
+ */
 class Recent {
   private readonly values: number[] = [];
+  private readonly sent: number[] = [];
   private next = 0;
+  /** Worked out from the values as they are, until one is added. */
+  private sortedKept: Float64Array | undefined;
+  private sinceKept: { from: number; values: number[] } | undefined;
+  /**
+   * The latest send among the values overwritten (+Infinity once one's was not told): every order
+   * sent after it that has ended is still kept, so those and the ones still open make a whole cohort.
+   */
+  dropped = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly capacity: number) {}
 
-  add(value: number): void {
-    if (this.values.length < this.capacity) this.values.push(value);
-    else this.values[this.next] = value;
+  add(value: number, sentAt = Number.NaN): void {
+    if (this.values.length < this.capacity) {
+      this.values.push(value);
+      this.sent.push(sentAt);
+    } else {
+      const old = this.sent[this.next]!;
+      this.dropped = Number.isNaN(old) ? Number.POSITIVE_INFINITY : Math.max(this.dropped, old);
+      this.values[this.next] = value;
+      this.sent[this.next] = sentAt;
+    }
     this.next = (this.next + 1) % this.capacity;
+    this.sortedKept = this.sinceKept = undefined;
   }
 
   get size(): number {
     return this.values.length;
   }
 
+  /** The values kept, ascending. */
+  sorted(): Float64Array {
+    return (this.sortedKept ??= Float64Array.from(this.values).sort());
+  }
+
+  /** The values of orders sent after `from`. */
+  since(from: number): number[] {
+    if (this.sinceKept?.from !== from) this.sinceKept = { from, values: this.values.filter((_, i) => this.sent[i]! > from) };
+    return this.sinceKept.values;
+  }
+
   /** The median and 10th and 90th percentiles, in hundredths, by linear interpolation between the order statistics. */
   interval(): HoursInterval {
-    const sorted = Float64Array.from(this.values).sort();
-    const quantile = (q: number): number => {
-      const position = q * (sorted.length - 1);
-      const below = Math.floor(position);
-      const low = sorted[below] ?? 0;
-      const high = sorted[Math.min(below + 1, sorted.length - 1)] ?? low;
-      return round(low + (high - low) * (position - below), 2);
-    };
-    return { p10: quantile(0.1), median: quantile(0.5), p90: quantile(0.9) };
+    return intervalOf(this.values);
   }
+}
+
+/** An order or task still open: sent (or opened) at `sentAt`, out `hours` working hours so far. */
+interface OpenAt {
+  hours: number;
+  sentAt: number;
+}
+
+/** An order or task still open: out this many working hours so far, and the weight it has of ending as the times it is counted with. */
+interface Censored {
+  hours: number;
+  weight: number;
+}
+
+/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/**
+ * A log-normal is fitted past the oldest open one only to an estimate that has seen this share end
+ * by then, from at least `MIN_ENDED` ended times; short of either, the times tell too little.
+ */
+const MIN_SEEN_SHARE = 0.2;
+const MIN_ENDED = 5;
+/** Times shorter than this (36 seconds) count as this on a logarithmic scale. */
+const MIN_HOURS = 0.01;
+
+/**
+ * The median and 10th and 90th percentiles of times some of which are still running (`open`: each
+ * known only to exceed its hours so far, with a weight), by Kaplan and Meier's estimator: each ended
+ * time lowers the share still running by its weight over the weight still at risk, so an open order
+ * counts as long as it has been out and no longer. Where open ones outlast every ended time, so that
+ * the estimate stops short of a percentile, the rest past the oldest open one takes the shape of the
+ * longer times among `earlier` (ascending: those seen before, of a wider span), else of the
+ * log-normal that fits the estimate on a probability plot. Undefined when too little has ended to
+ * tell. With nothing open, the ended times' own percentiles.
+ */
+export function censoredInterval(ended: readonly number[], open: readonly Censored[], earlier: Float64Array = new Float64Array()): HoursInterval | undefined {
+  const still = open.filter((o) => o.weight > 0);
+  if (still.length === 0) return ended.length === 0 ? undefined : intervalOf(ended);
+  if (ended.length === 0) return undefined;
+  const points = [...ended.map((hours) => ({ hours, weight: 1, ended: true })), ...still.map((o) => ({ hours: o.hours, weight: o.weight, ended: false }))];
+  // At equal times an ended one goes first: one open as long has not ended yet.
+  points.sort((x, y) => x.hours - y.hours || (x.ended === y.ended ? 0 : x.ended ? -1 : 1));
+  let atRisk = points.reduce((total, point) => total + point.weight, 0);
+  let running = 1;
+  // The distribution function at each ended time, halfway up its step.
+  const curve: { hours: number; share: number }[] = [];
+  for (let i = 0; i < points.length; ) {
+    const { hours } = points[i]!;
+    let endedHere = 0;
+    let leaving = 0;
+    for (; i < points.length && points[i]!.hours === hours; i++) {
+      if (points[i]!.ended) endedHere += points[i]!.weight;
+      leaving += points[i]!.weight;
+    }
+    if (endedHere > 0) {
+      const before = running;
+      running *= 1 - endedHere / atRisk;
+      curve.push({ hours, share: 1 - (before + running) / 2 });
+    }
+    atRisk -= leaving;
+  }
+  const seen = 1 - running;
+  const last = curve[curve.length - 1]!;
+  if (seen > last.share) curve.push({ hours: last.hours, share: seen });
+  const oldest = still.reduce((max, o) => Math.max(max, o.hours), 0);
+  const onCurve = (q: number): number => {
+    if (q <= curve[0]!.share) return curve[0]!.hours;
+    const at = curve.findIndex((point) => point.share >= q);
+    const [low, high] = [curve[at - 1]!, curve[at]!];
+    return high.share === low.share ? high.hours : low.hours + ((high.hours - low.hours) * (q - low.share)) / (high.share - low.share);
+  };
+  let beyond: ((q: number) => number) | undefined;
+  const first = earlier.findIndex((hours) => hours > oldest);
+  if (seen < 0.9 && oldest > last.hours && first >= 0) {
+    // Past the oldest open one, the shape of the times kept that were longer, in proportion.
+    const below = first / earlier.length;
+    const points = [{ share: below, hours: oldest }, ...Array.from(earlier.subarray(first), (hours, i) => ({ share: (first + i + 1) / earlier.length, hours }))];
+    beyond = (q) => {
+      const share = below + ((q - seen) / (1 - seen)) * (1 - below);
+      const at = points.findIndex((point) => point.share >= share - 1e-12);
+      if (at <= 0) return points[Math.max(at, 0)]!.hours;
+      const [low, high] = [points[at - 1]!, points[at]!];
+      return low.hours + ((high.hours - low.hours) * (share - low.share)) / (high.share - low.share);
+    };
+  } else if (seen < 0.9 && oldest > last.hours) {
+    if (seen < MIN_SEEN_SHARE || ended.length < MIN_ENDED) return undefined;
+    // The log-normal that fits the estimate best on a probability plot: the logarithm of each ended
+    // time against the normal quantile of the share ended by it, and the oldest open one's at the share seen.
+    const plotted = [...curve.filter((point) => point.share > 0 && point.share < 1), { hours: oldest, share: seen }].map((point) => ({
+      z: normalQuantile(point.share),
+      log: Math.log(Math.max(point.hours, MIN_HOURS)),
+    }));
+    const mean = (of: (point: { z: number; log: number }) => number) => plotted.reduce((total, point) => total + of(point), 0) / plotted.length;
+    const [z, log] = [mean((point) => point.z), mean((point) => point.log)];
+    const spread = mean((point) => (point.z - z) * (point.log - log)) / mean((point) => (point.z - z) ** 2);
+    if (!(spread > 0)) return undefined;
+    beyond = (q) => Math.max(oldest, Math.exp(log + spread * (normalQuantile(q) - z)));
+  }
+  const quantile = (q: number): number => round(q > seen && beyond ? beyond(q) : onCurve(Math.min(q, seen)), 2);
+  return { p10: quantile(0.1), median: quantile(0.5), p90: quantile(0.9) };
+}
+
+/** The median and 10th and 90th percentiles, in hundredths, by linear interpolation between the order statistics. */
+function intervalOf(values: readonly number[]): HoursInterval {
+  const sorted = Float64Array.from(values).sort();
+  const quantile = (q: number): number => {
+    const position = q * (sorted.length - 1);
+    const below = Math.floor(position);
+    const low = sorted[below] ?? 0;
+    const high = sorted[Math.min(below + 1, sorted.length - 1)] ?? low;
+    return round(low + (high - low) * (position - below), 2);
+  };
+  return { p10: quantile(0.1), median: quantile(0.5), p90: quantile(0.9) };
 }
 
 /** Outcomes of one supplier, of all its orders or of one service's. */
@@ -129,28 +285,86 @@ interface Seen extends Tally {
   pooledVersion?: number;
 }
 
-const tally = (kept = KEPT_TIMES): Tally => ({ filled: 0, total: 0, fills: new Recent(kept), unfilled: new Recent(kept) });
-
-function count(into: Tally, filled: boolean, hours: number): void {
-  into.filled = into.filled * DECAY + (filled ? 1 : 0);
-  into.total = into.total * DECAY + 1;
-  (filled ? into.fills : into.unfilled).add(hours);
+/** An order still with its supplier, as the knowledge base is told of it. */
+export interface OpenOrder {
+  supplierId: string;
+  /** When it was sent, epoch milliseconds. */
+  sentAt: number;
+  /** Working hours, by the supplier's clock, since it was sent. */
+  workingHours: number;
+  service?: Service;
 }
 
-/** A tally's figures, its fill rate drawn toward `prior` as `PRIOR_ORDERS` outcomes; times from `times` (itself, or the supplier's all-service tally while it has too few). */
-function figuresOf(own: Tally, prior: number, fillTimes: Recent, unfilledTimes: Recent): SupplierStats {
-  const stats: SupplierStats = {
-    fillRate: round((PRIOR_ORDERS * prior + own.filled) / (PRIOR_ORDERS + own.total), 4),
-    orders: round(own.total, 2),
-  };
+/** A staff task not yet answered (search-proxy: neither delivered nor given up). */
+export interface OpenTask {
+  task: StaffTask;
+  libraryId?: string;
+  /** When it was opened, epoch milliseconds. */
+  openedAt: number;
+  /** Working hours, by the network's clock, since it was opened. */
+  workingHours: number;
+}
+
+/** The open orders of one supplier: all of them, and per service. */
+interface OpenOf {
+  all: OpenAt[];
+  services: Map<Service, OpenAt[]>;
+}
+
+const tally = (kept = KEPT_TIMES): Tally => ({ filled: 0, total: 0, fills: new Recent(kept), unfilled: new Recent(kept) });
+
+function count(into: Tally, filled: boolean, hours: number, sentAt?: number): void {
+  into.filled = into.filled * DECAY + (filled ? 1 : 0);
+  into.total = into.total * DECAY + 1;
+  (filled ? into.fills : into.unfilled).add(hours, sentAt);
+}
+
+/** Share of `sorted` (ascending) longer than `hours`; 1 when there are none. */
+function outlasting(sorted: Float64Array, hours: number): number {
+  if (sorted.length === 0) return 1;
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! > hours) high = middle;
+    else low = middle + 1;
+  }
+  return (sorted.length - low) / sorted.length;
+}
+
+/**
+ * A tally's figures, its fill rate drawn toward `prior` as `PRIOR_ORDERS` outcomes; times from
+ * `fillTimes` and `unfilledTimes` (its own, or the supplier's all-service or its kind's while it has
+ * too few). `open` are its orders still with the supplier. Each will fail with the chance a failure
+ * has of taking as long as it has been out against a fill's, and counts, by that chance, as an
+ * unfilled time of at least its hours: those sent since the unfilled times kept began to be dropped,
+ * with the ended ones sent as late, are a cohort whose times are estimated together (where that
+ * tells too little, the times kept). The declines come in long before the deadlines missed, so
+ * without them the unfilled times lean short. Fill times are the fills kept: ranking reads their
+ * median, and the cohort of a busy supplier, a few hours of orders, would make it noisier than the
+ * 60 latest fills do without making it truer.
+ */
+function figuresOf(own: Tally, prior: number, fillTimes: Recent, unfilledTimes: Recent, open: readonly OpenAt[] = []): SupplierStats {
+  const rate = (PRIOR_ORDERS * prior + own.filled) / (PRIOR_ORDERS + own.total);
+  const stats: SupplierStats = { fillRate: round(rate, 4), orders: round(own.total, 2) };
+  const from = unfilledTimes.dropped;
+  const cohort = open.filter((order) => order.sentAt > from);
+  let unfilled: HoursInterval | undefined;
+  if (cohort.length > 0) {
+    const [fills, failures] = [fillTimes.sorted(), unfilledTimes.sorted()];
+    // With no fills or no failures seen, or none as long, the times tell nothing: the fill rate does.
+    const failing = cohort.map(({ hours }) => {
+      const fill = rate * outlasting(fills, hours);
+      const fail = (1 - rate) * outlasting(failures, hours);
+      return { hours, weight: fills.length > 0 && fill + fail > 0 ? fail / (fill + fail) : 1 - rate };
+    });
+    unfilled = censoredInterval(unfilledTimes.since(from), failing, failures);
+  }
+  unfilled ??= unfilledTimes.size > 0 ? unfilledTimes.interval() : undefined;
   if (fillTimes.size > 0) {
     const { p10, median, p90 } = fillTimes.interval();
-    Object.assign(stats, { turnaroundHours: median, turnaroundP10: p10, turnaroundP90: p90 });
+    Object.assign(stats, { turnaroundHours: median, turnaroundP10: p10, turnaroundP90: p90, fillTimes: fillTimes.size });
   }
-  if (unfilledTimes.size > 0) {
-    const { p10, median, p90 } = unfilledTimes.interval();
-    Object.assign(stats, { unfilledHours: median, unfilledP10: p10, unfilledP90: p90 });
-  }
+  if (unfilled) Object.assign(stats, { unfilledHours: unfilled.median, unfilledP10: unfilled.p10, unfilledP90: unfilled.p90, unfilledTimes: unfilledTimes.size });
   return stats;
 }
 
@@ -171,6 +385,8 @@ export interface StaffOutcome {
   workingHours: number;
   /** Search-proxy only: whether the request was delivered. */
   filled?: boolean;
+  /** When the task was opened, epoch milliseconds: tasks still open are weighed against those opened as late. */
+  openedAt?: number;
 }
 
 /** What was seen of one kind of staff task. */
@@ -194,8 +410,12 @@ export interface StaffStats {
 
 /** Tasks of a kind a library needs of its own before its figures replace the network's. */
 export const LIBRARY_TASKS = 20;
-/** Tasks kept per kind (and per library) for the percentiles: the latest ones. */
-const KEPT_TASKS = 200;
+/**
+ * Tasks kept per kind (and per library) for the percentiles: the latest ones. Enough that those
+ * opened since the oldest kept one cover the days search-proxy staff take, so the tasks they still
+ * hold are weighed against as many that ended.
+ */
+const KEPT_TASKS = 1000;
 /** A search-proxy request counts half as much toward their delivered share once they have ended this many since: staff change slowly. */
 const STAFF_HALF_LIFE = 100;
 const STAFF_DECAY = 2 ** (-1 / STAFF_HALF_LIFE);
@@ -215,10 +435,19 @@ interface TaskTally {
   total: number;
 }
 
-function taskStats(seen: TaskTally, task: StaffTask): TaskStats | undefined {
+/**
+ * A kind of task's figures, tasks still open (`open`) counted as taking at least as long as they
+ * have been open; search-proxy's each as likely to be a delivery as those that ended.
+ */
+function taskStats(seen: TaskTally, task: StaffTask, open: readonly OpenAt[] = []): TaskStats | undefined {
   if (seen.times.size === 0) return undefined;
-  const stats: TaskStats = { hours: seen.times.interval(), tasks: seen.times.size };
-  if (task === 'searchProxy') stats.fillRate = round(seen.filled / seen.total, 4);
+  const fillRate = task === 'searchProxy' ? round(seen.filled / seen.total, 4) : undefined;
+  // As for orders: those opened since the kept times began to be dropped, ended or not, are a cohort.
+  const { dropped } = seen.times;
+  const cohort = open.filter((o) => o.sentAt > dropped);
+  const hours = (cohort.length > 0 ? censoredInterval(seen.times.since(dropped), cohort.map(({ hours }) => ({ hours, weight: fillRate ?? 1 })), seen.times.sorted()) : undefined) ?? seen.times.interval();
+  const stats: TaskStats = { hours, tasks: seen.times.size };
+  if (fillRate !== undefined) stats.fillRate = fillRate;
   return stats;
 }
 
@@ -235,6 +464,47 @@ export class KnowledgeBase {
   /** Staff tasks by kind, and by library and kind. */
   private readonly staff = new Map<string, TaskTally>();
   private staffStatsKept: StaffStats | undefined;
+  /** Orders still with their suppliers and tasks not yet answered, as last told: by supplier, and by staff key. */
+  private openOrders = new Map<string, OpenOf>();
+  private openTasks = new Map<string, OpenAt[]>();
+
+  /**
+   * What is open now, in place of what was before: orders still with their suppliers and staff tasks
+   * not yet answered, each with its hours so far. An order out longer than most fills take is more
+   * likely to fail, and one out for 30 hours will take at least 30: the figures count them so, where
+   * leaving them out would leave only the quick outcomes.
+   */
+  open(orders: Iterable<OpenOrder>, tasks: Iterable<OpenTask> = []): void {
+    const before = this.openOrders;
+    this.openOrders = new Map();
+    this.openTasks = new Map();
+    for (const { supplierId, sentAt, workingHours, service } of orders) {
+      const order = { hours: Math.max(0, workingHours), sentAt };
+      let of = this.openOrders.get(supplierId);
+      if (!of) this.openOrders.set(supplierId, (of = { all: [], services: new Map() }));
+      of.all.push(order);
+      if (service) {
+        let own = of.services.get(service);
+        if (!own) of.services.set(service, (own = []));
+        own.push(order);
+      }
+    }
+    // Suppliers with open orders before or now work their figures out again.
+    for (const id of new Set([...before.keys(), ...this.openOrders.keys()])) {
+      const seen = this.seen.get(id);
+      if (seen) seen.stats = undefined;
+    }
+    for (const { task, libraryId, openedAt, workingHours } of tasks) {
+      const keys: string[] = [task];
+      if (libraryId !== undefined && task !== 'searchProxy') keys.push(`${task} ${libraryId}`);
+      for (const key of keys) {
+        let ages = this.openTasks.get(key);
+        if (!ages) this.openTasks.set(key, (ages = []));
+        ages.push({ hours: Math.max(0, workingHours), sentAt: openedAt });
+      }
+    }
+    this.staffStatsKept = undefined;
+  }
 
   /** Takes in a staff task's end, in the order they ended. */
   recordStaff(outcome: StaffOutcome): void {
@@ -247,7 +517,7 @@ export class KnowledgeBase {
       seen.filled = seen.filled * STAFF_DECAY + (outcome.filled ? 1 : 0);
       seen.total = seen.total * STAFF_DECAY + 1;
       // Search-proxy staff's time is a delivery time only when they delivered.
-      if (outcome.task !== 'searchProxy' || outcome.filled) seen.times.add(hours);
+      if (outcome.task !== 'searchProxy' || outcome.filled) seen.times.add(hours, outcome.openedAt);
     }
     this.staffStatsKept = undefined;
   }
@@ -272,10 +542,10 @@ export class KnowledgeBase {
     for (const [key, seen] of this.staff) {
       const [task, libraryId] = key.split(' ') as [StaffTask, string | undefined];
       if (libraryId === undefined) {
-        const figures = taskStats(seen, task);
+        const figures = taskStats(seen, task, this.openTasks.get(key));
         if (figures) stats[task] = figures;
       } else if (seen.times.size >= LIBRARY_TASKS && task !== 'searchProxy') {
-        ((stats.byLibrary ??= {})[libraryId] ??= {})[task] = taskStats(seen, task)!;
+        ((stats.byLibrary ??= {})[libraryId] ??= {})[task] = taskStats(seen, task, this.openTasks.get(key))!;
       }
     }
     return (this.staffStatsKept = stats);
@@ -287,17 +557,17 @@ export class KnowledgeBase {
     if (!seen) this.seen.set(outcome.supplierId, (seen = { ...tally(), services: new Map() }));
     const filled = outcome.result === 'filled';
     const hours = Math.max(0, outcome.workingHours);
-    count(seen, filled, hours);
+    count(seen, filled, hours, outcome.sentAt);
     if (outcome.service) {
       let service = seen.services.get(outcome.service);
       if (!service) seen.services.set(outcome.service, (service = tally()));
-      count(service, filled, hours);
+      count(service, filled, hours, outcome.sentAt);
       const kind = this.kindOf?.(outcome.supplierId);
       if (kind !== undefined) {
         const key = `${kind} ${outcome.service}`;
         let pooled = this.kinds.get(key);
         if (!pooled) this.kinds.set(key, (pooled = tally(KEPT_POOLED)));
-        count(pooled, filled, hours);
+        count(pooled, filled, hours, outcome.sentAt);
         // Suppliers that lean on the pool work their figures out again.
         this.pooledVersion++;
         this.kindStatsKept = undefined;
@@ -311,16 +581,20 @@ export class KnowledgeBase {
     const seen = this.seen.get(supplierId);
     if (!seen) return undefined;
     if (seen.stats && seen.prior === prior && seen.pooledVersion === this.pooledVersion) return seen.stats;
-    const stats = figuresOf(seen, prior ?? NO_PRIOR, seen.fills, seen.unfilled);
+    const open = this.openOrders.get(supplierId);
+    const stats = figuresOf(seen, prior ?? NO_PRIOR, seen.fills, seen.unfilled, open?.all);
     const kind = this.kindOf?.(supplierId);
     for (const [service, own] of seen.services) {
       // A service's few outcomes are weighed against the supplier's all-service fill rate; its fill
       // times are its own once it has enough, else its kind's for the service, else its own for all
       // services. Unfilled times are not pooled: the quick declines are in long before the deadlines
-      // missed, so a pool would long hold too few of the latter.
+      // missed, so a pool would long hold too few of the latter. Its open orders are weighed by the
+      // times they are counted with.
       const pooled = kind === undefined ? undefined : this.kinds.get(`${kind} ${service}`);
-      const times = (mine: Recent, theirs: Recent | undefined, all: Recent) => (mine.size >= SERVICE_TIMES ? mine : theirs && theirs.size >= SERVICE_TIMES ? theirs : all);
-      const byService = figuresOf(own, stats.fillRate!, times(own.fills, pooled?.fills, seen.fills), times(own.unfilled, undefined, seen.unfilled));
+      const fillTimes = own.fills.size >= SERVICE_TIMES ? own.fills : pooled && pooled.fills.size >= SERVICE_TIMES ? pooled.fills : seen.fills;
+      const mine = own.unfilled.size >= SERVICE_TIMES;
+      // Open orders of the service with its own unfilled times, else all the supplier's with all of its.
+      const byService = figuresOf(own, stats.fillRate!, fillTimes, mine ? own.unfilled : seen.unfilled, mine ? open?.services.get(service) : open?.all);
       (stats.byService ??= {})[service] = byService;
     }
     seen.stats = stats;
@@ -371,6 +645,24 @@ export interface EndedOrder {
   service?: Service;
 }
 
+/** An order the engine's store has sent and not yet seen end. */
+export interface SentOrder {
+  supplierId: string;
+  sentAt: string;
+  service?: Service;
+  result?: undefined;
+  endedAt?: undefined;
+}
+
+/** A staff task the engine's store has opened and not yet seen answered. */
+export interface OpenedTask {
+  task: StaffTask;
+  libraryId: string;
+  openedAt: string;
+  endedAt?: undefined;
+  filled?: undefined;
+}
+
 /** A staff task as the engine's store records it: opened and answered (search-proxy: delivered or given up), as instants. */
 export interface EndedTask {
   task: StaffTask;
@@ -384,22 +676,43 @@ export interface EndedTask {
 /**
  * What the network has seen of its suppliers and its staff: `orders` and `tasks`, each in the order
  * they ended, an order counted in working hours by its supplier's clock in `config`, a task by the
- * network's.
+ * network's. Those not yet ended (no `endedAt`) are open as of `now`, an instant, and counted as
+ * taking at least as long as they have so far (`KnowledgeBase.open`); without `now`, left out.
  */
-export function learnFrom(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, orders: Iterable<EndedOrder>, tasks: Iterable<EndedTask> = []): KnowledgeBase {
+export function learnFrom(
+  config: Pick<NetworkConfig, 'policy' | 'suppliers'>,
+  orders: Iterable<EndedOrder | SentOrder>,
+  tasks: Iterable<EndedTask | OpenedTask> = [],
+  now?: string,
+): KnowledgeBase {
   const knowledge = knowledgeFor(config);
+  const at = now === undefined ? Number.NaN : Date.parse(now);
   const clocks = new Map<string, SupplierClock>();
-  for (const { supplierId, result, sentAt, endedAt, service } of orders) {
+  const open: OpenOrder[] = [];
+  for (const order of orders) {
+    const { supplierId, service } = order;
     let clock = clocks.get(supplierId);
     if (!clock) clocks.set(supplierId, (clock = supplierClock(config, supplierId)));
-    knowledge.record({ supplierId, result, workingHours: workingHoursBetween(Date.parse(sentAt), Date.parse(endedAt), clock), ...(service ? { service } : {}) });
+    const sentAt = Date.parse(order.sentAt);
+    const served = service ? { service } : {};
+    if (order.endedAt === undefined) {
+      if (!Number.isNaN(at)) open.push({ supplierId, sentAt, workingHours: workingHoursBetween(sentAt, at, clock), ...served });
+    } else {
+      knowledge.record({ supplierId, result: order.result, workingHours: workingHoursBetween(sentAt, Date.parse(order.endedAt), clock), sentAt, ...served });
+    }
   }
-  let network: SupplierClock | undefined;
+  const network = networkClock(config);
+  const openTasks: OpenTask[] = [];
   for (const { task, libraryId, openedAt, endedAt, filled } of tasks) {
-    network ??= networkClock(config);
-    const workingHours = workingHoursBetween(Date.parse(openedAt), Date.parse(endedAt), network);
-    knowledge.recordStaff({ task, libraryId, workingHours, ...(task === 'searchProxy' ? { filled: filled === true } : {}) });
+    const opened = Date.parse(openedAt);
+    if (endedAt === undefined) {
+      if (!Number.isNaN(at)) openTasks.push({ task, libraryId, openedAt: opened, workingHours: workingHoursBetween(opened, at, network) });
+      continue;
+    }
+    const workingHours = workingHoursBetween(opened, Date.parse(endedAt), network);
+    knowledge.recordStaff({ task, libraryId, workingHours, openedAt: opened, ...(task === 'searchProxy' ? { filled: filled === true } : {}) });
   }
+  if (open.length > 0 || openTasks.length > 0) knowledge.open(open, openTasks);
   return knowledge;
 }
 

@@ -114,8 +114,9 @@ class Player {
     if (task) record.staffFirst = task;
     const hours = task ? staffHours(world.profiles, task, request.id) : 0;
     const start = task ? addWorkingHours(at, hours, world.network.centre).at : at;
+    if (task) this.strategy.staffOpened?.(`${request.id} ${task}`, { task, libraryId }, at);
     world.queue.schedule(start, () => {
-      if (task) this.strategy.staffEnded?.({ task, libraryId, workingHours: hours }, start);
+      if (task) this.strategy.staffEnded?.({ task, libraryId, workingHours: hours }, start, `${request.id} ${task}`);
       this.tryNext(shared, record, plan, 0);
     });
   }
@@ -136,15 +137,17 @@ class Player {
     const answer = answerOf(world.profiles, supplier, shared.arrival.request, sentAt, { degraded, overCapacity: before >= supplier.capacityPerDay });
     const deadline = world.answeredAt(supplierId, sentAt, plan.deadlineHours);
     const answered = world.answeredAt(supplierId, sentAt, answer.workingHours);
+    const order = `${record.id} ${position}`;
+    this.strategy.sent?.(order, { supplierId, service: record.service }, sentAt);
     if (answered <= deadline) {
       world.queue.schedule(answered, () => {
-        this.strategy.ended({ supplierId, result: answer.filled ? 'filled' : 'unfilled', workingHours: answer.workingHours, service: record.service }, answered);
+        this.strategy.ended({ supplierId, result: answer.filled ? 'filled' : 'unfilled', workingHours: answer.workingHours, service: record.service }, answered, order);
         if (answer.filled) this.deliver(record, answered, supplierId, answer);
         else this.tryNext(shared, record, plan, position + 1);
       });
     } else {
       world.queue.schedule(deadline, () => {
-        this.strategy.ended({ supplierId, result: 'expired', workingHours: plan.deadlineHours, service: record.service }, deadline);
+        this.strategy.ended({ supplierId, result: 'expired', workingHours: plan.deadlineHours, service: record.service }, deadline, order);
         this.tryNext(shared, record, plan, position + 1);
       });
     }
@@ -156,9 +159,11 @@ class Player {
     record.escalated = true;
     const hours = staffHours(world.profiles, 'searchProxy', record.id);
     const done = addWorkingHours(at, hours, world.network.centre).at;
+    const task = `${record.id} searchProxy`;
+    this.strategy.staffOpened?.(task, { task: 'searchProxy', libraryId }, at);
     world.queue.schedule(done, () => {
       const filled = searchProxyFills(world.profiles, record.id);
-      this.strategy.staffEnded?.({ task: 'searchProxy', libraryId, workingHours: hours, filled }, done);
+      this.strategy.staffEnded?.({ task: 'searchProxy', libraryId, workingHours: hours, filled }, done, task);
       if (filled) this.deliver(record, done, 'search-proxy', { filled: true, workingHours: 0 });
     });
   }

@@ -13,7 +13,9 @@ import { exceededLimit } from '../domain/money';
 import { prng } from '../bench/network-generator';
 import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
 import { route } from '../rules/route';
-import { figuresFor, knowledgeFor, priorsOf, type Figures, type KnowledgeBase, type StaffOutcome, type SupplierOutcome } from '../rules/knowledge';
+import type { Service } from '../domain/request';
+import { workingHoursBetween, type SupplierClock } from '../rules/clock';
+import { figuresFor, knowledgeFor, priorsOf, type Figures, type KnowledgeBase, type StaffOutcome, type StaffTask, type SupplierOutcome } from '../rules/knowledge';
 import type { SimulatedArrival } from './requests';
 import type { SimulatedNetwork } from './network';
 import { answerOf, type Answer, type Profiles } from './suppliers';
@@ -82,10 +84,37 @@ export function common(network: SimulatedNetwork, profiles: Profiles, arrival: S
 export interface Strategy {
   name: StrategyName;
   plan(shared: Common, now: number, load: Record<string, number>): Plan;
+  /** An order was sent, under a key its end names again. */
+  sent?(key: string, order: { supplierId: string; service: Service }, now: number): void;
   /** An order has ended: filled, declined, or its deadline passed. */
-  ended(outcome: SupplierOutcome, now: number): void;
+  ended(outcome: SupplierOutcome, now: number, key?: string): void;
+  /** A staff task was opened, under a key its end names again. */
+  staffOpened?(key: string, task: Pick<StaffOutcome, 'task' | 'libraryId'>, now: number): void;
   /** Staff have answered a task: a review, a cost approval, or search-proxy staff delivering or giving up. */
-  staffEnded?(outcome: StaffOutcome, now: number): void;
+  staffEnded?(outcome: StaffOutcome, now: number, key?: string): void;
+}
+
+/**
+ * Working hours by each clock since the first instant it was asked about, for instants that never go
+ * back (the simulation's clock): how long an order or a task has been open, as the engine's store
+ * would tell from its send.
+ */
+class Elapsed {
+  /** By the clock's hours and closures, which most suppliers share. */
+  private readonly clocks = new Map<string, { at: number; hours: number }>();
+  private readonly keys = new WeakMap<SupplierClock, string>();
+
+  at(clock: SupplierClock, at: number): number {
+    let key = this.keys.get(clock);
+    if (key === undefined) this.keys.set(clock, (key = JSON.stringify(clock)));
+    const known = this.clocks.get(key);
+    if (!known) {
+      this.clocks.set(key, { at, hours: 0 });
+      return 0;
+    }
+    if (at > known.at) [known.hours, known.at] = [known.hours + workingHoursBetween(known.at, at, clock), at];
+    return known.hours;
+  }
 }
 
 /** The tasks a baseline's libraries meet: the network's policy for the request, and the price of their first supplier. */
@@ -148,11 +177,33 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
   const priorOf = priorsOf(network.config);
   let figures: Figures = { stats: {}, staff: {}, kinds: {} };
   let figuresAt = Number.NEGATIVE_INFINITY;
+  // Orders with their suppliers and staff tasks open, with the working hours by their clocks at their start.
+  const elapsed = new Elapsed();
+  const orders = new Map<string, { supplierId: string; service: Service; sentAt: number; clock: SupplierClock; from: number }>();
+  const tasks = new Map<string, { task: StaffTask; libraryId?: string; openedAt: number; from: number }>();
+  /** What is open now, told to the knowledge base as the routing activity reads it from the store. */
+  const open = (now: number) => {
+    const hours = (clock: SupplierClock, from: number) => elapsed.at(clock, now) - from;
+    knowledge.open(
+      [...orders.values()].map(({ supplierId, service, sentAt, clock, from }) => ({ supplierId, service, sentAt, workingHours: hours(clock, from) })),
+      [...tasks.values()].map(({ task, libraryId, openedAt, from }) => ({ task, ...(libraryId === undefined ? {} : { libraryId }), openedAt, workingHours: hours(network.centre, from) })),
+    );
+  };
   return {
     name: 'engine',
     knowledge,
+    sent(key, { supplierId, service }, now) {
+      const clock = network.clocks.get(supplierId) ?? network.centre;
+      orders.set(key, { supplierId, service, sentAt: now, clock, from: elapsed.at(clock, now) });
+    },
+    staffOpened(key, { task, libraryId }, now) {
+      tasks.set(key, { task, ...(libraryId === undefined ? {} : { libraryId }), openedAt: now, from: elapsed.at(network.centre, now) });
+    },
     plan(shared, now, load) {
-      if (now - figuresAt >= STATS_FRESH_MS) [figures, figuresAt] = [figuresFor(knowledge, priorOf), now];
+      if (now - figuresAt >= STATS_FRESH_MS) {
+        open(now);
+        [figures, figuresAt] = [figuresFor(knowledge, priorOf), now];
+      }
       const { request, holdings, titleCopiesThisYear } = shared.arrival;
       const decision = route(network.compiled, {
         request,
@@ -175,7 +226,15 @@ export function engine(network: SimulatedNetwork): Strategy & { knowledge: Knowl
         ...(decision.eta ? { eta: decision.eta.workingHours } : {}),
       };
     },
-    ended: (outcome) => knowledge.record(outcome),
-    staffEnded: (outcome) => knowledge.recordStaff(outcome),
+    ended(outcome, _now, key) {
+      const order = key === undefined ? undefined : orders.get(key);
+      if (order) orders.delete(key!);
+      knowledge.record(order ? { ...outcome, sentAt: order.sentAt } : outcome);
+    },
+    staffEnded(outcome, _now, key) {
+      const task = key === undefined ? undefined : tasks.get(key);
+      if (task) tasks.delete(key!);
+      knowledge.recordStaff(task ? { ...outcome, openedAt: task.openedAt } : outcome);
+    },
   };
 }

@@ -36,18 +36,18 @@ interface OutcomeRow {
   supplier_id: string;
   request_id: string;
   service: OrderOutcome['service'];
-  result: OrderOutcome['result'];
+  result: 'filled' | 'unfilled' | 'expired' | null;
   sent_at: Date | string;
-  ended_at: Date | string;
+  ended_at: Date | string | null;
 }
 
 interface TaskRow {
   request_id: string;
   library_id: string;
   task: TaskOutcome['task'];
-  filled: boolean;
+  filled: boolean | null;
   opened_at: Date | string;
-  ended_at: Date | string;
+  ended_at: Date | string | null;
 }
 
 /**
@@ -56,8 +56,9 @@ interface TaskRow {
  * N` that went with its send (`…:send:N`); what ends it is the first entry after that the try
  * cannot go on past: a delivery or a shipment (filled), an `Unfilled` answer, a `RetryPossible`
  * taken as one or a send the supplier refused (unfilled), its deadline missed (expired), or any
- * other move of the request (the next try, a cancellation: no outcome of the supplier's). Both
- * lookups go by the audit trail's (request_id, seq) index, a request's few dozen entries each.
+ * other move of the request (the next try, a cancellation: no outcome of the supplier's). An order
+ * nothing has ended yet is still with its supplier: it comes after those that ended, with no end.
+ * Both lookups go by the audit trail's (request_id, seq) index, a request's few dozen entries each.
  */
 const SUPPLIER_OUTCOMES = `
 with sent as (
@@ -77,7 +78,7 @@ join lateral (
     and s.detail->>'note' = 'try ' || substring(o.key from ':send:([0-9]+)$')
   order by s.seq limit 1
 ) s on true
-join lateral (
+left join lateral (
   select * from (
     select e.seq, e.at, case
       when e.status in ('delivered', 'shipped') then 'filled'
@@ -94,8 +95,8 @@ join lateral (
   where mark is not null
   order by seq limit 1
 ) e on true
-where e.mark <> 'over'
-order by e.at, e.seq`;
+where e.mark is null or e.mark <> 'over'
+order by e.at nulls last, e.seq, s.at, o.request_id`;
 
 /**
  * How each of the latest `?` staff tasks of each kind opened since `?` ended, read from the
@@ -120,14 +121,14 @@ select o.request_id, r.library_id, case o.status when 'awaiting-review' then 're
   e.status in ('delivered', 'shipped') as filled, o.at as opened_at, e.at as ended_at
 from opened o
 join requests r on r.id = o.request_id
-join lateral (
+left join lateral (
   select e.seq, e.at, e.status from request_events e
   where e.request_id = o.request_id and e.seq > o.seq
     and (o.status <> 'with-search-proxy' or e.status in ('delivered', 'shipped', 'unfilled', 'rejected', 'cancelled', 'with-search-proxy'))
   order by e.seq limit 1
 ) e on true
-where e.status not in ('cancelled', 'with-search-proxy')
-order by e.at, e.seq`;
+where e.status is null or e.status not in ('cancelled', 'with-search-proxy')
+order by e.at nulls last, e.seq, o.at, o.request_id`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
@@ -298,19 +299,19 @@ export class KnexRequestStore implements RequestStore {
     // One statement, outside any transaction: a worker killed mid-read must leave no transaction
     // open on a database it shares (PGlite serves every worker through one session).
     const { rows } = await this.db.raw<{ rows: OutcomeRow[] }>(SUPPLIER_OUTCOMES, [since, latest]);
-    return rows.map((row) => ({ supplierId: row.supplier_id, requestId: row.request_id, service: row.service, result: row.result, sentAt: iso(row.sent_at), endedAt: iso(row.ended_at) }));
+    return rows.map((row) => {
+      const order = { supplierId: row.supplier_id, requestId: row.request_id, service: row.service, sentAt: iso(row.sent_at) };
+      return row.result === null || row.ended_at === null ? order : { ...order, result: row.result, endedAt: iso(row.ended_at) };
+    });
   }
 
   async staffTasks(since: Date, latest: number): Promise<TaskOutcome[]> {
     const { rows } = await this.db.raw<{ rows: TaskRow[] }>(STAFF_TASKS, [since, latest]);
-    return rows.map((row) => ({
-      requestId: row.request_id,
-      task: row.task,
-      libraryId: row.library_id,
-      openedAt: iso(row.opened_at),
-      endedAt: iso(row.ended_at),
-      ...(row.task === 'searchProxy' ? { filled: row.filled } : {}),
-    }));
+    return rows.map((row) => {
+      const task = { requestId: row.request_id, task: row.task, libraryId: row.library_id, openedAt: iso(row.opened_at) };
+      if (row.ended_at === null) return task;
+      return { ...task, endedAt: iso(row.ended_at), ...(row.task === 'searchProxy' ? { filled: row.filled === true } : {}) };
+    });
   }
 
   async ping(): Promise<void> {

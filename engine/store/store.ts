@@ -4,7 +4,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { EndedOrder, EndedTask } from '../../rules/knowledge';
+import type { EndedOrder, EndedTask, OpenedTask, SentOrder } from '../../rules/knowledge';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -71,16 +71,16 @@ export interface RequestStore extends LendingStore {
   ordersSince(since: Date): Promise<Record<string, number>>;
   /**
    * How the latest `latest` orders sent to each supplier since `since` ended, in the order they
-   * ended: the dispatch knowledge base learns from them (`learnFrom` in rules/knowledge.ts). Orders
-   * still with their supplier, and tries that ended without the supplier's answer (the request
-   * cancelled, a price or condition refused), are not among them.
+   * ended, then those still with their supplier (no end): the dispatch knowledge base learns from
+   * them (`learnFrom` in rules/knowledge.ts). Tries that ended without the supplier's answer (the
+   * request cancelled, a price or condition refused) are not among them.
    */
   supplierOutcomes(since: Date, latest: number): Promise<OrderOutcome[]>;
   /**
    * How the latest `latest` staff tasks of each kind opened since `since` ended (reviews, cost
    * approvals, search-proxy), in the order they ended: the delivery prediction waits for staff as
-   * long as they take (`learnFrom` in rules/knowledge.ts). Tasks still open, and those the request's
-   * cancellation ended, are not among them.
+   * long as they take (`learnFrom` in rules/knowledge.ts); then those still open (no end). Those the
+   * request's cancellation ended are not among them.
    */
   staffTasks(since: Date, latest: number): Promise<TaskOutcome[]>;
   ping(): Promise<void>;
@@ -89,13 +89,9 @@ export interface RequestStore extends LendingStore {
 /**
  * How one order ended: `filled` (the request delivered or shipped by the supplier), `unfilled` (it
  * answered Unfilled, or could not take the order: a RetryPossible without terms, a send it refused)
- * or `expired` (its try's deadline passed).
+ * or `expired` (its try's deadline passed); with neither, it is still with its supplier.
  */
-export interface OrderOutcome extends EndedOrder {
-  requestId: string;
-}
+export type OrderOutcome = (EndedOrder | SentOrder) & { requestId: string };
 
-/** How one staff task ended: answered (a review, a cost approval), or, for search-proxy, the request delivered (`filled`) or not. */
-export interface TaskOutcome extends EndedTask {
-  requestId: string;
-}
+/** How one staff task ended: answered (a review, a cost approval), or, for search-proxy, the request delivered (`filled`) or not; with no end, still open. */
+export type TaskOutcome = (EndedTask | OpenedTask) & { requestId: string };
