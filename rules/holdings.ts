@@ -1,4 +1,4 @@
-import { holdingOf, type Holding, type HoldingsLookup } from '../domain/holdings';
+import { holdingOf, type Holding, type HoldingRef, type HoldingsLookup } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 import type { HoldingEntry, NetworkConfig } from './types';
 
@@ -36,7 +36,15 @@ function idsOf(list: readonly HoldingEntry[]): string[] | undefined {
  * year and volume cited, an ISBN, a DOI) and by its title; the request's own list wins.
  */
 export function lookupHoldings(config: Pick<NetworkConfig, 'holdings'>, request: IllRequest): Holding[] {
-  if (request.holdings) return request.holdings.map(holdingOf);
+  return lookupHolders(config, request).map(holdingOf);
+}
+
+/**
+ * `lookupHoldings` as routing takes it: a library named without a record stays an id, and an item
+ * found under one identifier gets the kept list of its holders itself, not a copy.
+ */
+export function lookupHolders(config: Pick<NetworkConfig, 'holdings'>, request: IllRequest): readonly HoldingRef[] {
+  if (request.holdings) return request.holdings;
   const { issn, isbn, doi, title, journalTitle, year } = request.citation;
   const keys = [issn, isbn, doi, title && titleKey(title), journalTitle && titleKey(journalTitle)].filter((key): key is string => Boolean(key));
   const lists = keys.flatMap((key) => {
@@ -45,7 +53,7 @@ export function lookupHoldings(config: Pick<NetworkConfig, 'holdings'>, request:
   });
   // Most items are found under one identifier, held by libraries named without records.
   const only = lists.length === 1 && lists[0] ? idsOf(lists[0]) : undefined;
-  if (only) return only.map((libraryId) => ({ libraryId }));
+  if (only) return only;
   const cited = Number.parseInt(request.citation.volume ?? '', 10);
   const volume = Number.isNaN(cited) ? undefined : cited;
   const found = new Map<string, Holding>();

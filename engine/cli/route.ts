@@ -11,7 +11,7 @@ import type { NetworkConfig, Problem } from '../../rules/types';
 import { pairVersions } from '../../rules/versions';
 import type { IllRequest } from '../../domain/request';
 import type { Outcome, RouteDecision, RouteTask } from '../../domain/decision';
-import { lookupHoldings } from '../../rules/holdings';
+import { lookupHolders } from '../../rules/holdings';
 import { holdingOf } from '../../domain/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import type { CliIo } from './io';
@@ -149,7 +149,7 @@ function quickRequest(line: string, members: ReadonlySet<string>): IllRequest | 
 }
 
 function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string, facts: Facts): RouteDecision {
-  return route(compiled, { request, holdings: lookupHoldings(config, request), now, ...facts });
+  return route(compiled, { request, holdings: lookupHolders(config, request), now, ...facts });
 }
 
 /** Load given for a supplier the configuration lacks is a typing mistake that would otherwise change nothing, silently. */
@@ -322,10 +322,10 @@ async function compareConfigs(newDir: string, oldDir: string, file: string, now:
       }
       request = read.request;
     }
-    const holdings = lookupHoldings(before.config, request);
+    const holdings = lookupHolders(before.config, request);
     const inputFor = (config: NetworkConfig): RouteInput => ({
       request,
-      holdings: config === before.config || sameHoldings ? holdings : lookupHoldings(config, request),
+      holdings: config === before.config || sameHoldings ? holdings : lookupHolders(config, request),
       now,
       ...facts,
     });
