@@ -115,10 +115,14 @@ export function fixedCost({ cost }: Pick<Supplier, 'cost'>, service: Service): n
   return total + ((service === 'loan' ? cost.perLoan : cost.perArticle) ?? 0);
 }
 
-/** What a request is expected to cost at this supplier: per page only for a copy. */
+/** A request's price from the fixed part of it and the price of a page: pages count only for a copy. */
+export function priceOf(fixed: number, perPage: number, service: Service, pages: number): number {
+  return service === 'copy' ? fixed + perPage * pages : fixed;
+}
+
+/** What a request is expected to cost at this supplier. */
 export function estimateCost(supplier: Pick<Supplier, 'cost'>, service: Service, pages: number): number {
-  const fixed = fixedCost(supplier, service);
-  return service === 'copy' ? fixed + (supplier.cost.perPage ?? 0) * pages : fixed;
+  return priceOf(fixedCost(supplier, service), supplier.cost.perPage ?? 0, service, pages);
 }
 
 function supplierTable(suppliers: readonly Supplier[]): SupplierTable {

@@ -16,7 +16,7 @@ import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from '
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
 import { coverageGap, describeGap, gapKey, type Gap } from './coverage';
-import { estimateCost, holdersOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network } from './network';
+import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network } from './network';
 
 export type { CandidateFacts } from './candidates';
 export { Candidates } from './candidates';
@@ -263,7 +263,7 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   const service = serviceSlot(request.service);
   const urgency = urgencySlot(request.urgency);
   const fixed = table.fixedCost[service] as Float64Array;
-  const pages = request.service === 'copy' ? pageCount(request.citation.pages) : 0;
+  const pages = pageCount(request.citation.pages);
   const kinds = kindsFor(input.kinds, request.service);
   const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
   // What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are.
@@ -289,7 +289,7 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
     const supplier = config.suppliers[index] as Supplier;
     const promised = table.promised[promisedSlot(index, service, urgency)] as number;
     const target = Number.isNaN(promised) ? usage.deadlineHours : promised;
-    const cost = pages === 0 ? (fixed[index] as number) : (fixed[index] as number) + (table.perPage[index] as number) * pages;
+    const cost = priceOf(fixed[index] as number, table.perPage[index] as number, request.service, pages);
     const capacity = table.capacity[index] as number;
     const observed = forService(stats[at], request.service);
     candidates.targetHours[at] = target;
