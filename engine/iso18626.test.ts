@@ -228,7 +228,7 @@ describe('requesting from an ISO 18626 peer', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.history.at(-1)).toMatchObject({ by: 'librarian@ybu', supplierId: 'keris', note: 'note to keris: Chapter 2 alone would do.' });
     expect(await received(actionOn(request.id, 'Notification'))).toMatchObject({ note: 'Chapter 2 alone would do.' });
-    expect(await note({ note: ' ' })).toMatchObject({ status: 400, body: { error: { message: 'a note (note) is required' } } });
+    expect(await note({ note: ' ' })).toMatchObject({ status: 400, body: { error: { message: '/body/note must not be blank' } } });
     expect((await note({ note: 'x'.repeat(2001) })).body.error.message).toMatch(/at most 2000 characters/);
     expect((await note({ text: 'hello' })).status).toBe(400);
     expect((await note({ note: 'from elsewhere' }, await app.token('librarian', 'pku'))).status).toBe(403);

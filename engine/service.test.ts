@@ -127,7 +127,7 @@ describe('bad input and access', () => {
     const id = `bad-${Date.now()}`;
     const answer = await call('POST', '/api/requests', librarian, { ...request(id), urgency: 'yesterday' });
     expect(answer.status).toBe(400);
-    expect(answer.body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/urgency' })]));
+    expect(answer.body.error.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/body/urgency' })]));
     expect((await call('GET', `/api/requests/${id}`, librarian)).status).toBe(404);
   });
 

@@ -2,11 +2,14 @@ import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
 import type { TokenAuthority } from '../auth/tokens';
+import { backlogFromEvents, ServiceMetrics } from '../metrics';
 import type { NetworkHolder } from '../network';
 import type { LendingService } from '../lending';
 import type { RequestService } from '../requests';
 import type { RequestStore } from '../store/store';
+import { accessLog } from './access-log';
 import { authenticate } from './authenticate';
+import type { Routes } from './contract';
 import { errorResponses } from './errors';
 import { adminRoutes } from './routes/admin';
 import { decisionRoutes } from './routes/decisions';
@@ -15,6 +18,8 @@ import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
+import { metricsRoutes } from './routes/metrics';
+import { openApiRoutes } from './routes/openapi';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -26,24 +31,26 @@ export interface AppDeps {
   network: NetworkHolder;
   health: HealthChecks;
   settings: Pick<Settings, 'agencyId'>;
+  /** The service's metrics, shared with its worker and request service; an app of its own counts alone. */
+  metrics?: ServiceMetrics;
 }
 
 /** Requests are small JSON documents; anything larger is refused before it is read whole. */
 export const BODY_LIMIT = '64kb';
 
 export function createApp(deps: AppDeps): Koa {
+  const metrics = deps.metrics ?? new ServiceMetrics(backlogFromEvents(deps.store));
   const app = new Koa();
   app.proxy = false;
   app.silent = true;
+  app.use(accessLog(deps.log, metrics));
   app.use(errorResponses(deps.log));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
-  const health = healthRoutes(deps.health);
-  app.use(health.routes());
-  // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
-  app.use(iso18626Routes(deps).routes());
+  // Open to all: peers identify themselves by their own credentials, checked by the ISO 18626 route, not by the network's tokens.
+  const open: Routes[] = [healthRoutes(deps.health), iso18626Routes(deps), openApiRoutes(() => [...open, ...callers].flatMap((routes) => routes.contracts))];
+  const callers: Routes[] = [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), metricsRoutes(metrics)];
+  for (const { router } of open) app.use(router.routes()).use(router.allowedMethods());
   app.use(authenticate(deps.tokens));
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network)]) {
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  for (const { router } of callers) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -5,14 +5,50 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import common from '../../config/schemas/common.schema.json';
+import { isLanguageCode } from '../../rules/vocabulary';
 import type { Role } from '../auth/tokens';
 import type { AuthState } from './authenticate';
 import { HttpError } from './http-error';
 
 export type Schema = Record<string, unknown>;
 
+/**
+ * What a caller is told when a value fails the schema it sits in, instead of ajv's wording: a
+ * pattern or a format says nothing a librarian can act on. An annotation of ours (OpenAPI allows `x-`).
+ */
+export const PROBLEM = 'x-problem';
+
 /** Ids of requests, libraries, suppliers and tasks: nothing that could climb out of a path or a workflow id. */
-export const SAFE_ID: Schema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$' };
+export const SAFE_ID: Schema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$',
+  [PROBLEM]: 'must be an id of at most 128 letters, digits and . _ : ~ -, starting with a letter or digit',
+};
+
+/** An instant as RFC 3339 has it, with its time zone. */
+export const INSTANT: Schema = {
+  type: 'string',
+  format: 'date-time',
+  [PROBLEM]: 'must be a date and time with its time zone (RFC 3339), such as 2026-12-07T09:30:00+08:00',
+};
+
+/** An amount of money: what a supplier charges or asks. */
+export const MONEY: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount', 'currency'],
+  properties: {
+    amount: { type: 'number', minimum: 0 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', [PROBLEM]: 'must be an ISO 4217 code such as CNY' },
+  },
+};
+
+/** Text that is not blank. */
+export const TEXT: Schema = { type: 'string', pattern: '\\S', [PROBLEM]: 'must not be blank' };
+
+/** A body of no fields. */
+export const NO_FIELDS: Schema = { type: 'object', additionalProperties: false };
 
 export interface Contract {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -26,8 +62,10 @@ export interface Contract {
   /** The query as an object of strings, numbers and booleans (converted from the query string). */
   query?: Schema;
   body?: Schema;
+  /** A body that is not JSON, read by the handler itself: its media type and what it holds, for the description. */
+  accepts?: { mediaType: string; description: string };
   /** What a successful call answers, for the description only. */
-  responses?: Record<string, { description: string; schema?: Schema }>;
+  responses?: Record<string, { description: string; schema?: Schema; mediaType?: string }>;
 }
 
 export interface Input<Q, B> {
@@ -38,31 +76,93 @@ export interface Input<Q, B> {
 
 export type RouteContext = Context & { state: AuthState };
 
-const strict = addFormats(new Ajv2020({ allErrors: true, strict: false }), ['date-time', 'date', 'uri', 'email']);
-// A query string carries only text: numbers and flags are read from it as the schema says.
-const fromText = addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: 'array', useDefaults: true }), ['date-time', 'date', 'uri', 'email']);
+export interface Problem {
+  /** JSON pointer into the call: `/params/id`, `/query/limit`, `/body/cost/amount`. */
+  path: string;
+  message: string;
+}
 
-function problemsOf(where: string, errors: ErrorObject[]): { path: string; message: string }[] {
-  return errors.map((error) => {
-    const extra =
-      error.keyword === 'additionalProperties'
-        ? `/${String((error.params as { additionalProperty: string }).additionalProperty)}`
-        : error.keyword === 'required'
-          ? `/${String((error.params as { missingProperty: string }).missingProperty)}`
-          : '';
-    const path = `${where}${error.instancePath}${extra}`;
-    const message =
-      error.keyword === 'additionalProperties' ? 'is not a field this route takes' : error.keyword === 'required' ? 'is required' : (error.message ?? 'is not valid');
-    return { path, message };
-  });
+/** Input that does not fit the route's contract: every field at fault, the first named in the message. */
+export class InvalidInput extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`${problems[0]!.path} ${problems[0]!.message}`);
+  }
+}
+
+function validator(options: { coerceTypes?: 'array'; useDefaults?: boolean }): Ajv2020 {
+  // verbose: the failing schema is at hand to word the problem; discriminator: a body chosen by one field reports that branch's faults only.
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true, ...options }), ['date-time', 'date', 'uri', 'email']);
+  ajv.addFormat('iso-639-1', isLanguageCode);
+  // request.schema.json and others refer to it by this name.
+  ajv.addSchema(common, 'common.schema.json');
+  return ajv;
+}
+
+const strict = validator({});
+// A query string carries only text: numbers and flags are read from it as the schema says.
+const fromText = validator({ coerceTypes: 'array', useDefaults: true });
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
+
+function wording(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  const own = (error.parentSchema as Schema | undefined)?.[PROBLEM];
+  if (typeof own === 'string' && !['required', 'additionalProperties', 'discriminator'].includes(error.keyword)) return own;
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties': {
+      const known = Object.keys(((error.parentSchema as Schema | undefined)?.properties as object | undefined) ?? {});
+      return `is not a field this route takes${known.length ? ` (it takes ${known.join(', ')})` : ''}`;
+    }
+    case 'type':
+      return `must be ${String(params.type).split(',').map(article).join(' or ')}`;
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+    case 'minimum':
+      return `must be a number of ${String(params.limit)} or more`;
+    case 'exclusiveMinimum':
+      return `must be a number above ${String(params.limit)}`;
+    case 'maximum':
+      return `must be a number of ${String(params.limit)} or less`;
+    case 'minLength':
+      return params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters`;
+    case 'maxLength':
+      return `must be at most ${String(params.limit)} characters`;
+    case 'minItems':
+      return `must have at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}`;
+    case 'discriminator': {
+      const values = ((error.parentSchema as { oneOf?: { properties: Record<string, { const: string }> }[] }).oneOf ?? []).map((branch) => branch.properties[String(params.tag)]?.const);
+      return `must be one of ${values.join(', ')}`;
+    }
+    default:
+      return error.message ?? 'is not valid';
+  }
+}
+
+function problemsOf(where: string, errors: ErrorObject[]): Problem[] {
+  const problems = errors
+    // The `if` of an if/then says only that its `then` failed, which has its own error.
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const params = error.params as Record<string, unknown>;
+      const field = error.keyword === 'additionalProperties' ? params.additionalProperty : error.keyword === 'required' ? params.missingProperty : error.keyword === 'discriminator' ? params.tag : undefined;
+      return { path: `${where}${error.instancePath}${field === undefined ? '' : `/${String(field)}`}`, message: wording(error) };
+    });
+  return problems.filter((problem, index) => problems.findIndex((p) => p.path === problem.path && p.message === problem.message) === index);
 }
 
 function check(validate: ValidateFunction, value: unknown, where: string): void {
-  if (validate(value)) return;
-  const problems = problemsOf(where, validate.errors ?? []);
-  const first = problems[0]!;
-  throw new HttpError(400, `${first.path} ${first.message}`, { problems });
+  if (!validate(value)) throw new InvalidInput(problemsOf(where, validate.errors ?? []));
 }
+
+/** Lower-cases a summary's first letter, to say what a role cannot do. */
+const doing = (summary: string) => `${summary.charAt(0).toLowerCase()}${summary.slice(1)}`;
+
+/** The path parameters a contract's path names. */
+export const pathParameters = (path: string): string[] => [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
 
 /** The routes of one part of the API, each registered on the router with its contract. */
 export class Routes {
@@ -71,7 +171,7 @@ export class Routes {
   constructor(readonly router: Router<AuthState>) {}
 
   add<Q = Record<string, never>, B = undefined>(contract: Contract, handler: (ctx: RouteContext, input: Input<Q, B>) => Promise<void>): this {
-    const names = [...contract.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+    const names = pathParameters(contract.path);
     const params = fromText.compile({
       type: 'object',
       properties: Object.fromEntries(names.map((name) => [name, contract.params?.[name] ?? SAFE_ID])),
@@ -82,9 +182,7 @@ export class Routes {
     this.contracts.push(contract);
     this.router[contract.method](contract.path, async (ctx) => {
       const caller = ctx.state.caller;
-      if (contract.roles && !contract.roles.includes(caller.role)) {
-        throw new HttpError(403, `the ${caller.role} role cannot ${contract.summary.charAt(0).toLowerCase()}${contract.summary.slice(1)}`);
-      }
+      if (contract.roles && !contract.roles.includes(caller.role)) throw new HttpError(403, `the ${caller.role} role cannot ${doing(contract.summary)}`);
       const input = { params: { ...ctx.params }, query: { ...ctx.query }, body: ctx.request.body ?? {} };
       check(params, input.params, '/params');
       check(query, input.query, '/query');

@@ -1,42 +1,48 @@
 import type { Middleware } from 'koa';
+import createError from 'http-errors';
 import type { Logger } from 'pino';
-import { Refused } from '../requests';
-import { HttpError } from './http-error';
+import { TokenError } from '../auth/tokens';
+import { Refused } from '../refused';
+import { InvalidInput } from './contract';
+import type { HttpError } from './http-error';
 
 /**
- * Every failure leaves as JSON `{error: {status, message, ...}}`. Client mistakes say what was wrong;
- * anything unexpected is logged with its stack here and answered without it.
+ * Every failure leaves as JSON `{error: {status, message, problems?}}`. Client mistakes say what was
+ * wrong and which field; anything unexpected is logged with its stack here and answered without it.
  */
 export function errorResponses(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new HttpError(404, `no route for ${ctx.method} ${ctx.path}`);
-      }
-    } catch (error) {
-      const { status, message, details } = describe(error);
-      if (status >= 500) log.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
-      ctx.status = status;
-      ctx.body = { error: { status, message, ...details } };
+      if (ctx.status === 404 && ctx.body === undefined) ctx.throw(404, `no route for ${ctx.method} ${ctx.path}`);
+    } catch (thrown) {
+      const error = asHttpError(thrown);
+      if (error.status >= 500) log.error({ err: thrown, method: ctx.method, path: ctx.path }, 'request failed');
+      ctx.status = error.status;
+      for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
+      const message = error.expose ? error.message : 'internal error; it has been logged';
+      ctx.body = { error: { status: error.status, message, ...(error.expose ? error.details : {}) } };
     }
   };
 }
 
-function describe(error: unknown): { status: number; message: string; details?: Record<string, unknown> } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details };
-  // A decision that does not fit the request's state: nothing was changed.
-  if (error instanceof Refused) return { status: 409, message: error.message };
-  // Errors from the body parser and from Koa itself carry an HTTP status and a safe message.
+/** Each kind of failure the API knows, as the HTTP answer it gets. */
+export function asHttpError(error: unknown): HttpError {
+  if (error instanceof InvalidInput) return createError(400, error.message, { details: { problems: error.problems } });
+  // A request or a decision the network refuses: a request naming what is at fault is not valid; a decision that does not fit the request's state changed nothing.
+  if (error instanceof Refused) {
+    return error.pointer === undefined
+      ? createError(409, error.message)
+      : createError(400, 'the request is not valid', { details: { problems: [{ path: `/body${error.pointer}`, message: error.message }] } });
+  }
+  if (error instanceof TokenError) return createError(401, error.message, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+  // The body parser's errors carry a status and, some, a type, in words for a developer of the parser.
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const message =
-      (error as { type?: string }).type === 'entity.too.large'
-        ? 'request body is larger than the limit'
-        : error instanceof SyntaxError
-          ? `request body is not valid JSON: ${error.message}`
-          : (error as Error).message;
-    return { status, message };
+    if ((error as { type?: string }).type === 'entity.too.large') return createError(413, 'request body is larger than the limit');
+    if (error instanceof SyntaxError) return createError(400, `request body is not valid JSON: ${error.message}`);
   }
-  return { status: 500, message: 'internal error; it has been logged' };
+  if (createError.isHttpError(error)) return error;
+  if (typeof status === 'number' && status >= 400 && status < 500) return createError(status, (error as Error).message);
+  return createError(500, error instanceof Error ? error.message : String(error));
 }

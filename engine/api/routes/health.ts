@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import type { AuthState } from '../authenticate';
+import { Routes } from '../contract';
 
 export interface HealthChecks {
   temporal(): Promise<void>;
@@ -23,13 +25,19 @@ async function probe(check: () => Promise<void>): Promise<string> {
 }
 
 /** `GET /healthz`: 200 when Temporal and the database answer, 503 naming the one that does not. */
-export function healthRoutes(checks: HealthChecks): Router {
-  const router = new Router();
-  router.get('/healthz', async (ctx) => {
-    const [temporal, database] = await Promise.all([probe(checks.temporal), probe(checks.database)]);
-    const healthy = temporal === 'ok' && database === 'ok';
-    ctx.status = healthy ? 200 : 503;
-    ctx.body = { status: healthy ? 'ok' : 'unavailable', temporal, database };
-  });
-  return router;
+export function healthRoutes(checks: HealthChecks): Routes {
+  return new Routes(new Router<AuthState>()).add(
+    {
+      method: 'get',
+      path: '/healthz',
+      summary: 'Whether Temporal, the worker and the database answer',
+      responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready: names what does not answer' } },
+    },
+    async (ctx) => {
+      const [temporal, database] = await Promise.all([probe(checks.temporal), probe(checks.database)]);
+      const healthy = temporal === 'ok' && database === 'ok';
+      ctx.status = healthy ? 200 : 503;
+      ctx.body = { status: healthy ? 'ok' : 'unavailable', temporal, database };
+    },
+  );
 }

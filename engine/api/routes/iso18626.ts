@@ -22,6 +22,8 @@ import type { NetworkHolder } from '../../network';
 import { Refused, type RequestService } from '../../requests';
 import type { Settings } from '../../settings';
 import type { RequestStore } from '../../store/store';
+import type { AuthState } from '../authenticate';
+import { Routes } from '../contract';
 import { HttpError } from '../http-error';
 
 export interface Iso18626RouteDeps {
@@ -113,8 +115,7 @@ function authenticated(ctx: Context, peer: Supplier, env: Record<string, string 
  * Every message is checked against the schema before anything changes and answered with the
  * confirmation the standard defines; a peer's mistake is an ERROR confirmation, never a 5xx.
  */
-export function iso18626Routes({ requests, lending, store, network, settings, log, env = process.env }: Iso18626RouteDeps): Router {
-  const router = new Router();
+export function iso18626Routes({ requests, lending, store, network, settings, log, env = process.env }: Iso18626RouteDeps): Routes {
 
   const confirm = (ctx: Context, kind: ConfirmedKind, header: ConfirmedIds, answer: Answer, echo: object = {}) => {
     ctx.type = 'application/xml';
@@ -162,7 +163,20 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
     return answered(() => takenInTime(lending.borrowerMessage(id, { action, ...(note ? { note } : {}) }), id, log));
   }
 
-  router.post('/iso18626', async (ctx) => {
+  const contract = {
+    method: 'post',
+    path: '/iso18626',
+    summary: "Take a peer ILL system's ISO 18626 message, as a supplier of the network's requests or a borrower from its service libraries",
+    accepts: {
+      mediaType: 'application/xml',
+      description: `An ISO 18626 v1.2 ISO18626Message (request, supplyingAgencyMessage or requestingAgencyMessage) of at most ${DEFAULT_MAX_MESSAGE_BYTES} bytes, checked against the standard's XML Schema; the peer presents the credentials its supplier entry names, or none from this machine`,
+    },
+    responses: {
+      '200': { description: 'The confirmation the standard defines, OK or ERROR with its errorType', mediaType: 'application/xml' },
+      '401': { description: 'An ERROR confirmation: the credentials are not those of the peer', mediaType: 'application/xml' },
+    },
+  } as const;
+  return new Routes(new Router<AuthState>()).add(contract, async (ctx) => {
     const parsed = await parseMessage(await text(ctx, DEFAULT_MAX_MESSAGE_BYTES));
     if (!parsed.ok) {
       log.info({ errorType: parsed.errorType, errorValue: parsed.errorValue }, 'ISO 18626 message refused');
@@ -198,6 +212,4 @@ export function iso18626Routes({ requests, lending, store, network, settings, lo
           : await requestingAgencyMessage(message as RequestingAgencyMessage);
     confirm(ctx, message.kind, header, answer, echo);
   });
-
-  return router;
 }

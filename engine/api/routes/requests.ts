@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
-import { validateRequest } from '../../../rules/request';
-import { Refused, type RequestService } from '../../requests';
+import requestSchema from '../../../config/schemas/request.schema.json';
+import type { IllRequest } from '../../../domain/request';
+import type { RequestService } from '../../requests';
 import type { RequestStore } from '../../store/store';
 import { canRead, canSubmit } from '../access';
 import type { AuthState } from '../authenticate';
+import { Routes } from '../contract';
 import { HttpError } from '../http-error';
 
 export interface RequestRoutesDeps {
@@ -12,38 +14,46 @@ export interface RequestRoutesDeps {
   store: RequestStore;
 }
 
-export function requestRoutes({ requests, store }: RequestRoutesDeps): Router<AuthState> {
-  const router = new Router<AuthState>({ prefix: '/api/requests' });
+/** A request as request.schema.json has it, but for its id: one sent without gets one. */
+const SUBMITTED = { ...requestSchema, required: requestSchema.required.filter((name) => name !== 'id') };
 
-  router.post('/', async (ctx) => {
-    const body = ctx.request.body as unknown;
-    // A request without an id gets one, so readers' forms need not invent them; a discovery
-    // system that sends its own id can safely retry.
-    const withId = body && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { id: randomUUID(), ...body } : body;
-    const { request, problems } = validateRequest(withId, 'request body');
-    if (!request) {
-      throw new HttpError(400, 'the request is not valid', {
-        problems: problems.map((p) => ({ path: p.pointer, message: p.message })),
-      });
-    }
-    canSubmit(ctx.state.caller, request);
-    const result = await requests.submit(request).catch((error) => {
-      if (error instanceof Refused) throw new HttpError(400, 'the request is not valid', { problems: [{ path: error.pointer, message: error.message }] });
-      throw error;
-    });
-    if (result.outcome === 'conflict') throw new HttpError(409, `another request already has id ${request.id}`);
-    ctx.status = result.outcome === 'created' ? 201 : 200;
-    ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);
-    ctx.body = { id: request.id, workflowId: result.workflowId, status: await requests.state(request.id).then((s) => s.status) };
-  });
-
-  router.get('/:id', async (ctx) => {
-    const stored = await store.getRequest(ctx.params.id!);
-    if (!stored) throw new HttpError(404, `no request ${ctx.params.id}`);
-    canRead(ctx.state.caller, stored.request);
-    const state = await requests.state(stored.request.id);
-    ctx.body = { id: stored.request.id, workflowId: stored.workflowId, submittedAt: stored.createdAt, ...state };
-  });
-
-  return router;
+export function requestRoutes({ requests, store }: RequestRoutesDeps): Routes {
+  return new Routes(new Router<AuthState>())
+    .add<unknown, Omit<IllRequest, 'id'> & { id?: string; $schema?: string }>(
+      {
+        method: 'post',
+        path: '/api/requests',
+        summary: 'Submit a request for a reader of the library',
+        roles: ['reader', 'librarian', 'administrator'],
+        body: SUBMITTED,
+        responses: { '201': { description: 'The request, new' }, '200': { description: 'The same request, submitted before' } },
+      },
+      async (ctx, { body }) => {
+        // A request without an id gets one, so readers' forms need not invent them; a discovery
+        // system that sends its own id can safely retry.
+        const { $schema: _schema, ...fields } = body;
+        const request: IllRequest = { ...fields, id: fields.id ?? randomUUID() };
+        canSubmit(ctx.state.caller, request);
+        const result = await requests.submit(request);
+        if (result.outcome === 'conflict') throw new HttpError(409, `another request already has id ${request.id}`);
+        ctx.status = result.outcome === 'created' ? 201 : 200;
+        ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);
+        ctx.body = { id: request.id, workflowId: result.workflowId, status: await requests.state(request.id).then((s) => s.status) };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/api/requests/:id',
+        summary: 'Read a request, its state and history',
+        roles: ['reader', 'librarian', 'search-proxy', 'supplier', 'administrator'],
+      },
+      async (ctx, { params }) => {
+        const stored = await store.getRequest(params.id!);
+        if (!stored) throw new HttpError(404, `no request ${params.id}`);
+        canRead(ctx.state.caller, stored.request);
+        const state = await requests.state(stored.request.id);
+        ctx.body = { id: stored.request.id, workflowId: stored.workflowId, submittedAt: stored.createdAt, ...state };
+      },
+    );
 }
