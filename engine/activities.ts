@@ -14,6 +14,7 @@ import { configHoldings } from '../rules/holdings';
 import type { LifecycleActivities } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
+import type { ServiceMetrics } from './metrics';
 import type { RequestStore } from './store/store';
 import { figuresFor, HALF_LIFE_ORDERS, learnFrom, priorsOf, type Figures } from '../rules/knowledge';
 import { deliveredAtOnce } from '../rules/eta';
@@ -26,6 +27,8 @@ export interface ActivityDependencies {
   /** Who holds an item; the holdings data of the configuration in force unless a union catalogue is given. */
   holdings?: HoldingsLookup;
   now?: () => Date;
+  /** Counts each routing decision by its outcome. */
+  metrics?: Pick<ServiceMetrics, 'routed'>;
 }
 
 const DAY = 86_400_000;
@@ -58,7 +61,7 @@ function reusedFor<V>(freshMs: number, now: () => Date): (key: string, read: () 
 }
 
 /** Builds the request workflow's activities around the dependencies they read and write. */
-export function createActivities({ store, network, adapterFor, holdings = configHoldings(() => network.current().config), now = () => new Date() }: ActivityDependencies): LifecycleActivities {
+export function createActivities({ store, network, adapterFor, holdings = configHoldings(() => network.current().config), now = () => new Date(), metrics }: ActivityDependencies): LifecycleActivities {
   // Entries travel with the activity they accompany and are written before it acts: a retry finds
   // them written already, and the audit trail never shows an effect without its cause.
   const write = async (transitions: TransitionRecord[] = []) => {
@@ -159,6 +162,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
           openCopy: open.copy,
           eta: deliveredAtOnce(config, 'open-access', today.toISOString()),
         };
+        metrics?.routed(decision.outcome);
         return { decision, estimatedCosts: {}, ...base };
       }
       const startOfDay = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
@@ -179,6 +183,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
         const supplier = config.suppliers.find((s) => s.id === entry.supplierId)!;
         estimatedCosts[supplier.id] = { amount: estimatedCost(supplier, request), currency: supplier.cost.currency };
       }
+      metrics?.routed(decision.outcome);
       return { decision, estimatedCosts, ...base };
     },
 

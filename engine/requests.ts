@@ -7,6 +7,7 @@ import { canonicalJson } from '../rules/version';
 import { requestWorkflowId, statusQuery, supplierMessageUpdate, type SupplierMessageReceipt } from '../workflows/definitions';
 import type { requestLifecycle } from '../workflows/requestLifecycle';
 import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
+import type { ServiceMetrics } from './metrics';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
 import { lifecycleTimings } from './timings';
@@ -29,6 +30,7 @@ export class RequestService {
     private readonly store: RequestStore,
     private readonly network: Pick<NetworkHolder, 'current'>,
     private readonly taskQueue: string,
+    private readonly metrics?: Pick<ServiceMetrics, 'supplierAnswered'>,
   ) {}
 
   async submit(request: IllRequest): Promise<SubmitResult> {
@@ -72,8 +74,14 @@ export class RequestService {
   }
 
   /** Passes on a supplier's message; the workflow judges it, so a repeat or a step back is recorded and not acted on. */
-  supplierMessage(requestId: string, message: SupplierMessage): Promise<SupplierMessageReceipt> {
-    return this.update(requestId, supplierMessageUpdate, message);
+  async supplierMessage(requestId: string, message: SupplierMessage): Promise<SupplierMessageReceipt> {
+    const receipt = await this.update(requestId, supplierMessageUpdate, message);
+    if (this.metrics && receipt.outcome === 'accepted' && !message.notification) {
+      // Every supplier's answers pass here (the API, ISO 18626 peers, adapters that answer at once); a repeat is not an answer.
+      const sentAt = await this.store.orderSentAt(requestId, message.supplierId);
+      if (sentAt) this.metrics.supplierAnswered(message.supplierId, message.status, Math.max(0, Date.now() - Date.parse(sentAt)) / 1000);
+    }
+    return receipt;
   }
 
   private update<R, A>(requestId: string, update: UpdateDefinition<R, [A]>, input: A): Promise<R> {

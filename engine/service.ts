@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
@@ -10,6 +11,7 @@ import { TokenAuthority } from './auth/tokens';
 import { loadAuthSecret } from './auth/secret';
 import { openDatabase, type Database } from './db/database';
 import { LendingService } from './lending';
+import { backlogFromEvents, ServiceMetrics } from './metrics';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
@@ -22,6 +24,8 @@ export interface RunningService {
   network: NetworkHolder;
   temporal: TemporalConnections;
   tokens: TokenAuthority;
+  /** The HTTP API, whose routers tell every route it answers. */
+  app: Koa;
   stop(): Promise<void>;
 }
 
@@ -62,7 +66,8 @@ export async function startService(
     cleanup.push(() => temporal.close());
 
     const store = new KnexRequestStore(database.db);
-    const requests = new RequestService(temporal.client, store, network, settings.taskQueue);
+    const metrics = new ServiceMetrics(backlogFromEvents(store));
+    const requests = new RequestService(temporal.client, store, network, settings.taskQueue, metrics);
     const lending = new LendingService(temporal.client, store, network, settings.taskQueue);
     const started: { worker?: Worker } = {};
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
@@ -74,6 +79,7 @@ export async function startService(
       network,
       requests,
       lending,
+      metrics,
       health: {
         // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {
@@ -93,6 +99,7 @@ export async function startService(
       {
         store,
         network,
+        metrics,
         adapterFor: supplierAdapters({ reply: (requestId, message) => requests.supplierMessage(requestId, message), network, settings }, adapters),
       },
     );
@@ -102,7 +109,7 @@ export async function startService(
       worker.shutdown();
       await running;
     });
-    return { url: `http://${settings.host}:${settings.port}`, database, network, temporal, tokens, stop: stopAll };
+    return { url: `http://${settings.host}:${settings.port}`, database, network, temporal, tokens, app, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
