@@ -14,8 +14,8 @@ import { HttpError } from './http-error';
 export type Schema = Record<string, unknown>;
 
 /**
- * What a caller is told when a value fails the schema it sits in, instead of ajv's wording: a
- * pattern or a format says nothing a librarian can act on. An annotation of ours (OpenAPI allows `x-`).
+ * What a caller is told when a value does not match the schema's pattern or format, instead of ajv's
+ * wording, which says nothing a librarian can act on. An annotation of ours (OpenAPI allows `x-`).
  */
 export const PROBLEM = 'x-problem';
 
@@ -107,7 +107,7 @@ const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${w
 function wording(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   const own = (error.parentSchema as Schema | undefined)?.[PROBLEM];
-  if (typeof own === 'string' && !['required', 'additionalProperties', 'discriminator'].includes(error.keyword)) return own;
+  if (typeof own === 'string' && (error.keyword === 'pattern' || error.keyword === 'format')) return own;
   switch (error.keyword) {
     case 'required':
       return 'is required';

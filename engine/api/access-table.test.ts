@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../auth/tokens';
+import { answeredRoutes, OTHER, OWN, READER, startWithObjects, type ApiObjects } from '../../test/api-objects';
+
+// Every route, called by every role of the library the object belongs to and of another library, and
+// with no token: the exact status each gets. The objects are OWN's: a request of its reader that was
+// cancelled (a decision that passes the checks of role and library is then refused by the request's
+// state, 409, and changes nothing) and a lending request an outside system made of it.
+//
+// 409: allowed, but the object's state refuses it. 404: another library's object, as if it did not exist.
+
+type Cell = number;
+/** [caller of OWN, caller of OTHER] */
+type ByLibrary = readonly [Cell, Cell];
+interface Row {
+  url(objects: ApiObjects): string;
+  body?(objects: ApiObjects, cell: string): unknown;
+  /** Raw text sent instead of JSON, with its media type. */
+  text?: { mediaType: string; body: string };
+  none: Cell;
+  roles: Record<Role, ByLibrary>;
+}
+
+const same = (status: Cell): ByLibrary => [status, status];
+const everyone = (status: Cell): Row['roles'] => Object.fromEntries(ROLES.map((role) => [role, same(status)])) as Row['roles'];
+/** Roles outside `allowed` get 403 whatever their library. */
+const onlyRoles = (allowed: Partial<Record<Role, ByLibrary>>): Row['roles'] => ({ ...everyone(403), ...allowed });
+
+const request = (objects: ApiObjects) => `/api/requests/${objects.requestId}`;
+const decision = (name: string, body: Record<string, unknown>, roles: Partial<Record<Role, ByLibrary>>): Row => ({
+  url: (objects) => `${request(objects)}/${name}`,
+  body: () => body,
+  none: 401,
+  roles: onlyRoles(roles),
+});
+const LIBRARY_DECISION = { librarian: [409, 404], administrator: same(409) } as const;
+const READER_DECISION = { reader: [409, 404], ...LIBRARY_DECISION } as const;
+
+const TABLE: Record<string, Row> = {
+  'GET /healthz': { url: () => '/healthz', none: 200, roles: everyone(200) },
+  'GET /openapi.json': { url: () => '/openapi.json', none: 200, roles: everyone(200) },
+  // A peer's credentials are its own, not the network's tokens: a broken document gets an ERROR confirmation whoever sends it.
+  'POST /iso18626': { url: () => '/iso18626', text: { mediaType: 'application/xml', body: '<ISO18626Message/>' }, none: 200, roles: everyone(200) },
+  'GET /metrics': { url: () => '/metrics', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'POST /api/requests': {
+    url: () => '/api/requests',
+    body: (objects, cell) => objects.newRequest(cell),
+    none: 401,
+    roles: onlyRoles({ reader: [201, 403], librarian: [201, 403], administrator: same(201) }),
+  },
+  'GET /api/requests/:id': { url: request, none: 401, roles: { reader: [200, 404], librarian: [200, 404], supplier: same(404), 'search-proxy': same(200), administrator: same(200) } },
+  'POST /api/requests/:id/review': decision('review', { decision: 'approve' }, LIBRARY_DECISION),
+  'POST /api/requests/:id/approve-cost': decision('approve-cost', { approve: true }, LIBRARY_DECISION),
+  'POST /api/requests/:id/loan-condition': decision('loan-condition', { approve: false }, LIBRARY_DECISION),
+  'POST /api/requests/:id/supplier-note': decision('supplier-note', { note: 'scan in colour' }, LIBRARY_DECISION),
+  'POST /api/requests/:id/search-proxy-answer': decision('search-proxy-answer', { outcome: 'unfillable', reason: 'not found' }, { 'search-proxy': same(409), administrator: same(409) }),
+  'POST /api/requests/:id/receive': decision('receive', {}, LIBRARY_DECISION),
+  'POST /api/requests/:id/return': decision('return', {}, LIBRARY_DECISION),
+  'POST /api/requests/:id/renew': decision('renew', {}, READER_DECISION),
+  'POST /api/requests/:id/renew-answer': decision('renew-answer', { approve: false }, { supplier: same(409), administrator: same(409) }),
+  'POST /api/requests/:id/cancel': decision('cancel', { reason: 'again' }, READER_DECISION),
+  // The supplier named is OWN: a supplier desk of another library cannot speak for it.
+  'POST /api/requests/:id/supplier-messages': decision('supplier-messages', { supplierId: OWN, status: 'WillSupply' }, { supplier: [409, 403], administrator: same(409) }),
+  'GET /api/suppliers/:id/outbox': { url: () => `/api/suppliers/${OWN}/outbox`, none: 401, roles: onlyRoles({ supplier: [200, 403], administrator: same(200) }) },
+  'GET /api/libraries/:libraryId/lending': { url: () => `/api/libraries/${OWN}/lending`, none: 401, roles: onlyRoles({ librarian: [200, 403], supplier: [200, 403], administrator: same(200) }) },
+  'GET /api/lending/:id': { url: (objects) => `/api/lending/${objects.lendingId}`, none: 401, roles: onlyRoles({ librarian: [200, 404], supplier: [200, 404], administrator: same(200) }) },
+  // A copy just asked for has not been lent: its return cannot be received.
+  'POST /api/lending/:id/answer': {
+    url: (objects) => `/api/lending/${objects.lendingId}/answer`,
+    body: () => ({ answer: 'return-received' }),
+    none: 401,
+    roles: onlyRoles({ librarian: [409, 404], supplier: [409, 404], administrator: same(409) }),
+  },
+  'GET /api/admin/config': { url: () => '/api/admin/config', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'POST /api/admin/config/reload': { url: () => '/api/admin/config/reload', body: () => ({}), none: 401, roles: onlyRoles({ administrator: same(200) }) },
+};
+
+let objects: ApiObjects;
+
+beforeAll(async () => {
+  objects = await startWithObjects('table');
+}, 120_000);
+
+afterAll(async () => {
+  await objects?.stop();
+});
+
+async function send(route: string, row: Row, token: string | undefined, cell: string): Promise<{ status: number; text: string }> {
+  const [method] = route.split(' ');
+  const body = row.text?.body ?? (row.body ? JSON.stringify(row.body(objects, cell)) : undefined);
+  const response = await fetch(`${objects.app.service.url}${row.url(objects)}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': row.text?.mediaType ?? 'application/json' } : {}) },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('every route against every role, of the object’s library and of another', () => {
+  it('has a row for every route the app answers, and none for a route it does not', () => {
+    expect(Object.keys(TABLE).sort()).toEqual(answeredRoutes(objects.app.service.app));
+  });
+
+  it.each(Object.entries(TABLE))('%s', async (route, row) => {
+    const answers: Record<string, number> = {};
+    const expected: Record<string, number> = {};
+    const without = await send(route, row, undefined, 'none');
+    answers.none = without.status;
+    expected.none = row.none;
+    for (const role of ROLES) {
+      for (const [index, libraryId] of [OWN, OTHER].entries()) {
+        // The reader of OWN is the one whose request it is.
+        const subject = role === 'reader' && libraryId === OWN ? READER : undefined;
+        const cell = `${role}-${libraryId}`;
+        answers[cell] = (await send(route, row, await objects.app.token(role, libraryId, subject), cell)).status;
+        expected[cell] = row.roles[role][index]!;
+      }
+    }
+    expect(answers).toEqual(expected);
+  });
+});
