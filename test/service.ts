@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Role } from '../engine/auth/tokens';
 import { freePort } from '../engine/net';
 import { startService, type RunningService } from '../engine/service';
@@ -29,8 +29,8 @@ export interface TestService {
 export const staffAnswered = (...except: AdapterName[]): Partial<Record<AdapterName, SupplierAdapter>> =>
   Object.fromEntries((['iso18626', 'vendor-ppv', 'open-access', 'calis-ebooks', 'manual'] as const).filter((name) => !except.includes(name)).map((name) => [name, createManualAdapter()]));
 
-/** The whole service on the run's Temporal server, with a database of its own and silent logs. */
-export async function startTestService(env: Record<string, string> = {}, adapters = staffAnswered()): Promise<TestService> {
+/** The whole service on the run's Temporal server, with a database of its own and silent logs unless given a logger. */
+export async function startTestService(env: Record<string, string> = {}, adapters = staffAnswered(), log: Logger = pino({ level: 'silent' })): Promise<TestService> {
   const settings = readSettings({
     PORT: String(await freePort()),
     ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-service-')),
@@ -39,7 +39,7 @@ export async function startTestService(env: Record<string, string> = {}, adapter
     DATABASE_SCHEMA: process.env.DATABASE_URL ? `s_${randomUUID().replaceAll('-', '')}` : undefined,
     ...env,
   });
-  const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, pino({ level: 'silent' }), adapters);
+  const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, log, adapters);
   const call: TestService['call'] = async (method, url, token, body, raw) => {
     const response = await fetch(`${service.url}${url}`, {
       method,
