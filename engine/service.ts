@@ -13,6 +13,7 @@ import { LendingService } from './lending';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
+import { Reports } from './store/reports';
 import { connectTemporal, type TemporalConnections } from './temporal/connect';
 import { createWorker } from './worker';
 
@@ -71,6 +72,7 @@ export async function startService(
       settings,
       tokens,
       store,
+      reports: new Reports(database.db),
       network,
       requests,
       lending,

@@ -5,12 +5,14 @@ import type { TokenAuthority } from '../auth/tokens';
 import type { NetworkHolder } from '../network';
 import type { LendingService } from '../lending';
 import type { RequestService } from '../requests';
+import type { Reports } from '../store/reports';
 import type { RequestStore } from '../store/store';
 import { authenticate } from './authenticate';
 import { errorResponses } from './errors';
 import { adminRoutes } from './routes/admin';
 import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
+import { reportRoutes } from './routes/reports';
 import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
@@ -23,6 +25,7 @@ export interface AppDeps {
   requests: RequestService;
   lending: LendingService;
   store: RequestStore;
+  reports: Reports;
   network: NetworkHolder;
   health: HealthChecks;
   settings: Pick<Settings, 'agencyId'>;
@@ -42,7 +45,7 @@ export function createApp(deps: AppDeps): Koa {
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network)]) {
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps).router]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -64,6 +64,16 @@ function check(validate: ValidateFunction, value: unknown, where: string): void 
   throw new HttpError(400, `${first.path} ${first.message}`, { problems });
 }
 
+/** A list in a query may come as `by=a,b` as well as `by=a&by=b`. */
+function listsIn(schema: Schema | undefined, query: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema?.properties ?? {}) as Record<string, Schema>;
+  for (const [name, value] of Object.entries(query)) {
+    if (properties[name]?.type !== 'array') continue;
+    query[name] = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(',')).filter((item) => item !== '');
+  }
+  return query;
+}
+
 /** The routes of one part of the API, each registered on the router with its contract. */
 export class Routes {
   readonly contracts: Contract[] = [];
@@ -85,7 +95,7 @@ export class Routes {
       if (contract.roles && !contract.roles.includes(caller.role)) {
         throw new HttpError(403, `the ${caller.role} role cannot ${contract.summary.charAt(0).toLowerCase()}${contract.summary.slice(1)}`);
       }
-      const input = { params: { ...ctx.params }, query: { ...ctx.query }, body: ctx.request.body ?? {} };
+      const input = { params: { ...ctx.params }, query: listsIn(contract.query, { ...ctx.query }), body: ctx.request.body ?? {} };
       check(params, input.params, '/params');
       check(query, input.query, '/query');
       if (body) check(body, input.body, '/body');
