@@ -18,9 +18,8 @@ describe.skipIf(!process.env.DATABASE_URL)('two service instances on one Tempora
   let b: TestService;
 
   beforeAll(async () => {
-    // One after the other: the first creates the schema, the second finds it migrated.
-    a = await startTestService(shared);
-    b = await startTestService(shared);
+    // Together, as a deployment would start them: one migrates the schema while the other waits.
+    [a, b] = await Promise.all([startTestService(shared), startTestService(shared)]);
   });
   afterAll(async () => {
     await a?.service.stop();
