@@ -15,6 +15,7 @@ import { backlogFromEvents, ServiceMetrics } from './metrics';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
+import { Reports } from './store/reports';
 import { connectTemporal, type TemporalConnections } from './temporal/connect';
 import { createWorker } from './worker';
 
@@ -76,6 +77,7 @@ export async function startService(
       settings,
       tokens,
       store,
+      reports: new Reports(database.db),
       network,
       requests,
       lending,

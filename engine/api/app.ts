@@ -6,6 +6,7 @@ import { backlogFromEvents, ServiceMetrics } from '../metrics';
 import type { NetworkHolder } from '../network';
 import type { LendingService } from '../lending';
 import type { RequestService } from '../requests';
+import type { Reports } from '../store/reports';
 import type { RequestStore } from '../store/store';
 import { accessLog } from './access-log';
 import { authenticate } from './authenticate';
@@ -14,6 +15,7 @@ import { errorResponses } from './errors';
 import { adminRoutes } from './routes/admin';
 import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
+import { reportRoutes } from './routes/reports';
 import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
@@ -28,6 +30,7 @@ export interface AppDeps {
   requests: RequestService;
   lending: LendingService;
   store: RequestStore;
+  reports: Reports;
   network: NetworkHolder;
   health: HealthChecks;
   settings: Pick<Settings, 'agencyId'>;
@@ -48,7 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
   // Open to all: peers identify themselves by their own credentials, checked by the ISO 18626 route, not by the network's tokens.
   const open: Routes[] = [healthRoutes(deps.health), iso18626Routes(deps), openApiRoutes(() => [...open, ...callers].flatMap((routes) => routes.contracts))];
-  const callers: Routes[] = [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), metricsRoutes(metrics)];
+  const callers: Routes[] = [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps), metricsRoutes(metrics)];
   for (const { router } of open) app.use(router.routes()).use(router.allowedMethods());
   app.use(authenticate(deps.tokens));
   for (const { router } of callers) app.use(router.routes()).use(router.allowedMethods());

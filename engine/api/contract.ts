@@ -111,10 +111,8 @@ function wording(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required':
       return 'is required';
-    case 'additionalProperties': {
-      const known = Object.keys(((error.parentSchema as Schema | undefined)?.properties as object | undefined) ?? {});
-      return `is not a field this route takes${known.length ? ` (it takes ${known.join(', ')})` : ''}`;
-    }
+    case 'additionalProperties':
+      return 'is not a field this route takes';
     case 'type':
       return `must be ${String(params.type).split(',').map(article).join(' or ')}`;
     case 'enum':
@@ -164,6 +162,16 @@ const doing = (summary: string) => `${summary.charAt(0).toLowerCase()}${summary.
 /** The path parameters a contract's path names. */
 export const pathParameters = (path: string): string[] => [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
 
+/** A list in a query may come as `by=a,b` as well as `by=a&by=b`. */
+function listsIn(schema: Schema | undefined, query: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema?.properties ?? {}) as Record<string, Schema>;
+  for (const [name, value] of Object.entries(query)) {
+    if (properties[name]?.type !== 'array') continue;
+    query[name] = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(',')).filter((item) => item !== '');
+  }
+  return query;
+}
+
 /** The routes of one part of the API, each registered on the router with its contract. */
 export class Routes {
   readonly contracts: Contract[] = [];
@@ -183,7 +191,7 @@ export class Routes {
     this.router[contract.method](contract.path, async (ctx) => {
       const caller = ctx.state.caller;
       if (contract.roles && !contract.roles.includes(caller.role)) throw new HttpError(403, `the ${caller.role} role cannot ${doing(contract.summary)}`);
-      const input = { params: { ...ctx.params }, query: { ...ctx.query }, body: ctx.request.body ?? {} };
+      const input = { params: { ...ctx.params }, query: listsIn(contract.query, { ...ctx.query }), body: ctx.request.body ?? {} };
       check(params, input.params, '/params');
       check(query, input.query, '/query');
       if (body) check(body, input.body, '/body');

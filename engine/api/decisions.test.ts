@@ -38,7 +38,7 @@ describe('decisions on a request', () => {
     expect(wrongRota).toMatchObject({ status: 409, body: { error: { message: 'not in the rota: nowhere' } } });
     const stray = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'approve', actor: { role: 'administrator' } });
     expect(stray.status).toBe(400);
-    expect(stray.body.error).toMatchObject({ message: '/body/actor is not a field this route takes (it takes decision, rota, reason)', problems: [{ path: '/body/actor' }] });
+    expect(stray.body.error).toMatchObject({ message: '/body/actor is not a field this route takes', problems: [{ path: '/body/actor' }] });
 
     const first = waiting.decision.rota[0].supplierId as string;
     const approved = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'changeRota', rota: [first] });

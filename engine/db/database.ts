@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { SettingError, redactUrl } from '../settings';
 import { freePort } from '../net';
-import { migrateToLatest } from '../store/migrate';
+import { migrateToLatest, whileRacing } from '../store/migrate';
 
 export interface Database {
   db: Knex;
@@ -51,7 +51,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ...(options.schema ? { searchPath: [options.schema] } : {}),
     });
     await reachable(db, options.url);
-    if (options.schema) await db.raw('create schema if not exists ??', [options.schema]);
+    const { schema } = options;
+    if (schema) await whileRacing(() => db.raw('create schema if not exists ??', [schema]));
     await migrateToLatest(db);
     return { db, description: redactUrl(options.url), embedded: false, close: () => db.destroy() };
   }

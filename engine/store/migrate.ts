@@ -23,6 +23,35 @@ const source: Knex.MigrationSource<string> = {
   getMigration: async (name) => migrations[name]!,
 };
 
-export async function migrateToLatest(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource: source, tableName: 'ill_migrations' });
+/** How long an instance waits for another that is migrating the same database. */
+const RACING_WAIT_MS = 120_000;
+
+/**
+ * Whether an error is another instance, started at the same moment, doing the same thing first:
+ * holding knex's migration lock, or creating the schema or the migrations' own tables.
+ */
+function racedBy(error: unknown): boolean {
+  const { name, code } = error as { name?: string; code?: string };
+  return name === 'MigrationLocked' || code === '23505' || code === '42P07';
+}
+
+/**
+ * Runs a step of setting up a database that instances started together race for; the losers wait
+ * and try again, and then find nothing left to do, rather than failing to start.
+ */
+export async function whileRacing(step: () => Promise<unknown>): Promise<void> {
+  const giveUpAt = Date.now() + RACING_WAIT_MS;
+  for (;;) {
+    try {
+      await step();
+      return;
+    } catch (error) {
+      if (!racedBy(error) || Date.now() > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+export function migrateToLatest(db: Knex): Promise<void> {
+  return whileRacing(() => db.migrate.latest({ migrationSource: source, tableName: 'ill_migrations' }));
 }

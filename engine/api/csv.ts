@@ -1,0 +1,16 @@
+// Reports and statements leave as CSV for spreadsheets: RFC 4180, with a byte-order mark so
+// spreadsheet programs read Chinese text as UTF-8.
+
+function field(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // A leading =, +, - or @ would be taken for a formula by a spreadsheet: a reader's title is not one.
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** The rows under a header line of the columns named, each line ended by CRLF. */
+export function csv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const lines = [columns.map(field).join(','), ...rows.map((row) => columns.map((column) => field(row[column])).join(','))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
