@@ -71,6 +71,13 @@ const TABLE: Record<string, Row> = {
     none: 401,
     roles: onlyRoles({ librarian: [409, 404], supplier: [409, 404], administrator: same(409) }),
   },
+  // A librarian sees reports of their own library only.
+  ...Object.fromEntries(
+    ['fill-rate', 'volumes', 'turnaround', 'unfilled-reasons'].map((report) => [
+      `GET /api/reports/${report}`,
+      { url: () => `/api/reports/${report}?library=${OWN}`, none: 401, roles: onlyRoles({ librarian: [200, 403], administrator: same(200) }) },
+    ]),
+  ),
   'GET /api/admin/config': { url: () => '/api/admin/config', none: 401, roles: onlyRoles({ administrator: same(200) }) },
   'POST /api/admin/config/reload': { url: () => '/api/admin/config/reload', body: () => ({}), none: 401, roles: onlyRoles({ administrator: same(200) }) },
 };
