@@ -13,6 +13,9 @@ import { LendingService } from './lending';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
+import { KnexReaderMailStore } from './store/reader-mail';
+import { keptOutlet, smtpOutlet } from './mail/outlets';
+import { ReaderMailSender } from './mail/sender';
 import { connectTemporal, type TemporalConnections } from './temporal/connect';
 import { createWorker } from './worker';
 
@@ -66,6 +69,7 @@ export async function startService(
     const lending = new LendingService(temporal.client, store, network, settings.taskQueue);
     const started: { worker?: Worker } = {};
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
+    const mailDir = `${settings.dataDir}/mail`;
     const app = createApp({
       log,
       settings,
@@ -74,6 +78,7 @@ export async function startService(
       network,
       requests,
       lending,
+      mailDir,
       health: {
         // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {
@@ -102,6 +107,10 @@ export async function startService(
       worker.shutdown();
       await running;
     });
+    const outlet = settings.smtpUrl ? smtpOutlet(settings.smtpUrl) : keptOutlet(mailDir);
+    const mailer = new ReaderMailSender({ mail: new KnexReaderMailStore(database.db), requests: store, network, outlet, from: settings.mailFrom, log });
+    mailer.start();
+    cleanup.push(() => mailer.stop());
     return { url: `http://${settings.host}:${settings.port}`, database, network, temporal, tokens, stop: stopAll };
   } catch (error) {
     await stopAll();
