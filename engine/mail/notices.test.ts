@@ -73,6 +73,25 @@ describe('readers told through a mail server', () => {
     expect(mail[0]!.text).toContain('原因：found a copy');
   });
 
+  it('mails the reader that their loan is on its way to their library, with its due date', async () => {
+    const request = sampleRequest('loan-same-region', `mail-${process.pid}-${++serial}`);
+    request.requester.email = 'reader-4@example.edu.cn';
+    const librarian = await app.token('librarian', request.requester.libraryId);
+    await app.call('POST', '/api/requests', librarian, request);
+    const sent = await app.until(request.id, librarian, (body) => body.status === 'with-supplier' && body.supplier !== undefined);
+    const supplier = await app.token('supplier', sent.supplier.id);
+    const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, supplier, { supplierId: sent.supplier.id, status: 'Loaned', dueDate: '2027-01-15' });
+    expect(said.status).toBe(202);
+    const mail = await eventually(
+      () => server.received.filter((m) => m.text?.includes(request.id)),
+      (found) => found.length > 0,
+      () => `no mail about ${request.id}`,
+    );
+    expect(mail[0]!.subject).toContain('您借阅的图书已寄往您的图书馆 / Your loan is on its way to your library');
+    expect(mail[0]!.text).toContain('应还日期：2027-01-15');
+    expect(mail[0]!.text).toContain('Due back: 2027-01-15');
+  });
+
   it('refuses a request whose reader address is not an e-mail address, naming the field', async () => {
     const request = sample();
     request.requester.email = 'reader at example';
