@@ -20,7 +20,8 @@ export interface Outgoing {
 export interface MailOutlet {
   /** What a notice handed over became: `sent` through a mail server, or `kept` as a file. */
   readonly handed: 'sent' | 'kept';
-  deliver(mail: Outgoing): Promise<void>;
+  /** `signal` gives up on a mail server still talking when the service stops. */
+  deliver(mail: Outgoing, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
@@ -39,8 +40,8 @@ export function smtpOutlet(smtpUrl: string): MailOutlet {
   const transport = createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     handed: 'sent',
-    async deliver(mail) {
-      await transport.sendMail(message(mail));
+    async deliver(mail, signal) {
+      await transport.sendMail({ ...message(mail), ...(signal ? { signal } : {}) });
     },
     close: () => transport.close(),
   };

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databaseKinds } from '../../test/harness';
 import { startMailServer, type TestMailServer } from '../../test/mail-server';
 import type { Database } from '../db/database';
@@ -157,6 +158,25 @@ describe.each(databaseKinds)('reader mail on $name', ({ open }) => {
       expect((await mail.readerMail(notice.requestId))[0]).toMatchObject({ status: 'sent', attempts: 3 });
     } finally {
       await up.close();
+    }
+  });
+
+  it('stops without waiting for a mail server that never answers, and puts the notice back for the next instance', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const notice = await delivered();
+      const hanging = sender(smtpOutlet(`smtp://127.0.0.1:${(silent.address() as net.AddressInfo).port}`));
+      hanging.start();
+      await vi.waitFor(async () => expect((await mail.readerMail(notice.requestId))[0]!.attempts).toBe(1));
+      const stopping = Date.now();
+      await hanging.stop();
+      expect(Date.now() - stopping).toBeLessThan(2_000);
+      expect((await mail.readerMail(notice.requestId))[0]).toMatchObject({ status: 'pending', error: expect.stringContaining('the service stopped') });
+      expect(await sender().round()).toBe(1);
+      expect(server.received.map((m) => m.messageId)).toEqual([`<${mailId(notice.key)}@calis.edu.cn>`]);
+    } finally {
+      silent.close();
     }
   });
 

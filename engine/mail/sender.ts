@@ -42,6 +42,8 @@ export class ReaderMailSender {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  /** Aborted when the service stops, so that a mail server that hangs does not hold the stop. */
+  private stopping = new AbortController();
   private readonly timings: SenderTimings;
 
   constructor(
@@ -53,13 +55,18 @@ export class ReaderMailSender {
 
   start(): void {
     this.stopped = false;
+    this.stopping = new AbortController();
     this.schedule(0);
   }
 
-  /** Stops looking for notices once the batch in hand is done; the outlet is closed. */
+  /**
+   * Stops looking for notices, gives up on a mail server still talking and puts back what the batch
+   * in hand has not mailed, for the next instance to mail at once; the outlet is closed.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.stopping.abort();
     await this.running;
     this.deps.outlet.close();
   }
@@ -76,7 +83,11 @@ export class ReaderMailSender {
   /** Mails one batch of pending notices; how many were claimed. */
   async round(): Promise<number> {
     const claimed = await this.deps.mail.claimReaderMail(this.timings.batch, this.timings.leaseMs);
-    for (const notice of claimed) await this.mailOne(notice);
+    for (const notice of claimed) {
+      // Those not yet tried go back at once, for whichever instance runs next.
+      if (this.stopping.signal.aborted) await this.deps.mail.mailLater(notice.notice.key, 0, 'the service stopped before mailing it');
+      else await this.mailOne(notice);
+    }
     return claimed.length;
   }
 
@@ -92,10 +103,12 @@ export class ReaderMailSender {
     const id = mailId(notice.key);
     const messageId = `<${id}@${domainOf(from)}>`;
     try {
-      await outlet.deliver({ id, messageId, from, to, ...letterFor(notice, stored?.request) });
+      await outlet.deliver({ id, messageId, from, to, ...letterFor(notice, stored?.request) }, this.stopping.signal);
     } catch (error) {
       const reason = (error as Error).message;
-      if ((error as NodemailerError).permanent === true) {
+      if (this.stopping.signal.aborted) {
+        await mail.mailLater(notice.key, 0, `the service stopped while mailing it: ${reason}`);
+      } else if ((error as NodemailerError).permanent === true) {
         log.warn({ key: notice.key, to, reason }, 'reader mail: address refused');
         await mail.markMailed(notice.key, { status: 'refused', to, error: reason });
       } else {
