@@ -6,7 +6,7 @@ import type { OrderOutcome, RequestStore, TaskOutcome } from './store/store';
 
 const DAY = 86_400_000;
 /** The dispatch knowledge base learns from the orders sent in this many days... */
-export const STATS_WINDOW_DAYS = 90;
+const STATS_WINDOW_DAYS = 90;
 /** ...the latest sent to each supplier: older ones would weigh less than a millionth of the latest (twenty half-lives). */
 const LATEST_OUTCOMES = 20 * HALF_LIFE_ORDERS;
 /** Staff tasks of each kind the prediction learns from, the latest opened in the same window: enough for a busy library's own figures. */
