@@ -15,7 +15,8 @@ import type { LifecycleActivities } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
-import { figuresFor, HALF_LIFE_ORDERS, learnFrom, priorsOf, type Figures } from '../rules/knowledge';
+import type { Figures } from '../rules/knowledge';
+import { figuresFrom, readOutcomes } from './knowledge';
 import { deliveredAtOnce } from '../rules/eta';
 
 export interface ActivityDependencies {
@@ -28,18 +29,11 @@ export interface ActivityDependencies {
   now?: () => Date;
 }
 
-const DAY = 86_400_000;
-/** The dispatch knowledge base learns from the orders sent in this many days... */
-const STATS_WINDOW_DAYS = 90;
-/** ...the latest sent to each supplier: older ones would weigh less than a millionth of the latest (twenty half-lives). */
-const LATEST_OUTCOMES = 20 * HALF_LIFE_ORDERS;
 /**
  * How long routing reuses what it read of the whole network: observed statistics change little over
  * minutes (and cost a read of 90 days of orders), today's load per supplier little over seconds.
  */
 const STATS_FRESH_MS = 5 * 60_000;
-/** Staff tasks of each kind the prediction learns from, the latest opened in the same window: enough for a busy library's own figures. */
-const LATEST_TASKS = 2_000;
 const LOAD_FRESH_MS = 10_000;
 
 /** Reuses what `read` last gave for a key until it is older than `freshMs` or another key is asked for. */
@@ -113,16 +107,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
 
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
   const stats = reusedFor<Figures>(STATS_FRESH_MS, now);
-  /**
-   * What the suppliers and staff were seen to do, each order counted by its supplier's clock in the
-   * configuration in force, its fill rate drawn toward the configured one; each staff task by the network's.
-   * Orders and tasks still open count as taking at least as long as they have so far.
-   */
-  const learnt = async (config: NetworkConfig, today: Date) => {
-    const since = new Date(today.getTime() - STATS_WINDOW_DAYS * DAY);
-    const [orders, tasks] = await Promise.all([store.supplierOutcomes(since, LATEST_OUTCOMES), store.staffTasks(since, LATEST_TASKS)]);
-    return figuresFor(learnFrom(config, orders, tasks, today.toISOString()), priorsOf(config));
-  };
+  const learnt = async (config: NetworkConfig, today: Date) => figuresFrom(config, await readOutcomes(store, today), today);
 
   return {
     recordTransitions: write,

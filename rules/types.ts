@@ -133,6 +133,8 @@ export interface Library {
   policy: LibraryPolicy;
   /** Where the library takes delivery; suppliers are told with every request. */
   delivery?: DeliveryAddresses;
+  /** Readers who gave no e-mail address are mailed at `<patronId>@<readerMailDomain>`. */
+  readerMailDomain?: string;
   source: SourceRef;
 }
 

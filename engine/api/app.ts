@@ -17,6 +17,8 @@ import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
+import { knowledgeRoutes } from './routes/knowledge';
+import { mailRoutes } from './routes/mail';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -29,6 +31,8 @@ export interface AppDeps {
   network: NetworkHolder;
   health: HealthChecks;
   settings: Pick<Settings, 'agencyId'>;
+  /** Where readers' mail is kept when no mail server is named; its routes are served where given. */
+  mailDir?: string;
 }
 
 /** Requests are small JSON documents; anything larger is refused before it is read whole. */
@@ -45,7 +49,8 @@ export function createApp(deps: AppDeps): Koa {
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps).router]) {
+  const added = [knowledgeRoutes(deps), ...(deps.mailDir ? [mailRoutes({ mailDir: deps.mailDir })] : [])].map((routes) => routes.router);
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps).router, ...added]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
