@@ -12,6 +12,8 @@ import { adminRoutes } from './routes/admin';
 import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { requestRoutes } from './routes/requests';
+import { searchRoutes } from './routes/search';
+import { taskRoutes } from './routes/tasks';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps): Koa {
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
+  // Before the request routes: `/api/requests/stalled` is not a request's id.
+  for (const { router } of [searchRoutes(deps), taskRoutes(deps)]) app.use(router.routes()).use(router.allowedMethods());
   for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
