@@ -6,6 +6,7 @@ import type { RequestStanding } from '../../domain/standing';
 import type { TransitionRecord } from '../../domain/transitions';
 import { KnexRequestStore } from './knex-store';
 import { InvalidCursor, type RequestSearch } from './store';
+import * as requestIndex from './migrations/20261207_07_request_index';
 
 const request = (id: string, over: Partial<IllRequest> = {}): IllRequest => ({
   id,
@@ -257,5 +258,26 @@ describe.each(databaseKinds)('request index on $name', ({ open }) => {
     expect(work.tasks).toMatchObject({ approveCost: expect.any(Number), renewAnswer: expect.any(Number), searchProxy: expect.any(Number) });
     expect(work.tasks.receive).toBeUndefined();
     expect(work.requests).toMatchObject({ loaned: 1, 'with-search-proxy': 1 });
+  });
+
+  it('gives the requests saved before the index a row each, from their latest entry and the orders sent for them', async () => {
+    const { db } = database;
+    await requestIndex.down(db);
+    const saved = async (id: string) => {
+      await db('requests').insert({ id, library_id: 'whu', patron_id: 'p-7', service: 'copy', urgency: 'rush', body: JSON.stringify(request(id, { citation: { title: '圖書館學報' } })), workflow_id: `request-${id}` });
+    };
+    await saved('old-1');
+    await db('request_events').insert([entry('old-1', 1, 'submitted'), entry('old-1', 2, 'with-supplier', undefined, { supplierId: 'nlc' })].map((e) => ({ event_key: e.key, request_id: e.requestId, status: e.status, at: e.at, detail: JSON.stringify(e.detail) })));
+    await db('supplier_outbox').insert({ key: 'request-old-1:send:1', request_id: 'old-1', supplier_id: 'nlc', action: 'send' });
+    await saved('old-2');
+    await requestIndex.up(db);
+
+    expect(await row('old-1')).toMatchObject({ status: 'with-supplier', supplierId: 'nlc', suppliers: ['nlc'], updatedAt: entry('old-1', 2, '').at, title: '圖書館學報' });
+    expect(await row('old-2')).toMatchObject({ status: 'submitted', suppliers: [], tasks: [] });
+    const found = await store.searchRequests({ text: '图书馆', sort: 'submitted', order: 'asc', limit: 100 });
+    expect(found.items.map((item) => item.id).filter((id) => id.startsWith('old-'))).toEqual(['old-1', 'old-2']);
+    // Later entries of theirs are newer than the one the row was made from.
+    await store.appendEvents([entry('old-1', 2, 'cancelled'), entry('old-1', 3, 'cancelled')]);
+    expect(await row('old-1')).toMatchObject({ status: 'cancelled' });
   });
 });
