@@ -92,6 +92,23 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(detail.body.auditTrail.find((entry: { status: string }) => entry.status === 'with-supplier')).toMatchObject({ key: expect.stringMatching(/:\d+$/), detail: { supplierId: first } });
   });
 
+  it("puts a request routing could not place in search-proxy staff's inbox, and takes it out once they answer", async () => {
+    const request = sample('rare-escalate');
+    const nwnu = await app.token('librarian', 'nwnu');
+    const staff = await app.token('search-proxy', 'centre');
+    await app.call('POST', '/api/requests', nwnu, request);
+    const inbox = await until('/api/tasks?kind=searchProxy', staff, (body) => taskOf(body, request.id) !== undefined);
+    expect(taskOf(inbox, request.id)).toMatchObject({ kind: 'searchProxy', answer: { path: `/api/requests/${request.id}/search-proxy-answer` } });
+    expect(inbox.counts.searchProxy).toBeGreaterThanOrEqual(1);
+    expect(taskOf((await app.call('GET', '/api/tasks', nwnu)).body, request.id)).toBeUndefined();
+    expect(taskOf((await app.call('GET', '/api/tasks', await app.token('administrator', 'centre'))).body, request.id)).toBeUndefined();
+
+    const answered = await app.call('POST', `/api/requests/${request.id}/search-proxy-answer`, staff, { outcome: 'unfillable', reason: 'no copy survives' });
+    expect(answered.status).toBe(200);
+    await until('/api/tasks?kind=searchProxy', staff, (body) => taskOf(body, request.id) === undefined);
+    await until(`/api/requests?status=unfilled&library=nwnu`, nwnu, (body) => ids(body).includes(request.id));
+  });
+
   it('lets each role see only what it may', async () => {
     const request = sample('express-copy-review');
     const xtu = await app.token('librarian', 'xtu');
