@@ -188,6 +188,14 @@ describe.each(databaseKinds)('request index on $name', ({ open }) => {
     });
   });
 
+  it('looks for citation text through an index, Chinese text included', async () => {
+    await database.db.transaction(async (trx) => {
+      await trx.raw('set local enable_seqscan = off');
+      const { rows } = await trx.raw<{ rows: Record<string, string>[] }>(`explain select id from request_index where search_text like ?`, ['%图书馆学%']);
+      expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('request_index_search_text');
+    });
+  });
+
   it("lists each one's inbox, overdue first, with counts by kind, a kind filter and pages", async () => {
     const now = new Date('2026-12-03T00:00:00.000Z');
     const librarian = { role: 'librarian', libraryId: 'hit' };

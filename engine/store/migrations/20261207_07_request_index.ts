@@ -41,6 +41,7 @@ export async function up(db: Knex): Promise<void> {
   await db.raw(`create index request_index_suppliers on request_index using gin (suppliers)`);
   await db.raw(`create index request_index_tasks on request_index using gin (tasks jsonb_path_ops) where tasks <> '[]'::jsonb`);
   await db.raw(`create index request_index_stalled on request_index (act_by) where ${open}`);
+  await indexCitationText(db);
 
   // Requests already in the store: their status is their latest entry's, and their suppliers those their orders went to.
   const requests = await db('requests').select('id', 'body');
@@ -57,6 +58,23 @@ export async function up(db: Knex): Promise<void> {
       [searchTextOf(body.citation), body.citation?.title?.slice(0, 500) ?? null, ...FINAL_STATUSES, id],
     );
   }
+}
+
+/**
+ * Free-text search looks for a substring anywhere in the citation: trigrams (pg_trgm, which splits
+ * Chinese text too) let an index find it. A server without the extension searches without the index.
+ */
+async function indexCitationText(db: Knex): Promise<void> {
+  const { rows: available } = await db.raw(`select 1 from pg_available_extensions where name = 'pg_trgm'`);
+  if (available.length === 0) return;
+  // One database's schemas migrating at once (test runs, each in a schema of its own) would race to create it.
+  await db.raw(`select pg_advisory_xact_lock(hashtext('ill:create extension pg_trgm'))`);
+  await db.raw('create extension if not exists pg_trgm');
+  // Wherever it was installed, schema by schema test runs included: its operator class is named with its schema.
+  const { rows } = await db.raw<{ rows: { schema: string }[] }>(
+    `select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`,
+  );
+  await db.raw(`create index request_index_search_text on request_index using gin (search_text ??.gin_trgm_ops)`, [rows[0]!.schema]);
 }
 
 export async function down(db: Knex): Promise<void> {
