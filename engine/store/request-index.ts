@@ -78,7 +78,7 @@ export function indexUpdates(db: Knex, events: TransitionRecord[]): Knex.QueryBu
   }
   return [...latest.values()].map(({ record, n }) => {
     const { standing } = record;
-    const final = FINAL_STATUSES.includes(record.status as never);
+    const final = (FINAL_STATUSES as readonly string[]).includes(record.status);
     const detailSupplier = typeof record.detail.supplierId === 'string' ? record.detail.supplierId : undefined;
     const supplierId = standing ? standing.supplier?.id : final ? undefined : detailSupplier;
     const supplier = (id: string | undefined, deadline: string | null) => ({

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { FINAL_STATUSES } from '../../../domain/request-state';
+import type { Citation } from '../../../domain/request';
 import { searchTextOf } from '../search-text';
+
+const BACKFILL_BATCH = 1_000;
 
 // One row per request, kept from the workflow's transitions in the same write as its audit-trail
 // entries, so that requests are searched and tasks listed without asking every workflow.
@@ -30,6 +33,8 @@ export async function up(db: Knex): Promise<void> {
     t.text('search_text').notNullable().defaultTo('');
     t.string('title', 500);
   });
+  // Filled before its indexes are made, which is quicker than keeping them up row by row.
+  await backfill(db);
   const open = `status not in (${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
   await db.raw(`create index request_index_library on request_index (library_id, submitted_at, id)`);
   await db.raw(`create index request_index_patron on request_index (library_id, patron_id, submitted_at)`);
@@ -42,21 +47,27 @@ export async function up(db: Knex): Promise<void> {
   await db.raw(`create index request_index_tasks on request_index using gin (tasks jsonb_path_ops) where tasks <> '[]'::jsonb`);
   await db.raw(`create index request_index_stalled on request_index (act_by) where ${open}`);
   await indexCitationText(db);
+}
 
-  // Requests already in the store: their status is their latest entry's, and their suppliers those their orders went to.
-  const requests = await db('requests').select('id', 'body');
-  for (const { id, body } of requests) {
-    await db.raw(
-      `insert into request_index (id, library_id, patron_id, service, urgency, status, submitted_at, updated_at, transition, search_text, title, suppliers, supplier_id)
-       select r.id, r.library_id, r.patron_id, r.service, r.urgency, coalesce(e.status, 'submitted'), date_trunc('milliseconds', r.created_at),
-         coalesce(e.at, date_trunc('milliseconds', r.created_at)), coalesce(substring(e.event_key from ':([0-9]+)$')::int, 0), ?, ?,
-         array(select distinct o.supplier_id from supplier_outbox o where o.request_id = r.id and o.action = 'send' order by 1),
-         case when e.status in (${FINAL_STATUSES.map(() => '?').join(', ')}) then null else e.detail->>'supplierId' end
-       from requests r
-       left join lateral (select * from request_events e where e.request_id = r.id order by e.seq desc limit 1) e on true
-       where r.id = ?`,
-      [searchTextOf(body.citation), body.citation?.title?.slice(0, 500) ?? null, ...FINAL_STATUSES, id],
-    );
+/** Requests already in the store: their status is their latest entry's, and their suppliers those their orders went to. */
+async function backfill(db: Knex): Promise<void> {
+  await db.raw(
+    `insert into request_index (id, library_id, patron_id, service, urgency, status, submitted_at, updated_at, transition, title, suppliers, supplier_id)
+     select r.id, r.library_id, r.patron_id, r.service, r.urgency, coalesce(e.status, 'submitted'), date_trunc('milliseconds', r.created_at),
+       coalesce(e.at, date_trunc('milliseconds', r.created_at)), coalesce(substring(e.event_key from ':([0-9]+)$')::int, 0),
+       left(r.body->'citation'->>'title', 500),
+       array(select distinct o.supplier_id from supplier_outbox o where o.request_id = r.id and o.action = 'send' order by 1),
+       case when e.status in (${FINAL_STATUSES.map(() => '?').join(', ')}) then null else e.detail->>'supplierId' end
+     from requests r
+     left join lateral (select * from request_events e where e.request_id = r.id order by e.seq desc limit 1) e on true`,
+    [...FINAL_STATUSES],
+  );
+  // Their searchable text is made as a new request's is, a batch at a time.
+  for (let after = ''; ; ) {
+    const batch: { id: string; citation: Citation }[] = await db('requests').where('id', '>', after).orderBy('id').limit(BACKFILL_BATCH).select('id', db.raw(`body->'citation' as citation`));
+    if (batch.length === 0) break;
+    await db.raw(`update request_index i set search_text = v.text from (values ${batch.map(() => '(?, ?)').join(', ')}) as v(id, text) where i.id = v.id`, batch.flatMap(({ id, citation }) => [id, searchTextOf(citation)]));
+    after = batch[batch.length - 1]!.id;
   }
 }
 
