@@ -87,6 +87,15 @@ describe.each(databaseKinds)('request index on $name', ({ open }) => {
     expect(filled?.actBy).toBeUndefined();
   });
 
+  it('moves the row only with the entries it follows: a write that fails changes neither', async () => {
+    await store.insertRequest(request('ix-4'), 'request-ix-4');
+    const routing: RequestStanding = { status: 'routing', asked: [], tasks: [] };
+    // The second entry names a request the store does not have: the whole write is refused.
+    await expect(store.appendEvents([entry('ix-4', 1, 'routing', routing), { ...entry('nowhere', 2, 'routing'), requestId: 'nowhere' }])).rejects.toThrow();
+    expect(await row('ix-4')).toMatchObject({ status: 'submitted' });
+    expect(await store.listEvents('ix-4')).toEqual([]);
+  });
+
   it('takes the status, and a supplier named, from entries written before the workflow said where a request stands', async () => {
     await store.insertRequest(request('ix-3'), 'request-ix-3');
     await store.appendEvents([entry('ix-3', 1, 'submitted'), entry('ix-3', 2, 'with-supplier', undefined, { supplierId: 'nlc', note: 'try 1' })]);
