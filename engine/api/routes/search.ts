@@ -3,7 +3,7 @@ import type { RouteDecision } from '../../../domain/decision';
 import { REQUEST_STATUSES } from '../../../domain/request-state';
 import type { RequestService } from '../../requests';
 import { InvalidCursor, type Page, type RequestSearch, type RequestStore } from '../../store/store';
-import type { Caller } from '../../auth/tokens';
+import { ROLES, type Caller } from '../../auth/tokens';
 import { canRead } from '../access';
 import type { AuthState } from '../authenticate';
 import { Routes, SAFE_ID, type Schema } from '../contract';
@@ -99,6 +99,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
       method: 'get',
       path: '/api/requests',
       summary: 'Search requests',
+      roles: ROLES,
       query: {
         type: 'object',
         additionalProperties: false,
@@ -171,6 +172,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
       method: 'get',
       path: '/api/requests/:id',
       summary: 'Read a request',
+      roles: ROLES,
       params: { id: { type: 'string', minLength: 1, maxLength: 128 } },
       responses: { 200: { description: 'The request where it stands, why it is routed as it is, and its whole audit trail.' } },
     },
