@@ -11,7 +11,7 @@ import type { IllRequest, Money } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
 import type { HoldingsLookup } from '../domain/holdings';
 import { configHoldings } from '../rules/holdings';
-import type { LifecycleActivities } from '../workflows/activities';
+import type { LifecycleActivities, SendClock } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
@@ -51,6 +51,16 @@ function reusedFor<V>(freshMs: number, now: () => Date): (key: string, read: () 
   };
 }
 
+/**
+ * The workflow learns a try's deadline in working hours only from the send; the request index is
+ * given it with the send's entries, in the same write, rather than one write later.
+ */
+function withDeadline(transitions: TransitionRecord[] = [], supplierId: string, at: string | undefined): TransitionRecord[] {
+  const last = transitions[transitions.length - 1];
+  if (!at || last?.standing?.supplier?.id !== supplierId) return transitions;
+  return [...transitions.slice(0, -1), { ...last, standing: { ...last.standing, supplier: { ...last.standing.supplier, deadline: at } } }];
+}
+
 /** Builds the request workflow's activities around the dependencies they read and write. */
 export function createActivities({ store, network, adapterFor, holdings = configHoldings(() => network.current().config), now = () => new Date() }: ActivityDependencies): LifecycleActivities {
   // Entries travel with the activity they accompany and are written before it acts: a retry finds
@@ -76,6 +86,20 @@ export function createActivities({ store, network, adapterFor, holdings = config
       throw error;
     }
     await store.markSent(entry.key);
+  };
+
+  /**
+   * When a try runs out by the supplier's calendar in force when the order goes out, which a review
+   * or an approval may have followed. A clock that cannot count must not make the send look failed,
+   * so the try then keeps wall-clock hours.
+   */
+  const countedDeadline = (supplierId: string, clock: SendClock) => {
+    try {
+      return tryDeadline(network.current().config, supplierId, clock.workingHours, clock.sentAt);
+    } catch (error) {
+      log.warn('deadline not counted in working hours', { supplierId, error: (error as Error).message });
+      return undefined;
+    }
   };
 
   /** Who asks and where the item goes, from the configuration in force when the supplier is asked. */
@@ -170,16 +194,11 @@ export function createActivities({ store, network, adapterFor, holdings = config
     async sendToSupplier(given, transitions, clock) {
       const order = { ...given, requestingLibrary: requestingLibrary(given.request.requester.libraryId) };
       const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
-      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, transitions, (adapter, supplier) => adapter.send(order, supplier));
-      // By the calendar in force when the order goes out, which a review or an approval may have followed.
-      // The order is out by now: a clock that cannot count must not make the send look failed, so the try keeps wall-clock hours.
-      if (!clock) return undefined;
-      try {
-        return { deadline: tryDeadline(network.current().config, order.supplierId, clock.workingHours, clock.sentAt) };
-      } catch (error) {
-        log.warn('deadline not counted in working hours', { supplierId: order.supplierId, error: (error as Error).message });
-        return undefined;
-      }
+      const deadline = clock && countedDeadline(order.supplierId, clock);
+      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, withDeadline(transitions, order.supplierId, deadline?.at), (adapter, supplier) =>
+        adapter.send(order, supplier),
+      );
+      return deadline && { deadline };
     },
 
     async notifySupplier(given, transitions) {

@@ -14,6 +14,8 @@ import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { reportRoutes } from './routes/reports';
 import { requestRoutes } from './routes/requests';
+import { searchRoutes } from './routes/search';
+import { taskRoutes } from './routes/tasks';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
@@ -49,6 +51,8 @@ export function createApp(deps: AppDeps): Koa {
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
+  // Before the request routes: `/api/requests/stalled` is not a request's id.
+  for (const { router } of [searchRoutes(deps), taskRoutes(deps)]) app.use(router.routes()).use(router.allowedMethods());
   const added = [knowledgeRoutes(deps), ...(deps.mailDir ? [mailRoutes({ mailDir: deps.mailDir })] : [])].map((routes) => routes.router);
   for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps).router, ...added]) {
     app.use(router.routes()).use(router.allowedMethods());

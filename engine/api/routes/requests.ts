@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { validateRequest } from '../../../rules/request';
 import { Refused, type RequestService } from '../../requests';
 import type { RequestStore } from '../../store/store';
-import { canRead, canSubmit } from '../access';
+import { canSubmit } from '../access';
 import type { AuthState } from '../authenticate';
 import { HttpError } from '../http-error';
 
@@ -12,7 +12,7 @@ export interface RequestRoutesDeps {
   store: RequestStore;
 }
 
-export function requestRoutes({ requests, store }: RequestRoutesDeps): Router<AuthState> {
+export function requestRoutes({ requests }: RequestRoutesDeps): Router<AuthState> {
   const router = new Router<AuthState>({ prefix: '/api/requests' });
 
   router.post('/', async (ctx) => {
@@ -35,14 +35,6 @@ export function requestRoutes({ requests, store }: RequestRoutesDeps): Router<Au
     ctx.status = result.outcome === 'created' ? 201 : 200;
     ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);
     ctx.body = { id: request.id, workflowId: result.workflowId, status: await requests.state(request.id).then((s) => s.status) };
-  });
-
-  router.get('/:id', async (ctx) => {
-    const stored = await store.getRequest(ctx.params.id!);
-    if (!stored) throw new HttpError(404, `no request ${ctx.params.id}`);
-    canRead(ctx.state.caller, stored.request);
-    const state = await requests.state(stored.request.id);
-    ctx.body = { id: stored.request.id, workflowId: stored.workflowId, submittedAt: stored.createdAt, ...state };
   });
 
   return router;
