@@ -5,6 +5,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
+import { FINAL_STATUSES } from '../../domain/request-state';
 import type { OrderOutcome, RequestStore, StoredLending, StoredRequest, TaskOutcome } from './store';
 
 interface RequestRow {
@@ -132,6 +133,7 @@ order by e.at nulls last, e.seq, o.at, o.request_id`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
+const toStored = (row: RequestRow): StoredRequest => ({ request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) });
 const toLending = (row: LendingRow): StoredLending => ({ lending: row.body, status: row.status, workflowId: row.workflow_id, seq: Number(row.seq), updatedAt: iso(row.updated_at) });
 
 const outboxRow = (entry: OutboxEntry) => ({
@@ -182,7 +184,7 @@ export class KnexRequestStore implements RequestStore {
 
   async getRequest(id: string): Promise<StoredRequest | undefined> {
     const row = await this.db<RequestRow>('requests').where({ id }).first();
-    return row && { request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) };
+    return row && toStored(row);
   }
 
   private insertEvents(events: TransitionRecord[]) {
@@ -207,6 +209,22 @@ export class KnexRequestStore implements RequestStore {
   async listEvents(requestId: string): Promise<TransitionRecord[]> {
     const rows = await this.db<EventRow>('request_events').where({ request_id: requestId }).orderBy('seq');
     return rows.map(toEvent);
+  }
+
+  async openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]> {
+    const rows: RequestRow[] = await this.db('requests as r')
+      .where({ 'r.library_id': libraryId, 'r.patron_id': patronId })
+      .whereNotExists((latest) =>
+        latest
+          .select(this.db.raw('1'))
+          .from('request_events as e')
+          .whereRaw('e.request_id = r.id')
+          .whereIn('e.status', FINAL_STATUSES)
+          .whereRaw('e.seq = (select max(l.seq) from request_events l where l.request_id = r.id)'),
+      )
+      .orderBy([{ column: 'r.created_at' }, { column: 'r.id' }])
+      .select('r.*');
+    return rows.map(toStored);
   }
 
   private async insertOnce(table: string, row: Record<string, unknown>, query: Knex.QueryBuilder = this.db.queryBuilder()): Promise<boolean> {
