@@ -15,6 +15,7 @@ import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
+import { openUrlRoutes } from './routes/openurl';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -41,6 +42,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
+  // Readers' browsers follow OpenURL links from discovery systems without a token; nothing is stored.
+  const openUrl = openUrlRoutes().router;
+  app.use(openUrl.routes()).use(openUrl.allowedMethods());
   app.use(authenticate(deps.tokens));
   for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network)]) {
     app.use(router.routes()).use(router.allowedMethods());
