@@ -141,9 +141,18 @@ describe('links that cannot be read', () => {
     ['a metadata format this service does not read', 'rft_val_fmt=info:ofi/fmt:kev:mtx:sch_svc&rft.atitle=A', 'rft_val_fmt'],
     ['nothing that names a document', 'rft.date=2015&rft.volume=3&foo=bar', 'rft.atitle'],
     ['only a broken identifier', 'rft.issn=1234-5678', 'rft.issn'],
+    ['a format named after what every object has', 'rft_val_fmt=constructor&rft.atitle=A', 'rft_val_fmt'],
     ['too many parameters', Array.from({ length: 101 }, (_, n) => `k${n}=v`).join('&'), 'k100'],
   ])('refuses %s, naming the key', (_what, query, key) => {
     expect(refusal(query).key).toBe(key);
+  });
+
+  it('reads a genre named after what every object has as no genre', () => {
+    for (const genre of ['__proto__', 'constructor', 'toString']) {
+      const draft = parse(`rft.genre=${genre}&rft.atitle=A&rft.jtitle=B`);
+      expect(draft.citation.documentType).toBe('article');
+      expect(draft.problems).toEqual([expect.objectContaining({ key: 'rft.genre' })]);
+    }
   });
 
   it('refuses an empty link and an unparseable one without throwing anything else', () => {

@@ -131,7 +131,7 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
   const context = link.all('url_ctx_fmt');
   if (context && context.values.some((value) => value !== KEV_CONTEXT)) throw new OpenUrlRefused('url_ctx_fmt', `'${context.values[0]}' is not a context format this service reads (${KEV_CONTEXT})`);
   const format = one('rft_val_fmt')?.value;
-  if (format !== undefined && !(format in FORMATS)) {
+  if (format !== undefined && !Object.hasOwn(FORMATS, format)) {
     throw new OpenUrlRefused('rft_val_fmt', `'${format}' is not a format this service reads (${Object.keys(FORMATS).join(', ')})`);
   }
   const isOne = version !== undefined || format !== undefined || [...params.keys()].some((key) => key.startsWith('rft.') || key === 'rft_id');
@@ -149,7 +149,7 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
 
   const genreFound = one('rft.genre', 'genre');
   const genre = genreFound?.value.toLowerCase();
-  let documentType: DocumentType | 'container' | undefined = genre !== undefined ? GENRES[genre] : undefined;
+  let documentType: DocumentType | 'container' | undefined = genre !== undefined && Object.hasOwn(GENRES, genre) ? GENRES[genre] : undefined;
   if (genreFound && documentType === undefined && genre !== 'unknown') {
     problems.push({ key: genreFound.key, message: `'${genreFound.value}' is not a genre this service knows; the document type is read from the other keys` });
   }
