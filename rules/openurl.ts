@@ -26,6 +26,8 @@ export interface OpenUrlDraft {
   };
 }
 
+type Value = { key: string; value: string };
+
 /** A link that cannot be read at all: `key` names where it went wrong. */
 export class OpenUrlRefused extends Error {
   constructor(
@@ -107,23 +109,24 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
   const problems: OpenUrlProblem[] = [];
 
   /** One value: a link repeating a key with different values has the first kept and is told so. */
-  const one = (...keys: string[]): { key: string; value: string } | undefined => {
+  const one = (...keys: string[]): Value | undefined => {
     const found = link.all(...keys);
     if (!found) return undefined;
     if (found.values.length > 1) problems.push({ key: found.key, message: `given ${found.values.length} times; '${found.values[0]}' is kept` });
     return { key: found.key, value: found.values[0]! };
   };
   const text = (...keys: string[]) => one(...keys)?.value;
-  /** The first value that checks out; those that do not are named. */
-  const checked = (check: (text: string) => Checked, ...keys: string[]): string | undefined => {
-    for (const key of keys) {
-      for (const value of link.all(key)?.values ?? []) {
-        const result = check(value);
-        if ('value' in result) return result.value;
-        problems.push({ key, message: result.problem });
-      }
+  /** Each value of each key, with its key. */
+  const valuesOf = (...keys: string[]): Value[] => keys.flatMap((key) => (link.all(key)?.values ?? []).map((value) => ({ key, value })));
+  /** Each value that checks out, in the form kept, once; those that do not are named among the problems. */
+  const checked = (check: (text: string) => Checked, values: Value[]): string[] => {
+    const kept = new Set<string>();
+    for (const { key, value } of values) {
+      const result = check(value);
+      if ('value' in result) kept.add(result.value);
+      else problems.push({ key, message: result.problem });
     }
-    return undefined;
+    return [...kept];
   };
 
   const version = link.all('url_ver');
@@ -136,16 +139,14 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
   }
   const isOne = version !== undefined || format !== undefined || [...params.keys()].some((key) => key.startsWith('rft.') || key === 'rft_id');
 
-  const ids = [...(link.all('rft_id')?.values ?? []), ...(link.all('id')?.values ?? [])];
-  const doiIds = ids.filter((id) => /^(?:info:doi\/|doi:|https?:\/\/(?:dx\.)?doi\.org\/)/i.test(id));
-  const dois = [...new Set(doiIds.map(checkDoi).flatMap((result) => ('value' in result ? [result.value] : [])))];
-  for (const id of doiIds) {
-    const result = checkDoi(id);
-    if ('problem' in result) problems.push({ key: link.all('rft_id')?.values.includes(id) ? 'rft_id' : 'id', message: result.problem });
-  }
+  const ids = valuesOf('rft_id', 'id');
+  const dois = checked(checkDoi, ids.filter(({ value }) => /^(?:info:doi\/|doi:|https?:\/\/(?:dx\.)?doi\.org\/)/i.test(value)));
   if (dois.length > 1) problems.push({ key: 'rft_id', message: `names ${dois.length} DOIs; '${dois[0]}' is kept` });
-  const pmid = ids.map((id) => /^(?:info:pmid\/|pmid:)([0-9]+)$/i.exec(id)?.[1]).find((found) => found !== undefined);
-  const isbnIds = ids.flatMap((id) => /^urn:isbn:(.+)$/i.exec(id)?.[1] ?? []);
+  const pmid = ids.map(({ value }) => /^(?:info:pmid\/|pmid:)([0-9]+)$/i.exec(value)?.[1]).find((found) => found !== undefined);
+  const isbnIds = ids.flatMap(({ key, value }) => {
+    const isbn = /^urn:isbn:(.+)$/i.exec(value)?.[1];
+    return isbn ? [{ key, value: isbn }] : [];
+  });
 
   const genreFound = one('rft.genre', 'genre');
   const genre = genreFound?.value.toLowerCase();
@@ -155,7 +156,7 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
   }
   const articleTitle = text('rft.atitle', 'atitle');
   const bookTitle = text('rft.btitle');
-  const isbn = checked(checkIsbn, 'rft.isbn', 'isbn') ?? isbnFromIds(isbnIds, problems);
+  const [isbn] = checked(checkIsbn, [...valuesOf('rft.isbn', 'isbn'), ...isbnIds]);
   const isBookFormat = format === 'info:ofi/fmt:kev:mtx:book';
   documentType ??= format ? FORMATS[format] : undefined;
   documentType ??= isBookFormat || bookTitle || isbn ? (articleTitle ? 'chapter' : 'book') : articleTitle ? 'article' : undefined;
@@ -174,7 +175,7 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
   }
   const authors = authorsOf(text('rft.aulast', 'aulast'), text('rft.aufirst', 'aufirst') ?? text('rft.auinit', 'auinit'), link.all('rft.au', 'au')?.values ?? []);
   if (authors.length > 0) citation.authors = authors;
-  const issn = checked(checkIssn, 'rft.issn', 'issn', 'rft.eissn', 'eissn');
+  const [issn] = checked(checkIssn, valuesOf('rft.issn', 'issn', 'rft.eissn', 'eissn'));
   if (issn) citation.issn = issn;
   if (isbn) citation.isbn = isbn;
   if (dois[0]) citation.doi = dois[0];
@@ -211,22 +212,13 @@ export function parseOpenUrl(params: URLSearchParams): OpenUrlDraft {
   };
 }
 
-function isbnFromIds(ids: string[], problems: OpenUrlProblem[]): string | undefined {
-  for (const id of ids) {
-    const result = checkIsbn(id);
-    if ('value' in result) return result.value;
-    problems.push({ key: 'rft_id', message: result.problem });
-  }
-  return undefined;
-}
-
 /** `Family, Given` for names in Latin script, family and given run together in Chinese; then each `au` not already named. */
 function authorsOf(last: string | undefined, first: string | undefined, full: string[]): string[] {
   const composed = last ? (first ? (CJK.test(last) ? `${last}${first}` : `${last}, ${first}`) : last) : undefined;
   return [...new Set([...(composed ? [composed] : []), ...full])];
 }
 
-function pagesOf(start: { key: string; value: string } | undefined, end: { key: string; value: string } | undefined, pages: string | undefined, problems: OpenUrlProblem[]): string | undefined {
+function pagesOf(start: Value | undefined, end: Value | undefined, pages: string | undefined, problems: OpenUrlProblem[]): string | undefined {
   if (start && end) {
     if (/^[0-9]+$/.test(start.value) && /^[0-9]+$/.test(end.value) && Number(end.value) < Number(start.value)) {
       problems.push({ key: end.key, message: `ends (${end.value}) before the start page (${start.value}); only the start page is kept` });

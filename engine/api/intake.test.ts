@@ -143,9 +143,9 @@ describe('the same document asked for twice', () => {
 
 describe("a reader's cap on open requests", () => {
   const fill = async (libraryId: string, patronId: string, token: string, count: number) => {
-    for (let n = 0; n < count; n++) {
-      expect((await app.call('POST', '/api/requests', token, ask(libraryId, patronId, { title: `Document ${n} of ${patronId}` }))).status).toBe(201);
-    }
+    const asked = Array.from({ length: count }, (_, n) => ask(libraryId, patronId, { title: `Document ${n} of ${patronId}` }));
+    for (const request of asked) expect((await app.call('POST', '/api/requests', token, request)).status).toBe(201);
+    return asked;
   };
 
   it("holds a reader to the network's cap, naming it, and stores nothing past it", async () => {
@@ -171,7 +171,7 @@ describe("a reader's cap on open requests", () => {
 
   it("holds a library's readers to its own cap, librarians submitting for them included", async () => {
     const librarian = await app.token('librarian', 'xtu');
-    await fill('xtu', 'r-library-cap', librarian, 2);
+    const [first] = await fill('xtu', 'r-library-cap', librarian, 2);
     const refused = await app.call('POST', '/api/requests', librarian, ask('xtu', 'r-library-cap', { title: 'One more' }));
     expect(refused).toMatchObject({
       status: 409,
@@ -180,5 +180,7 @@ describe("a reader's cap on open requests", () => {
     const centre = await app.token('administrator', 'centre');
     expect((await app.call('POST', '/api/requests', centre, ask('xtu', 'r-library-cap', { title: 'One more' }))).status).toBe(409);
     expect(await storedOf('r-library-cap')).toHaveLength(2);
+    // A client retrying a request it sent before is answered as before, cap or no cap.
+    expect((await app.call('POST', '/api/requests', librarian, first)).status).toBe(200);
   });
 });
