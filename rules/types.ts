@@ -214,6 +214,8 @@ export interface NetworkPolicy {
     returnConfirmDays: number;
     taskDueHours: Record<TaskType, number>;
   };
+  /** Caps on a reader's open requests: the network's, and libraries' own in its place; absent, none. */
+  quotas?: { openRequestsPerReader: number; libraries?: Record<string, number> };
   /** Hours suppliers work unless they say otherwise; without them deadlines count every hour. */
   workingHours?: WorkingHours;
   /** Days no supplier's hours count. */

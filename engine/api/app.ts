@@ -21,6 +21,7 @@ import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
 import { knowledgeRoutes } from './routes/knowledge';
 import { mailRoutes } from './routes/mail';
+import { openUrlRoutes } from './routes/openurl';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -50,6 +51,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
+  // Readers' browsers follow OpenURL links from discovery systems without a token; nothing is stored.
+  const openUrl = openUrlRoutes().router;
+  app.use(openUrl.routes()).use(openUrl.allowedMethods());
   app.use(authenticate(deps.tokens));
   // Before the request routes: `/api/requests/stalled` is not a request's id.
   for (const { router } of [searchRoutes(deps), taskRoutes(deps)]) app.use(router.routes()).use(router.allowedMethods());

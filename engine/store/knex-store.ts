@@ -7,6 +7,7 @@ import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
 import type { IndexedRequest, InboxItem, InboxOwner, InboxPage, OrderOutcome, Page, RequestSearch, RequestStore, StoredLending, StoredRequest, TaskOutcome } from './store';
 import { inbox, indexRowOf, indexUpdates, openWork, searchRequests } from './request-index';
+import { FINAL_STATUSES } from '../../domain/request-state';
 
 interface RequestRow {
   id: string;
@@ -133,6 +134,7 @@ order by e.at nulls last, e.seq, o.at, o.request_id`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
+const toStored = (row: RequestRow): StoredRequest => ({ request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) });
 const toLending = (row: LendingRow): StoredLending => ({ lending: row.body, status: row.status, workflowId: row.workflow_id, seq: Number(row.seq), updatedAt: iso(row.updated_at) });
 
 const eventRow = (event: TransitionRecord) => ({ event_key: event.key, request_id: event.requestId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) });
@@ -190,7 +192,7 @@ export class KnexRequestStore implements RequestStore {
 
   async getRequest(id: string): Promise<StoredRequest | undefined> {
     const row = await this.db<RequestRow>('requests').where({ id }).first();
-    return row && { request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) };
+    return row && toStored(row);
   }
 
   private insertEvents(events: TransitionRecord[]) {
@@ -221,6 +223,17 @@ export class KnexRequestStore implements RequestStore {
   async listEvents(requestId: string): Promise<TransitionRecord[]> {
     const rows = await this.db<EventRow>('request_events').where({ request_id: requestId }).orderBy('seq');
     return rows.map(toEvent);
+  }
+
+  async openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]> {
+    // The request index has every request from the moment it is saved, with the status of its latest entry.
+    const rows: RequestRow[] = await this.db('request_index as i')
+      .join('requests as r', 'r.id', 'i.id')
+      .where({ 'i.library_id': libraryId, 'i.patron_id': patronId })
+      .whereNotIn('i.status', FINAL_STATUSES)
+      .orderBy([{ column: 'i.submitted_at' }, { column: 'i.id' }])
+      .select('r.*');
+    return rows.map(toStored);
   }
 
   private async insertOnce(table: string, row: Record<string, unknown>, query: Knex.QueryBuilder = this.db.queryBuilder()): Promise<boolean> {

@@ -47,6 +47,11 @@ export interface RequestStore extends LendingStore {
   /** Appends to the audit trail, in one write; returns how many were new (each is recorded once, by its key). */
   appendEvents(events: TransitionRecord[]): Promise<number>;
   listEvents(requestId: string): Promise<TransitionRecord[]>;
+  /**
+   * A reader's requests not in a final status by their audit trail's latest entry (one with no
+   * entry yet is open), oldest first: what a new request of theirs is checked against.
+   */
+  openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]>;
 
   /**
    * Puts an order or notice for a supplier in the outbox, with the audit-trail entries that go with

@@ -6,13 +6,14 @@ import type { RequestStore } from '../../store/store';
 import { canSubmit } from '../access';
 import type { AuthState } from '../authenticate';
 import { HttpError } from '../http-error';
+import { admitRequest, type IntakeDeps } from '../intake';
 
-export interface RequestRoutesDeps {
+export interface RequestRoutesDeps extends IntakeDeps {
   requests: RequestService;
   store: RequestStore;
 }
 
-export function requestRoutes({ requests }: RequestRoutesDeps): Router<AuthState> {
+export function requestRoutes({ requests, store, network }: RequestRoutesDeps): Router<AuthState> {
   const router = new Router<AuthState>({ prefix: '/api/requests' });
 
   router.post('/', async (ctx) => {
@@ -27,6 +28,7 @@ export function requestRoutes({ requests }: RequestRoutesDeps): Router<AuthState
       });
     }
     canSubmit(ctx.state.caller, request);
+    await admitRequest({ store, network }, request, ctx.query);
     const result = await requests.submit(request).catch((error) => {
       if (error instanceof Refused) throw new HttpError(400, 'the request is not valid', { problems: [{ path: error.pointer, message: error.message }] });
       throw error;
