@@ -8,26 +8,28 @@ import type { Heard, Iso18626Status } from './supplier-messages';
  * Named after ISO 18626 statuses where one fits; the supplier's own ISO 18626 status while it works
  * on the request is `RequestState.supplier.status`.
  */
-export type RequestStatus =
-  | 'submitted'
-  | 'checking'
-  | 'routing'
-  | 'awaiting-review'
-  | 'with-supplier'
-  | 'awaiting-cost-approval'
-  | 'awaiting-condition-approval'
-  | 'with-search-proxy'
-  | 'delivered'
-  | 'shipped'
-  | 'loaned'
-  | 'renewed'
-  | 'overdue'
-  | 'recalled'
-  | 'returned'
-  | 'completed'
-  | 'unfilled'
-  | 'cancelled'
-  | 'rejected';
+export const REQUEST_STATUSES = [
+  'submitted',
+  'checking',
+  'routing',
+  'awaiting-review',
+  'with-supplier',
+  'awaiting-cost-approval',
+  'awaiting-condition-approval',
+  'with-search-proxy',
+  'delivered',
+  'shipped',
+  'loaned',
+  'renewed',
+  'overdue',
+  'recalled',
+  'returned',
+  'completed',
+  'unfilled',
+  'cancelled',
+  'rejected',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'unfilled', 'cancelled', 'rejected'];
 /** A request may be cancelled until something has been delivered or shipped. */

@@ -31,7 +31,8 @@ export interface Citation {
 /** A request as the API, the `ill route` command and discovery systems hand it to the engine. */
 export interface IllRequest {
   id: string;
-  requester: { libraryId: string; patronId: string };
+  /** `email`: where the reader is told of their request; absent, their library's reader-mail domain gives one, if it has one. */
+  requester: { libraryId: string; patronId: string; email?: string };
   service: Service;
   citation: Citation;
   urgency: Urgency;

@@ -11,12 +11,13 @@ import type { IllRequest, Money } from '../domain/request';
 import type { TransitionRecord } from '../domain/transitions';
 import type { HoldingsLookup } from '../domain/holdings';
 import { configHoldings } from '../rules/holdings';
-import type { LifecycleActivities } from '../workflows/activities';
+import type { LifecycleActivities, SendClock } from '../workflows/activities';
 import type { AdapterName, NetworkConfig, Supplier } from '../rules/types';
 import type { NetworkHolder } from './network';
 import type { ServiceMetrics } from './metrics';
 import type { RequestStore } from './store/store';
-import { figuresFor, HALF_LIFE_ORDERS, learnFrom, priorsOf, type Figures } from '../rules/knowledge';
+import type { Figures } from '../rules/knowledge';
+import { figuresFrom, readOutcomes } from './knowledge';
 import { deliveredAtOnce } from '../rules/eta';
 
 export interface ActivityDependencies {
@@ -31,18 +32,11 @@ export interface ActivityDependencies {
   metrics?: Pick<ServiceMetrics, 'routed'>;
 }
 
-const DAY = 86_400_000;
-/** The dispatch knowledge base learns from the orders sent in this many days... */
-const STATS_WINDOW_DAYS = 90;
-/** ...the latest sent to each supplier: older ones would weigh less than a millionth of the latest (twenty half-lives). */
-const LATEST_OUTCOMES = 20 * HALF_LIFE_ORDERS;
 /**
  * How long routing reuses what it read of the whole network: observed statistics change little over
  * minutes (and cost a read of 90 days of orders), today's load per supplier little over seconds.
  */
 const STATS_FRESH_MS = 5 * 60_000;
-/** Staff tasks of each kind the prediction learns from, the latest opened in the same window: enough for a busy library's own figures. */
-const LATEST_TASKS = 2_000;
 const LOAD_FRESH_MS = 10_000;
 
 /** Reuses what `read` last gave for a key until it is older than `freshMs` or another key is asked for. */
@@ -58,6 +52,16 @@ function reusedFor<V>(freshMs: number, now: () => Date): (key: string, read: () 
     }
     return last.value;
   };
+}
+
+/**
+ * The workflow learns a try's deadline in working hours only from the send; the request index is
+ * given it with the send's entries, in the same write, rather than one write later.
+ */
+function withDeadline(transitions: TransitionRecord[] = [], supplierId: string, at: string | undefined): TransitionRecord[] {
+  const last = transitions[transitions.length - 1];
+  if (!at || last?.standing?.supplier?.id !== supplierId) return transitions;
+  return [...transitions.slice(0, -1), { ...last, standing: { ...last.standing, supplier: { ...last.standing.supplier, deadline: at } } }];
 }
 
 /** Builds the request workflow's activities around the dependencies they read and write. */
@@ -85,6 +89,20 @@ export function createActivities({ store, network, adapterFor, holdings = config
       throw error;
     }
     await store.markSent(entry.key);
+  };
+
+  /**
+   * When a try runs out by the supplier's calendar in force when the order goes out, which a review
+   * or an approval may have followed. A clock that cannot count must not make the send look failed,
+   * so the try then keeps wall-clock hours.
+   */
+  const countedDeadline = (supplierId: string, clock: SendClock) => {
+    try {
+      return tryDeadline(network.current().config, supplierId, clock.workingHours, clock.sentAt);
+    } catch (error) {
+      log.warn('deadline not counted in working hours', { supplierId, error: (error as Error).message });
+      return undefined;
+    }
   };
 
   /** Who asks and where the item goes, from the configuration in force when the supplier is asked. */
@@ -116,16 +134,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
 
   const load = reusedFor<Record<string, number>>(LOAD_FRESH_MS, now);
   const stats = reusedFor<Figures>(STATS_FRESH_MS, now);
-  /**
-   * What the suppliers and staff were seen to do, each order counted by its supplier's clock in the
-   * configuration in force, its fill rate drawn toward the configured one; each staff task by the network's.
-   * Orders and tasks still open count as taking at least as long as they have so far.
-   */
-  const learnt = async (config: NetworkConfig, today: Date) => {
-    const since = new Date(today.getTime() - STATS_WINDOW_DAYS * DAY);
-    const [orders, tasks] = await Promise.all([store.supplierOutcomes(since, LATEST_OUTCOMES), store.staffTasks(since, LATEST_TASKS)]);
-    return figuresFor(learnFrom(config, orders, tasks, today.toISOString()), priorsOf(config));
-  };
+  const learnt = async (config: NetworkConfig, today: Date) => figuresFrom(config, await readOutcomes(store, today), today);
 
   return {
     recordTransitions: write,
@@ -190,16 +199,11 @@ export function createActivities({ store, network, adapterFor, holdings = config
     async sendToSupplier(given, transitions, clock) {
       const order = { ...given, requestingLibrary: requestingLibrary(given.request.requester.libraryId) };
       const detail = { request: order.request, ...(order.holding ? { holding: order.holding } : {}), ...(order.requestingLibrary ? { requestingLibrary: order.requestingLibrary } : {}) };
-      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, transitions, (adapter, supplier) => adapter.send(order, supplier));
-      // By the calendar in force when the order goes out, which a review or an approval may have followed.
-      // The order is out by now: a clock that cannot count must not make the send look failed, so the try keeps wall-clock hours.
-      if (!clock) return undefined;
-      try {
-        return { deadline: tryDeadline(network.current().config, order.supplierId, clock.workingHours, clock.sentAt) };
-      } catch (error) {
-        log.warn('deadline not counted in working hours', { supplierId: order.supplierId, error: (error as Error).message });
-        return undefined;
-      }
+      const deadline = clock && countedDeadline(order.supplierId, clock);
+      await deliver({ key: order.key, requestId: order.requestId, supplierId: order.supplierId, action: 'send', detail }, withDeadline(transitions, order.supplierId, deadline?.at), (adapter, supplier) =>
+        adapter.send(order, supplier),
+      );
+      return deadline && { deadline };
     },
 
     async notifySupplier(given, transitions) {

@@ -10,11 +10,12 @@ let librarian: string;
 let reader: string;
 let otherLibrarian: string;
 
+// Each id is another article of the reader's: one article asked for twice while open is refused.
 const request = (id: string): IllRequest => ({
   id,
   requester: { libraryId: 'pku', patronId: 'p-1001' },
   service: 'copy',
-  citation: { title: 'Deep learning for Chinese word segmentation', journalTitle: 'Journal of Chinese Information Processing', issn: '1003-0077', year: 2021, language: 'zh' },
+  citation: { title: `Deep learning for Chinese word segmentation (${id})`, journalTitle: 'Journal of Chinese Information Processing', issn: '1003-0077', year: 2021, language: 'zh' },
   urgency: 'normal',
 });
 

@@ -16,6 +16,9 @@ import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
 import { Reports } from './store/reports';
+import { KnexReaderMailStore } from './store/reader-mail';
+import { keptOutlet, smtpOutlet } from './mail/outlets';
+import { ReaderMailSender } from './mail/sender';
 import { connectTemporal, type TemporalConnections } from './temporal/connect';
 import { createWorker } from './worker';
 
@@ -72,6 +75,7 @@ export async function startService(
     const lending = new LendingService(temporal.client, store, network, settings.taskQueue);
     const started: { worker?: Worker } = {};
     const tokens = new TokenAuthority(loadAuthSecret(settings.authSecret, settings.dataDir));
+    const mailDir = `${settings.dataDir}/mail`;
     const app = createApp({
       log,
       settings,
@@ -82,6 +86,7 @@ export async function startService(
       requests,
       lending,
       metrics,
+      mailDir,
       health: {
         // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {
@@ -111,6 +116,10 @@ export async function startService(
       worker.shutdown();
       await running;
     });
+    const outlet = settings.smtpUrl ? smtpOutlet(settings.smtpUrl) : keptOutlet(mailDir);
+    const mailer = new ReaderMailSender({ mail: new KnexReaderMailStore(database.db), requests: store, network, outlet, from: settings.mailFrom, log });
+    mailer.start();
+    cleanup.push(() => mailer.stop());
     return { url: `http://${settings.host}:${settings.port}`, database, network, temporal, tokens, app, stop: stopAll };
   } catch (error) {
     await stopAll();

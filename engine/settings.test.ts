@@ -13,6 +13,15 @@ describe('settings from the environment', () => {
     expect(readSettings({ ILL_WORKFLOW_CACHE_SIZE: '400' }).workflowCacheSize).toBe(400);
   });
 
+  it('keeps readers\' mail under the data directory unless a mail server is named', () => {
+    expect(readSettings({})).toMatchObject({ smtpUrl: undefined, mailFrom: 'CALIS ILL <ill@localhost>' });
+    expect(readSettings({ ILL_CONTACT_EMAIL: 'ill@calis.edu.cn' }).mailFrom).toBe('CALIS ILL <ill@calis.edu.cn>');
+    expect(readSettings({ SMTP_URL: 'smtps://ill:pw@mail.calis.edu.cn:465', MAIL_FROM: 'ill@calis.edu.cn' })).toMatchObject({
+      smtpUrl: 'smtps://ill:pw@mail.calis.edu.cn:465',
+      mailFrom: 'ill@calis.edu.cn',
+    });
+  });
+
   it.each([
     [{ PORT: '0' }, 'PORT: "0" is not a port number (1-65535)'],
     [{ PORT: '3000x' }, 'PORT: "3000x" is not a port number (1-65535)'],
@@ -27,6 +36,8 @@ describe('settings from the environment', () => {
     [{ ILL_AGENCY_ID: 'CALIS' }, 'ILL_AGENCY_ID: "CALIS" is not TYPE:VALUE, for example ISIL:CN-CALIS'],
     [{ ILL_PUBLIC_URL: 'ftp://x' }, 'ILL_PUBLIC_URL: "ftp://x" is not an http or https URL'],
     [{ ILL_CONTACT_EMAIL: 'nobody' }, 'ILL_CONTACT_EMAIL: "nobody" is not an e-mail address'],
+    [{ SMTP_URL: 'http://ill:pw@mail.calis.edu.cn' }, 'SMTP_URL: "http://ill:***@mail.calis.edu.cn/" is not an smtp:// or smtps:// URL'],
+    [{ MAIL_FROM: 'CALIS ILL' }, 'MAIL_FROM: "CALIS ILL" is not an e-mail address, or Name <address>'],
     [{ ILL_WORKFLOW_CACHE_SIZE: '0' }, 'ILL_WORKFLOW_CACHE_SIZE: "0" is not a whole number of 1 or more'],
     [{ ILL_WORKFLOW_CACHE_SIZE: 'lots' }, 'ILL_WORKFLOW_CACHE_SIZE: "lots" is not a whole number of 1 or more'],
     [{ TEMPORAL_NAMESPACE: 'a b' }, `TEMPORAL_NAMESPACE: "a b" must be letters, digits, '.', '_' or '-'`],

@@ -41,6 +41,10 @@ export interface Settings {
   publicUrl: string;
   /** Given to services that ask who is calling, such as the open-access resolver. */
   contactEmail: string;
+  /** The mail server readers' notices go through (`smtp://` or `smtps://`); absent, they are kept under `dataDir/mail`. */
+  smtpUrl?: string;
+  /** Who readers' mail comes from. */
+  mailFrom: string;
   /** Whether `npm start` also serves the supplier simulator on the port the shipped endpoints name. */
   simulator: boolean;
   /** How often each of the simulator's faults strikes. */
@@ -120,6 +124,13 @@ function url(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const raw = env.SMTP_URL;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^smtps?:\/\/\S+$/.test(raw) || !URL.canParse(raw)) throw new SettingError('SMTP_URL', `"${redactUrl(raw)}" is not an smtp:// or smtps:// URL`);
+  return raw;
+}
+
 function faultRates(env: Env): FaultRates {
   try {
     return parseFaultRates(env.ILL_SIMULATOR_FAULTS);
@@ -147,6 +158,7 @@ export function readSettings(env: Env = process.env): Settings {
   }
   const host = env.HOST || '127.0.0.1';
   const listenPort = port(env, 'PORT', 3000);
+  const contactEmail = matching(env, 'ILL_CONTACT_EMAIL', 'ill@localhost', /^[^\s@]+@[^\s@]+$/, 'an e-mail address');
   return {
     host,
     port: listenPort,
@@ -164,7 +176,9 @@ export function readSettings(env: Env = process.env): Settings {
     workflowCacheSize: count(env, 'ILL_WORKFLOW_CACHE_SIZE', DEFAULT_WORKFLOW_CACHE_SIZE),
     agencyId: matching(env, 'ILL_AGENCY_ID', 'ISIL:CN-CALIS', /^[A-Za-z0-9]+:[^\s:]+$/, 'TYPE:VALUE, for example ISIL:CN-CALIS'),
     publicUrl: url(env, 'ILL_PUBLIC_URL', `http://${host}:${listenPort}`),
-    contactEmail: matching(env, 'ILL_CONTACT_EMAIL', 'ill@localhost', /^[^\s@]+@[^\s@]+$/, 'an e-mail address'),
+    contactEmail,
+    smtpUrl: smtpUrl(env),
+    mailFrom: matching(env, 'MAIL_FROM', `CALIS ILL <${contactEmail}>`, /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an e-mail address, or Name <address>'),
     simulator: matching(env, 'ILL_SIMULATOR', 'off', /^(on|off)$/, 'on or off') === 'on',
     simulatorFaults: faultRates(env),
   };

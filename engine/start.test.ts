@@ -81,9 +81,10 @@ async function embeddedEnv() {
   };
 }
 
+// Each by a reader of its own: one reader asking twice for the book while it is open is refused.
 const loan = (id: string) => ({
   id,
-  requester: { libraryId: 'pku', patronId: 'p-1' },
+  requester: { libraryId: 'pku', patronId: `p-${id}` },
   service: 'loan',
   citation: { title: 'Selected Works of Lu Xun', isbn: '9787020024759', language: 'zh' },
   urgency: 'normal',

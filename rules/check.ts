@@ -4,7 +4,7 @@
 import { pointerOf, type LocatedText } from './located';
 import { didYouMean } from './suggest';
 import { minutesOf } from './clock';
-import type { Closure, HoldingEntry, Library, Licence, Problem, Supplier, WorkingHours } from './types';
+import type { Closure, HoldingEntry, Library, Licence, NetworkPolicy, Problem, Supplier, WorkingHours } from './types';
 import type { HoldingRef } from '../domain/holdings';
 import type { IllRequest } from '../domain/request';
 
@@ -174,6 +174,11 @@ export function proximityProblems(doc: LocatedText, groups: Record<string, strin
         : [doc.problem(pointerOf('proximity', 'groups', group, index), `proximity group '${group}': '${member}' is neither a province code (CN-SH) nor the city of a member library${didYouMean(member, places)}`)],
     ),
   );
+}
+
+/** A library's own cap on its readers' open requests names a member library. */
+export function quotaProblems(doc: LocatedText, quotas: NetworkPolicy['quotas'], libraries?: ReadonlySet<string>): Problem[] {
+  return Object.keys(quotas?.libraries ?? {}).flatMap((id) => unknownId(doc, pointerOf('quotas', 'libraries', id), id, 'library', libraries));
 }
 
 export function holdingsProblems(doc: LocatedText, holdings: Record<string, HoldingEntry[]>, libraries?: ReadonlySet<string>): Problem[] {

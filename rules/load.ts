@@ -17,6 +17,7 @@ import {
   libraryProblems,
   licenceProblems,
   proximityProblems,
+  quotaProblems,
   requestProblems,
   supplierProblems,
   type Entry,
@@ -238,6 +239,7 @@ export function loadNetwork(dir: string, cache?: ParseCache): { config?: Network
       : []),
     ...(policy?.value.workingHours ? workingHoursProblems(policy.doc, '/workingHours', policy.value.workingHours) : []),
     ...(policy ? closureProblems(policy.doc, '/closures', policy.value.closures) : []),
+    ...(policy ? quotaProblems(policy.doc, policy.value.quotas, ids.library) : []),
     ...(policy ? suppliers.entries.flatMap((entry) => mergedHoursProblems(entry, policy.value)) : []),
   );
   loader.requests(ids.library, subjectIndex);

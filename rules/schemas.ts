@@ -7,6 +7,7 @@
 // `yaml-language-server` comment at the top of each file).
 
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import common from '../config/schemas/common.schema.json';
 import holdings from '../config/schemas/holdings.schema.json';
 import libraries from '../config/schemas/libraries.schema.json';
@@ -29,6 +30,7 @@ const ajv = new Ajv2020({ allErrors: true, verbose: true });
 const FORMATS: Record<string, { valid: (value: string) => boolean; problem: (value: string) => string | undefined }> = {
   date: { valid: isCalendarDate, problem: dateProblem },
   'iso-639-1': { valid: isLanguageCode, problem: languageProblem },
+  email: { valid: (value) => (fullFormats.email as RegExp).test(value), problem: (value) => `'${value}' is not an e-mail address` },
 };
 for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format.valid);
 ajv.addSchema(common, 'common.schema.json');

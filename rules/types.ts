@@ -133,6 +133,8 @@ export interface Library {
   policy: LibraryPolicy;
   /** Where the library takes delivery; suppliers are told with every request. */
   delivery?: DeliveryAddresses;
+  /** Readers who gave no e-mail address are mailed at `<patronId>@<readerMailDomain>`. */
+  readerMailDomain?: string;
   source: SourceRef;
 }
 
@@ -212,6 +214,8 @@ export interface NetworkPolicy {
     returnConfirmDays: number;
     taskDueHours: Record<TaskType, number>;
   };
+  /** Caps on a reader's open requests: the network's, and libraries' own in its place; absent, none. */
+  quotas?: { openRequestsPerReader: number; libraries?: Record<string, number> };
   /** Hours suppliers work unless they say otherwise; without them deadlines count every hour. */
   workingHours?: WorkingHours;
   /** Days no supplier's hours count. */

@@ -19,14 +19,17 @@ export function isLanguageCode(value: string): boolean {
   return Object.hasOwn(CODES, value);
 }
 
+/** The ISO 639-1 code of a language written as that code, its ISO 639-2 code (`chi`, `zho`) or its English name. */
+export function languageCodeOf(value: string): string | undefined {
+  const wanted = value.trim().toLowerCase();
+  return Object.entries(CODES).find(([code, { names, alpha3 }]) => code === wanted || alpha3.includes(wanted) || names.some((name) => name.toLowerCase() === wanted))?.[0];
+}
+
 /** Why `value` is not an ISO 639-1 code, naming the code meant when a name or a three-letter code gives it away. */
 export function languageProblem(value: string): string | undefined {
   if (isLanguageCode(value)) return undefined;
-  const wanted = value.trim().toLowerCase();
-  const meant = Object.entries(CODES).find(
-    ([code, { names, alpha3 }]) => code === wanted || alpha3.includes(wanted) || names.some((name) => name.toLowerCase() === wanted),
-  );
-  const hint = meant ? `: ${meant[1].names[0] ?? meant[0]} is '${meant[0]}'` : ' (two lower-case letters, for example zh, en, ja, ko)';
+  const meant = languageCodeOf(value);
+  const hint = meant ? `: ${CODES[meant]!.names[0] ?? meant} is '${meant}'` : ' (two lower-case letters, for example zh, en, ja, ko)';
   return `'${value}' is not an ISO 639-1 language code${hint}`;
 }
 

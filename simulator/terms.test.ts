@@ -44,7 +44,7 @@ afterAll(async () => {
 
 /** Submits a shipped sample under `id` as its reader, and returns the reader's token. */
 async function submit(name: string, id: string) {
-  const request = { ...sampleRequest(name, ''), id };
+  const request = { ...sampleRequest(name, id), id };
   const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
   expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
   return { request, reader };

@@ -61,8 +61,11 @@ export async function startTestService(env: Record<string, string> = {}, adapter
   };
 }
 
-/** A shipped sample request (`config/requests/<name>.json`) under an id of its own. */
+/**
+ * A shipped sample request (`config/requests/<name>.json`) under an id of its own, asked by a reader
+ * of its own: one reader asking for the same document twice would be refused as a duplicate.
+ */
 export function sampleRequest(name: string, idSuffix: string): IllRequest {
   const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.resolve(__dirname, '../config/requests', `${name}.json`), 'utf8'));
-  return { ...request, id: `${request.id}-${idSuffix}` };
+  return { ...request, id: `${request.id}-${idSuffix}`, requester: { ...request.requester, patronId: `${request.requester.patronId}-${idSuffix}` } };
 }

@@ -17,11 +17,16 @@ import { decisionRoutes } from './routes/decisions';
 import { healthRoutes, type HealthChecks } from './routes/health';
 import { reportRoutes } from './routes/reports';
 import { requestRoutes } from './routes/requests';
+import { searchRoutes } from './routes/search';
+import { taskRoutes } from './routes/tasks';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
 import { metricsRoutes } from './routes/metrics';
 import { openApiRoutes } from './routes/openapi';
+import { knowledgeRoutes } from './routes/knowledge';
+import { mailRoutes } from './routes/mail';
+import { openUrlRoutes } from './routes/openurl';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -36,6 +41,8 @@ export interface AppDeps {
   settings: Pick<Settings, 'agencyId'>;
   /** The service's metrics, shared with its worker and request service; an app of its own counts alone. */
   metrics?: ServiceMetrics;
+  /** Where readers' mail is kept when no mail server is named; its routes are served where given. */
+  mailDir?: string;
 }
 
 /** Requests are small JSON documents; anything larger is refused before it is read whole. */
@@ -49,9 +56,23 @@ export function createApp(deps: AppDeps): Koa {
   app.use(accessLog(deps.log, metrics));
   app.use(errorResponses(deps.log));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
-  // Open to all: peers identify themselves by their own credentials, checked by the ISO 18626 route, not by the network's tokens.
-  const open: Routes[] = [healthRoutes(deps.health), iso18626Routes(deps), openApiRoutes(() => [...open, ...callers].flatMap((routes) => routes.contracts))];
-  const callers: Routes[] = [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps), metricsRoutes(metrics)];
+  // Open to all: peers identify themselves by their own credentials, checked by the ISO 18626 route, not by the network's tokens;
+  // readers' browsers follow OpenURL links from discovery systems without a token, and nothing is stored.
+  const open: Routes[] = [healthRoutes(deps.health), iso18626Routes(deps), openUrlRoutes(), openApiRoutes(() => [...open, ...callers].flatMap((routes) => routes.contracts))];
+  const callers: Routes[] = [
+    // Before the request routes: `/api/requests/stalled` is not a request's id.
+    searchRoutes(deps),
+    taskRoutes(deps),
+    requestRoutes(deps),
+    decisionRoutes(deps),
+    supplierRoutes(deps),
+    lendingRoutes(deps),
+    adminRoutes(deps.network),
+    reportRoutes(deps),
+    knowledgeRoutes(deps),
+    ...(deps.mailDir ? [mailRoutes({ mailDir: deps.mailDir })] : []),
+    metricsRoutes(metrics),
+  ];
   for (const { router } of open) app.use(router.routes()).use(router.allowedMethods());
   app.use(authenticate(deps.tokens));
   for (const { router } of callers) app.use(router.routes()).use(router.allowedMethods());

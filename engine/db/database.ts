@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { SettingError, redactUrl } from '../settings';
 import { freePort } from '../net';
@@ -61,7 +62,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir);
+    // Trigrams index the request index's citation text for free-text search.
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
   } catch (error) {
     throw new SettingError('ILL_DATA_DIR', `cannot open the embedded database at ${dir} (${(error as Error).message})`);
   }

@@ -5,7 +5,9 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { OrderOutcome, RequestStore, StoredLending, StoredRequest, TaskOutcome } from './store';
+import type { IndexedRequest, InboxItem, InboxOwner, InboxPage, OrderOutcome, Page, RequestSearch, RequestStore, StoredLending, StoredRequest, TaskOutcome } from './store';
+import { inbox, indexRowOf, indexUpdates, openWork, searchRequests } from './request-index';
+import { FINAL_STATUSES } from '../../domain/request-state';
 
 interface RequestRow {
   id: string;
@@ -132,7 +134,10 @@ order by e.at nulls last, e.seq, o.at, o.request_id`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const toEvent = (row: EventRow & { lending_id?: string }): TransitionRecord => ({ key: row.event_key, requestId: row.request_id ?? row.lending_id, status: row.status, at: iso(row.at), detail: row.detail });
+const toStored = (row: RequestRow): StoredRequest => ({ request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) });
 const toLending = (row: LendingRow): StoredLending => ({ lending: row.body, status: row.status, workflowId: row.workflow_id, seq: Number(row.seq), updatedAt: iso(row.updated_at) });
+
+const eventRow = (event: TransitionRecord) => ({ event_key: event.key, request_id: event.requestId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) });
 
 const outboxRow = (entry: OutboxEntry) => ({
   key: entry.key,
@@ -164,30 +169,34 @@ export class KnexRequestStore implements RequestStore {
   constructor(private readonly db: Knex) {}
 
   async insertRequest(request: IllRequest, workflowId: string): Promise<boolean> {
-    const inserted = await this.db('requests')
-      .insert({
-        id: request.id,
-        library_id: request.requester.libraryId,
-        patron_id: request.requester.patronId,
-        service: request.service,
-        urgency: request.urgency,
-        body: JSON.stringify(request),
-        workflow_id: workflowId,
-      })
-      .onConflict('id')
-      .ignore()
-      .returning('id');
-    return inserted.length === 1;
+    // The request and its row of the request index, both or neither: a request is never missing from searches.
+    return this.db.transaction(async (trx) => {
+      const inserted = await trx('requests')
+        .insert({
+          id: request.id,
+          library_id: request.requester.libraryId,
+          patron_id: request.requester.patronId,
+          service: request.service,
+          urgency: request.urgency,
+          body: JSON.stringify(request),
+          workflow_id: workflowId,
+        })
+        .onConflict('id')
+        .ignore()
+        .returning(['id', 'created_at']);
+      if (inserted.length !== 1) return false;
+      await trx('request_index').insert(indexRowOf(request, new Date(inserted[0].created_at)));
+      return true;
+    });
   }
 
   async getRequest(id: string): Promise<StoredRequest | undefined> {
     const row = await this.db<RequestRow>('requests').where({ id }).first();
-    return row && { request: row.body, workflowId: row.workflow_id, createdAt: iso(row.created_at) };
+    return row && toStored(row);
   }
 
   private insertEvents(events: TransitionRecord[]) {
-    const rows = events.map((event) => ({ event_key: event.key, request_id: event.requestId, status: event.status, at: event.at, detail: JSON.stringify(event.detail) }));
-    return this.db('request_events').insert(rows).onConflict('event_key').ignore();
+    return this.db('request_events').insert(events.map(eventRow)).onConflict('event_key').ignore();
   }
 
   /**
@@ -195,18 +204,36 @@ export class KnexRequestStore implements RequestStore {
    * accompany are written by one statement: all of it or none, in one round trip.
    */
   private withEvents(events: TransitionRecord[]): Knex.QueryBuilder {
-    return events.length === 0 ? this.db.queryBuilder() : this.db.queryBuilder().with('events', this.insertEvents(events));
+    return events.length === 0 ? this.db.queryBuilder() : this.withIndex(events).with('events', this.insertEvents(events));
+  }
+
+  /** The request index follows the entries in the same statement as they are written. */
+  private withIndex(events: TransitionRecord[]): Knex.QueryBuilder {
+    const query = this.db.queryBuilder();
+    indexUpdates(this.db, events).forEach((update, n) => query.with(`indexed_${n}`, update));
+    return query;
   }
 
   async appendEvents(events: TransitionRecord[]): Promise<number> {
     if (events.length === 0) return 0;
-    const inserted = await this.insertEvents(events).returning('seq');
+    const inserted = await this.withIndex(events).insert(events.map(eventRow)).into('request_events').onConflict('event_key').ignore().returning('seq');
     return inserted.length;
   }
 
   async listEvents(requestId: string): Promise<TransitionRecord[]> {
     const rows = await this.db<EventRow>('request_events').where({ request_id: requestId }).orderBy('seq');
     return rows.map(toEvent);
+  }
+
+  async openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]> {
+    // The request index has every request from the moment it is saved, with the status of its latest entry.
+    const rows: RequestRow[] = await this.db('request_index as i')
+      .join('requests as r', 'r.id', 'i.id')
+      .where({ 'i.library_id': libraryId, 'i.patron_id': patronId })
+      .whereNotIn('i.status', FINAL_STATUSES)
+      .orderBy([{ column: 'i.submitted_at' }, { column: 'i.id' }])
+      .select('r.*');
+    return rows.map(toStored);
   }
 
   private async insertOnce(table: string, row: Record<string, unknown>, query: Knex.QueryBuilder = this.db.queryBuilder()): Promise<boolean> {
@@ -328,6 +355,18 @@ export class KnexRequestStore implements RequestStore {
 
   async ping(): Promise<void> {
     await this.db.raw('select 1');
+  }
+
+  searchRequests(search: RequestSearch): Promise<Page<IndexedRequest>> {
+    return searchRequests(this.db, search);
+  }
+
+  inbox(owner: InboxOwner, page: InboxPage): Promise<Page<InboxItem> & { counts: Record<string, number> }> {
+    return inbox(this.db, owner, page);
+  }
+
+  openWork(): Promise<{ tasks: Record<string, number>; requests: Record<string, number> }> {
+    return openWork(this.db);
   }
 
   async insertLending(lending: LendingRequest, workflowId: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
 import type { EndedOrder, EndedTask, OpenedTask, SentOrder } from '../../rules/knowledge';
+import type { StandingTask } from '../../domain/standing';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -46,6 +47,11 @@ export interface RequestStore extends LendingStore {
   /** Appends to the audit trail, in one write; returns how many were new (each is recorded once, by its key). */
   appendEvents(events: TransitionRecord[]): Promise<number>;
   listEvents(requestId: string): Promise<TransitionRecord[]>;
+  /**
+   * A reader's requests not in a final status by their audit trail's latest entry (one with no
+   * entry yet is open), oldest first: what a new request of theirs is checked against.
+   */
+  openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]>;
 
   /**
    * Puts an order or notice for a supplier in the outbox, with the audit-trail entries that go with
@@ -88,6 +94,95 @@ export interface RequestStore extends LendingStore {
   /** When the latest order to this supplier for the request was handed over (queued, if the adapter never confirmed it). */
   orderSentAt(requestId: string, supplierId: string): Promise<string | undefined>;
   ping(): Promise<void>;
+
+  /** Requests from the request index, as `search` filters and sorts them, a page at a time. */
+  searchRequests(search: RequestSearch): Promise<Page<IndexedRequest>>;
+  /** What waits for `owner` (a role at a library), overdue first then by due time, with how many of each kind. */
+  inbox(owner: InboxOwner, page: InboxPage): Promise<Page<InboxItem> & { counts: Record<string, number> }>;
+  /** Open tasks of each kind across the network, and requests of each status. */
+  openWork(): Promise<{ tasks: Record<string, number>; requests: Record<string, number> }>;
+}
+
+/** A page of a list; `next`, when there may be more, is the opaque cursor that continues it. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** A cursor this store did not hand out, or one for another order. */
+export class InvalidCursor extends Error {}
+
+export type RequestSort = 'submitted' | 'updated' | 'deadline';
+
+export interface RequestSearch {
+  statuses?: string[];
+  libraryId?: string;
+  /** The supplier the request is with now. */
+  supplierId?: string;
+  patronId?: string;
+  urgencies?: string[];
+  services?: string[];
+  /** Submitted at or after `submittedFrom`, before `submittedTo` (RFC 3339 instants). */
+  submittedFrom?: string;
+  submittedTo?: string;
+  /** Words found in the citation's title, journal, authors, ISSN, ISBN or DOI, whatever their case or script. */
+  text?: string;
+  /** Requests this supplier is or was asked to supply. */
+  askedOf?: string;
+  /** Open requests whose earliest deadline passed before this instant. */
+  stalledBefore?: string;
+  /** Requests with no deadline come last by `deadline`, ascending. */
+  sort: RequestSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+}
+
+/** A request as the request index keeps it. */
+export interface IndexedRequest {
+  id: string;
+  libraryId: string;
+  patronId: string;
+  service: string;
+  urgency: string;
+  status: string;
+  title?: string;
+  supplierId?: string;
+  supplierDeadline?: string;
+  /** Every supplier asked so far. */
+  suppliers: string[];
+  tasks: StandingTask[];
+  /** The earliest time anyone must act by. */
+  actBy?: string;
+  submittedAt: string;
+  updatedAt: string;
+}
+
+export interface InboxOwner {
+  role: string;
+  libraryId: string;
+}
+
+export interface InboxPage {
+  /** Only items of these kinds: task types, `supply` (a request with the owner's library as supplier) or `lendingAnswer`. */
+  kinds?: string[];
+  limit: number;
+  cursor?: string;
+  now: Date;
+}
+
+export interface InboxItem {
+  /** Unique in the inbox: the request's and the task's ids. */
+  key: string;
+  kind: string;
+  taskId: string;
+  requestId?: string;
+  lendingId?: string;
+  title?: string;
+  openedAt: string;
+  dueAt?: string;
+  overdue: boolean;
+  escalated: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ReaderNoticeKind } from '../../domain/notices';
 import type { SupplierAction } from '../../domain/orders';
 import type { Money } from '../../domain/request';
 import { CANCELLABLE_STATUSES, FINAL_STATUSES, type RequestState, type RequestStatus } from '../../domain/request-state';
+import { standingOf } from '../../domain/standing';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LifecycleActivities, SendClock } from '../activities';
@@ -150,10 +151,16 @@ export class RequestRun {
     else this.unsetAttributes.set(pair.key.name, pair);
   }
 
-  /** The entries not yet written, handed to the activity that goes with them. */
+  /**
+   * The entries not yet written, handed to the activity that goes with them, the last with where
+   * the request stands now, for the request index. It changes only what activities are given, not
+   * which commands the workflow sends, so histories recorded before it replay as they ran.
+   */
   private take(): TransitionRecord[] {
     const taken = this.unwritten;
     this.unwritten = [];
+    const last = taken.length - 1;
+    if (last >= 0) taken[last] = { ...taken[last]!, standing: standingOf(this.state) };
     return taken;
   }
 

@@ -4,12 +4,13 @@ import requestSchema from '../../../config/schemas/request.schema.json';
 import type { IllRequest } from '../../../domain/request';
 import type { RequestService } from '../../requests';
 import type { RequestStore } from '../../store/store';
-import { canRead, canSubmit } from '../access';
+import { canSubmit } from '../access';
 import type { AuthState } from '../authenticate';
 import { Routes } from '../contract';
 import { HttpError } from '../http-error';
+import { admitRequest, CONFIRM_DUPLICATE, type IntakeDeps } from '../intake';
 
-export interface RequestRoutesDeps {
+export interface RequestRoutesDeps extends IntakeDeps {
   requests: RequestService;
   store: RequestStore;
 }
@@ -17,43 +18,33 @@ export interface RequestRoutesDeps {
 /** A request as request.schema.json has it, but for its id: one sent without gets one. */
 const SUBMITTED = { ...requestSchema, required: requestSchema.required.filter((name) => name !== 'id') };
 
-export function requestRoutes({ requests, store }: RequestRoutesDeps): Routes {
-  return new Routes(new Router<AuthState>())
-    .add<unknown, Omit<IllRequest, 'id'> & { id?: string; $schema?: string }>(
-      {
-        method: 'post',
-        path: '/api/requests',
-        summary: 'Submit a request for a reader of the library',
-        roles: ['reader', 'librarian', 'administrator'],
-        body: SUBMITTED,
-        responses: { '201': { description: 'The request, new' }, '200': { description: 'The same request, submitted before' } },
+export function requestRoutes({ requests, store, network }: RequestRoutesDeps): Routes {
+  return new Routes(new Router<AuthState>()).add<{ duplicate?: string }, Omit<IllRequest, 'id'> & { id?: string; $schema?: string }>(
+    {
+      method: 'post',
+      path: '/api/requests',
+      summary: 'Submit a request for a reader of the library',
+      roles: ['reader', 'librarian', 'administrator'],
+      query: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { [CONFIRM_DUPLICATE.parameter]: { const: CONFIRM_DUPLICATE.value, description: 'the reader means to ask again for a document they have open' } },
       },
-      async (ctx, { body }) => {
-        // A request without an id gets one, so readers' forms need not invent them; a discovery
-        // system that sends its own id can safely retry.
-        const { $schema: _schema, ...fields } = body;
-        const request: IllRequest = { ...fields, id: fields.id ?? randomUUID() };
-        canSubmit(ctx.state.caller, request);
-        const result = await requests.submit(request);
-        if (result.outcome === 'conflict') throw new HttpError(409, `another request already has id ${request.id}`);
-        ctx.status = result.outcome === 'created' ? 201 : 200;
-        ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);
-        ctx.body = { id: request.id, workflowId: result.workflowId, status: await requests.state(request.id).then((s) => s.status) };
-      },
-    )
-    .add(
-      {
-        method: 'get',
-        path: '/api/requests/:id',
-        summary: 'Read a request, its state and history',
-        roles: ['reader', 'librarian', 'search-proxy', 'supplier', 'administrator'],
-      },
-      async (ctx, { params }) => {
-        const stored = await store.getRequest(params.id!);
-        if (!stored) throw new HttpError(404, `no request ${params.id}`);
-        canRead(ctx.state.caller, stored.request);
-        const state = await requests.state(stored.request.id);
-        ctx.body = { id: stored.request.id, workflowId: stored.workflowId, submittedAt: stored.createdAt, ...state };
-      },
-    );
+      body: SUBMITTED,
+      responses: { '201': { description: 'The request, new' }, '200': { description: 'The same request, submitted before' } },
+    },
+    async (ctx, { query, body }) => {
+      // A request without an id gets one, so readers' forms need not invent them; a discovery
+      // system that sends its own id can safely retry.
+      const { $schema: _schema, ...fields } = body;
+      const request: IllRequest = { ...fields, id: fields.id ?? randomUUID() };
+      canSubmit(ctx.state.caller, request);
+      await admitRequest({ store, network }, request, query);
+      const result = await requests.submit(request);
+      if (result.outcome === 'conflict') throw new HttpError(409, `another request already has id ${request.id}`);
+      ctx.status = result.outcome === 'created' ? 201 : 200;
+      ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);
+      ctx.body = { id: request.id, workflowId: result.workflowId, status: await requests.state(request.id).then((s) => s.status) };
+    },
+  );
 }
