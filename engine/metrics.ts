@@ -5,35 +5,20 @@ import type { RequestStore } from './store/store';
 export interface Backlog {
   /** Requests at each status. */
   requestsByStatus(): Promise<Record<string, number>>;
-  /** Staff tasks open, by kind (review, approveCost, loanCondition, searchProxy, receive). */
+  /** Staff tasks open, by kind (review, approveCost, loanCondition, searchProxy, receive, renewAnswer). */
   tasksByKind(): Promise<Record<string, number>>;
 }
 
-/** The statuses at which a request waits for staff, and the task it waits on. */
-const TASK_OF_STATUS: Record<string, string> = {
-  'awaiting-review': 'review',
-  'awaiting-cost-approval': 'approveCost',
-  'awaiting-condition-approval': 'loanCondition',
-  'with-search-proxy': 'searchProxy',
-  shipped: 'receive',
-};
-
 /**
- * The backlog as the audit trail gives it: each request at the status of its latest entry, and a task
- * open where that status waits for staff. To be swapped for one reading the request index once it has
- * statuses and open tasks of its own (renewals asked of a supplier, which leave no status, count then).
+ * The backlog as the request index keeps it: each request at its status, and the staff tasks standing
+ * on it. One read serves both, whichever of them Prometheus asks for first.
  */
-export function backlogFromEvents(store: Pick<RequestStore, 'requestStatusCounts'>): Backlog {
+export function backlogFromIndex(store: Pick<RequestStore, 'openWork'>): Backlog {
+  let reading: ReturnType<RequestStore['openWork']> | undefined;
+  const read = () => (reading ??= store.openWork().finally(() => (reading = undefined)));
   return {
-    requestsByStatus: () => store.requestStatusCounts(),
-    async tasksByKind() {
-      const tasks: Record<string, number> = {};
-      for (const [status, count] of Object.entries(await store.requestStatusCounts())) {
-        const kind = TASK_OF_STATUS[status];
-        if (kind) tasks[kind] = (tasks[kind] ?? 0) + count;
-      }
-      return tasks;
-    },
+    requestsByStatus: async () => (await read()).requests,
+    tasksByKind: async () => (await read()).tasks,
   };
 }
 

@@ -11,7 +11,7 @@ import { TokenAuthority } from './auth/tokens';
 import { loadAuthSecret } from './auth/secret';
 import { openDatabase, type Database } from './db/database';
 import { LendingService } from './lending';
-import { backlogFromEvents, ServiceMetrics } from './metrics';
+import { backlogFromIndex, ServiceMetrics } from './metrics';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
@@ -70,7 +70,7 @@ export async function startService(
     cleanup.push(() => temporal.close());
 
     const store = new KnexRequestStore(database.db);
-    const metrics = new ServiceMetrics(backlogFromEvents(store));
+    const metrics = new ServiceMetrics(backlogFromIndex(store));
     const requests = new RequestService(temporal.client, store, network, settings.taskQueue, metrics);
     const lending = new LendingService(temporal.client, store, network, settings.taskQueue);
     const started: { worker?: Worker } = {};

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
 import type { TokenAuthority } from '../auth/tokens';
-import { backlogFromEvents, ServiceMetrics } from '../metrics';
+import { backlogFromIndex, ServiceMetrics } from '../metrics';
 import type { NetworkHolder } from '../network';
 import type { LendingService } from '../lending';
 import type { RequestService } from '../requests';
@@ -49,7 +49,7 @@ export interface AppDeps {
 export const BODY_LIMIT = '64kb';
 
 export function createApp(deps: AppDeps): Koa {
-  const metrics = deps.metrics ?? new ServiceMetrics(backlogFromEvents(deps.store));
+  const metrics = deps.metrics ?? new ServiceMetrics(backlogFromIndex(deps.store));
   const app = new Koa();
   app.proxy = false;
   app.silent = true;

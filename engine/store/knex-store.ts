@@ -341,13 +341,6 @@ export class KnexRequestStore implements RequestStore {
     });
   }
 
-  async requestStatusCounts(): Promise<Record<string, number>> {
-    const { rows } = await this.db.raw<{ rows: { status: string; count: string | number }[] }>(
-      'select status, count(*) as count from (select distinct on (request_id) status from request_events order by request_id, seq desc) latest group by status',
-    );
-    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-  }
-
   async orderSentAt(requestId: string, supplierId: string): Promise<string | undefined> {
     const row = await this.db('supplier_outbox').where({ request_id: requestId, supplier_id: supplierId, action: 'send' }).orderBy('seq', 'desc').first('created_at', 'sent_at');
     return row && iso(row.sent_at ?? row.created_at);

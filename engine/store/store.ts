@@ -89,8 +89,6 @@ export interface RequestStore extends LendingStore {
    * request's cancellation ended are not among them.
    */
   staffTasks(since: Date, latest: number): Promise<TaskOutcome[]>;
-  /** How many requests stand at each status, by the latest entry of each one's audit trail. */
-  requestStatusCounts(): Promise<Record<string, number>>;
   /** When the latest order to this supplier for the request was handed over (queued, if the adapter never confirmed it). */
   orderSentAt(requestId: string, supplierId: string): Promise<string | undefined>;
   ping(): Promise<void>;
