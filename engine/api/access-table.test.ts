@@ -43,11 +43,27 @@ const TABLE: Record<string, Row> = {
   'POST /iso18626': { url: () => '/iso18626', text: { mediaType: 'application/xml', body: '<ISO18626Message/>' }, none: 200, roles: everyone(200) },
   'GET /metrics': { url: () => '/metrics', none: 401, roles: onlyRoles({ administrator: same(200) }) },
   'POST /api/requests': {
-    url: () => '/api/requests',
+    // The same document for the same reader each time, asked again on purpose.
+    url: () => '/api/requests?duplicate=confirm',
     body: (objects, cell) => objects.newRequest(cell),
     none: 401,
     roles: onlyRoles({ reader: [201, 403], librarian: [201, 403], administrator: same(201) }),
   },
+  'GET /openurl': { url: () => '/openurl?format=json&rft.atitle=Deep+learning&rft.jtitle=Nature&rft.issn=0028-0836', none: 200, roles: everyone(200) },
+  // A filter naming OWN: readers and librarians of another library are refused rather than answered with nothing.
+  'GET /api/requests': {
+    url: () => `/api/requests?library=${OWN}`,
+    none: 401,
+    roles: { reader: [200, 403], librarian: [200, 403], supplier: same(200), 'search-proxy': same(200), administrator: same(200) },
+  },
+  'GET /api/requests/stalled': { url: () => '/api/requests/stalled', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  // Each caller's own inbox.
+  'GET /api/tasks': { url: () => '/api/tasks', none: 401, roles: { ...everyone(200), reader: same(403) } },
+  'GET /api/suppliers/knowledge': { url: () => '/api/suppliers/knowledge', none: 401, roles: onlyRoles({ librarian: same(200), administrator: same(200) }) },
+  'GET /api/suppliers/:id/knowledge': { url: () => `/api/suppliers/${OWN}/knowledge`, none: 401, roles: onlyRoles({ librarian: same(200), supplier: [200, 404], administrator: same(200) }) },
+  'GET /api/mail': { url: () => '/api/mail', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  // No mail is kept under this id.
+  'GET /api/mail/:id': { url: () => `/api/mail/${'0'.repeat(32)}`, none: 401, roles: onlyRoles({ administrator: same(404) }) },
   'GET /api/requests/:id': { url: request, none: 401, roles: { reader: [200, 404], librarian: [200, 404], supplier: same(404), 'search-proxy': same(200), administrator: same(200) } },
   'POST /api/requests/:id/review': decision('review', { decision: 'approve' }, LIBRARY_DECISION),
   'POST /api/requests/:id/approve-cost': decision('approve-cost', { approve: true }, LIBRARY_DECISION),

@@ -61,7 +61,7 @@ const ids = () =>
 const wrongValue = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true }), fc.string({ maxLength: 30 }), fc.constant([]), fc.constant({}), fc.constant('2026-12-07'), fc.constant(-1));
 
 const pages = fc.dictionary(
-  fc.constantFrom('limit', 'before', 'status', 'from', 'to', 'library', 'by', 'format', 'x', 'limit[]', 'constructor'),
+  fc.constantFrom('limit', 'before', 'cursor', 'status', 'from', 'to', 'library', 'by', 'format', 'q', 'kind', 'sort', 'reader', 'graceMinutes', 'rft.issn', 'rft_id', 'x', 'limit[]', 'constructor'),
   fc.oneof(
     fc.constantFrom('0', '-1', '201', '1e3', 'x', '', 'received,lost', 'received', '1', '50', '2026-01-01', '2026-01-01T00:00:00Z', 'library,supplier', 'month,,', 'csv', OWN, '../x'),
     fc.string({ maxLength: 20 }),
