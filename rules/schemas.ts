@@ -27,7 +27,7 @@ export type SchemaName = keyof typeof SCHEMAS;
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true });
 /** Formats the schemas name, each with what an administrator is told when a value is not of it. */
-const FORMATS: Record<string, { valid: (value: string) => boolean; problem: (value: string) => string | undefined }> = {
+export const FORMATS: Record<string, { valid: (value: string) => boolean; problem: (value: string) => string | undefined }> = {
   date: { valid: isCalendarDate, problem: dateProblem },
   'iso-639-1': { valid: isLanguageCode, problem: languageProblem },
   email: { valid: (value) => (fullFormats.email as RegExp).test(value), problem: (value) => `'${value}' is not an e-mail address` },

@@ -5,6 +5,7 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { expect } from 'vitest';
 import { lendingId } from '../engine/lending';
+import { SENDER_TIMINGS } from '../engine/mail/sender';
 import type { Database } from '../engine/db/database';
 import { fakeIso18626Borrower } from '../simulator/iso18626-borrower';
 import { listen } from '../simulator/vendor';
@@ -93,14 +94,17 @@ export async function storeFingerprint(database: Database): Promise<Record<strin
   return prints;
 }
 
-/** The fingerprint once the service has stopped writing (a cancelled request's last notices, a lending request's first answer). */
+/**
+ * The fingerprint once the service has stopped writing (a cancelled request's last notices, a lending
+ * request's first answer, readers' mail marked sent): the same over longer than the mail sender's poll.
+ */
 export async function settledFingerprint(database: Database): Promise<Record<string, string>> {
   let last = await storeFingerprint(database);
-  for (let tries = 0; tries < 20; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  for (let tries = 0; tries < 10; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 2 * SENDER_TIMINGS.pollMs + 500));
     const now = await storeFingerprint(database);
     if (JSON.stringify(now) === JSON.stringify(last)) return now;
     last = now;
   }
-  throw new Error('the store kept changing for 20 seconds');
+  throw new Error('the store kept changing');
 }

@@ -6,7 +6,7 @@ import type { Context } from 'koa';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import common from '../../config/schemas/common.schema.json';
-import { isLanguageCode } from '../../rules/vocabulary';
+import { FORMATS } from '../../rules/schemas';
 import type { Role } from '../auth/tokens';
 import type { AuthState } from './authenticate';
 import { HttpError } from './http-error';
@@ -92,8 +92,9 @@ export class InvalidInput extends Error {
 
 function validator(options: { coerceTypes?: 'array'; useDefaults?: boolean }): Ajv2020 {
   // verbose: the failing schema is at hand to word the problem; discriminator: a body chosen by one field reports that branch's faults only.
-  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true, ...options }), ['date-time', 'date', 'uri', 'email']);
-  ajv.addFormat('iso-639-1', isLanguageCode);
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true, ...options }), ['date-time', 'uri']);
+  // The configuration's formats (date, language, e-mail), so a request is held to what `ill route` holds it to.
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format.valid);
   // request.schema.json and others refer to it by this name.
   ajv.addSchema(common, 'common.schema.json');
   return ajv;
@@ -109,6 +110,8 @@ function wording(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   const own = (error.parentSchema as Schema | undefined)?.[PROBLEM];
   if (typeof own === 'string' && (error.keyword === 'pattern' || error.keyword === 'format')) return own;
+  const format = error.keyword === 'format' ? FORMATS[String(params.format)]?.problem(String(error.data)) : undefined;
+  if (format) return format;
   switch (error.keyword) {
     case 'required':
       return 'is required';

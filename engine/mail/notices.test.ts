@@ -80,7 +80,7 @@ describe('readers told through a mail server', () => {
     await app.call('POST', '/api/requests', librarian, request);
     const sent = await app.until(request.id, librarian, (body) => body.status === 'with-supplier' && body.supplier !== undefined);
     const supplier = await app.token('supplier', sent.supplier.id);
-    const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, supplier, { supplierId: sent.supplier.id, status: 'Loaned', dueDate: '2027-01-15' });
+    const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, supplier, { supplierId: sent.supplier.id, status: 'Loaned', dueDate: '2027-01-15T12:00:00+08:00' });
     expect(said.status).toBe(202);
     const mail = await eventually(
       () => server.received.filter((m) => m.text?.includes(request.id)),
@@ -97,7 +97,7 @@ describe('readers told through a mail server', () => {
     request.requester.email = 'reader at example';
     const answer = await app.call('POST', '/api/requests', await app.token('librarian', request.requester.libraryId), request);
     expect(answer.status).toBe(400);
-    expect(answer.body.error.problems).toEqual([expect.objectContaining({ path: '/requester/email', message: expect.stringContaining('is not an e-mail address') })]);
+    expect(answer.body.error.problems).toEqual([expect.objectContaining({ path: '/body/requester/email', message: expect.stringContaining('is not an e-mail address') })]);
   });
 });
 

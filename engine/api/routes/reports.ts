@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Caller } from '../../auth/tokens';
 import { DIMENSIONS, type Dimension, type ReportScope, type Reports } from '../../store/reports';
 import type { AuthState } from '../authenticate';
-import { Routes, SAFE_ID, type RouteContext, type Schema } from '../contract';
+import { INSTANT, Routes, SAFE_ID, type RouteContext, type Schema } from '../contract';
 import { csv } from '../csv';
 import { HttpError } from '../http-error';
 
@@ -23,8 +23,8 @@ const scopeQuery = (defaultBy?: Dimension[]): Schema => ({
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: { type: 'string', format: 'date-time', description: 'requests submitted at or after this instant (RFC 3339)' },
-    to: { type: 'string', format: 'date-time', description: 'requests submitted before this instant (RFC 3339)' },
+    from: { ...INSTANT, description: 'requests submitted at or after this instant (RFC 3339)' },
+    to: { ...INSTANT, description: 'requests submitted before this instant (RFC 3339)' },
     library: { ...SAFE_ID, description: "one requesting library's requests; a librarian's own library whether named or not" },
     ...(defaultBy
       ? {

@@ -6,7 +6,7 @@ import { InvalidCursor, type Page, type RequestSearch, type RequestStore } from 
 import { ROLES, type Caller } from '../../auth/tokens';
 import { canRead } from '../access';
 import type { AuthState } from '../authenticate';
-import { Routes, SAFE_ID, type Schema } from '../contract';
+import { INSTANT, Routes, SAFE_ID, type Schema } from '../contract';
 import { HttpError } from '../http-error';
 
 export interface SearchRoutesDeps {
@@ -110,8 +110,8 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
           reader: { type: 'string', minLength: 1, maxLength: 128 },
           urgency: listOf(['normal', 'rush', 'express']),
           service: listOf(['copy', 'loan', 'ebook']),
-          submittedFrom: { type: 'string', format: 'date-time' },
-          submittedTo: { type: 'string', format: 'date-time' },
+          submittedFrom: INSTANT,
+          submittedTo: INSTANT,
           q: { type: 'string', minLength: 1, maxLength: 200 },
           sort: { enum: ['submitted', 'updated', 'deadline'], default: 'submitted' },
           order: { enum: ['asc', 'desc'], default: 'desc' },
