@@ -17,6 +17,7 @@ import type { NetworkHolder } from './network';
 import type { RequestStore } from './store/store';
 import { figuresFor, HALF_LIFE_ORDERS, learnFrom, priorsOf, type Figures } from '../rules/knowledge';
 import { deliveredAtOnce } from '../rules/eta';
+import { postingsOf, type Charge } from '../domain/ledger';
 
 export interface ActivityDependencies {
   store: RequestStore;
@@ -124,6 +125,13 @@ export function createActivities({ store, network, adapterFor, holdings = config
     return figuresFor(learnFrom(config, orders, tasks, today.toISOString()), priorsOf(config));
   };
 
+  /** A charge's ledger postings, by the settlement terms and the supplier's kind in force when it is posted. */
+  const postingsFor = (charge: Charge) => {
+    const { config } = network.current();
+    const kind = config.suppliers.find((s) => s.id === charge.supplierId)?.kind;
+    return postingsOf(charge, kind, config.policy.settlement, now().toISOString());
+  };
+
   return {
     recordTransitions: write,
 
@@ -205,7 +213,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
     },
 
     async postCharge(charge) {
-      await store.postCharge(charge);
+      await store.postCharge(charge, postingsFor(charge));
     },
 
     async notifyReader(notice, transitions) {
@@ -214,7 +222,12 @@ export function createActivities({ store, network, adapterFor, holdings = config
     },
 
     async recordFill(fill, transitions) {
-      await store.recordFill(fill, transitions);
+      await store.recordFill(fill.charge ? { ...fill, postings: postingsFor(fill.charge) } : fill, transitions);
+    },
+
+    async reversePostings(requestId, transitions) {
+      await write(transitions);
+      await store.reverseRequestPostings(requestId, now().toISOString());
     },
   };
 }
