@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMinor, ledgerMonth, postingsOf, toMinor, type Charge } from './ledger';
+import { formatMinor, ledgerDate, ledgerMonth, postingsOf, toMinor, type Charge } from './ledger';
 
 // What a fill posts to the centre's ledger under the policy's settlement terms.
 
@@ -45,6 +45,7 @@ describe('ledger arithmetic', () => {
     expect(ledgerMonth('2026-11-30T15:59:59.999Z')).toBe('2026-11');
     expect(ledgerMonth('2026-11-30T16:00:00.000Z')).toBe('2026-12');
     expect(ledgerMonth('2026-12-31T16:00:00.000Z')).toBe('2027-01');
+    expect(ledgerDate('2026-12-31T16:00:00.000Z')).toBe('2027-01-01');
   });
 
   it('turns yuan into whole fen without drift, and fen back into exact decimals', () => {

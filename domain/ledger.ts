@@ -59,13 +59,16 @@ export interface SettlementTerms {
   subsidy?: { share?: number; bySupplierKind?: Record<string, number>; byLibrary?: Record<string, number> };
 }
 
-const monthFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The day (`YYYY-MM-DD`, China time) an instant falls on, as statements date their postings. */
+export function ledgerDate(at: string | Date): string {
+  const parts = Object.fromEntries(dayFormat.formatToParts(new Date(at)).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
 
 /** The statement month (`YYYY-MM`, China time) an instant falls in. */
-export function ledgerMonth(at: string | Date): string {
-  const parts = monthFormat.formatToParts(new Date(at));
-  return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
-}
+export const ledgerMonth = (at: string | Date): string => ledgerDate(at).slice(0, 7);
 
 /**
  * An amount in units of its currency (yuan) as a whole number of hundredths (fen), rounded half away

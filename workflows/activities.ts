@@ -51,6 +51,8 @@ export interface LifecycleActivities {
   notifyReader(notice: ReaderNotice, transitions?: TransitionRecord[]): Promise<void>;
   /** A fill: its charge, if it costs anything, posted for settlement, and the reader told. */
   recordFill(fill: { charge?: Charge; notice: ReaderNotice }, transitions?: TransitionRecord[]): Promise<void>;
+  /** A request closed by the centre: every ledger posting of it not reversed yet is reversed, once. */
+  reversePostings(requestId: string, transitions?: TransitionRecord[]): Promise<void>;
   /** Requests started before transitions travelled with other activities write each on its own... */
   recordTransition(record: TransitionRecord): Promise<void>;
   /** ...and post their charge as soon as the supplier fills. */

@@ -15,6 +15,8 @@ import { requestRoutes } from './routes/requests';
 import { supplierRoutes } from './routes/suppliers';
 import { lendingRoutes } from './routes/lending';
 import { iso18626Routes } from './routes/iso18626';
+import { ledgerRoutes } from './routes/ledger';
+import { closeRoutes } from './routes/close';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -42,7 +44,7 @@ export function createApp(deps: AppDeps): Koa {
   // Peers identify themselves by their own credentials, checked by the route, not by the network's tokens.
   app.use(iso18626Routes(deps).routes());
   app.use(authenticate(deps.tokens));
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network)]) {
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), ledgerRoutes(deps).router, closeRoutes(deps).router]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -1,0 +1,31 @@
+// The centre's staff closing a request by hand, whatever open status it is in: the supplier that has
+// it is told, a charge not yet settled is reversed, and the reader hears it ended.
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { currentSupplier } from '../../domain/request-state';
+import type { LifecycleActivities } from '../activities';
+import type { RequestRun } from './run';
+
+// A request is often closed because its supplier went silent: telling it is tried a few times, and a
+// supplier that cannot be reached does not keep the request open (the notice stays in its outbox).
+const told = proxyActivities<Pick<LifecycleActivities, 'notifySupplier'>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+export async function closed(run: RequestRun): Promise<'end'> {
+  const close = run.pendingClose!;
+  const by = close.actor.subject;
+  const note = `closed by the centre: ${close.reason}`;
+  const supplierId = currentSupplier(run.state);
+  if (supplierId) {
+    try {
+      await run.notifySupplier(supplierId, 'cancel', { reason: note, closed: true }, told);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      await run.record(run.state.status, { by, supplierId, note: `could not tell ${supplierId} of the close: ${error.cause?.message ?? error.message}` });
+    }
+  }
+  // Settlement periods are not closed yet, so every charge of the request is still unsettled.
+  if (run.state.charges.length > 0) await run.reverseCharges();
+  return run.finish('cancelled', { by, note, ...(supplierId ? { supplierId } : {}) });
+}
