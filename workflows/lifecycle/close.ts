@@ -13,6 +13,15 @@ const told = proxyActivities<Pick<LifecycleActivities, 'notifySupplier'>>({
 });
 
 export async function closed(run: RequestRun): Promise<'end'> {
+  run.closing = true;
+  try {
+    return await carryOut(run);
+  } finally {
+    run.closing = false;
+  }
+}
+
+async function carryOut(run: RequestRun): Promise<'end'> {
   const close = run.pendingClose!;
   const by = close.actor.subject;
   const note = `closed by the centre: ${close.reason}`;

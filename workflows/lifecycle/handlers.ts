@@ -130,7 +130,8 @@ export function registerHandlers(run: RequestRun): void {
     closeUpdate,
     async (input: CloseInput) => {
       run.pendingClose = input;
-      await condition(run.final);
+      // A run that ends otherwise before it reaches a wait (the rota exhausted) answers with how it ended.
+      await condition(() => run.final() && !run.closing);
       return state;
     },
     { validator: (input: CloseInput) => checkClose(state, input, run.pendingClose !== undefined || run.pendingCancel !== undefined) },

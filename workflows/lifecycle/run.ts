@@ -90,6 +90,8 @@ export class RequestRun {
    * the added term of each wait's condition is always false and they wait and wake as they did.
    */
   pendingClose?: CloseInput;
+  /** The close is being carried out: its caller is answered once the supplier, the ledger and the reader have been seen to. */
+  closing = false;
   /** A librarian's note on its way to the supplier: the next waits for it. */
   sendingNote = false;
   /** From routing: what the library lets a request cost unasked, and each rota supplier's estimate. */
