@@ -272,7 +272,7 @@ describe('configuration mistakes are reported where they are written', () => {
   test('settlement terms: a share is a fraction of the price, at most the whole of it', () => {
     const copy = broken();
     copy.patch('policy.yaml', 'bySupplierKind: { service-library: 0.5 }', 'bySupplierKind: { service-library: 1.5 }');
-    expect(check(copy)).toEqual([`${copy.at('policy.yaml', '1.5')}: 'settlement.subsidy.bySupplierKind.service-library' must be <= 1`]);
+    expect(check(copy)).toEqual([`${copy.at('policy.yaml', 'service-library: 1.5', 'service-library: '.length)}: 'settlement.subsidy.bySupplierKind.service-library' must be <= 1`]);
   });
 
   test('duplicate id, across files', () => {
