@@ -227,7 +227,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
 
     async reversePostings(requestId, transitions) {
       await write(transitions);
-      await store.reverseRequestPostings(requestId, now().toISOString());
+      return store.reverseRequestPostings(requestId, now().toISOString());
     },
   };
 }

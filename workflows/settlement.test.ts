@@ -106,7 +106,8 @@ describe('settlement in the request workflow', () => {
     expect(postings.filter((p) => p.kind === 'reversal')).toHaveLength(postings.length / 2);
     expect(postings.reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);
     // Run again (a retry), the reversal posts nothing more.
-    expect(await store.reverseRequestPostings(request.id, new Date().toISOString())).toBe(0);
+    expect(await store.reverseRequestPostings(request.id, new Date().toISOString())).toEqual({ reversed: postings.length / 2, settled: 0 });
+    expect(await store.listPostings(request.id)).toHaveLength(postings.length);
     await expect(handle.executeUpdate(closeUpdate, { args: [{ actor: centre, reason: 'again' }] })).rejects.toThrow();
   });
 

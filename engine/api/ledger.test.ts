@@ -114,6 +114,19 @@ describe('the ledger through the API', () => {
     expect((await app.call('GET', `/api/ledger/months/${month()}`, await app.token('librarian', 'xtu'))).status).toBe(403);
     expect((await app.call('GET', '/api/ledger/months/2026-7', centre)).status).toBe(400);
   });
+
+  it("lets the centre's staff close a past month's statements, once, and no month still running", async () => {
+    const centre = await app.token('administrator', 'centre', 'staff@centre');
+    const running = await app.call('POST', `/api/ledger/months/${month()}/close`, centre);
+    expect(running).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('has not ended yet') } } });
+    expect((await app.call('POST', '/api/ledger/months/2026-01/close', await app.token('librarian', 'xtu'))).status).toBe(403);
+    const closed = await app.call('POST', '/api/ledger/months/2026-01/close', centre);
+    expect(closed).toMatchObject({ status: 200, body: { month: '2026-01', closed: { by: 'staff@centre' } } });
+    const again = await app.call('POST', '/api/ledger/months/2026-01/close', await app.token('administrator', 'centre', 'other@centre'));
+    expect(again.body.closed).toEqual(closed.body.closed);
+    expect((await app.call('GET', '/api/ledger/months/2026-01', centre)).body).toMatchObject({ closed: { by: 'staff@centre' }, balanced: true, currencies: [] });
+    expect((await app.call('GET', `/api/ledger/months/${month()}`, centre)).body.closed).toBeNull();
+  });
 });
 
 describe('closing a request by hand', () => {
@@ -132,6 +145,7 @@ describe('closing a request by hand', () => {
     const told = await app.service.database.db('reader_notices').where({ request_id: request.id, kind: 'cancelled' });
     expect(told.map((notice) => [notice.patron_id, notice.detail])).toEqual([['201905774', { reason: 'closed by the centre: the supplier has not answered for three weeks' }]]);
     const trail = await store.listEvents(request.id);
+    expect(trail.map((entry) => entry.detail.note)).not.toContainEqual(expect.stringContaining('charges reversed'));
     expect(trail.at(-1)).toMatchObject({ status: 'cancelled', detail: { by: 'staff@centre', supplierId, note: 'closed by the centre: the supplier has not answered for three weeks' } });
     expect(await store.listPostings(request.id)).toEqual([]);
 
@@ -151,6 +165,7 @@ describe('closing a request by hand', () => {
     expect(after).toHaveLength(2 * before.length);
     expect(after.filter((p) => p.kind === 'reversal').map((p) => p.reverses).sort()).toEqual(before.map((p) => p.key).sort());
     expect(after.reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);
+    expect((await store.listEvents(request.id)).map((entry) => entry.detail.note)).toContain(`charges reversed in the ledger: ${before.length} postings`);
     // The library's part of it comes to nothing.
     expect(after.filter((p) => p.account.kind === 'library').reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);
 

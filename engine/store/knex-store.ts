@@ -198,18 +198,24 @@ const toPosting = (row: PostingRow): Posting => ({
 });
 
 /**
- * A reversal of each posting of a request that has none yet, in one statement: the reversal takes
- * the posting's account, counterparty and currency, the opposite amount, and its own month and key.
- * A second run conflicts on the key (and on `reverses`) and posts nothing.
+ * A reversal of each posting of a request that has none yet and is not settled (its month's
+ * statements not closed), in one statement: the reversal takes the posting's account, counterparty
+ * and currency, the opposite amount, and its own month and key. A second run conflicts on the key
+ * (and on `reverses`) and posts nothing. It counts the request's reversals, those of an earlier run
+ * among them, and its settled postings.
  */
 const REVERSE_POSTINGS = `
-insert into ledger_postings (key, transaction_key, account_kind, account_id, counterparty_kind, counterparty_id, amount_minor, currency, request_id, month, kind, reverses, posted_at)
-select p.key || ':reversed', p.transaction_key || ':reversed', p.account_kind, p.account_id, p.counterparty_kind, p.counterparty_id, -p.amount_minor, p.currency, p.request_id, ?, 'reversal', p.key, ?
-from ledger_postings p
-where p.request_id = ? and p.kind <> 'reversal'
-order by p.seq
-on conflict do nothing
-returning key`;
+with reversed as (
+  insert into ledger_postings (key, transaction_key, account_kind, account_id, counterparty_kind, counterparty_id, amount_minor, currency, request_id, month, kind, reverses, posted_at)
+  select p.key || ':reversed', p.transaction_key || ':reversed', p.account_kind, p.account_id, p.counterparty_kind, p.counterparty_id, -p.amount_minor, p.currency, p.request_id, ?, 'reversal', p.key, ?
+  from ledger_postings p
+  where p.request_id = ? and p.kind <> 'reversal' and p.month not in (select month from ledger_months)
+  order by p.seq
+  on conflict do nothing
+  returning key
+)
+select (select count(*) from reversed) + (select count(*) from ledger_postings p where p.request_id = ? and p.kind = 'reversal') as reversed,
+  (select count(*) from ledger_postings p join ledger_months m on m.month = p.month where p.request_id = ? and p.kind <> 'reversal') as settled`;
 
 const noticeRow = (notice: ReaderNotice) => ({
   key: notice.key,
@@ -318,9 +324,23 @@ export class KnexRequestStore implements RequestStore {
     await this.insertOnce('reader_notices', noticeRow(notice), query);
   }
 
-  async reverseRequestPostings(requestId: string, at: string): Promise<number> {
-    const { rows } = await this.db.raw<{ rows: { key: string }[] }>(REVERSE_POSTINGS, [ledgerMonth(at), at, requestId]);
-    return rows.length;
+  async reverseRequestPostings(requestId: string, at: string): Promise<{ reversed: number; settled: number }> {
+    const { rows } = await this.db.raw<{ rows: { reversed: string; settled: string }[] }>(REVERSE_POSTINGS, [ledgerMonth(at), at, requestId, requestId, requestId]);
+    return { reversed: Number(rows[0]!.reversed), settled: Number(rows[0]!.settled) };
+  }
+
+  closeMonth(month: string, by: string): Promise<boolean> {
+    return this.db('ledger_months')
+      .insert({ month, closed_by: by })
+      .onConflict('month')
+      .ignore()
+      .returning('month')
+      .then((rows) => rows.length === 1);
+  }
+
+  async monthClosed(month: string): Promise<{ at: string; by: string } | undefined> {
+    const row = await this.db('ledger_months').where({ month }).first();
+    return row && { at: iso(row.closed_at), by: row.closed_by };
   }
 
   async listPostings(requestId: string): Promise<Posting[]> {

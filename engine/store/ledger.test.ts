@@ -78,8 +78,9 @@ describe.each(databaseKinds)('ledger on $name', ({ open }) => {
     const charge = chargeOf(id, 33.35);
     await store.postCharge(charge, postingsOf(charge, 'service-library', terms, '2026-10-31T15:00:00.000Z'));
     const at = '2026-10-31T16:30:00.000Z'; // 00:30 on 1 November in China
-    expect(await store.reverseRequestPostings(id, at)).toBe(6);
-    expect(await store.reverseRequestPostings(id, '2026-11-02T00:00:00.000Z')).toBe(0);
+    expect(await store.reverseRequestPostings(id, at)).toEqual({ reversed: 6, settled: 0 });
+    expect(await store.reverseRequestPostings(id, '2026-11-02T00:00:00.000Z')).toEqual({ reversed: 6, settled: 0 });
+    expect((await store.listPostings(id)).filter((p) => p.kind === 'reversal')).toHaveLength(6);
     const posted = await store.listPostings(id);
     const reversals = posted.filter((p) => p.kind === 'reversal');
     expect(reversals).toHaveLength(6);
@@ -90,7 +91,24 @@ describe.each(databaseKinds)('ledger on $name', ({ open }) => {
     }
     expect(reversals.reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);
     // Nothing of another request is touched; a request without postings reverses nothing.
-    expect(await store.reverseRequestPostings(await fresh(), at)).toBe(0);
+    expect(await store.reverseRequestPostings(await fresh(), at)).toEqual({ reversed: 0, settled: 0 });
+  });
+
+  it('leaves what was posted in a closed month as settled, and reverses the rest', async () => {
+    const id = await fresh();
+    const settled = chargeOf(id, 10);
+    await store.postCharge(settled, postingsOf(settled, 'vendor', terms, '2026-04-20T03:00:00.000Z'));
+    const open = { ...chargeOf(id, 4), key: `request-${id}:charge:2` };
+    await store.postCharge(open, postingsOf(open, 'vendor', terms, '2026-05-02T03:00:00.000Z'));
+    expect(await store.monthClosed('2026-04')).toBeUndefined();
+    expect(await store.closeMonth('2026-04', 'staff@centre')).toBe(true);
+    expect(await store.closeMonth('2026-04', 'someone@centre')).toBe(false);
+    expect(await store.monthClosed('2026-04')).toEqual({ at: expect.any(String), by: 'staff@centre' });
+
+    expect(await store.reverseRequestPostings(id, '2026-05-10T03:00:00.000Z')).toEqual({ reversed: 4, settled: 4 });
+    const reversals = (await store.listPostings(id)).filter((p) => p.kind === 'reversal');
+    expect(reversals.map((p) => p.transactionKey)).toEqual(Array(4).fill(`${open.key}:reversed`));
+    expect((await store.monthTotals('2026-05'))[0]?.sumMinor).toBe(0);
   });
 
   it('states a library’s month: opening balance, its postings, totals and closing balance', async () => {

@@ -64,10 +64,16 @@ export interface RequestStore extends LendingStore {
   recordFill(fill: { charge?: Charge; postings?: Posting[]; notice: ReaderNotice }, events?: TransitionRecord[]): Promise<void>;
   listCharges(requestId: string): Promise<Charge[]>;
   /**
-   * Reverses every posting of the request not reversed yet, each by a posting of its own dated `at`
-   * (keyed `<posting key>:reversed`, so a retry reverses nothing twice); returns how many it posted.
+   * Reverses every posting of the request not yet settled (of a month not closed) nor reversed, each
+   * by a posting of its own dated `at` (keyed `<posting key>:reversed`, so a retry reverses nothing
+   * twice); says how many of its postings stand reversed, by this call or an earlier one, and how
+   * many were left as settled.
    */
-  reverseRequestPostings(requestId: string, at: string): Promise<number>;
+  reverseRequestPostings(requestId: string, at: string): Promise<{ reversed: number; settled: number }>;
+  /** Closes a month's statements: its postings are settled. False when it was closed already (nothing changes). */
+  closeMonth(month: string, by: string): Promise<boolean>;
+  /** When and by whom a month's statements were closed, if they were. */
+  monthClosed(month: string): Promise<{ at: string; by: string } | undefined>;
   /** A request's postings, reversals included, in the order they were posted. */
   listPostings(requestId: string): Promise<Posting[]>;
   /** One account's postings of a month (`YYYY-MM`, China time), with its balances before and after, per currency. */

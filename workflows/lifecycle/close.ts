@@ -1,5 +1,6 @@
 // The centre's staff closing a request by hand, whatever open status it is in: the supplier that has
-// it is told, a charge not yet settled is reversed, and the reader hears it ended.
+// it is told, a charge not yet settled (posted in a month whose statements are still open) is
+// reversed, and the reader hears it ended.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import { currentSupplier } from '../../domain/request-state';
 import type { LifecycleActivities } from '../activities';
@@ -34,7 +35,10 @@ async function carryOut(run: RequestRun): Promise<'end'> {
       await run.record(run.state.status, { by, supplierId, note: `could not tell ${supplierId} of the close: ${error.cause?.message ?? error.message}` });
     }
   }
-  // Settlement periods are not closed yet, so every charge of the request is still unsettled.
-  if (run.state.charges.length > 0) await run.reverseCharges();
+  if (run.state.charges.length > 0) {
+    // What a month whose statements the centre closed holds is settled: staff settle it by other means.
+    const { reversed, settled } = await run.reverseCharges();
+    await run.record(run.state.status, { by, note: `charges reversed in the ledger: ${reversed} postings${settled > 0 ? `; ${settled} already settled in closed months, left as they are` : ''}` });
+  }
   return run.finish('cancelled', { by, note, ...(supplierId ? { supplierId } : {}) });
 }

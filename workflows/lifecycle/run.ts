@@ -249,8 +249,8 @@ export class RequestRun {
     return via.notifySupplier(notice, this.take());
   }
 
-  /** Reverses the request's charges in the ledger (a close): each posting once, however often this is retried. */
-  reverseCharges(): Promise<void> {
+  /** Reverses the request's unsettled charges in the ledger (a close): each posting once, however often this is retried. */
+  reverseCharges(): Promise<{ reversed: number; settled: number }> {
     return activities.reversePostings(this.state.requestId, this.take());
   }
 

@@ -1,7 +1,7 @@
 // The centre's ledger as members see it: a library's (or a supplier's) statement of a month, and
-// for the centre's staff, the check that a month's postings balance.
+// for the centre's staff, the check that a month's postings balance and the closing of a month.
 import Router from '@koa/router';
-import { formatMinor, ledgerDate, type Account, type AccountKind } from '../../../domain/ledger';
+import { formatMinor, ledgerDate, ledgerMonth, type Account, type AccountKind } from '../../../domain/ledger';
 import type { Caller } from '../../auth/tokens';
 import type { NetworkHolder } from '../../network';
 import type { RequestStore, Statement } from '../../store/store';
@@ -122,12 +122,33 @@ export function ledgerRoutes({ store, network }: LedgerRoutesDeps): Routes {
       responses: { '200': { description: 'Per currency, the month’s debits, credits and their sum, which is zero when the books balance.' } },
     },
     async (ctx, { params }) => {
-      const totals = await store.monthTotals(params.month!);
+      const [totals, closed] = await Promise.all([store.monthTotals(params.month!), store.monthClosed(params.month!)]);
       ctx.body = {
         month: params.month,
+        closed: closed ?? null,
         balanced: totals.every((t) => t.sumMinor === 0),
         currencies: totals.map((t) => ({ currency: t.currency, debits: formatMinor(t.debitsMinor), credits: formatMinor(t.creditsMinor), sum: formatMinor(t.sumMinor), postings: t.postings })),
       };
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/ledger/months/:month/close',
+      summary: 'Close a month’s statements',
+      roles: ['administrator'],
+      params: { month: MONTH },
+      responses: {
+        '200': { description: 'The month is settled: a request closed from now on has what was posted in it left as it is. Closing it again changes nothing.' },
+        '409': { description: 'The month has not ended yet (China time).' },
+      },
+    },
+    async (ctx, { params }) => {
+      const month = params.month!;
+      if (month >= ledgerMonth(new Date())) throw new HttpError(409, `${month} has not ended yet; only a past month's statements can be closed`);
+      await store.closeMonth(month, ctx.state.caller.subject);
+      ctx.body = { month, closed: await store.monthClosed(month) };
     },
   );
 

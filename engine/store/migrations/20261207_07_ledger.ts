@@ -23,8 +23,16 @@ export async function up(db: Knex): Promise<void> {
     t.index(['account_kind', 'account_id', 'month', 'seq']);
     t.index(['month', 'currency']);
   });
+  // Months whose statements the centre has closed: what was posted in them is settled, and a request
+  // closed later has it reversed no more.
+  await db.schema.createTable('ledger_months', (t) => {
+    t.string('month', 7).primary();
+    t.timestamp('closed_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.string('closed_by', 128).notNullable();
+  });
 }
 
 export async function down(db: Knex): Promise<void> {
+  await db.schema.dropTable('ledger_months');
   await db.schema.dropTable('ledger_postings');
 }
