@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
-import { createManualAdapter } from '../adapters/manual';
+import { PermanentSupplierError, type SupplierAdapter } from '../adapters/adapter';
 import type { Database } from '../engine/db/database';
 import { NetworkHolder } from '../engine/network';
 import { RequestService } from '../engine/requests';
@@ -26,6 +26,8 @@ let running: Promise<void>;
 let serial = 0;
 /** Fills whose record is written and then, once, reported failed, as when a worker dies before the activity completes. */
 const failAfterWriting = new Set<string>();
+/** Requests whose supplier's system refuses every notice, as one that has gone wrong does. */
+const noticesRefused = new Set<string>();
 const recordFills: string[] = [];
 
 function sample(name: string): IllRequest {
@@ -60,8 +62,14 @@ beforeAll(async () => {
   });
   const network = new NetworkHolder(path.join(root, 'config'));
   requests = new RequestService(temporal.client, store, network, temporal.taskQueue);
-  const manual = createManualAdapter();
-  worker = await startTestWorker(temporal, { store, network, adapterFor: () => manual });
+  // Suppliers' staff answer from the outbox, as with the manual adapter.
+  const staffAnswered: SupplierAdapter = {
+    send: async () => undefined,
+    notify: async (notice) => {
+      if (noticesRefused.has(notice.requestId)) throw new PermanentSupplierError('the peer answered ERROR: UnrecognisedDataValue');
+    },
+  };
+  worker = await startTestWorker(temporal, { store, network, adapterFor: () => staffAnswered });
   running = worker.run();
 });
 
@@ -109,6 +117,18 @@ describe('settlement in the request workflow', () => {
     expect(await store.reverseRequestPostings(request.id, new Date().toISOString())).toEqual({ reversed: postings.length / 2, settled: 0 });
     expect(await store.listPostings(request.id)).toHaveLength(postings.length);
     await expect(handle.executeUpdate(closeUpdate, { args: [{ actor: centre, reason: 'again' }] })).rejects.toThrow();
+  });
+
+  it("closes a request whose supplier's system refuses to hear of it, and says so in the audit trail", async () => {
+    const request = sample('chinese-article-ppv');
+    noticesRefused.add(request.id);
+    expect((await requests.submit(request)).outcome).toBe('created');
+    const sent = await until(request, (s) => s.status === 'with-supplier');
+    const closed = await requests.decide(request.id, closeUpdate, { actor: centre, reason: 'the order was sent twice by a fault' });
+    expect(closed.status).toBe('cancelled');
+    const notes = (await store.listEvents(request.id)).map((entry) => entry.detail.note);
+    expect(notes).toContainEqual(expect.stringMatching(new RegExp(`^could not tell ${sent.supplier!.id} of the close: .*UnrecognisedDataValue`)));
+    expect(notes.at(-1)).toBe('closed by the centre: the order was sent twice by a fault');
   });
 
   it('refuses a close by anyone but the centre, and one without a reason, leaving the request as it was', async () => {
