@@ -1,5 +1,5 @@
 // One run of a request's workflow: its state and how it changes, the audit trail that follows it,
-// waiting that a cancellation interrupts, and what the reader and the supplier are told.
+// waiting that a cancellation or the centre's close interrupts, and what the reader and the supplier are told.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { condition, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Holding } from '../../domain/holdings';
@@ -182,15 +182,15 @@ export class RequestRun {
     if (this.pendingCancel && CANCELLABLE_STATUSES.includes(this.state.status)) throw new CancelRequested();
   }
 
-  /** Waits for `ready` or a cancellation, at most `ms` (none: no limit); true when `ready` came. */
+  /** Waits for `ready`, a cancellation or a close, at most `ms` (none: no limit); true when `ready` came. */
   async wait(ready: () => boolean, ms?: number): Promise<boolean> {
     if (this.inTheTask && ready() && !this.pendingCancel && !this.pendingClose) {
       this.checkpoint();
       return true;
     }
     await this.flush();
-    const cancellable = () => this.pendingClose !== undefined || (this.pendingCancel !== undefined && CANCELLABLE_STATUSES.includes(this.state.status));
-    const met = ms === undefined ? (await condition(() => ready() || cancellable()), true) : await condition(() => ready() || cancellable(), Math.max(ms, 1));
+    const interrupted = () => this.pendingClose !== undefined || (this.pendingCancel !== undefined && CANCELLABLE_STATUSES.includes(this.state.status));
+    const met = ms === undefined ? (await condition(() => ready() || interrupted()), true) : await condition(() => ready() || interrupted(), Math.max(ms, 1));
     this.checkpoint();
     return met;
   }
