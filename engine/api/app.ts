@@ -22,6 +22,8 @@ import { iso18626Routes } from './routes/iso18626';
 import { knowledgeRoutes } from './routes/knowledge';
 import { mailRoutes } from './routes/mail';
 import { openUrlRoutes } from './routes/openurl';
+import { ledgerRoutes } from './routes/ledger';
+import { closeRoutes } from './routes/close';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps): Koa {
   // Before the request routes: `/api/requests/stalled` is not a request's id.
   for (const { router } of [searchRoutes(deps), taskRoutes(deps)]) app.use(router.routes()).use(router.allowedMethods());
   const added = [knowledgeRoutes(deps), ...(deps.mailDir ? [mailRoutes({ mailDir: deps.mailDir })] : [])].map((routes) => routes.router);
-  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps).router, ...added]) {
+  for (const router of [requestRoutes(deps), decisionRoutes(deps), supplierRoutes(deps), lendingRoutes(deps), adminRoutes(deps.network), reportRoutes(deps).router, ledgerRoutes(deps).router, closeRoutes(deps).router, ...added]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
