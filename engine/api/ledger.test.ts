@@ -143,7 +143,7 @@ describe('closing a request by hand', () => {
       { reason: 'closed by the centre: the supplier has not answered for three weeks', closed: true },
     ]);
     const told = await app.service.database.db('reader_notices').where({ request_id: request.id, kind: 'cancelled' });
-    expect(told.map((notice) => [notice.patron_id, notice.detail])).toEqual([['201905774', { reason: 'closed by the centre: the supplier has not answered for three weeks' }]]);
+    expect(told.map((notice) => [notice.patron_id, notice.detail])).toEqual([[request.requester.patronId, { reason: 'closed by the centre: the supplier has not answered for three weeks' }]]);
     const trail = await store.listEvents(request.id);
     expect(trail.map((entry) => entry.detail.note)).not.toContainEqual(expect.stringContaining('charges reversed'));
     expect(trail.at(-1)).toMatchObject({ status: 'cancelled', detail: { by: 'staff@centre', supplierId, note: 'closed by the centre: the supplier has not answered for three weeks' } });
