@@ -32,17 +32,8 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly RequestStatus[] = ['completed', 'unfilled', 'cancelled', 'rejected'];
-/** A request may be cancelled until something has been delivered or shipped. */
-export const CANCELLABLE_STATUSES: readonly RequestStatus[] = [
-  'submitted',
-  'checking',
-  'routing',
-  'awaiting-review',
-  'with-supplier',
-  'awaiting-cost-approval',
-  'awaiting-condition-approval',
-  'with-search-proxy',
-];
+/** A request may be cancelled until something has been delivered or shipped: the statuses listed before `delivered`. */
+export const CANCELLABLE_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.slice(0, REQUEST_STATUSES.indexOf('delivered'));
 export const ON_LOAN_STATUSES: readonly RequestStatus[] = ['loaned', 'renewed', 'overdue', 'recalled'];
 
 /** Who answers a task or acts on a request, as the API authenticated them. */

@@ -113,6 +113,34 @@ describe.each(databaseKinds)('activities on $name', ({ open }) => {
     await run(activities.recordFill, fill, [transition(request.id, 6, 'delivered')]);
     expect(await store.listCharges(request.id)).toEqual([expect.objectContaining({ amount: 12.5, supplierId: 'cnki' })]);
     expect(await database.db('reader_notices').where({ request_id: request.id }).pluck('kind')).toEqual(['delivered']);
+    // Posted to the ledger with it, once, by the shipped settlement terms: a vendor's price and the 5% fee.
+    expect((await store.listPostings(request.id)).map((p) => [p.kind, p.account.kind, p.amountMinor])).toEqual([
+      ['price', 'library', 1250],
+      ['price', 'supplier', -1250],
+      ['fee', 'library', 63],
+      ['fee', 'centre', -63],
+    ]);
+  });
+
+  it('posts the charge of a request started before fills were recorded whole to the ledger too, once; and reverses it once', async () => {
+    const request = await stored('legacy-charge');
+    // A service library's copy: the centre pays half the library's part.
+    const charge = { key: `request-${request.id}:charge:2`, requestId: request.id, libraryId: 'szu', supplierId: 'pku', amount: 9, currency: 'CNY' };
+    await run(activities.postCharge, charge);
+    await run(activities.postCharge, charge);
+    const postings = await store.listPostings(request.id);
+    expect(postings.map((p) => [p.kind, p.account.kind, p.amountMinor, p.month])).toEqual([
+      ['price', 'library', 900, '2026-11'],
+      ['price', 'supplier', -900, '2026-11'],
+      ['fee', 'library', 45, '2026-11'],
+      ['fee', 'centre', -45, '2026-11'],
+      ['subsidy', 'centre', 450, '2026-11'],
+      ['subsidy', 'library', -450, '2026-11'],
+    ]);
+    expect(await run(activities.reversePostings, request.id, [transition(request.id, 9, 'cancelled')])).toEqual({ reversed: 6, settled: 0 });
+    expect(await run(activities.reversePostings, request.id, [transition(request.id, 9, 'cancelled')])).toEqual({ reversed: 6, settled: 0 });
+    expect(await store.listPostings(request.id)).toHaveLength(12);
+    expect((await store.listEvents(request.id)).map((e) => e.status)).toEqual(['cancelled']);
   });
 
   it('reads the network’s load and observed statistics for routing at most once while they are fresh', async () => {

@@ -19,6 +19,7 @@ import type { RequestStore } from './store/store';
 import type { Figures } from '../rules/knowledge';
 import { figuresFrom, readOutcomes } from './knowledge';
 import { deliveredAtOnce } from '../rules/eta';
+import { postingsOf, type Charge } from '../domain/ledger';
 
 export interface ActivityDependencies {
   store: RequestStore;
@@ -136,6 +137,13 @@ export function createActivities({ store, network, adapterFor, holdings = config
   const stats = reusedFor<Figures>(STATS_FRESH_MS, now);
   const learnt = async (config: NetworkConfig, today: Date) => figuresFrom(config, await readOutcomes(store, today), today);
 
+  /** A charge's ledger postings, by the settlement terms and the supplier's kind in force when it is posted. */
+  const postingsFor = (charge: Charge) => {
+    const { config } = network.current();
+    const kind = config.suppliers.find((s) => s.id === charge.supplierId)?.kind;
+    return postingsOf(charge, kind, config.policy.settlement, now().toISOString());
+  };
+
   return {
     recordTransitions: write,
 
@@ -214,7 +222,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
     },
 
     async postCharge(charge) {
-      await store.postCharge(charge);
+      await store.postCharge(charge, postingsFor(charge));
     },
 
     async notifyReader(notice, transitions) {
@@ -223,7 +231,12 @@ export function createActivities({ store, network, adapterFor, holdings = config
     },
 
     async recordFill(fill, transitions) {
-      await store.recordFill(fill, transitions);
+      await store.recordFill(fill.charge ? { ...fill, postings: postingsFor(fill.charge) } : fill, transitions);
+    },
+
+    async reversePostings(requestId, transitions) {
+      await write(transitions);
+      return store.reverseRequestPostings(requestId, now().toISOString());
     },
   };
 }

@@ -52,6 +52,7 @@ describe('the shipped configuration', () => {
     }
     expect(Object.keys(config?.holdings ?? {}).length).toBeGreaterThanOrEqual(12);
     expect(config?.policy.targets.copy).toEqual({ normal: 24, rush: 8, express: 4 });
+    expect(config?.policy.settlement).toEqual({ fee: { share: 0.05 }, subsidy: { bySupplierKind: { 'service-library': 0.5 } } });
   });
 
   test('records where each supplier, library and rule is written', () => {
@@ -266,6 +267,12 @@ describe('configuration mistakes are reported where they are written', () => {
       `${copy.at('policy.yaml', 'copyLinkValidHours')}: missing required property 'loanPeriodDays'`,
       `${copy.at('policy.yaml', 'loanPeriodDay:')}: unknown property 'loanPeriodDay' (did you mean 'loanPeriodDays'?)`,
     ]);
+  });
+
+  test('settlement terms: a share is a fraction of the price, at most the whole of it', () => {
+    const copy = broken();
+    copy.patch('policy.yaml', 'bySupplierKind: { service-library: 0.5 }', 'bySupplierKind: { service-library: 1.5 }');
+    expect(check(copy)).toEqual([`${copy.at('policy.yaml', 'service-library: 1.5', 'service-library: '.length)}: 'settlement.subsidy.bySupplierKind.service-library' must be <= 1`]);
   });
 
   test('duplicate id, across files', () => {

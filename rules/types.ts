@@ -1,5 +1,6 @@
 // The network configuration administrators write. Types only: every layer may import this file.
 import type { DocumentType, Money, Service, Urgency } from '../domain/request';
+import type { SettlementTerms } from '../domain/ledger';
 import type { TaskType } from '../domain/request-state';
 import type { Holding } from '../domain/holdings';
 import type { DeliveryAddresses } from '../domain/orders';
@@ -185,6 +186,8 @@ export interface Rule {
 }
 
 export interface NetworkPolicy {
+  /** The centre's fee and subsidy on each fill, posted with its charge; none: the library pays the price and no more. */
+  settlement?: SettlementTerms;
   /** Named groups of provinces and cities whose libraries count as near each other. */
   proximity?: { groups: Record<string, string[]> };
   /** Turnaround targets in hours per service and urgency. */

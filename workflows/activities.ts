@@ -51,6 +51,11 @@ export interface LifecycleActivities {
   notifyReader(notice: ReaderNotice, transitions?: TransitionRecord[]): Promise<void>;
   /** A fill: its charge, if it costs anything, posted for settlement, and the reader told. */
   recordFill(fill: { charge?: Charge; notice: ReaderNotice }, transitions?: TransitionRecord[]): Promise<void>;
+  /**
+   * A request closed by the centre: each ledger posting of it not settled yet (its month's statements
+   * not closed) is reversed, once; says how many stand reversed and how many were settled.
+   */
+  reversePostings(requestId: string, transitions?: TransitionRecord[]): Promise<{ reversed: number; settled: number }>;
   /** Requests started before transitions travelled with other activities write each on its own... */
   recordTransition(record: TransitionRecord): Promise<void>;
   /** ...and post their charge as soon as the supplier fills. */

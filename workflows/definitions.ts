@@ -82,6 +82,12 @@ export interface CancelInput {
   reason: string;
 }
 
+/** The centre's staff closing a request by hand, whatever open status it is in: a partner gone silent, a request a fault broke. */
+export interface CloseInput {
+  actor: Actor;
+  reason: string;
+}
+
 export const statusQuery = defineQuery<RequestState>('status');
 /** A supplier's message, checked and judged inside the workflow, so two racing messages cannot both pass. */
 export const supplierMessageUpdate = defineUpdate<SupplierMessageReceipt, [SupplierMessage]>('supplierMessage');
@@ -97,5 +103,6 @@ export const returnUpdate = defineUpdate<RequestState, [ActorInput]>('return');
 export const renewUpdate = defineUpdate<RequestState, [ActorInput]>('renew');
 export const renewAnswerUpdate = defineUpdate<RequestState, [RenewAnswerInput]>('renewAnswer');
 export const cancelUpdate = defineUpdate<RequestState, [CancelInput]>('cancel');
+export const closeUpdate = defineUpdate<RequestState, [CloseInput]>('close');
 
 export const requestWorkflowId = (requestId: string) => `request-${requestId}`;

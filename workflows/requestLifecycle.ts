@@ -5,7 +5,8 @@ import { delivered } from './lifecycle/delivery';
 import { registerHandlers } from './lifecycle/handlers';
 import { onLoan, shipped } from './lifecycle/loan';
 import type { Phase } from './lifecycle/phases';
-import { CancelRequested, RequestRun } from './lifecycle/run';
+import { CancelRequested, CloseRequested, RequestRun } from './lifecycle/run';
+import { closed } from './lifecycle/close';
 import { approveRoute, begin, review, searchProxy, source } from './lifecycle/sourcing';
 
 const phases: Record<Exclude<Phase, 'end'>, (run: RequestRun) => Promise<Phase>> = { review, approveRoute, source, searchProxy, delivered, shipped, onLoan };
@@ -18,13 +19,19 @@ export async function requestLifecycle(input: LifecycleInput): Promise<RequestSt
     let phase: Phase = input.resume ? 'onLoan' : await begin(run);
     while (phase !== 'end') phase = await phases[phase](run);
   } catch (error) {
-    if (!(error instanceof CancelRequested)) throw error;
-    const cancel = run.pendingCancel!;
-    const supplierId = run.state.supplier?.id;
-    if (supplierId) await run.notifySupplier(supplierId, 'cancel', { reason: cancel.reason });
-    await run.finish('cancelled', { by: cancel.actor.subject, note: cancel.reason });
+    if (error instanceof CloseRequested) await closed(run);
+    else if (error instanceof CancelRequested) await cancelled(run);
+    else throw error;
   }
   // Let every update that led here return its answer before the run closes.
   await condition(allHandlersFinished);
   return run.state;
+}
+
+/** A cancellation before anything was delivered or shipped: the supplier working on it is told. */
+async function cancelled(run: RequestRun): Promise<void> {
+  const cancel = run.pendingCancel!;
+  const supplierId = run.state.supplier?.id;
+  if (supplierId) await run.notifySupplier(supplierId, 'cancel', { reason: cancel.reason });
+  await run.finish('cancelled', { by: cancel.actor.subject, note: cancel.reason });
 }

@@ -216,6 +216,13 @@ describe('a worker killed with requests in flight', () => {
     const charges: { request_id: string; count: string | number }[] = await database.db('charges').select('request_id').count({ count: '*' }).groupBy('request_id');
     const chargeCounts = new Map(charges.map((row) => [row.request_id, Number(row.count)]));
     expect(requests.filter((request) => chargeCounts.get(request.id) !== 1).map((request) => [request.id, chargeCounts.get(request.id) ?? 0])).toEqual([]);
+    // Each charge is in the centre's ledger once, balanced: the library charged the price once, and every posting paired.
+    const postings: { request_id: string; kind: string; account_kind: string; amount_minor: string | number }[] = await database.db('ledger_postings').select('request_id', 'kind', 'account_kind', 'amount_minor');
+    const unbalanced = requests.filter((request) => {
+      const own = postings.filter((posting) => posting.request_id === request.id);
+      return own.filter((posting) => posting.kind === 'price' && posting.account_kind === 'library').length !== 1 || own.reduce((sum, posting) => sum + Number(posting.amount_minor), 0) !== 0;
+    });
+    expect(unbalanced.map((request) => request.id)).toEqual([]);
 
     const events: { event_key: string; request_id: string; status: string }[] = await database
       .db('request_events')

@@ -94,6 +94,12 @@ const TABLE: Record<string, Row> = {
       { url: () => `/api/reports/${report}?library=${OWN}`, none: 401, roles: onlyRoles({ librarian: [200, 403], administrator: same(200) }) },
     ]),
   ),
+  // A library's own statement as requester; another's answers as an account that does not exist, and so does it to a supplier desk, whose account is the supplier's.
+  'GET /api/ledger/statements': { url: () => `/api/ledger/statements?library=${OWN}&month=2026-11`, none: 401, roles: onlyRoles({ librarian: [200, 404], supplier: same(404), administrator: same(200) }) },
+  'GET /api/ledger/months/:month': { url: () => '/api/ledger/months/2026-11', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  // Closing a month again changes nothing.
+  'POST /api/ledger/months/:month/close': { url: () => '/api/ledger/months/2026-11/close', body: () => ({}), none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'POST /api/requests/:id/close': decision('close', { reason: 'a partner went silent' }, { administrator: same(409) }),
   'GET /api/admin/config': { url: () => '/api/admin/config', none: 401, roles: onlyRoles({ administrator: same(200) }) },
   'POST /api/admin/config/reload': { url: () => '/api/admin/config/reload', body: () => ({}), none: 401, roles: onlyRoles({ administrator: same(200) }) },
 };

@@ -27,6 +27,8 @@ import { openApiRoutes } from './routes/openapi';
 import { knowledgeRoutes } from './routes/knowledge';
 import { mailRoutes } from './routes/mail';
 import { openUrlRoutes } from './routes/openurl';
+import { ledgerRoutes } from './routes/ledger';
+import { closeRoutes } from './routes/close';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -69,6 +71,8 @@ export function createApp(deps: AppDeps): Koa {
     lendingRoutes(deps),
     adminRoutes(deps.network),
     reportRoutes(deps),
+    ledgerRoutes(deps),
+    closeRoutes(deps),
     knowledgeRoutes(deps),
     ...(deps.mailDir ? [mailRoutes({ mailDir: deps.mailDir })] : []),
     metricsRoutes(metrics),

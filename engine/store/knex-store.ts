@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { IllRequest } from '../../domain/request';
-import type { Charge } from '../../domain/ledger';
+import { ledgerMonth, type Account, type AccountKind, type Charge, type Posting, type PostingKind } from '../../domain/ledger';
 import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { IndexedRequest, InboxItem, InboxOwner, InboxPage, OrderOutcome, Page, RequestSearch, RequestStore, StoredLending, StoredRequest, TaskOutcome } from './store';
+import type { CurrencyTotals, IndexedRequest, InboxItem, InboxOwner, InboxPage, OrderOutcome, Page, RequestSearch, RequestStore, Statement, StoredLending, StoredRequest, TaskOutcome } from './store';
 import { inbox, indexRowOf, indexUpdates, openWork, searchRequests } from './request-index';
 import { FINAL_STATUSES } from '../../domain/request-state';
 
@@ -156,6 +156,72 @@ const chargeRow = (charge: Charge) => ({
   currency: charge.currency,
 });
 
+interface PostingRow {
+  key: string;
+  transaction_key: string;
+  account_kind: AccountKind;
+  account_id: string;
+  counterparty_kind: AccountKind;
+  counterparty_id: string;
+  amount_minor: number | string;
+  currency: string;
+  request_id: string;
+  month: string;
+  kind: PostingKind;
+  reverses: string | null;
+  posted_at: Date | string;
+}
+
+const postingRow = (posting: Posting) => ({
+  key: posting.key,
+  transaction_key: posting.transactionKey,
+  account_kind: posting.account.kind,
+  account_id: posting.account.id,
+  counterparty_kind: posting.counterparty.kind,
+  counterparty_id: posting.counterparty.id,
+  amount_minor: posting.amountMinor,
+  currency: posting.currency,
+  request_id: posting.requestId,
+  month: posting.month,
+  kind: posting.kind,
+  reverses: posting.reverses ?? null,
+  posted_at: posting.postedAt,
+});
+
+const toPosting = (row: PostingRow): Posting => ({
+  key: row.key,
+  transactionKey: row.transaction_key,
+  account: { kind: row.account_kind, id: row.account_id },
+  counterparty: { kind: row.counterparty_kind, id: row.counterparty_id },
+  amountMinor: Number(row.amount_minor),
+  currency: row.currency,
+  requestId: row.request_id,
+  month: row.month,
+  kind: row.kind,
+  postedAt: iso(row.posted_at),
+  ...(row.reverses ? { reverses: row.reverses } : {}),
+});
+
+/**
+ * A reversal of each posting of a request that has none yet and is not settled (its month's
+ * statements not closed), in one statement: the reversal takes the posting's account, counterparty
+ * and currency, the opposite amount, and its own month and key. A second run conflicts on the key
+ * (and on `reverses`) and posts nothing. It counts the request's reversals, those of an earlier run
+ * among them, and its settled postings.
+ */
+const REVERSE_POSTINGS = `
+with reversed as (
+  insert into ledger_postings (key, transaction_key, account_kind, account_id, counterparty_kind, counterparty_id, amount_minor, currency, request_id, month, kind, reverses, posted_at)
+  select p.key || ':reversed', p.transaction_key || ':reversed', p.account_kind, p.account_id, p.counterparty_kind, p.counterparty_id, -p.amount_minor, p.currency, p.request_id, ?, 'reversal', p.key, ?
+  from ledger_postings p
+  where p.request_id = ? and p.kind <> 'reversal' and p.month not in (select month from ledger_months)
+  order by p.seq
+  on conflict do nothing
+  returning key
+)
+select (select count(*) from reversed) + (select count(*) from ledger_postings p where p.request_id = ? and p.kind = 'reversal') as reversed,
+  (select count(*) from ledger_postings p join ledger_months m on m.month = p.month where p.request_id = ? and p.kind <> 'reversal') as settled`;
+
 const noticeRow = (notice: ReaderNotice) => ({
   key: notice.key,
   request_id: notice.requestId,
@@ -270,14 +336,74 @@ export class KnexRequestStore implements RequestStore {
     }));
   }
 
-  postCharge(charge: Charge): Promise<boolean> {
-    return this.insertOnce('charges', chargeRow(charge));
+  /** The postings as a data-modifying CTE of `query`, written by the same statement as what they go with. */
+  private withPostings(query: Knex.QueryBuilder, postings: Posting[] = []): Knex.QueryBuilder {
+    return postings.length === 0 ? query : query.with('postings', this.db('ledger_postings').insert(postings.map(postingRow)).onConflict('key').ignore());
   }
 
-  async recordFill({ charge, notice }: { charge?: Charge; notice: ReaderNotice }, events: TransitionRecord[] = []): Promise<void> {
+  postCharge(charge: Charge, postings: Posting[] = []): Promise<boolean> {
+    return this.insertOnce('charges', chargeRow(charge), this.withPostings(this.db.queryBuilder(), postings));
+  }
+
+  async recordFill({ charge, postings, notice }: { charge?: Charge; postings?: Posting[]; notice: ReaderNotice }, events: TransitionRecord[] = []): Promise<void> {
     const query = this.withEvents(events);
-    if (charge) query.with('charge', this.db('charges').insert(chargeRow(charge)).onConflict('key').ignore());
+    if (charge) this.withPostings(query.with('charge', this.db('charges').insert(chargeRow(charge)).onConflict('key').ignore()), postings);
     await this.insertOnce('reader_notices', noticeRow(notice), query);
+  }
+
+  async reverseRequestPostings(requestId: string, at: string): Promise<{ reversed: number; settled: number }> {
+    const { rows } = await this.db.raw<{ rows: { reversed: string; settled: string }[] }>(REVERSE_POSTINGS, [ledgerMonth(at), at, requestId, requestId, requestId]);
+    return { reversed: Number(rows[0]!.reversed), settled: Number(rows[0]!.settled) };
+  }
+
+  closeMonth(month: string, by: string): Promise<boolean> {
+    return this.db('ledger_months')
+      .insert({ month, closed_by: by })
+      .onConflict('month')
+      .ignore()
+      .returning('month')
+      .then((rows) => rows.length === 1);
+  }
+
+  async monthClosed(month: string): Promise<{ at: string; by: string } | undefined> {
+    const row = await this.db('ledger_months').where({ month }).first();
+    return row && { at: iso(row.closed_at), by: row.closed_by };
+  }
+
+  async listPostings(requestId: string): Promise<Posting[]> {
+    const rows = await this.db<PostingRow>('ledger_postings').where({ request_id: requestId }).orderBy('seq');
+    return rows.map(toPosting);
+  }
+
+  async statement(account: Account, month: string): Promise<Statement> {
+    const own = { account_kind: account.kind, account_id: account.id };
+    const [before, rows] = await Promise.all([
+      this.db('ledger_postings').where(own).andWhere('month', '<', month).groupBy('currency').select('currency').sum<{ currency: string; sum: string }[]>({ sum: 'amount_minor' }),
+      this.db<PostingRow>('ledger_postings').where({ ...own, month }).orderBy('seq'),
+    ]);
+    const postings = rows.map(toPosting);
+    const currencies = [...new Set([...before.map((row) => row.currency), ...postings.map((posting) => posting.currency)])].sort();
+    const balances = currencies.map((currency) => {
+      const openingMinor = Number(before.find((row) => row.currency === currency)?.sum ?? 0);
+      const amounts = postings.filter((posting) => posting.currency === currency).map((posting) => posting.amountMinor);
+      const debitsMinor = amounts.filter((amount) => amount > 0).reduce((sum, amount) => sum + amount, 0);
+      const creditsMinor = amounts.filter((amount) => amount < 0).reduce((sum, amount) => sum + amount, 0);
+      return { currency, openingMinor, debitsMinor, creditsMinor, closingMinor: openingMinor + debitsMinor + creditsMinor };
+    });
+    return { account, month, balances, postings };
+  }
+
+  async monthTotals(month: string): Promise<CurrencyTotals[]> {
+    const rows = await this.db('ledger_postings')
+      .where({ month })
+      .groupBy('currency')
+      .orderBy('currency')
+      .select('currency')
+      .select(this.db.raw('coalesce(sum(case when amount_minor > 0 then amount_minor end), 0) as debits'))
+      .select(this.db.raw('coalesce(sum(case when amount_minor < 0 then amount_minor end), 0) as credits'))
+      .select(this.db.raw('sum(amount_minor) as total'))
+      .count<{ currency: string; debits: string; credits: string; total: string; count: string }[]>({ count: '*' });
+    return rows.map((row) => ({ currency: row.currency, debitsMinor: Number(row.debits), creditsMinor: Number(row.credits), sumMinor: Number(row.total), postings: Number(row.count) }));
   }
 
   async listCharges(requestId: string): Promise<Charge[]> {

@@ -1,5 +1,5 @@
 import type { IllRequest } from '../../domain/request';
-import type { Charge } from '../../domain/ledger';
+import type { Account, Charge, Posting } from '../../domain/ledger';
 import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
@@ -64,11 +64,28 @@ export interface RequestStore extends LendingStore {
   /** A supplier's orders and notices, newest first; `before` continues from an entry's `seq`. */
   listOutbox(supplierId: string, limit: number, before?: number): Promise<OutboxEntry[]>;
 
-  /** Posts a charge for settlement; false (and nothing posted) when its key was posted before. */
-  postCharge(charge: Charge): Promise<boolean>;
-  /** A fill's audit-trail entries, charge and reader's notice, all or none in one write, each once by its key. */
-  recordFill(fill: { charge?: Charge; notice: ReaderNotice }, events?: TransitionRecord[]): Promise<void>;
+  /** Posts a charge for settlement, with its ledger postings, in one write; false (and nothing posted) when its key was posted before. */
+  postCharge(charge: Charge, postings?: Posting[]): Promise<boolean>;
+  /** A fill's audit-trail entries, charge, its ledger postings and reader's notice, all or none in one write, each once by its key. */
+  recordFill(fill: { charge?: Charge; postings?: Posting[]; notice: ReaderNotice }, events?: TransitionRecord[]): Promise<void>;
   listCharges(requestId: string): Promise<Charge[]>;
+  /**
+   * Reverses every posting of the request not yet settled (of a month not closed) nor reversed, each
+   * by a posting of its own dated `at` (keyed `<posting key>:reversed`, so a retry reverses nothing
+   * twice); says how many of its postings stand reversed, by this call or an earlier one, and how
+   * many were left as settled.
+   */
+  reverseRequestPostings(requestId: string, at: string): Promise<{ reversed: number; settled: number }>;
+  /** Closes a month's statements: its postings are settled. False when it was closed already (nothing changes). */
+  closeMonth(month: string, by: string): Promise<boolean>;
+  /** When and by whom a month's statements were closed, if they were. */
+  monthClosed(month: string): Promise<{ at: string; by: string } | undefined>;
+  /** A request's postings, reversals included, in the order they were posted. */
+  listPostings(requestId: string): Promise<Posting[]>;
+  /** One account's postings of a month (`YYYY-MM`, China time), with its balances before and after, per currency. */
+  statement(account: Account, month: string): Promise<Statement>;
+  /** Every posting of a month, summed per currency: each sum is zero when the books balance. */
+  monthTotals(month: string): Promise<CurrencyTotals[]>;
 
   addReaderNotice(notice: ReaderNotice): Promise<boolean>;
   /** Copies of one journal title a library received this calendar year: the copyright cap counts them. */
@@ -181,6 +198,32 @@ export interface InboxItem {
   dueAt?: string;
   overdue: boolean;
   escalated: boolean;
+}
+
+/** An account's money in one currency over a statement's month, in hundredths (positive: owed to the settlement). */
+export interface StatementBalance {
+  currency: string;
+  openingMinor: number;
+  debitsMinor: number;
+  creditsMinor: number;
+  closingMinor: number;
+}
+
+export interface Statement {
+  account: Account;
+  month: string;
+  balances: StatementBalance[];
+  postings: Posting[];
+}
+
+export interface CurrencyTotals {
+  currency: string;
+  debitsMinor: number;
+  /** Negative, as posted. */
+  creditsMinor: number;
+  /** Debits and credits together: zero when the month balances. */
+  sumMinor: number;
+  postings: number;
 }
 
 /**

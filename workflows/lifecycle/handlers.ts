@@ -9,6 +9,7 @@ import { hear, judgeSupplierMessage, type SupplierMessage } from '../../domain/s
 import {
   approveCostUpdate,
   cancelUpdate,
+  closeUpdate,
   loanConditionUpdate,
   receiveUpdate,
   renewAnswerUpdate,
@@ -22,6 +23,7 @@ import {
   supplierNoteUpdate,
   type ActorInput,
   type CancelInput,
+  type CloseInput,
   type SupplierMessageReceipt,
   type SupplierNoteInput,
 } from '../definitions';
@@ -30,6 +32,7 @@ import type { Answers, RequestRun } from './run';
 import {
   checkApproval,
   checkCancel,
+  checkClose,
   checkLoanAction,
   checkRenewAnswer,
   checkReview,
@@ -119,6 +122,18 @@ export function registerHandlers(run: RequestRun): void {
       await condition(() => state.status === 'cancelled');
       return state;
     },
-    { validator: (input: CancelInput) => checkCancel(state, input, run.pendingCancel !== undefined) },
+    { validator: (input: CancelInput) => checkCancel(state, input, run.pendingCancel !== undefined || run.pendingClose !== undefined) },
+  );
+
+  // Reached only by requests the centre closes: none of those already running has one in its history.
+  setHandler(
+    closeUpdate,
+    async (input: CloseInput) => {
+      run.pendingClose = input;
+      // A run that ends otherwise before it reaches a wait (the rota exhausted) answers with how it ended.
+      await condition(() => run.final() && !run.closing);
+      return state;
+    },
+    { validator: (input: CloseInput) => checkClose(state, input, run.pendingClose !== undefined || run.pendingCancel !== undefined) },
   );
 }

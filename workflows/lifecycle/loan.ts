@@ -47,7 +47,8 @@ async function returned(run: RequestRun, by: string): Promise<Phase> {
 async function continueIfLong(run: RequestRun): Promise<void> {
   const info = workflowInfo();
   if (info.historyLength <= run.timings.historyLimit && !info.continueAsNewSuggested) return;
-  const idle = () => run.answers.return === undefined && run.answers.renew === undefined && run.inbox.length === 0;
+  // A close waits for the run to act on it: the run must not wait for the close's handler to finish.
+  const idle = () => run.answers.return === undefined && run.answers.renew === undefined && run.inbox.length === 0 && run.pendingClose === undefined;
   if (idle()) await condition(allHandlersFinished);
   if (!idle() || !allHandlersFinished()) return;
   await run.flush();

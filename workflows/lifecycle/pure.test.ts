@@ -3,7 +3,7 @@ import type { IllRequest } from '../../domain/request';
 import type { Actor, RequestState } from '../../domain/request-state';
 import type { LifecycleTimings } from '../definitions';
 import { DAY, deliveryExpiry, extendedDeadline, HOUR, loanDueDate, nextLoanWake, taskDueAt, tryWindow } from './deadlines';
-import { checkCancel, checkLoanAction, checkRenewAnswer, checkReview, checkSearchProxyAnswer, checkSupplierMessage, checkTaskAnswer } from './validators';
+import { checkCancel, checkClose, checkLoanAction, checkRenewAnswer, checkReview, checkSearchProxyAnswer, checkSupplierMessage, checkTaskAnswer } from './validators';
 
 // The lifecycle's pure parts, without a Temporal server: what an update must satisfy and when things fall due.
 
@@ -144,6 +144,17 @@ describe('update validators', () => {
     expect(() => checkCancel(stateOf(), { actor, reason: '' }, false)).toThrow('a reason for cancelling is required');
     expect(() => checkCancel(stateOf({ status: 'delivered' }), { actor, reason: 'x' }, false)).toThrow('request r-1 is delivered and can no longer be cancelled');
     expect(() => checkCancel(stateOf(), { actor, reason: 'x' }, true)).toThrow('request r-1 is already being cancelled');
+  });
+
+  it("closes by the centre's staff alone, with a reason, once, in any status that is not final", () => {
+    const staff: Actor = { subject: 'staff@centre', role: 'administrator', libraryId: 'centre' };
+    for (const status of ['awaiting-review', 'with-supplier', 'delivered', 'shipped', 'loaned', 'overdue'] as const) {
+      expect(() => checkClose(stateOf({ status }), { actor: staff, reason: 'the supplier went silent' }, false)).not.toThrow();
+    }
+    expect(() => checkClose(stateOf(), { actor: librarian('xtu'), reason: 'x' }, false)).toThrow("only the centre's staff (administrator) can close a request");
+    expect(() => checkClose(stateOf(), { actor: staff, reason: ' ' }, false)).toThrow('a reason for closing is required');
+    expect(() => checkClose(stateOf({ status: 'cancelled' }), { actor: staff, reason: 'x' }, false)).toThrow('request r-1 is cancelled and can no longer be closed');
+    expect(() => checkClose(stateOf(), { actor: staff, reason: 'x' }, true)).toThrow('request r-1 is already being closed or cancelled');
   });
 
   it('hears a supplier only about a request it holds, while the request is open', () => {

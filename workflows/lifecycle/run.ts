@@ -1,7 +1,7 @@
 // One run of a request's workflow: its state and how it changes, the audit trail that follows it,
-// waiting that a cancellation interrupts, and what the reader and the supplier are told.
+// waiting that a cancellation or the centre's close interrupts, and what the reader and the supplier are told.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { condition, patched, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Holding } from '../../domain/holdings';
 import type { Charge } from '../../domain/ledger';
 import type { ReaderNoticeKind } from '../../domain/notices';
@@ -12,7 +12,7 @@ import { standingOf } from '../../domain/standing';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LifecycleActivities, SendClock } from '../activities';
-import type { ActorInput, CancelInput, CostApprovalInput, LifecycleInput, LifecycleTimings, LoanConditionAnswer, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
+import type { ActorInput, CancelInput, CloseInput, CostApprovalInput, LifecycleInput, LifecycleTimings, LoanConditionAnswer, RenewAnswerInput, ReviewInput, SearchProxyAnswer } from '../definitions';
 import { REQUEST_STATUS } from '../search-attributes';
 
 // Each of these is a short write to the engine's own database.
@@ -59,6 +59,9 @@ const IN_THE_TASK = 'routing-and-fills-in-the-workflow-task';
 /** Thrown out of any wait once a cancellation has been accepted; the request then ends cancelled. */
 export class CancelRequested extends Error {}
 
+/** Thrown out of any wait, in any status, once the centre's close has been accepted. */
+export class CloseRequested extends Error {}
+
 /** Answers people have given that the workflow has not acted on yet. */
 export type Answers = {
   review?: ReviewInput;
@@ -82,6 +85,14 @@ export class RequestRun {
   readonly inbox: SupplierMessage[] = [];
   readonly answers: Answers = {};
   pendingCancel?: CancelInput;
+  /**
+   * The centre's close, accepted and not yet acted on. Every wait below also ends when it is set;
+   * that is safe for requests already running: none of their histories holds a close, so for them
+   * the added term of each wait's condition is always false and they wait and wake as they did.
+   */
+  pendingClose?: CloseInput;
+  /** The close is being carried out: its caller is answered once the supplier, the ledger and the reader have been seen to. */
+  closing = false;
   /** A librarian's note on its way to the supplier: the next waits for it. */
   sendingNote = false;
   /** From routing: what the library lets a request cost unasked, and each rota supplier's estimate. */
@@ -174,25 +185,32 @@ export class RequestRun {
   }
 
   checkpoint(): void {
+    if (this.pendingClose) throw new CloseRequested();
     if (this.pendingCancel && CANCELLABLE_STATUSES.includes(this.state.status)) throw new CancelRequested();
   }
 
-  /** Waits for `ready` or a cancellation, at most `ms` (none: no limit); true when `ready` came. */
+  /** Waits for `ready`, a cancellation or a close, at most `ms` (none: no limit); true when `ready` came. */
   async wait(ready: () => boolean, ms?: number): Promise<boolean> {
-    if (this.inTheTask && ready() && !this.pendingCancel) {
+    if (this.inTheTask && ready() && !this.pendingCancel && !this.pendingClose) {
       this.checkpoint();
       return true;
     }
     await this.flush();
-    const cancellable = () => this.pendingCancel !== undefined && CANCELLABLE_STATUSES.includes(this.state.status);
-    const met = ms === undefined ? (await condition(() => ready() || cancellable()), true) : await condition(() => ready() || cancellable(), Math.max(ms, 1));
+    const interrupted = () => this.pendingClose !== undefined || (this.pendingCancel !== undefined && CANCELLABLE_STATUSES.includes(this.state.status));
+    const met = ms === undefined ? (await condition(() => ready() || interrupted()), true) : await condition(() => ready() || interrupted(), Math.max(ms, 1));
     this.checkpoint();
     return met;
   }
 
+  /**
+   * Sleeps until `at` unless the centre closes the request first. A condition with a timeout starts
+   * the same one timer a sleep did; for a run that is never closed the timer fires and nothing else
+   * happens, so older histories replay unchanged.
+   */
   async sleepUntil(at: number): Promise<void> {
     await this.flush();
-    await sleep(Math.max(at - this.now(), 1));
+    await condition(() => this.pendingClose !== undefined, Math.max(at - this.now(), 1));
+    if (this.pendingClose) throw new CloseRequested();
   }
 
   checkAvailability() {
@@ -233,9 +251,14 @@ export class RequestRun {
     return activities.notifyReader(this.readerNotice(kind, detail), this.take());
   }
 
-  notifySupplier(supplierId: string, action: SupplierAction, detail: Record<string, unknown> = {}): Promise<void> {
+  notifySupplier(supplierId: string, action: SupplierAction, detail: Record<string, unknown> = {}, via: Pick<LifecycleActivities, 'notifySupplier'> = activities): Promise<void> {
     const notice = { key: `${this.workflowId}:notice:${this.state.history.length}:${action}`, requestId: this.state.requestId, supplierId, action, detail };
-    return activities.notifySupplier(notice, this.take());
+    return via.notifySupplier(notice, this.take());
+  }
+
+  /** Reverses the request's unsettled charges in the ledger (a close): each posting once, however often this is retried. */
+  reverseCharges(): Promise<{ reversed: number; settled: number }> {
+    return activities.reversePostings(this.state.requestId, this.take());
   }
 
   /** Charges a fill, keyed by its try so that a retry never charges twice: at once for older runs, else with the fill's notice. */

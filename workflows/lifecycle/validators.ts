@@ -4,7 +4,7 @@ import type { Actor, RequestState, Task, TaskType } from '../../domain/request-s
 import { CANCELLABLE_STATUSES, CENTRE, currentSupplier, FINAL_STATUSES, ON_LOAN_STATUSES } from '../../domain/request-state';
 import { supplierNoteProblem } from '../../domain/orders';
 import { ISO18626_STATUSES, type SupplierMessage } from '../../domain/supplier-messages';
-import type { CancelInput, RenewAnswerInput, ReviewInput, SearchProxyAnswer, SupplierNoteInput } from '../definitions';
+import type { CancelInput, CloseInput, RenewAnswerInput, ReviewInput, SearchProxyAnswer, SupplierNoteInput } from '../definitions';
 
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new Error(`${what} is required`);
@@ -102,6 +102,15 @@ export function checkCancel(state: RequestState, input: CancelInput, alreadyCanc
   requireText(input.reason, 'a reason for cancelling');
   if (!CANCELLABLE_STATUSES.includes(state.status)) throw new Error(`request ${state.requestId} is ${state.status} and can no longer be cancelled`);
   if (alreadyCancelling) throw new Error(`request ${state.requestId} is already being cancelled`);
+}
+
+/** Only the centre's staff close a request by hand, with a reason, once, and only while it is open. */
+export function checkClose(state: RequestState, input: CloseInput, alreadyEnding: boolean): void {
+  requireActor(input?.actor);
+  requireText(input.reason, 'a reason for closing');
+  if (input.actor.role !== CENTRE.role) throw new Error(`only the centre's staff (${CENTRE.role}) can close a request`);
+  if (FINAL_STATUSES.includes(state.status)) throw new Error(`request ${state.requestId} is ${state.status} and can no longer be closed`);
+  if (alreadyEnding) throw new Error(`request ${state.requestId} is already being closed or cancelled`);
 }
 
 /** A supplier may speak only of a request it holds, while the request is open. */

@@ -1,0 +1,44 @@
+// The centre's staff closing a request by hand, whatever open status it is in: the supplier that has
+// it is told, a charge not yet settled (posted in a month whose statements are still open) is
+// reversed, and the reader hears it ended.
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { currentSupplier } from '../../domain/request-state';
+import type { LifecycleActivities } from '../activities';
+import type { RequestRun } from './run';
+
+// A request is often closed because its supplier went silent: telling it is tried a few times, and a
+// supplier that cannot be reached does not keep the request open (the notice stays in its outbox).
+const told = proxyActivities<Pick<LifecycleActivities, 'notifySupplier'>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+export async function closed(run: RequestRun): Promise<'end'> {
+  run.closing = true;
+  try {
+    return await carryOut(run);
+  } finally {
+    run.closing = false;
+  }
+}
+
+async function carryOut(run: RequestRun): Promise<'end'> {
+  const close = run.pendingClose!;
+  const by = close.actor.subject;
+  const note = `closed by the centre: ${close.reason}`;
+  const supplierId = currentSupplier(run.state);
+  if (supplierId) {
+    try {
+      await run.notifySupplier(supplierId, 'cancel', { reason: note, closed: true }, told);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      await run.record(run.state.status, { by, supplierId, note: `could not tell ${supplierId} of the close: ${error.cause?.message ?? error.message}` });
+    }
+  }
+  if (run.state.charges.length > 0) {
+    // What a month whose statements the centre closed holds is settled: staff settle it by other means.
+    const { reversed, settled } = await run.reverseCharges();
+    await run.record(run.state.status, { by, note: `charges reversed in the ledger: ${reversed} postings${settled > 0 ? `; ${settled} already settled in closed months, left as they are` : ''}` });
+  }
+  return run.finish('cancelled', { by, note, ...(supplierId ? { supplierId } : {}) });
+}
