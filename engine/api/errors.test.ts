@@ -22,7 +22,7 @@ const logged: unknown[] = [];
 
 const throwing: Record<string, () => never> = {
   'http-error': () => {
-    throw new HttpError(418, 'no tea here', { problems: [{ path: '/body/tea', message: 'is cold' }], version: 'v1' });
+    throw new HttpError(418, 'no tea here', { problems: [{ path: '/body/tea', message: 'is cold' }], version: 'v1', status: 'with-supplier' });
   },
   refused: () => {
     throw new Refused('request r-1 is cancelled; it takes no more decisions or messages');

@@ -21,7 +21,8 @@ export function errorResponses(log: Logger): Middleware {
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
       const message = error.expose ? error.message : 'internal error; it has been logged';
-      ctx.body = { error: { status: error.status, message, ...(error.expose ? error.details : {}) } };
+      // Details never stand in for the status and message.
+      ctx.body = { error: { ...(error.expose ? error.details : {}), status: error.status, message } };
     }
   };
 }
