@@ -113,7 +113,8 @@ export async function startService(
     started.worker = worker;
     const running = worker.run();
     cleanup.push(async () => {
-      worker.shutdown();
+      // Ctrl-C reaches Temporal's runtime too, which starts draining the worker on its own.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
     const outlet = settings.smtpUrl ? smtpOutlet(settings.smtpUrl) : keptOutlet(mailDir);
