@@ -3,6 +3,7 @@ import createError from 'http-errors';
 import type { Logger } from 'pino';
 import { TokenError } from '../auth/tokens';
 import { Refused } from '../refused';
+import { InvalidCursor } from '../store/store';
 import { InvalidInput } from './contract';
 import type { HttpError } from './http-error';
 
@@ -36,6 +37,8 @@ export function asHttpError(error: unknown): HttpError {
       ? createError(409, error.message)
       : createError(400, 'the request is not valid', { details: { problems: [{ path: `/body${error.pointer}`, message: error.message }] } });
   }
+  // A cursor is handed back as the list gave it; one it did not give is the caller's mistake.
+  if (error instanceof InvalidCursor) return createError(400, `/query/cursor ${error.message}`, { details: { problems: [{ path: '/query/cursor', message: error.message }] } });
   if (error instanceof TokenError) return createError(401, error.message, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
   // The body parser's errors carry a status and, some, a type, in words for a developer of the parser.
   const status = (error as { status?: unknown }).status;

@@ -2,12 +2,13 @@ import Router from '@koa/router';
 import type { RouteDecision } from '../../../domain/decision';
 import { REQUEST_STATUSES } from '../../../domain/request-state';
 import type { RequestService } from '../../requests';
-import { InvalidCursor, type Page, type RequestSearch, type RequestStore } from '../../store/store';
+import type { Page, RequestSearch, RequestStore } from '../../store/store';
 import { ROLES, type Caller } from '../../auth/tokens';
 import { canRead } from '../access';
 import type { AuthState } from '../authenticate';
 import { INSTANT, Routes, SAFE_ID, type Schema } from '../contract';
 import { HttpError } from '../http-error';
+import { cursorPage } from '../input';
 
 export interface SearchRoutesDeps {
   requests: RequestService;
@@ -17,9 +18,6 @@ export interface SearchRoutesDeps {
 
 
 const listOf = (values: readonly string[]): Schema => ({ type: 'array', items: { enum: values }, minItems: 1, uniqueItems: true });
-/** A cursor is the `next` of an earlier page, handed back as it came. */
-const CURSOR: Schema = { type: 'string', minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' };
-export const pageQuery = (maxLimit: number): Record<string, Schema> => ({ limit: { type: 'integer', minimum: 1, maximum: maxLimit, default: 50 }, cursor: CURSOR });
 
 interface SearchQuery {
   status?: string[];
@@ -35,16 +33,6 @@ interface SearchQuery {
   order: RequestSearch['order'];
   limit: number;
   cursor?: string;
-}
-
-/** A page from the store; a cursor it did not hand out is the caller's mistake. */
-export async function paged<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof InvalidCursor) throw new HttpError(400, `/query/cursor ${error.message}`, { problems: [{ path: '/query/cursor', message: error.message }] });
-    throw error;
-  }
 }
 
 /**
@@ -115,7 +103,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
           q: { type: 'string', minLength: 1, maxLength: 200 },
           sort: { enum: ['submitted', 'updated', 'deadline'], default: 'submitted' },
           order: { enum: ['asc', 'desc'], default: 'desc' },
-          ...pageQuery(100),
+          ...cursorPage(100),
         },
       },
       responses: { 200: { description: 'A page of requests, with `next` when there are more.' } },
@@ -123,8 +111,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
     async (ctx, { query }) => {
       const scope = scopeOf(ctx.state.caller, query);
       const instant = (value: string | undefined) => value && new Date(value).toISOString();
-      const found: Page<unknown> = await paged(() =>
-        store.searchRequests({
+      const found: Page<unknown> = await store.searchRequests({
           statuses: query.status,
           libraryId: query.library,
           supplierId: query.supplier,
@@ -139,8 +126,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
           limit: query.limit,
           cursor: query.cursor,
           ...scope,
-        }),
-      );
+        });
       ctx.body = found;
     },
   );
@@ -155,15 +141,13 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
       query: {
         type: 'object',
         additionalProperties: false,
-        properties: { graceMinutes: { type: 'integer', minimum: 0, maximum: 43_200, default: DEFAULT_GRACE_MINUTES }, library: SAFE_ID, ...pageQuery(100) },
+        properties: { graceMinutes: { type: 'integer', minimum: 0, maximum: 43_200, default: DEFAULT_GRACE_MINUTES }, library: SAFE_ID, ...cursorPage(100) },
       },
       responses: { 200: { description: 'Open requests whose earliest deadline passed more than the grace period ago, oldest deadline first.' } },
     },
     async (ctx, { query }) => {
       const stalledBefore = new Date(now().getTime() - query.graceMinutes * 60_000).toISOString();
-      ctx.body = await paged(() =>
-        store.searchRequests({ stalledBefore, libraryId: query.library, sort: 'deadline', order: 'asc', limit: query.limit, cursor: query.cursor }),
-      );
+      ctx.body = await store.searchRequests({ stalledBefore, libraryId: query.library, sort: 'deadline', order: 'asc', limit: query.limit, cursor: query.cursor });
     },
   );
 

@@ -3,7 +3,7 @@ import { TASK_TYPES, type TaskType } from '../../../domain/request-state';
 import type { InboxItem, RequestStore } from '../../store/store';
 import type { AuthState } from '../authenticate';
 import { Routes } from '../contract';
-import { paged, pageQuery } from './search';
+import { cursorPage } from '../input';
 
 export interface TaskRoutesDeps {
   store: RequestStore;
@@ -45,14 +45,14 @@ export function taskRoutes({ store, now = () => new Date() }: TaskRoutesDeps): R
       query: {
         type: 'object',
         additionalProperties: false,
-        properties: { kind: { type: 'array', items: { enum: INBOX_KINDS }, minItems: 1, uniqueItems: true }, ...pageQuery(200) },
+        properties: { kind: { type: 'array', items: { enum: INBOX_KINDS }, minItems: 1, uniqueItems: true }, ...cursorPage(200) },
       },
       responses: { 200: { description: 'Overdue items first, then by due time; how many of each kind wait; `next` when there are more.' } },
     },
     async (ctx, { query }) => {
       const { role, libraryId } = ctx.state.caller;
       const at = now();
-      const inbox = await paged(() => store.inbox({ role, libraryId }, { kinds: query.kind, limit: query.limit, cursor: query.cursor, now: at }));
+      const inbox = await store.inbox({ role, libraryId }, { kinds: query.kind, limit: query.limit, cursor: query.cursor, now: at });
       ctx.body = {
         items: inbox.items.map((item) => ({
           id: item.key,
