@@ -5,6 +5,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import common from '../../config/schemas/common.schema.json';
 import { FORMATS } from '../../rules/schemas';
 import type { Role } from '../auth/tokens';
@@ -90,9 +91,14 @@ export class InvalidInput extends Error {
   }
 }
 
+const RFC3339 = fullFormats['date-time'] as { validate: (value: string) => boolean };
+
 function validator(options: { coerceTypes?: 'array'; useDefaults?: boolean }): Ajv2020 {
   // verbose: the failing schema is at hand to word the problem; discriminator: a body chosen by one field reports that branch's faults only.
-  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true, ...options }), ['date-time', 'uri']);
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true, ...options }), ['uri']);
+  // RFC 3339 allows a leap second (23:59:60), which no JavaScript date can hold: such an instant is
+  // refused here rather than becoming an invalid date in a search or a loan's due date.
+  ajv.addFormat('date-time', (value: string) => RFC3339.validate(value) && !Number.isNaN(Date.parse(value)));
   // The configuration's formats (date, language, e-mail), so a request is held to what `ill route` holds it to.
   for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format.valid);
   // request.schema.json and others refer to it by this name.

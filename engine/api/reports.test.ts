@@ -69,9 +69,14 @@ describe('reports', () => {
     const by = await app.call('GET', '/api/reports/turnaround?by=colour', admin);
     expect(by.status).toBe(400);
     expect(by.body.error.problems[0].path).toBe('/query/by/0');
-    const date = await app.call('GET', '/api/reports/fill-rate?from=2026-11-01', admin);
-    expect(date.status).toBe(400);
-    expect(date.body.error.problems[0].path).toBe('/query/from');
+    // A date without its time, and a leap second no JavaScript date can hold, are both refused.
+    for (const from of ['2026-11-01', '2026-12-31T23:59:60Z']) {
+      const date = await app.call('GET', `/api/reports/fill-rate?from=${from}`, admin);
+      expect(date.status, from).toBe(400);
+      expect(date.body.error.problems[0].path).toBe('/query/from');
+    }
+    const search = await app.call('GET', '/api/requests?submittedFrom=2026-12-31T23:59:60Z', admin);
+    expect(search.body.error).toMatchObject({ status: 400, problems: [{ path: '/query/submittedFrom' }] });
     const stray = await app.call('GET', '/api/reports/fill-rate?colour=red', admin);
     expect(stray.body.error).toMatchObject({ status: 400, problems: [{ path: '/query/colour', message: 'is not a field this route takes' }] });
   });

@@ -155,6 +155,8 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(await problem('colour=red')).toBe('/query/colour');
     expect((await app.call('GET', '/api/tasks?kind=chores', admin)).body.error.problems[0].path).toBe('/query/kind/0');
     expect((await app.call('GET', '/api/tasks?cursor=abc', admin)).status).toBe(400);
+    // A request's id is of safe characters only: one that could climb out of a path is refused, not looked up.
+    expect((await app.call('GET', '/api/requests/..%2F..%2Fetc', admin)).body.error.problems[0].path).toBe('/params/id');
     expect((await app.call('GET', '/api/requests?submittedFrom=2026-12-01T10:00:00%2B08:00&sort=deadline&order=asc', admin)).status).toBe(200);
   });
 

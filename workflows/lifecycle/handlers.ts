@@ -46,7 +46,9 @@ import {
 async function applied<K extends keyof Answers>(run: RequestRun, key: K, answer: Answers[K]): Promise<RequestState> {
   const before = run.state.history.length;
   run.answers[key] = answer;
-  await condition(() => run.state.history.length > before && run.answers[key] === undefined);
+  // A close or a cancellation taken in the same activation may end the request before the answer
+  // is acted on; the caller then hears how it ended rather than waiting on a run that has finished.
+  await condition(() => (run.state.history.length > before && run.answers[key] === undefined) || run.final());
   return run.state;
 }
 

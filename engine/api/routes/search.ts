@@ -157,7 +157,6 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
       path: '/api/requests/:id',
       summary: 'Read a request',
       roles: ROLES,
-      params: { id: { type: 'string', minLength: 1, maxLength: 128 } },
       responses: { 200: { description: 'The request where it stands, why it is routed as it is, and its whole audit trail.' } },
     },
     async (ctx, { params }) => {
