@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMinor, ledgerDate, ledgerMonth, postingsOf, toMinor, type Charge } from './ledger';
+import { formatMinor, ledgerDate, ledgerMonth, postingsOf, settlementOf, toMinor, type Charge } from './ledger';
 
 // What a fill posts to the centre's ledger under the policy's settlement terms.
 
@@ -53,5 +53,9 @@ describe('ledger arithmetic', () => {
     expect(toMinor(1.005)).toBe(101);
     expect(toMinor(19.99)).toBe(1999);
     expect([formatMinor(-1234), formatMinor(5), formatMinor(0), formatMinor(100000)]).toEqual(['-12.34', '0.05', '0.00', '1000.00']);
+  });
+
+  it('rounds a share of a price as written in decimal: 45 fen at 0.7 is 32 fen, though 45 × 0.7 is 31.4999… in binary', () => {
+    expect(settlementOf(charge, 45, 'service-library', { fee: { share: 0.7 }, subsidy: { share: 0.7 } })).toEqual({ fee: 32, subsidy: 32 });
   });
 });

@@ -74,7 +74,10 @@ export const ledgerMonth = (at: string | Date): string => ledgerDate(at).slice(0
  * An amount in units of its currency (yuan) as a whole number of hundredths (fen), rounded half away
  * from zero as written in decimal: 1.005 is 101, although 1.005 × 100 is 100.4999… in binary.
  */
-export const toMinor = (amount: number): number => Math.sign(amount) * Math.round(Number((Math.abs(amount) * 100).toPrecision(15)));
+export const toMinor = (amount: number): number => shareOf(amount, 100);
+
+/** `minor × share`, rounded half away from zero as written in decimal: 45 fen at 0.7 is 32, although 45 × 0.7 is 31.4999… in binary. */
+const shareOf = (minor: number, share: number): number => Math.sign(minor * share) * Math.round(Number(Math.abs(minor * share).toPrecision(15)));
 
 /** Hundredths as a decimal amount with two places, exact: `-1234` is `-12.34`. */
 export function formatMinor(minor: number): string {
@@ -87,7 +90,7 @@ export function settlementOf(charge: Pick<Charge, 'libraryId' | 'currency'>, pri
   const { fee, subsidy } = terms;
   const fixed = fee?.fixed && fee.fixed.currency === charge.currency ? toMinor(fee.fixed.amount) : 0;
   const subsidyShare = subsidy?.byLibrary?.[charge.libraryId] ?? (supplierKind === undefined ? undefined : subsidy?.bySupplierKind?.[supplierKind]) ?? subsidy?.share ?? 0;
-  return { fee: Math.round(priceMinor * (fee?.share ?? 0)) + fixed, subsidy: Math.min(priceMinor, Math.round(priceMinor * subsidyShare)) };
+  return { fee: shareOf(priceMinor, fee?.share ?? 0) + fixed, subsidy: Math.min(priceMinor, shareOf(priceMinor, subsidyShare)) };
 }
 
 /**
