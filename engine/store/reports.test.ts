@@ -90,6 +90,18 @@ describe.each(databaseKinds)('reports on $name', ({ open }) => {
     expect(await reports.turnaround(scope, [])).toEqual([{ filled: 3, medianHours: 10, p90Hours: 26 }]);
   });
 
+  it("finds a month's requests, the network's or one library's, by index", async () => {
+    // The tables here are small enough to scan; the plan that matters is the one for a network's years of requests.
+    const plan = (sql: string) =>
+      database.db.transaction(async (trx) => {
+        await trx.raw('set local enable_seqscan = off');
+        const { rows } = await trx.raw<{ rows: { 'QUERY PLAN': string }[] }>(`explain ${sql}`);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+    expect(await plan(`select id from requests r where r.created_at >= '2026-11-01' and r.created_at < '2026-12-01'`)).toContain('requests_submitted');
+    expect(await plan(`select id from requests r where r.created_at >= '2026-11-01' and r.library_id = 'whu'`)).toContain('requests_library_submitted');
+  });
+
   it('says why requests went unfilled, and why suppliers declined their tries', async () => {
     expect(await reports.unfilledReasons(scope)).toEqual([
       { level: 'request', supplierId: null, reason: 'not found anywhere', count: 1 },

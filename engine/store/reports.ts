@@ -47,15 +47,17 @@ left join lateral (
   select e.status, e.detail->>'note' as note from request_events e
   where e.request_id = r.id order by e.seq desc limit 1
 ) last on true
-where (cast(? as timestamptz) is null or r.created_at >= ?)
-  and (cast(? as timestamptz) is null or r.created_at < ?)
-  and (cast(? as text) is null or r.library_id = ?)`;
+where true`;
 
-function scoped(scope: ReportScope): (string | null)[] {
-  const from = scope.from ?? null;
-  const to = scope.to ?? null;
-  const library = scope.libraryId ?? null;
-  return [from, from, to, to, library, library];
+/** The facts of the requests in scope, and the values its conditions take; only the conditions a scope sets are written, so the planner sees plain ranges it can find by index. */
+function scoped(scope: ReportScope): { facts: string; bindings: string[] } {
+  const conditions: [string, string | undefined][] = [
+    ['r.created_at >= ?', scope.from],
+    ['r.created_at < ?', scope.to],
+    ['r.library_id = ?', scope.libraryId],
+  ];
+  const set = conditions.filter((condition): condition is [string, string] => condition[1] !== undefined);
+  return { facts: `with facts as (${FACTS}${set.map(([sql]) => ` and ${sql}`).join('')})`, bindings: set.map(([, value]) => value) };
 }
 
 export interface FillRateRow {
@@ -116,7 +118,8 @@ export class Reports {
   /** Fill rate and how requests ended, overall or broken down. */
   async fillRate(scope: ReportScope, by: readonly Dimension[] = []): Promise<Keyed<FillRateRow>[]> {
     const { select, group, order } = groupColumns(by);
-    const { rows } = await this.db.raw<{ rows: Row[] }>(`with facts as (${FACTS}) select ${select}${COUNTS} from facts${group}${order}`, scoped(scope));
+    const { facts, bindings } = scoped(scope);
+    const { rows } = await this.db.raw<{ rows: Row[] }>(`${facts} select ${select}${COUNTS} from facts${group}${order}`, bindings);
     return rows.map((row) => {
       const filled = Number(row.filled);
       const unfilled = Number(row.unfilled);
@@ -136,21 +139,23 @@ export class Reports {
   /** Median and 90th-percentile hours from submission to the fill, of filled requests, broken down. */
   async turnaround(scope: ReportScope, by: readonly Dimension[]): Promise<Keyed<TurnaroundRow>[]> {
     const { select, group, order } = groupColumns(by);
+    const { facts, bindings } = scoped(scope);
     const { rows } = await this.db.raw<{ rows: Row[] }>(
-      `with facts as (${FACTS})
+      `${facts}
        select ${select}count(*)::int as filled,
          percentile_cont(0.5) within group (order by hours) as median,
          percentile_cont(0.9) within group (order by hours) as p90
        from facts where hours is not null${group}${order}`,
-      scoped(scope),
+      bindings,
     );
     return rows.map((row) => ({ ...keysOf(row, by), filled: Number(row.filled), medianHours: round(row.median), p90Hours: round(row.p90) }));
   }
 
   /** Why requests ended unfilled, and why suppliers declined the tries they were sent, most frequent first. */
   async unfilledReasons(scope: ReportScope): Promise<UnfilledReasonRow[]> {
+    const { facts, bindings } = scoped(scope);
     const { rows } = await this.db.raw<{ rows: Row[] }>(
-      `with facts as (${FACTS})
+      `${facts}
        select 'request' as level, null as supplier_id, coalesce(nullif(last_note, ''), '(no reason given)') as reason, count(*)::int as count
        from facts where hours is null and last_status = 'unfilled' group by 3
        union all
@@ -159,7 +164,7 @@ export class Reports {
        where e.status = 'with-supplier' and (e.detail->>'note' = 'Unfilled' or e.detail->>'note' like 'Unfilled: %')
        group by 2, 3
        order by 1, 4 desc, 2, 3`,
-      scoped(scope),
+      bindings,
     );
     return rows.map((row) => ({ level: row.level as 'request' | 'supplier', supplierId: (row.supplier_id as string | null) ?? null, reason: String(row.reason), count: Number(row.count) }));
   }
