@@ -167,6 +167,7 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     expect(await year.getAttribute('aria-describedby')).toBe('year-problem');
     expect(await page.locator('.field:has(#year) #year-problem').count()).toBe(1);
     expect(await page.locator('#title').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual(['年份: must be an integer']);
     expect(new URL(page.url()).hash).toBe('#/request/new');
     await accessible(page, 'field-problem');
   });
@@ -191,5 +192,51 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/requests$/);
     await page.getByRole('row', { name: /键盘提交的文献/ }).waitFor();
+  });
+
+  it('cancels a request while it may, with the reason the reader gives', async () => {
+    const page = await newPage();
+    await page.goto(`${app.service.url}/#/request/new`);
+    await signInAsReader(page);
+    await fill(page, { title: '宋代书院制度考', journalTitle: '历史研究', year: '2019' });
+    await page.getByRole('button', { name: '提交申请' }).last().click();
+    const row = page.getByRole('row', { name: /宋代书院制度考/ });
+    await row.getByRole('link').click();
+    const cancel = page.getByRole('button', { name: '取消申请' });
+    await cancel.click();
+    // No reason, no cancelling: the API names the field and the page shows it there.
+    await expect.poll(() => page.locator('#cancel-reason').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#cancel-problem').textContent()).toBe('must not be blank');
+    await page.getByLabel('取消原因').fill('已在本馆找到');
+    await cancel.click();
+    await expect.poll(() => page.locator('[data-status]').textContent()).toBe('已取消');
+    expect(await cancel.count()).toBe(0);
+    await accessible(page, 'request-cancelled');
+  });
+
+  it('pages through a reader’s requests, signed in with a pasted token', async () => {
+    const patronId = `p-pages-${process.pid}`;
+    const token = await app.token('reader', 'pku', patronId);
+    for (let n = 1; n <= 11; n++) {
+      const asked = await app.call('POST', '/api/requests', token, { requester: { libraryId: 'pku', patronId }, service: 'copy', urgency: 'normal', citation: { title: `分页测试文献 ${n}`, journalTitle: '图书馆杂志', year: 2020 } });
+      expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    }
+    const page = await newPage();
+    await page.goto(`${app.service.url}/#/requests`);
+    await page.getByLabel('访问令牌（Bearer）').fill('not a token');
+    await page.getByRole('button', { name: '登录' }).click();
+    expect(await page.locator('#token-problem').textContent()).toBe('令牌无法识别');
+    await page.getByLabel('访问令牌（Bearer）').fill(token);
+    await page.getByRole('button', { name: '登录' }).click();
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(10);
+    // Newest first: the first page ends with the second asked.
+    expect(await rows.first().locator('td').first().textContent()).toBe('分页测试文献 11');
+    await page.getByRole('button', { name: '下一页' }).click();
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('分页测试文献 1')]);
+    expect(await page.getByRole('button', { name: '下一页' }).count()).toBe(0);
+    await accessible(page, 'my-requests-second-page');
+    await page.getByRole('button', { name: '第一页' }).click();
+    await expect.poll(() => rows.count()).toBe(10);
   });
 });

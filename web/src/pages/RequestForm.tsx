@@ -57,8 +57,9 @@ export function RequestForm() {
 
   const problems = refusal?.problems ?? [];
   const problemFor = (field: string) => problems.find((problem) => fieldOf(problem.path) === field)?.message;
-  const elsewhere = problems.filter((problem) => ![...CITATION_FIELDS, 'service', 'urgency'].includes(fieldOf(problem.path)));
   const describedBy = (field: string) => (problemFor(field) ? `${field}-problem` : undefined);
+  const labelOf = (field: string): string | undefined =>
+    field === 'service' ? t.service : field === 'urgency' ? t.urgency : (CITATION_FIELDS as readonly string[]).includes(field) ? t.fields[field as CitationField] : undefined;
 
   return (
     <form
@@ -89,7 +90,6 @@ export function RequestForm() {
       {refusal?.duplicateOf && (
         <div class="warning" role="alert">
           <h2>{t.duplicateTitle}</h2>
-          <p>{refusal.message}</p>
           <p>
             <a href={`#/request/${encodeURIComponent(refusal.duplicateOf)}`}>{t.openRequest}</a>{' '}
             <button type="button" onClick={() => void submit(true)} disabled={sending}>
@@ -104,11 +104,12 @@ export function RequestForm() {
           {problems.length > 0 && (
             <ul>
               {problems.map((problem) => (
-                <li key={problem.path}>{problem.message}</li>
+                <li key={problem.path}>
+                  {labelOf(fieldOf(problem.path)) ?? problem.path}: {problem.message}
+                </li>
               ))}
             </ul>
           )}
-          {elsewhere.length > 0 && <p>{refusal.message}</p>}
         </div>
       )}
       <fieldset>
