@@ -3,7 +3,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestService, type TestService } from '../test/service';
-import { buildWorkbench } from '../engine/workbench';
 
 // The reader's pages in Debian's Chromium, against the whole service as the API tests start it:
 // the test plays the supplier through the API.
@@ -20,8 +19,6 @@ let browser: Browser;
 beforeAll(async () => {
   if (!CHROMIUM) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  // The pages as the sources now have them, not as an earlier build left them.
-  await buildWorkbench();
   app = await startTestService({ ILL_DEV_SIGN_IN: 'on', ILL_TEMPORAL_UI_URL: TEMPORAL_UI });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

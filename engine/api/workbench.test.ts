@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../test/service';
-import { WORKBENCH_DIR, ensureWorkbenchBuilt } from '../workbench';
-import pino from 'pino';
+import { WORKBENCH_DIR } from '../workbench';
 
 // The workbench on the API's own port: its pages beside the API, never in its place, and in
 // development the identities to sign in with.
@@ -12,7 +11,6 @@ let development: TestService;
 let production: TestService;
 
 beforeAll(async () => {
-  await ensureWorkbenchBuilt(pino({ level: 'silent' }));
   [development, production] = await Promise.all([
     startTestService({ ILL_DEV_SIGN_IN: 'on', ILL_TEMPORAL_UI_URL: 'http://127.0.0.1:8233' }),
     startTestService({ ILL_DEV_SIGN_IN: 'off' }),

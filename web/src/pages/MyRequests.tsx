@@ -16,7 +16,7 @@ function Row({ item }: { item: RequestSummary }) {
     if (FINAL_STATUSES.includes(item.status)) return undefined;
     const answer = await call<RequestDetail>(session?.token, 'GET', `/api/requests/${encodeURIComponent(item.id)}`);
     return answer.ok ? answer.body : undefined;
-  }, `${item.id}@${item.updatedAt}`);
+  }, `${item.id}@${item.updatedAt}`, null);
   return (
     <tr>
       <td>
