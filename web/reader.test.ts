@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestService, type TestService } from '../test/service';
+import { TokenAuthority } from '../engine/auth/tokens';
 
 // The reader's pages in Debian's Chromium, against the whole service as the API tests start it:
 // the test plays the supplier through the API.
@@ -235,5 +236,15 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     await accessible(page, 'my-requests-second-page');
     await page.getByRole('button', { name: '第一页' }).click();
     await expect.poll(() => rows.count()).toBe(10);
+  });
+
+  it('signs out a reader whose token the API no longer takes', async () => {
+    const foreign = await new TokenAuthority('a key this service has never used, 32+ chars').issue({ role: 'reader', libraryId: 'pku', subject: 'reader-pku' });
+    const page = await newPage();
+    await page.goto(`${app.service.url}/#/requests`);
+    await page.getByLabel('访问令牌（Bearer）').fill(foreign);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: /^读者 · pku/ }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('ill.token'))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { call, type Answer } from './api';
 
 export type Role = 'reader' | 'librarian' | 'supplier' | 'search-proxy' | 'administrator';
 
@@ -40,3 +41,13 @@ export function keepSession(session: Session | undefined): void {
 
 export const SessionContext = createContext<{ session?: Session; signIn(session: Session | undefined): void }>({ signIn: () => undefined });
 export const useSession = () => useContext(SessionContext);
+
+/** The API as the signed-in caller; a token the API no longer takes (expired, or another key's) signs them out. */
+export function useApi(): <T>(method: string, path: string, body?: unknown) => Promise<Answer<T>> {
+  const { session, signIn } = useSession();
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const answer = await call<T>(session?.token, method, path, body);
+    if (answer.status === 401 && session) signIn(undefined);
+    return answer;
+  };
+}

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { FINAL_STATUSES } from '../../../domain/request-state';
-import { call, type RequestDetail, type RequestSummary, type SearchPage } from '../api';
+import type { RequestDetail, RequestSummary, SearchPage } from '../api';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
-import { useSession } from '../session';
+import { useApi } from '../session';
 import { Eta } from './Eta';
 
 const PAGE_SIZE = 10;
@@ -11,10 +11,10 @@ const PAGE_SIZE = 10;
 /** A row reads its request in full only when the index says it changed, for the expected delivery time. */
 function Row({ item }: { item: RequestSummary }) {
   const { t, time } = useMessages();
-  const { session } = useSession();
+  const api = useApi();
   const detail = usePolled(async () => {
     if (FINAL_STATUSES.includes(item.status)) return undefined;
-    const answer = await call<RequestDetail>(session?.token, 'GET', `/api/requests/${encodeURIComponent(item.id)}`);
+    const answer = await api<RequestDetail>('GET', `/api/requests/${encodeURIComponent(item.id)}`);
     return answer.ok ? answer.body : undefined;
   }, `${item.id}@${item.updatedAt}`, null);
   return (
@@ -31,12 +31,12 @@ function Row({ item }: { item: RequestSummary }) {
 
 export function MyRequests() {
   const { t } = useMessages();
-  const { session } = useSession();
+  const api = useApi();
   // Where the page shown starts; none for the first.
   const [cursor, setCursor] = useState<string>();
   const page = usePolled(async () => {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-    const answer = await call<SearchPage>(session?.token, 'GET', `/api/requests?${query}`);
+    const answer = await api<SearchPage>('GET', `/api/requests?${query}`);
     return answer.ok ? answer.body : undefined;
   }, cursor ?? '');
   return (

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import type { Citation, Service, Urgency } from '../../../domain/request';
-import { call, draftFrom, type ApiError } from '../api';
+import { draftFrom, type ApiError } from '../api';
 import { useMessages } from '../i18n';
 import type { Messages } from '../messages';
-import { useSession } from '../session';
+import { useApi, useSession } from '../session';
 
 type CitationField = keyof Messages['fields'];
 const CITATION_FIELDS = ['title', 'authors', 'journalTitle', 'issn', 'isbn', 'doi', 'year', 'volume', 'issue', 'pages', 'language'] as const satisfies readonly CitationField[];
@@ -37,6 +37,7 @@ const fieldOf = (pointer: string) => pointer.replace(/^\/body\/(citation\/)?/, '
 export function RequestForm() {
   const { t } = useMessages();
   const { session } = useSession();
+  const api = useApi();
   const { query, route } = useLocation();
   const [draft] = useState(() => draftFrom(query.draft));
   const [values, setValues] = useState(() => valuesOf(draft?.citation));
@@ -49,7 +50,7 @@ export function RequestForm() {
     if (!session) return;
     setSending(true);
     const body = { requester: { libraryId: session.libraryId, patronId: session.subject }, service, urgency, citation: citationOf(values) };
-    const answer = await call<{ id: string }>(session.token, 'POST', `/api/requests${confirmDuplicate ? '?duplicate=confirm' : ''}`, body);
+    const answer = await api<{ id: string }>('POST', `/api/requests${confirmDuplicate ? '?duplicate=confirm' : ''}`, body);
     setSending(false);
     if (answer.ok) route('/requests');
     else setRefusal(answer.error);

@@ -4,7 +4,7 @@ import { CANCELLABLE_STATUSES } from '../../../domain/request-state';
 import { call, type ApiError, type RequestDetail, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
-import { useSession } from '../session';
+import { useApi } from '../session';
 import { Eta } from './Eta';
 
 type Detail = RequestDetail & { workflowId: string };
@@ -28,7 +28,7 @@ function WorkflowLink({ workflowId }: { workflowId: string }) {
 
 function Cancel({ id, onDone }: { id: string; onDone(): void }) {
   const { t } = useMessages();
-  const { session } = useSession();
+  const api = useApi();
   const [reason, setReason] = useState('');
   const [refusal, setRefusal] = useState<ApiError>();
   const problem = refusal?.problems?.find((entry) => entry.path === '/body/reason')?.message ?? refusal?.message;
@@ -38,7 +38,7 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
       noValidate
       onSubmit={async (event) => {
         event.preventDefault();
-        const answer = await call(session?.token, 'POST', `/api/requests/${encodeURIComponent(id)}/cancel`, { reason });
+        const answer = await api('POST', `/api/requests/${encodeURIComponent(id)}/cancel`, { reason });
         if (answer.ok) onDone();
         else setRefusal(answer.error);
       }}
@@ -59,13 +59,13 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
 
 export function RequestPage() {
   const { t, time } = useMessages();
-  const { session } = useSession();
+  const api = useApi();
   const { params } = useRoute();
   const id = params.id ?? '';
   const [changes, setChanges] = useState(0);
   const [missing, setMissing] = useState<ApiError>();
   const detail = usePolled(async () => {
-    const answer = await call<Detail>(session?.token, 'GET', `/api/requests/${encodeURIComponent(id)}`);
+    const answer = await api<Detail>('GET', `/api/requests/${encodeURIComponent(id)}`);
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
