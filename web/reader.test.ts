@@ -176,6 +176,8 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     await signInAsReader(page);
     await page.locator('#title').waitFor();
     const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    // A page opened within the workbench announces itself: its title takes the focus.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('提交文献申请');
     for (let presses = 0; (await focused()) !== 'title'; presses++) {
       expect(presses, 'the title field is reached by Tab').toBeLessThan(15);
       await page.keyboard.press('Tab');

@@ -5,6 +5,7 @@ import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Eta } from './Eta';
+import { Heading } from './Heading';
 
 const PAGE_SIZE = 10;
 
@@ -41,7 +42,7 @@ export function MyRequests() {
   }, cursor ?? '');
   return (
     <>
-      <h1>{t.myRequests}</h1>
+      <Heading>{t.myRequests}</Heading>
       <p class="hint">{t.refreshing}</p>
       {!page ? (
         <p>{t.loading}</p>

@@ -5,6 +5,7 @@ import { draftFrom, type ApiError } from '../api';
 import { useMessages } from '../i18n';
 import type { Messages } from '../messages';
 import { useApi, useSession } from '../session';
+import { Heading } from './Heading';
 
 type CitationField = keyof Messages['fields'];
 const CITATION_FIELDS = ['title', 'authors', 'journalTitle', 'issn', 'isbn', 'doi', 'year', 'volume', 'issue', 'pages', 'language'] as const satisfies readonly CitationField[];
@@ -70,7 +71,7 @@ export function RequestForm() {
         void submit(false);
       }}
     >
-      <h1>{t.newRequest}</h1>
+      <Heading>{t.newRequest}</Heading>
       {draft && (
         <div class="note" role="status">
           <p>{t.draftFromLink}</p>

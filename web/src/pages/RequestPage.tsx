@@ -6,6 +6,7 @@ import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Eta } from './Eta';
+import { Heading } from './Heading';
 
 type Detail = RequestDetail & { workflowId: string };
 
@@ -73,7 +74,7 @@ export function RequestPage() {
   const { citation } = detail.request;
   return (
     <>
-      <h1>{citation.title ?? detail.requestId}</h1>
+      <Heading>{citation.title ?? detail.requestId}</Heading>
       <dl class="facts">
         {citation.journalTitle && (
           <>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
 import { sessionOf, useSession } from '../session';
+import { Heading } from './Heading';
 
 export function SignIn() {
   const { t } = useMessages();
@@ -20,7 +21,7 @@ export function SignIn() {
   };
   return (
     <>
-      <h1>{t.signIn}</h1>
+      <Heading>{t.signIn}</Heading>
       {info?.devIdentities && (
         <section aria-labelledby="dev-identities">
           <h2 id="dev-identities">{t.devIdentities}</h2>
