@@ -211,6 +211,8 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     await cancel.click();
     await expect.poll(() => page.locator('[data-status]').textContent()).toBe('已取消');
     expect(await cancel.count()).toBe(0);
+    expect(await page.locator('.facts').textContent()).toContain('原因已在本馆找到');
+    expect(await page.locator('.facts').textContent()).not.toContain('预计送达');
     await accessible(page, 'request-cancelled');
   });
 

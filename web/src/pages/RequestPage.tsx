@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
-import { CANCELLABLE_STATUSES } from '../../../domain/request-state';
+import { CANCELLABLE_STATUSES, FINAL_STATUSES } from '../../../domain/request-state';
 import { call, type ApiError, type RequestDetail, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
@@ -86,12 +86,18 @@ export function RequestPage() {
         <dd data-status={detail.status}>{t.statuses[detail.status] ?? detail.status}</dd>
         <dt>{t.service}</dt>
         <dd>{t.services[detail.request.service] ?? detail.request.service}</dd>
-        {detail.decision?.eta && !detail.delivery && (
+        {detail.decision?.eta && !detail.delivery && !FINAL_STATUSES.includes(detail.status) && (
           <>
             <dt>{t.columns.eta}</dt>
             <dd>
               <Eta eta={detail.decision.eta} />
             </dd>
+          </>
+        )}
+        {detail.reason && (
+          <>
+            <dt>{t.reason}</dt>
+            <dd>{detail.reason}</dd>
           </>
         )}
       </dl>
@@ -106,7 +112,6 @@ export function RequestPage() {
           <p>{t.expires(time(detail.delivery.expiresAt))}</p>
         </section>
       )}
-      {detail.reason && <p>{detail.reason}</p>}
       {CANCELLABLE_STATUSES.includes(detail.status) && <Cancel id={detail.requestId} onDone={() => setChanges(changes + 1)} />}
       <WorkflowLink workflowId={detail.workflowId} />
       <h2>{t.history}</h2>
