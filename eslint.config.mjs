@@ -10,7 +10,7 @@ const ioLibraries = ['@temporalio/activity', '@temporalio/worker', '@temporalio/
 const builtinPaths = (names, message) => names.map((name) => ({ name, message }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -72,6 +72,24 @@ export default tseslint.config(
           patterns: [
             { group: ['**/adapters', '**/adapters/**', '**/engine', '**/engine/**', '**/workflows', '**/workflows/**'], message: 'rules/ uses only the kernel' },
             { group: [...ioLibraries, '@temporalio/*'], message: 'routing does no I/O and knows no Temporal' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The workbench runs in readers' and librarians' browsers and knows the engine only by its HTTP API:
+    // of ours it may use the kernel's types, nothing else.
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/**/*.test.ts', 'web/vite.config.mts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinPaths(nodeBuiltins, 'the workbench runs in a browser: no Node built-ins'),
+          patterns: [
+            { group: ['**/engine', '**/engine/**', '**/adapters', '**/adapters/**', '**/workflows', '**/workflows/**', '**/rules', '**/rules/**', '**/simulator', '**/simulator/**'], message: 'the workbench speaks to the engine through its HTTP API; of ours it imports domain/ only' },
+            { group: [...ioLibraries, '@temporalio/*'], message: 'the workbench speaks to the engine through its HTTP API' },
           ],
         },
       ],

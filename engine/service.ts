@@ -21,6 +21,7 @@ import { keptOutlet, smtpOutlet } from './mail/outlets';
 import { ReaderMailSender } from './mail/sender';
 import { connectTemporal, type TemporalConnections } from './temporal/connect';
 import { createWorker } from './worker';
+import { WORKBENCH_DIR } from './workbench';
 
 export interface RunningService {
   url: string;
@@ -87,6 +88,7 @@ export async function startService(
       lending,
       metrics,
       mailDir,
+      workbench: { dir: WORKBENCH_DIR, settings },
       health: {
         // Ready only while the worker runs: the API answers before it does, and requests taken then would wait.
         temporal: async () => {

@@ -22,7 +22,22 @@ describe('settings from the environment', () => {
     });
   });
 
+  it('hands out development identities on embedded defaults only, unless ILL_DEV_SIGN_IN says otherwise', () => {
+    expect(readSettings({}).devSignIn).toBe(true);
+    expect(readSettings({ DATABASE_URL: 'postgres://ill@db/ill' }).devSignIn).toBe(false);
+    expect(readSettings({ TEMPORAL_ADDRESS: 'temporal:7233' }).devSignIn).toBe(false);
+    expect(readSettings({ TEMPORAL_ADDRESS: 'temporal:7233', ILL_DEV_SIGN_IN: 'on' }).devSignIn).toBe(true);
+    expect(readSettings({ ILL_DEV_SIGN_IN: 'off' }).devSignIn).toBe(false);
+  });
+
+  it('links to the Temporal web UI only when told where it is', () => {
+    expect(readSettings({}).temporalUiUrl).toBeUndefined();
+    expect(readSettings({ ILL_TEMPORAL_UI_URL: 'http://temporal-ui.calis.internal:8080/' }).temporalUiUrl).toBe('http://temporal-ui.calis.internal:8080');
+  });
+
   it.each([
+    [{ ILL_DEV_SIGN_IN: 'yes' }, 'ILL_DEV_SIGN_IN: "yes" is not on or off'],
+    [{ ILL_TEMPORAL_UI_URL: 'temporal-ui:8080' }, 'ILL_TEMPORAL_UI_URL: "temporal-ui:8080" is not an http or https URL'],
     [{ PORT: '0' }, 'PORT: "0" is not a port number (1-65535)'],
     [{ PORT: '3000x' }, 'PORT: "3000x" is not a port number (1-65535)'],
     [{ TEMPORAL_ADDRESS: 'localhost' }, 'TEMPORAL_ADDRESS: "localhost" is not HOST:PORT (for example 127.0.0.1:7233)'],

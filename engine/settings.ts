@@ -49,6 +49,13 @@ export interface Settings {
   simulator: boolean;
   /** How often each of the simulator's faults strikes. */
   simulatorFaults: FaultRates;
+  /**
+   * Whether the workbench offers ready-made identities to sign in with: on embedded defaults only,
+   * unless `ILL_DEV_SIGN_IN` says otherwise, since anyone reaching the page could act as any role.
+   */
+  devSignIn: boolean;
+  /** The Temporal web UI, for links to requests' workflows; absent, the workbench shows none. */
+  temporalUiUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -181,6 +188,8 @@ export function readSettings(env: Env = process.env): Settings {
     mailFrom: matching(env, 'MAIL_FROM', `CALIS ILL <${contactEmail}>`, /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an e-mail address, or Name <address>'),
     simulator: matching(env, 'ILL_SIMULATOR', 'off', /^(on|off)$/, 'on or off') === 'on',
     simulatorFaults: faultRates(env),
+    devSignIn: matching(env, 'ILL_DEV_SIGN_IN', !env.TEMPORAL_ADDRESS && !env.DATABASE_URL ? 'on' : 'off', /^(on|off)$/, 'on or off') === 'on',
+    temporalUiUrl: env.ILL_TEMPORAL_UI_URL ? url(env, 'ILL_TEMPORAL_UI_URL', '') : undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import { readSettings, SettingError } from './settings';
 import { temporalCliPath } from './temporal/cli-path';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { startWorld } from '../simulator/world';
+import { ensureWorkbenchBuilt } from './workbench';
 
 /** The port the shipped configuration's supplier endpoints name. */
 const SIMULATOR_PORT = 3100;
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
       );
     }
     const temporalAddress = settings.temporalAddress ?? devServer!.address;
-    service = await startUp.step(() => startService({ ...settings, temporalAddress }, log));
+    await ensureWorkbenchBuilt(log);
+    service = await startUp.step(() => startService({ ...settings, temporalAddress, temporalUiUrl: settings.temporalUiUrl ?? devServer?.uiUrl }, log));
     if (settings.simulator) {
       const config = service.network.current().config;
       simulator = await startUp.step(() =>
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
     [
       '',
       `ILL engine ready`,
+      `  workbench      ${service.url}/`,
       `  API            ${service.url}  (health: ${service.url}/healthz)`,
       `  Temporal       ${settings.temporalAddress ?? devServer!.address}${devServer ? `  (web UI: ${devServer.uiUrl})` : ''}`,
       `  database       ${service.database.description}`,

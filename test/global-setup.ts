@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath } from '../engine/temporal/cli-path';
 import { devServerSearchAttributeArgs } from '../engine/temporal/search-attributes';
 import { bundleWorkflows } from '../engine/worker';
+import { buildWorkbench } from '../engine/workbench';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,7 +17,8 @@ declare module 'vitest' {
 
 /**
  * One real Temporal server for the whole run (or the one at TEMPORAL_ADDRESS), and the workflow
- * code bundled once so that each test file's worker starts in milliseconds.
+ * code bundled once so that each test file's worker starts in milliseconds. The workbench is built
+ * once too, from its sources as they stand, before any file's service serves it.
  */
 export default async function setup(project: TestProject) {
   let env: TestWorkflowEnvironment | undefined;
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject) {
     });
     address = env.address;
   }
+  await buildWorkbench();
   const { code } = await bundleWorkflows();
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'ill-workflows-')), 'workflows.js');
   writeFileSync(bundlePath, code);

@@ -67,3 +67,18 @@ describe('routing import rules', () => {
     expect(await lint(code)).toEqual([]);
   });
 });
+
+describe('workbench import rules', () => {
+  const lint = (code: string) => importProblems('web/src/example.tsx', code);
+
+  it('fails a workbench file that imports the engine, an adapter, the rules or a Node built-in', async () => {
+    expect(await lint("import { createApp } from '../../engine/api/app';\nexport const a = createApp;\n")).toHaveLength(1);
+    expect(await lint("import type { Rule } from '../../rules/types';\nexport type R = Rule;\n")).toHaveLength(1);
+    expect(await lint("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n")).toHaveLength(1);
+    expect(await lint("import { Client } from '@temporalio/client';\nexport const c = Client;\n")).toHaveLength(1);
+  });
+
+  it('allows Preact and the kernel’s types', async () => {
+    expect(await lint("import { render } from 'preact';\nimport type { IllRequest } from '../../domain/request';\nexport const f = (r: IllRequest) => render(r.id, document.body);\n")).toEqual([]);
+  });
+});

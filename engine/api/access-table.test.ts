@@ -39,6 +39,8 @@ const READER_DECISION = { reader: [409, 404], ...LIBRARY_DECISION } as const;
 const TABLE: Record<string, Row> = {
   'GET /healthz': { url: () => '/healthz', none: 200, roles: everyone(200) },
   'GET /openapi.json': { url: () => '/openapi.json', none: 200, roles: everyone(200) },
+  // The workbench asks before anyone signs in; identities to sign in with are handed out only in development, to anyone alike.
+  'GET /api/workbench': { url: () => '/api/workbench', none: 200, roles: everyone(200) },
   // A peer's credentials are its own, not the network's tokens: a broken document gets an ERROR confirmation whoever sends it.
   'POST /iso18626': { url: () => '/iso18626', text: { mediaType: 'application/xml', body: '<ISO18626Message/>' }, none: 200, roles: everyone(200) },
   'GET /metrics': { url: () => '/metrics', none: 401, roles: onlyRoles({ administrator: same(200) }) },

@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import serve from 'koa-static';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
 import type { TokenAuthority } from '../auth/tokens';
@@ -29,6 +30,7 @@ import { mailRoutes } from './routes/mail';
 import { openUrlRoutes } from './routes/openurl';
 import { ledgerRoutes } from './routes/ledger';
 import { closeRoutes } from './routes/close';
+import { workbenchRoutes, type WorkbenchSettings } from './routes/workbench';
 import type { Settings } from '../settings';
 
 export interface AppDeps {
@@ -45,7 +47,12 @@ export interface AppDeps {
   metrics?: ServiceMetrics;
   /** Where readers' mail is kept when no mail server is named; its routes are served where given. */
   mailDir?: string;
+  /** The workbench: its built pages (`web/dist`) served beside the API, and what it is told before sign-in. */
+  workbench?: { dir: string; settings: WorkbenchSettings };
 }
+
+/** Paths the API answers: the workbench's files never stand in for them. */
+const API_PATHS = /^\/(api|openurl|iso18626|healthz|metrics|openapi\.json)(\/|$)/;
 
 /** Requests are small JSON documents; anything larger is refused before it is read whole. */
 export const BODY_LIMIT = '64kb';
@@ -60,7 +67,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
   // Open to all: peers identify themselves by their own credentials, checked by the ISO 18626 route, not by the network's tokens;
   // readers' browsers follow OpenURL links from discovery systems without a token, and nothing is stored.
-  const open: Routes[] = [healthRoutes(deps.health), iso18626Routes(deps), openUrlRoutes(), openApiRoutes(() => [...open, ...callers].flatMap((routes) => routes.contracts))];
+  const open: Routes[] = [
+    healthRoutes(deps.health),
+    iso18626Routes(deps),
+    openUrlRoutes(),
+    openApiRoutes(() => [...open, ...callers].flatMap((routes) => routes.contracts)),
+    ...(deps.workbench ? [workbenchRoutes({ settings: deps.workbench.settings, tokens: deps.tokens, network: deps.network })] : []),
+  ];
   const callers: Routes[] = [
     // Before the request routes: `/api/requests/stalled` is not a request's id.
     searchRoutes(deps),
@@ -78,6 +91,10 @@ export function createApp(deps: AppDeps): Koa {
     metricsRoutes(metrics),
   ];
   for (const { router } of open) app.use(router.routes()).use(router.allowedMethods());
+  if (deps.workbench) {
+    const files = serve(deps.workbench.dir);
+    app.use((ctx, next) => (API_PATHS.test(ctx.path) ? next() : files(ctx, next)));
+  }
   app.use(authenticate(deps.tokens));
   for (const { router } of callers) app.use(router.routes()).use(router.allowedMethods());
   return app;

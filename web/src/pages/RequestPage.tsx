@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useRoute } from 'preact-iso';
+import { CANCELLABLE_STATUSES, FINAL_STATUSES } from '../../../domain/request-state';
+import { call, type ApiError, type RequestDetail, type WorkbenchInfo } from '../api';
+import { useMessages } from '../i18n';
+import { usePolled } from '../polling';
+import { useApi } from '../session';
+import { Eta } from './Eta';
+import { Heading } from './Heading';
+
+type Detail = RequestDetail & { workflowId: string };
+
+function WorkflowLink({ workflowId }: { workflowId: string }) {
+  const { t } = useMessages();
+  const [info, setInfo] = useState<WorkbenchInfo>();
+  useEffect(() => {
+    void call<WorkbenchInfo>(undefined, 'GET', '/api/workbench').then((answer) => answer.ok && setInfo(answer.body));
+  }, []);
+  const ui = info?.temporalUi;
+  if (!ui) return null;
+  return (
+    <p>
+      <a href={`${ui.url}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`} target="_blank" rel="noreferrer">
+        {t.workflow}
+      </a>
+    </p>
+  );
+}
+
+function Cancel({ id, onDone }: { id: string; onDone(): void }) {
+  const { t } = useMessages();
+  const api = useApi();
+  const [reason, setReason] = useState('');
+  const [refusal, setRefusal] = useState<ApiError>();
+  const problem = refusal?.problems?.find((entry) => entry.path === '/body/reason')?.message ?? refusal?.message;
+  return (
+    <form
+      class="cancel"
+      noValidate
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const answer = await api('POST', `/api/requests/${encodeURIComponent(id)}/cancel`, { reason });
+        if (answer.ok) onDone();
+        else setRefusal(answer.error);
+      }}
+    >
+      <div class="field">
+        <label for="cancel-reason">{t.cancelReason}</label>
+        <input id="cancel-reason" value={reason} onInput={(event) => setReason(event.currentTarget.value)} aria-invalid={problem ? true : undefined} aria-describedby={problem ? 'cancel-problem' : undefined} />
+        {problem && (
+          <p class="problem" id="cancel-problem">
+            {problem}
+          </p>
+        )}
+      </div>
+      <button type="submit">{t.cancel}</button>
+    </form>
+  );
+}
+
+export function RequestPage() {
+  const { t, time } = useMessages();
+  const api = useApi();
+  const { params } = useRoute();
+  const id = params.id ?? '';
+  const [changes, setChanges] = useState(0);
+  const [missing, setMissing] = useState<ApiError>();
+  const detail = usePolled(async () => {
+    const answer = await api<Detail>('GET', `/api/requests/${encodeURIComponent(id)}`);
+    if (!answer.ok) setMissing(answer.error);
+    return answer.ok ? answer.body : undefined;
+  }, `${id}#${changes}`);
+  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  const { citation } = detail.request;
+  return (
+    <>
+      <Heading>{citation.title ?? detail.requestId}</Heading>
+      <dl class="facts">
+        {citation.journalTitle && (
+          <>
+            <dt>{t.fields.journalTitle}</dt>
+            <dd>{citation.journalTitle}</dd>
+          </>
+        )}
+        <dt>{t.status}</dt>
+        <dd data-status={detail.status}>{t.statuses[detail.status] ?? detail.status}</dd>
+        <dt>{t.service}</dt>
+        <dd>{t.services[detail.request.service] ?? detail.request.service}</dd>
+        {detail.decision?.eta && !detail.delivery && !FINAL_STATUSES.includes(detail.status) && (
+          <>
+            <dt>{t.columns.eta}</dt>
+            <dd>
+              <Eta eta={detail.decision.eta} />
+            </dd>
+          </>
+        )}
+        {detail.reason && (
+          <>
+            <dt>{t.reason}</dt>
+            <dd>{detail.reason}</dd>
+          </>
+        )}
+      </dl>
+      {detail.delivery?.url && (
+        <section class="delivery" aria-labelledby="delivery">
+          <h2 id="delivery">{t.delivery}</h2>
+          <p>
+            <a href={detail.delivery.url} target="_blank" rel="noreferrer">
+              {t.deliveryLink}
+            </a>
+          </p>
+          <p>{t.expires(time(detail.delivery.expiresAt))}</p>
+        </section>
+      )}
+      {CANCELLABLE_STATUSES.includes(detail.status) && <Cancel id={detail.requestId} onDone={() => setChanges(changes + 1)} />}
+      <WorkflowLink workflowId={detail.workflowId} />
+      <h2>{t.history}</h2>
+      <ol class="history">
+        {detail.history.map((step) => (
+          <li key={`${step.at}-${step.status}`}>
+            <time dateTime={step.at}>{time(step.at)}</time> {t.statuses[step.status] ?? step.status}
+            {step.note ? ` — ${step.note}` : ''}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
