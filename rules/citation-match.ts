@@ -13,12 +13,18 @@ export type MatchRule = 'doi' | 'issn-volume-pages' | 'isbn' | 'title';
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
 /**
- * A title as compared: NFKC (full-width letters and digits as ASCII), traditional characters as
- * simplified, case-folded, without punctuation or spaces, so 《中國近代史》 and 中国近代史 agree.
+ * Text as the network compares it: NFKC (full-width letters and digits as ASCII), traditional
+ * characters as simplified, case-folded. Duplicate checks and the request index's free-text search
+ * both read titles this way, so what one takes for the same title the other finds.
  */
-export function titleKey(title: string): string {
+export function folded(text: string): string {
   // Upper then lower case folds what lower case alone leaves (ß and ss, ς and σ).
-  return toSimplified(title.normalize('NFKC')).toUpperCase().toLowerCase().replace(/[\p{P}\p{Z}\s]/gu, '');
+  return toSimplified(text.normalize('NFKC')).toUpperCase().toLowerCase();
+}
+
+/** A title as compared: folded, without punctuation or spaces, so 《中國近代史》 and 中国近代史 agree. */
+export function titleKey(title: string): string {
+  return folded(title).replace(/[\p{P}\p{Z}\s]/gu, '');
 }
 
 const issnOf = (text: string) => {

@@ -1,13 +1,12 @@
-import * as OpenCC from 'opencc-js';
 import type { Citation } from '../../domain/request';
+import { folded } from '../../rules/citation-match';
 
 // Readers in Taiwan and Hong Kong write titles in traditional characters, the mainland's catalogues
-// in simplified: both the citation and the words searched for are turned to simplified, so either finds either.
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+// in simplified: both the citation and the words searched for are folded alike, so either finds either.
 
-/** Text as the request index compares it: simplified characters, lower case, single spaces (a citation's parts stay on lines of their own). */
+/** Text as the request index compares it: folded, single spaces (a citation's parts stay on lines of their own). */
 export function searchable(text: string): string {
-  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/[^\S\n]+/g, ' ').trim();
+  return folded(text).replace(/[^\S\n]+/g, ' ').trim();
 }
 
 /** What free-text search looks through in a citation: its title, journal, authors, ISSN, ISBN and DOI. */
