@@ -1,3 +1,4 @@
+import { FINAL_STATUSES } from '../../domain/request-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test/harness';
 import type { Database } from '../db/database';
@@ -275,6 +276,8 @@ describe.each(databaseKinds)('request index on $name', ({ open }) => {
     expect(work.tasks).toMatchObject({ approveCost: expect.any(Number), renewAnswer: expect.any(Number), searchProxy: expect.any(Number) });
     expect(work.tasks.receive).toBeUndefined();
     expect(work.requests).toMatchObject({ loaned: 1, 'with-search-proxy': 1 });
+    // Ended requests are the reports' to count, not every scrape's.
+    for (const status of FINAL_STATUSES) expect(work.requests[status]).toBeUndefined();
   });
 
   it('gives the requests saved before the index a row each, from their latest entry and the orders sent for them', async () => {

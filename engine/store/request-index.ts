@@ -250,7 +250,8 @@ export async function openWork(db: Knex): Promise<{ tasks: Record<string, number
     `select t.type, count(*) as count from request_index i cross join lateral jsonb_to_recordset(i.tasks) as t(type text)
      where i.tasks <> '[]'::jsonb group by t.type`,
   );
-  const requests = await db('request_index').select('status').count<{ status: string; count: string }[]>({ count: '*' }).groupBy('status');
+  // Open requests only: every scrape reads this, and the ended ones, which grow for ever, are the reports' to count.
+  const requests = await db('request_index').whereNotIn('status', FINAL_STATUSES).select('status').count<{ status: string; count: string }[]>({ count: '*' }).groupBy('status');
   return {
     tasks: Object.fromEntries(tasks.rows.map((row) => [row.type, Number(row.count)])),
     requests: Object.fromEntries(requests.map((row) => [row.status, Number(row.count)])),
