@@ -127,6 +127,11 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(await sees(await app.token('librarian', 'pku'))).toBe(false);
     expect(await sees(await app.token('supplier', first))).toBe(true);
     expect(await sees(await app.token('supplier', other))).toBe(false);
+    // The supplier asked sees what to supply, not the reader who asked, the library's tasks or the other suppliers asked.
+    const asSupplied = (await app.call('GET', '/api/requests?limit=100', await app.token('supplier', first))).body.items.find((item: { id: string }) => item.id === request.id);
+    expect(asSupplied).toMatchObject({ id: request.id, libraryId: 'xtu', supplierId: first });
+    for (const hidden of ['patronId', 'tasks', 'suppliers']) expect(asSupplied).not.toHaveProperty(hidden);
+    expect((await app.call('GET', `/api/requests?reader=${request.requester.patronId}`, await app.token('supplier', first))).status).toBe(403);
     expect(await sees(await app.token('search-proxy', 'centre'))).toBe(true);
     expect(await sees(await app.token('administrator', 'centre'), '&library=xtu')).toBe(true);
 

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { RouteDecision } from '../../../domain/decision';
 import { REQUEST_STATUSES } from '../../../domain/request-state';
 import type { RequestService } from '../../requests';
-import type { Page, RequestSearch, RequestStore } from '../../store/store';
+import type { IndexedRequest, Page, RequestSearch, RequestStore } from '../../store/store';
 import { ROLES, type Caller } from '../../auth/tokens';
 import { canRead } from '../access';
 import type { AuthState } from '../authenticate';
@@ -52,6 +52,8 @@ function scopeOf(caller: Caller, query: SearchQuery): Partial<RequestSearch> {
       if (query.library && query.library !== caller.libraryId) throw refuse(query.library);
       return { libraryId: caller.libraryId };
     case 'supplier':
+      // A supplier learns what it is asked to supply, not who asked for it.
+      if (query.reader) throw new HttpError(403, `a supplier of ${caller.libraryId} cannot search requests by reader`);
       return { askedOf: caller.libraryId };
     default:
       return {};
@@ -74,6 +76,12 @@ export function explanationOf(decision: RouteDecision | undefined) {
     ...(decision.unmappedSubjects ? { unmappedSubjects: decision.unmappedSubjects } : {}),
     ...(decision.eta ? { eta: decision.eta } : {}),
   };
+}
+
+/** A request as a supplier asked for it sees it in a list: without the reader, the requesting library's tasks, or the other suppliers asked. */
+function asSupplierSees(item: IndexedRequest): Omit<IndexedRequest, 'patronId' | 'tasks' | 'suppliers'> {
+  const { patronId: _patronId, tasks: _tasks, suppliers: _suppliers, ...seen } = item;
+  return seen;
 }
 
 const DEFAULT_GRACE_MINUTES = 60;
@@ -111,7 +119,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
     async (ctx, { query }) => {
       const scope = scopeOf(ctx.state.caller, query);
       const instant = (value: string | undefined) => value && new Date(value).toISOString();
-      const found: Page<unknown> = await store.searchRequests({
+      const found: Page<IndexedRequest> = await store.searchRequests({
           statuses: query.status,
           libraryId: query.library,
           supplierId: query.supplier,
@@ -127,7 +135,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
           cursor: query.cursor,
           ...scope,
         });
-      ctx.body = found;
+      ctx.body = ctx.state.caller.role === 'supplier' ? { ...found, items: found.items.map(asSupplierSees) } : found;
     },
   );
 
