@@ -73,11 +73,17 @@ async function backfill(db: Knex): Promise<void> {
 
 /**
  * Free-text search looks for a substring anywhere in the citation: trigrams (pg_trgm, which splits
- * Chinese text too) let an index find it. A server without the extension searches without the index.
+ * Chinese text too) let an index find it. A server without the extension, or whose user may not
+ * install it, searches without the index.
  */
 async function indexCitationText(db: Knex): Promise<void> {
-  const { rows: available } = await db.raw(`select 1 from pg_available_extensions where name = 'pg_trgm'`);
-  if (available.length === 0) return;
+  // pg_trgm is a trusted extension: a user who may create schemas in the database may install it. A
+  // managed server's application user often may not; the service then starts and searches unindexed.
+  const { rows: usable } = await db.raw<{ rows: { installed: boolean; creatable: boolean }[] }>(
+    `select exists (select 1 from pg_extension where extname = 'pg_trgm') as installed,
+            exists (select 1 from pg_available_extensions where name = 'pg_trgm') and has_database_privilege(current_database(), 'CREATE') as creatable`,
+  );
+  if (!usable[0]!.installed && !usable[0]!.creatable) return;
   // One database's schemas migrating at once (test runs, each in a schema of its own) would race to create it.
   await db.raw(`select pg_advisory_xact_lock(hashtext('ill:create extension pg_trgm'))`);
   await db.raw('create extension if not exists pg_trgm');
