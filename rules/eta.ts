@@ -68,7 +68,7 @@ export interface RotaFigures {
 }
 
 /** The standard normal quantile of 0.9: a log-normal's 90th percentile is exp(μ + Z90 σ). */
-const Z90 = 1.2815515655446004;
+export const Z90 = 1.2815515655446004;
 /** Spread (σ of the log) of a fill time known only by its promise, which most fills meet: its 90th percentile is the promise, its median about half of it. */
 export const DEFAULT_SPREAD = 0.5;
 /**

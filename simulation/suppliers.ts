@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Money, Service, Urgency } from '../domain/request';
 import { addWorkingHours, type SupplierClock } from '../rules/clock';
+import { Z90 } from '../rules/eta';
 import type { Supplier, SupplierKind } from '../rules/types';
 import { draw, logNormal, priceOf } from '../simulator/terms';
 
@@ -103,9 +104,6 @@ export function parseProfiles(text: string): Profiles {
 export function loadProfiles(file: URL | string = PROFILES_FILE): Profiles {
   return parseProfiles(readFileSync(file, 'utf8'));
 }
-
-/** z of the 90th percentile of the standard normal. */
-const Z90 = 1.2815515655446004;
 
 /** A draw of a log-normal time fixed by `about`. */
 export function spreadDraw([median, p90]: Spread, scale: number, ...about: string[]): number {
