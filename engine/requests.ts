@@ -9,7 +9,7 @@ import type { requestLifecycle } from '../workflows/requestLifecycle';
 import { REQUEST_STATUS, REQUESTING_LIBRARY, URGENCY } from '../workflows/search-attributes';
 import type { ServiceMetrics } from './metrics';
 import type { NetworkHolder } from './network';
-import type { RequestStore } from './store/store';
+import type { Admission, RequestStore } from './store/store';
 import { lifecycleTimings } from './timings';
 import { finalStatus, updateWorkflow } from './workflow-updates';
 
@@ -33,13 +33,13 @@ export class RequestService {
     private readonly metrics?: Pick<ServiceMetrics, 'supplierAnswered'>,
   ) {}
 
-  async submit(request: IllRequest): Promise<SubmitResult> {
+  async submit(request: IllRequest, admit?: Admission): Promise<SubmitResult> {
     const { config } = this.network.current();
     if (!config.libraries.some((library) => library.id === request.requester.libraryId)) {
       throw new Refused(`library '${request.requester.libraryId}' is not a member of the network`, '/requester/libraryId');
     }
     const workflowId = requestWorkflowId(request.id);
-    const inserted = await this.store.insertRequest(request, workflowId);
+    const inserted = await this.store.insertRequest(request, workflowId, admit);
     if (!inserted) {
       const existing = await this.store.getRequest(request.id);
       if (existing && canonicalJson(existing.request) !== canonicalJson(request)) return { outcome: 'conflict', workflowId };

@@ -115,6 +115,14 @@ describe('the same document asked for twice', () => {
     expect((await storedOf('r-twice')).sort()).toEqual([first.id, again.id].sort());
   });
 
+  it('is taken once when the reader sends it twice at the same moment, from two discovery systems', async () => {
+    const reader = await app.token('reader', 'xtu', 'r-at-once');
+    const copies = [ask('xtu', 'r-at-once', history), ask('xtu', 'r-at-once', history)];
+    const answers = await Promise.all(copies.map((copy) => app.call('POST', '/api/requests', reader, copy)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(await storedOf('r-at-once')).toHaveLength(1);
+  });
+
   it('is refused to a librarian asking for the reader too', async () => {
     const first = ask('gxnu', 'r-librarian', { title: 'Global burden of disease study', issn: '0140-6736', volume: '396', pages: '1204-1222' });
     const librarian = await app.token('librarian', 'gxnu');

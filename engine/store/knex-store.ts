@@ -5,7 +5,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import type { OutboxEntry } from '../../domain/orders';
 import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
-import type { CurrencyTotals, IndexedRequest, InboxItem, InboxOwner, InboxPage, OrderOutcome, Page, RequestSearch, RequestStore, Statement, StoredLending, StoredRequest, TaskOutcome } from './store';
+import type { Admission, CurrencyTotals, IndexedRequest, InboxItem, InboxOwner, InboxPage, OrderOutcome, Page, RequestSearch, RequestStore, Statement, StoredLending, StoredRequest, TaskOutcome } from './store';
 import { inbox, indexRowOf, indexUpdates, openWork, searchRequests } from './request-index';
 import { FINAL_STATUSES } from '../../domain/request-state';
 
@@ -234,9 +234,16 @@ const noticeRow = (notice: ReaderNotice) => ({
 export class KnexRequestStore implements RequestStore {
   constructor(private readonly db: Knex) {}
 
-  async insertRequest(request: IllRequest, workflowId: string): Promise<boolean> {
+  async insertRequest(request: IllRequest, workflowId: string, admit?: Admission): Promise<boolean> {
     // The request and its row of the request index, both or neither: a request is never missing from searches.
     return this.db.transaction(async (trx) => {
+      if (admit) {
+        const { libraryId, patronId } = request.requester;
+        // Held until the transaction ends, on every instance sharing the database.
+        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`ill:reader:${libraryId}:${patronId}`]);
+        const known = await trx('requests').where({ id: request.id }).first('id');
+        if (!known) admit(await this.openRequestsIn(trx, libraryId, patronId));
+      }
       const inserted = await trx('requests')
         .insert({
           id: request.id,
@@ -291,9 +298,13 @@ export class KnexRequestStore implements RequestStore {
     return rows.map(toEvent);
   }
 
-  async openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]> {
+  openRequestsOf(libraryId: string, patronId: string): Promise<StoredRequest[]> {
+    return this.openRequestsIn(this.db, libraryId, patronId);
+  }
+
+  private async openRequestsIn(db: Knex, libraryId: string, patronId: string): Promise<StoredRequest[]> {
     // The request index has every request from the moment it is saved, with the status of its latest entry.
-    const rows: RequestRow[] = await this.db('request_index as i')
+    const rows: RequestRow[] = await db('request_index as i')
       .join('requests as r', 'r.id', 'i.id')
       .where({ 'i.library_id': libraryId, 'i.patron_id': patronId })
       .whereNotIn('i.status', FINAL_STATUSES)

@@ -39,10 +39,17 @@ export interface LendingStore {
   markToldBorrower(key: string): Promise<void>;
 }
 
+/**
+ * Judges a new request against its reader's open requests, read under a lock held for that reader
+ * until the request is saved, so two submissions at once are judged one after the other; it
+ * refuses by throwing, and nothing is saved. A request whose id is saved already is not judged again.
+ */
+export type Admission = (open: StoredRequest[]) => void;
+
 /** What the engine keeps outside Temporal: requests as submitted, and their audit trail. */
 export interface RequestStore extends LendingStore {
   /** Saves a new request; false when one with this id exists already (nothing is changed). */
-  insertRequest(request: IllRequest, workflowId: string): Promise<boolean>;
+  insertRequest(request: IllRequest, workflowId: string, admit?: Admission): Promise<boolean>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
   /** Appends to the audit trail, in one write; returns how many were new (each is recorded once, by its key). */
   appendEvents(events: TransitionRecord[]): Promise<number>;

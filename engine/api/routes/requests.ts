@@ -3,22 +3,22 @@ import { randomUUID } from 'node:crypto';
 import requestSchema from '../../../config/schemas/request.schema.json';
 import type { IllRequest } from '../../../domain/request';
 import type { RequestService } from '../../requests';
-import type { RequestStore } from '../../store/store';
+import type { NetworkHolder } from '../../network';
 import { canSubmit } from '../access';
 import type { AuthState } from '../authenticate';
 import { Routes } from '../contract';
 import { HttpError } from '../http-error';
-import { admitRequest, CONFIRM_DUPLICATE, type IntakeDeps } from '../intake';
+import { admission, CONFIRM_DUPLICATE } from '../intake';
 
-export interface RequestRoutesDeps extends IntakeDeps {
+export interface RequestRoutesDeps {
   requests: RequestService;
-  store: RequestStore;
+  network: Pick<NetworkHolder, 'current'>;
 }
 
 /** A request as request.schema.json has it, but for its id: one sent without gets one. */
 const SUBMITTED = { ...requestSchema, required: requestSchema.required.filter((name) => name !== 'id') };
 
-export function requestRoutes({ requests, store, network }: RequestRoutesDeps): Routes {
+export function requestRoutes({ requests, network }: RequestRoutesDeps): Routes {
   return new Routes(new Router<AuthState>()).add<{ duplicate?: string }, Omit<IllRequest, 'id'> & { id?: string; $schema?: string }>(
     {
       method: 'post',
@@ -39,8 +39,7 @@ export function requestRoutes({ requests, store, network }: RequestRoutesDeps): 
       const { $schema: _schema, ...fields } = body;
       const request: IllRequest = { ...fields, id: fields.id ?? randomUUID() };
       canSubmit(ctx.state.caller, request);
-      await admitRequest({ store, network }, request, query);
-      const result = await requests.submit(request);
+      const result = await requests.submit(request, admission(network, request, query[CONFIRM_DUPLICATE.parameter] === CONFIRM_DUPLICATE.value));
       if (result.outcome === 'conflict') throw new HttpError(409, `another request already has id ${request.id}`);
       ctx.status = result.outcome === 'created' ? 201 : 200;
       ctx.set('Location', `/api/requests/${encodeURIComponent(request.id)}`);
