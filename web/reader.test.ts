@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { accessible, CHROMIUM, launchChromium, newPage as newTab } from '../test/browser';
 import { startTestService, type TestService } from '../test/service';
 import { TokenAuthority } from '../engine/auth/tokens';
 
 // The reader's pages in Debian's Chromium, against the whole service as the API tests start it:
 // the test plays the supplier through the API.
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => existsSync(candidate));
-const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 const TEMPORAL_UI = 'http://127.0.0.1:8233';
 
 if (!CHROMIUM) console.warn('web/reader.test.ts: skipped, no Chromium installed (apt-get install chromium fonts-wqy-microhei)');
@@ -19,13 +16,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
   app = await startTestService({ ILL_DEV_SIGN_IN: 'on', ILL_TEMPORAL_UI_URL: TEMPORAL_UI });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -33,13 +25,7 @@ afterAll(async () => {
   await app?.service.stop();
 });
 
-/** A tab of its own: nobody signed in, Chinese as a CALIS user first sees it. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
+const newPage = () => newTab(browser);
 
 async function signInAsReader(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^读者 · pku/ }).click();
@@ -49,17 +35,6 @@ async function signInAsReader(page: Page): Promise<void> {
 async function readerToken(): Promise<string> {
   const { body } = await app.call('GET', '/api/workbench');
   return body.devIdentities.find((identity: any) => identity.role === 'reader').token;
-}
-
-/** axe-core, run in the page as it stands: no rule it knows is broken. */
-async function accessible(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  await page.addScriptTag({ path: require.resolve('axe-core') });
-  const violations = await page.evaluate(async () => {
-    const results = await (window as any).axe.run(document);
-    return results.violations.map((violation: any) => `${violation.id}: ${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, name).toEqual([]);
 }
 
 async function fill(page: Page, fields: Record<string, string>): Promise<void> {

@@ -10,6 +10,7 @@ import { SignIn } from './pages/SignIn';
 import { RequestForm } from './pages/RequestForm';
 import { MyRequests } from './pages/MyRequests';
 import { RequestPage } from './pages/RequestPage';
+import { LibrarianNav, LibrarianPages } from './librarian';
 
 function Header() {
   const { t } = useMessages();
@@ -27,6 +28,7 @@ function Header() {
           <a href="#/requests">{t.navMyRequests}</a>
         </nav>
       )}
+      {session?.role === 'librarian' && <LibrarianNav />}
       <div class="account">
         <button type="button" lang={t.otherLanguageCode} onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
           {t.otherLanguage}
@@ -48,6 +50,7 @@ function Pages() {
   const { t } = useMessages();
   const { session } = useSession();
   if (!session) return <SignIn />;
+  if (session.role === 'librarian') return <LibrarianPages />;
   if (session.role !== 'reader') return <p>{t.noPagesForRole}</p>;
   return (
     <Router>

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { CANCELLABLE_STATUSES, FINAL_STATUSES } from '../../../domain/request-state';
-import { call, type ApiError, type RequestDetail, type WorkbenchInfo } from '../api';
+import { call, type ApiError, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
-import { useApi } from '../session';
+import { useApi, useSession } from '../session';
 import { Eta } from './Eta';
 import { Heading } from './Heading';
+import { LibrarianRequest, type LibrarianDetail } from './LibrarianRequest';
 
-type Detail = RequestDetail & { workflowId: string };
+type Detail = LibrarianDetail & { workflowId: string };
 
 function WorkflowLink({ workflowId }: { workflowId: string }) {
   const { t } = useMessages();
@@ -61,6 +62,7 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
 export function RequestPage() {
   const { t, time } = useMessages();
   const api = useApi();
+  const { session } = useSession();
   const { params } = useRoute();
   const id = params.id ?? '';
   const [changes, setChanges] = useState(0);
@@ -113,6 +115,7 @@ export function RequestPage() {
         </section>
       )}
       {CANCELLABLE_STATUSES.includes(detail.status) && <Cancel id={detail.requestId} onDone={() => setChanges(changes + 1)} />}
+      {session?.role === 'librarian' && <LibrarianRequest detail={detail} onDone={() => setChanges(changes + 1)} />}
       <WorkflowLink workflowId={detail.workflowId} />
       <h2>{t.history}</h2>
       <ol class="history">

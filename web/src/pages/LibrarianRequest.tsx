@@ -1,0 +1,204 @@
+import { useState } from 'preact/hooks';
+import { FINAL_STATUSES } from '../../../domain/request-state';
+import type { ApiError, RequestDetail } from '../api';
+import { useMessages } from '../i18n';
+import { useApi } from '../session';
+
+/** What `GET /api/requests/:id` adds for the library: why it is routed so, and every step recorded. */
+export type LibrarianDetail = RequestDetail & {
+  tasks: { type: string }[];
+  supplier?: { id: string };
+  loan?: { supplierId: string };
+  explanation: {
+    ranked: { rank: number; supplierId: string; score: number; terms: Record<string, number>; rules: string[] }[];
+    rulesFired: string[];
+    excluded: { supplierId: string; reasons: string[] }[];
+  } | null;
+  auditTrail: { key: string; status: string; at: string; detail?: unknown }[];
+};
+
+interface Field {
+  name: string;
+  label: string;
+}
+
+/**
+ * One decision on the request: its fields, then one button; what the API refuses is shown beside the
+ * field it names, or under the button when it names none.
+ */
+function Action({ id, route, label, fields = [], body, onDone }: { id: string; route: string; label: string; fields?: Field[]; body(values: Record<string, string>): unknown; onDone(): void }) {
+  const api = useApi();
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [refusal, setRefusal] = useState<ApiError>();
+  const fieldProblem = (name: string) => refusal?.problems?.find((problem) => problem.path === `/body/${name}`)?.message;
+  const unplaced = refusal && !fields.some((field) => fieldProblem(field.name)) ? refusal.message : undefined;
+  return (
+    <form
+      class="action"
+      noValidate
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const answer = await api('POST', `/api/requests/${encodeURIComponent(id)}/${route}`, body(values));
+        if (answer.ok) {
+          setRefusal(undefined);
+          onDone();
+        } else setRefusal(answer.error);
+      }}
+    >
+      {fields.map((field) => {
+        const fieldId = `${route}-${field.name}`;
+        const problem = fieldProblem(field.name);
+        return (
+          <div class="field" key={field.name}>
+            <label for={fieldId}>{field.label}</label>
+            <input
+              id={fieldId}
+              value={values[field.name] ?? ''}
+              onInput={(event) => setValues({ ...values, [field.name]: event.currentTarget.value })}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? `${fieldId}-problem` : undefined}
+            />
+            {problem && (
+              <p class="problem" id={`${fieldId}-problem`}>
+                {problem}
+              </p>
+            )}
+          </div>
+        );
+      })}
+      <button type="submit">{label}</button>
+      {unplaced && (
+        <p class="problem" role="alert">
+          {unplaced}
+        </p>
+      )}
+    </form>
+  );
+}
+
+const LOAN_STATUSES = ['loaned', 'renewed', 'overdue', 'recalled'];
+
+/** The decisions that fit the request where it stands: its open tasks, its loan, its supplier. */
+function Actions({ detail, onDone }: { detail: LibrarianDetail; onDone(): void }) {
+  const { t } = useMessages();
+  const l = t.librarian;
+  const id = detail.requestId;
+  const open = (type: string) => detail.tasks.some((task) => task.type === type);
+  const reason = { name: 'reason', label: l.reason };
+  const approval = (route: string) => (
+    <>
+      <Action id={id} route={route} label={l.approve} body={() => ({ approve: true })} onDone={onDone} />
+      <Action id={id} route={route} label={l.refuse} fields={[reason]} body={(values) => ({ approve: false, reason: values.reason })} onDone={onDone} />
+    </>
+  );
+  const actions = [
+    open('review') && (
+      <>
+        <Action id={id} route="review" label={l.approveRouting} body={() => ({ decision: 'approve' })} onDone={onDone} />
+        <Action id={id} route="review" label={l.reject} fields={[reason]} body={(values) => ({ decision: 'reject', reason: values.reason })} onDone={onDone} />
+        <Action
+          id={id}
+          route="review"
+          label={l.changeRota}
+          fields={[{ name: 'rota', label: l.rota }]}
+          body={(values) => ({ decision: 'changeRota', rota: (values.rota ?? '').split(/[,，\s]+/).filter(Boolean) })}
+          onDone={onDone}
+        />
+      </>
+    ),
+    open('approveCost') && approval('approve-cost'),
+    open('loanCondition') && approval('loan-condition'),
+    open('receive') && <Action id={id} route="receive" label={l.receive} body={() => ({})} onDone={onDone} />,
+    detail.loan && LOAN_STATUSES.includes(detail.status) && (
+      <>
+        <Action id={id} route="return" label={l.return} body={() => ({})} onDone={onDone} />
+        <Action id={id} route="renew" label={l.renew} body={() => ({})} onDone={onDone} />
+      </>
+    ),
+    detail.supplier && !FINAL_STATUSES.includes(detail.status) && (
+      <Action id={id} route="supplier-note" label={l.sendNote} fields={[{ name: 'note', label: l.note }]} body={(values) => ({ note: values.note ?? '' })} onDone={onDone} />
+    ),
+  ].filter(Boolean);
+  if (actions.length === 0) return null;
+  return (
+    <section class="actions" aria-labelledby="actions">
+      <h2 id="actions">{l.actions}</h2>
+      {actions}
+    </section>
+  );
+}
+
+function Explanation({ explanation }: { explanation: NonNullable<LibrarianDetail['explanation']> }) {
+  const { t } = useMessages();
+  const l = t.librarian;
+  return (
+    <section aria-labelledby="explanation">
+      <h2 id="explanation">{l.explanation}</h2>
+      <table class="ranked">
+        <caption class="visually-hidden">{l.ranked}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{l.rank}</th>
+            <th scope="col">{l.supplier}</th>
+            <th scope="col">{l.score}</th>
+            <th scope="col">{l.terms}</th>
+            <th scope="col">{l.rules}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {explanation.ranked.map((entry) => (
+            <tr key={entry.supplierId}>
+              <td>{entry.rank}</td>
+              <td>{entry.supplierId}</td>
+              <td>{entry.score.toFixed(2)}</td>
+              <td>
+                {Object.entries(entry.terms)
+                  .map(([term, value]) => `${term} ${value.toFixed(2)}`)
+                  .join('；')}
+              </td>
+              <td>{entry.rules.join('、')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        {l.rulesFired}: {explanation.rulesFired.join('、') || l.none}
+      </p>
+      <h3>{l.excluded}</h3>
+      {explanation.excluded.length === 0 ? (
+        <p>{l.none}</p>
+      ) : (
+        <ul class="excluded">
+          {explanation.excluded.map((entry) => (
+            <li key={entry.supplierId}>
+              {entry.supplierId}: {entry.reasons.join('；')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** What a librarian of the requesting library sees besides what the reader sees. */
+export function LibrarianRequest({ detail, onDone }: { detail: LibrarianDetail; onDone(): void }) {
+  const { t, time } = useMessages();
+  const l = t.librarian;
+  return (
+    <>
+      <Actions detail={detail} onDone={onDone} />
+      {detail.explanation && <Explanation explanation={detail.explanation} />}
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">{l.timeline}</h2>
+        <ol class="history timeline">
+          {detail.auditTrail.map((event) => (
+            <li key={event.key}>
+              <time dateTime={event.at}>{time(event.at)}</time> {t.statuses[event.status as keyof typeof t.statuses] ?? event.status}
+              {event.detail ? <code> {JSON.stringify(event.detail)}</code> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}
