@@ -16,7 +16,7 @@ export function PullSlips() {
   const ids = (query.ids ?? '').split(',').filter(Boolean);
   const found = usePolled(
     async () => {
-      const answer = await api<SearchPage>('GET', '/api/requests?limit=200');
+      const answer = await api<SearchPage>('GET', '/api/requests?limit=100');
       return answer.ok ? (answer.body.items as Supplied[]).filter((item) => ids.includes(item.id)) : undefined;
     },
     ids.join(','),
@@ -35,13 +35,13 @@ export function PullSlips() {
         <p>{t.loading}</p>
       ) : (
         found.map((item) => (
-          <section key={item.id} class="slip" aria-labelledby={`slip-${item.id}`}>
+          <section key={item.id} class="slip" aria-labelledby={`slip-${item.id} slip-id-${item.id}`}>
             <h2 id={`slip-${item.id}`}>{item.title ?? item.id}</h2>
             <dl class="facts">
               <dt>{t.staff.requestingLibrary}</dt>
               <dd>{item.libraryId}</dd>
               <dt>{t.staff.requestId}</dt>
-              <dd>{item.id}</dd>
+              <dd id={`slip-id-${item.id}`}>{item.id}</dd>
               <dt>{t.service}</dt>
               <dd>{t.services[item.service as keyof typeof t.services] ?? item.service}</dd>
               <dt>{t.columns.submitted}</dt>

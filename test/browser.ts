@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+// What the workbench's browser tests share: Debian's Chromium, a fresh tab, axe-core with a screenshot.
+
+export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => existsSync(candidate));
+const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
+
+export async function launch(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** A tab of its own: nobody signed in, Chinese as a CALIS user first sees it. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+/** Signs in on the sign-in page with a token pasted, as staff of any library do. */
+export async function signInWith(page: Page, token: string): Promise<void> {
+  await page.getByLabel('访问令牌（Bearer）').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+/** axe-core, run in the page as it stands: no rule it knows is broken. The screenshot goes to test-artifacts/. */
+export async function accessible(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  const violations = await page.evaluate(async () => {
+    const results = await (window as any).axe.run(document);
+    return results.violations.map((violation: any) => `${violation.id}: ${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, name).toEqual([]);
+}
