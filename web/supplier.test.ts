@@ -133,6 +133,8 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: '已尝试' }).waitFor();
     expect(await page.locator('.facts').textContent()).toContain(request.id);
+    expect(await page.locator('.facts').textContent()).toContain('转代查代检的原因escalated by routing');
+    expect(await page.locator('.tried').count()).toBe(0);
     await accessible(page, 'search-proxy-request');
 
     // Found, with no supplier named: the field is named beside it.
@@ -145,5 +147,28 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const moved = await app.until(request.id, library, (body) => body.status !== 'with-search-proxy');
     expect(moved.history).toContainEqual(expect.objectContaining({ by: 'search-proxy@centre' }));
     await expect.poll(() => page.locator('[data-status]').textContent()).not.toBe('代查代检中');
+  });
+
+  it('shows search-proxy staff each supplier tried and why it failed, once the rota is exhausted', async () => {
+    const request = sample('chinese-article-ppv');
+    const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
+    expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    const refused: string[] = [];
+    for (let state = await app.until(request.id, reader, (body) => body.status === 'with-supplier'); state.status === 'with-supplier'; ) {
+      expect(refused.length, 'the rota ends').toBeLessThan(8);
+      const supplierId = state.supplier.id as string;
+      const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', supplierId), { supplierId, status: 'Unfilled', reason: `不在架 ${supplierId}` });
+      expect(said.status).toBe(202);
+      refused.push(supplierId);
+      state = await app.until(request.id, reader, (body) => body.status !== 'with-supplier' || body.supplier?.id !== supplierId);
+    }
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/search-proxy/${request.id}`);
+    await signInWith(page, await app.token('search-proxy', 'centre'));
+    const tries = page.locator('.tried li');
+    await expect.poll(() => tries.count()).toBe(refused.length);
+    for (const [n, supplierId] of refused.entries()) expect(await tries.nth(n).textContent()).toMatch(new RegExp(`${supplierId}: 无法提供 — 不在架 ${supplierId}$`));
+    expect(await page.locator('.facts').textContent()).toContain(`rota exhausted after ${refused.length} tries`);
+    await accessible(page, 'search-proxy-tried');
   });
 });

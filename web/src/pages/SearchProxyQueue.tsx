@@ -75,6 +75,7 @@ export function SearchProxyRequest() {
   const needs: Record<Outcome, keyof typeof given> = { found: 'supplierId', supplied: 'deliveryUrl', unfillable: 'reason' };
   const field = needs[outcome];
   const problem = problemOf(refusal, `/body/${field}`);
+  const escalated = detail.history.findLast((step) => step.status === 'with-search-proxy')?.note;
   const labels = { supplierId: t.staff.supplierId, deliveryUrl: t.staff.link, reason: t.staff.reason };
   return (
     <>
@@ -86,6 +87,12 @@ export function SearchProxyRequest() {
         <dd>{detail.request.requester.libraryId}</dd>
         <dt>{t.status}</dt>
         <dd data-status={detail.status}>{t.statuses[detail.status] ?? detail.status}</dd>
+        {escalated && (
+          <>
+            <dt>{t.staff.whyHere}</dt>
+            <dd>{escalated}</dd>
+          </>
+        )}
       </dl>
       <h2>{t.staff.tried}</h2>
       {detail.tried.length === 0 ? (
