@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { accessible, CHROMIUM, launch, newPage, signInWith } from '../test/browser';
+import { accessible, CHROMIUM, launch, newPage, signInWith, unreachedByTab } from '../test/browser';
 
 // The supplying library's and search-proxy staff's pages in Chromium; the test plays the reader and
 // the requesting library through the API.
@@ -53,6 +53,13 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await item.waitFor();
     expect(await item.locator('h2').textContent()).toBeTruthy();
     await accessible(page, 'supplier-inbox');
+    expect(await unreachedByTab(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Requests to supply');
+    expect(await item.getByLabel('Answer').locator('option').allTextContents()).toEqual(['Will supply', 'Unfilled', 'Conditional, at a cost', 'Copy sent', 'Shipped (loaned)', 'Return received']);
+    await accessible(page, 'supplier-inbox-english');
+    await page.getByRole('button', { name: '中文' }).click();
 
     await item.getByLabel('答复').selectOption('copy-sent');
     const link = item.getByLabel('复制件链接');
@@ -136,6 +143,7 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     expect(await page.locator('.facts').textContent()).toContain('转代查代检的原因escalated by routing');
     expect(await page.locator('.tried').count()).toBe(0);
     await accessible(page, 'search-proxy-request');
+    expect(await unreachedByTab(page)).toEqual([]);
 
     // Found, with no supplier named: the field is named beside it.
     await page.getByRole('button', { name: '发送答复' }).click();
