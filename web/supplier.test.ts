@@ -179,4 +179,35 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     expect(await page.locator('.facts').textContent()).toContain(`rota exhausted after ${refused.length} tries`);
     await accessible(page, 'search-proxy-tried');
   });
+
+  it('ships a loan with its due date from the list, then grants the borrower’s renewal to a later date', async () => {
+    const request = sample('loan-same-region');
+    const library = await app.token('librarian', request.requester.libraryId);
+    const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
+    expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+    const page = await asSupplier(sent.supplier.id);
+    const item = card(page, request.id);
+    await item.getByLabel('答复').selectOption('loaned');
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await item.getByLabel('应还日期').fill(day(30));
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const shipped = await app.until(request.id, library, (body) => body.status !== 'with-supplier');
+    expect(shipped.history.at(-1).status).toBe('shipped');
+    // The end of the chosen day in China.
+    expect(new Date(shipped.loan.dueDate).toISOString()).toBe(new Date(`${day(30)}T23:59:59+08:00`).toISOString());
+    await app.call('POST', `/api/requests/${request.id}/receive`, library, {});
+    await app.until(request.id, library, (body) => body.status === 'loaned');
+    expect((await app.call('POST', `/api/requests/${request.id}/renew`, reader, {})).status).toBe(200);
+
+    const renewal = page.locator('article.task', { hasText: '续借申请' }).filter({ hasText: request.id });
+    await renewal.waitFor();
+    await accessible(page, 'supplier-renewal');
+    await renewal.getByLabel('应还日期').fill(day(60));
+    await renewal.getByRole('button', { name: '同意续借', exact: true }).click();
+    const renewed = await app.until(request.id, library, (body) => body.status === 'renewed');
+    expect(renewed.history.at(-1).status).toBe('renewed');
+    expect(new Date(renewed.loan.dueDate).toISOString()).toBe(new Date(`${day(60)}T23:59:59+08:00`).toISOString());
+    await expect.poll(() => renewal.count()).toBe(0);
+  });
 });
