@@ -74,7 +74,7 @@ export function SupplierInbox() {
           return (
             <article key={item.id} class="task" aria-labelledby={headingId}>
               <h2 id={headingId}>{title}</h2>
-              {item.requestId && (
+              {item.kind === 'supply' && item.requestId && (
                 <label class="choose">
                   <input
                     type="checkbox"
