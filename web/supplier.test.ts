@@ -212,4 +212,22 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     expect(new Date(renewed.loan.dueDate).toISOString()).toBe(new Date(`${day(60)}T23:59:59+08:00`).toISOString());
     await expect.poll(() => renewal.count()).toBe(0);
   });
+
+  it('answers unfilled with a reason, and the next supplier’s conditional answer with its cost, from the list', async () => {
+    const { id, supplierId, reader } = await atSupplier();
+    let page = await asSupplier(supplierId);
+    await card(page, id).getByLabel('答复').selectOption('unfilled');
+    await card(page, id).getByLabel('原因').selectOption('NotOnShelf');
+    await card(page, id).getByRole('button', { name: '发送答复' }).click();
+    const next = await app.until(id, reader, (body) => body.status !== 'with-supplier' || body.supplier?.id !== supplierId);
+    expect(next.tried[0]).toMatchObject({ supplierId, outcome: 'unfilled', reason: 'NotOnShelf' });
+
+    page = await asSupplier(next.supplier.id);
+    const item = card(page, id);
+    await item.getByLabel('答复').selectOption('conditional');
+    await item.getByLabel('费用（人民币元）').fill('500');
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const asked = await app.until(id, reader, (body) => body.status !== 'with-supplier');
+    expect(asked.status).toBe('awaiting-cost-approval');
+  });
 });

@@ -53,7 +53,8 @@ function bodyOf(item: InboxItem, supplierId: string, given: Given): unknown {
   const messages: Record<Answer, object> = {
     'will-supply': { status: 'WillSupply' },
     unfilled: { status: 'Unfilled', reason: given.reason || undefined },
-    conditional: { status: 'WillSupply', cost },
+    // ISO 18626 offers to supply at a price as RetryPossible with the cost: the requesting library approves it or not.
+    conditional: { status: 'RetryPossible', cost },
     'copy-sent': { status: 'CopyCompleted', deliveryUrl: given.link || undefined },
     loaned: { status: 'Loaned', dueDate },
     'return-received': { status: 'LoanCompleted' },
