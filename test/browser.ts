@@ -3,8 +3,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-// What the workbench's browser tests share: Debian's Chromium, a fresh tab, and axe-core's verdict
-// with a screenshot to look at.
+// What the workbench's browser tests share: Debian's Chromium, a fresh tab, axe-core with a screenshot.
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => existsSync(candidate));
 export const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
@@ -26,7 +25,13 @@ export async function newPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-/** axe-core, run in the page as it stands: no rule it knows is broken. */
+/** Signs in on the sign-in page with a token pasted, as staff of any library do. */
+export async function signInWith(page: Page, token: string): Promise<void> {
+  await page.getByLabel('访问令牌（Bearer）').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+/** axe-core, run in the page as it stands: no rule it knows is broken. The screenshot goes to test-artifacts/. */
 export async function accessible(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   await page.addScriptTag({ path: require.resolve('axe-core') });
@@ -35,4 +40,26 @@ export async function accessible(page: Page, name: string): Promise<void> {
     return results.violations.map((violation: any) => `${violation.id}: ${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')}`);
   });
   expect(violations, name).toEqual([]);
+}
+
+/**
+ * The page's links, buttons and fields that Tab from the top of the page never reaches, each by its text
+ * or label. A radio group is one stop, its choices taken with the arrow keys, as browsers do.
+ */
+export async function unreachedByTab(page: Page): Promise<string[]> {
+  await page.evaluate(() => {
+    for (const element of document.querySelectorAll('a[href], button, input, select, textarea')) element.removeAttribute('data-reached');
+    (document.activeElement as HTMLElement | null)?.blur();
+  });
+  const total = await page.locator('a[href], button, input, select, textarea').count();
+  for (let presses = 0; presses < total + 5; presses++) {
+    await page.keyboard.press('Tab');
+    await page.evaluate(() => document.activeElement?.setAttribute('data-reached', ''));
+  }
+  return page.evaluate(() =>
+    [...document.querySelectorAll('a[href], button, input, select, textarea')]
+      .filter((element) => !element.hasAttribute('data-reached') && (element as HTMLElement).offsetParent !== null)
+      .filter((element) => !(element instanceof HTMLInputElement && element.type === 'radio' && document.querySelector(`input[type=radio][name="${element.name}"][data-reached]`)))
+      .map((element) => element.textContent?.trim() || element.id || element.outerHTML.slice(0, 80)),
+  );
 }

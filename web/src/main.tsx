@@ -11,6 +11,9 @@ import { RequestForm } from './pages/RequestForm';
 import { MyRequests } from './pages/MyRequests';
 import { RequestPage } from './pages/RequestPage';
 import { LibrarianNav, LibrarianPages } from './librarian';
+import { SupplierInbox } from './pages/SupplierInbox';
+import { PullSlips } from './pages/PullSlips';
+import { SearchProxyQueue, SearchProxyRequest } from './pages/SearchProxyQueue';
 
 function Header() {
   const { t } = useMessages();
@@ -29,6 +32,16 @@ function Header() {
         </nav>
       )}
       {session?.role === 'librarian' && <LibrarianNav />}
+      {session?.role === 'supplier' && (
+        <nav aria-label={t.nav}>
+          <a href="#/">{t.staff.navInbox}</a>
+        </nav>
+      )}
+      {session?.role === 'search-proxy' && (
+        <nav aria-label={t.nav}>
+          <a href="#/">{t.staff.navSearchProxy}</a>
+        </nav>
+      )}
       <div class="account">
         <button type="button" lang={t.otherLanguageCode} onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
           {t.otherLanguage}
@@ -51,6 +64,8 @@ function Pages() {
   const { session } = useSession();
   if (!session) return <SignIn />;
   if (session.role === 'librarian') return <LibrarianPages />;
+  if (session.role === 'supplier') return <SupplierPages />;
+  if (session.role === 'search-proxy') return <SearchProxyPages />;
   if (session.role !== 'reader') return <p>{t.noPagesForRole}</p>;
   return (
     <Router>
@@ -58,6 +73,28 @@ function Pages() {
       <Route path="/requests" component={MyRequests} />
       <Route path="/request/new" component={RequestForm} />
       <Route path="/request/:id" component={RequestPage} />
+      <Route default component={() => <p>{t.notFound}</p>} />
+    </Router>
+  );
+}
+
+function SupplierPages() {
+  const { t } = useMessages();
+  return (
+    <Router>
+      <Route path="/" component={SupplierInbox} />
+      <Route path="/pull-slips" component={PullSlips} />
+      <Route default component={() => <p>{t.notFound}</p>} />
+    </Router>
+  );
+}
+
+function SearchProxyPages() {
+  const { t } = useMessages();
+  return (
+    <Router>
+      <Route path="/" component={SearchProxyQueue} />
+      <Route path="/search-proxy/:id" component={SearchProxyRequest} />
       <Route default component={() => <p>{t.notFound}</p>} />
     </Router>
   );

@@ -1,0 +1,112 @@
+import { useState } from 'preact/hooks';
+import { useMessages } from '../i18n';
+import { usePolled } from '../polling';
+import { useApi } from '../session';
+import { Heading } from './Heading';
+import { RenewalAnswer, SupplyAnswer, type InboxItem } from './SupplyAnswer';
+
+const PAGE_SIZE = 10;
+
+export interface InboxPage {
+  items: InboxItem[];
+  next?: string;
+}
+
+/** A page of the caller's inbox of the given kinds, asked again every few seconds. */
+export function useInbox(kinds: string[], cursor: string | undefined, changes: number): InboxPage | undefined {
+  const api = useApi();
+  return usePolled(async () => {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    for (const kind of kinds) query.append('kind', kind);
+    const answer = await api<InboxPage>('GET', `/api/tasks?${query}`);
+    return answer.ok ? answer.body : undefined;
+  }, `${cursor ?? ''}#${changes}`);
+}
+
+export function Paging({ label, cursor, next, setCursor }: { label: string; cursor?: string; next?: string; setCursor(cursor: string | undefined): void }) {
+  const { t } = useMessages();
+  return (
+    <nav class="pages" aria-label={label}>
+      {cursor && (
+        <button type="button" onClick={() => setCursor(undefined)}>
+          {t.first}
+        </button>
+      )}
+      {next && (
+        <button type="button" onClick={() => setCursor(next)}>
+          {t.more}
+        </button>
+      )}
+    </nav>
+  );
+}
+
+/** The supplying library's incoming requests, each with the answers that fit it, and pull slips for those chosen. */
+export function SupplierInbox() {
+  const { t, time } = useMessages();
+  const [cursor, setCursor] = useState<string>();
+  const [changes, setChanges] = useState(0);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const page = useInbox(['supply', 'renewAnswer', 'lendingAnswer'], cursor, changes);
+  const slips = chosen.length > 0 ? `#/pull-slips?ids=${encodeURIComponent(chosen.join(','))}` : undefined;
+  return (
+    <>
+      <Heading>{t.staff.inbox}</Heading>
+      <p class="hint">{t.refreshing}</p>
+      <p>
+        {slips ? (
+          <a class="action" href={slips}>
+            {t.staff.pullSlips} ({chosen.length})
+          </a>
+        ) : (
+          <span class="hint">{t.staff.pullSlips}</span>
+        )}
+      </p>
+      {!page ? (
+        <p>{t.loading}</p>
+      ) : page.items.length === 0 ? (
+        <p>{t.staff.noItems}</p>
+      ) : (
+        page.items.map((item) => {
+          const title = item.citation ?? item.requestId ?? item.lendingId ?? item.id;
+          const ref = item.requestId ?? item.lendingId ?? item.id;
+          const headingId = `item-${item.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+          return (
+            <article key={item.id} class="task" aria-labelledby={headingId}>
+              <h2 id={headingId}>{title}</h2>
+              {item.kind === 'supply' && item.requestId && (
+                <label class="choose">
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(item.requestId)}
+                    onChange={(event) => setChosen(event.currentTarget.checked ? [...chosen, item.requestId!] : chosen.filter((id) => id !== item.requestId))}
+                  />{' '}
+                  {t.staff.select(title)}
+                </label>
+              )}
+              <dl class="facts">
+                <dt>{t.service}</dt>
+                <dd>{t.staff.kinds[item.kind] ?? item.kind}</dd>
+                <dt>{t.staff.requestId}</dt>
+                <dd>{ref}</dd>
+                <dt>{t.staff.opened}</dt>
+                <dd>{time(item.openedAt)}</dd>
+                {item.dueAt && (
+                  <>
+                    <dt>{t.staff.due}</dt>
+                    <dd>
+                      {time(item.dueAt)}
+                      {item.overdue ? ` — ${t.staff.overdue}` : ''}
+                    </dd>
+                  </>
+                )}
+              </dl>
+              {item.kind === 'renewAnswer' ? <RenewalAnswer item={item} onDone={() => setChanges(changes + 1)} /> : <SupplyAnswer item={item} onDone={() => setChanges(changes + 1)} />}
+            </article>
+          );
+        })
+      )}
+      <Paging label={t.staff.inbox} cursor={cursor} next={page?.next} setCursor={setCursor} />
+    </>
+  );
+}

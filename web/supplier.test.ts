@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { sampleRequest, startTestService, type TestService } from '../test/service';
+import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
+
+// The supplying library's and search-proxy staff's pages in Chromium; the test plays the reader and
+// the requesting library through the API.
+
+if (!CHROMIUM) console.warn('web/supplier.test.ts: skipped, no Chromium installed (apt-get install chromium fonts-wqy-microhei)');
+
+let app: TestService;
+let browser: Browser;
+let serial = 0;
+
+const sample = (name: string) => sampleRequest(name, `web-${process.pid}-${++serial}`);
+
+beforeAll(async () => {
+  if (!CHROMIUM) return;
+  app = await startTestService({ ILL_DEV_SIGN_IN: 'on' });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.service.stop();
+});
+
+/** A reader's request for the shipped Chinese article, once it waits at its supplier: the request and that supplier. */
+async function atSupplier(): Promise<{ id: string; supplierId: string; reader: string }> {
+  const request = sample('chinese-article-ppv');
+  const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
+  expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+  const sent = await app.until(request.id, reader, (body) => body.status === 'with-supplier');
+  return { id: request.id, supplierId: sent.supplier.id, reader };
+}
+
+async function asSupplier(supplierId: string): Promise<Page> {
+  const page = await newPage(browser);
+  await page.goto(`${app.service.url}/#/`);
+  await signInWith(page, await app.token('supplier', supplierId));
+  await page.locator('h1', { hasText: '待供应申请' }).waitFor();
+  return page;
+}
+
+/** The request's card in the supplier's list, found by its id. */
+const card = (page: Page, id: string) => page.locator('article.task', { has: page.locator('dd', { hasText: new RegExp(`^${id}$`) }) });
+
+describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chromium', () => {
+  it('lists a request sent to the supplier, refuses a link that is not one beside its field, and delivers the copy sent', async () => {
+    const { id, supplierId, reader } = await atSupplier();
+    const page = await asSupplier(supplierId);
+    const item = card(page, id);
+    await item.waitFor();
+    expect(await item.locator('h2').textContent()).toBeTruthy();
+    await accessible(page, 'supplier-inbox');
+    expect(await unreachedByTab(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Requests to supply');
+    expect(await item.getByLabel('Answer').locator('option').allTextContents()).toEqual(['Will supply', 'Unfilled', 'Conditional, at a cost', 'Copy sent', 'Shipped (loaned)', 'Return received']);
+    await accessible(page, 'supplier-inbox-english');
+    await page.getByRole('button', { name: '中文' }).click();
+
+    await item.getByLabel('答复').selectOption('copy-sent');
+    const link = item.getByLabel('复制件链接');
+    await link.fill('ftp://example.org/copy.pdf');
+    await item.getByRole('button', { name: '发送答复' }).click();
+    await expect.poll(() => link.getAttribute('aria-invalid')).toBe('true');
+    const problemId = await link.getAttribute('aria-describedby');
+    expect(await item.locator(`.field #${problemId}`).textContent()).toBe('must be an http or https address');
+    await accessible(page, 'supplier-refused-link');
+
+    const copy = `https://example.org/copies/${id}.pdf`;
+    await link.fill(copy);
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const delivered = await app.until(id, reader, (body) => body.status === 'delivered');
+    expect(delivered.delivery.url).toBe(copy);
+    await expect.poll(() => card(page, id).count()).toBe(0);
+  });
+
+  it('shows a 409 with its reason where the answer does not fit the request', async () => {
+    const { id, supplierId } = await atSupplier();
+    const page = await asSupplier(supplierId);
+    const item = card(page, id);
+    await item.waitFor();
+    // The supplier's system has already reported a later status: an answer going back is refused, and the page says why.
+    const later = await app.call('POST', `/api/requests/${id}/supplier-messages`, await app.token('supplier', supplierId), { supplierId, status: 'LoanCompleted' });
+    expect(later.status).toBe(202);
+    await item.getByLabel('答复').selectOption('will-supply');
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const alert = item.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(`WillSupply would go back: ${supplierId} has already reported a later status`);
+    await accessible(page, 'supplier-conflict');
+  });
+
+  it('prints pull slips for two chosen requests, reached by the keyboard alone', async () => {
+    const first = await atSupplier();
+    const second = await atSupplier();
+    expect(second.supplierId).toBe(first.supplierId);
+    const page = await asSupplier(first.supplierId);
+    for (const { id } of [first, second]) {
+      await card(page, id).waitFor();
+      await card(page, id).getByRole('checkbox').check();
+    }
+    const slips = page.getByRole('link', { name: /^打印取书单/ });
+    // Keyboard: from the page's title, Tab reaches the pull-slip link and Enter opens it.
+    await page.locator('h1').focus();
+    for (let presses = 0; !(await slips.evaluate((link) => link === document.activeElement)); presses++) {
+      expect(presses, 'the pull-slip link is reached by Tab').toBeLessThan(10);
+      await page.keyboard.press('Tab');
+    }
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.locator('h1', { hasText: '取书单' }).waitFor();
+    const slip = page.locator('section.slip');
+    await expect.poll(() => slip.count()).toBe(2);
+    for (const { id } of [first, second]) {
+      const text = await page.locator('section.slip', { hasText: id }).textContent();
+      expect(text).toContain('申请馆');
+      expect(text).toContain(id);
+    }
+    await accessible(page, 'pull-slips');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    await page.screenshot({ path: 'test-artifacts/pull-slips-print.png', fullPage: true });
+  });
+
+  it('puts an escalated request in the search-proxy queue with what was tried, and takes staff’s answer of a named supplier', async () => {
+    const request = sample('rare-escalate');
+    const library = await app.token('librarian', request.requester.libraryId);
+    expect((await app.call('POST', '/api/requests', library, request)).status).toBe(201);
+    await app.until(request.id, library, (body) => body.status === 'with-search-proxy');
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/`);
+    await signInWith(page, await app.token('search-proxy', 'centre'));
+    const row = page.getByRole('row', { name: new RegExp(request.id) });
+    await row.waitFor();
+    await accessible(page, 'search-proxy-queue');
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: '已尝试' }).waitFor();
+    expect(await page.locator('.facts').textContent()).toContain(request.id);
+    expect(await page.locator('.facts').textContent()).toContain('转代查代检的原因escalated by routing');
+    expect(await page.locator('.tried').count()).toBe(0);
+    await accessible(page, 'search-proxy-request');
+    expect(await unreachedByTab(page)).toEqual([]);
+
+    // Found, with no supplier named: the field is named beside it.
+    await page.getByRole('button', { name: '发送答复' }).click();
+    const supplier = page.getByLabel('供应馆代码');
+    await expect.poll(() => supplier.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field #supplierId-problem').textContent()).toBeTruthy();
+    await supplier.fill('pku');
+    await supplier.press('Enter');
+    const moved = await app.until(request.id, library, (body) => body.status !== 'with-search-proxy');
+    expect(moved.history).toContainEqual(expect.objectContaining({ by: 'search-proxy@centre' }));
+    await expect.poll(() => page.locator('[data-status]').textContent()).not.toBe('代查代检中');
+  });
+
+  it('shows search-proxy staff each supplier tried and why it failed, once the rota is exhausted', async () => {
+    const request = sample('chinese-article-ppv');
+    const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
+    expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    const refused: string[] = [];
+    for (let state = await app.until(request.id, reader, (body) => body.status === 'with-supplier'); state.status === 'with-supplier'; ) {
+      expect(refused.length, 'the rota ends').toBeLessThan(8);
+      const supplierId = state.supplier.id as string;
+      const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', supplierId), { supplierId, status: 'Unfilled', reason: `不在架 ${supplierId}` });
+      expect(said.status).toBe(202);
+      refused.push(supplierId);
+      state = await app.until(request.id, reader, (body) => body.status !== 'with-supplier' || body.supplier?.id !== supplierId);
+    }
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/search-proxy/${request.id}`);
+    await signInWith(page, await app.token('search-proxy', 'centre'));
+    const tries = page.locator('.tried li');
+    await expect.poll(() => tries.count()).toBe(refused.length);
+    for (const [n, supplierId] of refused.entries()) expect(await tries.nth(n).textContent()).toMatch(new RegExp(`${supplierId}: 无法提供 — 不在架 ${supplierId}$`));
+    expect(await page.locator('.facts').textContent()).toContain(`rota exhausted after ${refused.length} tries`);
+    await accessible(page, 'search-proxy-tried');
+  });
+
+  it('ships a loan with its due date from the list, then grants the borrower’s renewal to a later date', async () => {
+    const request = sample('loan-same-region');
+    const library = await app.token('librarian', request.requester.libraryId);
+    const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
+    expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
+    const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+    const page = await asSupplier(sent.supplier.id);
+    const item = card(page, request.id);
+    await item.getByLabel('答复').selectOption('loaned');
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await item.getByLabel('应还日期').fill(day(30));
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const shipped = await app.until(request.id, library, (body) => body.status !== 'with-supplier');
+    expect(shipped.history.at(-1).status).toBe('shipped');
+    // The end of the chosen day in China.
+    expect(new Date(shipped.loan.dueDate).toISOString()).toBe(new Date(`${day(30)}T23:59:59+08:00`).toISOString());
+    await app.call('POST', `/api/requests/${request.id}/receive`, library, {});
+    await app.until(request.id, library, (body) => body.status === 'loaned');
+    expect((await app.call('POST', `/api/requests/${request.id}/renew`, reader, {})).status).toBe(200);
+
+    const renewal = page.locator('article.task', { hasText: '续借申请' }).filter({ hasText: request.id });
+    await renewal.waitFor();
+    await accessible(page, 'supplier-renewal');
+    // A renewal is nothing to pull from the shelves.
+    expect(await renewal.getByRole('checkbox').count()).toBe(0);
+    await renewal.getByLabel('应还日期').fill(day(60));
+    await renewal.getByRole('button', { name: '同意续借', exact: true }).click();
+    const renewed = await app.until(request.id, library, (body) => body.status === 'renewed');
+    expect(renewed.history.at(-1).status).toBe('renewed');
+    expect(new Date(renewed.loan.dueDate).toISOString()).toBe(new Date(`${day(60)}T23:59:59+08:00`).toISOString());
+    await expect.poll(() => renewal.count()).toBe(0);
+  });
+
+  it('answers unfilled with a reason, and the next supplier’s conditional answer with its cost, from the list', async () => {
+    const { id, supplierId, reader } = await atSupplier();
+    let page = await asSupplier(supplierId);
+    await card(page, id).getByLabel('答复').selectOption('unfilled');
+    await card(page, id).getByLabel('原因').selectOption('NotOnShelf');
+    await card(page, id).getByRole('button', { name: '发送答复' }).click();
+    const next = await app.until(id, reader, (body) => body.status !== 'with-supplier' || body.supplier?.id !== supplierId);
+    expect(next.tried[0]).toMatchObject({ supplierId, outcome: 'unfilled', reason: 'NotOnShelf' });
+
+    page = await asSupplier(next.supplier.id);
+    const item = card(page, id);
+    await item.getByLabel('答复').selectOption('conditional');
+    await item.getByLabel('费用（人民币元）').fill('500');
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const asked = await app.until(id, reader, (body) => body.status !== 'with-supplier');
+    expect(asked.status).toBe('awaiting-cost-approval');
+  });
+});
