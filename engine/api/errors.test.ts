@@ -67,7 +67,7 @@ beforeAll(async () => {
     )
     .add({ method: 'post', path: '/admin-only', summary: 'Reload the configuration', roles: ['administrator'] }, async () => undefined);
   for (const [name, fail] of Object.entries(throwing)) routes.add({ method: 'get', path: `/fail/${name}`, summary: name }, async () => fail());
-  app.use(routes.router.routes());
+  app.use(routes.router.routes()).use(routes.router.allowedMethods());
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -164,6 +164,12 @@ describe('errors from elsewhere', () => {
     const answer = await call('GET', '/fail/bug');
     expect(answer).toEqual({ status: 500, headers: expect.anything(), body: { error: { status: 500, message: 'internal error; it has been logged' } } });
     expect(JSON.stringify(logged)).toContain('secret detail of a bug');
+  });
+
+  it('answers a method a path does not take 405 as JSON, naming what it takes', async () => {
+    const answer = await call('GET', '/things/t-1');
+    expect(answer).toMatchObject({ status: 405, body: { error: { status: 405, message: 'GET is not taken by /things/t-1 (it takes POST)' } } });
+    expect(answer.headers.get('allow')).toBe('POST');
   });
 
   it('answers a path no route takes 404 naming it', async () => {

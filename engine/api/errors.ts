@@ -16,6 +16,10 @@ export function errorResponses(log: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) ctx.throw(404, `no route for ${ctx.method} ${ctx.path}`);
+      // The router answers a method a path does not take (405, with Allow) in plain text; it leaves as JSON too.
+      if ((ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || ctx.body === null || typeof ctx.body === 'string')) {
+        ctx.throw(ctx.status, `${ctx.method} is not taken by ${ctx.path}${ctx.response.get('Allow') ? ` (it takes ${ctx.response.get('Allow')})` : ''}`);
+      }
     } catch (thrown) {
       const error = asHttpError(thrown);
       if (error.status >= 500) log.error({ err: thrown, method: ctx.method, path: ctx.path }, 'request failed');
