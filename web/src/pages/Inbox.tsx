@@ -4,6 +4,7 @@ import { useMessages } from '../i18n';
 import { POLL_MS, usePolled } from '../polling';
 import { useApi } from '../session';
 import { Heading } from './Heading';
+import { Paging } from './Paging';
 
 const PAGE_SIZE = 20;
 
@@ -153,18 +154,7 @@ export function Inbox() {
           </tbody>
         </table>
       )}
-      <nav class="pages" aria-label={l.inbox}>
-        {cursor && (
-          <button type="button" onClick={() => setCursor(undefined)}>
-            {t.first}
-          </button>
-        )}
-        {page?.next && (
-          <button type="button" onClick={() => setCursor(page.next)}>
-            {t.more}
-          </button>
-        )}
-      </nav>
+      <Paging label={l.inbox} cursor={cursor} next={page?.next} setCursor={setCursor} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Heading } from './Heading';
+import { Paging } from './Paging';
 
 const PAGE_SIZE = 20;
 const URGENCIES = ['normal', 'rush', 'express'] as const;
@@ -119,18 +120,7 @@ export function LibrarySearch() {
           </tbody>
         </table>
       )}
-      <nav class="pages" aria-label={l.search}>
-        {cursor && (
-          <button type="button" onClick={() => setCursor(undefined)}>
-            {t.first}
-          </button>
-        )}
-        {page?.next && (
-          <button type="button" onClick={() => setCursor(page.next)}>
-            {t.more}
-          </button>
-        )}
-      </nav>
+      <Paging label={l.search} cursor={cursor} next={page?.next} setCursor={setCursor} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Eta } from './Eta';
 import { Heading } from './Heading';
+import { Paging } from './Paging';
 
 const PAGE_SIZE = 10;
 
@@ -66,18 +67,7 @@ export function MyRequests() {
           </tbody>
         </table>
       )}
-      <nav class="pages" aria-label={t.myRequests}>
-        {cursor && (
-          <button type="button" onClick={() => setCursor(undefined)}>
-            {t.first}
-          </button>
-        )}
-        {page?.next && (
-          <button type="button" onClick={() => setCursor(page.next)}>
-            {t.more}
-          </button>
-        )}
-      </nav>
+      <Paging label={t.myRequests} cursor={cursor} next={page?.next} setCursor={setCursor} />
     </>
   );
 }

@@ -7,7 +7,8 @@ import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Field, problemOf, Refusal } from './Field';
 import { Heading } from './Heading';
-import { Paging, useInbox } from './SupplierInbox';
+import { Paging } from './Paging';
+import { useInbox } from './SupplierInbox';
 
 /** The hard-to-find requests waiting for search-proxy staff. */
 export function SearchProxyQueue() {

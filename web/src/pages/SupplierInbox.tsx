@@ -4,6 +4,7 @@ import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Heading } from './Heading';
 import { RenewalAnswer, SupplyAnswer, type InboxItem } from './SupplyAnswer';
+import { Paging } from './Paging';
 
 const PAGE_SIZE = 10;
 
@@ -21,24 +22,6 @@ export function useInbox(kinds: string[], cursor: string | undefined, changes: n
     const answer = await api<InboxPage>('GET', `/api/tasks?${query}`);
     return answer.ok ? answer.body : undefined;
   }, `${cursor ?? ''}#${changes}`);
-}
-
-export function Paging({ label, cursor, next, setCursor }: { label: string; cursor?: string; next?: string; setCursor(cursor: string | undefined): void }) {
-  const { t } = useMessages();
-  return (
-    <nav class="pages" aria-label={label}>
-      {cursor && (
-        <button type="button" onClick={() => setCursor(undefined)}>
-          {t.first}
-        </button>
-      )}
-      {next && (
-        <button type="button" onClick={() => setCursor(next)}>
-          {t.more}
-        </button>
-      )}
-    </nav>
-  );
 }
 
 /** The supplying library's incoming requests, each with the answers that fit it, and pull slips for those chosen. */
