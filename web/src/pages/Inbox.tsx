@@ -1,29 +1,13 @@
 import { useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { useMessages } from '../i18n';
-import { POLL_MS, usePolled } from '../polling';
+import { useInbox, type InboxItem } from '../inbox';
+import { POLL_MS } from '../polling';
 import { useApi } from '../session';
 import { Heading } from './Heading';
 import { Paging } from './Paging';
 
 const PAGE_SIZE = 20;
-
-/** One item of `GET /api/tasks`, with the decision route that answers it. */
-export interface InboxTask {
-  id: string;
-  kind: string;
-  requestId?: string;
-  citation: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  answer: { method: 'POST'; path: string };
-}
-
-interface InboxPage {
-  items: InboxTask[];
-  counts: Record<string, number>;
-  next?: string;
-}
 
 /** Kinds that many tasks can share one answer for: the body each is answered with. */
 const BATCH_ANSWERS: Record<string, unknown> = { review: { decision: 'approve' }, receive: {} };
@@ -37,13 +21,9 @@ export function Inbox() {
   const [changes, setChanges] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // Tasks the last batch could not answer, kept on the page with why even once the inbox no longer lists them.
-  const [failures, setFailures] = useState<{ task: InboxTask; error: ApiError }[]>([]);
-  const page = usePolled(async () => {
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) });
-    const answer = await api<InboxPage>('GET', `/api/tasks?${query}`);
-    return answer.ok ? answer.body : undefined;
-    // While the librarian holds a selection the rows stay still under their hand; the answer asks again.
-  }, `${kind}#${cursor ?? ''}#${changes}#${selected.size > 0}`, selected.size > 0 ? null : POLL_MS);
+  const [failures, setFailures] = useState<{ task: InboxItem; error: ApiError }[]>([]);
+  // While the librarian holds a selection the rows stay still under their hand; the answer asks again.
+  const page = useInbox(kind ? [kind] : [], cursor, `${changes}#${selected.size > 0}`, PAGE_SIZE, selected.size > 0 ? null : POLL_MS);
   const listed = page?.items ?? [];
   const rows = [...failures.map(({ task }) => task).filter((task) => !listed.some((item) => item.id === task.id)), ...listed];
   const chosen = rows.filter((task) => selected.has(task.id));

@@ -8,13 +8,15 @@ import { useApi } from '../session';
 import { Field, problemOf, Refusal } from './Field';
 import { Heading } from './Heading';
 import { Paging } from './Paging';
-import { useInbox } from './SupplierInbox';
+import { useInbox } from '../inbox';
+
+const PAGE_SIZE = 10;
 
 /** The hard-to-find requests waiting for search-proxy staff. */
 export function SearchProxyQueue() {
   const { t, time } = useMessages();
   const [cursor, setCursor] = useState<string>();
-  const page = useInbox(['searchProxy'], cursor, 0);
+  const page = useInbox(['searchProxy'], cursor, '', PAGE_SIZE);
   return (
     <>
       <Heading>{t.staff.searchProxyQueue}</Heading>

@@ -1,28 +1,11 @@
 import { useState } from 'preact/hooks';
 import { useMessages } from '../i18n';
-import { usePolled } from '../polling';
-import { useApi } from '../session';
+import { useInbox } from '../inbox';
 import { Heading } from './Heading';
-import { RenewalAnswer, SupplyAnswer, type InboxItem } from './SupplyAnswer';
+import { RenewalAnswer, SupplyAnswer } from './SupplyAnswer';
 import { Paging } from './Paging';
 
 const PAGE_SIZE = 10;
-
-export interface InboxPage {
-  items: InboxItem[];
-  next?: string;
-}
-
-/** A page of the caller's inbox of the given kinds, asked again every few seconds. */
-export function useInbox(kinds: string[], cursor: string | undefined, changes: number): InboxPage | undefined {
-  const api = useApi();
-  return usePolled(async () => {
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-    for (const kind of kinds) query.append('kind', kind);
-    const answer = await api<InboxPage>('GET', `/api/tasks?${query}`);
-    return answer.ok ? answer.body : undefined;
-  }, `${cursor ?? ''}#${changes}`);
-}
 
 /** The supplying library's incoming requests, each with the answers that fit it, and pull slips for those chosen. */
 export function SupplierInbox() {
@@ -30,7 +13,7 @@ export function SupplierInbox() {
   const [cursor, setCursor] = useState<string>();
   const [changes, setChanges] = useState(0);
   const [chosen, setChosen] = useState<string[]>([]);
-  const page = useInbox(['supply', 'renewAnswer', 'lendingAnswer'], cursor, changes);
+  const page = useInbox(['supply', 'renewAnswer', 'lendingAnswer'], cursor, String(changes), PAGE_SIZE);
   const slips = chosen.length > 0 ? `#/pull-slips?ids=${encodeURIComponent(chosen.join(','))}` : undefined;
   return (
     <>

@@ -4,20 +4,9 @@ import type { ApiError } from '../api';
 import { useMessages } from '../i18n';
 import { useApi, useSession } from '../session';
 import { Field, problemOf, Refusal } from './Field';
+import type { InboxItem } from '../inbox';
 
 /** An item of `GET /api/tasks`, with the route that answers it. */
-export interface InboxItem {
-  id: string;
-  kind: string;
-  requestId?: string;
-  lendingId?: string;
-  citation: string | null;
-  openedAt: string;
-  dueAt: string | null;
-  overdue: boolean;
-  answer: { method: 'POST'; path: string };
-}
-
 const ANSWERS = ['will-supply', 'unfilled', 'conditional', 'copy-sent', 'loaned', 'return-received'] as const;
 type Answer = (typeof ANSWERS)[number];
 
