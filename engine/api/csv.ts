@@ -1,5 +1,6 @@
 // Reports and statements leave as CSV for spreadsheets: RFC 4180, with a byte-order mark so
 // spreadsheet programs read Chinese text as UTF-8.
+import type { Context } from 'koa';
 
 function field(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -7,6 +8,11 @@ function field(value: unknown): string {
   // A leading =, +, - or @ would be taken for a formula by a spreadsheet: a reader's title is not one.
   const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** Whether a caller asked for CSV: `format=csv`, or, with no `format`, an Accept that prefers text/csv to JSON. */
+export function wantsCsv(ctx: Context, format: string | undefined): boolean {
+  return format === 'csv' || (format === undefined && ctx.accepts('application/json', 'text/csv') === 'text/csv');
 }
 
 /** The rows under a header line of the columns named, each line ended by CRLF. */

@@ -7,7 +7,7 @@ import type { NetworkHolder } from '../../network';
 import type { RequestStore, Statement } from '../../store/store';
 import type { AuthState } from '../authenticate';
 import { NO_FIELDS, Routes, SAFE_ID, type Schema } from '../contract';
-import { csv } from '../csv';
+import { csv, wantsCsv } from '../csv';
 import { HttpError } from '../http-error';
 
 export interface LedgerRoutesDeps {
@@ -103,8 +103,7 @@ export function ledgerRoutes({ store, network }: LedgerRoutesDeps): Routes {
       const known = account.kind === 'centre' || (account.kind === 'library' ? config.libraries : config.suppliers).some((entry) => entry.id === account.id);
       if (!known || !mayRead(ctx.state.caller, account)) throw new HttpError(404, `no ${account.kind === 'centre' ? 'centre' : account.kind} account ${account.id}`);
       const statement = await store.statement(account, query.month);
-      const asCsv = query.format === 'csv' || (query.format === undefined && ctx.accepts('application/json', 'text/csv') === 'text/csv');
-      if (!asCsv) {
+      if (!wantsCsv(ctx, query.format)) {
         ctx.body = statementJson(statement);
         return;
       }

@@ -3,7 +3,7 @@ import type { Caller } from '../../auth/tokens';
 import { DIMENSIONS, type Dimension, type ReportScope, type Reports } from '../../store/reports';
 import type { AuthState } from '../authenticate';
 import { INSTANT, Routes, SAFE_ID, type RouteContext, type Schema } from '../contract';
-import { csv } from '../csv';
+import { csv, wantsCsv } from '../csv';
 import { HttpError } from '../http-error';
 
 export interface ReportRoutesDeps {
@@ -52,7 +52,7 @@ function scopeFor(caller: Caller, query: ReportQuery): ReportScope {
 }
 
 function answer(ctx: RouteContext, name: string, query: ReportQuery, rows: Record<string, unknown>[], columns: string[]): void {
-  if (query.format === 'csv' || (query.format === undefined && ctx.accepts('json', 'text/csv') === 'text/csv')) {
+  if (wantsCsv(ctx, query.format)) {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`${name}.csv`);
     ctx.body = csv(columns, rows);
