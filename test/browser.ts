@@ -42,24 +42,29 @@ export async function accessible(page: Page, name: string): Promise<void> {
   expect(violations, name).toEqual([]);
 }
 
+/** What a keyboard user must be able to reach: a disabled control is reached by nobody until it is enabled. */
+const CONTROLS = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])';
+
 /**
  * The page's links, buttons and fields that Tab from the top of the page never reaches, each by its text
  * or label. A radio group is one stop, its choices taken with the arrow keys, as browsers do.
  */
 export async function unreachedByTab(page: Page): Promise<string[]> {
-  await page.evaluate(() => {
-    for (const element of document.querySelectorAll('a[href], button, input, select, textarea')) element.removeAttribute('data-reached');
+  await page.evaluate((controls) => {
+    for (const element of document.querySelectorAll(controls)) element.removeAttribute('data-reached');
     (document.activeElement as HTMLElement | null)?.blur();
-  });
-  const total = await page.locator('a[href], button, input, select, textarea').count();
-  for (let presses = 0; presses < total + 5; presses++) {
+  }, CONTROLS);
+  const total = await page.locator(CONTROLS).count();
+  // A date field takes a Tab stop for each of its year, month and day.
+  for (let presses = 0; presses < total * 3 + 5; presses++) {
     await page.keyboard.press('Tab');
     await page.evaluate(() => document.activeElement?.setAttribute('data-reached', ''));
   }
-  return page.evaluate(() =>
-    [...document.querySelectorAll('a[href], button, input, select, textarea')]
+  return page.evaluate((controls) =>
+    [...document.querySelectorAll(controls)]
       .filter((element) => !element.hasAttribute('data-reached') && (element as HTMLElement).offsetParent !== null)
       .filter((element) => !(element instanceof HTMLInputElement && element.type === 'radio' && document.querySelector(`input[type=radio][name="${element.name}"][data-reached]`)))
       .map((element) => element.textContent?.trim() || element.id || element.outerHTML.slice(0, 80)),
+    CONTROLS,
   );
 }

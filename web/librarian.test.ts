@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { accessible, CHROMIUM, launchChromium, newPage } from '../test/browser';
+import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
 
 // The requesting librarian's pages in Debian's Chromium, against the whole service: the test asks
@@ -40,28 +40,7 @@ async function reviewWaiting(title: string): Promise<{ id: string; token: string
 
 async function signIn(page: Page, token: string, at = '#/tasks'): Promise<void> {
   await page.goto(`${app.service.url}/${at}`);
-  await page.getByLabel('访问令牌（Bearer）').fill(token);
-  await page.getByRole('button', { name: '登录' }).click();
-}
-
-/** Every control on the page is reached by Tab from the page's title, in one pass. */
-async function everyControlReached(page: Page): Promise<void> {
-  const controls = await page.locator('main :is(a[href], button:not([disabled]), input, select)').count();
-  expect(controls).toBeGreaterThan(0);
-  await page.locator('h1').focus();
-  const reached = new Set<string>();
-  for (let presses = 0; presses < controls + 20; presses++) {
-    await page.keyboard.press('Tab');
-    reached.add(await page.evaluate(() => {
-      const focused = document.activeElement;
-      if (!focused?.closest('main')) return '';
-      const all = [...document.querySelectorAll('main :is(a[href], button:not([disabled]), input, select)')];
-      return String(all.indexOf(focused));
-    }));
-  }
-  reached.delete('');
-  reached.delete('-1');
-  expect(reached.size, 'controls reached by Tab').toBe(controls);
+  await signInWith(page, token);
 }
 
 const inboxRow = (page: Page, title: string) => page.getByRole('row', { name: new RegExp(title) });
@@ -76,7 +55,7 @@ describe.skipIf(!CHROMIUM)('the requesting librarian’s workbench in Chromium',
     expect(await row.locator('td').nth(1).textContent()).toBe('审核路由');
     expect(await page.locator('.counts').textContent()).toMatch(/审核路由: [1-9]/);
     await accessible(page, 'librarian-inbox');
-    await everyControlReached(page);
+    expect(await unreachedByTab(page)).toEqual([]);
     // Every word in English too.
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.locator('h1').textContent()).toBe('Tasks');
@@ -96,7 +75,7 @@ describe.skipIf(!CHROMIUM)('the requesting librarian’s workbench in Chromium',
     // Only what fits a request awaiting review.
     expect(await page.getByRole('button', { name: '确认已收到' }).count()).toBe(0);
     await accessible(page, 'librarian-request-review');
-    await everyControlReached(page);
+    expect(await unreachedByTab(page)).toEqual([]);
 
     // A rejection without its reason: the API names the field and the page shows it there.
     await page.getByRole('button', { name: '拒绝申请' }).click();
@@ -188,7 +167,7 @@ describe.skipIf(!CHROMIUM)('the requesting librarian’s workbench in Chromium',
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getByRole('link').getAttribute('href')).toBe(`#/request/${id}`);
     await accessible(page, 'librarian-search');
-    await everyControlReached(page);
+    expect(await unreachedByTab(page)).toEqual([]);
     await page.getByLabel('状态').selectOption('completed');
     await page.getByRole('button', { name: '查询', exact: true }).click();
     await page.getByText('没有符合条件的申请。').waitFor();
