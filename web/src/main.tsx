@@ -11,6 +11,7 @@ import { RequestForm } from './pages/RequestForm';
 import { MyRequests } from './pages/MyRequests';
 import { RequestPage } from './pages/RequestPage';
 import { LibrarianNav, LibrarianPages } from './librarian';
+import { AdminNav, AdminPages } from './admin';
 import { SupplierInbox } from './pages/SupplierInbox';
 import { PullSlips } from './pages/PullSlips';
 import { SearchProxyQueue, SearchProxyRequest } from './pages/SearchProxyQueue';
@@ -32,6 +33,7 @@ function Header() {
         </nav>
       )}
       {session?.role === 'librarian' && <LibrarianNav />}
+      {session?.role === 'administrator' && <AdminNav />}
       {session?.role === 'supplier' && (
         <nav aria-label={t.nav}>
           <a href="#/">{t.staff.navInbox}</a>
@@ -66,6 +68,7 @@ function Pages() {
   if (session.role === 'librarian') return <LibrarianPages />;
   if (session.role === 'supplier') return <SupplierPages />;
   if (session.role === 'search-proxy') return <SearchProxyPages />;
+  if (session.role === 'administrator') return <AdminPages />;
   if (session.role !== 'reader') return <p>{t.noPagesForRole}</p>;
   return (
     <Router>
