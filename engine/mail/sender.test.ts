@@ -12,7 +12,7 @@ import type { ReaderNotice } from '../../domain/notices';
 import { freePort } from '../net';
 import type { NetworkHolder } from '../network';
 import { KnexRequestStore } from '../store/knex-store';
-import { KnexReaderMailStore, type ReaderMailStore } from '../store/reader-mail';
+import { KnexReaderMailStore, type ClaimedNotice, type ReaderMailStore } from '../store/reader-mail';
 import { keptMail, keptOutlet, listKeptMail, mailId, smtpOutlet, type MailOutlet } from './outlets';
 import { ReaderMailSender, type SenderTimings } from './sender';
 
@@ -112,12 +112,9 @@ describe.each(databaseKinds)('reader mail on $name', ({ open }) => {
   it('mails again under the same Message-ID what was sent but never marked, once its lease runs out', async () => {
     const notice = await delivered();
     let crashes = 1;
-    const crashing: ReaderMailStore = {
-      claimReaderMail: (limit, leaseMs) => mail.claimReaderMail(limit, leaseMs),
-      mailLater: (key, delayMs, error) => mail.mailLater(key, delayMs, error),
-      readerMail: (requestId) => mail.readerMail(requestId),
-      markMailed: (key, outcome) => (crashes-- > 0 ? Promise.reject(new Error('the service stopped')) : mail.markMailed(key, outcome)),
-    };
+    const crashing: ReaderMailStore = Object.assign(Object.create(mail), {
+      markMailed: (key: string, outcome: Parameters<ReaderMailStore['markMailed']>[1]) => (crashes-- > 0 ? Promise.reject(new Error('the service stopped')) : mail.markMailed(key, outcome)),
+    });
     await expect(sender(undefined, { leaseMs: 1_000 }, crashing).round()).rejects.toThrow('the service stopped');
     // Another instance leaves it alone while the lease holds...
     const other = sender(undefined, { leaseMs: 1_000 });
@@ -127,6 +124,26 @@ describe.each(databaseKinds)('reader mail on $name', ({ open }) => {
     expect(await other.round()).toBe(1);
     expect(server.received.map((m) => m.messageId)).toEqual([`<${mailId(notice.key)}@calis.edu.cn>`, `<${mailId(notice.key)}@calis.edu.cn>`]);
     expect((await mail.readerMail(notice.requestId))[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('leaves a notice to the instance that claimed it after a slow batch outran its first claim', async () => {
+    const notice = await delivered();
+    const other = sender();
+    let stolen = false;
+    // The first sender stalls between claiming and mailing until its lease has run out and another instance has mailed the notice.
+    const stalling: ReaderMailStore = Object.assign(Object.create(mail), {
+      holdLease: async (claimed: ClaimedNotice, leaseMs: number) => {
+        if (!stolen) {
+          stolen = true;
+          await sleep(1_100);
+          expect(await other.round()).toBe(1);
+        }
+        return mail.holdLease(claimed, leaseMs);
+      },
+    });
+    expect(await sender(undefined, { leaseMs: 1_000 }, stalling).round()).toBe(1);
+    expect(server.received.map((m) => m.messageId)).toEqual([`<${mailId(notice.key)}@calis.edu.cn>`]);
+    expect((await mail.readerMail(notice.requestId))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('mails each notice once when two service instances send at once', async () => {

@@ -11,7 +11,7 @@ import { mailId, type MailOutlet } from './outlets';
 export interface SenderTimings {
   /** How often pending notices are looked for. */
   pollMs: number;
-  /** How long a claimed notice is the claimant's alone: longer than a batch takes to send, however slow the server. */
+  /** How long a claimed notice is the claimant's alone, renewed as each is mailed: longer than one mail takes, however slow the server. */
   leaseMs: number;
   /** Notices claimed at once. */
   batch: number;
@@ -20,7 +20,7 @@ export interface SenderTimings {
   retryMaxMs: number;
 }
 
-/** A batch of 10 at most 50 s each (the SMTP outlet's waits) fits its lease. */
+/** One mail takes at most 50 s (the SMTP outlet's waits), well within its lease. */
 export const SENDER_TIMINGS: SenderTimings = { pollMs: 2_000, leaseMs: 10 * 60_000, batch: 10, retryBaseMs: 30_000, retryMaxMs: 60 * 60_000 };
 
 export interface SenderDependencies {
@@ -85,13 +85,15 @@ export class ReaderMailSender {
     const claimed = await this.deps.mail.claimReaderMail(this.timings.batch, this.timings.leaseMs);
     for (const notice of claimed) {
       // Those not yet tried go back at once, for whichever instance runs next.
-      if (this.stopping.signal.aborted) await this.deps.mail.mailLater(notice.notice.key, 0, 'the service stopped before mailing it');
-      else await this.mailOne(notice);
+      if (this.stopping.signal.aborted) await this.deps.mail.mailLater(notice, 0, 'the service stopped before mailing it');
+      // A batch slower than its lease may have lost a notice to another instance, which mails it.
+      else if (await this.deps.mail.holdLease(notice, this.timings.leaseMs)) await this.mailOne(notice);
     }
     return claimed.length;
   }
 
-  private async mailOne({ notice, attempts }: ClaimedNotice): Promise<void> {
+  private async mailOne(claimed: ClaimedNotice): Promise<void> {
+    const { notice, attempts } = claimed;
     const { mail, requests, network, outlet, from, log } = this.deps;
     const stored = await requests.getRequest(notice.requestId);
     const library = network.current().config.libraries.find((l) => l.id === notice.libraryId);
@@ -107,14 +109,14 @@ export class ReaderMailSender {
     } catch (error) {
       const reason = (error as Error).message;
       if (this.stopping.signal.aborted) {
-        await mail.mailLater(notice.key, 0, `the service stopped while mailing it: ${reason}`);
+        await mail.mailLater(claimed, 0, `the service stopped while mailing it: ${reason}`);
       } else if ((error as NodemailerError).permanent === true) {
         log.warn({ key: notice.key, to, reason }, 'reader mail: address refused');
         await mail.markMailed(notice.key, { status: 'refused', to, error: reason });
       } else {
         const delay = Math.min(this.timings.retryBaseMs * 2 ** (attempts - 1), this.timings.retryMaxMs);
         log.info({ key: notice.key, reason, delay }, 'reader mail: will try again');
-        await mail.mailLater(notice.key, delay, reason);
+        await mail.mailLater(claimed, delay, reason);
       }
       return;
     }

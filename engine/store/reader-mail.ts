@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ReaderNotice } from '../../domain/notices';
 
@@ -13,6 +14,8 @@ export type MailStatus = 'pending' | 'sent' | 'kept' | 'no-address' | 'refused' 
 export interface ClaimedNotice {
   notice: ReaderNotice;
   attempts: number;
+  /** The claim's own mark on the lease, for telling whether the lease is still the claimant's. */
+  lease: string;
 }
 
 export interface ReaderMail {
@@ -34,10 +37,15 @@ export interface ReaderMailStore {
    * takes a notice until it is marked or its lease runs out (its sender gone), whichever comes first.
    */
   claimReaderMail(limit: number, leaseMs: number): Promise<ClaimedNotice[]>;
+  /**
+   * Renews a claimed notice's lease for `leaseMs` from now, if it is still pending under the claim's
+   * lease; false when it was marked or another claim has taken it since the lease ran out.
+   */
+  holdLease(claimed: ClaimedNotice, leaseMs: number): Promise<boolean>;
   /** How a claimed notice's mail ended; a notice marked already stays as it was. */
   markMailed(key: string, outcome: { status: Exclude<MailStatus, 'pending' | 'predates-mail'>; to?: string; messageId?: string; error?: string }): Promise<void>;
-  /** Leaves a claimed notice to be tried again `delayMs` from now. */
-  mailLater(key: string, delayMs: number, error: string): Promise<void>;
+  /** Leaves a claimed notice to be tried again `delayMs` from now, unless another claim has taken it since. */
+  mailLater(claimed: ClaimedNotice, delayMs: number, error: string): Promise<void>;
   /** A request's notices as mail, oldest first. */
   readerMail(requestId: string): Promise<ReaderMail[]>;
 }
@@ -62,7 +70,7 @@ interface NoticeRow {
  * locked` lets two instances claim at once, each passing over the rows the other is taking.
  */
 const CLAIM = `
-update reader_notices set mail_lease_until = now() + ? * interval '1 millisecond', mail_attempts = mail_attempts + 1
+update reader_notices set mail_lease_until = now() + ? * interval '1 millisecond', mail_lease_holder = ?, mail_attempts = mail_attempts + 1
 where key in (
   select key from reader_notices
   where mail_status = 'pending' and mail_next_at <= now() and (mail_lease_until is null or mail_lease_until < now())
@@ -76,11 +84,20 @@ export class KnexReaderMailStore implements ReaderMailStore {
   constructor(private readonly db: Knex) {}
 
   async claimReaderMail(limit: number, leaseMs: number): Promise<ClaimedNotice[]> {
-    const { rows } = await this.db.raw<{ rows: NoticeRow[] }>(CLAIM, [leaseMs, limit]);
+    const lease = randomUUID();
+    const { rows } = await this.db.raw<{ rows: NoticeRow[] }>(CLAIM, [leaseMs, lease, limit]);
     return rows.map((row) => ({
       notice: { key: row.key, requestId: row.request_id, libraryId: row.library_id, patronId: row.patron_id, kind: row.kind, detail: row.detail },
       attempts: row.mail_attempts,
+      lease,
     }));
+  }
+
+  async holdLease({ notice, lease }: ClaimedNotice, leaseMs: number): Promise<boolean> {
+    const renewed = await this.db('reader_notices')
+      .where({ key: notice.key, mail_status: 'pending', mail_lease_holder: lease })
+      .update({ mail_lease_until: this.db.raw(`now() + ? * interval '1 millisecond'`, [leaseMs]) });
+    return renewed === 1;
   }
 
   async markMailed(key: string, outcome: { status: Exclude<MailStatus, 'pending' | 'predates-mail'>; to?: string; messageId?: string; error?: string }): Promise<void> {
@@ -92,14 +109,15 @@ export class KnexReaderMailStore implements ReaderMailStore {
         mail_message_id: outcome.messageId ?? null,
         mail_error: outcome.error ?? null,
         mail_lease_until: null,
+        mail_lease_holder: null,
         mailed_at: this.db.fn.now(),
       });
   }
 
-  async mailLater(key: string, delayMs: number, error: string): Promise<void> {
+  async mailLater({ notice, lease }: ClaimedNotice, delayMs: number, error: string): Promise<void> {
     await this.db('reader_notices')
-      .where({ key, mail_status: 'pending' })
-      .update({ mail_next_at: this.db.raw(`now() + ? * interval '1 millisecond'`, [delayMs]), mail_lease_until: null, mail_error: error });
+      .where({ key: notice.key, mail_status: 'pending', mail_lease_holder: lease })
+      .update({ mail_next_at: this.db.raw(`now() + ? * interval '1 millisecond'`, [delayMs]), mail_lease_until: null, mail_lease_holder: null, mail_error: error });
   }
 
   async readerMail(requestId: string): Promise<ReaderMail[]> {
