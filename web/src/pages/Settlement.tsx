@@ -93,7 +93,9 @@ function StatementView({ choice }: { choice: Choice }) {
               <th scope="col">{a.request}</th>
               <th scope="col">{a.counterparty}</th>
               <th scope="col">{a.postingKind}</th>
-              <th scope="col">{a.amount}</th>
+              <th scope="col" class="amount">
+                {a.amount}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -179,7 +181,9 @@ function MonthView({ month }: { month: string }) {
               </tbody>
             </table>
           )}
+          {!totals.closed && month >= ledgerMonth(new Date()) && <p class="hint">{a.monthRunning(month)}</p>}
           {!totals.closed &&
+            month < ledgerMonth(new Date()) &&
             (asked ? (
               <div class="confirm" role="group" aria-labelledby="close-question">
                 <p id="close-question">{a.confirmClose(month)}</p>
@@ -256,7 +260,7 @@ export function Settlement() {
         <button type="submit">{a.show}</button>
       </form>
       {ready ? <StatementView choice={choice} /> : <p class="hint">{a.chooseLibrary}</p>}
-      {centre && <MonthView month={choice.month} />}
+      {centre && <MonthView key={choice.month} month={choice.month} />}
     </>
   );
 }
