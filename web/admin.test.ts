@@ -195,4 +195,29 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
     await accessible(page, 'admin-mail-one');
     expect(await unreachedByTab(page)).toEqual([]);
   });
+
+  it('shows a librarian their own library’s reports and statements only, and no closing of months', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/reports`);
+    const szu = await app.token('librarian', 'szu');
+    await signInWith(page, szu);
+    await page.locator('h1', { hasText: '统计报表' }).waitFor();
+    expect(await page.locator('.hint').first().textContent()).toBe('仅统计本馆（szu）提交的申请。');
+    await page.locator('section[data-report="volumes"] canvas').waitFor();
+    // The centre's figures count nwnu's request found nowhere; szu's own do not.
+    expect((await cells(page, 'volumes')).map((row) => row[0])).toEqual(['szu']);
+    expect((await cells(page, 'outcomes'))[0]!.slice(0, 3)).toEqual(['2', '2', '0']);
+    const csv = await downloaded(page, page.getByRole('button', { name: '下载 CSV：各图书馆的申请量' }));
+    expect(csv.lines.slice(1, -1)).toEqual(['szu,2,2,0,0,0,0,1']);
+    await accessible(page, 'librarian-reports');
+
+    await page.getByRole('link', { name: '结算' }).click();
+    await page.locator('h1', { hasText: '结算' }).waitFor();
+    await page.locator(`tr[data-request="${delivered[0]!.id}"][data-kind="price"]`).waitFor();
+    expect(await page.getByLabel('图书馆代码').count()).toBe(0);
+    expect(await page.getByLabel('账户').locator('option').allTextContents()).toEqual(['图书馆（申请方）', '图书馆（供应方）']);
+    expect(await page.locator('section.month').count()).toBe(0);
+    await accessible(page, 'librarian-settlement');
+    expect(await unreachedByTab(page)).toEqual([]);
+  });
 });
