@@ -168,12 +168,17 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
     await page.getByLabel('月份').fill(past);
     await page.getByRole('button', { name: '查看' }).click();
     await page.getByRole('button', { name: `结账 ${past}` }).click();
-    // Asked first; cancelling leaves it open.
-    await page.getByRole('button', { name: '取消' }).click();
+    // Asked first, the keyboard on the answer; cancelling leaves it open and the keyboard back on the button.
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    await expect.poll(focused).toBe('确认结账');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe(`结账 ${past}`);
     expect((await app.call('GET', `/api/ledger/months/${past}`, admin)).body.closed).toBeNull();
-    await page.getByRole('button', { name: `结账 ${past}` }).click();
+    await page.keyboard.press('Enter');
     await accessible(page, 'admin-settlement-confirm');
-    await page.getByRole('button', { name: '确认结账' }).click();
+    await expect.poll(focused).toBe('确认结账');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-field="closed"]').textContent()).toMatch(/^已由 staff@centre 于 .+ 结账。$/);
     expect((await app.call('GET', `/api/ledger/months/${past}`, admin)).body.closed).toMatchObject({ by: 'staff@centre' });
     expect(await page.getByRole('button', { name: `结账 ${past}` }).count()).toBe(0);

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ledgerMonth, type Account, type AccountKind, type PostingKind } from '../../../domain/ledger';
 import { useCsvDownload } from '../download';
 import { useMessages } from '../i18n';
@@ -131,6 +131,15 @@ function MonthView({ month }: { month: string }) {
   const [asked, setAsked] = useState(false);
   const [closings, setClosings] = useState(0);
   const [problem, setProblem] = useState<string>();
+  const confirm = useRef<HTMLButtonElement>(null);
+  const ask = useRef<HTMLButtonElement>(null);
+  const opened = useRef(false);
+  useEffect(() => {
+    // The button pressed gives way to the question, and the question back to it: the keyboard stays where the choice is.
+    if (asked) confirm.current?.focus();
+    else if (opened.current) ask.current?.focus();
+    opened.current = asked;
+  }, [asked]);
   const totals = usePolled(
     async () => {
       const answer = await api<MonthTotals>('GET', `/api/ledger/months/${month}`);
@@ -187,7 +196,7 @@ function MonthView({ month }: { month: string }) {
             (asked ? (
               <div class="confirm" role="group" aria-labelledby="close-question">
                 <p id="close-question">{a.confirmClose(month)}</p>
-                <button type="button" onClick={close}>
+                <button type="button" ref={confirm} onClick={close}>
                   {a.confirm}
                 </button>{' '}
                 <button type="button" onClick={() => setAsked(false)}>
@@ -196,7 +205,7 @@ function MonthView({ month }: { month: string }) {
               </div>
             ) : (
               <p>
-                <button type="button" onClick={() => setAsked(true)}>
+                <button type="button" ref={ask} onClick={() => setAsked(true)}>
                   {a.close(month)}
                 </button>
               </p>
