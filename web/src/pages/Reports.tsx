@@ -18,7 +18,7 @@ interface Report {
   /** The report and its breakdown, as the API names them. */
   path: string;
   columns: Column[];
-  chart: (rows: Row[], t: Messages['admin']) => { categories: string[]; series: BarSeries[]; unit?: string };
+  chart: (rows: Row[], t: Messages['admin']) => { categories: string[]; series: BarSeries[]; unit?: string; whole?: boolean };
 }
 
 const OUTCOMES = ['filled', 'unfilled', 'cancelled', 'rejected', 'open'] as const;
@@ -41,6 +41,7 @@ const REPORTS: Report[] = [
     chart: (rows, t) => ({
       categories: OUTCOMES.map((outcome) => t.columns[outcome]),
       series: [{ label: t.columns.requests, values: OUTCOMES.map((outcome) => number(rows[0]?.[outcome])) }],
+      whole: true,
     }),
   },
   { id: 'turnaround-supplier', title: (t) => t.turnaroundBySupplier, path: 'turnaround?by=supplier', columns: ['supplier', 'filled', 'medianHours', 'p90Hours'], chart: turnaround('supplier') },
@@ -56,6 +57,7 @@ const REPORTS: Report[] = [
         { label: t.columns.requests, values: rows.map((row) => number(row.requests)) },
         { label: t.columns.filled, values: rows.map((row) => number(row.filled)) },
       ],
+      whole: true,
     }),
   },
 ];
