@@ -10,4 +10,12 @@ describe('csv', () => {
     ]);
     expect(text).toBe('\uFEFFtitle,amount,note\r\n"中国近代史纲要, 第二版",-12.5,"said ""no"""\r\n"\'=HYPERLINK(""x"")",3,"line\nbreak"\r\n,,\r\n');
   });
+
+  it('disarms a field that begins as a negative number but goes on as a formula, and leaves a negative number as it is', () => {
+    const text = csv(['reason', 'amount'], [
+      { reason: '-1+1', amount: '-23.45' },
+      { reason: '-2+3+cmd|\' /C calc\'!A0', amount: -1e-7 },
+    ]);
+    expect(text.split('\r\n').slice(1, -1)).toEqual(["'-1+1,-23.45", "'-2+3+cmd|' /C calc'!A0,-1e-7"]);
+  });
 });

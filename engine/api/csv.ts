@@ -5,8 +5,9 @@ import type { Context } from 'koa';
 function field(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  // A leading =, +, - or @ would be taken for a formula by a spreadsheet: a reader's title is not one.
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // A leading =, +, - or @ would be taken for a formula by a spreadsheet: a reader's title or a
+  // supplier's reason is not one. A negative number is left as it is, but only a whole one: -1+1 is a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

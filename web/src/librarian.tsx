@@ -3,6 +3,9 @@ import { useMessages } from './i18n';
 import { Inbox } from './pages/Inbox';
 import { LibrarySearch } from './pages/LibrarySearch';
 import { RequestPage } from './pages/RequestPage';
+import { KnowledgeBase, SupplierKnowledgePage } from './pages/Knowledge';
+import { Reports } from './pages/Reports';
+import { Settlement } from './pages/Settlement';
 
 /** The requesting librarian's way around: their tasks first, then the library's requests. */
 export function LibrarianNav() {
@@ -11,6 +14,9 @@ export function LibrarianNav() {
     <nav aria-label={t.nav}>
       <a href="#/tasks">{t.librarian.navInbox}</a>
       <a href="#/search">{t.librarian.navSearch}</a>
+      <a href="#/reports">{t.admin.navReports}</a>
+      <a href="#/settlement">{t.admin.navSettlement}</a>
+      <a href="#/knowledge">{t.admin.navKnowledge}</a>
     </nav>
   );
 }
@@ -23,6 +29,10 @@ export function LibrarianPages() {
       <Route path="/tasks" component={Inbox} />
       <Route path="/search" component={LibrarySearch} />
       <Route path="/request/:id" component={RequestPage} />
+      <Route path="/reports" component={Reports} />
+      <Route path="/settlement" component={Settlement} />
+      <Route path="/knowledge" component={KnowledgeBase} />
+      <Route path="/knowledge/:id" component={SupplierKnowledgePage} />
       <Route default component={() => <p>{t.notFound}</p>} />
     </Router>
   );

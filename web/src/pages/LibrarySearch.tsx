@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { REQUEST_STATUSES } from '../../../domain/request-state';
 import type { SearchPage } from '../api';
+import { dayEnd, dayStart } from '../days';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
 import { useApi } from '../session';
@@ -19,10 +20,6 @@ interface Criteria {
 }
 
 const NONE: Criteria = { status: '', urgency: '', q: '', submittedFrom: '', submittedTo: '' };
-
-/** A day as librarians in China count it, as the instant the API takes. */
-const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
-const dayEnd = (day: string) => new Date(`${day}T23:59:59.999+08:00`).toISOString();
 
 /** The library's requests, by status, urgency, words of the citation and the days they were asked. */
 export function LibrarySearch() {
