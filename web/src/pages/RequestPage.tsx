@@ -72,7 +72,16 @@ export function RequestPage() {
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
-  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  if (!detail)
+    return missing ? (
+      // A refused page still says what it is, for screen readers and for the eye.
+      <>
+        <Heading>{t.request}</Heading>
+        <p role="alert">{missing.message}</p>
+      </>
+    ) : (
+      <p>{t.loading}</p>
+    );
   const { citation } = detail.request;
   return (
     <>

@@ -74,7 +74,16 @@ export function SearchProxyRequest() {
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
-  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  if (!detail)
+    return missing ? (
+      // A refused page still says what it is, for screen readers and for the eye.
+      <>
+        <Heading>{t.request}</Heading>
+        <p role="alert">{missing.message}</p>
+      </>
+    ) : (
+      <p>{t.loading}</p>
+    );
   const needs: Record<Outcome, keyof typeof given> = { found: 'supplierId', supplied: 'deliveryUrl', unfillable: 'reason' };
   const field = needs[outcome];
   const problem = problemOf(refusal, `/body/${field}`);
