@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, inject } from 'vitest';
+import { expect, inject, onTestFailed } from 'vitest';
 import { TokenAuthority, type Role } from '../engine/auth/tokens';
 import { freePort, waitUntilListening } from '../engine/net';
 import { shippedNetworkOnOwnPort } from '../simulator/shipped-network';
@@ -25,6 +25,10 @@ export interface StartedService extends Pick<TestService, 'call' | 'until' | 'to
   simulatorUrl: string;
   /** The service's log entries so far, as pino wrote them. */
   logEntries(): Record<string, any>[];
+  /** The token the sign-in page hands out for the development identity of `role`. */
+  identityToken(role: Role): Promise<string>;
+  /** Should the running test fail, prints where the request stands and what the service logged: a run in CI leaves nothing else to look at. */
+  explainOnFailure(requestId: string): void;
   /** Ctrl-C to both processes; fails if either does not exit cleanly, or if the service logged an error. */
   stop(): Promise<void>;
 }
@@ -133,12 +137,24 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
     throw error;
   }
   const tokens = new TokenAuthority(authSecret);
+  const api = apiClient(url);
+  const token = (role: Role, libraryId: string, subject = `${role}@${libraryId}`) => tokens.issue({ role, libraryId, subject });
   return {
     url,
     simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
-    ...apiClient(url),
-    token: (role: Role, libraryId: string, subject = `${role}@${libraryId}`) => tokens.issue({ role, libraryId, subject }),
+    ...api,
+    token,
     logEntries: () => entriesOf(service.output()),
+    identityToken: async (role) => {
+      const { body } = await api.call('GET', '/api/workbench');
+      return body.devIdentities.find((identity: { role: string }) => identity.role === role).token;
+    },
+    explainOnFailure: (requestId) =>
+      onTestFailed(async () => {
+        const { body } = await api.call('GET', `/api/requests/${requestId}`, await token('administrator', 'centre'));
+        console.error(`request ${requestId}:`, JSON.stringify({ status: body.status, supplier: body.supplier, history: body.history, tasks: body.tasks }, null, 1));
+        console.error('the service logged:', JSON.stringify(entriesOf(service.output()), null, 1));
+      }),
     stop,
   };
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { accessible, askFromPage, CHROMIUM, launchChromium, newPage, pickIdentity, signInWith } from '../test/browser';
+import { accessible, askFromPage, CHROMIUM, launchChromium, newPage, newPageAs, newPageWith, pickIdentity, shownStatus as status, supplyCard as card } from '../test/browser';
 import { startAsNpmStart, type StartedService } from '../test/started';
 
 // Issue #11's scenarios end to end: the service as `npm start` starts it, the shipped network's
@@ -25,49 +25,22 @@ afterAll(async () => {
 }, 60_000);
 
 /** A fresh tab at `at`, signed in as the development identity of `role`. */
-async function signedIn(role: string, at = '#/'): Promise<Page> {
-  const page = await newPage(browser);
-  await page.goto(`${app.url}/${at}`);
-  await pickIdentity(page, role);
-  return page;
-}
+const signedIn = (role: string, at = '#/') => newPageAs(browser, `${app.url}/${at}`, role);
 
-/** A fresh tab at `at`, signed in with a token pasted: for roles the development identities do not offer. */
-async function signedInWith(token: string, at = '#/'): Promise<Page> {
-  const page = await newPage(browser);
-  await page.goto(`${app.url}/${at}`);
-  await signInWith(page, token);
-  return page;
-}
-
-/** On failure, where the request stands and what the service logged: a run in CI leaves nothing else to look at. */
-function tellOnFailure(id: string): void {
-  onTestFailed(async () => {
-    const { body } = await app.call('GET', `/api/requests/${id}`, await app.token('administrator', 'pku'));
-    console.error(`request ${id}:`, JSON.stringify({ status: body.status, supplier: body.supplier, history: body.history, tasks: body.tasks }, null, 1));
-    console.error('the service logged:', JSON.stringify(app.logEntries(), null, 1));
-  });
-}
-
-const status = (page: Page) => page.locator('[data-status]').textContent();
+/** A fresh tab at `at`, signed in with a token pasted: for accounts the development identities do not offer. */
+const signedInWith = (token: string, at = '#/') => newPageWith(browser, `${app.url}/${at}`, token);
 
 /** The request's id, from the page it is open on. */
 const idOn = (page: Page) => decodeURIComponent(new URL(page.url()).hash.replace(/^#\/request\//, ''));
-
-/** The development identity's token, as the sign-in page hands it out. */
-async function identityToken(role: string): Promise<string> {
-  const { body } = await app.call('GET', '/api/workbench');
-  return body.devIdentities.find((identity: { role: string }) => identity.role === role).token;
-}
-
-/** The request's card in a supplying librarian's list, found by its id. */
-const card = (page: Page, id: string) => page.locator('article.task', { has: page.locator('dd', { hasText: new RegExp(`^${id}$`) }) });
 
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(!CHROMIUM)('issue #11’s scenarios against the service as npm start starts it, with simulated suppliers', { timeout: 120_000 }, () => {
   it('1: a reader asks from an OpenURL link, a librarian approves its cost from the inbox, a simulated vendor fills it and the reader opens the copy', async () => {
-    // 480 pages at a vendor's price per page come to more than pku lets through without a librarian (150 CNY).
+    // A long article: at 480 pages NSTL's price by the page loses its lead to EBSCO, a vendor that sells
+    // any article at 180 CNY, more than pku lets through without a librarian (150 CNY). Its simulated
+    // catalogue asks less than that for this ISSN and title (the price is drawn for them), so one
+    // approval is all the request needs.
     const link =
       '/openurl?url_ver=Z39.88-2004&rft_val_fmt=info:ofi/fmt:kev:mtx:journal&rft.atitle=' +
       encodeURIComponent('Hadron spectroscopy from lattice QCD') +
@@ -87,7 +60,7 @@ describe.skipIf(!CHROMIUM)('issue #11’s scenarios against the service as npm s
     await row.getByRole('link').click();
     await reader.waitForURL(/#\/request\/.+/);
     const id = idOn(reader);
-    tellOnFailure(id);
+    app.explainOnFailure(id);
     await expect.poll(() => status(reader), { timeout: 30_000 }).toBe('待确认费用');
 
     const librarian = await signedIn('馆员', '#/tasks');
@@ -125,7 +98,7 @@ describe.skipIf(!CHROMIUM)('issue #11’s scenarios against the service as npm s
     await reader.getByRole('row', { name: /西北民族史/ }).getByRole('link').click();
     await reader.waitForURL(/#\/request\/.+/);
     const id = idOn(reader);
-    tellOnFailure(id);
+    app.explainOnFailure(id);
     await expect.poll(() => status(reader), { timeout: 30_000 }).toBe('供应方处理中');
 
     const lender = await signedInWith(await app.token('supplier', 'lzu', 'supplier-lzu'));
@@ -157,7 +130,7 @@ describe.skipIf(!CHROMIUM)('issue #11’s scenarios against the service as npm s
     await expect.poll(() => status(librarian), { timeout: 30_000 }).toBe('已完成');
     await accessible(librarian, 'scenario-loan-completed');
     await expect.poll(() => status(reader), { timeout: 10_000 }).toBe('已完成');
-    const { body } = await app.call('GET', `/api/requests/${id}`, await identityToken('librarian'));
+    const { body } = await app.call('GET', `/api/requests/${id}`, await app.identityToken('librarian'));
     expect(body.history.map((step: { status: string }) => step.status)).toEqual(expect.arrayContaining(['shipped', 'loaned', 'renewed', 'returned', 'completed']));
   });
 
@@ -170,7 +143,7 @@ describe.skipIf(!CHROMIUM)('issue #11’s scenarios against the service as npm s
     await reader.getByRole('row', { name: /北平风俗类征/ }).getByRole('link').click();
     await reader.waitForURL(/#\/request\/.+/);
     const id = idOn(reader);
-    tellOnFailure(id);
+    app.explainOnFailure(id);
     await expect.poll(() => status(reader), { timeout: 30_000 }).toBe('代查代检中');
 
     const staff = await signedIn('代查代检员');
