@@ -187,12 +187,15 @@ describe.skipIf(!CHROMIUM)('issue #11’s scenarios against the service as npm s
       await alert.waitFor();
       const answer = await askFromPage(page, 'GET', `/api/requests/${id}`);
       expect(answer.status, name).toBe(404);
-      expect(await alert.textContent()).toBe(answer.body.error.message);
+      expect(await alert.textContent()).toBe('没有这项申请，或您无权查看。');
       expect(await page.getByText(theirs.citation.title).count()).toBe(0);
       await accessible(page, name);
     };
     const reader = await signedIn('读者');
     await refusedPage(reader, readers, 'scenario-refused-reader');
+    await reader.getByRole('button', { name: 'English' }).click();
+    expect(await reader.getByRole('alert').textContent()).toBe('There is no such request, or it is not yours to see.');
+    await reader.getByRole('button', { name: '中文' }).click();
     const librarian = await signedIn('馆员');
     await refusedPage(librarian, libraries, 'scenario-refused-librarian');
 
