@@ -23,6 +23,8 @@ export interface StartedService extends Pick<TestService, 'call' | 'until' | 'to
   url: string;
   /** The simulated suppliers' systems. */
   simulatorUrl: string;
+  /** The service's configuration: a copy of config/ of its own, which a test may change (and reload) as an administrator would. */
+  configDir: string;
   /** The service's log entries so far, as pino wrote them. */
   logEntries(): Record<string, any>[];
   /** The token the sign-in page hands out for the development identity of `role`. */
@@ -38,7 +40,7 @@ export interface StartOptions {
   msPerHour?: number;
   /** Faults the simulator strikes with (ILL_SIMULATOR_FAULTS); none unless given. */
   simulatorFaults?: string;
-  /** More settings for the service, e.g. a different ILL_CONFIG_DIR. */
+  /** More settings for the service; its configuration stays the copy at `configDir`, which the simulator reads too. */
   env?: Record<string, string>;
 }
 
@@ -106,7 +108,6 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
   const authSecret = randomBytes(24).toString('hex');
   const service = run('engine/start.ts', {
     PORT: String(port),
-    ILL_CONFIG_DIR: configDir,
     ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-started-')),
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: `s_${randomUUID().replaceAll('-', '')}` } : {}),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -115,9 +116,10 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
     ILL_DEV_SIGN_IN: 'on',
     LOG_LEVEL: 'warn',
     ...env,
+    ILL_CONFIG_DIR: configDir,
   });
   const simulator = run('simulator/main.ts', {
-    ILL_CONFIG_DIR: env.ILL_CONFIG_DIR ?? configDir,
+    ILL_CONFIG_DIR: configDir,
     ILL_SIMULATOR_PORT: String(simulatorPort),
     ILL_PUBLIC_URL: url,
     ILL_SIMULATOR_MS_PER_HOUR: String(msPerHour),
@@ -142,6 +144,7 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
   return {
     url,
     simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
+    configDir,
     ...api,
     token,
     logEntries: () => entriesOf(service.output()),
