@@ -31,6 +31,47 @@ export async function signInWith(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: '登录' }).click();
 }
 
+/**
+ * Signs in on the sign-in page by picking one of the development identities the service offers,
+ * by its role as the page names it (读者, 馆员, 供应馆馆员, 代查代检员, 管理员).
+ */
+export async function pickIdentity(page: Page, role: string): Promise<void> {
+  await page.getByRole('button', { name: new RegExp(`^${role} · `) }).click();
+}
+
+/** A fresh tab at `url`, signed in by picking the development identity of `role` (as `pickIdentity`). */
+export async function newPageAs(browser: Browser, url: string, role: string): Promise<Page> {
+  const page = await newPage(browser);
+  await page.goto(url);
+  await pickIdentity(page, role);
+  return page;
+}
+
+/** A fresh tab at `url`, signed in with `token` pasted: for accounts the development identities do not offer. */
+export async function newPageWith(browser: Browser, url: string, token: string): Promise<Page> {
+  const page = await newPage(browser);
+  await page.goto(url);
+  await signInWith(page, token);
+  return page;
+}
+
+/** The request's status as its page shows it. */
+export const shownStatus = (page: Page) => page.locator('[data-status]').textContent();
+
+/** A request's card in a supplying librarian's list, found by its id. */
+export const supplyCard = (page: Page, id: string) => page.locator('article.task', { has: page.locator('dd', { hasText: new RegExp(`^${id}$`) }) });
+
+/** What the API answers the signed-in tab at `path`, asked from the page with the token it holds. */
+export function askFromPage(page: Page, method: string, path: string): Promise<{ status: number; body: Record<string, any> }> {
+  return page.evaluate(
+    async ([method, path]) => {
+      const response = await fetch(path!, { method, headers: { authorization: `Bearer ${sessionStorage.getItem('ill.token')}`, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      return { status: response.status, body: await response.json() };
+    },
+    [method, path],
+  );
+}
+
 /** axe-core, run in the page as it stands: no rule it knows is broken. The screenshot goes to test-artifacts/. */
 export async function accessible(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

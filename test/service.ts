@@ -29,6 +29,27 @@ export interface TestService {
 export const staffAnswered = (...except: AdapterName[]): Partial<Record<AdapterName, SupplierAdapter>> =>
   Object.fromEntries((['iso18626', 'vendor-ppv', 'open-access', 'calis-ebooks', 'manual'] as const).filter((name) => !except.includes(name)).map((name) => [name, createManualAdapter()]));
 
+/** How a test calls the API at `url` (the service's root) and waits for a request to move. */
+export function apiClient(url: string): Pick<TestService, 'call' | 'until'> {
+  const call: TestService['call'] = async (method, path, token, body, raw) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+  return {
+    call,
+    until: (id, token, check) =>
+      eventually(
+        async () => (await call('GET', `/api/requests/${id}`, token)).body,
+        check,
+        (body) => `request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`,
+      ),
+  };
+}
+
 /** The whole service on the run's Temporal server, with a database of its own and silent logs unless given a logger. */
 export async function startTestService(env: Record<string, string> = {}, adapters = staffAnswered(), log: Logger = pino({ level: 'silent' })): Promise<TestService> {
   const settings = readSettings({
@@ -40,23 +61,9 @@ export async function startTestService(env: Record<string, string> = {}, adapter
     ...env,
   });
   const service = await startService({ ...settings, temporalAddress: inject('temporalAddress') }, log, adapters);
-  const call: TestService['call'] = async (method, url, token, body, raw) => {
-    const response = await fetch(`${service.url}${url}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
   return {
     service,
-    call,
-    until: (id, token, check) =>
-      eventually(
-        async () => (await call('GET', `/api/requests/${id}`, token)).body,
-        check,
-        (body) => `request ${id} is ${body.status}: ${JSON.stringify(body.history?.slice(-3))}`,
-      ),
+    ...apiClient(service.url),
     token: (role, libraryId, subject = `${role}@${libraryId}`) => service.tokens.issue({ role, libraryId, subject }),
   };
 }

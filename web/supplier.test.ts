@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
+import { accessible, CHROMIUM, launchChromium, newPage, signInWith, supplyCard, unreachedByTab } from '../test/browser';
 
 // The supplying library's and search-proxy staff's pages in Chromium; the test plays the reader and
 // the requesting library through the API.
@@ -42,14 +42,11 @@ async function asSupplier(supplierId: string): Promise<Page> {
   return page;
 }
 
-/** The request's card in the supplier's list, found by its id. */
-const card = (page: Page, id: string) => page.locator('article.task', { has: page.locator('dd', { hasText: new RegExp(`^${id}$`) }) });
-
 describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chromium', () => {
   it('lists a request sent to the supplier, refuses a link that is not one beside its field, and delivers the copy sent', async () => {
     const { id, supplierId, reader } = await atSupplier();
     const page = await asSupplier(supplierId);
-    const item = card(page, id);
+    const item = supplyCard(page, id);
     await item.waitFor();
     expect(await item.locator('h2').textContent()).toBeTruthy();
     await accessible(page, 'supplier-inbox');
@@ -75,13 +72,13 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await item.getByRole('button', { name: '发送答复' }).click();
     const delivered = await app.until(id, reader, (body) => body.status === 'delivered');
     expect(delivered.delivery.url).toBe(copy);
-    await expect.poll(() => card(page, id).count()).toBe(0);
+    await expect.poll(() => supplyCard(page, id).count()).toBe(0);
   });
 
   it('shows a 409 with its reason where the answer does not fit the request', async () => {
     const { id, supplierId } = await atSupplier();
     const page = await asSupplier(supplierId);
-    const item = card(page, id);
+    const item = supplyCard(page, id);
     await item.waitFor();
     // The supplier's system has already reported a later status: an answer going back is refused, and the page says why.
     const later = await app.call('POST', `/api/requests/${id}/supplier-messages`, await app.token('supplier', supplierId), { supplierId, status: 'LoanCompleted' });
@@ -100,8 +97,8 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     expect(second.supplierId).toBe(first.supplierId);
     const page = await asSupplier(first.supplierId);
     for (const { id } of [first, second]) {
-      await card(page, id).waitFor();
-      await card(page, id).getByRole('checkbox').check();
+      await supplyCard(page, id).waitFor();
+      await supplyCard(page, id).getByRole('checkbox').check();
     }
     const slips = page.getByRole('link', { name: /^打印取书单/ });
     // Keyboard: from the page's title, Tab reaches the pull-slip link and Enter opens it.
@@ -187,7 +184,7 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
     const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
     const page = await asSupplier(sent.supplier.id);
-    const item = card(page, request.id);
+    const item = supplyCard(page, request.id);
     await item.getByLabel('答复').selectOption('loaned');
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
     await item.getByLabel('应还日期').fill(day(30));
@@ -216,14 +213,14 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
   it('answers unfilled with a reason, and the next supplier’s conditional answer with its cost, from the list', async () => {
     const { id, supplierId, reader } = await atSupplier();
     let page = await asSupplier(supplierId);
-    await card(page, id).getByLabel('答复').selectOption('unfilled');
-    await card(page, id).getByLabel('原因').selectOption('NotOnShelf');
-    await card(page, id).getByRole('button', { name: '发送答复' }).click();
+    await supplyCard(page, id).getByLabel('答复').selectOption('unfilled');
+    await supplyCard(page, id).getByLabel('原因').selectOption('NotOnShelf');
+    await supplyCard(page, id).getByRole('button', { name: '发送答复' }).click();
     const next = await app.until(id, reader, (body) => body.status !== 'with-supplier' || body.supplier?.id !== supplierId);
     expect(next.tried[0]).toMatchObject({ supplierId, outcome: 'unfilled', reason: 'NotOnShelf' });
 
     page = await asSupplier(next.supplier.id);
-    const item = card(page, id);
+    const item = supplyCard(page, id);
     await item.getByLabel('答复').selectOption('conditional');
     await item.getByLabel('费用（人民币元）').fill('500');
     await item.getByRole('button', { name: '发送答复' }).click();

@@ -47,7 +47,7 @@ describe('GET /api/workbench', () => {
       ['reader', 'pku'],
       ['librarian', 'pku'],
       ['supplier', expect.not.stringMatching(/^pku$/)],
-      ['search-proxy', 'pku'],
+      ['search-proxy', 'centre'],
       ['administrator', 'pku'],
     ]);
     const reader = body.devIdentities[0];

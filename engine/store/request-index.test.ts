@@ -280,6 +280,19 @@ describe.each(databaseKinds)('request index on $name', ({ open }) => {
     for (const status of FINAL_STATUSES) expect(work.requests[status]).toBeUndefined();
   });
 
+  it('keeps a returned loan in its lender’s inbox until the lender confirms it back', async () => {
+    const now = new Date('2026-12-03T00:00:00.000Z');
+    const lender = { role: 'supplier', libraryId: 'lzu' };
+    const supplied = async () => (await store.inbox(lender, { limit: 10, now })).items.filter((item) => item.kind === 'supply').map((item) => item.requestId);
+    await store.insertRequest(request('rt-1', { requester: { libraryId: 'hit', patronId: 'p' }, service: 'loan' }), 'request-rt-1');
+    await store.appendEvents([entry('rt-1', 5, 'loaned', { status: 'loaned', supplier: { id: 'lzu' }, asked: ['lzu'], tasks: [] })]);
+    expect(await supplied()).toEqual([]);
+    await store.appendEvents([entry('rt-1', 6, 'returned', { status: 'returned', supplier: { id: 'lzu' }, asked: ['lzu'], tasks: [] })]);
+    expect(await supplied()).toEqual(['rt-1']);
+    await store.appendEvents([entry('rt-1', 7, 'completed', { status: 'completed', supplier: { id: 'lzu' }, asked: ['lzu'], tasks: [] })]);
+    expect(await supplied()).toEqual([]);
+  });
+
   it('gives the requests saved before the index a row each, from their latest entry and the orders sent for them', async () => {
     const { db } = database;
     await requestIndex.down(db);

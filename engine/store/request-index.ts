@@ -179,8 +179,8 @@ export async function searchRequests(db: Knex, search: RequestSearch): Promise<P
 /**
  * Tasks are matched by their assignee: a librarian's or a supplier's of their own library,
  * search-proxy staff's wherever they sit, the centre's queue (escalated tasks) for administrators.
- * A supplier's inbox also has the requests its library is working on, and lending requests from
- * outside borrowers still awaiting its answer.
+ * A supplier's inbox also has the requests its library is working on, the loans on their way back
+ * to it (it confirms their return), and lending requests from outside borrowers still awaiting its answer.
  */
 function inboxItems(db: Knex, owner: InboxOwner): Knex.Raw {
   const assignee = owner.role === 'librarian' || owner.role === 'supplier' ? { role: owner.role, libraryId: owner.libraryId } : { role: owner.role };
@@ -196,7 +196,7 @@ function inboxItems(db: Knex, owner: InboxOwner): Knex.Raw {
   return db.raw(
     `? union all
      select i.id || '/supply', 'supply', 'supply', i.id, null, i.title, coalesce(i.supplier_since, i.updated_at), i.supplier_deadline, false
-     from request_index i where i.supplier_id = ? and i.status = 'with-supplier'
+     from request_index i where i.supplier_id = ? and i.status in ('with-supplier', 'returned')
      union all
      select 'lending/' || l.id, 'lendingAnswer', 'lendingAnswer', null, l.id, l.body->'citation'->>'title', l.created_at, null, false
      from lending_requests l where l.lender_id = ? and l.status = 'received'`,

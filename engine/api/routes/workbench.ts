@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { CENTRE } from '../../../domain/request-state';
 import type { Library } from '../../../rules/types';
 import type { Caller, Role, TokenAuthority } from '../../auth/tokens';
 import type { NetworkHolder } from '../../network';
@@ -23,7 +24,8 @@ const supplying = (library: Library) => library.role !== 'user';
 
 /**
  * One account of each role, at libraries of the configuration in force: a reader and a librarian
- * of a requesting library, a supplier desk at another library that supplies, and the centre's staff.
+ * of a requesting library, a supplier desk at another library that supplies, and the centre's staff:
+ * search-proxy staff sit at the centre, whose queue hard-to-find requests are assigned to.
  */
 function devCallers(libraries: Library[]): Caller[] {
   const home = libraries.find((library) => library.id === 'pku' && requesting(library)) ?? libraries.find(requesting);
@@ -34,7 +36,7 @@ function devCallers(libraries: Library[]): Caller[] {
     at('reader', home, `reader-${home.id}`),
     at('librarian', home, `librarian-${home.id}`),
     ...(lender ? [at('supplier', lender, `supplier-${lender.id}`)] : []),
-    at('search-proxy', home, 'search-proxy'),
+    { role: 'search-proxy', libraryId: CENTRE.libraryId, subject: 'search-proxy' },
     at('administrator', home, 'administrator'),
   ];
 }

@@ -59,6 +59,21 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
   );
 }
 
+/**
+ * A request the page could not show. The API answers one the caller may not see as if it did not
+ * exist, so the page says both in the caller's language; anything else in the API's own words. The
+ * page still says what it is, for screen readers and for the eye.
+ */
+export function RequestMissing({ error }: { error: ApiError }) {
+  const { t } = useMessages();
+  return (
+    <>
+      <Heading>{t.request}</Heading>
+      <p role="alert">{error.status === 404 ? t.requestNotFound : error.message}</p>
+    </>
+  );
+}
+
 export function RequestPage() {
   const { t, time } = useMessages();
   const api = useApi();
@@ -72,7 +87,7 @@ export function RequestPage() {
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
-  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  if (!detail) return missing ? <RequestMissing error={missing} /> : <p>{t.loading}</p>;
   const { citation } = detail.request;
   return (
     <>

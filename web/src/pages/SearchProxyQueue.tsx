@@ -8,6 +8,7 @@ import { useApi } from '../session';
 import { Field, problemOf, Refusal } from './Field';
 import { Heading } from './Heading';
 import { Paging } from './Paging';
+import { RequestMissing } from './RequestPage';
 import { useInbox } from '../inbox';
 
 const PAGE_SIZE = 10;
@@ -74,7 +75,7 @@ export function SearchProxyRequest() {
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
-  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  if (!detail) return missing ? <RequestMissing error={missing} /> : <p>{t.loading}</p>;
   const needs: Record<Outcome, keyof typeof given> = { found: 'supplierId', supplied: 'deliveryUrl', unfillable: 'reason' };
   const field = needs[outcome];
   const problem = problemOf(refusal, `/body/${field}`);
