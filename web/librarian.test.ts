@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
+import { accessible, CHROMIUM, focused, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
 
 // The requesting librarian's pages in Debian's Chromium, against the whole service: the test asks
@@ -84,7 +84,7 @@ describe.skipIf(!CHROMIUM)('the requesting librarian’s workbench in Chromium',
 
     // The keyboard reaches the approval from the page's title.
     await page.locator('h1').focus();
-    for (let presses = 0; (await page.evaluate(() => document.activeElement?.textContent)) !== '批准路由'; presses++) {
+    for (let presses = 0; (await focused(page)).text !== '批准路由'; presses++) {
       expect(presses, 'the approval is reached by Tab').toBeLessThan(15);
       await page.keyboard.press('Tab');
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
+import { accessible, CHROMIUM, focused, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
 
 // The supplying library's and search-proxy staff's pages in Chromium; the test plays the reader and
 // the requesting library through the API.
@@ -106,11 +106,11 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const slips = page.getByRole('link', { name: /^打印取书单/ });
     // Keyboard: from the page's title, Tab reaches the pull-slip link and Enter opens it.
     await page.locator('h1').focus();
-    for (let presses = 0; !(await slips.evaluate((link) => link === document.activeElement)); presses++) {
+    for (let presses = 0; !(await slips.evaluate((link) => link === (globalThis as any).document.activeElement)); presses++) {
       expect(presses, 'the pull-slip link is reached by Tab').toBeLessThan(10);
       await page.keyboard.press('Tab');
     }
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    expect((await focused(page)).outlineStyle).not.toBe('none');
     await page.keyboard.press('Enter');
     await page.locator('h1', { hasText: '取书单' }).waitFor();
     const slip = page.locator('section.slip');
