@@ -3,6 +3,8 @@ import { useRoute } from 'preact-iso';
 import { CANCELLABLE_STATUSES, FINAL_STATUSES } from '../../../domain/request-state';
 import { call, type ApiError, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
+import { RefusalWords } from '../refusal';
+import { AuditEntry } from './AuditEntry';
 import { usePolled } from '../polling';
 import { useApi, useSession } from '../session';
 import { Eta } from './Eta';
@@ -33,7 +35,8 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
   const api = useApi();
   const [reason, setReason] = useState('');
   const [refusal, setRefusal] = useState<ApiError>();
-  const problem = refusal?.problems?.find((entry) => entry.path === '/body/reason')?.message ?? refusal?.message;
+  const fieldProblem = refusal?.problems?.find((entry) => entry.path === '/body/reason')?.message;
+  const problem = fieldProblem ?? (refusal && <RefusalWords refusal={refusal} />);
   return (
     <form
       class="cancel"
@@ -72,7 +75,13 @@ export function RequestPage() {
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
-  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  if (!detail) return missing ? (
+      <p role="alert">
+        <RefusalWords refusal={missing} />
+      </p>
+    ) : (
+      <p>{t.loading}</p>
+    );
   const { citation } = detail.request;
   return (
     <>
@@ -121,8 +130,7 @@ export function RequestPage() {
       <ol class="history">
         {detail.history.map((step) => (
           <li key={`${step.at}-${step.status}`}>
-            <time dateTime={step.at}>{time(step.at)}</time> {t.statuses[step.status] ?? step.status}
-            {step.note ? ` — ${step.note}` : ''}
+            <AuditEntry entry={{ status: step.status, at: step.at, detail: step }} supplierNames={detail.supplierNames} showActor={false} />
           </li>
         ))}
       </ol>

@@ -3,6 +3,7 @@ import { useRoute } from 'preact-iso';
 import type { ApiError, RequestDetail } from '../api';
 import type { RequestState } from '../../../domain/request-state';
 import { useMessages } from '../i18n';
+import { RefusalWords } from '../refusal';
 import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Field, problemOf, Refusal } from './Field';
@@ -74,11 +75,17 @@ export function SearchProxyRequest() {
     if (!answer.ok) setMissing(answer.error);
     return answer.ok ? answer.body : undefined;
   }, `${id}#${changes}`);
-  if (!detail) return missing ? <p role="alert">{missing.message}</p> : <p>{t.loading}</p>;
+  if (!detail) return missing ? (
+      <p role="alert">
+        <RefusalWords refusal={missing} />
+      </p>
+    ) : (
+      <p>{t.loading}</p>
+    );
   const needs: Record<Outcome, keyof typeof given> = { found: 'supplierId', supplied: 'deliveryUrl', unfillable: 'reason' };
   const field = needs[outcome];
   const problem = problemOf(refusal, `/body/${field}`);
-  const escalated = detail.history.findLast((step) => step.status === 'with-search-proxy')?.note;
+  const escalated = detail.history.findLast((step) => step.status === 'with-search-proxy');
   const labels = { supplierId: t.staff.supplierId, deliveryUrl: t.staff.link, reason: t.staff.reason };
   return (
     <>
@@ -93,7 +100,7 @@ export function SearchProxyRequest() {
         {escalated && (
           <>
             <dt>{t.staff.whyHere}</dt>
-            <dd>{escalated}</dd>
+            <dd>{escalated.event ? t.audit.events[escalated.event]({ tries: escalated.tries ? String(escalated.tries) : undefined }) : <span lang="en">{escalated.note}</span>}</dd>
           </>
         )}
       </dl>
