@@ -197,7 +197,9 @@ const zh = {
   },
   // The audit trail as a person reads it, and the API's refusals by their code.
   audit: {
-    by: (who: string) => `操作人：${who}`,
+    by: (who: string) => `（操作人：${who}）`,
+    /** Before the words a person wrote. */
+    textLead: '：',
     events: {
       routed: (f: Worded) => `路由结果：${f.outcome}（配置版本 ${f.rulesetVersion}）`,
       reviewed: (f: Worded) => `馆员审核：${f.decision}；供应方顺序：${f.rota}`,
@@ -233,7 +235,6 @@ const zh = {
     supplier: (name: string) => `供应方：${name}`,
     dueDate: (at: string) => `应还日期 ${at}`,
     expiresAt: (at: string) => `链接有效期至 ${at}`,
-    text: '说明',
     supplierStatuses: {
       RequestReceived: '已收到申请',
       ExpectToSupply: '预计可提供',
@@ -464,7 +465,8 @@ const en: Messages = {
     supplierId: 'Supplier code',
   },
   audit: {
-    by: (who) => `by ${who}`,
+    by: (who) => ` (by ${who})`,
+    textLead: ': ',
     events: {
       routed: (f) => `Routed: ${f.outcome} (configuration ${f.rulesetVersion})`,
       reviewed: (f) => `Reviewed by a librarian: ${f.decision}; suppliers in order: ${f.rota}`,
@@ -499,7 +501,6 @@ const en: Messages = {
     supplier: (name) => `Supplier: ${name}`,
     dueDate: (at) => `due ${at}`,
     expiresAt: (at) => `the link works until ${at}`,
-    text: 'In their words',
     supplierStatuses: {
       RequestReceived: 'request received',
       ExpectToSupply: 'expects to supply',

@@ -53,9 +53,10 @@ export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { en
       <time dateTime={entry.at}>{time(entry.at)}</time> <strong>{t.statuses[entry.status as RequestStatus] ?? entry.status}</strong>
       {told && <span class="told"> — {told}</span>}
       {facts.text && (
-        <q class="text" aria-label={a.text}>
-          {facts.text}
-        </q>
+        <>
+          {told ? a.textLead : ' — '}
+          <q class="text">{facts.text}</q>
+        </>
       )}
       {untold && (
         <span class="told" lang="en">
@@ -63,7 +64,7 @@ export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { en
           — {untold}
         </span>
       )}
-      {showActor && facts.by && <span class="by"> （{a.by(facts.by)}）</span>}
+      {showActor && facts.by && <span class="by">{a.by(facts.by)}</span>}
     </>
   );
 }

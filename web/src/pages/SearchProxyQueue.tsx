@@ -112,7 +112,8 @@ export function SearchProxyRequest() {
           {detail.tried.map((attempt) => (
             <li key={`${attempt.supplierId}-${attempt.at}`}>
               <time dateTime={attempt.at}>{time(attempt.at)}</time> {attempt.supplierId}: {t.staff.tryOutcomes[attempt.outcome] ?? attempt.outcome}
-              {attempt.reason ? ` — ${attempt.reason}` : ''}
+              {/* An ISO 18626 reason code by its label; a supplier's own words as written. */}
+              {attempt.reason ? ` — ${t.staff.unfilledReasons[attempt.reason] ?? attempt.reason}` : ''}
             </li>
           ))}
         </ol>
