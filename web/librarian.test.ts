@@ -221,6 +221,14 @@ describe.skipIf(!CHROMIUM)('the requesting librarian’s workbench in Chromium',
     await expect.poll(() => timeline(page).locator('li').last().textContent()).toContain(`A note to ${names[order[0]!]}`);
     expect(await timeline(page).textContent()).toContain('Reviewed by a librarian: supplier order changed');
     await accessible(page, 'librarian-request-timeline-english');
+
+    // A supplier's ISO 18626 reason code reads by its label, and the request goes on to the next in the order chosen.
+    await page.getByRole('button', { name: '中文' }).click();
+    await supplierSays(id, order[0]!, { status: 'Unfilled', reason: 'NotOnShelf' });
+    const next = await app.until(id, token, (body) => body.supplier?.id === order[1]);
+    expect(next.tried[0]).toMatchObject({ supplierId: order[0], outcome: 'unfilled', reason: 'NotOnShelf' });
+    await expect.poll(() => timeline(page).textContent(), { timeout: 20_000 }).toContain(`${names[order[0]!]}答复：无法提供，原因：不在架`);
+    expect(await timeline(page).textContent()).toContain(`第 2 次发送给 ${names[order[1]!]}`);
   });
 
   it('approves a supplier’s price from the request page, and the supplier is asked again at it', async () => {
