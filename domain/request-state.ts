@@ -60,12 +60,77 @@ export interface Task {
   detail: Record<string, unknown>;
 }
 
-export interface Transition {
+/**
+ * What an entry of a request's history and audit trail tells besides its status, as facts a page
+ * words in its reader's language: `event` names what happened (absent where the status says it),
+ * the other fields its particulars. `note` says it all in English, for logs and for entries recorded
+ * before the facts were; where a person wrote words (a reason, a note), `text` holds them as written.
+ */
+export type AuditFacts = {
+  event?: AuditEvent;
+  /** Who acted: a reader's id or a staff account. */
+  by?: string;
+  supplierId?: string;
+  note?: string;
+  text?: string;
+  /** Machine-made words: why a send failed, or the reason code a supplier gave (ISO 18626 ReasonUnfilled and the like). */
+  reason?: string;
+  attempt?: number;
+  dueDate?: string;
+  deadline?: string;
+  expiresAt?: string;
+  cost?: { amount: number; currency: string };
+  approved?: boolean;
+  condition?: string;
+  /** The ISO 18626 status a supplier reported. */
+  supplierStatus?: string;
+  decision?: string;
+  rota?: string[];
+  outcome?: string;
+  rulesetVersion?: string;
+  tries?: number;
+  task?: TaskType;
+  delivery?: 'copy' | 'ebook';
+  reversed?: number;
+  settled?: number;
+};
+
+export const AUDIT_EVENTS = [
+  'routed',
+  'reviewed',
+  'sent',
+  'send-failed',
+  'deadline-missed',
+  'supplier-status',
+  'supplier-status-ignored',
+  'retry-accepted',
+  'cost-offered',
+  'cost-answered',
+  'estimate-refused',
+  'condition-offered',
+  'condition-answered',
+  'escalated',
+  'found',
+  'renewal-requested',
+  'renewal-refused',
+  'reminder',
+  'return-confirmed',
+  'return-unconfirmed',
+  'link-expired',
+  'served-locally',
+  'note-from-supplier',
+  'note-to-supplier',
+  'note-not-sent',
+  'task-escalated',
+  'close-not-told',
+  'charges-reversed',
+  'closed',
+] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+export interface Transition extends AuditFacts {
   status: RequestStatus;
   at: string;
-  by?: string;
-  note?: string;
-  supplierId?: string;
 }
 
 export type TryOutcome = 'unfilled' | 'deadline-missed' | 'send-failed' | 'cost-refused' | 'condition-refused';

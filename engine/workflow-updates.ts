@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { isRefusalCode } from '../domain/refusals';
 import { Refused } from './refused';
 
 /**
@@ -15,9 +16,12 @@ export async function updateWorkflow<R, A>(
   try {
     return await client.workflow.getHandle(target.workflowId).executeUpdate(update, { args: [input] });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new Refused(error.cause?.message ?? error.message);
+    if (error instanceof WorkflowUpdateFailedError) {
+      const type = error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
+      throw new Refused(error.cause?.message ?? error.message, undefined, isRefusalCode(type) ? type : undefined);
+    }
     // A closed request takes no more decisions or messages: a peer retrying a late one hears why.
-    if (error instanceof WorkflowNotFoundError) throw new Refused(`${target.what} is ${await target.ended()}; it takes no more decisions or messages`);
+    if (error instanceof WorkflowNotFoundError) throw new Refused(`${target.what} is ${await target.ended()}; it takes no more decisions or messages`, undefined, 'request-closed');
     throw error;
   }
 }

@@ -65,8 +65,8 @@ export const supplyCard = (page: Page, id: string) => page.locator('article.task
 export function askFromPage(page: Page, method: string, path: string): Promise<{ status: number; body: Record<string, any> }> {
   return page.evaluate(
     async ([method, path]) => {
-      const response = await fetch(path!, { method, headers: { authorization: `Bearer ${sessionStorage.getItem('ill.token')}`, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
-      return { status: response.status, body: await response.json() };
+      const response = await fetch(path!, { method, headers: { authorization: `Bearer ${(globalThis as any).sessionStorage.getItem('ill.token')}`, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
     },
     [method, path],
   );
@@ -77,10 +77,23 @@ export async function accessible(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   await page.addScriptTag({ path: require.resolve('axe-core') });
   const violations = await page.evaluate(async () => {
-    const results = await (window as any).axe.run(document);
+    const { axe, document } = globalThis as any;
+    const results = await axe.run(document);
     return results.violations.map((violation: any) => `${violation.id}: ${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')}`);
   });
   expect(violations, name).toEqual([]);
+}
+
+/**
+ * The element that has the keyboard's focus: its id, its text and how its outline is drawn. Code run in
+ * the page reaches the DOM through `globalThis`, as the tests' own types are Node's, without the DOM's.
+ */
+export async function focused(page: Page): Promise<{ id: string; text: string; outlineStyle: string }> {
+  return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as any;
+    const element = document.activeElement;
+    return { id: element?.id ?? '', text: element?.textContent ?? '', outlineStyle: element ? getComputedStyle(element).outlineStyle : 'none' };
+  });
 }
 
 /** What a keyboard user must be able to reach: a disabled control is reached by nobody until it is enabled. */
@@ -92,20 +105,21 @@ const CONTROLS = 'a[href], button:not([disabled]), input:not([disabled]), select
  */
 export async function unreachedByTab(page: Page): Promise<string[]> {
   await page.evaluate((controls) => {
+    const { document } = globalThis as any;
     for (const element of document.querySelectorAll(controls)) element.removeAttribute('data-reached');
-    (document.activeElement as HTMLElement | null)?.blur();
+    document.activeElement?.blur();
   }, CONTROLS);
   const total = await page.locator(CONTROLS).count();
   // A date field takes a Tab stop for each of its year, month and day.
   for (let presses = 0; presses < total * 3 + 5; presses++) {
     await page.keyboard.press('Tab');
-    await page.evaluate(() => document.activeElement?.setAttribute('data-reached', ''));
+    await page.evaluate(() => (globalThis as any).document.activeElement?.setAttribute('data-reached', ''));
   }
-  return page.evaluate((controls) =>
-    [...document.querySelectorAll(controls)]
-      .filter((element) => !element.hasAttribute('data-reached') && (element as HTMLElement).offsetParent !== null)
-      .filter((element) => !(element instanceof HTMLInputElement && element.type === 'radio' && document.querySelector(`input[type=radio][name="${element.name}"][data-reached]`)))
-      .map((element) => element.textContent?.trim() || element.id || element.outerHTML.slice(0, 80)),
-    CONTROLS,
-  );
+  return page.evaluate((controls) => {
+    const { document } = globalThis as any;
+    return [...document.querySelectorAll(controls)]
+      .filter((element) => !element.hasAttribute('data-reached') && element.offsetParent !== null)
+      .filter((element) => !(element.type === 'radio' && document.querySelector(`input[type=radio][name="${element.name}"][data-reached]`)))
+      .map((element) => element.textContent?.trim() || element.id || element.outerHTML.slice(0, 80));
+  }, CONTROLS);
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ledgerDate, ledgerMonth } from '../domain/ledger';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
+import { accessible, CHROMIUM, focused, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
 
 // The centre's administrator's reports, supplier knowledge, settlement and kept mail in Chromium.
 // The test plays readers, suppliers and search-proxy staff through the API so there is something
@@ -169,15 +169,15 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
     await page.getByRole('button', { name: '查看' }).click();
     await page.getByRole('button', { name: `结账 ${past}` }).click();
     // Asked first, the keyboard on the answer; cancelling leaves it open and the keyboard back on the button.
-    const focused = () => page.evaluate(() => document.activeElement?.textContent);
-    await expect.poll(focused).toBe('确认结账');
+    const focusedText = async () => (await focused(page)).text;
+    await expect.poll(focusedText).toBe('确认结账');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(focused).toBe(`结账 ${past}`);
+    await expect.poll(focusedText).toBe(`结账 ${past}`);
     expect((await app.call('GET', `/api/ledger/months/${past}`, admin)).body.closed).toBeNull();
     await page.keyboard.press('Enter');
     await accessible(page, 'admin-settlement-confirm');
-    await expect.poll(focused).toBe('确认结账');
+    await expect.poll(focusedText).toBe('确认结账');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-field="closed"]').textContent()).toMatch(/^已由 staff@centre 于 .+ 结账。$/);
     expect((await app.call('GET', `/api/ledger/months/${past}`, admin)).body.closed).toMatchObject({ by: 'staff@centre' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { accessible, CHROMIUM, launchChromium, newPage as newTab } from '../test/browser';
+import { accessible, CHROMIUM, focused, launchChromium, newPage as newTab } from '../test/browser';
 import { startTestService, type TestService } from '../test/service';
 import { TokenAuthority } from '../engine/auth/tokens';
 
@@ -150,19 +150,18 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     await page.goto(`${app.service.url}/#/request/new`);
     await signInAsReader(page);
     await page.locator('#title').waitFor();
-    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
     // A page opened within the workbench announces itself: its title takes the focus.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('提交文献申请');
-    for (let presses = 0; (await focused()) !== 'title'; presses++) {
+    await expect.poll(async () => (await focused(page)).text).toBe('提交文献申请');
+    for (let presses = 0; (await focused(page)).id !== 'title'; presses++) {
       expect(presses, 'the title field is reached by Tab').toBeLessThan(15);
       await page.keyboard.press('Tab');
     }
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    expect((await focused(page)).outlineStyle).not.toBe('none');
     await page.keyboard.type('键盘提交的文献');
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('authors');
+    expect((await focused(page)).id).toBe('authors');
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('journalTitle');
+    expect((await focused(page)).id).toBe('journalTitle');
     await page.keyboard.type('图书情报工作');
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/requests$/);
@@ -224,6 +223,6 @@ describe.skipIf(!CHROMIUM)('the reader’s workbench in Chromium', () => {
     await page.getByLabel('访问令牌（Bearer）').fill(foreign);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('button', { name: /^读者 · pku/ }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('ill.token'))).toBeNull();
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('ill.token'))).toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { fakeIso18626Borrower, type FakeBorrower } from '../simulator/iso18626-borrower';
+import { listen } from '../simulator/vendor';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
-import { accessible, CHROMIUM, launchChromium, newPage, signInWith, supplyCard, unreachedByTab } from '../test/browser';
+import { accessible, CHROMIUM, focused, launchChromium, newPage, signInWith, supplyCard, unreachedByTab } from '../test/browser';
 
 // The supplying library's and search-proxy staff's pages in Chromium; the test plays the reader and
 // the requesting library through the API.
@@ -11,6 +13,9 @@ if (!CHROMIUM) console.warn('web/supplier.test.ts: skipped, no Chromium installe
 let app: TestService;
 let browser: Browser;
 let serial = 0;
+/** The National Library's ILL system, borrowing from the network's service libraries over ISO 18626. */
+let borrower: FakeBorrower;
+let borrowerServer: { url: string; close: () => Promise<void> } | undefined;
 
 const sample = (name: string) => sampleRequest(name, `web-${process.pid}-${++serial}`);
 
@@ -18,10 +23,15 @@ beforeAll(async () => {
   if (!CHROMIUM) return;
   app = await startTestService({ ILL_DEV_SIGN_IN: 'on' });
   browser = await launchChromium();
+  // The borrower gives its own address for answers in each request it sends.
+  borrower = fakeIso18626Borrower({ networkUrl: `${app.service.url}/iso18626`, agencyId: 'ISIL:CN-100000-0' });
+  borrowerServer = await listen(borrower);
+  borrower.answersUrl = `${borrowerServer.url}/iso18626`;
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
+  await borrowerServer?.close();
   await app?.service.stop();
 });
 
@@ -87,7 +97,7 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await item.getByRole('button', { name: '发送答复' }).click();
     const alert = item.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toBe(`WillSupply would go back: ${supplierId} has already reported a later status`);
+    expect(await alert.textContent()).toBe('供应方已报告了更靠后的状态，此答复会使申请倒退，未予接受。');
     await accessible(page, 'supplier-conflict');
   });
 
@@ -103,11 +113,11 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const slips = page.getByRole('link', { name: /^打印取书单/ });
     // Keyboard: from the page's title, Tab reaches the pull-slip link and Enter opens it.
     await page.locator('h1').focus();
-    for (let presses = 0; !(await slips.evaluate((link) => link === document.activeElement)); presses++) {
+    for (let presses = 0; !(await slips.evaluate((link) => link === (globalThis as any).document.activeElement)); presses++) {
       expect(presses, 'the pull-slip link is reached by Tab').toBeLessThan(10);
       await page.keyboard.press('Tab');
     }
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    expect((await focused(page)).outlineStyle).not.toBe('none');
     await page.keyboard.press('Enter');
     await page.locator('h1', { hasText: '取书单' }).waitFor();
     const slip = page.locator('section.slip');
@@ -137,7 +147,7 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: '已尝试' }).waitFor();
     expect(await page.locator('.facts').textContent()).toContain(request.id);
-    expect(await page.locator('.facts').textContent()).toContain('转代查代检的原因escalated by routing');
+    expect(await page.locator('.facts').textContent()).toContain('转代查代检的原因路由规则转代查代检');
     expect(await page.locator('.tried').count()).toBe(0);
     await accessible(page, 'search-proxy-request');
     expect(await unreachedByTab(page)).toEqual([]);
@@ -173,7 +183,7 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const tries = page.locator('.tried li');
     await expect.poll(() => tries.count()).toBe(refused.length);
     for (const [n, supplierId] of refused.entries()) expect(await tries.nth(n).textContent()).toMatch(new RegExp(`${supplierId}: 无法提供 — 不在架 ${supplierId}$`));
-    expect(await page.locator('.facts').textContent()).toContain(`rota exhausted after ${refused.length} tries`);
+    expect(await page.locator('.facts').textContent()).toContain(`已尝试 ${refused.length} 个供应方均未满足，转代查代检`);
     await accessible(page, 'search-proxy-tried');
   });
 
@@ -226,5 +236,72 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await item.getByRole('button', { name: '发送答复' }).click();
     const asked = await app.until(id, reader, (body) => body.status !== 'with-supplier');
     expect(asked.status).toBe('awaiting-cost-approval');
+  });
+
+  it('answers an outside borrower’s lending request from the list, and the borrower hears it over ISO 18626', async () => {
+    const requestId = `nlc-web-${process.pid}-${++serial}`;
+    const asked = await borrower.ask('ISIL:CN-PKU', requestId, {
+      bibliographicInfo: { title: '北京大学学报', titleOfComponent: '燕园考古（馆外借阅）', bibliographicItemId: [{ code: 'ISSN', identifier: '1000-5919' }] },
+      serviceInfo: { serviceType: 'Copy', requestType: 'New' },
+    });
+    expect((asked as { confirmationHeader: { messageStatus: string } }).confirmationHeader.messageStatus).toBe('OK');
+    const lendingId = (await borrower.heard(requestId, 1))[0]!.header.supplyingAgencyRequestId!;
+
+    const page = await asSupplier('pku');
+    const item = supplyCard(page, lendingId);
+    await item.waitFor();
+    expect(await item.locator('h2').textContent()).toBe('燕园考古（馆外借阅）');
+    expect(await item.locator('dd').first().textContent()).toBe('馆外借阅申请');
+    // A link that is not one is refused beside its field, by the lending API's own check.
+    await item.getByLabel('答复').selectOption('copy-sent');
+    const link = item.getByLabel('复制件链接');
+    await link.fill('ftp://lib.pku.edu.cn/copy.pdf');
+    await item.getByRole('button', { name: '发送答复' }).click();
+    await expect.poll(() => link.getAttribute('aria-invalid')).toBe('true');
+    await accessible(page, 'supplier-lending-refused-link');
+    expect((await app.call('GET', `/api/lending/${lendingId}`, await app.token('librarian', 'pku'))).body.status).toBe('received');
+
+    const copy = `https://lib.pku.edu.cn/ill/copies/${lendingId}.pdf`;
+    await link.fill(copy);
+    await item.getByRole('button', { name: '发送答复' }).click();
+    const heard = await borrower.heard(requestId, 2);
+    expect(heard[1]).toMatchObject({ statusInfo: { status: 'CopyCompleted' }, deliveryInfo: { itemId: copy, sentVia: 'URL' } });
+    const lending = await app.call('GET', `/api/lending/${lendingId}`, await app.token('librarian', 'pku'));
+    expect(lending.body.status).toBe('copy-sent');
+    expect(lending.body.history.at(-1)).toMatchObject({ status: 'copy-sent', by: 'supplier@pku' });
+    await expect.poll(() => supplyCard(page, lendingId).count()).toBe(0);
+  });
+
+  it('prints on each pull slip the call number of the supplier’s own holding, and no other library’s', async () => {
+    const request = sample('loan-same-region');
+    const holdings = [
+      { libraryId: 'whu', callNumber: 'I207.411/W-1', recordId: 'WHU-0001' },
+      { libraryId: 'sysu', callNumber: 'I207.411/S-2', recordId: 'SYSU-0002' },
+    ];
+    const library = await app.token('librarian', request.requester.libraryId);
+    expect((await app.call('POST', '/api/requests', library, { ...request, holdings })).status).toBe(201);
+    const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+    const own = holdings.find((holding) => holding.libraryId === sent.supplier.id)!;
+    const other = holdings.find((holding) => holding !== own)!;
+    expect(own, `sent to a holder, not ${sent.supplier.id}`).toBeDefined();
+    // The API gives the desk its own holding only, and another desk nothing of a request it was not sent.
+    const seen = await app.call('GET', `/api/suppliers/${own.libraryId}/requests/${request.id}/holding`, await app.token('supplier', own.libraryId));
+    expect(seen).toEqual({ status: 200, body: { requestId: request.id, holding: own } });
+    expect((await app.call('GET', `/api/suppliers/${other.libraryId}/requests/${request.id}/holding`, await app.token('supplier', other.libraryId))).status).toBe(404);
+    expect((await app.call('GET', `/api/suppliers/${other.libraryId}/requests/${request.id}/holding`, await app.token('supplier', own.libraryId))).status).toBe(403);
+
+    const page = await asSupplier(own.libraryId);
+    await supplyCard(page, request.id).getByRole('checkbox').check();
+    await page.getByRole('link', { name: /^打印取书单/ }).click();
+    const slip = page.locator('section.slip', { hasText: request.id });
+    await expect.poll(() => slip.locator('.call-number').textContent()).toBe(own.callNumber);
+    const text = await slip.textContent();
+    expect(text).toContain(`索书号${own.callNumber}`);
+    expect(text).toContain(`本馆记录号${own.recordId}`);
+    expect(text).not.toContain(other.callNumber);
+    await accessible(page, 'pull-slip-call-number');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => slip.textContent()).toContain(`Call number${own.callNumber}`);
+    await page.getByRole('button', { name: '中文' }).click();
   });
 });

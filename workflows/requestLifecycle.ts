@@ -33,5 +33,5 @@ async function cancelled(run: RequestRun): Promise<void> {
   const cancel = run.pendingCancel!;
   const supplierId = run.state.supplier?.id;
   if (supplierId) await run.notifySupplier(supplierId, 'cancel', { reason: cancel.reason });
-  await run.finish('cancelled', { by: cancel.actor.subject, note: cancel.reason });
+  await run.finish('cancelled', { by: cancel.actor.subject, text: cancel.reason, note: cancel.reason });
 }

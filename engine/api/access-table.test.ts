@@ -79,6 +79,12 @@ const TABLE: Record<string, Row> = {
   'POST /api/requests/:id/cancel': decision('cancel', { reason: 'again' }, READER_DECISION),
   // The supplier named is OWN: a supplier desk of another library cannot speak for it.
   'POST /api/requests/:id/supplier-messages': decision('supplier-messages', { supplierId: OWN, status: 'WillSupply' }, { supplier: [409, 403], administrator: same(409) }),
+  // OWN's reader's request was never sent to OWN's own supplier desk: it answers as one that does not exist.
+  'GET /api/suppliers/:id/requests/:requestId/holding': {
+    url: (objects) => `/api/suppliers/${OWN}/requests/${objects.requestId}/holding`,
+    none: 401,
+    roles: onlyRoles({ supplier: [404, 403], administrator: same(200) }),
+  },
   'GET /api/suppliers/:id/outbox': { url: () => `/api/suppliers/${OWN}/outbox`, none: 401, roles: onlyRoles({ supplier: [200, 403], administrator: same(200) }) },
   'GET /api/libraries/:libraryId/lending': { url: () => `/api/libraries/${OWN}/lending`, none: 401, roles: onlyRoles({ librarian: [200, 403], supplier: [200, 403], administrator: same(200) }) },
   'GET /api/lending/:id': { url: (objects) => `/api/lending/${objects.lendingId}`, none: 401, roles: onlyRoles({ librarian: [200, 404], supplier: [200, 404], administrator: same(200) }) },

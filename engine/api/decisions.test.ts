@@ -46,6 +46,10 @@ describe('decisions on a request', () => {
     expect(approved.body.history).toContainEqual(expect.objectContaining({ by: 'librarian@xtu', note: expect.stringContaining('review: changeRota') }));
     const sent = await app.until(request.id, xtu, (body) => body.status === 'with-supplier');
     expect(sent.supplier.id).toBe(first);
+    // The page it was answered from was out of date: the code says so, whatever the message's words.
+    const stale = await app.call('POST', `/api/requests/${request.id}/review`, xtu, { decision: 'approve' });
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'stale-task', message: expect.stringContaining('has no open review task') } } });
+    expect(wrongRota.body.error.code).toBeUndefined();
   });
 
   it('takes supplier messages only from the supplier that has the request', async () => {
@@ -71,7 +75,7 @@ describe('decisions on a request', () => {
     // A peer retrying a message it already sent is answered as a success; a step back is refused.
     expect(await say({ supplierId: first, status: 'WillSupply' })).toMatchObject({ status: 200, body: { accepted: false, duplicate: true } });
     const back = await say({ supplierId: first, status: 'RequestReceived' });
-    expect(back).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('RequestReceived would go back') } } });
+    expect(back).toMatchObject({ status: 409, body: { error: { code: 'out-of-order', message: expect.stringContaining('RequestReceived would go back') } } });
     expect((await say(message)).status).toBe(202);
     const delivered = await app.until(request.id, xtu, (body) => body.status === 'delivered');
     expect(delivered.delivery).toMatchObject({ supplierId: first, url: 'https://example.org/copy.pdf' });
@@ -134,7 +138,7 @@ describe('decisions on a request', () => {
       await new Promise((r) => setTimeout(r, 100));
       answer = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, admin, late);
     }
-    expect(answer).toMatchObject({ status: 409, body: { error: { message: `request ${request.id} is cancelled; it takes no more decisions or messages` } } });
+    expect(answer).toMatchObject({ status: 409, body: { error: { code: 'request-closed', message: `request ${request.id} is cancelled; it takes no more decisions or messages` } } });
     const decision = await app.call('POST', `/api/requests/${request.id}/approve-cost`, await app.token('librarian', 'szu'), { approve: true });
     expect(decision).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('is cancelled') } } });
   });

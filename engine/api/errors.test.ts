@@ -27,6 +27,9 @@ const throwing: Record<string, () => never> = {
   refused: () => {
     throw new Refused('request r-1 is cancelled; it takes no more decisions or messages');
   },
+  'refused-coded': () => {
+    throw new Refused('request r-1 has no open review task (it is routing)', undefined, 'stale-task');
+  },
   'refused-field': () => {
     throw new Refused("library 'nowhere' is not a member of the network", '/requester/libraryId');
   },
@@ -143,6 +146,9 @@ describe('errors from elsewhere', () => {
 
   it('answers a refusal 409, and one naming a field of the request 400 with the field', async () => {
     expect(await call('GET', '/fail/refused')).toMatchObject({ status: 409, body: { error: { status: 409, message: 'request r-1 is cancelled; it takes no more decisions or messages' } } });
+    expect((await call('GET', '/fail/refused')).body.error).not.toHaveProperty('code');
+    // A refusal a client acts on by itself says which, by its code.
+    expect(await call('GET', '/fail/refused-coded')).toMatchObject({ status: 409, body: { error: { status: 409, code: 'stale-task', message: 'request r-1 has no open review task (it is routing)' } } });
     expect(await call('GET', '/fail/refused-field')).toMatchObject({
       status: 400,
       body: { error: { message: 'the request is not valid', problems: [{ path: '/body/requester/libraryId', message: "library 'nowhere' is not a member of the network" }] } },

@@ -8,7 +8,7 @@ import { InvalidInput } from './contract';
 import type { HttpError } from './http-error';
 
 /**
- * Every failure leaves as JSON `{error: {status, message, problems?}}`. Client mistakes say what was
+ * Every failure leaves as JSON `{error: {status, message, code?, problems?}}`. Client mistakes say what was
  * wrong and which field; anything unexpected is logged with its stack here and answered without it.
  */
 export function errorResponses(log: Logger): Middleware {
@@ -38,7 +38,7 @@ export function asHttpError(error: unknown): HttpError {
   // A request or a decision the network refuses: a request naming what is at fault is not valid; a decision that does not fit the request's state changed nothing.
   if (error instanceof Refused) {
     return error.pointer === undefined
-      ? createError(409, error.message)
+      ? createError(409, error.message, error.code ? { details: { code: error.code } } : {})
       : createError(400, 'the request is not valid', { details: { problems: [{ path: `/body${error.pointer}`, message: error.message }] } });
   }
   // A cursor is handed back as the list gave it; one it did not give is the caller's mistake.

@@ -105,7 +105,7 @@ describe('the same document asked for twice', () => {
     const refused = await app.call('POST', '/api/requests', reader, again);
     expect(refused).toEqual({
       status: 409,
-      body: { error: { status: 409, message: expect.stringContaining(`has request ${first.id} open for this document (the same title)`), duplicateOf: first.id } },
+      body: { error: { status: 409, code: 'duplicate', message: expect.stringContaining(`has request ${first.id} open for this document (the same title)`), duplicateOf: first.id } },
     });
     expect(refused.body.error.message).toContain('?duplicate=confirm');
     expect(await storedOf('r-twice')).toEqual([first.id]);
@@ -128,7 +128,7 @@ describe('the same document asked for twice', () => {
     const librarian = await app.token('librarian', 'gxnu');
     expect((await app.call('POST', '/api/requests', librarian, first)).status).toBe(201);
     const again = await app.call('POST', '/api/requests', librarian, ask('gxnu', 'r-librarian', { title: 'GBD 2019', issn: '0140-6736', volume: '396', pages: '1204–1222' }));
-    expect(again).toMatchObject({ status: 409, body: { error: { duplicateOf: first.id, message: expect.stringContaining('the same ISSN, volume and pages') } } });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'duplicate', duplicateOf: first.id, message: expect.stringContaining('the same ISSN, volume and pages') } } });
   });
 
   it('is taken once the first is cancelled', async () => {
@@ -165,6 +165,7 @@ describe("a reader's cap on open requests", () => {
       body: {
         error: {
           status: 409,
+          code: 'quota',
           message: 'reader r-network-cap of gxnu has 3 requests open, the most the network allows a reader of gxnu (3); one must end before another is taken',
           quota: { libraryId: 'gxnu', openRequestsPerReader: 3, setBy: 'network', open: 3 },
         },

@@ -3,6 +3,7 @@
 // same link followed from a second discovery system), and nobody has more requests open at once
 // than the library allows them.
 import type { IllRequest } from '../../domain/request';
+import type { RefusalCode } from '../../domain/refusals';
 import { findSameDocument, type MatchRule } from '../../rules/citation-match';
 import type { NetworkPolicy } from '../../rules/types';
 import type { NetworkHolder } from '../network';
@@ -42,7 +43,7 @@ export function admission(network: Pick<NetworkHolder, 'current'>, request: IllR
         throw new HttpError(
           409,
           `reader ${patronId} of ${libraryId} has request ${id} open for this document (${RULES[same.rule]}); to ask for it again, send the request with ?${CONFIRM_DUPLICATE.parameter}=${CONFIRM_DUPLICATE.value}`,
-          { duplicateOf: id },
+          { code: 'duplicate' satisfies RefusalCode, duplicateOf: id },
         );
       }
     }
@@ -50,6 +51,7 @@ export function admission(network: Pick<NetworkHolder, 'current'>, request: IllR
     if (quota && open.length >= quota.cap) {
       const who = quota.setBy === 'library' ? `${libraryId} allows its readers` : `the network allows a reader of ${libraryId}`;
       throw new HttpError(409, `reader ${patronId} of ${libraryId} has ${open.length} requests open, the most ${who} (${quota.cap}); one must end before another is taken`, {
+        code: 'quota' satisfies RefusalCode,
         quota: { libraryId, openRequestsPerReader: quota.cap, setBy: quota.setBy, open: open.length },
       });
     }

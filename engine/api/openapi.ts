@@ -1,4 +1,5 @@
 import common from '../../config/schemas/common.schema.json';
+import { REFUSAL_CODES } from '../../domain/refusals';
 import { pathParameters, PROBLEM, SAFE_ID, type Contract, type Schema } from './contract';
 
 // The API's description, OpenAPI 3.1, written from the same contracts that check each call.
@@ -34,6 +35,7 @@ const ERROR: Schema = {
       properties: {
         status: { type: 'integer' },
         message: { type: 'string' },
+        code: { enum: [...REFUSAL_CODES], description: 'Why a call was refused, for a client to act on (or word in its own language) without reading `message`' },
         problems: {
           type: 'array',
           description: 'Every field at fault: `path` is a JSON pointer into the call (`/params/…`, `/query/…`, `/body/…`)',

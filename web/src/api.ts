@@ -1,4 +1,5 @@
 import type { IllRequest } from '../../domain/request';
+import type { RefusalCode } from '../../domain/refusals';
 import type { RequestState } from '../../domain/request-state';
 
 // The engine's HTTP API, on the workbench's own origin.
@@ -13,6 +14,8 @@ export interface ApiError {
   status: number;
   message: string;
   problems?: ApiProblem[];
+  /** Why it was refused, for the page to word in its reader's language. */
+  code?: RefusalCode;
   duplicateOf?: string;
 }
 
@@ -51,7 +54,11 @@ export interface SearchPage {
 }
 
 /** One request in full, as `GET /api/requests/:id` answers. */
-export type RequestDetail = Pick<RequestState, 'requestId' | 'status' | 'decision' | 'delivery' | 'history' | 'reason'> & { request: IllRequest };
+export type RequestDetail = Pick<RequestState, 'requestId' | 'status' | 'decision' | 'delivery' | 'history' | 'reason'> & {
+  request: IllRequest;
+  /** The suppliers the request names, by the names people know them by. */
+  supplierNames?: Record<string, string>;
+};
 
 /** The draft `GET /openurl` reads from a discovery system's link. */
 export interface OpenUrlDraft {

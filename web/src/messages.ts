@@ -1,4 +1,7 @@
-import type { RequestStatus } from '../../domain/request-state';
+import type { Outcome } from '../../domain/decision';
+import type { RefusalCode } from '../../domain/refusals';
+import type { AuditEvent, RequestStatus } from '../../domain/request-state';
+import type { Iso18626Status } from '../../domain/supplier-messages';
 import type { Service, Urgency } from '../../domain/request';
 import type { AccountKind, PostingKind } from '../../domain/ledger';
 import type { Role } from './session';
@@ -6,6 +9,9 @@ import type { Role } from './session';
 // Every word the workbench shows, once per language; Chinese first, for CALIS users.
 
 export const LANGUAGES = ['zh', 'en'] as const;
+
+/** An audit entry's facts as its sentence takes them: worded already (names, dates in China time, amounts, labels). */
+export type Worded = Partial<Record<'supplier' | 'reason' | 'text' | 'attempt' | 'dueDate' | 'deadline' | 'expiresAt' | 'cost' | 'condition' | 'supplierStatus' | 'decision' | 'rota' | 'outcome' | 'rulesetVersion' | 'task' | 'delivery' | 'reversed' | 'settled' | 'tries', string>> & { approved?: boolean };
 export type Language = (typeof LANGUAGES)[number];
 
 const zh = {
@@ -304,6 +310,91 @@ const zh = {
     noMailById: (id: string) => `没有留存邮件 ${id}。`,
     backToMail: '返回留存邮件',
   },
+  // The audit trail as a person reads it, and the API's refusals by their code.
+  audit: {
+    by: (who: string) => `（操作人：${who}）`,
+    /** Before the words a person wrote. */
+    textLead: '：',
+    events: {
+      routed: (f: Worded) => `路由结果：${f.outcome}（配置版本 ${f.rulesetVersion}）`,
+      reviewed: (f: Worded) => `馆员审核：${f.decision}；供应方顺序：${f.rota}`,
+      sent: (f: Worded) => `第 ${f.attempt} 次发送给 ${f.supplier}`,
+      'send-failed': (f: Worded) => `未能发送给 ${f.supplier}：${f.reason}`,
+      'deadline-missed': (f: Worded) => `${f.supplier} 未在期限（${f.deadline}）内答复`,
+      'supplier-status': (f: Worded) => `${f.supplier}答复：${f.supplierStatus}${f.reason ? `，原因：${f.reason}` : ''}${f.deadline ? `；处理期限 ${f.deadline}` : ''}`,
+      'supplier-status-ignored': (f: Worded) => `${f.supplier}答复“${f.supplierStatus}”，此时不适用，未予处理`,
+      'retry-accepted': (f: Worded) => `已接受 ${f.supplier} 的条件${f.cost ? `，费用 ${f.cost}` : ''}${f.condition ? `，借阅条件 ${f.condition}` : ''}，请其继续提供`,
+      'cost-offered': (f: Worded) => `${f.supplier} 报价 ${f.cost}，待本馆确认`,
+      'cost-answered': (f: Worded) => `本馆${f.approved ? '同意' : '不同意'} ${f.supplier} 的费用 ${f.cost}`,
+      'estimate-refused': (f: Worded) => `预估费用 ${f.cost} 未获同意`,
+      'condition-offered': (f: Worded) => `${f.supplier} 提出借阅条件：${f.condition}${f.reason ? `（${f.reason}）` : ''}`,
+      'condition-answered': (f: Worded) => `本馆${f.approved ? '接受' : '不接受'} ${f.supplier} 的借阅条件：${f.condition}`,
+      escalated: (f: Worded) => (f.tries ? `已尝试 ${f.tries} 个供应方均未满足，转代查代检` : '路由规则转代查代检'),
+      found: (f: Worded) => `代查代检在 ${f.supplier} 找到`,
+      'renewal-requested': (f: Worded) => `申请续借（现应还日期 ${f.dueDate}）`,
+      'renewal-refused': (f: Worded) => `${f.supplier} 不同意续借`,
+      reminder: (f: Worded) => `已提醒读者：应于 ${f.dueDate} 归还`,
+      'return-confirmed': (f: Worded) => `${f.supplier} 确认已收到归还`,
+      'return-unconfirmed': (f: Worded) => `已归还；${f.supplier} 未确认收到`,
+      'link-expired': (f: Worded) => `${f.delivery}链接已过期`,
+      'served-locally': () => '本馆有藏，由本馆提供',
+      'note-from-supplier': (f: Worded) => `${f.supplier} 的留言${f.supplierStatus ? `（无正文，状态 ${f.supplierStatus}）` : ''}`,
+      'note-to-supplier': (f: Worded) => `给 ${f.supplier} 的留言`,
+      'note-not-sent': (f: Worded) => `给 ${f.supplier} 的留言未能发送：${f.reason}`,
+      'task-escalated': (f: Worded) => `“${f.task}”任务逾期，已转中心处理`,
+      'close-not-told': (f: Worded) => `未能通知 ${f.supplier} 申请已关闭：${f.reason}`,
+      'charges-reversed': (f: Worded) => `已在账目中冲回 ${f.reversed} 笔费用${f.settled ? `；${f.settled} 笔已在结账月份结清，保持不变` : ''}`,
+      closed: () => '中心关闭了此申请',
+    } satisfies Record<AuditEvent, (facts: Worded) => string>,
+    /** What an entry with no event of its own tells besides its status. */
+    supplier: (name: string) => `供应方：${name}`,
+    dueDate: (at: string) => `应还日期 ${at}`,
+    expiresAt: (at: string) => `链接有效期至 ${at}`,
+    supplierStatuses: {
+      RequestReceived: '已收到申请',
+      ExpectToSupply: '预计可提供',
+      WillSupply: '将提供',
+      RetryPossible: '有条件可提供',
+      Unfilled: '无法提供',
+      CopyCompleted: '复制件已发送',
+      Loaned: '已借出',
+      Overdue: '已逾期',
+      Recalled: '召回',
+      LoanCompleted: '已收到归还',
+      CompletedWithoutReturn: '已完成（无需归还）',
+      Cancelled: '已取消',
+    } satisfies Record<Iso18626Status, string>,
+    outcomes: { route: '按顺序发送给供应方', review: '需馆员审核', escalate: '转代查代检', local: '本馆有藏', 'open-access': '开放获取', reject: '拒绝' } satisfies Record<Outcome, string>,
+    decisions: { approve: '批准', reject: '拒绝', changeRota: '更改供应方顺序' } as Record<string, string>,
+    deliveries: { copy: '复制件', ebook: '电子书下载' },
+    emptyRota: '（无）',
+  },
+  slips: {
+    callNumber: '索书号',
+    noCallNumber: '馆藏数据中未载，请查本馆目录',
+    recordId: '本馆记录号',
+  },
+  refusals: {
+    codes: {
+      'stale-task': '此任务已不再待办：可能已由他人处理，或申请状态已改变。',
+      'request-closed': '此申请已结束，不再接受任何处理。',
+      duplicate: '该读者已有一项相同文献的申请尚未完成。',
+      quota: '该读者未完成的申请已达上限，需待其中一项结束后才能再提交。',
+      'out-of-order': '供应方已报告了更靠后的状态，此答复会使申请倒退，未予接受。',
+      'in-progress': '同一操作正在处理中，请稍后再试。',
+    } satisfies Record<RefusalCode, string>,
+    statuses: {
+      400: '提交的内容有误。',
+      401: '登录已失效，请重新登录。',
+      403: '您的账户无权进行此操作。',
+      404: '未找到该申请，或您无权查看。',
+      409: '此操作与申请的当前状态不符，未予执行。',
+      413: '提交的内容过大。',
+    } as Record<number, string>,
+    server: '服务暂时出错，请稍后再试。',
+    /** The API's own words, kept beside the Chinese for the particulars. */
+    detail: '服务器说明',
+  },
 };
 
 export type Messages = typeof zh;
@@ -600,6 +691,87 @@ const en: Messages = {
     mailText: 'Text',
     noMailById: (id: string) => `There is no kept mail ${id}.`,
     backToMail: 'Back to kept mail',
+  },
+  audit: {
+    by: (who) => ` (by ${who})`,
+    textLead: ': ',
+    events: {
+      routed: (f) => `Routed: ${f.outcome} (configuration ${f.rulesetVersion})`,
+      reviewed: (f) => `Reviewed by a librarian: ${f.decision}; suppliers in order: ${f.rota}`,
+      sent: (f) => `Sent to ${f.supplier}, try ${f.attempt}`,
+      'send-failed': (f) => `Could not be sent to ${f.supplier}: ${f.reason}`,
+      'deadline-missed': (f) => `${f.supplier} did not answer by ${f.deadline}`,
+      'supplier-status': (f) => `${f.supplier} answered: ${f.supplierStatus}${f.reason ? `, because: ${f.reason}` : ''}${f.deadline ? `; due to act by ${f.deadline}` : ''}`,
+      'supplier-status-ignored': (f) => `${f.supplier} answered “${f.supplierStatus}”, which did not fit then; ignored`,
+      'retry-accepted': (f) => `${f.supplier}'s terms accepted${f.cost ? `: cost ${f.cost}` : ''}${f.condition ? `, loan condition ${f.condition}` : ''}; asked to go on`,
+      'cost-offered': (f) => `${f.supplier} asks ${f.cost}; the library is to approve it`,
+      'cost-answered': (f) => `The library ${f.approved ? 'approved' : 'refused'} ${f.supplier}'s cost of ${f.cost}`,
+      'estimate-refused': (f) => `The estimated cost of ${f.cost} was not approved`,
+      'condition-offered': (f) => `${f.supplier} sets a loan condition: ${f.condition}${f.reason ? ` (${f.reason})` : ''}`,
+      'condition-answered': (f) => `The library ${f.approved ? 'accepted' : 'refused'} ${f.supplier}'s loan condition: ${f.condition}`,
+      escalated: (f) => (f.tries ? `None of ${f.tries} suppliers tried could supply; passed to search-proxy staff` : 'Passed to search-proxy staff by the routing rules'),
+      found: (f) => `Search-proxy staff found it at ${f.supplier}`,
+      'renewal-requested': (f) => `Renewal asked for (due ${f.dueDate} until now)`,
+      'renewal-refused': (f) => `${f.supplier} refused the renewal`,
+      reminder: (f) => `The reader was reminded: due ${f.dueDate}`,
+      'return-confirmed': (f) => `${f.supplier} confirmed the return`,
+      'return-unconfirmed': (f) => `Returned; ${f.supplier} did not confirm it`,
+      'link-expired': (f) => `The ${f.delivery} link expired`,
+      'served-locally': () => "Held by the library itself and served from its own shelves",
+      'note-from-supplier': (f) => `A note from ${f.supplier}${f.supplierStatus ? ` (no text; its status is ${f.supplierStatus})` : ''}`,
+      'note-to-supplier': (f) => `A note to ${f.supplier}`,
+      'note-not-sent': (f) => `The note to ${f.supplier} could not be sent: ${f.reason}`,
+      'task-escalated': (f) => `The “${f.task}” task was overdue and went to the centre`,
+      'close-not-told': (f) => `${f.supplier} could not be told of the close: ${f.reason}`,
+      'charges-reversed': (f) => `${f.reversed} charges reversed in the ledger${f.settled ? `; ${f.settled} settled in closed months left as they are` : ''}`,
+      closed: () => 'Closed by the centre',
+    },
+    supplier: (name) => `Supplier: ${name}`,
+    dueDate: (at) => `due ${at}`,
+    expiresAt: (at) => `the link works until ${at}`,
+    supplierStatuses: {
+      RequestReceived: 'request received',
+      ExpectToSupply: 'expects to supply',
+      WillSupply: 'will supply',
+      RetryPossible: 'can supply on conditions',
+      Unfilled: 'unfilled',
+      CopyCompleted: 'copy sent',
+      Loaned: 'loaned',
+      Overdue: 'overdue',
+      Recalled: 'recalled',
+      LoanCompleted: 'return received',
+      CompletedWithoutReturn: 'completed without return',
+      Cancelled: 'cancelled',
+    },
+    outcomes: { route: 'sent to suppliers in order', review: 'for a librarian to review', escalate: 'to search-proxy staff', local: 'held by the library', 'open-access': 'open access', reject: 'rejected' },
+    decisions: { approve: 'approved', reject: 'rejected', changeRota: 'supplier order changed' },
+    deliveries: { copy: 'copy', ebook: 'e-book download' },
+    emptyRota: '(none)',
+  },
+  slips: {
+    callNumber: 'Call number',
+    noCallNumber: 'Not in the holdings data; look it up in the catalogue',
+    recordId: 'Our record',
+  },
+  refusals: {
+    codes: {
+      'stale-task': 'This task is no longer waiting: someone may have answered it, or the request has moved on.',
+      'request-closed': 'This request has ended and takes no more decisions.',
+      duplicate: 'The reader has an open request for this same document.',
+      quota: 'The reader has as many open requests as allowed; one must end before another is taken.',
+      'out-of-order': 'The supplier has already reported a later status; this answer would take the request back and was not taken.',
+      'in-progress': 'The same action is already under way; try again shortly.',
+    },
+    statuses: {
+      400: 'Something sent is not right.',
+      401: 'Your sign-in has expired; please sign in again.',
+      403: 'Your account may not do this.',
+      404: 'No such request, or not one you may see.',
+      409: 'This does not fit where the request stands; nothing was done.',
+      413: 'What was sent is too large.',
+    },
+    server: 'The service failed; please try again later.',
+    detail: 'The service says',
   },
 };
 

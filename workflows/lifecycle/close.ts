@@ -32,13 +32,13 @@ async function carryOut(run: RequestRun): Promise<'end'> {
       await run.notifySupplier(supplierId, 'cancel', { reason: note, closed: true }, told);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
-      await run.record(run.state.status, { by, supplierId, note: `could not tell ${supplierId} of the close: ${error.cause?.message ?? error.message}` });
+      await run.record(run.state.status, { event: 'close-not-told', by, supplierId, reason: error.cause?.message ?? error.message, note: `could not tell ${supplierId} of the close: ${error.cause?.message ?? error.message}` });
     }
   }
   if (run.state.charges.length > 0) {
     // What a month whose statements the centre closed holds is settled: staff settle it by other means.
     const { reversed, settled } = await run.reverseCharges();
-    await run.record(run.state.status, { by, note: `charges reversed in the ledger: ${reversed} postings${settled > 0 ? `; ${settled} already settled in closed months, left as they are` : ''}` });
+    await run.record(run.state.status, { event: 'charges-reversed', by, reversed, settled, note: `charges reversed in the ledger: ${reversed} postings${settled > 0 ? `; ${settled} already settled in closed months, left as they are` : ''}` });
   }
-  return run.finish('cancelled', { by, note, ...(supplierId ? { supplierId } : {}) });
+  return run.finish('cancelled', { event: 'closed', by, text: close.reason, note, ...(supplierId ? { supplierId } : {}) });
 }

@@ -4,8 +4,8 @@ import type { RequestRun } from './run';
 
 export async function delivered(run: RequestRun): Promise<Phase> {
   const delivery = run.state.delivery!;
-  await run.record('delivered', { supplierId: delivery.supplierId, note: `${delivery.kind} available until ${delivery.expiresAt}` });
+  await run.record('delivered', { supplierId: delivery.supplierId, delivery: delivery.kind, expiresAt: delivery.expiresAt, note: `${delivery.kind} available until ${delivery.expiresAt}` });
   await run.fill('delivered', { url: delivery.url, expiresAt: delivery.expiresAt });
   await run.sleepUntil(Date.parse(delivery.expiresAt));
-  return run.finish('completed', { note: `${delivery.kind === 'ebook' ? 'e-book download' : 'copy link'} expired` });
+  return run.finish('completed', { event: 'link-expired', delivery: delivery.kind, note: `${delivery.kind === 'ebook' ? 'e-book download' : 'copy link'} expired` });
 }

@@ -10,11 +10,11 @@ import { answered, openTask } from './tasks';
 export async function shipped(run: RequestRun): Promise<Phase> {
   const loan = run.state.loan!;
   const task = openTask(run, 'receive', { role: 'librarian', libraryId: run.request.requester.libraryId }, { supplierId: loan.supplierId });
-  await run.record('shipped', { supplierId: loan.supplierId, note: `due ${loan.dueDate}` });
+  await run.record('shipped', { supplierId: loan.supplierId, dueDate: loan.dueDate, note: `due ${loan.dueDate}` });
   await run.fill('shipped', { dueDate: loan.dueDate });
   const answer = await answered(run, task, 'receive');
   await run.notifySupplier(loan.supplierId, 'received');
-  await run.record('loaned', { by: answer.actor.subject, supplierId: loan.supplierId, note: `received; due ${loan.dueDate}` });
+  await run.record('loaned', { by: answer.actor.subject, supplierId: loan.supplierId, dueDate: loan.dueDate, note: `received; due ${loan.dueDate}` });
   return 'onLoan';
 }
 
@@ -23,15 +23,15 @@ async function renewal(run: RequestRun, by: string): Promise<void> {
   loan.renewalPending = true;
   const task = openTask(run, 'renewAnswer', { role: 'supplier', libraryId: loan.supplierId }, { dueDate: loan.dueDate, requestedBy: by });
   await run.notifySupplier(loan.supplierId, 'renew', { dueDate: loan.dueDate });
-  await run.record(run.state.status, { by, note: 'renewal requested' });
+  await run.record(run.state.status, { event: 'renewal-requested', by, dueDate: loan.dueDate, note: 'renewal requested' });
   const answer = await answered(run, task, 'renewAnswer');
   loan.renewalPending = false;
   if (answer.approve) {
     loan.dueDate = answer.dueDate!;
     loan.renewals += 1;
-    await run.record('renewed', { by: answer.actor.subject, supplierId: loan.supplierId, note: `due ${loan.dueDate}` });
+    await run.record('renewed', { by: answer.actor.subject, supplierId: loan.supplierId, dueDate: loan.dueDate, note: `due ${loan.dueDate}` });
   } else {
-    await run.record(run.state.status, { by: answer.actor.subject, supplierId: loan.supplierId, note: `renewal refused${answer.reason ? `: ${answer.reason}` : ''}` });
+    await run.record(run.state.status, { event: 'renewal-refused', by: answer.actor.subject, supplierId: loan.supplierId, ...(answer.reason ? { text: answer.reason } : {}), note: `renewal refused${answer.reason ? `: ${answer.reason}` : ''}` });
   }
 }
 
@@ -40,7 +40,7 @@ async function returned(run: RequestRun, by: string): Promise<Phase> {
   await run.record('returned', { by, supplierId: loan.supplierId });
   await run.notifySupplier(loan.supplierId, 'returned');
   const confirmed = await run.wait(() => run.inbox.some((m) => m.status === 'LoanCompleted'), run.timings.returnConfirmDays * DAY);
-  return run.finish('completed', { supplierId: loan.supplierId, note: confirmed ? 'return confirmed by the supplier' : 'returned; supplier did not confirm' });
+  return run.finish('completed', { event: confirmed ? 'return-confirmed' : 'return-unconfirmed', supplierId: loan.supplierId, note: confirmed ? 'return confirmed by the supplier' : 'returned; supplier did not confirm' });
 }
 
 /** Continues as a new run carrying the state, but only between events: one still being handled would be lost. */
@@ -80,13 +80,13 @@ export async function onLoan(run: RequestRun): Promise<Phase> {
       const message = inbox.shift()!;
       if (message.status === 'Recalled') {
         if (message.dueDate) loan.dueDate = message.dueDate;
-        await run.record('recalled', { supplierId: loan.supplierId, note: `recalled; due ${loan.dueDate}` });
+        await run.record('recalled', { supplierId: loan.supplierId, dueDate: loan.dueDate, note: `recalled; due ${loan.dueDate}` });
         await run.notifyReader('recalled', { dueDate: loan.dueDate });
       } else if (message.status === 'Overdue' && state.status !== 'overdue') {
-        await run.record('overdue', { supplierId: loan.supplierId, note: 'the supplier reports the item overdue' });
+        await run.record('overdue', { event: 'supplier-status', supplierId: loan.supplierId, supplierStatus: message.status, dueDate: loan.dueDate, note: 'the supplier reports the item overdue' });
         await run.notifyReader('overdue', { dueDate: loan.dueDate });
       } else if (message.status === 'LoanCompleted' || message.status === 'CompletedWithoutReturn') {
-        return run.finish('completed', { note: message.status });
+        return run.finish('completed', { event: 'supplier-status', supplierStatus: message.status, note: message.status });
       }
       continue;
     }
@@ -94,9 +94,9 @@ export async function onLoan(run: RequestRun): Promise<Phase> {
     if (run.now() < Date.parse(loan.dueDate)) {
       loan.remindedFor = loan.dueDate;
       await run.notifyReader('reminder', { dueDate: loan.dueDate });
-      await run.record(state.status, { note: `reminder: due ${loan.dueDate}` });
+      await run.record(state.status, { event: 'reminder', dueDate: loan.dueDate, note: `reminder: due ${loan.dueDate}` });
     } else {
-      await run.record('overdue', { supplierId: loan.supplierId, note: `was due ${loan.dueDate}` });
+      await run.record('overdue', { supplierId: loan.supplierId, dueDate: loan.dueDate, note: `was due ${loan.dueDate}` });
       await run.notifyReader('overdue', { dueDate: loan.dueDate });
     }
   }

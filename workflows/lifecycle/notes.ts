@@ -16,7 +16,7 @@ export const isNote = (run: RequestRun, message: SupplierMessage): boolean => me
 /** Records a supplier's note in the request's history, and the audit trail at once, whatever the request is waiting for. */
 export async function recordSupplierNote(run: RequestRun, message: SupplierMessage): Promise<SupplierMessageReceipt> {
   const text = message.reason ?? `no text; its status is ${message.status}`;
-  await run.record(run.state.status, { supplierId: message.supplierId, note: `note from ${message.supplierId}: ${text}` });
+  await run.record(run.state.status, { event: 'note-from-supplier', supplierId: message.supplierId, ...(message.reason ? { text: message.reason } : { supplierStatus: message.status }), note: `note from ${message.supplierId}: ${text}` });
   await run.flush();
   return { outcome: 'accepted', status: run.state.status };
 }
@@ -26,12 +26,12 @@ export async function sendSupplierNote(run: RequestRun, input: SupplierNoteInput
   const supplierId = currentSupplier(run.state)!;
   run.sendingNote = true;
   try {
-    await run.record(run.state.status, { by: input.actor.subject, supplierId, note: `note to ${supplierId}: ${input.note}` });
+    await run.record(run.state.status, { event: 'note-to-supplier', by: input.actor.subject, supplierId, text: input.note, note: `note to ${supplierId}: ${input.note}` });
     await run.notifySupplier(supplierId, 'note', { note: input.note, by: input.actor.subject });
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     const reason = error.cause?.message ?? error.message;
-    await run.record(run.state.status, { supplierId, note: `the note could not be sent: ${reason}` });
+    await run.record(run.state.status, { event: 'note-not-sent', supplierId, reason, note: `the note could not be sent: ${reason}` });
     await run.flush();
     throw ApplicationFailure.nonRetryable(`${supplierId} did not take the note: ${reason}`, 'NoteNotSent');
   } finally {

@@ -7,7 +7,7 @@ import type { Charge } from '../../domain/ledger';
 import type { ReaderNoticeKind } from '../../domain/notices';
 import type { SupplierAction } from '../../domain/orders';
 import type { Money } from '../../domain/request';
-import { CANCELLABLE_STATUSES, FINAL_STATUSES, type RequestState, type RequestStatus } from '../../domain/request-state';
+import { CANCELLABLE_STATUSES, FINAL_STATUSES, type AuditFacts, type RequestState, type RequestStatus } from '../../domain/request-state';
 import { standingOf } from '../../domain/standing';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { TransitionRecord } from '../../domain/transitions';
@@ -74,7 +74,7 @@ export type Answers = {
   renew?: ActorInput;
 };
 
-export type TransitionDetail = { by?: string; note?: string; supplierId?: string };
+export type TransitionDetail = AuditFacts;
 
 export class RequestRun {
   readonly state: RequestState;

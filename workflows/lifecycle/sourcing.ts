@@ -39,7 +39,7 @@ export async function begin(run: RequestRun): Promise<Phase> {
   run.estimatedCosts = routing.estimatedCosts;
   state.rota = routing.decision.rota.map((entry) => entry.supplierId);
   run.setAttribute({ key: RULESET_VERSION, value: routing.decision.rulesetVersion });
-  await run.record('routing', { note: `${routing.decision.outcome} under configuration ${routing.decision.rulesetVersion}` });
+  await run.record('routing', { event: 'routed', outcome: routing.decision.outcome, rulesetVersion: routing.decision.rulesetVersion, note: `${routing.decision.outcome} under configuration ${routing.decision.rulesetVersion}` });
   const reason = routing.decision.tasks.map((task) => task.reason).join('; ') || undefined;
   switch (routing.decision.outcome) {
     case 'reject':
@@ -68,7 +68,7 @@ const LOCAL_COPY_TOLD = 'local-copy-told';
 
 /** The reader's own library has it: they are told where, and no supplier is asked. */
 async function servedLocally(run: RequestRun, local: LocalCopy | undefined): Promise<Phase> {
-  if (!local || !run.since(LOCAL_COPY_TOLD)) return run.finish('completed', { note: 'held by the requesting library; served locally' });
+  if (!local || !run.since(LOCAL_COPY_TOLD)) return run.finish('completed', { event: 'served-locally', note: 'held by the requesting library; served locally' });
   await run.notifyReader('local', { ...local });
   return run.finish('completed', { note: local.where });
 }
@@ -81,7 +81,7 @@ export async function approveRoute(run: RequestRun): Promise<Phase> {
     run.approvedCosts[supplierId] = cost;
     return 'source';
   }
-  return run.finish('rejected', { note: `estimated cost ${cost.amount} ${cost.currency} not approved` });
+  return run.finish('rejected', { event: 'estimate-refused', cost, note: `estimated cost ${cost.amount} ${cost.currency} not approved` });
 }
 
 export async function review(run: RequestRun): Promise<Phase> {
@@ -90,9 +90,9 @@ export async function review(run: RequestRun): Promise<Phase> {
   const task = openTask(run, 'review', { role: 'librarian', libraryId: request.requester.libraryId }, { reasons: state.decision?.tasks ?? [] });
   await run.record('awaiting-review');
   const answer = await answered(run, task, 'review');
-  if (answer.decision === 'reject') return run.finish('rejected', { by: answer.actor.subject, note: answer.reason });
+  if (answer.decision === 'reject') return run.finish('rejected', { by: answer.actor.subject, text: answer.reason, note: answer.reason });
   if (answer.decision === 'changeRota') state.rota = [...answer.rota!];
-  await run.record('routing', { by: answer.actor.subject, note: `review: ${answer.decision}; rota ${state.rota.join(', ') || '(empty)'}` });
+  await run.record('routing', { event: 'reviewed', by: answer.actor.subject, decision: answer.decision, rota: [...state.rota], note: `review: ${answer.decision}; rota ${state.rota.join(', ') || '(empty)'}` });
   return state.rota.length > 0 ? 'source' : 'searchProxy';
 }
 
@@ -120,7 +120,7 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
   state.heard = undefined;
   state.supplier = { id: supplierId, attempt, deadline: run.iso(deadline) };
   run.setAttribute({ key: CURRENT_SUPPLIER, value: supplierId });
-  await run.record('with-supplier', { supplierId, note: `try ${attempt}` });
+  await run.record('with-supplier', { event: 'sent', supplierId, attempt, note: `try ${attempt}` });
   try {
     const clock = run.since(WORKING_HOURS) ? { sentAt: run.iso(run.now()), workingHours: state.decision?.deadlineHours ?? window / HOUR } : undefined;
     const sent = await run.sendToSupplier(supplierId, attempt, clock);
@@ -130,7 +130,7 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
     }
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    await run.record('with-supplier', { supplierId, note: `could not send: ${error.cause?.message ?? error.message}` });
+    await run.record('with-supplier', { event: 'send-failed', supplierId, reason: error.cause?.message ?? error.message, note: `could not send: ${error.cause?.message ?? error.message}` });
     return tried(run, supplierId, 'send-failed', error.cause?.message);
   }
   run.checkpoint();
@@ -138,32 +138,33 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
     const arrived = await run.wait(() => run.inbox.length > 0, deadline - run.now());
     if (!arrived) {
       await run.notifySupplier(supplierId, 'cancel', { reason: 'deadline missed' });
-      await run.record('with-supplier', { supplierId, note: `deadline ${run.iso(deadline)} missed` });
+      await run.record('with-supplier', { event: 'deadline-missed', supplierId, deadline: run.iso(deadline), note: `deadline ${run.iso(deadline)} missed` });
       return tried(run, supplierId, 'deadline-missed');
     }
     const message = run.inbox.shift()!;
     state.supplier!.status = message.status;
     const note = message.reason ? `${message.status}: ${message.reason}` : message.status;
+    const said = { event: 'supplier-status', supplierId, supplierStatus: message.status, ...(message.reason ? { reason: message.reason } : {}), note } as const;
     switch (message.status) {
       case 'RequestReceived':
-        await run.record('with-supplier', { supplierId, note });
+        await run.record('with-supplier', said);
         break;
       case 'ExpectToSupply':
       case 'WillSupply':
         deadline = extendedDeadline(deadline, run.now(), message.status, timings);
         state.supplier!.deadline = run.iso(deadline);
-        await run.record('with-supplier', { supplierId, note: `${note}; deadline ${run.iso(deadline)}` });
+        await run.record('with-supplier', { ...said, deadline: run.iso(deadline), note: `${note}; deadline ${run.iso(deadline)}` });
         break;
       case 'RetryPossible': {
-        const answer = await answerRetry(run, supplierId, message, note);
+        const answer = await answerRetry(run, supplierId, message, said);
         if (!answer.accepted) return tried(run, supplierId, answer.outcome, answer.reason);
         deadline = run.now() + window;
         state.supplier!.deadline = run.iso(deadline);
-        await run.record('with-supplier', { supplierId, note: answer.note });
+        await run.record('with-supplier', { supplierId, ...answer.facts });
         break;
       }
       case 'Unfilled':
-        await run.record('with-supplier', { supplierId, note });
+        await run.record('with-supplier', said);
         return tried(run, supplierId, 'unfilled', message.reason);
       case 'CopyCompleted':
         await run.charge(supplierId, attempt, message.cost);
@@ -181,7 +182,7 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
         state.supplier = undefined;
         return 'filled';
       default:
-        await run.record('with-supplier', { supplierId, note: `${note} (not expected now; ignored)` });
+        await run.record('with-supplier', { ...said, event: 'supplier-status-ignored', note: `${note} (not expected now; ignored)` });
     }
   }
 }
@@ -198,13 +199,13 @@ export async function source(run: RequestRun): Promise<Phase> {
 export async function searchProxy(run: RequestRun): Promise<Phase> {
   const { request, state, timings } = run;
   const task = openTask(run, 'searchProxy', { role: 'search-proxy', libraryId: CENTRE.libraryId }, { tried: state.tried });
-  await run.record('with-search-proxy', { note: state.tried.length > 0 ? `rota exhausted after ${state.tried.length} tries` : 'escalated by routing' });
+  await run.record('with-search-proxy', { event: 'escalated', tries: state.tried.length, note: state.tried.length > 0 ? `rota exhausted after ${state.tried.length} tries` : 'escalated by routing' });
   const answer = await answered(run, task, 'searchProxy');
   const by = answer.actor.subject;
   switch (answer.outcome) {
     case 'found':
       state.rota = [answer.supplierId!];
-      await run.record('routing', { by, note: `found at ${answer.supplierId}` });
+      await run.record('routing', { event: 'found', by, supplierId: answer.supplierId, note: `found at ${answer.supplierId}` });
       return 'source';
     case 'supplied':
       if (request.service === 'loan') {
@@ -220,6 +221,6 @@ export async function searchProxy(run: RequestRun): Promise<Phase> {
       };
       return 'delivered';
     default:
-      return run.finish('unfilled', { by, note: answer.reason });
+      return run.finish('unfilled', { by, text: answer.reason, note: answer.reason });
   }
 }

@@ -25,7 +25,7 @@ export async function answered<K extends keyof Answers>(run: RequestRun, task: T
   if (!task.escalated && !(await run.wait(ready, Date.parse(task.dueAt) - run.now()))) {
     task.escalated = true;
     task.assignee = { ...CENTRE };
-    await run.record(run.state.status, { note: `${task.type} task overdue; escalated to the centre's queue` });
+    await run.record(run.state.status, { event: 'task-escalated', task: task.type, note: `${task.type} task overdue; escalated to the centre's queue` });
     await run.wait(ready);
   }
   const answer = run.answers[key]!;

@@ -4,7 +4,12 @@ import type { Actor, RequestState, Task, TaskType } from '../../domain/request-s
 import { CANCELLABLE_STATUSES, CENTRE, currentSupplier, FINAL_STATUSES, ON_LOAN_STATUSES } from '../../domain/request-state';
 import { supplierNoteProblem } from '../../domain/orders';
 import { ISO18626_STATUSES, type SupplierMessage } from '../../domain/supplier-messages';
+import { ApplicationFailure } from '@temporalio/common';
+import type { RefusalCode } from '../../domain/refusals';
 import type { CancelInput, CloseInput, RenewAnswerInput, ReviewInput, SearchProxyAnswer, SupplierNoteInput } from '../definitions';
+
+/** A refusal a client can act on by its code (the failure's type), which the API passes on as `error.code`. */
+const refusal = (code: RefusalCode, message: string) => ApplicationFailure.create({ message, type: code, nonRetryable: true });
 
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new Error(`${what} is required`);
@@ -19,7 +24,7 @@ function requireActor(actor: Actor | undefined): void {
 
 function openTaskOf(state: RequestState, type: TaskType): Task {
   const task = state.tasks.find((t) => t.type === type);
-  if (!task) throw new Error(`request ${state.requestId} has no open ${type} task (it is ${state.status})`);
+  if (!task) throw refusal('stale-task', `request ${state.requestId} has no open ${type} task (it is ${state.status})`);
   return task;
 }
 
@@ -35,7 +40,7 @@ function assertAssignee(task: Task, actor: Actor): void {
 export function checkTaskAnswer(state: RequestState, type: TaskType, actor: Actor | undefined, alreadyAnswered: boolean): void {
   requireActor(actor);
   const task = openTaskOf(state, type);
-  if (alreadyAnswered) throw new Error(`the ${type} task has already been answered`);
+  if (alreadyAnswered) throw refusal('stale-task', `the ${type} task has already been answered`);
   assertAssignee(task, actor!);
 }
 
@@ -81,9 +86,9 @@ function assertRequestingLibrary(state: RequestState, actor: Actor, which: strin
 export function checkLoanAction(state: RequestState, action: 'return' | 'renew', actor: Actor | undefined, alreadyHandling: boolean): void {
   requireActor(actor);
   if (!ON_LOAN_STATUSES.includes(state.status)) throw new Error(`request ${state.requestId} is ${state.status}, not on loan`);
-  if (alreadyHandling) throw new Error(`a ${action} is already being handled`);
+  if (alreadyHandling) throw refusal('in-progress', `a ${action} is already being handled`);
   assertRequestingLibrary(state, actor!, 'borrowed the item', `${action} it`);
-  if (action === 'renew' && state.loan?.renewalPending) throw new Error('a renewal is already waiting for the supplier');
+  if (action === 'renew' && state.loan?.renewalPending) throw refusal('in-progress', 'a renewal is already waiting for the supplier');
 }
 
 /** A note from the requesting library to the supplier that has the request, one at a time. */
@@ -94,7 +99,7 @@ export function checkSupplierNote(state: RequestState, input: SupplierNoteInput,
   const supplierId = currentSupplier(state);
   if (!supplierId) throw new Error(`request ${state.requestId} is ${state.status} and with no supplier to send a note to`);
   assertRequestingLibrary(state, input.actor, 'made the request', `send ${supplierId} a note`);
-  if (alreadySending) throw new Error(`a note to ${supplierId} is still being sent; send this one after it`);
+  if (alreadySending) throw refusal('in-progress', `a note to ${supplierId} is still being sent; send this one after it`);
 }
 
 export function checkCancel(state: RequestState, input: CancelInput, alreadyCancelling: boolean): void {
@@ -109,7 +114,7 @@ export function checkClose(state: RequestState, input: CloseInput, alreadyEnding
   requireActor(input?.actor);
   requireText(input.reason, 'a reason for closing');
   if (input.actor.role !== CENTRE.role) throw new Error(`only the centre's staff (${CENTRE.role}) can close a request`);
-  if (FINAL_STATUSES.includes(state.status)) throw new Error(`request ${state.requestId} is ${state.status} and can no longer be closed`);
+  if (FINAL_STATUSES.includes(state.status)) throw refusal('request-closed', `request ${state.requestId} is ${state.status} and can no longer be closed`);
   if (alreadyEnding) throw new Error(`request ${state.requestId} is already being closed or cancelled`);
 }
 
@@ -118,6 +123,6 @@ export function checkSupplierMessage(state: RequestState, message: SupplierMessa
   if (!message || typeof message !== 'object') throw new Error('the message is required');
   requireText(message.supplierId, 'supplierId');
   if (!ISO18626_STATUSES.includes(message.status)) throw new Error(`status must be one of ${ISO18626_STATUSES.join(', ')}`);
-  if (FINAL_STATUSES.includes(state.status)) throw new Error(`request ${state.requestId} is ${state.status}`);
+  if (FINAL_STATUSES.includes(state.status)) throw refusal('request-closed', `request ${state.requestId} is ${state.status}`);
   if (message.supplierId !== currentSupplier(state)) throw new Error(`request ${state.requestId} is not with supplier ${message.supplierId} (it is ${state.status})`);
 }

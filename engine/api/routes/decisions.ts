@@ -17,6 +17,7 @@ import {
 import { SUPPLIER_NOTE_MAX_LENGTH } from '../../../domain/orders';
 import type { Actor, RequestState } from '../../../domain/request-state';
 import { ISO18626_STATUSES, type SupplierMessage } from '../../../domain/supplier-messages';
+import type { RefusalCode } from '../../../domain/refusals';
 import type { Role } from '../../auth/tokens';
 import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyStaff, type Allowed } from '../access';
 import type { AuthState } from '../authenticate';
@@ -174,7 +175,7 @@ export function decisionRoutes({ requests, store }: DecisionRoutesDeps): Routes 
       }
       const receipt = await requests.supplierMessage(request.id, message);
       // A repeat is answered as a success, so a peer retrying a message it already sent stops; a step back is refused.
-      if (receipt.outcome === 'out-of-order') throw new HttpError(409, receipt.reason ?? 'the message is out of order', { requestStatus: receipt.status });
+      if (receipt.outcome === 'out-of-order') throw new HttpError(409, receipt.reason ?? 'the message is out of order', { code: 'out-of-order' satisfies RefusalCode, requestStatus: receipt.status });
       ctx.status = receipt.outcome === 'accepted' ? 202 : 200;
       ctx.body = { accepted: receipt.outcome === 'accepted', ...(receipt.outcome === 'duplicate' ? { duplicate: true } : {}), status: receipt.status };
     },

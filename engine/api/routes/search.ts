@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { RouteDecision } from '../../../domain/decision';
 import { REQUEST_STATUSES } from '../../../domain/request-state';
+import type { NetworkHolder } from '../../network';
 import type { RequestService } from '../../requests';
 import type { IndexedRequest, Page, RequestSearch, RequestStore } from '../../store/store';
 import { ROLES, type Caller } from '../../auth/tokens';
@@ -13,6 +14,7 @@ import { cursorPage } from '../input';
 export interface SearchRoutesDeps {
   requests: RequestService;
   store: RequestStore;
+  network: Pick<NetworkHolder, 'current'>;
   now?: () => Date;
 }
 
@@ -87,7 +89,7 @@ function asSupplierSees(item: IndexedRequest): Omit<IndexedRequest, 'patronId' |
 const DEFAULT_GRACE_MINUTES = 60;
 
 /** Searching requests, the requests nobody has acted on in time, and one request in full. */
-export function searchRoutes({ requests, store, now = () => new Date() }: SearchRoutesDeps): Routes {
+export function searchRoutes({ requests, store, network, now = () => new Date() }: SearchRoutesDeps): Routes {
   const routes = new Routes(new Router<AuthState>());
 
   routes.add<SearchQuery>(
@@ -172,6 +174,14 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
       if (!stored) throw new HttpError(404, `no request ${params.id}`);
       canRead(ctx.state.caller, stored.request);
       const [state, events] = await Promise.all([requests.state(stored.request.id), store.listEvents(stored.request.id)]);
+      // The suppliers the request names anywhere, by the names people know them by.
+      const named = new Set([
+        ...(state.decision?.rota ?? []).map((entry) => entry.supplierId),
+        ...(state.decision?.excluded ?? []).map((entry) => entry.supplierId),
+        ...events.flatMap(({ detail }) => (typeof detail.supplierId === 'string' ? [detail.supplierId] : [])),
+        ...(Array.isArray(state.tried) ? state.tried.map((entry) => entry.supplierId) : []),
+      ]);
+      const supplierNames = Object.fromEntries(network.current().config.suppliers.filter((supplier) => named.has(supplier.id)).map((supplier) => [supplier.id, supplier.name]));
       ctx.body = {
         id: stored.request.id,
         workflowId: stored.workflowId,
@@ -179,6 +189,7 @@ export function searchRoutes({ requests, store, now = () => new Date() }: Search
         ...state,
         explanation: explanationOf(state.decision),
         auditTrail: events.map(({ key, status, at, detail }) => ({ key, status, at, detail })),
+        supplierNames,
       };
     },
   );

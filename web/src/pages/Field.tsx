@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { ApiError } from '../api';
+import { RefusalWords } from '../refusal';
 
 /** What the API said of a field, by the JSON pointers that name it (a field's own or one within it), or undefined. */
 export function problemOf(refusal: ApiError | undefined, ...paths: string[]): string | undefined {
@@ -13,7 +14,8 @@ export function Field({ id, label, problem, children }: { id: string; label: str
       <label for={id}>{label}</label>
       {children({ id, ...(problem ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-problem` } : {}) })}
       {problem && (
-        <p class="problem" id={`${id}-problem`}>
+        // The API words a field's problem in English only: marked so, screen readers speak it as English.
+        <p class="problem" id={`${id}-problem`} lang="en">
           {problem}
         </p>
       )}
@@ -26,7 +28,7 @@ export function Refusal({ refusal, placed }: { refusal?: ApiError; placed: boole
   if (!refusal || placed) return null;
   return (
     <p class="problem" role="alert">
-      {refusal.message}
+      <RefusalWords refusal={refusal} />
     </p>
   );
 }

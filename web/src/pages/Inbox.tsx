@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { useMessages } from '../i18n';
+import { RefusalWords } from '../refusal';
 import { useInbox, type InboxItem } from '../inbox';
 import { POLL_MS } from '../polling';
 import { useApi } from '../session';
@@ -120,7 +121,7 @@ export function Inbox() {
                     {task.requestId ? <a href={`#/request/${encodeURIComponent(task.requestId)}`}>{title}</a> : title}
                     {failure && (
                       <p class="problem" role="alert">
-                        {failure.message}
+                        <RefusalWords refusal={failure} />
                       </p>
                     )}
                   </td>

@@ -2,7 +2,9 @@ import { useState } from 'preact/hooks';
 import { FINAL_STATUSES } from '../../../domain/request-state';
 import type { ApiError, RequestDetail } from '../api';
 import { useMessages } from '../i18n';
+import { RefusalWords } from '../refusal';
 import { useApi } from '../session';
+import { AuditEntry, type Entry } from './AuditEntry';
 
 /** What `GET /api/requests/:id` adds for the library: why it is routed so, and every step recorded. */
 export type LibrarianDetail = RequestDetail & {
@@ -14,7 +16,7 @@ export type LibrarianDetail = RequestDetail & {
     rulesFired: string[];
     excluded: { supplierId: string; reasons: string[] }[];
   } | null;
-  auditTrail: { key: string; status: string; at: string; detail?: unknown }[];
+  auditTrail: (Entry & { key: string })[];
 };
 
 interface Field {
@@ -31,7 +33,7 @@ function Action({ id, route, label, fields = [], body, onDone }: { id: string; r
   const [values, setValues] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<ApiError>();
   const fieldProblem = (name: string) => refusal?.problems?.find((problem) => problem.path === `/body/${name}`)?.message;
-  const unplaced = refusal && !fields.some((field) => fieldProblem(field.name)) ? refusal.message : undefined;
+  const unplaced = refusal && !fields.some((field) => fieldProblem(field.name)) ? refusal : undefined;
   return (
     <form
       class="action"
@@ -41,8 +43,13 @@ function Action({ id, route, label, fields = [], body, onDone }: { id: string; r
         const answer = await api('POST', `/api/requests/${encodeURIComponent(id)}/${route}`, body(values));
         if (answer.ok) {
           setRefusal(undefined);
+          setValues({});
           onDone();
-        } else setRefusal(answer.error);
+        } else {
+          setRefusal(answer.error);
+          // The page was out of date: it is read again, so the decisions that fit the request now are shown.
+          if (answer.error.code === 'stale-task') onDone();
+        }
       }}
     >
       {fields.map((field) => {
@@ -59,7 +66,7 @@ function Action({ id, route, label, fields = [], body, onDone }: { id: string; r
               aria-describedby={problem ? `${fieldId}-problem` : undefined}
             />
             {problem && (
-              <p class="problem" id={`${fieldId}-problem`}>
+              <p class="problem" id={`${fieldId}-problem`} lang="en">
                 {problem}
               </p>
             )}
@@ -69,7 +76,7 @@ function Action({ id, route, label, fields = [], body, onDone }: { id: string; r
       <button type="submit">{label}</button>
       {unplaced && (
         <p class="problem" role="alert">
-          {unplaced}
+          <RefusalWords refusal={unplaced} />
         </p>
       )}
     </form>
@@ -182,7 +189,7 @@ function Explanation({ explanation }: { explanation: NonNullable<LibrarianDetail
 
 /** What a librarian of the requesting library sees besides what the reader sees. */
 export function LibrarianRequest({ detail, onDone }: { detail: LibrarianDetail; onDone(): void }) {
-  const { t, time } = useMessages();
+  const { t } = useMessages();
   const l = t.librarian;
   return (
     <>
@@ -193,8 +200,7 @@ export function LibrarianRequest({ detail, onDone }: { detail: LibrarianDetail; 
         <ol class="history timeline">
           {detail.auditTrail.map((event) => (
             <li key={event.key}>
-              <time dateTime={event.at}>{time(event.at)}</time> {t.statuses[event.status as keyof typeof t.statuses] ?? event.status}
-              {event.detail ? <code> {JSON.stringify(event.detail)}</code> : null}
+              <AuditEntry entry={event} supplierNames={detail.supplierNames} />
             </li>
           ))}
         </ol>

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import type { Citation, Service, Urgency } from '../../../domain/request';
 import { draftFrom, type ApiError } from '../api';
 import { useMessages } from '../i18n';
+import { RefusalWords } from '../refusal';
 import type { Messages } from '../messages';
 import { useApi, useSession } from '../session';
 import { Heading } from './Heading';
@@ -102,7 +103,7 @@ export function RequestForm() {
       )}
       {refusal && !refusal.duplicateOf && (
         <div class="warning" role="alert">
-          <p>{problems.length > 0 ? t.problemsSummary : refusal.message}</p>
+          <p>{problems.length > 0 ? t.problemsSummary : <RefusalWords refusal={refusal} />}</p>
           {problems.length > 0 && (
             <ul>
               {problems.map((problem) => (

@@ -3,6 +3,8 @@ import { useRoute } from 'preact-iso';
 import { CANCELLABLE_STATUSES, FINAL_STATUSES } from '../../../domain/request-state';
 import { call, type ApiError, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
+import { RefusalWords } from '../refusal';
+import { AuditEntry } from './AuditEntry';
 import { usePolled } from '../polling';
 import { useApi, useSession } from '../session';
 import { Eta } from './Eta';
@@ -33,7 +35,8 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
   const api = useApi();
   const [reason, setReason] = useState('');
   const [refusal, setRefusal] = useState<ApiError>();
-  const problem = refusal?.problems?.find((entry) => entry.path === '/body/reason')?.message ?? refusal?.message;
+  const fieldProblem = refusal?.problems?.find((entry) => entry.path === '/body/reason')?.message;
+  const problem = fieldProblem ?? (refusal && <RefusalWords refusal={refusal} />);
   return (
     <form
       class="cancel"
@@ -61,7 +64,7 @@ function Cancel({ id, onDone }: { id: string; onDone(): void }) {
 
 /**
  * A request the page could not show. The API answers one the caller may not see as if it did not
- * exist, so the page says both in the caller's language; anything else in the API's own words. The
+ * exist, so the page says both in the caller's language; anything else as any refusal is said. The
  * page still says what it is, for screen readers and for the eye.
  */
 export function RequestMissing({ error }: { error: ApiError }) {
@@ -69,7 +72,7 @@ export function RequestMissing({ error }: { error: ApiError }) {
   return (
     <>
       <Heading>{t.request}</Heading>
-      <p role="alert">{error.status === 404 ? t.requestNotFound : error.message}</p>
+      <p role="alert">{error.status === 404 ? t.requestNotFound : <RefusalWords refusal={error} />}</p>
     </>
   );
 }
@@ -136,8 +139,7 @@ export function RequestPage() {
       <ol class="history">
         {detail.history.map((step) => (
           <li key={`${step.at}-${step.status}`}>
-            <time dateTime={step.at}>{time(step.at)}</time> {t.statuses[step.status] ?? step.status}
-            {step.note ? ` — ${step.note}` : ''}
+            <AuditEntry entry={{ status: step.status, at: step.at, detail: step }} supplierNames={detail.supplierNames} showActor={false} />
           </li>
         ))}
       </ol>

@@ -79,7 +79,7 @@ export function SearchProxyRequest() {
   const needs: Record<Outcome, keyof typeof given> = { found: 'supplierId', supplied: 'deliveryUrl', unfillable: 'reason' };
   const field = needs[outcome];
   const problem = problemOf(refusal, `/body/${field}`);
-  const escalated = detail.history.findLast((step) => step.status === 'with-search-proxy')?.note;
+  const escalated = detail.history.findLast((step) => step.status === 'with-search-proxy');
   const labels = { supplierId: t.staff.supplierId, deliveryUrl: t.staff.link, reason: t.staff.reason };
   return (
     <>
@@ -94,7 +94,7 @@ export function SearchProxyRequest() {
         {escalated && (
           <>
             <dt>{t.staff.whyHere}</dt>
-            <dd>{escalated}</dd>
+            <dd>{escalated.event ? t.audit.events[escalated.event]({ tries: escalated.tries ? String(escalated.tries) : undefined }) : <span lang="en">{escalated.note}</span>}</dd>
           </>
         )}
       </dl>
@@ -106,7 +106,8 @@ export function SearchProxyRequest() {
           {detail.tried.map((attempt) => (
             <li key={`${attempt.supplierId}-${attempt.at}`}>
               <time dateTime={attempt.at}>{time(attempt.at)}</time> {attempt.supplierId}: {t.staff.tryOutcomes[attempt.outcome] ?? attempt.outcome}
-              {attempt.reason ? ` — ${attempt.reason}` : ''}
+              {/* An ISO 18626 reason code by its label; a supplier's own words as written. */}
+              {attempt.reason ? ` — ${t.staff.unfilledReasons[attempt.reason] ?? attempt.reason}` : ''}
             </li>
           ))}
         </ol>

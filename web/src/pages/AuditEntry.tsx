@@ -1,0 +1,70 @@
+import type { AuditFacts, RequestStatus } from '../../../domain/request-state';
+import { useMessages } from '../i18n';
+import type { Worded } from '../messages';
+
+/** One entry of a request's history or audit trail: its status, then what it tells in words. */
+export interface Entry {
+  status: string;
+  at: string;
+  detail?: AuditFacts;
+}
+
+/**
+ * An entry as a person reads it, in the page's language: a sentence for each kind of event, with
+ * suppliers by name, times in China, amounts with their currency, reason codes by their labels; words
+ * a person wrote (a reason, a note) follow as they wrote them. An entry recorded before its facts
+ * were kept shows the engine's English note.
+ */
+export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { entry: Entry; supplierNames?: Record<string, string>; showActor?: boolean }) {
+  const { t, time } = useMessages();
+  const a = t.audit;
+  const facts = entry.detail ?? {};
+  const supplier = facts.supplierId && (supplierNames[facts.supplierId] ?? facts.supplierId);
+  const money = (cost: AuditFacts['cost']) => cost && `${cost.amount.toLocaleString()} ${cost.currency === 'CNY' ? '元' : cost.currency}`;
+  const worded: Worded = {
+    supplier: supplier || undefined,
+    reason: facts.reason && (t.staff.unfilledReasons[facts.reason] ?? facts.reason),
+    attempt: facts.attempt?.toString(),
+    dueDate: facts.dueDate && time(facts.dueDate),
+    deadline: facts.deadline && time(facts.deadline),
+    expiresAt: facts.expiresAt && time(facts.expiresAt),
+    cost: money(facts.cost),
+    condition: facts.condition,
+    supplierStatus: facts.supplierStatus && (a.supplierStatuses[facts.supplierStatus as keyof typeof a.supplierStatuses] ?? facts.supplierStatus),
+    decision: facts.decision && (a.decisions[facts.decision] ?? facts.decision),
+    rota: facts.rota && (facts.rota.length > 0 ? facts.rota.map((id) => supplierNames[id] ?? id).join('、') : a.emptyRota),
+    outcome: facts.outcome && (a.outcomes[facts.outcome as keyof typeof a.outcomes] ?? facts.outcome),
+    // A configuration's hash is told apart by its first digits, as people quote a commit.
+    rulesetVersion: facts.rulesetVersion?.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…'),
+    task: facts.task && (t.librarian.kinds[facts.task] ?? facts.task),
+    delivery: facts.delivery && a.deliveries[facts.delivery],
+    tries: facts.tries ? String(facts.tries) : undefined,
+    reversed: facts.reversed?.toString(),
+    settled: facts.settled ? String(facts.settled) : undefined,
+    approved: facts.approved,
+  };
+  // Without an event, the status says what happened; the facts it carries are shown by their labels.
+  const told = facts.event
+    ? a.events[facts.event](worded)
+    : [worded.supplier && a.supplier(worded.supplier), worded.dueDate && a.dueDate(worded.dueDate), worded.expiresAt && a.expiresAt(worded.expiresAt)].filter(Boolean).join('；');
+  const untold = !facts.event && !told && !facts.text && facts.note;
+  return (
+    <>
+      <time dateTime={entry.at}>{time(entry.at)}</time> <strong>{t.statuses[entry.status as RequestStatus] ?? entry.status}</strong>
+      {told && <span class="told"> — {told}</span>}
+      {facts.text && (
+        <>
+          {told ? a.textLead : ' — '}
+          <q class="text">{facts.text}</q>
+        </>
+      )}
+      {untold && (
+        <span class="told" lang="en">
+          {' '}
+          — {untold}
+        </span>
+      )}
+      {showActor && facts.by && <span class="by">{a.by(facts.by)}</span>}
+    </>
+  );
+}
