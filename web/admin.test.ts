@@ -16,18 +16,30 @@ let browser: Browser;
 let admin: string;
 let serial = 0;
 const delivered: { id: string; supplierId: string; url: string; email: string }[] = [];
+/** The suppliers that answered Unfilled before another filled. */
+const refused: string[] = [];
 const MARKUP = '<b id="injected">深度学习</b> & 图书馆';
 
 const sample = (name: string) => sampleRequest(name, `adm-${process.pid}-${++serial}`);
 
-/** A reader's copy request, filled by the supplier it went to at `price` yuan; the reader's notice is kept as mail. */
-async function deliver(price: number, title?: string) {
+/**
+ * A reader's copy request, filled by the supplier it went to at `price` yuan; the reader's notice is kept
+ * as mail. With a `refusal`, the first supplier answers Unfilled with it and the next one fills.
+ */
+async function deliver(price: number, title?: string, refusal?: string) {
   const request = sample('chinese-article-ppv');
   if (title) request.citation.title = title;
   request.requester.email = `reader-${serial}@example.edu.cn`;
   const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
   expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
-  const sent = await app.until(request.id, reader, (body) => body.status === 'with-supplier');
+  let sent = await app.until(request.id, reader, (body) => body.status === 'with-supplier');
+  if (refusal) {
+    const refuser = sent.supplier.id as string;
+    const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', refuser), { supplierId: refuser, status: 'Unfilled', reason: refusal });
+    expect(said.status).toBe(202);
+    refused.push(refuser);
+    sent = await app.until(request.id, reader, (body) => body.status === 'with-supplier' && body.supplier?.id !== refuser);
+  }
   const supplierId = sent.supplier.id as string;
   const url = `https://copies.example.org/${request.id}.pdf`;
   const message = { supplierId, status: 'CopyCompleted', deliveryUrl: url, cost: { amount: price, currency: 'CNY' } };
@@ -54,7 +66,8 @@ beforeAll(async () => {
   admin = await app.token('administrator', 'centre', 'staff@centre');
   await deliver(23.45);
   // A title with markup in it, which the reader's mail carries as text.
-  await deliver(8.8, MARKUP);
+  // Its first supplier refuses with an ISO 18626 reason code and a note of its own.
+  await deliver(8.8, MARKUP, 'NotOnShelf: 在装订');
   await findNowhere();
 }, 180_000);
 
@@ -86,7 +99,7 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
   it('lands on the reports: each chart drawn, its table the API’s figures, its CSV downloaded with the rows', async () => {
     const page = await asAdministrator();
     await page.locator('h1', { hasText: '统计报表' }).waitFor();
-    for (const report of ['outcomes', 'turnaround-supplier', 'turnaround-month', 'volumes']) await page.locator(`section[data-report="${report}"] canvas`).first().waitFor();
+    for (const report of ['outcomes', 'turnaround-supplier', 'turnaround-month', 'volumes', 'unfilled-reasons']) await page.locator(`section[data-report="${report}"] canvas`).first().waitFor();
 
     const fillRate = (await app.call('GET', '/api/reports/fill-rate', admin)).body.rows[0];
     expect(fillRate).toMatchObject({ filled: 2, unfilled: 1 });
@@ -106,6 +119,23 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
     const volumesCsv = await downloaded(page, page.getByRole('button', { name: '下载 CSV：各图书馆的申请量' }));
     expect(volumesCsv.lines).toContainEqual(expect.stringMatching(/^szu,2,2,0,0,0,0,1$/));
 
+    // Why requests went unfilled: a supplier's reason code in words with its own note after it, search-proxy staff's words as written.
+    const reasons = (await app.call('GET', '/api/reports/unfilled-reasons', admin)).body.rows;
+    const [refuser] = refused;
+    expect(reasons).toContainEqual({ level: 'supplier', supplierId: refuser, reason: 'NotOnShelf: 在装订', count: 1 });
+    const request = reasons.find((row: Record<string, unknown>) => row.level === 'request');
+    expect(request).toMatchObject({ supplierId: null, count: 1 });
+    expect(request.reason).toContain('no library holds it');
+    expect(await cells(page, 'unfilled-reasons')).toEqual(
+      reasons.map((row: Record<string, unknown>) =>
+        row.level === 'request' ? ['申请最终未满足', '—', row.reason, '1'] : ['供应馆无法提供', row.supplierId, row.supplierId === refuser ? '不在架：在装订' : row.reason, String(row.count)],
+      ),
+    );
+    const reasonsCsv = await downloaded(page, page.getByRole('button', { name: '下载 CSV：未满足的原因' }));
+    expect(reasonsCsv.name).toBe('unfilled-reasons.csv');
+    expect(reasonsCsv.lines[0]).toBe('level,supplierId,reason,count');
+    expect(reasonsCsv.lines).toContain(`supplier,${refuser},NotOnShelf: 在装订,1`);
+
     await accessible(page, 'admin-reports');
     expect(await unreachedByTab(page)).toEqual([]);
 
@@ -118,6 +148,10 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
 
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.locator('h1').textContent()).toBe('Reports');
+    await page.getByLabel('Submitted from').fill('');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('section[data-report="unfilled-reasons"] canvas').waitFor();
+    expect(await cells(page, 'unfilled-reasons')).toContainEqual(['Supplier could not supply', refuser, 'Not on shelf: 在装订', '1']);
     await accessible(page, 'admin-reports-english');
   });
 
@@ -145,7 +179,12 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
   it('shows a library’s statement with the posting, downloads it, and closes a past month once confirmed', async () => {
     const page = await asAdministrator('settlement');
     await page.locator('h1', { hasText: '结算' }).waitFor();
-    await page.getByLabel('图书馆代码').fill('szu');
+    // Libraries are picked by name, as the network lists them, not typed by code.
+    const { libraries } = (await app.call('GET', '/api/libraries', admin)).body;
+    const picker = page.getByLabel('图书馆', { exact: true });
+    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['（请选择）', ...libraries.map((library: Record<string, string>) => `${library.name}（${library.id}，${library.region}）`)]);
+    expect(await page.locator('.hint').first().textContent()).toBe('请选择图书馆或供应馆以查看其对账单。');
+    await picker.selectOption('szu');
     await page.getByRole('button', { name: '查看' }).click();
     const { id } = delivered[0]!;
     const price = page.locator(`tr[data-request="${id}"][data-kind="price"]`);
@@ -159,6 +198,15 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
     expect(csv.lines).toContainEqual(`${csv.lines.find((line) => line.includes(id))!.slice(0, 10)},${id},supplier:${delivered[0]!.supplierId},price,23.45,CNY`);
     await accessible(page, 'admin-settlement');
     expect(await unreachedByTab(page)).toEqual([]);
+
+    // The supplier's side of the same posting, the supplier picked from the network's suppliers.
+    await page.getByLabel('账户').selectOption('supplier');
+    const suppliers = page.getByLabel('供应馆', { exact: true });
+    expect(await suppliers.locator('option').count()).toBe((await app.call('GET', '/api/suppliers', admin)).body.suppliers.length + 1);
+    await suppliers.selectOption(delivered[0]!.supplierId);
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.locator(`tr[data-request="${id}"][data-kind="price"]`, { hasText: 'library:szu' }).waitFor();
+    await accessible(page, 'admin-settlement-supplier');
 
     // The running month cannot be closed: the page says why and offers no button.
     expect(await page.locator('section.month').textContent()).toContain(`${month} 尚未结束，结束后方可结账。`);
@@ -219,10 +267,44 @@ describe.skipIf(!CHROMIUM)('the administrator in Chromium', () => {
     await page.getByRole('link', { name: '结算' }).click();
     await page.locator('h1', { hasText: '结算' }).waitFor();
     await page.locator(`tr[data-request="${delivered[0]!.id}"][data-kind="price"]`).waitFor();
-    expect(await page.getByLabel('图书馆代码').count()).toBe(0);
+    expect(await page.locator('#statement-library').count()).toBe(0);
     expect(await page.getByLabel('账户').locator('option').allTextContents()).toEqual(['图书馆（申请方）', '图书馆（供应方）']);
     expect(await page.locator('section.month').count()).toBe(0);
     await accessible(page, 'librarian-settlement');
     expect(await unreachedByTab(page)).toEqual([]);
+  });
+
+  it('shows a supplier desk its own supplier’s statement and figures, and no other account', async () => {
+    const { id, supplierId } = delivered[0]!;
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/`);
+    await signInWith(page, await app.token('supplier', supplierId));
+    await page.getByRole('link', { name: '结算' }).click();
+    await page.locator('h1', { hasText: '结算' }).waitFor();
+    const price = page.locator(`tr[data-request="${id}"][data-kind="price"]`);
+    await price.waitFor();
+    expect(await price.locator('td').nth(2).textContent()).toBe('library:szu');
+    expect(await page.locator('#statement-title').textContent()).toContain(supplierId);
+    expect(await page.getByLabel('账户').locator('option').allTextContents()).toEqual(['图书馆（供应方）']);
+    expect(await page.locator('#statement-library').count()).toBe(0);
+    expect(await page.locator('section.month').count()).toBe(0);
+    await accessible(page, 'supplier-settlement');
+    expect(await unreachedByTab(page)).toEqual([]);
+
+    const known = (await app.call('GET', `/api/suppliers/${supplierId}/knowledge`, admin)).body;
+    await page.getByRole('link', { name: '本馆供应表现' }).click();
+    await page.locator('h1', { hasText: known.name }).waitFor();
+    expect(await page.locator('[data-field="orders"]').textContent()).toBe(`已结束 ${known.orders.ended}，进行中 ${known.orders.open}`);
+    expect(await page.getByRole('table', { name: '观察到的表现' }).textContent()).toContain(`${(known.observed.fillRate * 100).toFixed(1)}%`);
+    // A supplier desk reads no other supplier's figures: there is no list to go back to.
+    expect(await page.getByRole('link', { name: '返回供应馆知识库' }).count()).toBe(0);
+    await accessible(page, 'supplier-knowledge');
+    expect(await unreachedByTab(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Our figures as a supplier' }).waitFor();
+    await page.getByRole('link', { name: 'Settlement' }).click();
+    await price.waitFor();
+    await accessible(page, 'supplier-settlement-english');
   });
 });

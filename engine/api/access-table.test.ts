@@ -63,6 +63,8 @@ const TABLE: Record<string, Row> = {
   'GET /api/tasks': { url: () => '/api/tasks', none: 401, roles: { ...everyone(200), reader: same(403) } },
   'GET /api/suppliers/knowledge': { url: () => '/api/suppliers/knowledge', none: 401, roles: onlyRoles({ librarian: same(200), administrator: same(200) }) },
   'GET /api/suppliers/:id/knowledge': { url: () => `/api/suppliers/${OWN}/knowledge`, none: 401, roles: onlyRoles({ librarian: same(200), supplier: [200, 404], administrator: same(200) }) },
+  'GET /api/libraries': { url: () => '/api/libraries', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'GET /api/suppliers': { url: () => '/api/suppliers', none: 401, roles: onlyRoles({ administrator: same(200) }) },
   'GET /api/mail': { url: () => '/api/mail', none: 401, roles: onlyRoles({ administrator: same(200) }) },
   // No mail is kept under this id.
   'GET /api/mail/:id': { url: () => `/api/mail/${'0'.repeat(32)}`, none: 401, roles: onlyRoles({ administrator: same(404) }) },

@@ -29,6 +29,7 @@ import { knowledgeRoutes } from './routes/knowledge';
 import { mailRoutes } from './routes/mail';
 import { openUrlRoutes } from './routes/openurl';
 import { ledgerRoutes } from './routes/ledger';
+import { memberRoutes } from './routes/members';
 import { closeRoutes } from './routes/close';
 import { workbenchRoutes, type WorkbenchSettings } from './routes/workbench';
 import type { Settings } from '../settings';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Koa {
     ledgerRoutes(deps),
     closeRoutes(deps),
     knowledgeRoutes(deps),
+    memberRoutes(deps),
     ...(deps.mailDir ? [mailRoutes({ mailDir: deps.mailDir })] : []),
     metricsRoutes(metrics),
   ];

@@ -15,6 +15,8 @@ import { AdminNav, AdminPages } from './admin';
 import { SupplierInbox } from './pages/SupplierInbox';
 import { PullSlips } from './pages/PullSlips';
 import { SearchProxyQueue, SearchProxyRequest } from './pages/SearchProxyQueue';
+import { Settlement } from './pages/Settlement';
+import { OwnSupplierKnowledge } from './pages/Knowledge';
 
 function Header() {
   const { t } = useMessages();
@@ -37,6 +39,8 @@ function Header() {
       {session?.role === 'supplier' && (
         <nav aria-label={t.nav}>
           <a href="#/">{t.staff.navInbox}</a>
+          <a href="#/settlement">{t.admin.navSettlement}</a>
+          <a href="#/knowledge">{t.staff.navOwnKnowledge}</a>
         </nav>
       )}
       {session?.role === 'search-proxy' && (
@@ -87,6 +91,8 @@ function SupplierPages() {
     <Router>
       <Route path="/" component={SupplierInbox} />
       <Route path="/pull-slips" component={PullSlips} />
+      <Route path="/settlement" component={Settlement} />
+      <Route path="/knowledge" component={OwnSupplierKnowledge} />
       <Route default component={() => <p>{t.notFound}</p>} />
     </Router>
   );

@@ -3,7 +3,7 @@ import type { Service, Urgency } from '../../../domain/request';
 import { useMessages } from '../i18n';
 import type { Messages } from '../messages';
 import { usePolled } from '../polling';
-import { useApi } from '../session';
+import { useApi, useSession } from '../session';
 import { Heading } from './Heading';
 
 /** What routing has seen a supplier do, as `GET /api/suppliers/knowledge` answers. */
@@ -157,13 +157,23 @@ function ObservedTable({ observed, t }: { observed: Observed; t: Messages }) {
   );
 }
 
-/** One supplier: its configured targets per service and urgency, and what routing has seen of it, overall and per service. */
+/** One supplier, named in the page's address. */
 export function SupplierKnowledgePage() {
+  const { params } = useRoute();
+  return <SupplierKnowledgeOf id={params.id ?? ''} />;
+}
+
+/** A supplier desk's own supplier: the one whose figures it may read, with no list to go back to. */
+export function OwnSupplierKnowledge() {
+  const { session } = useSession();
+  return <SupplierKnowledgeOf id={session?.libraryId ?? ''} own />;
+}
+
+/** One supplier: its configured targets per service and urgency, and what routing has seen of it, overall and per service. */
+function SupplierKnowledgeOf({ id, own = false }: { id: string; own?: boolean }) {
   const { t, time } = useMessages();
   const a = t.admin;
   const api = useApi();
-  const { params } = useRoute();
-  const id = params.id ?? '';
   const found = usePolled(
     async () => {
       const answer = await api<SupplierKnowledge>('GET', `/api/suppliers/${encodeURIComponent(id)}/knowledge`);
@@ -177,9 +187,11 @@ export function SupplierKnowledgePage() {
   return (
     <>
       <Heading>{found.name}</Heading>
-      <p>
-        <a href="#/knowledge">{a.backToKnowledge}</a>
-      </p>
+      {!own && (
+        <p>
+          <a href="#/knowledge">{a.backToKnowledge}</a>
+        </p>
+      )}
       <dl class="facts">
         <dt>{a.supplierId}</dt>
         <dd>{found.supplierId}</dd>

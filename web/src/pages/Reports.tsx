@@ -18,19 +18,54 @@ interface Report {
   /** The report and its breakdown, as the API names them. */
   path: string;
   columns: Column[];
-  chart: (rows: Row[], t: Messages['admin']) => { categories: string[]; series: BarSeries[]; unit?: string; whole?: boolean };
+  chart: (rows: Row[], t: Messages) => { categories: string[]; series: BarSeries[]; unit?: string; whole?: boolean };
+  /** How a column's values read where not as `shown` has them. */
+  cells?: Partial<Record<Column, (value: Row[string] | undefined, t: Messages) => string>>;
 }
 
 const OUTCOMES = ['filled', 'unfilled', 'cancelled', 'rejected', 'open'] as const;
 const number = (value: unknown) => (typeof value === 'number' ? value : null);
-const turnaround = (by: 'supplier' | 'month') => (rows: Row[], t: Messages['admin']) => ({
-  categories: rows.map((row) => String(row[by] ?? t.unknown)),
+const turnaround = (by: 'supplier' | 'month') => (rows: Row[], { admin: a }: Messages) => ({
+  categories: rows.map((row) => String(row[by] ?? a.unknown)),
   series: [
-    { label: t.columns.medianHours, values: rows.map((row) => number(row.medianHours)) },
-    { label: t.columns.p90Hours, values: rows.map((row) => number(row.p90Hours)) },
+    { label: a.columns.medianHours, values: rows.map((row) => number(row.medianHours)) },
+    { label: a.columns.p90Hours, values: rows.map((row) => number(row.p90Hours)) },
   ],
-  unit: t.hours,
+  unit: a.hours,
 });
+
+/** Why requests went unfilled: the request's last word, and each supplier's refusal on the way. */
+const LEVELS = ['request', 'supplier'] as const;
+/** What the reports store puts where nobody gave a reason. */
+const NO_REASON = '(no reason given)';
+/** Longer reasons are cut short under the chart; the table has them whole. */
+const AXIS_CHARACTERS = 12;
+
+/**
+ * A reason as people read it: an ISO 18626 reason code in words, with whatever the supplier wrote
+ * after it (`NotOnShelf: at the bindery`); anything else is free text, shown as it was written.
+ */
+function reasonShown(reason: unknown, t: Messages): string {
+  const text = String(reason ?? NO_REASON);
+  if (text === NO_REASON) return t.admin.noReasonGiven;
+  const [, code, note] = /^([A-Za-z]+)(?:: ([\s\S]*))?$/.exec(text) ?? [];
+  const label = code === undefined ? undefined : t.staff.unfilledReasons[code];
+  if (label === undefined) return text;
+  return note ? t.admin.reasonWithNote(label, note) : label;
+}
+
+const cut = (text: string) => (text.length > AXIS_CHARACTERS ? `${text.slice(0, AXIS_CHARACTERS - 1)}…` : text);
+
+function unfilledChart(rows: Row[], t: Messages) {
+  const reasons = [...new Set(rows.map((row) => reasonShown(row.reason, t)))];
+  const times = (level: (typeof LEVELS)[number], reason: string) =>
+    rows.filter((row) => row.level === level && reasonShown(row.reason, t) === reason).reduce((sum, row) => sum + (number(row.count) ?? 0), 0);
+  return {
+    categories: reasons.map(cut),
+    series: LEVELS.map((level) => ({ label: t.admin.levels[level], values: reasons.map((reason) => times(level, reason)) })),
+    whole: true,
+  };
+}
 
 const REPORTS: Report[] = [
   {
@@ -38,9 +73,9 @@ const REPORTS: Report[] = [
     title: (t) => t.outcomes,
     path: 'fill-rate',
     columns: ['requests', ...OUTCOMES, 'fillRate'],
-    chart: (rows, t) => ({
-      categories: OUTCOMES.map((outcome) => t.columns[outcome]),
-      series: [{ label: t.columns.requests, values: OUTCOMES.map((outcome) => number(rows[0]?.[outcome])) }],
+    chart: (rows, { admin: a }) => ({
+      categories: OUTCOMES.map((outcome) => a.columns[outcome]),
+      series: [{ label: a.columns.requests, values: OUTCOMES.map((outcome) => number(rows[0]?.[outcome])) }],
       whole: true,
     }),
   },
@@ -51,14 +86,27 @@ const REPORTS: Report[] = [
     title: (t) => t.volumeByLibrary,
     path: 'volumes?by=library',
     columns: ['library', 'requests', ...OUTCOMES, 'fillRate'],
-    chart: (rows, t) => ({
-      categories: rows.map((row) => String(row.library ?? t.unknown)),
+    chart: (rows, { admin: a }) => ({
+      categories: rows.map((row) => String(row.library ?? a.unknown)),
       series: [
-        { label: t.columns.requests, values: rows.map((row) => number(row.requests)) },
-        { label: t.columns.filled, values: rows.map((row) => number(row.filled)) },
+        { label: a.columns.requests, values: rows.map((row) => number(row.requests)) },
+        { label: a.columns.filled, values: rows.map((row) => number(row.filled)) },
       ],
       whole: true,
     }),
+  },
+  {
+    id: 'unfilled-reasons',
+    title: (t) => t.unfilledReasons,
+    path: 'unfilled-reasons',
+    columns: ['level', 'supplierId', 'reason', 'count'],
+    chart: unfilledChart,
+    cells: {
+      level: (value, t) => t.admin.levels[value as (typeof LEVELS)[number]] ?? String(value),
+      // A request's own reason is nobody's refusal in particular.
+      supplierId: (value) => (value === null || value === undefined ? '—' : String(value)),
+      reason: reasonShown,
+    },
   },
 ];
 
@@ -103,7 +151,7 @@ function ReportSection({ report, period }: { report: Report; period: string }) {
         <p>{a.noData}</p>
       ) : (
         <>
-          <BarChart {...report.chart(rows, a)} />
+          <BarChart {...report.chart(rows, t)} />
           <table class="figures">
             <caption>{a.chartTable(title)}</caption>
             <thead>
@@ -120,7 +168,7 @@ function ReportSection({ report, period }: { report: Report; period: string }) {
                 <tr key={index}>
                   {report.columns.map((column) => (
                     <td key={column} data-column={column}>
-                      {shown(column, row[column], a)}
+                      {report.cells?.[column]?.(row[column], t) ?? shown(column, row[column], a)}
                     </td>
                   ))}
                 </tr>
@@ -139,7 +187,7 @@ function ReportSection({ report, period }: { report: Report; period: string }) {
   );
 }
 
-/** Fill rate, turnaround and volumes as charts with their figures beside them, for a period; a librarian's of their own library. */
+/** Fill rate, turnaround, volumes and why requests went unfilled as charts with their figures beside them, for a period; a librarian's of their own library. */
 export function Reports() {
   const { t } = useMessages();
   const a = t.admin;

@@ -28,6 +28,29 @@ interface Choice {
   library: string;
 }
 
+/** A library or supplier as `GET /api/libraries` and `GET /api/suppliers` list them. */
+interface Member {
+  id: string;
+  name: string;
+  region?: string;
+}
+
+type Members = Record<'library' | 'supplier', Member[]>;
+
+/** The network's libraries and suppliers, for the centre's staff to pick an account from; nobody else lists them. */
+function useMembers(centre: boolean): Members | undefined {
+  const api = useApi();
+  return usePolled(
+    async () => {
+      if (!centre) return undefined;
+      const [libraries, suppliers] = await Promise.all([api<{ libraries: Member[] }>('GET', '/api/libraries'), api<{ suppliers: Member[] }>('GET', '/api/suppliers')]);
+      return libraries.ok && suppliers.ok ? { library: libraries.body.libraries, supplier: suppliers.body.suppliers } : undefined;
+    },
+    String(centre),
+    null,
+  );
+}
+
 const accountName = (account: Account) => (account.kind === 'centre' ? 'centre' : `${account.kind}:${account.id}`);
 
 function statementPath(choice: Choice): string {
@@ -222,8 +245,9 @@ function MonthView({ month }: { month: string }) {
 }
 
 /**
- * Monthly statements: the centre's staff any account's, with the month's totals and its closing;
- * a librarian their own library's, as requester and as supplier.
+ * Monthly statements: the centre's staff any account's, picked from the network's members, with the
+ * month's totals and its closing; a librarian their own library's, as requester and as supplier; a
+ * supplier desk its supplier's.
  */
 export function Settlement() {
   const { t } = useMessages();
@@ -231,9 +255,12 @@ export function Settlement() {
   const { session } = useSession();
   const centre = session?.role === 'administrator';
   const own = centre ? '' : (session?.libraryId ?? '');
-  const [draft, setDraft] = useState<Choice>({ month: ledgerMonth(new Date()), kind: 'library', library: own });
+  const kinds: AccountKind[] = centre ? ['library', 'supplier', 'centre'] : session?.role === 'supplier' ? ['supplier'] : ['library', 'supplier'];
+  const [draft, setDraft] = useState<Choice>({ month: ledgerMonth(new Date()), kind: kinds[0]!, library: own });
   const [choice, setChoice] = useState<Choice>(draft);
-  const kinds: AccountKind[] = centre ? ['library', 'supplier', 'centre'] : ['library', 'supplier'];
+  const members = useMembers(centre);
+  // A service library is a supplier too: its account stays picked when the kind changes, any other is picked again.
+  const keeps = (kind: AccountKind) => !centre || (kind !== 'centre' && members?.[kind].some((member) => member.id === draft.library));
   const ready = choice.kind === 'centre' || choice.library !== '';
   return (
     <>
@@ -243,7 +270,7 @@ export function Settlement() {
         aria-label={a.chooseStatement}
         onSubmit={(event) => {
           event.preventDefault();
-          setChoice({ ...draft, library: draft.library.trim() });
+          setChoice(draft);
         }}
       >
         <div class="field">
@@ -252,7 +279,14 @@ export function Settlement() {
         </div>
         <div class="field">
           <label for="statement-account">{a.account}</label>
-          <select id="statement-account" value={draft.kind} onChange={(event) => setDraft({ ...draft, kind: event.currentTarget.value as AccountKind })}>
+          <select
+            id="statement-account"
+            value={draft.kind}
+            onChange={(event) => {
+              const kind = event.currentTarget.value as AccountKind;
+              setDraft({ ...draft, kind, library: keeps(kind) ? draft.library : '' });
+            }}
+          >
             {kinds.map((kind) => (
               <option key={kind} value={kind}>
                 {a.accountKinds[kind]}
@@ -262,8 +296,15 @@ export function Settlement() {
         </div>
         {centre && draft.kind !== 'centre' && (
           <div class="field">
-            <label for="statement-library">{a.libraryCode}</label>
-            <input id="statement-library" value={draft.library} onInput={(event) => setDraft({ ...draft, library: event.currentTarget.value })} />
+            <label for="statement-library">{draft.kind === 'supplier' ? a.supplier : a.columns.library}</label>
+            <select id="statement-library" value={draft.library} onChange={(event) => setDraft({ ...draft, library: event.currentTarget.value })}>
+              <option value="">{a.chooseMember}</option>
+              {(members?.[draft.kind] ?? []).map((member) => (
+                <option key={member.id} value={member.id}>
+                  {a.member(member.name, member.id, member.region)}
+                </option>
+              ))}
+            </select>
           </div>
         )}
         <button type="submit">{a.show}</button>
