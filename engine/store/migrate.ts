@@ -9,6 +9,7 @@ import * as readerMail from './migrations/20261207_07_reader_mail';
 import * as requestIndex from './migrations/20261207_08_request_index';
 import * as ledger from './migrations/20261207_09_ledger';
 import * as requestsBySubmission from './migrations/20261207_10_requests_by_submission';
+import * as configVersions from './migrations/20261207_11_config_versions';
 
 // Migrations are listed here rather than discovered on disk, so they run the same from
 // TypeScript sources, from a bundle and from tests. New ones go at the end, dated.
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207_08_request_index': requestIndex,
   '20261207_09_ledger': ledger,
   '20261207_10_requests_by_submission': requestsBySubmission,
+  '20261207_11_config_versions': configVersions,
 };
 
 const source: Knex.MigrationSource<string> = {
