@@ -20,6 +20,7 @@ import { requestWorkflowId, statusQuery } from '../workflows/definitions';
 import { createApp } from './api/app';
 import { TokenAuthority } from './auth/tokens';
 import { openDatabase, type Database } from './db/database';
+import { ConfigHistory } from './store/config-history';
 import { Reports } from './store/reports';
 import { LendingService } from './lending';
 import { freePort } from './net';
@@ -148,6 +149,7 @@ function serveApi(requests: RequestService, store: KnexRequestStore, network: Ne
     tokens: new TokenAuthority(randomBytes(32).toString('hex')),
     store,
     reports: new Reports(database.db),
+    configHistory: new ConfigHistory(database.db),
     network,
     requests,
     lending: new LendingService(temporal.client, store, network, temporal.taskQueue),

@@ -59,7 +59,7 @@ export class NetworkHolder {
       return { changed, version: this.loaded.config.version };
     } catch (error) {
       if (!(error instanceof NetworkConfigError)) throw error;
-      this.log?.warn({ problems: error.problems.map(formatProblem), version: this.loaded.config.version }, 'new configuration refused; previous version stays in force');
+      this.log?.warn({ dir: this.dir, problems: error.problems.map(formatProblem), version: this.loaded.config.version }, 'new configuration refused; previous version stays in force');
       return { changed: false, problems: error.problems };
     }
   }

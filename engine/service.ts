@@ -15,6 +15,7 @@ import { backlogFromIndex, ServiceMetrics } from './metrics';
 import { RequestService } from './requests';
 import { SettingError, type Settings } from './settings';
 import { KnexRequestStore } from './store/knex-store';
+import { ConfigHistory } from './store/config-history';
 import { Reports } from './store/reports';
 import { KnexReaderMailStore } from './store/reader-mail';
 import { keptOutlet, smtpOutlet } from './mail/outlets';
@@ -83,6 +84,7 @@ export async function startService(
       tokens,
       store,
       reports: new Reports(database.db),
+      configHistory: new ConfigHistory(database.db),
       network,
       requests,
       lending,

@@ -130,7 +130,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof NetworkConfigError) {
-    for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    // Named by a path the operator can open: the loader names files relative to the directory.
+    for (const problem of error.problems) process.stderr.write(`${formatProblem({ ...problem, file: path.join(error.dir, problem.file) })}\n`);
     process.stderr.write(`ill: ILL_CONFIG_DIR: ${error.message}; fix them (ill check) and start again\n`);
     process.exit(2);
   }

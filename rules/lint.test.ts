@@ -25,7 +25,7 @@ describe('ill check warnings', () => {
     const { lines, copy } = warnings(tierRule('nstl-last-for-rush', 10, 3, ['{ fact: request, path: $.urgency, operator: equal, value: rush }', '{ fact: supplier, path: $.kind, operator: in, value: [nstl, vendor] }']));
     const line = copy.at('rules/preferences.yaml', 'name: foreign-sci-tech-to-nstl').split(':')[1];
     expect(lines).toEqual([
-      `${copy.at('rules/extra.yaml', 'tier: 3 }', 6)}: warning: tier rule 'nstl-last-for-rush' (tier 3) and tier rule 'foreign-sci-tech-to-nstl' (tier 1, from ${copy.dir}/rules/preferences.yaml:${line}) can both hold for suppliers of kind 'nstl'; where both fire, 'foreign-sci-tech-to-nstl' wins, being first in canonical order (priority 50 over 10), so this rule's tier 3 never applies there; add a condition on one fact that tells them apart`,
+      `${copy.at('rules/extra.yaml', 'tier: 3 }', 6)}: warning: tier rule 'nstl-last-for-rush' (tier 3) and tier rule 'foreign-sci-tech-to-nstl' (tier 1, from rules/preferences.yaml:${line}) can both hold for suppliers of kind 'nstl'; where both fire, 'foreign-sci-tech-to-nstl' wins, being first in canonical order (priority 50 over 10), so this rule's tier 3 never applies there; add a condition on one fact that tells them apart`,
     ]);
   });
 

@@ -65,20 +65,51 @@ function covers(pointer: string, inner: string): boolean {
   return inner === pointer || inner.startsWith(pointer + '/');
 }
 
+/** How a load reads its directory; all optional. */
+export interface LoadOptions {
+  /** Texts parsed before (two configurations loaded one after the other) are not parsed again. */
+  cache?: ParseCache;
+  /**
+   * Texts that stand in for files of the directory, by path relative to it: a draft an
+   * administrator edits, checked as the configuration it would make without being written.
+   */
+  drafts?: ReadonlyMap<string, string>;
+  /**
+   * How files are named in problems and in where each supplier, library and rule is written:
+   * relative to the directory unless given (what the API may show anyone); the command line names
+   * them by a path its user can open.
+   */
+  name?: (relative: string) => string;
+}
+
 class Loader {
   readonly problems: Problem[] = [];
   /** What deserves a second look but does not stop the configuration from being used. */
   readonly warnings: Problem[] = [];
+  private readonly cache?: ParseCache;
+  private readonly drafts: ReadonlyMap<string, string>;
+  readonly name: (relative: string) => string;
 
   constructor(
     private readonly dir: string,
-    private readonly cache?: ParseCache,
-  ) {}
+    options: LoadOptions,
+  ) {
+    this.cache = options.cache;
+    this.drafts = options.drafts ?? new Map();
+    this.name = options.name ?? ((relative) => relative);
+  }
+
+  private exists(relative: string): boolean {
+    return this.drafts.has(relative) || existsSync(join(this.dir, relative));
+  }
+
+  private read(relative: string): string {
+    return this.drafts.get(relative) ?? readFileSync(join(this.dir, relative), 'utf8');
+  }
 
   private parse(relative: string, schema: SchemaName): Parsed {
-    const file = join(this.dir, relative);
-    const text = readFileSync(file, 'utf8');
-    const { located, problems } = parseLocated(file, text, this.cache);
+    const text = this.read(relative);
+    const { located, problems } = parseLocated(this.name(relative), text, this.cache);
     this.problems.push(...problems);
     if (!located) return { invalid: [''] };
     if (this.cache?.conforms(text, schema)) return { doc: located, invalid: [] };
@@ -92,15 +123,15 @@ class Loader {
     const path = join(this.dir, folder);
     const names = existsSync(path) ? readdirSync(path).filter((name) => pattern.test(name)).sort() : [];
     if (names.length === 0 && required) {
-      this.problems.push({ file: path, ...FIRST, message: `no ${folder} configured: expected ${folder}/*.yaml` });
+      this.problems.push({ file: this.name(folder), ...FIRST, message: `no ${folder} configured: expected ${folder}/*.yaml` });
     }
     return names.map((name) => `${folder}/${name}`);
   }
 
   /** A single required file, or undefined after reporting that it is missing or broken. */
   single<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | undefined {
-    if (!existsSync(join(this.dir, relative))) {
-      this.problems.push({ file: join(this.dir, relative), ...FIRST, message: `missing ${relative}` });
+    if (!this.exists(relative)) {
+      this.problems.push({ file: this.name(relative), ...FIRST, message: `missing ${relative}` });
       return undefined;
     }
     return this.present<T>(relative, schema);
@@ -108,7 +139,7 @@ class Loader {
 
   /** A single file that may be absent (`missing`), or undefined after reporting that it is broken. */
   optional<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | 'missing' | undefined {
-    return existsSync(join(this.dir, relative)) ? this.present<T>(relative, schema) : 'missing';
+    return this.exists(relative) ? this.present<T>(relative, schema) : 'missing';
   }
 
   private present<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | undefined {
@@ -144,11 +175,11 @@ class Loader {
       const relative = entry.value.coverage.titles;
       if (relative === undefined) continue;
       const file = join(this.dir, relative);
-      if (!existsSync(file) || !statSync(file).isFile()) {
-        this.problems.push(entry.doc.problem(`${entry.pointer}/coverage/titles`, `title list '${relative}' not found: expected a file of ISSNs at ${file}`));
+      if (!this.drafts.has(relative) && (!existsSync(file) || !statSync(file).isFile())) {
+        this.problems.push(entry.doc.problem(`${entry.pointer}/coverage/titles`, `title list '${relative}' not found: expected a file of ISSNs at ${this.name(relative)}`));
         continue;
       }
-      const { issns, problems, warnings } = parseTitleList(file, readFileSync(file, 'utf8'));
+      const { issns, problems, warnings } = parseTitleList(this.name(relative), this.read(relative));
       this.problems.push(...problems);
       this.warnings.push(...warnings);
       if (issns.length === 0 && problems.length === 0) {
@@ -202,8 +233,8 @@ const sourceOf = ({ doc, pointer }: Entry<unknown>) => ({ file: doc.file, line: 
  * but about configurations that load and route, only perhaps not as their author meant. Files
  * whose text `cache` holds (two configurations loaded one after the other) are not parsed again.
  */
-export function loadNetwork(dir: string, cache?: ParseCache): { config?: NetworkConfig; problems: Problem[]; warnings: Problem[] } {
-  const loader = new Loader(dir, cache);
+export function loadNetwork(dir: string, options: LoadOptions = {}): { config?: NetworkConfig; problems: Problem[]; warnings: Problem[] } {
+  const loader = new Loader(dir, options);
   const suppliers = loader.collection<SupplierInput>('suppliers', 'id');
   const libraries = loader.collection<LibraryInput>('libraries', 'id');
   const rules = loader.collection<RuleInput & { priority?: number }>('rules', 'name');

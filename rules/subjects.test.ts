@@ -137,7 +137,7 @@ describe('ill check holds the configuration to the vocabulary', () => {
     copy.patch('subjects.yaml', '  education: [教育,', '  education: [law, 教育,');
     expect(problems(copy)).toEqual([
       `${copy.at('subjects.yaml', 'sciense ')}: unknown subject 'sciense' (did you mean 'science'?)`,
-      `${copy.at('subjects.yaml', '[物理學', 1)}: duplicate subject word '物理学' (first defined at ${copy.dir}/${copy.at('subjects.yaml', '物理学,')})`,
+      `${copy.at('subjects.yaml', '[物理學', 1)}: duplicate subject word '物理学' (first defined at ${copy.at('subjects.yaml', '物理学,')})`,
       `${copy.at('subjects.yaml', 'law, 教育')}: 'law' is itself the subject 'law' and cannot stand for 'education'`,
       `${copy.at('subjects.yaml', 'militery:')}: unknown subject 'militery' (did you mean 'military'?)`,
       `${copy.at('subjects.yaml', 'nature ')}: unknown subject 'nature' (expected one of: science, engineering, computing, medicine, agriculture, humanities, social-sciences, economics, law, education, arts, military)`,

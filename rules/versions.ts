@@ -8,11 +8,13 @@
 // in full.
 
 import { canonicalJson } from './version';
+import { lookupHolders } from './holdings';
 import { compile, type CompiledNetwork } from './compile';
 import { prepare, requestFacts, type RouteInput } from './rank';
 import { route } from './route';
 import type { NetworkConfig, Rule } from './types';
-import type { RouteDecision } from '../domain/decision';
+import type { Outcome, RouteDecision, RouteTask } from '../domain/decision';
+import type { IllRequest } from '../domain/request';
 
 export interface Routed {
   old: RouteDecision;
@@ -86,6 +88,77 @@ export function pairVersions(old: CompiledNetwork, next: CompiledNetwork): Versi
       const prepared = prepare(old, input, facts);
       if (changes.fire(prepared).mask.includes(1) || changes.fireRequestLevel(prepared).length > 0) return full(inputFor);
       return undefined;
+    },
+  };
+}
+
+/** A request's routing under the version in force and under the draft, where they differ. */
+export interface RoutingChange {
+  requestId: string;
+  firstSupplier?: { old: string | null; new: string | null };
+  outcome?: { old: Outcome; new: Outcome };
+  /** The tasks that wait for people, by type and rule, where they differ. */
+  tasks?: { old: TaskSummary[]; new: TaskSummary[] };
+  rotaChanged: boolean;
+  rota: { old: string[]; new: string[] };
+}
+
+export type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
+
+/** Tasks compare by type and rule: their reasons name files and lines, which differ between two versions even where the rules are the same. */
+const taskSummaries = ({ tasks }: RouteDecision): TaskSummary[] => tasks.map((task) => ({ type: task.type, ...(task.rule === undefined ? {} : { rule: task.rule }) }));
+const sameTasks = (old: RouteDecision, next: RouteDecision): boolean =>
+  old.tasks.length === next.tasks.length && old.tasks.every((task, index) => task.type === next.tasks[index]?.type && task.rule === next.tasks[index]?.rule);
+const sameList = (old: readonly string[], next: readonly string[]): boolean => old.length === next.length && old.every((id, index) => id === next[index]);
+
+function changeOf(old: RouteDecision, next: RouteDecision): RoutingChange | undefined {
+  const rota = { old: old.rota.map((entry) => entry.supplierId), new: next.rota.map((entry) => entry.supplierId) };
+  const rotaChanged = !sameList(rota.old, rota.new);
+  const tasksSame = sameTasks(old, next);
+  if (!rotaChanged && old.outcome === next.outcome && tasksSame) return undefined;
+  const first = { old: rota.old[0] ?? null, new: rota.new[0] ?? null };
+  return {
+    requestId: next.requestId,
+    ...(first.old === first.new ? {} : { firstSupplier: first }),
+    ...(old.outcome === next.outcome ? {} : { outcome: { old: old.outcome, new: next.outcome } }),
+    ...(tasksSame ? {} : { tasks: { old: taskSummaries(old), new: taskSummaries(next) } }),
+    rotaChanged,
+    rota,
+  };
+}
+
+/** What routing is told beside the request: the instant, and any usage or load to try. */
+export type RoutingFacts = Pick<RouteInput, 'usage' | 'load' | 'now'>;
+
+export interface VersionComparison {
+  /** The libraries both versions know: only their readers' requests can be routed by both. */
+  members: ReadonlySet<string>;
+  /** How the two versions route the request differently, if they do. */
+  compare(request: IllRequest, facts: RoutingFacts): RoutingChange | undefined;
+}
+
+/**
+ * Routes requests under two versions, as `ill route --compare` does over a file of requests and
+ * the workbench over the requests of recent days. What depends only on the request is worked out
+ * once: who holds the item, when both versions hold the same holdings data; and where the draft
+ * changes only rules, a request is routed in full only when a changed rule fires for it.
+ */
+export function compareVersions(before: CompiledNetwork, after: CompiledNetwork): VersionComparison {
+  const known = new Set(after.config.libraries.map((library) => library.id));
+  const members = new Set(before.config.libraries.map((library) => library.id).filter((id) => known.has(id)));
+  const sameHoldings = canonicalJson(before.config.holdings) === canonicalJson(after.config.holdings);
+  const versions = pairVersions(before, after);
+  return {
+    members,
+    compare(request, facts) {
+      const holdings = lookupHolders(before.config, request);
+      const inputFor = (config: NetworkConfig): RouteInput => ({
+        request,
+        holdings: config === before.config || sameHoldings ? holdings : lookupHolders(config, request),
+        ...facts,
+      });
+      const routed = versions.route(inputFor);
+      return routed && changeOf(routed.old, routed.new);
     },
   };
 }

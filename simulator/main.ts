@@ -7,12 +7,13 @@
 //   ILL_SIMULATOR_MS_PER_HOUR  milliseconds standing for an hour of a supplier's promised turnaround (default: 250)
 //   ILL_SIMULATOR_FAULTS   how often faults strike, e.g. fail=0.05,slow=0.02,timeout=0.01,duplicate=0.1,outOfOrder=0.05,
 //                          malformed=0.02,refuse=0.05, or at one supplier: timeout@nlc=1
+import { join } from 'node:path';
 import { loadNetwork } from '../rules/load';
 import { parseFaultRates, startWorld } from './world';
 
 async function main(): Promise<void> {
   const configDir = process.env.ILL_CONFIG_DIR || 'config';
-  const { config, problems } = loadNetwork(configDir);
+  const { config, problems } = loadNetwork(configDir, { name: (relative) => join(configDir, relative) });
   if (!config) {
     for (const problem of problems) process.stderr.write(`${problem.file}:${problem.line}:${problem.column}: ${problem.message}\n`);
     process.exit(2);

@@ -112,6 +112,19 @@ const TABLE: Record<string, Row> = {
   'POST /api/requests/:id/close': decision('close', { reason: 'a partner went silent' }, { administrator: same(409) }),
   'GET /api/admin/config': { url: () => '/api/admin/config', none: 401, roles: onlyRoles({ administrator: same(200) }) },
   'POST /api/admin/config/reload': { url: () => '/api/admin/config/reload', body: () => ({}), none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'GET /api/admin/config/files': { url: () => '/api/admin/config/files', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'GET /api/admin/config/file': { url: () => '/api/admin/config/file?path=policy.yaml', none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  // A draft with a syntax error: checked (its problems answered), refused a comparison, never published.
+  'POST /api/admin/config/check': { url: () => '/api/admin/config/check', body: () => ({ files: { 'policy.yaml': 'a: [' } }), none: 401, roles: onlyRoles({ administrator: same(200) }) },
+  'POST /api/admin/config/compare': { url: () => '/api/admin/config/compare', body: () => ({ files: { 'policy.yaml': 'a: [' } }), none: 401, roles: onlyRoles({ administrator: same(422) }) },
+  // Made from a version never in force: someone published meanwhile, and nothing is written.
+  'POST /api/admin/config/publish': {
+    url: () => '/api/admin/config/publish',
+    body: () => ({ files: { 'policy.yaml': 'a: [' }, basedOn: 'sha256:earlier', note: 'never published' }),
+    none: 401,
+    roles: onlyRoles({ administrator: same(409) }),
+  },
+  'GET /api/admin/config/versions': { url: () => '/api/admin/config/versions', none: 401, roles: onlyRoles({ administrator: same(200) }) },
 };
 
 let objects: ApiObjects;

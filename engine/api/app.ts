@@ -7,6 +7,7 @@ import { backlogFromIndex, ServiceMetrics } from '../metrics';
 import type { NetworkHolder } from '../network';
 import type { LendingService } from '../lending';
 import type { RequestService } from '../requests';
+import type { ConfigHistory } from '../store/config-history';
 import type { Reports } from '../store/reports';
 import type { RequestStore } from '../store/store';
 import { accessLog } from './access-log';
@@ -42,6 +43,8 @@ export interface AppDeps {
   store: RequestStore;
   reports: Reports;
   network: NetworkHolder;
+  /** The configuration versions administrators published, and the recent requests a draft is compared over. */
+  configHistory: ConfigHistory;
   health: HealthChecks;
   settings: Pick<Settings, 'agencyId'>;
   /** The service's metrics, shared with its worker and request service; an app of its own counts alone. */
@@ -57,6 +60,9 @@ const API_PATHS = /^\/(api|openurl|iso18626|healthz|metrics|openapi\.json)(\/|$)
 
 /** Requests are small JSON documents; anything larger is refused before it is read whole. */
 export const BODY_LIMIT = '64kb';
+/** A draft of the configuration carries whole files; the largest shipped is some tens of kilobytes. */
+const CONFIG_PATHS = /^\/api\/admin\/config\//;
+const CONFIG_BODY_LIMIT = '2mb';
 
 export function createApp(deps: AppDeps): Koa {
   const metrics = deps.metrics ?? new ServiceMetrics(backlogFromIndex(deps.store));
@@ -65,7 +71,9 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   app.use(accessLog(deps.log, metrics));
   app.use(errorResponses(deps.log));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
+  const body = bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' });
+  const configBody = bodyParser({ enableTypes: ['json'], jsonLimit: CONFIG_BODY_LIMIT, encoding: 'utf-8' });
+  app.use((ctx, next) => (CONFIG_PATHS.test(ctx.path) ? configBody(ctx, next) : body(ctx, next)));
   // Open to all: peers identify themselves by their own credentials, checked by the ISO 18626 route, not by the network's tokens;
   // readers' browsers follow OpenURL links from discovery systems without a token, and nothing is stored.
   const open: Routes[] = [
@@ -83,7 +91,7 @@ export function createApp(deps: AppDeps): Koa {
     decisionRoutes(deps),
     supplierRoutes(deps),
     lendingRoutes(deps),
-    adminRoutes(deps.network),
+    adminRoutes(deps),
     reportRoutes(deps),
     ledgerRoutes(deps),
     closeRoutes(deps),

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { byLocation, loadNetwork } from '../../rules/load';
 import type { CliIo } from './io';
@@ -25,7 +26,8 @@ export async function runCheck(args: string[], io: CheckIo): Promise<number> {
       io.stderr.write(`ill check: configuration directory '${dir}' not found\n`);
       return 2;
     }
-    const { config, problems, warnings } = loadNetwork(dir);
+    // Named by a path its user can open from where the command ran.
+    const { config, problems, warnings } = loadNetwork(dir, { name: (relative) => join(dir, relative) });
     for (const { file, line, column, message } of [...problems, ...warnings].sort(byLocation)) {
       io.stdout.write(`${file}:${line}:${column}: ${message}\n`);
     }

@@ -1,16 +1,17 @@
 import { createReadStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { requestProblems } from '../../rules/check';
 import { loadNetwork } from '../../rules/load';
 import { ParseCache, parseLocated } from '../../rules/located';
 import { validateRequest } from '../../rules/request';
 import { conforms } from '../../rules/schemas';
 import { compile, route, type RouteInput } from '../../rules/route';
-import type { NetworkConfig, Problem } from '../../rules/types';
-import { pairVersions } from '../../rules/versions';
+import type { Problem } from '../../rules/types';
+import { compareVersions, type RoutingChange } from '../../rules/versions';
 import type { IllRequest } from '../../domain/request';
-import type { Outcome, RouteDecision, RouteTask } from '../../domain/decision';
+import type { RouteDecision } from '../../domain/decision';
 import { lookupHolders } from '../../rules/holdings';
 import { holdingOf } from '../../domain/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
@@ -104,7 +105,7 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
 
 function load(dir: string, cache?: ParseCache): { network?: LoadedNetwork; problems: Problem[] } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`configuration directory '${dir}' not found`);
-  const { config, problems } = loadNetwork(dir, cache);
+  const { config, problems } = loadNetwork(dir, { cache, name: (relative) => join(dir, relative) });
   return { network: config && { config, compiled: compile(config) }, problems };
 }
 
@@ -183,40 +184,6 @@ async function routeOne(dir: string, file: string, now: string, facts: Facts, io
   return 0;
 }
 
-interface Change {
-  requestId: string;
-  firstSupplier?: { old: string | null; new: string | null };
-  outcome?: { old: Outcome; new: Outcome };
-  /** The tasks that wait for people, by type and rule, where they differ. */
-  tasks?: { old: TaskSummary[]; new: TaskSummary[] };
-  rotaChanged: boolean;
-  rota: { old: string[]; new: string[] };
-}
-
-type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
-
-/** Tasks compare by type and rule: their reasons name files and lines, which differ between two directories even where the rules are the same. */
-const taskSummaries = ({ tasks }: RouteDecision): TaskSummary[] => tasks.map((task) => ({ type: task.type, ...(task.rule === undefined ? {} : { rule: task.rule }) }));
-const sameTasks = (old: RouteDecision, next: RouteDecision): boolean =>
-  old.tasks.length === next.tasks.length && old.tasks.every((task, index) => task.type === next.tasks[index]?.type && task.rule === next.tasks[index]?.rule);
-const sameList = (old: readonly string[], next: readonly string[]): boolean => old.length === next.length && old.every((id, index) => id === next[index]);
-
-function changeOf(old: RouteDecision, next: RouteDecision): Change | undefined {
-  const rota = { old: old.rota.map((entry) => entry.supplierId), new: next.rota.map((entry) => entry.supplierId) };
-  const rotaChanged = !sameList(rota.old, rota.new);
-  const tasksSame = sameTasks(old, next);
-  if (!rotaChanged && old.outcome === next.outcome && tasksSame) return undefined;
-  const first = { old: rota.old[0] ?? null, new: rota.new[0] ?? null };
-  return {
-    requestId: next.requestId,
-    ...(first.old === first.new ? {} : { firstSupplier: first }),
-    ...(old.outcome === next.outcome ? {} : { outcome: { old: old.outcome, new: next.outcome } }),
-    ...(tasksSame ? {} : { tasks: { old: taskSummaries(old), new: taskSummaries(next) } }),
-    rotaChanged,
-    rota,
-  };
-}
-
 /** The lines of a file or of stdin (`-`) as they arrive, each numbered from 1; a line ends at LF, and a CR before it is not part of it. */
 function linesOf(file: string, io: CliIo): AsyncGenerator<{ line: string; number: number }> {
   // Opened before anything is read, so that a missing file fails before the report begins.
@@ -271,7 +238,7 @@ class Report {
     this.out.write(`{\n  "old": ${JSON.stringify(old)},\n  "new": ${JSON.stringify(next)},\n  "changes": [`);
   }
 
-  change(change: Change): void {
+  change(change: RoutingChange): void {
     this.out.write(`${this.changes++ === 0 ? '' : ','}\n    ${nested(change, 2)}`);
   }
 
@@ -282,11 +249,9 @@ class Report {
 }
 
 /**
- * Routes each request of the batch under both configurations. A line is read as JSON first and
- * by the located parser only when that fails, to say where its mistakes are. What depends only on
- * the request is worked out once: who holds the item, when both configurations hold the same
- * holdings data; and where the draft changes only rules, the request is routed in full only when
- * a changed rule fires for it (rules/versions.ts).
+ * Routes each request of the batch under both configurations (rules/versions.ts works out once
+ * what depends only on the request). A line is read as JSON first and by the located parser only
+ * when that fails, to say where its mistakes are.
  */
 async function compareConfigs(newDir: string, oldDir: string, file: string, now: string, facts: Facts, io: CliIo): Promise<number> {
   // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
@@ -300,11 +265,7 @@ async function compareConfigs(newDir: string, oldDir: string, file: string, now:
   unknownLoad(next.network, facts);
   const [before, after] = [previous.network, next.network];
   // A request is compared only when both configurations can route it.
-  const known = membersOf(after);
-  const members = new Set([...membersOf(before)].filter((id) => known.has(id)));
-  const sameHoldings = isDeepStrictEqual(before.config.holdings, after.config.holdings);
-  // A draft that changes only rules routes in full only the requests a changed rule fires for.
-  const versions = pairVersions(before.compiled, after.compiled);
+  const comparison = compareVersions(before.compiled, after.compiled);
   const lines = linesOf(file, io);
   const report = new Report(io, before.config.version, after.config.version);
   let requests = 0;
@@ -312,9 +273,9 @@ async function compareConfigs(newDir: string, oldDir: string, file: string, now:
   for await (const { line, number } of lines) {
     if (line.trim() === '') continue;
     requests++;
-    let request = quickRequest(line, members);
+    let request = quickRequest(line, comparison.members);
     if (!request) {
-      const read = readRequest(line, shown(file), members);
+      const read = readRequest(line, shown(file), comparison.members);
       if (!read.request) {
         invalid++;
         printProblems(io, read.problems.map((problem) => ({ ...problem, line: number - 1 + problem.line })));
@@ -322,15 +283,7 @@ async function compareConfigs(newDir: string, oldDir: string, file: string, now:
       }
       request = read.request;
     }
-    const holdings = lookupHolders(before.config, request);
-    const inputFor = (config: NetworkConfig): RouteInput => ({
-      request,
-      holdings: config === before.config || sameHoldings ? holdings : lookupHolders(config, request),
-      now,
-      ...facts,
-    });
-    const routed = versions.route(inputFor);
-    const change = routed && changeOf(routed.old, routed.new);
+    const change = comparison.compare(request, { now, ...facts });
     if (change) report.change(change);
   }
   report.end(requests, invalid);

@@ -9,7 +9,8 @@ import * as readerMail from './migrations/20261207_07_reader_mail';
 import * as requestIndex from './migrations/20261207_08_request_index';
 import * as ledger from './migrations/20261207_09_ledger';
 import * as requestsBySubmission from './migrations/20261207_10_requests_by_submission';
-import * as mailLeaseHolder from './migrations/20261207_13_mail_lease_holder';
+import * as configVersions from './migrations/20261207_11_config_versions';
+import * as mailLeaseHolder from './migrations/20261207_12_mail_lease_holder';
 
 // Migrations are listed here rather than discovered on disk, so they run the same from
 // TypeScript sources, from a bundle and from tests. New ones go at the end, dated.
@@ -24,7 +25,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207_08_request_index': requestIndex,
   '20261207_09_ledger': ledger,
   '20261207_10_requests_by_submission': requestsBySubmission,
-  '20261207_13_mail_lease_holder': mailLeaseHolder,
+  '20261207_11_config_versions': configVersions,
+  '20261207_12_mail_lease_holder': mailLeaseHolder,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -4,6 +4,7 @@ import { KeptMailList, KeptMailPage } from './pages/KeptMail';
 import { KnowledgeBase, SupplierKnowledgePage } from './pages/Knowledge';
 import { Reports } from './pages/Reports';
 import { Settlement } from './pages/Settlement';
+import { ConfigFiles, ConfigVersions } from './pages/ConfigPages';
 
 /** The centre's administrator's way around: the configuration, what it knows of suppliers, reports, settlement, mail. */
 export function AdminNav() {
@@ -14,6 +15,8 @@ export function AdminNav() {
       <a href="#/knowledge">{t.admin.navKnowledge}</a>
       <a href="#/settlement">{t.admin.navSettlement}</a>
       <a href="#/mail">{t.admin.navMail}</a>
+      <a href="#/config">{t.config.navFiles}</a>
+      <a href="#/config/versions">{t.config.navVersions}</a>
     </nav>
   );
 }
@@ -29,6 +32,8 @@ export function AdminPages() {
       <Route path="/settlement" component={Settlement} />
       <Route path="/mail" component={KeptMailList} />
       <Route path="/mail/:id" component={KeptMailPage} />
+      <Route path="/config" component={ConfigFiles} />
+      <Route path="/config/versions" component={ConfigVersions} />
       <Route default component={() => <p>{t.notFound}</p>} />
     </Router>
   );
