@@ -65,7 +65,7 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(afterReview.items.every((item: { kind: string }) => item.kind !== 'supply')).toBe(true);
     const supplier = await app.token('supplier', first);
     const supplying = await until('/api/tasks?kind=supply', supplier, (body) => taskOf(body, request.id) !== undefined);
-    expect(taskOf(supplying, request.id)).toMatchObject({ kind: 'supply', answer: { path: `/api/requests/${request.id}/supplier-messages` } });
+    expect(taskOf(supplying, request.id)).toMatchObject({ kind: 'supply', service: 'copy', stage: 'asked', answer: { path: `/api/requests/${request.id}/supplier-messages` } });
     // The deadline the send counted in the supplier's working hours, as the workflow keeps it.
     const withSupplier = await app.call('GET', `/api/requests/${request.id}`, xtu);
     expect(taskOf(supplying, request.id).dueAt).toBe(withSupplier.body.supplier.deadline);
@@ -102,6 +102,13 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(inbox.counts.searchProxy).toBeGreaterThanOrEqual(1);
     expect(taskOf((await app.call('GET', '/api/tasks', nwnu)).body, request.id)).toBeUndefined();
     expect(taskOf((await app.call('GET', '/api/tasks', await app.token('administrator', 'centre'))).body, request.id)).toBeUndefined();
+    // Search-proxy staff of a member library may read the request, but the search is the centre's desk's: they are not given it to answer.
+    const member = await app.token('search-proxy', 'nwnu');
+    expect(taskOf((await app.call('GET', '/api/tasks?kind=searchProxy', member)).body, request.id)).toBeUndefined();
+    expect((await app.call('GET', `/api/requests/${request.id}`, member)).status).toBe(200);
+    const refused = await app.call('POST', `/api/requests/${request.id}/search-proxy-answer`, member, { outcome: 'unfillable', reason: 'not here' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/search-proxy of nwnu cannot search proxy answer/);
 
     const answered = await app.call('POST', `/api/requests/${request.id}/search-proxy-answer`, staff, { outcome: 'unfillable', reason: 'no copy survives' });
     expect(answered.status).toBe(200);

@@ -405,6 +405,16 @@ const zh = {
     /** The API's own words, kept beside the Chinese for the particulars. */
     detail: '服务器说明',
   },
+  // What a supplying library is asked to do with a request, by its service and where it stands.
+  supplyDesk: {
+    asked: { copy: '文献传递申请', loan: '馆际借阅申请', ebook: '电子书申请' } satisfies Record<Service, string>,
+    returnedLoan: '借阅归还（申请馆已寄回，待确认收到）',
+  },
+  // Search-proxy staff outside the centre: the centre's desk answers every hard-to-find request.
+  searchDesk: {
+    notTheDesk: (library: string, centre: string) => `代查代检请求由中心（${centre}）的代查代检馆员答复，本队列只列出其可答复的请求；${library} 的账号可查看申请详情，但不能答复。`,
+    readOnly: (centre: string) => `此申请由中心（${centre}）的代查代检馆员答复；您可查看，但不能答复。`,
+  },
 };
 
 export type Messages = typeof zh;
@@ -792,6 +802,15 @@ const en: Messages = {
     },
     server: 'The service failed; please try again later.',
     detail: 'The service says',
+  },
+  supplyDesk: {
+    asked: { copy: 'Document delivery request', loan: 'Loan request', ebook: 'E-book request' },
+    returnedLoan: 'Loan returned (sent back by the borrowing library; confirm its receipt)',
+  },
+  searchDesk: {
+    notTheDesk: (library: string, centre: string) =>
+      `Hard-to-find requests are answered by the search-proxy staff of the centre (${centre}); this queue lists only those its staff may answer. Staff of ${library} may read a request, not answer it.`,
+    readOnly: (centre: string) => `The search-proxy staff of the centre (${centre}) answer this request; you may read it, not answer it.`,
   },
 };
 
