@@ -87,6 +87,11 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(detail.body.explanation).toMatchObject({ outcome: 'review', ranked: expect.arrayContaining([expect.objectContaining({ rank: 1, supplierId: first, score: expect.any(Number), terms: expect.any(Object) })]) });
     expect(detail.body.explanation.excluded.length + detail.body.explanation.ranked.length).toBeGreaterThan(1);
     expect(detail.body.explanation.rulesFired.length).toBeGreaterThan(0);
+    // Each exclusion by its kinds beside the English, and each configured rule fired with where it is written.
+    for (const entry of detail.body.explanation.excluded) expect(entry.causes.map((cause: { code: string }) => cause.code)).toHaveLength(entry.reasons.length);
+    for (const name of detail.body.explanation.rulesFired.filter((rule: string) => !rule.startsWith('builtin:'))) {
+      expect(detail.body.explanation.ruleSources[name]).toEqual({ file: expect.stringMatching(/\.yaml$/), line: expect.any(Number) });
+    }
     const trail = detail.body.auditTrail.map((entry: { status: string }) => entry.status);
     expect(trail).toEqual(expect.arrayContaining(['submitted', 'routing', 'awaiting-review', 'with-supplier', 'delivered']));
     expect(detail.body.auditTrail.find((entry: { status: string }) => entry.status === 'with-supplier')).toMatchObject({ key: expect.stringMatching(/:\d+$/), detail: { supplierId: first } });
