@@ -80,6 +80,50 @@ export interface DeliveryEstimate {
   note?: string;
 }
 
+/** Where a rule or setting is written in the network's configuration. */
+export interface WrittenAt {
+  file: string;
+  line: number;
+}
+
+/** What a source lacks to cover the item, by the facet the citation states. */
+export type CoverageGap =
+  | { gap: 'doi' }
+  | { gap: 'documentType'; documentType: string; supplies: string[] }
+  | { gap: 'language'; language: string; covers: string[] }
+  | { gap: 'subjects'; subjects: string[]; covers: string[] }
+  | { gap: 'years'; year?: number; from?: number; to?: number }
+  | { gap: 'titles'; issn: string; titles: string };
+
+/** Found before routing: an open-access resolver has no free copy of the DOI. */
+export interface NoOpenCopy {
+  code: 'no-open-copy';
+  doi: string;
+}
+
+/**
+ * Why a supplier is left out, by kind, with what words for it need, so a page can say it in the
+ * librarian's language; the exclusion's `reasons` say the same in English. `at` is where the
+ * configuration says so: the supplier (its status, services, coverage), the requesting library (its
+ * blocked suppliers), the rule, the rota's length.
+ */
+export type ExclusionCause =
+  | { code: 'suspended' | 'closed'; from?: string; to?: string; at: WrittenAt }
+  | { code: 'blocked'; libraryId: string; at: WrittenAt }
+  | { code: 'rule'; rule: string; reason: string; at: WrittenAt }
+  | { code: 'service'; service: string; offers: string[]; at: WrittenAt }
+  | ({ code: 'coverage'; at: WrittenAt } & CoverageGap)
+  | { code: 'rota-length'; max: number; at?: WrittenAt }
+  | NoOpenCopy;
+
+export interface Exclusion {
+  supplierId: string;
+  /** Why, in English, naming each rule and where it is written: for the CLI and the audit trail. */
+  reasons: string[];
+  /** The same, each by its kind; absent in decisions made before they were kept. */
+  causes?: ExclusionCause[];
+}
+
 export interface RouteTask {
   type: 'review' | 'approveCost' | 'searchProxy';
   reason: string;
@@ -96,7 +140,7 @@ export interface RouteDecision {
    * `builtin:` effects, the rota's cut. Service libraries that do not hold the item are never
    * considered, so never listed.
    */
-  excluded: { supplierId: string; reasons: string[] }[];
+  excluded: Exclusion[];
   tasks: RouteTask[];
   /** Turnaround deadline in hours for each supplier try, from targets or a `deadline` rule. */
   deadlineHours: number;
@@ -114,6 +158,12 @@ export interface RouteDecision {
   local?: LocalCopy;
   /** With outcome `open-access`: the free copy delivered at once. */
   openCopy?: OpenCopy;
+  /**
+   * Where each configured rule the decision names (in its rota's `rules`, its tasks' `rule`, its
+   * exclusions) is written; the engine's own `builtin:` effects are in no file. Absent in decisions
+   * made before it was kept.
+   */
+  ruleSources?: Record<string, WrittenAt>;
   /** When the reader may expect the document; absent for `reject`, and in decisions made before it was predicted. */
   eta?: DeliveryEstimate;
 }

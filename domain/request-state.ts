@@ -47,6 +47,12 @@ export interface Actor {
 export const TASK_TYPES = ['review', 'approveCost', 'loanCondition', 'searchProxy', 'receive', 'renewAnswer'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
+/**
+ * Where a request in a supplier's inbox stands for it: asked to supply (and not yet shipped or
+ * sent), or a loan the borrower has sent back, whose return it confirms.
+ */
+export type SupplyStage = 'asked' | 'returned';
+
 /** The centre's own queue, where overdue tasks go. */
 export const CENTRE = { role: 'administrator', libraryId: 'centre' } as const;
 

@@ -265,7 +265,11 @@ describe('routing, open access first', () => {
     const { decision } = await run(routing.routeRequest, { request: article('10.1000/closed'), holdings: [] });
     expect(decision.outcome).not.toBe('open-access');
     expect(decision.rota.map((entry) => entry.supplierId)).not.toContain('oa-resolver');
-    expect(decision.excluded).toContainEqual({ supplierId: 'oa-resolver', reasons: ['no open-access copy of DOI 10.1000/closed (looked up before routing)'] });
+    expect(decision.excluded).toContainEqual({
+      supplierId: 'oa-resolver',
+      reasons: ['no open-access copy of DOI 10.1000/closed (looked up before routing)'],
+      causes: [{ code: 'no-open-copy', doi: '10.1000/closed' }],
+    });
   });
 
   it('leaves a resolver that cannot answer in the rota, and asks nothing for loans or the library’s own copy', async () => {

@@ -4,7 +4,7 @@ import { tryDeadline } from '../rules/clock';
 import { estimatedCost, inForce } from '../rules/rank';
 import { localCopy } from '../rules/local';
 import { holdingOf } from '../domain/holdings';
-import type { OpenCopy, RouteDecision } from '../domain/decision';
+import type { NoOpenCopy, OpenCopy, RouteDecision } from '../domain/decision';
 import { route } from '../rules/route';
 import type { OutboxEntry, RequestingLibrary } from '../domain/orders';
 import type { IllRequest, Money } from '../domain/request';
@@ -117,8 +117,8 @@ export function createActivities({ store, network, adapterFor, holdings = config
    * routing, and a free copy ends the search. A resolver that found nothing is not tried again in
    * the rota; one that could not answer now is left in it, to be tried like any supplier.
    */
-  const openAccessFirst = async (request: IllRequest, config: NetworkConfig, today: string): Promise<{ copy?: OpenCopy; unavailable: Record<string, string> }> => {
-    const unavailable: Record<string, string> = {};
+  const openAccessFirst = async (request: IllRequest, config: NetworkConfig, today: string): Promise<{ copy?: OpenCopy; unavailable: Record<string, NoOpenCopy> }> => {
+    const unavailable: Record<string, NoOpenCopy> = {};
     const { doi } = request.citation;
     if (request.service !== 'copy' || !doi) return { unavailable };
     for (const supplier of config.suppliers) {
@@ -128,7 +128,7 @@ export function createActivities({ store, network, adapterFor, holdings = config
       const copy = await adapter.findCopy(request, supplier).catch(() => 'unanswered' as const);
       if (copy === 'unanswered') continue;
       if (copy) return { copy: { supplierId: supplier.id, ...copy }, unavailable };
-      unavailable[supplier.id] = `no open-access copy of DOI ${doi} (looked up before routing)`;
+      unavailable[supplier.id] = { code: 'no-open-copy', doi };
     }
     return { unavailable };
   };

@@ -5,6 +5,7 @@
 
 import type { Supplier } from './types';
 import type { SupplierStats } from './knowledge';
+import type { ExclusionCause } from '../domain/decision';
 import { NEAR } from './network';
 
 /** The `candidate` fact: derived for one supplier of one request. */
@@ -53,6 +54,8 @@ export class Candidates {
   readonly observed: (SupplierStats | undefined)[] = [];
   /** Exclusions that need no rule (the supplier's status, the library's block list), where there are any. */
   readonly hardReasons: (string[] | undefined)[] = [];
+  /** The same, each by its kind, where `hardReasons` has any. */
+  readonly hardCauses: (ExclusionCause[] | undefined)[] = [];
 
   constructor(private readonly suppliers: readonly Supplier[]) {}
 

@@ -3,6 +3,7 @@
 
 import type { Supplier } from './types';
 import type { Citation } from '../domain/request';
+import type { CoverageGap } from '../domain/decision';
 import { within } from './holdings';
 
 export type Gap = 'doi' | 'documentType' | 'language' | 'subjects' | 'years' | 'titles';
@@ -56,6 +57,25 @@ export function describeGap(gap: Gap, supplier: Supplier, citation: Citation): s
       return `does not cover the year ${citation.year}: it covers ${years.from ?? '…'} to ${years.to ?? '…'}`;
     case 'titles':
       return `ISSN ${citation.issn} is not in its title list ${titles}`;
+  }
+}
+
+/** The gap as the decision keeps it, with what `describeGap` says of it, for words in other languages. */
+export function gapOf(gap: Gap, supplier: Supplier, citation: Citation): CoverageGap {
+  const { languages = [], subjects = [], years = {}, titles } = supplier.coverage;
+  switch (gap) {
+    case 'doi':
+      return { gap };
+    case 'documentType':
+      return { gap, documentType: String(citation.documentType), supplies: [...(supplier.coverage.documentTypes ?? [])] };
+    case 'language':
+      return { gap, language: String(citation.language), covers: [...languages] };
+    case 'subjects':
+      return { gap, subjects: [...(citation.subjects ?? [])], covers: [...subjects] };
+    case 'years':
+      return { gap, ...(citation.year === undefined ? {} : { year: citation.year }), ...(years.from === undefined ? {} : { from: years.from }), ...(years.to === undefined ? {} : { to: years.to }) };
+    case 'titles':
+      return { gap, issn: String(citation.issn), titles: String(titles) };
   }
 }
 

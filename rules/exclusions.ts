@@ -3,6 +3,7 @@
 
 import type { NetworkConfig } from './types';
 import type { Exclusion, Network } from './network';
+import type { ExclusionCause } from '../domain/decision';
 
 /** The engine's name for the cut below a full rota, as decisions cite it. */
 export const ROTA_LENGTH = 'builtin:rota-length';
@@ -12,6 +13,11 @@ function cutReason(config: NetworkConfig): string {
   const { maxRotaLength } = config.policy.escalation;
   const where = config.rotaLengthSource;
   return `ranked below the ${maxRotaLength} supplier(s) the rota holds (${ROTA_LENGTH}, policy escalation.maxRotaLength ${maxRotaLength}${where ? `, from ${where.file}:${where.line}` : ''})`;
+}
+
+function cutCause(config: NetworkConfig): ExclusionCause {
+  const where = config.rotaLengthSource;
+  return Object.freeze({ code: 'rota-length', max: config.policy.escalation.maxRotaLength, ...(where ? { at: { file: where.file, line: where.line } } : {}) });
 }
 
 /** Marks `Exclusions.slots` gives a supplier ranked below a full rota. */
@@ -41,7 +47,12 @@ export class Exclusions {
 
   /** A supplier ranked below a full rota; its entry is made once per network. */
   cut(index: number): void {
-    this.network.cut[index] ??= Object.freeze({ supplierId: this.network.config.suppliers[index]?.id ?? '', reasons: Object.freeze([cutReason(this.network.config)]) as string[] });
+    const { config } = this.network;
+    this.network.cut[index] ??= Object.freeze({
+      supplierId: config.suppliers[index]?.id ?? '',
+      reasons: Object.freeze([cutReason(config)]) as string[],
+      causes: Object.freeze([cutCause(config)]) as ExclusionCause[],
+    });
     this.slots[this.network.idRank[index] as number] = CUT;
     this.size++;
   }

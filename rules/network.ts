@@ -5,11 +5,11 @@
 
 import type { Library, NetworkConfig, Rule, Supplier } from './types';
 import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
-import type { RouteDecision } from '../domain/decision';
+import type { Exclusion } from '../domain/decision';
 import type { Service, Urgency } from '../domain/request';
 import { indexSubjects, type SubjectIndex } from './subjects';
 
-export type Exclusion = RouteDecision['excluded'][number];
+export type { Exclusion };
 
 /** Fill rate assumed for a supplier with neither a prior nor observations. */
 export const DEFAULT_FILL_RATE = 0.5;

@@ -115,10 +115,24 @@ describe('route', () => {
     const decision = route(compile(config), request(['thu', 'fudan', 'zju', 'whu']));
     expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['thu']);
     expect(decision.excluded).toEqual([
-      { supplierId: 'fudan', reasons: ["closed (2025-03-01 to 2025-03-31) (builtin:supplier-status, supplier 'fudan', from config/suppliers.yaml:20)"] },
-      { supplierId: 'whu', reasons: ["blocked by the library's policy (builtin:blocked-supplier, library 'pku', from config/libraries.yaml:10)"] },
-      { supplierId: 'zju', reasons: ["settlement dispute (rule 'no-zju', from config/rules/routing.yaml:42)"] },
+      {
+        supplierId: 'fudan',
+        reasons: ["closed (2025-03-01 to 2025-03-31) (builtin:supplier-status, supplier 'fudan', from config/suppliers.yaml:20)"],
+        causes: [{ code: 'closed', from: '2025-03-01', to: '2025-03-31', at: { file: 'config/suppliers.yaml', line: 20 } }],
+      },
+      {
+        supplierId: 'whu',
+        reasons: ["blocked by the library's policy (builtin:blocked-supplier, library 'pku', from config/libraries.yaml:10)"],
+        causes: [{ code: 'blocked', libraryId: 'pku', at: { file: 'config/libraries.yaml', line: 10 } }],
+      },
+      {
+        supplierId: 'zju',
+        reasons: ["settlement dispute (rule 'no-zju', from config/rules/routing.yaml:42)"],
+        causes: [{ code: 'rule', rule: 'no-zju', reason: 'settlement dispute', at: { file: 'config/rules/routing.yaml', line: 42 } }],
+      },
     ]);
+    // The rule that excluded, by its name, with where it is written.
+    expect(decision.ruleSources).toEqual({ 'no-zju': { file: 'config/rules/routing.yaml', line: 42 } });
   });
 
   it('only considers service libraries that hold the item and sources whose coverage fits', () => {
@@ -191,6 +205,7 @@ describe('coverage and built-in effects', () => {
       {
         supplierId: 'vip',
         reasons: ["neither holds the item nor covers it: ISSN 0254-4164 is not in its title list titles/vip.txt (builtin:coverage, supplier 'vip', from config/suppliers/vendors.yaml:7)"],
+        causes: [{ code: 'coverage', gap: 'titles', issn: '0254-4164', titles: 'titles/vip.txt', at: { file: 'config/suppliers/vendors.yaml', line: 7 } }],
       },
     ]);
   });
@@ -199,7 +214,13 @@ describe('coverage and built-in effects', () => {
     const config = network([supplier('oa', { kind: 'open-access' }), supplier('nlc', { kind: 'national-library' })]);
     const without = route(compile(config), request([], { citation: { title: 'x' } }));
     expect(without.rota.map((entry) => entry.supplierId)).toEqual(['nlc']);
-    expect(without.excluded).toEqual([{ supplierId: 'oa', reasons: [expect.stringMatching(/^neither holds the item nor covers it: it looks open copies up by DOI, and the citation gives none \(builtin:coverage, supplier 'oa'/)] }]);
+    expect(without.excluded).toEqual([
+      {
+        supplierId: 'oa',
+        reasons: [expect.stringMatching(/^neither holds the item nor covers it: it looks open copies up by DOI, and the citation gives none \(builtin:coverage, supplier 'oa'/)],
+        causes: [{ code: 'coverage', gap: 'doi', at: expect.objectContaining({ file: expect.any(String) }) }],
+      },
+    ]);
     const cited = route(compile(config), request([], { citation: { title: 'x', doi: '10.1000/x' } }));
     expect(cited.rota.map((entry) => entry.supplierId).sort()).toEqual(['nlc', 'oa']);
   });
@@ -209,6 +230,7 @@ describe('coverage and built-in effects', () => {
     const chapter = route(compile(config), request([], { citation: { title: 'x', documentType: 'chapter' } }));
     expect(chapter.rota.map((entry) => entry.supplierId)).toEqual(['nlc']);
     expect(chapter.excluded[0]?.reasons[0]).toMatch(/^neither holds the item nor covers it: does not supply a chapter: it supplies article, thesis \(builtin:coverage, supplier 'cnki'/);
+    expect(chapter.excluded[0]?.causes).toEqual([{ code: 'coverage', gap: 'documentType', documentType: 'chapter', supplies: ['article', 'thesis'], at: expect.any(Object) }]);
     const unsaid = route(compile(config), request([], { citation: { title: 'x' } }));
     expect(unsaid.rota.map((entry) => entry.supplierId).sort()).toEqual(['cnki', 'nlc']);
   });
@@ -257,9 +279,10 @@ describe('coverage and built-in effects', () => {
     const decision = route(compile(config), request(['a', 'b', 'c', 'd', 'e']));
     expect(decision.rota.map((entry) => entry.supplierId)).toEqual(['a', 'b', 'c']);
     const cut = 'ranked below the 3 supplier(s) the rota holds (builtin:rota-length, policy escalation.maxRotaLength 3, from config/policy.yaml:26)';
+    const kind = { code: 'rota-length', max: 3, at: { file: 'config/policy.yaml', line: 26 } };
     expect(decision.excluded).toEqual([
-      { supplierId: 'd', reasons: [cut] },
-      { supplierId: 'e', reasons: [cut] },
+      { supplierId: 'd', reasons: [cut], causes: [kind] },
+      { supplierId: 'e', reasons: [cut], causes: [kind] },
     ]);
   });
 

@@ -4,7 +4,7 @@
 
 import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest } from '../domain/request';
-import type { LocalCopy, RotaEntry, RouteDecision, RouteTask } from '../domain/decision';
+import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, WrittenAt } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import type { HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
@@ -15,7 +15,7 @@ import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type S
 import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
-import { coverageGap, describeGap, gapKey, type Gap } from './coverage';
+import { coverageGap, describeGap, gapKey, gapOf, type Gap } from './coverage';
 import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network } from './network';
 
 export type { CandidateFacts } from './candidates';
@@ -44,8 +44,8 @@ export interface RouteInput {
   kinds?: KindStats;
   /** ISO date the decision is made on; closures and suspensions are judged against it. */
   now?: string;
-  /** Suppliers found unable to serve this request before routing, with why (an open-access lookup that found nothing, say). */
-  unavailable?: Readonly<Record<string, string>>;
+  /** Suppliers found unable to serve this request before routing, with why (an open-access lookup that found nothing). */
+  unavailable?: Readonly<Record<string, NoOpenCopy>>;
 }
 
 export interface Prepared {
@@ -151,6 +151,19 @@ function statusReason(supplier: Supplier): string {
   return builtinReason(`${state}${span}`, BUILTIN.status, `supplier '${supplier.id}'`, supplier.source);
 }
 
+/** A place in the configuration as the decision keeps it: the file and line alone. */
+const written = (source: { file: string; line: number }): WrittenAt => ({ file: source.file, line: source.line });
+
+function statusCause(supplier: Supplier): ExclusionCause {
+  const { state, from, to } = supplier.status;
+  return { code: state === 'closed' ? 'closed' : 'suspended', ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), at: written(supplier.source) };
+}
+
+/** What a decision says of a source found unable before routing. */
+function unavailableReason(cause: NoOpenCopy): string {
+  return `no open-access copy of DOI ${cause.doi} (looked up before routing)`;
+}
+
 export function requireLibrary(network: Network, request: IllRequest): Library {
   const library = network.libraries.get(request.requester.libraryId);
   if (!library) throw new Error(`request ${request.id}: unknown requesting library '${request.requester.libraryId}'`);
@@ -215,17 +228,28 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   const { citation } = request;
   const service = serviceSlot(request.service);
   const view = viewOf(network, library);
-  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string): void => {
+  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): void => {
     const kept = network.unable[index] as Map<string, Exclusion>;
     const known = key === undefined ? undefined : kept.get(key);
-    const entry = known ?? Object.freeze({ supplierId: supplier.id, reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[] });
+    const entry =
+      known ??
+      Object.freeze({
+        supplierId: supplier.id,
+        reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
+        causes: Object.freeze([cause()]) as ExclusionCause[],
+      });
     if (key !== undefined && !known) kept.set(key, entry);
     prepared.unable.push(entry);
     prepared.unableAt.push(index);
   };
   const offers = (index: number, supplier: Supplier): boolean => {
     if (((table.offers[index] as number) & (1 << service)) !== 0) return true;
-    unable(index, supplier, request.service, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services);
+    unable(index, supplier, request.service, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
+      code: 'service',
+      service: request.service,
+      offers: [...supplier.services],
+      at: written(supplier.source),
+    }));
     return false;
   };
   const self = network.supplierIndex.get(library.id);
@@ -248,7 +272,11 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
     else {
       if (!keys.has(gap)) keys.set(gap, gapKey(gap, citation));
-      unable(index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage);
+      unable(index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
+        code: 'coverage',
+        ...gapOf(gap, supplier, citation),
+        at: written(supplier.source),
+      }));
     }
   }
   for (const index of holders.suppliers) seen[index] = 0;
@@ -284,6 +312,7 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = -1;
 
   let blocked: string | undefined;
+  let blockedCause: ExclusionCause | undefined;
   for (let at = 0; at < candidates.count; at++) {
     const index = candidates.index[at] as number;
     const supplier = config.suppliers[index] as Supplier;
@@ -301,11 +330,22 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
     candidates.rankedHours[at] = rankedHours(observed, kinds?.[supplier.kind], target, approval(cost, supplier.cost.currency));
 
     let hard: string[] | undefined;
-    if (table.active[index] === 0 && inForce(supplier.status, input.now)) (hard ??= []).push(statusReason(supplier));
+    let causes: ExclusionCause[] | undefined;
+    if (table.active[index] === 0 && inForce(supplier.status, input.now)) {
+      (hard ??= []).push(statusReason(supplier));
+      (causes ??= []).push(statusCause(supplier));
+    }
     const why = unavailable[at];
-    if (why) (hard ??= []).push(why);
-    if (candidates.flag(at, 'blocked')) (hard ??= []).push((blocked ??= builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source)));
+    if (why) {
+      (hard ??= []).push(unavailableReason(why));
+      (causes ??= []).push(why);
+    }
+    if (candidates.flag(at, 'blocked')) {
+      (hard ??= []).push((blocked ??= builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source)));
+      (causes ??= []).push((blockedCause ??= { code: 'blocked', libraryId: library.id, at: written(library.source) }));
+    }
     candidates.hardReasons[at] = hard;
+    candidates.hardCauses[at] = causes;
   }
 }
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -325,23 +365,31 @@ function cite(rule: Rule): string {
 /** Event types whose rules act on the request as a whole: they count when they fire for a candidate that can be tried. */
 const REQUEST_EVENTS: ReadonlySet<RuleEventType> = new Set(['review', 'approveCost', 'escalate', 'reject', 'deadline']);
 
-/** Why each candidate cannot be tried, where it cannot: its hard reasons, then the exclusion rules that fired for it. */
-function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): (string[] | undefined)[] {
+/**
+ * Why each candidate cannot be tried, where it cannot: its hard reasons, then the exclusion rules
+ * that fired for it, in English and by kind alike.
+ */
+function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): { reasons: (string[] | undefined)[]; causes: (ExclusionCause[] | undefined)[] } {
   const { rules } = network.config;
-  const { count, hardReasons } = prepared.candidates;
+  const { count, hardReasons, hardCauses } = prepared.candidates;
   const reasons = hardReasons.slice(0, count);
+  const causes = hardCauses.slice(0, count);
   firings.rules.forEach((r, k) => {
     const rule = rules[r] as Rule;
     if (rule.event.type !== 'exclude') return;
     let reason: string | undefined;
+    let cause: ExclusionCause | undefined;
     for (let at = 0, row = k * count; at < count; at++) {
       if (firings.mask[row + at] !== 1) continue;
       reason ??= `${text(rule.event.params.reason)} (${cite(rule)})`;
+      cause ??= { code: 'rule', rule: rule.name, reason: text(rule.event.params.reason), at: written(rule.source) };
       const known = reasons[at];
       reasons[at] = known ? [...known, reason] : [reason];
+      const knownCauses = causes[at];
+      causes[at] = knownCauses ? [...knownCauses, cause] : [cause];
     }
   });
-  return reasons;
+  return { reasons, causes };
 }
 
 /**
@@ -350,7 +398,7 @@ function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): (
  * none can, and must be given exactly when `needsRequestLevel` says so.
  */
 export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
-  return !prepared.local && exclusionsOf(network, prepared, firings).every((reasons) => reasons !== undefined);
+  return !prepared.local && exclusionsOf(network, prepared, firings).reasons.every((reasons) => reasons !== undefined);
 }
 
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
@@ -414,14 +462,21 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const { rules, policy } = config;
   const { count } = candidates;
   const { mask } = firings;
-  const reasons = exclusionsOf(network, prepared, firings);
+  const { reasons, causes } = exclusionsOf(network, prepared, firings);
   const excluded = new Exclusions(network);
   const usable: number[] = [];
   const open = new Uint8Array(count);
   for (let at = 0; at < count; at++) {
     const why = reasons[at];
+    const kinds = causes[at] ?? [];
     // A candidate's hard reasons are the prepared request's own: the decision gets a copy.
-    if (why) excluded.add(candidates.index[at] as number, { supplierId: candidates.supplier(at).id, reasons: why === candidates.hardReasons[at] ? [...why] : why });
+    if (why) {
+      excluded.add(candidates.index[at] as number, {
+        supplierId: candidates.supplier(at).id,
+        reasons: why === candidates.hardReasons[at] ? [...why] : why,
+        causes: kinds === candidates.hardCauses[at] ? [...kinds] : kinds,
+      });
+    }
     else {
       usable.push(at);
       open[at] = 1;
@@ -519,7 +574,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   }
   decision.excluded = excluded.sorted();
   if (rejections.length > 0) {
-    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; ') };
+    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, count, requestRules, []) };
   }
   if (usable.length < policy.escalation.minCandidates) {
     decision.tasks.push({
@@ -537,6 +592,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
   if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
 
+  decision.ruleSources = sourcesOf(network, firings, count, requestRules, rota);
   const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
   decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
   const figures = rota.map((at): RotaFigures => ({
@@ -547,6 +603,24 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   }));
   decision.eta = predictDelivery(config, decision, figures, prepared.now, staffFor(prepared.staff, library.id), kindsFor(prepared.kinds, request.service));
   return decision;
+}
+
+/**
+ * Where each configured rule the decision names is written: those fired for its rota's suppliers,
+ * its request-level rules, and its exclusion rules, which are few however many suppliers they cut.
+ */
+function sourcesOf(network: Network, firings: Firings, count: number, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
+  const { rules } = network.config;
+  const sources: Record<string, WrittenAt> = {};
+  const note = (r: number) => {
+    const rule = rules[r];
+    if (rule) sources[rule.name] ??= written(rule.source);
+  };
+  requestRules.forEach(note);
+  firings.rules.forEach((r, k) => {
+    if (rules[r]?.event.type === 'exclude' ? firings.mask.subarray(k * count, (k + 1) * count).includes(1) : rota.some((at) => firings.mask[k * count + at] === 1)) note(r);
+  });
+  return sources;
 }
 
 const TASKS: Partial<Record<RuleEventType, RouteTask['type']>> = {

@@ -8,7 +8,7 @@
 // The baselines skip what any ILL system skips (suppliers suspended or closed, the library's blocked
 // suppliers, sources that neither hold nor cover the item, an open-access resolver that found
 // nothing), are cut to the engine's rota length, and know nothing of load or past outcomes.
-import type { HoursInterval, RouteDecision } from '../domain/decision';
+import type { HoursInterval, NoOpenCopy, RouteDecision } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import { prng } from '../bench/network-generator';
 import { covers, estimatedCost, prepare, requireLibrary } from '../rules/rank';
@@ -46,7 +46,7 @@ export interface Common {
   arrival: SimulatedArrival;
   /** A free copy found before routing, with the resolver's answer. */
   openCopy?: { supplierId: string; answer: Answer };
-  unavailable: Record<string, string>;
+  unavailable: Record<string, NoOpenCopy>;
   /** Absent when a free copy was found: nothing is routed. */
   policy?: RouteDecision;
   /** Suppliers any ILL system would try, in the static rota's order. */
@@ -59,7 +59,7 @@ export const chinaDay = (at: number): string => new Date(at + 8 * 3_600_000).toI
 export function common(network: SimulatedNetwork, profiles: Profiles, arrival: SimulatedArrival): Common {
   const { request, holdings } = arrival;
   const { config, compiled } = network;
-  const unavailable: Record<string, string> = {};
+  const unavailable: Record<string, NoOpenCopy> = {};
   const day = chinaDay(arrival.at);
   if (request.service === 'copy' && request.citation.doi) {
     for (const supplier of config.suppliers) {
@@ -67,7 +67,7 @@ export function common(network: SimulatedNetwork, profiles: Profiles, arrival: S
       // Lookups are not orders: they count against no capacity.
       const answer = covers(supplier, request.citation) ? answerOf(profiles, supplier, request, arrival.at, { degraded: false, overCapacity: false }) : { filled: false, workingHours: 0 };
       if (answer.filled) return { arrival, openCopy: { supplierId: supplier.id, answer }, unavailable, usable: [] };
-      unavailable[supplier.id] = `no open-access copy of DOI ${request.citation.doi} (looked up before routing)`;
+      unavailable[supplier.id] = { code: 'no-open-copy', doi: request.citation.doi };
     }
   }
   const input = { request, holdings, usage: { titleCopiesThisYear: arrival.titleCopiesThisYear }, now: day, unavailable };

@@ -84,7 +84,27 @@ describe.skipIf(!CHROMIUM)('the requesting librarian’s workbench in Chromium',
     const first = detail.explanation.ranked[0];
     const ranked = page.locator('.ranked tbody tr').first();
     expect(await ranked.locator('td').nth(1).textContent()).toBe(first.supplierId);
-    expect(await ranked.locator('td').nth(3).textContent()).toContain(Object.keys(first.terms)[0]);
+    expect(await ranked.locator('td').nth(3).textContent()).toContain('费用');
+    // Who was left out and why, in Chinese from the reasons' kinds: the rule by its name, where it is written apart; none of the engine's English.
+    const excluded = page.locator('.excluded li');
+    expect(await excluded.count()).toBe(detail.explanation.excluded.length);
+    const slow = detail.explanation.excluded.find((entry: { causes: { code: string; rule?: string }[] }) => entry.causes.some((cause) => cause.rule === 'exclude-too-slow-for-deadline'));
+    expect(slow, 'an express request leaves a slow supplier out').toBeDefined();
+    const where = detail.explanation.ruleSources['exclude-too-slow-for-deadline'];
+    const slowText = await page.locator('.excluded li', { hasText: new RegExp(`^${slow.supplierId}:`) }).textContent();
+    expect(slowText).toContain(`被规则“exclude-too-slow-for-deadline”排除：promised turnaround exceeds the request's deadline（见 ${where.file} 第 ${where.line} 行）`);
+    for (const text of await excluded.allTextContents()) expect(text).not.toMatch(/builtin:|\(rule '|, from /);
+    expect(await page.locator('.excluded [lang="en"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('.excluded [lang="en"]').first().textContent()).toMatch(/^[\x20-\x7e]+$/);
+    const fired = await page.locator('p', { hasText: '触发的规则' }).textContent();
+    expect(fired).not.toContain('builtin:');
+    if (detail.explanation.rulesFired.includes('builtin:preferred-supplier')) expect(fired).toContain('本馆首选供应方（系统内置）');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('.excluded li', { hasText: new RegExp(`^${slow.supplierId}:`) }).textContent()).toContain(
+      `excluded by rule “exclude-too-slow-for-deadline”: promised turnaround exceeds the request's deadline (${where.file}, line ${where.line})`,
+    );
+    await accessible(page, 'librarian-explanation-english');
+    await page.getByRole('button', { name: '中文' }).click();
     expect(await page.locator('.timeline li').count()).toBe(detail.auditTrail.length);
     // Only what fits a request awaiting review.
     expect(await page.getByRole('button', { name: '确认已收到' }).count()).toBe(0);

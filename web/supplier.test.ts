@@ -59,12 +59,15 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const item = supplyCard(page, id);
     await item.waitFor();
     expect(await item.locator('h2').textContent()).toBeTruthy();
+    // A copy asked for: labelled as document delivery, and the copy's sending offered first.
+    expect(await item.locator('dd').first().textContent()).toBe('文献传递申请');
+    expect(await item.getByLabel('答复').inputValue()).toBe('copy-sent');
     await accessible(page, 'supplier-inbox');
     expect(await unreachedByTab(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.locator('h1').textContent()).toBe('Requests to supply');
-    expect(await item.getByLabel('Answer').locator('option').allTextContents()).toEqual(['Will supply', 'Unfilled', 'Conditional, at a cost', 'Copy sent', 'Shipped (loaned)', 'Return received']);
+    expect(await item.getByLabel('Answer').locator('option').allTextContents()).toEqual(['Will supply', 'Unfilled', 'Conditional, at a cost', 'Copy sent']);
     await accessible(page, 'supplier-inbox-english');
     await page.getByRole('button', { name: '中文' }).click();
 
@@ -138,6 +141,21 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const library = await app.token('librarian', request.requester.libraryId);
     expect((await app.call('POST', '/api/requests', library, request)).status).toBe(201);
     await app.until(request.id, library, (body) => body.status === 'with-search-proxy');
+
+    // Staff of a member library are not the centre's desk: their queue says whose the searches are and lists none, and the request reads without a form.
+    const member = await newPage(browser);
+    await member.goto(`${app.service.url}/#/`);
+    await signInWith(member, await app.token('search-proxy', 'pku'));
+    await member.getByText('代查代检请求由中心（centre）的代查代检馆员答复').waitFor();
+    await expect.poll(() => member.getByText('暂无待处理事项。').count()).toBe(1);
+    expect(await member.getByRole('row', { name: new RegExp(request.id) }).count()).toBe(0);
+    await accessible(member, 'search-proxy-queue-member');
+    await member.goto(`${app.service.url}/#/search-proxy/${request.id}`);
+    await member.getByText('此申请由中心（centre）的代查代检馆员答复；您可查看，但不能答复。').waitFor();
+    expect(await member.getByRole('button', { name: '发送答复' }).count()).toBe(0);
+    await accessible(member, 'search-proxy-request-member');
+    await member.close();
+
     const page = await newPage(browser);
     await page.goto(`${app.service.url}/#/`);
     await signInWith(page, await app.token('search-proxy', 'centre'));
@@ -195,7 +213,11 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
     const page = await asSupplier(sent.supplier.id);
     const item = supplyCard(page, request.id);
-    await item.getByLabel('答复').selectOption('loaned');
+    // A loan asked for: labelled as one, with the shipping offered first and no copy to send.
+    await expect.poll(() => item.locator('dd').first().textContent()).toBe('馆际借阅申请');
+    expect(await item.getByLabel('答复').inputValue()).toBe('loaned');
+    expect(await item.getByLabel('答复').locator('option').allTextContents()).toEqual(['将提供', '无法提供', '有条件提供（需付费）', '已寄出（借出）']);
+    await accessible(page, 'supplier-loan-asked');
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
     await item.getByLabel('应还日期').fill(day(30));
     await item.getByRole('button', { name: '发送答复' }).click();
@@ -218,6 +240,22 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     expect(renewed.history.at(-1).status).toBe('renewed');
     expect(new Date(renewed.loan.dueDate).toISOString()).toBe(new Date(`${day(60)}T23:59:59+08:00`).toISOString());
     await expect.poll(() => renewal.count()).toBe(0);
+
+    // The borrower sends the book back: it is in the inbox again as a returned loan, whose receipt is the one answer.
+    expect((await app.call('POST', `/api/requests/${request.id}/return`, library, {})).status).toBe(200);
+    const back = supplyCard(page, request.id);
+    await back.waitFor();
+    expect(await back.locator('dd').first().textContent()).toBe('借阅归还（申请馆已寄回，待确认收到）');
+    expect(await back.getByLabel('答复').locator('option').allTextContents()).toEqual(['已收到归还']);
+    expect(await back.getByLabel('答复').inputValue()).toBe('return-received');
+    expect(await back.getByRole('checkbox').count()).toBe(0);
+    await accessible(page, 'supplier-loan-returned');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => back.locator('dd').first().textContent()).toBe('Loan returned (sent back by the borrowing library; confirm its receipt)');
+    await page.getByRole('button', { name: '中文' }).click();
+    await back.getByRole('button', { name: '发送答复' }).click();
+    await app.until(request.id, library, (body) => body.status === 'completed');
+    await expect.poll(() => supplyCard(page, request.id).count()).toBe(0);
   });
 
   it('answers unfilled with a reason, and the next supplier’s conditional answer with its cost, from the list', async () => {

@@ -73,7 +73,8 @@ const TABLE: Record<string, Row> = {
   'POST /api/requests/:id/approve-cost': decision('approve-cost', { approve: true }, LIBRARY_DECISION),
   'POST /api/requests/:id/loan-condition': decision('loan-condition', { approve: false }, LIBRARY_DECISION),
   'POST /api/requests/:id/supplier-note': decision('supplier-note', { note: 'scan in colour' }, LIBRARY_DECISION),
-  'POST /api/requests/:id/search-proxy-answer': decision('search-proxy-answer', { outcome: 'unfillable', reason: 'not found' }, { 'search-proxy': same(409), administrator: same(409) }),
+  // The search is the centre's desk's to answer: search-proxy staff of a member library read the request, and are refused the answer.
+  'POST /api/requests/:id/search-proxy-answer': decision('search-proxy-answer', { outcome: 'unfillable', reason: 'not found' }, { 'search-proxy': same(403), administrator: same(409) }),
   'POST /api/requests/:id/receive': decision('receive', {}, LIBRARY_DECISION),
   'POST /api/requests/:id/return': decision('return', {}, LIBRARY_DECISION),
   'POST /api/requests/:id/renew': decision('renew', {}, READER_DECISION),

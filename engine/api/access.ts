@@ -1,4 +1,5 @@
 import type { IllRequest } from '../../domain/request';
+import { CENTRE } from '../../domain/request-state';
 import type { Caller } from '../auth/tokens';
 import { HttpError } from './http-error';
 
@@ -14,6 +15,11 @@ export const requestingReader: Allowed = (caller, request) =>
   caller.role === 'reader' && caller.libraryId === request.requester.libraryId && caller.subject === request.requester.patronId;
 export const requestingLibraryOrReader: Allowed = (caller, request) => requestingLibrary(caller, request) || requestingReader(caller, request);
 export const searchProxyStaff: Allowed = (caller, request) => centre(caller, request) || caller.role === 'search-proxy';
+/**
+ * Search-proxy staff read hard-to-find requests wherever they sit, but the workflow hands the search
+ * to the centre's desk: only its staff (and administrators) answer one.
+ */
+export const searchProxyDesk: Allowed = (caller, request) => centre(caller, request) || (caller.role === 'search-proxy' && caller.libraryId === CENTRE.libraryId);
 
 export function canSubmit(caller: Caller, request: IllRequest): void {
   const { libraryId, patronId } = request.requester;

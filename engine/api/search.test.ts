@@ -65,7 +65,7 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(afterReview.items.every((item: { kind: string }) => item.kind !== 'supply')).toBe(true);
     const supplier = await app.token('supplier', first);
     const supplying = await until('/api/tasks?kind=supply', supplier, (body) => taskOf(body, request.id) !== undefined);
-    expect(taskOf(supplying, request.id)).toMatchObject({ kind: 'supply', answer: { path: `/api/requests/${request.id}/supplier-messages` } });
+    expect(taskOf(supplying, request.id)).toMatchObject({ kind: 'supply', service: 'copy', stage: 'asked', answer: { path: `/api/requests/${request.id}/supplier-messages` } });
     // The deadline the send counted in the supplier's working hours, as the workflow keeps it.
     const withSupplier = await app.call('GET', `/api/requests/${request.id}`, xtu);
     expect(taskOf(supplying, request.id).dueAt).toBe(withSupplier.body.supplier.deadline);
@@ -87,6 +87,11 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(detail.body.explanation).toMatchObject({ outcome: 'review', ranked: expect.arrayContaining([expect.objectContaining({ rank: 1, supplierId: first, score: expect.any(Number), terms: expect.any(Object) })]) });
     expect(detail.body.explanation.excluded.length + detail.body.explanation.ranked.length).toBeGreaterThan(1);
     expect(detail.body.explanation.rulesFired.length).toBeGreaterThan(0);
+    // Each exclusion by its kinds beside the English, and each configured rule fired with where it is written.
+    for (const entry of detail.body.explanation.excluded) expect(entry.causes.map((cause: { code: string }) => cause.code)).toHaveLength(entry.reasons.length);
+    for (const name of detail.body.explanation.rulesFired.filter((rule: string) => !rule.startsWith('builtin:'))) {
+      expect(detail.body.explanation.ruleSources[name]).toEqual({ file: expect.stringMatching(/\.yaml$/), line: expect.any(Number) });
+    }
     const trail = detail.body.auditTrail.map((entry: { status: string }) => entry.status);
     expect(trail).toEqual(expect.arrayContaining(['submitted', 'routing', 'awaiting-review', 'with-supplier', 'delivered']));
     expect(detail.body.auditTrail.find((entry: { status: string }) => entry.status === 'with-supplier')).toMatchObject({ key: expect.stringMatching(/:\d+$/), detail: { supplierId: first } });
@@ -102,6 +107,13 @@ describe('requests searched and tasks listed from the request index', () => {
     expect(inbox.counts.searchProxy).toBeGreaterThanOrEqual(1);
     expect(taskOf((await app.call('GET', '/api/tasks', nwnu)).body, request.id)).toBeUndefined();
     expect(taskOf((await app.call('GET', '/api/tasks', await app.token('administrator', 'centre'))).body, request.id)).toBeUndefined();
+    // Search-proxy staff of a member library may read the request, but the search is the centre's desk's: they are not given it to answer.
+    const member = await app.token('search-proxy', 'nwnu');
+    expect(taskOf((await app.call('GET', '/api/tasks?kind=searchProxy', member)).body, request.id)).toBeUndefined();
+    expect((await app.call('GET', `/api/requests/${request.id}`, member)).status).toBe(200);
+    const refused = await app.call('POST', `/api/requests/${request.id}/search-proxy-answer`, member, { outcome: 'unfillable', reason: 'not here' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/search-proxy of nwnu cannot search proxy answer/);
 
     const answered = await app.call('POST', `/api/requests/${request.id}/search-proxy-answer`, staff, { outcome: 'unfillable', reason: 'no copy survives' });
     expect(answered.status).toBe(200);

@@ -101,19 +101,21 @@ describe('ill route --request', () => {
     expect(routed.tasks.map((task) => task.type)).toContain('review');
     expect(routed.excluded).toEqual(
       expect.arrayContaining([
-        {
+        expect.objectContaining({
           supplierId: 'cuhk',
           reasons: [
             `promised turnaround exceeds the request's deadline (rule 'exclude-too-slow-for-deadline', from ${source('rules/exclusions.yaml', 'name: exclude-too-slow-for-deadline')})`,
           ],
-        },
-        {
+          causes: [expect.objectContaining({ code: 'rule', rule: 'exclude-too-slow-for-deadline', reason: "promised turnaround exceeds the request's deadline" })],
+        }),
+        expect.objectContaining({
           supplierId: 'ebsco',
           reasons: [
             `blocked by the library's policy (builtin:blocked-supplier, library 'xtu', from ${source('libraries/central.yaml', 'id: xtu')})`,
             `blocked by the requesting library (rule 'exclude-blocked-suppliers', from ${source('rules/exclusions.yaml', 'name: exclude-blocked-suppliers')})`,
           ],
-        },
+          causes: [expect.objectContaining({ code: 'blocked', libraryId: 'xtu' }), expect.objectContaining({ code: 'rule', rule: 'exclude-blocked-suppliers' })],
+        }),
       ]),
     );
   });
@@ -126,7 +128,7 @@ describe('ill route --request', () => {
     expect((await run(args)).stdout).toBe((await run(args)).stdout);
     expect(first.stdout).toBe(`${JSON.stringify(JSON.parse(first.stdout), null, 2)}\n`);
     const routed = JSON.parse(first.stdout);
-    expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours', 'eta']);
+    expect(Object.keys(routed)).toEqual(['rulesetVersion', 'requestId', 'outcome', 'rota', 'excluded', 'tasks', 'deadlineHours', 'ruleSources', 'eta']);
     expect(routed.rulesetVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
     for (const entry of routed.rota) expect(Object.keys(entry)).toEqual(['supplierId', 'score', 'terms', 'rules', 'deadline']);
   });
@@ -147,6 +149,7 @@ describe('ill route --request', () => {
     expect(later.excluded).toContainEqual({
       supplierId: 'founder',
       reasons: [`suspended (2026-10-01 to …) (builtin:supplier-status, supplier 'founder', from ${source('suppliers/vendors.yaml', 'id: founder')})`],
+      causes: [{ code: 'suspended', from: '2026-10-01', at: expect.objectContaining({ line: expect.any(Number) }) }],
     });
   });
 

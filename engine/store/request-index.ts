@@ -1,7 +1,7 @@
 // The request index: one row per request, written with the request and with every batch of its
 // audit-trail entries, and the searches and inboxes read from it.
 import type { Knex } from 'knex';
-import { FINAL_STATUSES } from '../../domain/request-state';
+import { FINAL_STATUSES, type SupplyStage } from '../../domain/request-state';
 import type { IllRequest } from '../../domain/request';
 import type { StandingTask } from '../../domain/standing';
 import type { TransitionRecord } from '../../domain/transitions';
@@ -35,6 +35,8 @@ interface InboxRow {
   opened_at: Date;
   due_at: Date | null;
   escalated: boolean;
+  service: string | null;
+  stage: SupplyStage | null;
 }
 
 const TITLE_LENGTH = 500;
@@ -177,16 +179,17 @@ export async function searchRequests(db: Knex, search: RequestSearch): Promise<P
 }
 
 /**
- * Tasks are matched by their assignee: a librarian's or a supplier's of their own library,
- * search-proxy staff's wherever they sit, the centre's queue (escalated tasks) for administrators.
+ * Tasks are matched by their assignee: a librarian's, a supplier's or search-proxy staff's of their
+ * own library (so only the centre's desk lists the searches it alone may answer), the centre's queue
+ * (escalated tasks) for administrators.
  * A supplier's inbox also has the requests its library is working on, the loans on their way back
  * to it (it confirms their return), and lending requests from outside borrowers still awaiting its answer.
  */
 function inboxItems(db: Knex, owner: InboxOwner): Knex.Raw {
-  const assignee = owner.role === 'librarian' || owner.role === 'supplier' ? { role: owner.role, libraryId: owner.libraryId } : { role: owner.role };
+  const assignee = owner.role === 'administrator' ? { role: owner.role } : { role: owner.role, libraryId: owner.libraryId };
   const tasks = db.raw(
     `select i.id || '/' || t.id as key, t.type as kind, t.id as task_id, i.id as request_id, null::text as lending_id, i.title,
-       t."openedAt" as opened_at, t."dueAt" as due_at, t.escalated
+       t."openedAt" as opened_at, t."dueAt" as due_at, t.escalated, i.service, null::text as stage
      from request_index i
      cross join lateral jsonb_to_recordset(i.tasks) as t(id text, type text, assignee jsonb, "openedAt" timestamptz, "dueAt" timestamptz, escalated boolean)
      where i.tasks <> '[]'::jsonb and i.tasks @> ?::jsonb and t.assignee @> ?::jsonb`,
@@ -195,10 +198,12 @@ function inboxItems(db: Knex, owner: InboxOwner): Knex.Raw {
   if (owner.role !== 'supplier') return tasks;
   return db.raw(
     `? union all
-     select i.id || '/supply', 'supply', 'supply', i.id, null, i.title, coalesce(i.supplier_since, i.updated_at), i.supplier_deadline, false
+     select i.id || '/supply', 'supply', 'supply', i.id, null, i.title, coalesce(i.supplier_since, i.updated_at), i.supplier_deadline, false,
+       i.service, case when i.status = 'returned' then 'returned' else 'asked' end
      from request_index i where i.supplier_id = ? and i.status in ('with-supplier', 'returned')
      union all
-     select 'lending/' || l.id, 'lendingAnswer', 'lendingAnswer', null, l.id, l.body->'citation'->>'title', l.created_at, null, false
+     select 'lending/' || l.id, 'lendingAnswer', 'lendingAnswer', null, l.id, l.body->'citation'->>'title', l.created_at, null, false,
+       l.body->>'service', 'asked'
      from lending_requests l where l.lender_id = ? and l.status = 'received'`,
     [tasks, owner.libraryId, owner.libraryId],
   );
@@ -239,6 +244,8 @@ export async function inbox(db: Knex, owner: InboxOwner, page: InboxPage): Promi
       ...(row.due_at ? { dueAt: iso(new Date(row.due_at)) } : {}),
       overdue: row.due_at !== null && new Date(row.due_at).getTime() < now,
       escalated: row.escalated === true,
+      ...(row.service ? { service: row.service } : {}),
+      ...(row.stage ? { stage: row.stage } : {}),
     }),
   );
   const last = listed[listed.length - 1];

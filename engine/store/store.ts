@@ -6,6 +6,7 @@ import type { TransitionRecord } from '../../domain/transitions';
 import type { LenderMessage, LendingRequest, LendingStatus } from '../../domain/lending';
 import type { EndedOrder, EndedTask, OpenedTask, SentOrder } from '../../rules/knowledge';
 import type { StandingTask } from '../../domain/standing';
+import type { SupplyStage } from '../../domain/request-state';
 
 export interface StoredRequest {
   request: IllRequest;
@@ -205,6 +206,10 @@ export interface InboxItem {
   dueAt?: string;
   overdue: boolean;
   escalated: boolean;
+  /** The service asked for: a supplier answers a loan otherwise than a copy. */
+  service?: string;
+  /** Of a request waiting at a supplier: where it stands for that supplier. */
+  stage?: SupplyStage;
 }
 
 /** An account's money in one currency over a statement's month, in hundredths (positive: owed to the settlement). */

@@ -1,3 +1,5 @@
+import type { Service } from '../../domain/request';
+import type { SupplyStage } from '../../domain/request-state';
 import { POLL_MS, usePolled } from './polling';
 import { useApi } from './session';
 
@@ -11,6 +13,9 @@ export interface InboxItem {
   openedAt: string;
   dueAt: string | null;
   overdue: boolean;
+  /** The service asked for, and where a request at a supplier stands for it. */
+  service?: Service;
+  stage?: SupplyStage;
   answer: { method: 'POST'; path: string };
 }
 

@@ -442,6 +442,51 @@ const zh = {
     basedOn: (version: string) => `基于 ${version}`,
     changedFiles: '修改的文件',
   },
+  // What a supplying library is asked to do with a request, by its service and where it stands.
+  supplyDesk: {
+    asked: { copy: '文献传递申请', loan: '馆际借阅申请', ebook: '电子书申请' } satisfies Record<Service, string>,
+    returnedLoan: '借阅归还（申请馆已寄回，待确认收到）',
+  },
+  // Search-proxy staff outside the centre: the centre's desk answers every hard-to-find request.
+  searchDesk: {
+    notTheDesk: (library: string, centre: string) => `代查代检请求由中心（${centre}）的代查代检馆员答复，本队列只列出其可答复的请求；${library} 的账号可查看申请详情，但不能答复。`,
+    readOnly: (centre: string) => `此申请由中心（${centre}）的代查代检馆员答复；您可查看，但不能答复。`,
+  },
+  // Why a request is routed as it is, from the decision's codes: who was left out and why, which rules fired and where they are written.
+  routing: {
+    terms: { cost: '费用', turnaround: '周期', fillRate: '满足率', tier: '层级', load: '负载', rules: '规则加减分' } as Record<string, string>,
+    builtins: {
+      'builtin:preferred-supplier': '本馆首选供应方',
+      'builtin:blocked-supplier': '本馆屏蔽的供应方',
+      'builtin:supplier-status': '供应方暂停或停止服务',
+      'builtin:services': '供应方提供的服务',
+      'builtin:coverage': '供应方的收录范围',
+      'builtin:rota-length': '供应方序列长度',
+      'builtin:local-holding': '本馆已有馆藏',
+    } as Record<string, string>,
+    builtin: '系统内置',
+    rule: (name: string) => `规则“${name}”`,
+    writtenAt: (file: string, line: number) => `（见 ${file} 第 ${line} 行）`,
+    span: (from?: string, to?: string) => (from || to ? `（${from ?? '…'} 至 ${to ?? '…'}）` : ''),
+    suspended: '暂停服务',
+    closed: '停止服务',
+    blocked: (library: string) => `被本馆（${library}）的政策屏蔽`,
+    excludedBy: (name: string) => `被规则“${name}”排除：`,
+    service: (service: string, offers: string) => `不提供${service}服务（提供：${offers}）`,
+    notCovered: '未收藏该文献，也不在其收录范围内：',
+    gaps: {
+      doi: () => '该开放获取源只按 DOI 查找，引文未给出 DOI',
+      documentType: (documentType: string, supplies: string) => `不提供“${documentType}”类文献（提供：${supplies}）`,
+      language: (language: string, covers: string) => `不收录语种 ${language}（收录：${covers}）`,
+      subjects: (subjects: string, covers: string) => `不涵盖学科 ${subjects}（涵盖：${covers}）`,
+      years: (year: string, from: string, to: string) => `不涵盖 ${year} 年（涵盖 ${from} 至 ${to} 年）`,
+      titles: (issn: string, titles: string) => `ISSN ${issn} 不在其刊名列表 ${titles} 中`,
+    },
+    rotaLength: (max: number) => `排名在供应方序列的 ${max} 个名额之外`,
+    noOpenCopy: (doi: string) => `路由前已查询，没有 DOI ${doi} 的开放获取版本`,
+    list: '、',
+    separator: '；',
+  },
 };
 
 export type Messages = typeof zh;
@@ -866,6 +911,49 @@ const en: Messages = {
     publishedBy: (who: string, when: string) => `Published by ${who} on ${when}`,
     basedOn: (version: string) => `replacing ${version}`,
     changedFiles: 'Files changed',
+  },
+  supplyDesk: {
+    asked: { copy: 'Document delivery request', loan: 'Loan request', ebook: 'E-book request' },
+    returnedLoan: 'Loan returned (sent back by the borrowing library; confirm its receipt)',
+  },
+  searchDesk: {
+    notTheDesk: (library: string, centre: string) =>
+      `Hard-to-find requests are answered by the search-proxy staff of the centre (${centre}); this queue lists only those its staff may answer. Staff of ${library} may read a request, not answer it.`,
+    readOnly: (centre: string) => `The search-proxy staff of the centre (${centre}) answer this request; you may read it, not answer it.`,
+  },
+  routing: {
+    terms: { cost: 'cost', turnaround: 'turnaround', fillRate: 'fill rate', tier: 'tier', load: 'load', rules: 'rules' },
+    builtins: {
+      'builtin:preferred-supplier': 'the library’s preferred supplier',
+      'builtin:blocked-supplier': 'suppliers the library blocks',
+      'builtin:supplier-status': 'suppliers suspended or closed',
+      'builtin:services': 'the services a supplier offers',
+      'builtin:coverage': 'what a supplier covers',
+      'builtin:rota-length': 'the length of the rota',
+      'builtin:local-holding': 'the library’s own holding',
+    },
+    builtin: 'built in',
+    rule: (name: string) => `rule “${name}”`,
+    writtenAt: (file: string, line: number) => ` (${file}, line ${line})`,
+    span: (from?: string, to?: string) => (from || to ? ` (${from ?? '…'} to ${to ?? '…'})` : ''),
+    suspended: 'suspended',
+    closed: 'closed',
+    blocked: (library: string) => `blocked by the policy of ${library}`,
+    excludedBy: (name: string) => `excluded by rule “${name}”: `,
+    service: (service: string, offers: string) => `does not offer ${service} (offers ${offers})`,
+    notCovered: 'neither holds the item nor covers it: ',
+    gaps: {
+      doi: () => 'it looks open copies up by DOI, and the citation gives none',
+      documentType: (documentType: string, supplies: string) => `does not supply a ${documentType} (supplies ${supplies})`,
+      language: (language: string, covers: string) => `does not cover language ${language} (covers ${covers})`,
+      subjects: (subjects: string, covers: string) => `covers none of the subjects ${subjects} (covers ${covers})`,
+      years: (year: string, from: string, to: string) => `does not cover the year ${year} (covers ${from} to ${to})`,
+      titles: (issn: string, titles: string) => `ISSN ${issn} is not in its title list ${titles}`,
+    },
+    rotaLength: (max: number) => `ranked below the ${max} supplier(s) the rota holds`,
+    noOpenCopy: (doi: string) => `no open-access copy of DOI ${doi}, looked up before routing`,
+    list: ', ',
+    separator: '; ',
   },
 };
 

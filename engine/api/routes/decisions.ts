@@ -19,7 +19,7 @@ import type { Actor, RequestState } from '../../../domain/request-state';
 import { ISO18626_STATUSES, type SupplierMessage } from '../../../domain/supplier-messages';
 import type { RefusalCode } from '../../../domain/refusals';
 import type { Role } from '../../auth/tokens';
-import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyStaff, type Allowed } from '../access';
+import { centre, requestingLibrary, requestingLibraryOrReader, searchProxyDesk, searchProxyStaff, type Allowed } from '../access';
 import type { AuthState } from '../authenticate';
 import { INSTANT, MONEY, NO_FIELDS, PROBLEM, Routes, SAFE_ID, TEXT, type RouteContext, type Schema } from '../contract';
 import { HttpError } from '../http-error';
@@ -84,7 +84,7 @@ const DECISIONS: Decision[] = [
     path: 'search-proxy-answer',
     summary: 'Answer a search-proxy task: found elsewhere, supplied, or unfillable',
     roles: ['search-proxy', 'administrator'],
-    allowed: searchProxyStaff,
+    allowed: searchProxyDesk,
     body: {
       type: 'object',
       additionalProperties: false,

@@ -62,7 +62,11 @@ function scopeOf(caller: Caller, query: SearchQuery): Partial<RequestSearch> {
   }
 }
 
-/** Why the request is routed as it is: the ranked suppliers with their score terms, the rules that fired, and who was left out and why. */
+/**
+ * Why the request is routed as it is: the ranked suppliers with their score terms, the rules that
+ * fired and where each is written, and who was left out and why (in English, and by kind where the
+ * decision keeps it).
+ */
 export function explanationOf(decision: RouteDecision | undefined) {
   if (!decision) return null;
   const rulesFired = [...new Set([...decision.rota.flatMap((entry) => entry.rules), ...decision.tasks.flatMap((task) => (task.rule ? [task.rule] : []))])];
@@ -77,6 +81,7 @@ export function explanationOf(decision: RouteDecision | undefined) {
     ...(decision.reason ? { reason: decision.reason } : {}),
     ...(decision.unmappedSubjects ? { unmappedSubjects: decision.unmappedSubjects } : {}),
     ...(decision.eta ? { eta: decision.eta } : {}),
+    ...(decision.ruleSources ? { ruleSources: decision.ruleSources } : {}),
   };
 }
 

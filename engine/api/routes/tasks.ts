@@ -47,7 +47,12 @@ export function taskRoutes({ store, now = () => new Date() }: TaskRoutesDeps): R
         additionalProperties: false,
         properties: { kind: { type: 'array', items: { enum: INBOX_KINDS }, minItems: 1, uniqueItems: true }, ...cursorPage(200) },
       },
-      responses: { 200: { description: 'Overdue items first, then by due time; how many of each kind wait; `next` when there are more.' } },
+      responses: {
+        200: {
+          description:
+            'Overdue items first, then by due time; how many of each kind wait; `next` when there are more. Each item names the service asked for and, waiting at a supplier, its `stage`: `asked` to supply, or `returned` by the borrower.',
+        },
+      },
     },
     async (ctx, { query }) => {
       const { role, libraryId } = ctx.state.caller;
@@ -65,6 +70,8 @@ export function taskRoutes({ store, now = () => new Date() }: TaskRoutesDeps): R
           dueAt: item.dueAt ?? null,
           overdue: item.overdue,
           escalated: item.escalated,
+          ...(item.service ? { service: item.service } : {}),
+          ...(item.stage ? { stage: item.stage } : {}),
           answer: answerOf(item),
         })),
         counts: inbox.counts,

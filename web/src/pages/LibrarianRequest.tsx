@@ -5,6 +5,8 @@ import { useMessages } from '../i18n';
 import { RefusalWords } from '../refusal';
 import { useApi } from '../session';
 import { AuditEntry, type Entry } from './AuditEntry';
+import { ExclusionWords, RuleName } from './RouteWords';
+import type { Exclusion, WrittenAt } from '../../../domain/decision';
 
 /** What `GET /api/requests/:id` adds for the library: why it is routed so, and every step recorded. */
 export type LibrarianDetail = RequestDetail & {
@@ -14,7 +16,8 @@ export type LibrarianDetail = RequestDetail & {
   explanation: {
     ranked: { rank: number; supplierId: string; score: number; terms: Record<string, number>; rules: string[] }[];
     rulesFired: string[];
-    excluded: { supplierId: string; reasons: string[] }[];
+    excluded: Exclusion[];
+    ruleSources?: Record<string, WrittenAt>;
   } | null;
   auditTrail: (Entry & { key: string })[];
 };
@@ -135,9 +138,25 @@ function Actions({ detail, onDone }: { detail: LibrarianDetail; onDone(): void }
   );
 }
 
+/** Rule names in a list, each in words. */
+function Rules({ names, sources }: { names: string[]; sources: Record<string, WrittenAt> | undefined }) {
+  const { t } = useMessages();
+  return (
+    <>
+      {names.map((name, n) => (
+        <span key={name}>
+          {n > 0 && t.routing.list}
+          <RuleName name={name} sources={sources} />
+        </span>
+      ))}
+    </>
+  );
+}
+
 function Explanation({ explanation }: { explanation: NonNullable<LibrarianDetail['explanation']> }) {
   const { t } = useMessages();
   const l = t.librarian;
+  const sources = explanation.ruleSources;
   return (
     <section aria-labelledby="explanation">
       <h2 id="explanation">{l.explanation}</h2>
@@ -160,16 +179,18 @@ function Explanation({ explanation }: { explanation: NonNullable<LibrarianDetail
               <td>{entry.score.toFixed(2)}</td>
               <td>
                 {Object.entries(entry.terms)
-                  .map(([term, value]) => `${term} ${value.toFixed(2)}`)
-                  .join('；')}
+                  .map(([term, value]) => `${t.routing.terms[term] ?? term} ${value.toFixed(2)}`)
+                  .join(t.routing.separator)}
               </td>
-              <td>{entry.rules.join('、')}</td>
+              <td>
+                <Rules names={entry.rules} sources={sources} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <p>
-        {l.rulesFired}: {explanation.rulesFired.join('、') || l.none}
+        {l.rulesFired}: {explanation.rulesFired.length > 0 ? <Rules names={explanation.rulesFired} sources={sources} /> : l.none}
       </p>
       <h3>{l.excluded}</h3>
       {explanation.excluded.length === 0 ? (
@@ -178,7 +199,7 @@ function Explanation({ explanation }: { explanation: NonNullable<LibrarianDetail
         <ul class="excluded">
           {explanation.excluded.map((entry) => (
             <li key={entry.supplierId}>
-              {entry.supplierId}: {entry.reasons.join('；')}
+              {entry.supplierId}: <ExclusionWords entry={entry} />
             </li>
           ))}
         </ul>

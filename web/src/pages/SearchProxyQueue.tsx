@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import type { ApiError, RequestDetail } from '../api';
-import type { RequestState } from '../../../domain/request-state';
+import { CENTRE, type RequestState } from '../../../domain/request-state';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
-import { useApi } from '../session';
+import { useApi, useSession, type Session } from '../session';
 import { Field, problemOf, Refusal } from './Field';
 import { Heading } from './Heading';
 import { Paging } from './Paging';
@@ -13,14 +13,19 @@ import { useInbox } from '../inbox';
 
 const PAGE_SIZE = 10;
 
+/** The workflow hands every search to the centre's desk: staff elsewhere read the requests, and do not answer them. */
+const answersSearches = (session: Session | undefined) => session?.role === 'administrator' || (session?.role === 'search-proxy' && session.libraryId === CENTRE.libraryId);
+
 /** The hard-to-find requests waiting for search-proxy staff. */
 export function SearchProxyQueue() {
   const { t, time } = useMessages();
   const [cursor, setCursor] = useState<string>();
+  const { session } = useSession();
   const page = useInbox(['searchProxy'], cursor, '', PAGE_SIZE);
   return (
     <>
       <Heading>{t.staff.searchProxyQueue}</Heading>
+      {!answersSearches(session) && <p>{t.searchDesk.notTheDesk(session?.libraryId ?? '', CENTRE.libraryId)}</p>}
       <p class="hint">{t.refreshing}</p>
       {!page ? (
         <p>{t.loading}</p>
@@ -63,6 +68,7 @@ type Outcome = (typeof OUTCOMES)[number];
 export function SearchProxyRequest() {
   const { t, time } = useMessages();
   const api = useApi();
+  const { session } = useSession();
   const { params } = useRoute();
   const id = params.id ?? '';
   const [changes, setChanges] = useState(0);
@@ -112,7 +118,8 @@ export function SearchProxyRequest() {
           ))}
         </ol>
       )}
-      {detail.status === 'with-search-proxy' && (
+      {detail.status === 'with-search-proxy' && !answersSearches(session) && <p>{t.searchDesk.readOnly(CENTRE.libraryId)}</p>}
+      {detail.status === 'with-search-proxy' && answersSearches(session) && (
         <form
           noValidate
           onSubmit={async (event) => {

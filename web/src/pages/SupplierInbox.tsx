@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useMessages } from '../i18n';
-import { useInbox } from '../inbox';
+import { useInbox, type InboxItem } from '../inbox';
 import { Heading } from './Heading';
 import { RenewalAnswer, SupplyAnswer } from './SupplyAnswer';
 import { Paging } from './Paging';
@@ -14,6 +14,9 @@ export function SupplierInbox() {
   const [changes, setChanges] = useState(0);
   const [chosen, setChosen] = useState<string[]>([]);
   const page = useInbox(['supply', 'renewAnswer', 'lendingAnswer'], cursor, String(changes), PAGE_SIZE);
+  // A request at the supplier by what it is asked to do: a copy, a loan, or a loan come back.
+  const kindOf = (item: InboxItem) =>
+    item.kind === 'supply' && item.stage === 'returned' ? t.supplyDesk.returnedLoan : item.kind === 'supply' && item.service ? t.supplyDesk.asked[item.service] : (t.staff.kinds[item.kind] ?? item.kind);
   const slips = chosen.length > 0 ? `#/pull-slips?ids=${encodeURIComponent(chosen.join(','))}` : undefined;
   return (
     <>
@@ -40,7 +43,7 @@ export function SupplierInbox() {
           return (
             <article key={item.id} class="task" aria-labelledby={headingId}>
               <h2 id={headingId}>{title}</h2>
-              {item.kind === 'supply' && item.requestId && (
+              {item.kind === 'supply' && item.stage !== 'returned' && item.requestId && (
                 <label class="choose">
                   <input
                     type="checkbox"
@@ -52,7 +55,7 @@ export function SupplierInbox() {
               )}
               <dl class="facts">
                 <dt>{t.service}</dt>
-                <dd>{t.staff.kinds[item.kind] ?? item.kind}</dd>
+                <dd>{kindOf(item)}</dd>
                 <dt>{t.staff.requestId}</dt>
                 <dd>{ref}</dd>
                 <dt>{t.staff.opened}</dt>

@@ -18,6 +18,18 @@ interface Given {
   dueDate: string;
 }
 
+/**
+ * The answers that fit where the request stands for the supplier, the one it most often gives first:
+ * a returned loan's receipt alone; otherwise the service's own sending (a copy sent, a loan shipped)
+ * beside accepting, refusing or naming a price. An item saying neither is offered every answer.
+ */
+function answersFor(item: InboxItem): { offered: readonly Answer[]; first: Answer } {
+  if (item.stage === 'returned') return { offered: ['return-received'], first: 'return-received' };
+  if (!item.service) return { offered: ANSWERS, first: 'will-supply' };
+  const sends: Answer = item.service === 'loan' ? 'loaned' : 'copy-sent';
+  return { offered: ['will-supply', 'unfilled', 'conditional', sends], first: sends };
+}
+
 /** The end of the chosen day in China, as the API takes instants. */
 const dueInstant = (day: string) => (day ? `${day}T23:59:59+08:00` : undefined);
 
@@ -56,7 +68,8 @@ export function SupplyAnswer({ item, onDone }: { item: InboxItem; onDone(): void
   const { t } = useMessages();
   const api = useApi();
   const { session } = useSession();
-  const [given, setGiven] = useState<Given>({ answer: 'will-supply', reason: 'NotHeld', cost: '', link: '', dueDate: '' });
+  const { offered, first } = answersFor(item);
+  const [given, setGiven] = useState<Given>({ answer: first, reason: 'NotHeld', cost: '', link: '', dueDate: '' });
   const [refusal, setRefusal] = useState<ApiError>();
   const set = (change: Partial<Given>) => setGiven({ ...given, ...change });
   const key = item.id.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -80,7 +93,7 @@ export function SupplyAnswer({ item, onDone }: { item: InboxItem; onDone(): void
       <Field id={`answer-${key}`} label={t.staff.answer}>
         {(described) => (
           <select {...described} value={given.answer} onChange={(event) => set({ answer: event.currentTarget.value as Answer })}>
-            {ANSWERS.map((answer) => (
+            {offered.map((answer) => (
               <option key={answer} value={answer}>
                 {t.staff.answers[answer]}
               </option>
