@@ -17,6 +17,7 @@ let serial = 0;
 
 const PREFERENCES = 'rules/preferences.yaml';
 const NATIONAL = 'suppliers/national.yaml';
+const APPROVALS = 'rules/approvals.yaml';
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
@@ -188,5 +189,63 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     const after = await routed();
     expect(after.rulesetVersion).toBe(published);
     expect(after.rota[0].supplierId).toBe('nstl');
+  });
+
+  it('keeps the administrator’s edits as the draft when someone else published meanwhile, naming the files both changed', async () => {
+    const admin = await app.token('administrator', 'calis');
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/config`);
+    await signInWith(page, admin);
+    const setPriority = async (path: string, from: string, to: string) => {
+      await page.getByRole('button', { name: path, exact: true }).click();
+      await page.getByRole('textbox', { name: path }).waitFor();
+      await page.locator('.cm-line', { hasText: `priority: ${from}` }).first().click();
+      await page.keyboard.press('End');
+      for (let i = 0; i < from.length; i++) await page.keyboard.press('Backspace');
+      await page.keyboard.type(to);
+    };
+    await setPriority(APPROVALS, '90', '91');
+    await setPriority(PREFERENCES, '50', '52');
+    await page.locator('p', { hasText: '草稿没有问题。' }).waitFor();
+    await page.getByRole('button', { name: '与现行版本比较' }).click();
+    await page.getByLabel('发布说明').waitFor();
+
+    // Meanwhile another administrator publishes a change to one of the two files, from the API.
+    const inForce = (await app.call('GET', '/api/admin/config', admin)).body.version as string;
+    const theirs = (await app.call('GET', `/api/admin/config/file?path=${encodeURIComponent(PREFERENCES)}`, admin)).body.text as string;
+    const at = theirs.lastIndexOf('priority: 10');
+    const changed = `${theirs.slice(0, at)}priority: 11${theirs.slice(at + 'priority: 10'.length)}`;
+    const published = await app.call('POST', '/api/admin/config/publish', admin, { files: { [PREFERENCES]: changed }, basedOn: inForce, note: '最后一条偏好规则的优先级' });
+    expect(published.status).toBe(201);
+
+    await page.getByLabel('发布说明').fill('审批与偏好的优先级');
+    await page.getByRole('button', { name: '发布' }).click();
+    const alert = page.locator('[role=alert]');
+    await alert.locator('p', { hasText: '已有他人发布了新版本' }).waitFor();
+    await alert.getByRole('button', { name: '重新加载现行版本，保留我的修改' }).click();
+
+    // The version in force now, the edits still the draft, and the file both changed named.
+    const notice = page.getByRole('status', { name: '已重新加载' });
+    await notice.waitFor();
+    expect(await notice.locator('p').first().textContent()).toContain(published.body.version.replace('sha256:', '').slice(0, 12));
+    expect(await notice.locator('li').allTextContents()).toEqual([PREFERENCES]);
+    expect(await page.locator('p.hint', { hasText: '现行版本' }).first().textContent()).toContain(published.body.version.replace('sha256:', '').slice(0, 12));
+    expect(await page.getByRole('button', { name: `${APPROVALS}（已修改）`, exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: `${PREFERENCES}（已修改）（其间有他人修改）`, exact: true }).count()).toBe(1);
+    expect(await page.locator('.cm-line', { hasText: 'priority: 52' }).count()).toBe(1);
+    // Compared again before it can be published.
+    expect(await page.getByRole('button', { name: '发布' }).count()).toBe(0);
+    await accessible(page, 'admin-config-reloaded');
+
+    await notice.getByRole('button', { name: PREFERENCES, exact: true }).click();
+    await page.locator('h2', { hasText: `编辑 ${PREFERENCES}` }).waitFor();
+    await page.locator('p', { hasText: '草稿没有问题。' }).waitFor();
+    await page.getByRole('button', { name: '与现行版本比较' }).click();
+    await page.getByLabel('发布说明').fill('审批与偏好的优先级');
+    await page.getByRole('button', { name: '发布' }).click();
+    await page.locator('p[role=status]', { hasText: '已发布版本' }).waitFor();
+    expect(copy.read(APPROVALS)).toContain('priority: 91');
+    expect(copy.read(PREFERENCES)).toContain('priority: 52');
+    await page.close();
   });
 });
