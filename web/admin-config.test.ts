@@ -16,6 +16,8 @@ let browser: Browser;
 let serial = 0;
 
 const PREFERENCES = 'rules/preferences.yaml';
+const NATIONAL = 'suppliers/national.yaml';
+const APPROVALS = 'rules/approvals.yaml';
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
@@ -38,6 +40,66 @@ async function routed(): Promise<Record<string, any>> {
 }
 
 describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', () => {
+  it('completes the values the schemas allow, as soon as a key wants one and as fast as it is typed', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/config`);
+    await signInWith(page, await app.token('administrator', 'calis'));
+    await page.getByRole('button', { name: PREFERENCES, exact: true }).click();
+    await page.getByRole('textbox', { name: PREFERENCES }).waitFor();
+    const options = page.locator('.cm-tooltip-autocomplete li');
+    // In the order CodeMirror shows them: best match first, then alphabetical.
+    const labels = () => options.locator('.cm-completionLabel').allTextContents();
+    const replaceValue = async (line: string, value: string, after = '') => {
+      await page.locator('.cm-line', { hasText: line }).first().click();
+      await page.keyboard.press('End');
+      for (let i = 0; i < after.length; i++) await page.keyboard.press('ArrowLeft');
+      for (let i = 0; i < value.length; i++) await page.keyboard.press('Backspace');
+    };
+
+    // A rule's event type, in the rule definition the rules array refers to: offered once `type: ` is typed.
+    await replaceValue('type: tier', ' tier');
+    await page.keyboard.type(' ');
+    await expect.poll(labels).toEqual(['approveCost', 'deadline', 'escalate', 'exclude', 'reject', 'review', 'score', 'tier']);
+    // Two letters at typing speed narrow the list to the best match first; Enter takes it.
+    await page.keyboard.type('sc');
+    await expect.poll(async () => (await labels())[0]).toBe('score');
+    await accessible(page, 'admin-config-completion');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.cm-activeLine').textContent()).toBe('      type: score');
+    // Typed over a value with no list open: the schema of an item of the rules array is found for what is typed.
+    await replaceValue('type: score', 'score');
+    await page.keyboard.type('ti');
+    await expect.poll(labels).toEqual(['tier']);
+    await page.keyboard.press('Escape');
+
+    // A condition's operator, in a flow mapping of the definition that refers to itself: on demand with nothing typed, then narrowed.
+    await replaceValue('$.service, operator: equal, value: copy', 'equal', ', value: copy }');
+    await page.keyboard.press('Control+Space');
+    await expect.poll(labels).toContain('greaterThanInclusive');
+    await page.keyboard.type('st');
+    await expect.poll(async () => (await labels())[0]).toBe('startsWith');
+    await page.keyboard.press('Escape');
+
+    // In a supplier file: on a new line of a supplier, the properties it lacks; its adapter and kind, from the enums of the supplier definition.
+    await page.getByRole('button', { name: NATIONAL, exact: true }).click();
+    await page.getByRole('textbox', { name: NATIONAL }).waitFor();
+    await page.locator('.cm-line', { hasText: 'fillRate: 0.9' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('c');
+    await expect.poll(labels).toEqual(['closures']);
+    await page.keyboard.press('Escape');
+    await replaceValue('adapter: iso18626', ' iso18626');
+    await page.keyboard.type(' ');
+    await expect.poll(labels).toEqual(['calis-ebooks', 'iso18626', 'manual', 'open-access', 'vendor-ppv']);
+    await page.keyboard.press('Escape');
+    await replaceValue('kind: national-library', 'national-library');
+    await page.keyboard.type('ca');
+    await expect.poll(async () => (await labels()).sort()).toEqual(['calis-ebooks', 'cashl']);
+    await page.keyboard.press('Escape');
+    await page.close();
+  });
+
   it('shows a mistake typed into a rule file at its line, then publishes a valid change after comparing it, and routing uses it', async () => {
     const before = await routed();
     const admin = await app.token('administrator', 'calis');
@@ -56,15 +118,13 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     await accessible(page, 'admin-config');
     expect(await unreachedByTab(page)).toEqual([]);
 
-    // Completion from the rules' schema: on a new line of a rule, the properties a rule may have, with their types.
+    // A line typed (completion has its own test), then undone: the file is as it was, no draft.
     await page.locator('.cm-line', { hasText: 'params: { tier: 1 }' }).first().click();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await page.keyboard.type('p');
-    const options = page.locator('.cm-tooltip-autocomplete li');
-    await expect.poll(() => options.allTextContents()).toContainEqual(expect.stringMatching(/^priority/));
+    await page.locator('p', { hasText: '尚未修改任何文件。' }).waitFor({ state: 'detached' });
     await page.keyboard.press('Escape');
-    // Undone, the file is as it was: no draft.
     const noEdits = page.locator('p', { hasText: '尚未修改任何文件。' });
     for (let undo = 0; undo < 5 && !(await noEdits.isVisible()); undo++) await page.keyboard.press('Control+z');
     await noEdits.waitFor();
@@ -129,5 +189,63 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     const after = await routed();
     expect(after.rulesetVersion).toBe(published);
     expect(after.rota[0].supplierId).toBe('nstl');
+  });
+
+  it('keeps the administrator’s edits as the draft when someone else published meanwhile, naming the files both changed', async () => {
+    const admin = await app.token('administrator', 'calis');
+    const page = await newPage(browser);
+    await page.goto(`${app.service.url}/#/config`);
+    await signInWith(page, admin);
+    const setPriority = async (path: string, from: string, to: string) => {
+      await page.getByRole('button', { name: path, exact: true }).click();
+      await page.getByRole('textbox', { name: path }).waitFor();
+      await page.locator('.cm-line', { hasText: `priority: ${from}` }).first().click();
+      await page.keyboard.press('End');
+      for (let i = 0; i < from.length; i++) await page.keyboard.press('Backspace');
+      await page.keyboard.type(to);
+    };
+    await setPriority(APPROVALS, '90', '91');
+    await setPriority(PREFERENCES, '50', '52');
+    await page.locator('p', { hasText: '草稿没有问题。' }).waitFor();
+    await page.getByRole('button', { name: '与现行版本比较' }).click();
+    await page.getByLabel('发布说明').waitFor();
+
+    // Meanwhile another administrator publishes a change to one of the two files, from the API.
+    const inForce = (await app.call('GET', '/api/admin/config', admin)).body.version as string;
+    const theirs = (await app.call('GET', `/api/admin/config/file?path=${encodeURIComponent(PREFERENCES)}`, admin)).body.text as string;
+    const at = theirs.lastIndexOf('priority: 10');
+    const changed = `${theirs.slice(0, at)}priority: 11${theirs.slice(at + 'priority: 10'.length)}`;
+    const published = await app.call('POST', '/api/admin/config/publish', admin, { files: { [PREFERENCES]: changed }, basedOn: inForce, note: '最后一条偏好规则的优先级' });
+    expect(published.status).toBe(201);
+
+    await page.getByLabel('发布说明').fill('审批与偏好的优先级');
+    await page.getByRole('button', { name: '发布' }).click();
+    const alert = page.locator('[role=alert]');
+    await alert.locator('p', { hasText: '已有他人发布了新版本' }).waitFor();
+    await alert.getByRole('button', { name: '重新加载现行版本，保留我的修改' }).click();
+
+    // The version in force now, the edits still the draft, and the file both changed named.
+    const notice = page.getByRole('status', { name: '已重新加载' });
+    await notice.waitFor();
+    expect(await notice.locator('p').first().textContent()).toContain(published.body.version.replace('sha256:', '').slice(0, 12));
+    expect(await notice.locator('li').allTextContents()).toEqual([PREFERENCES]);
+    expect(await page.locator('p.hint', { hasText: '现行版本' }).first().textContent()).toContain(published.body.version.replace('sha256:', '').slice(0, 12));
+    expect(await page.getByRole('button', { name: `${APPROVALS}（已修改）`, exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: `${PREFERENCES}（已修改）（其间有他人修改）`, exact: true }).count()).toBe(1);
+    expect(await page.locator('.cm-line', { hasText: 'priority: 52' }).count()).toBe(1);
+    // Compared again before it can be published.
+    expect(await page.getByRole('button', { name: '发布' }).count()).toBe(0);
+    await accessible(page, 'admin-config-reloaded');
+
+    await notice.getByRole('button', { name: PREFERENCES, exact: true }).click();
+    await page.locator('h2', { hasText: `编辑 ${PREFERENCES}` }).waitFor();
+    await page.locator('p', { hasText: '草稿没有问题。' }).waitFor();
+    await page.getByRole('button', { name: '与现行版本比较' }).click();
+    await page.getByLabel('发布说明').fill('审批与偏好的优先级');
+    await page.getByRole('button', { name: '发布' }).click();
+    await page.locator('p[role=status]', { hasText: '已发布版本' }).waitFor();
+    expect(copy.read(APPROVALS)).toContain('priority: 91');
+    expect(copy.read(PREFERENCES)).toContain('priority: 52');
+    await page.close();
   });
 });

@@ -191,3 +191,23 @@ describe('comparing, publishing and the history', () => {
     expect(answer.status).toBe(422);
   });
 });
+
+describe('a large comparison', () => {
+  it('lets other calls be answered while it routes thousands of requests', async () => {
+    // Ten thousand requests held by the store, as a busy month leaves them (no workflow is needed to compare them).
+    const rows = Array.from({ length: 10_000 }, (_, index) => {
+      const request = sampleRequest(index % 2 === 0 ? 'chinese-article-ppv' : 'foreign-physics-nstl', `many-${process.pid}-${index}`);
+      return { id: request.id, library_id: request.requester.libraryId, patron_id: request.requester.patronId, service: request.service, urgency: request.urgency, body: JSON.stringify(request), workflow_id: `many-${request.id}` };
+    });
+    for (let at = 0; at < rows.length; at += 500) await app.service.database.db('requests').insert(rows.slice(at, at + 500));
+
+    let comparing = true;
+    const compared = app.call('POST', '/api/admin/config/compare', admin, { files: { [PREFERENCES]: preferredLast() }, limit: 10_000 }).finally(() => (comparing = false));
+    // Health asked again and again meanwhile. Held for the whole routing, it would be answered once
+    // at most, and then as unavailable: its probes' time runs out while the event loop is held.
+    let healthy = 0;
+    while (comparing) if ((await app.call('GET', '/healthz')).status === 200 && comparing) healthy++;
+    expect((await compared).body.compared).toBe(10_000);
+    expect(healthy).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});

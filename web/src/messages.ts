@@ -441,6 +441,13 @@ const zh = {
     publishedBy: (who: string, when: string) => `${who} 于 ${when} 发布`,
     basedOn: (version: string) => `基于 ${version}`,
     changedFiles: '修改的文件',
+    conflictKeepsDraft: '在您编辑期间已有他人发布了新版本。重新加载现行版本后，您的修改仍保留为草稿。',
+    reloadKeepingDraft: '重新加载现行版本，保留我的修改',
+    reloadedTitle: '已重新加载',
+    reloaded: (version: string) => `已重新加载现行版本 ${version}，您的修改仍保留为草稿，请重新比较。`,
+    noneChangedUnderDraft: '您修改的文件在此期间没有被他人修改。',
+    changedUnderDraft: '以下您修改的文件在此期间也被他人修改，您的草稿会覆盖其修改；请先查看',
+    changedMeanwhile: '（其间有他人修改）',
   },
   // What a supplying library is asked to do with a request, by its service and where it stands.
   supplyDesk: {
@@ -911,6 +918,13 @@ const en: Messages = {
     publishedBy: (who: string, when: string) => `Published by ${who} on ${when}`,
     basedOn: (version: string) => `replacing ${version}`,
     changedFiles: 'Files changed',
+    conflictKeepsDraft: 'Someone published a new version while you were editing. Reload the version in force: your edits stay as the draft.',
+    reloadKeepingDraft: 'Reload the version in force, keeping my edits',
+    reloadedTitle: 'Reloaded',
+    reloaded: (version: string) => `Version ${version} in force reloaded; your edits stay as the draft: compare it again.`,
+    noneChangedUnderDraft: 'None of the files you edited was changed by anyone else meanwhile.',
+    changedUnderDraft: 'These files you edited were also changed meanwhile, and your draft would replace those changes; see the',
+    changedMeanwhile: ' (changed meanwhile)',
   },
   supplyDesk: {
     asked: { copy: 'Document delivery request', loan: 'Loan request', ebook: 'E-book request' },

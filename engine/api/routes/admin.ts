@@ -31,6 +31,8 @@ const PATH: Schema = { type: 'string', pattern: EDITABLE_PATH, [PROBLEM]: 'must 
 
 /** How many changed requests a comparison lists; the counts cover them all. */
 const LISTED_CHANGES = 200;
+/** Requests a comparison routes between turns of the event loop: thousands at once would hold every other call for seconds. */
+const COMPARED_PER_TURN = 200;
 
 /** The files a draft names must be editable files of the directory: a path of another kind or outside it is refused. */
 function checkedPaths(dir: string, files: Files, where: string): void {
@@ -143,7 +145,8 @@ export function adminRoutes({ network, configHistory }: AdminRoutesDeps): Routes
         const changes: RoutingChange[] = [];
         let compared = 0;
         let changed = 0;
-        for (const { request, submittedAt } of recent) {
+        for (const [index, { request, submittedAt }] of recent.entries()) {
+          if (index > 0 && index % COMPARED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
           // A reader of a library one version lacks cannot be routed by it.
           if (!comparison.members.has(request.requester.libraryId)) continue;
           compared++;

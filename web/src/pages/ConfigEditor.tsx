@@ -8,17 +8,8 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { hoverTooltip } from '@codemirror/view';
 import { EditorSelection } from '@codemirror/state';
 import { stateExtensions } from 'codemirror-json-schema';
-import { yamlCompletion, yamlSchemaHover } from 'codemirror-json-schema/yaml';
-import type { JSONSchema7 } from 'json-schema';
-import common from '../../../config/schemas/common.schema.json';
-import holdings from '../../../config/schemas/holdings.schema.json';
-import libraries from '../../../config/schemas/libraries.schema.json';
-import licences from '../../../config/schemas/licences.schema.json';
-import policy from '../../../config/schemas/policy.schema.json';
-import request from '../../../config/schemas/request.schema.json';
-import rules from '../../../config/schemas/rules.schema.json';
-import subjects from '../../../config/schemas/subjects.schema.json';
-import suppliers from '../../../config/schemas/suppliers.schema.json';
+import { yamlSchemaHover } from 'codemirror-json-schema/yaml';
+import { bundled, schemaCompletion } from '../config-schemas';
 
 /** A problem or warning as the API locates it. */
 export interface Located {
@@ -26,25 +17,6 @@ export interface Located {
   line: number;
   column: number;
   message: string;
-}
-
-const SCHEMAS: Record<string, object> = { holdings, libraries, licences, policy, request, rules, subjects, suppliers };
-const COMMON = 'common.schema.json#/$defs/';
-
-/** References rewritten by `to`, everywhere in a schema. */
-function rewritten(node: unknown, to: (ref: string) => string): unknown {
-  if (Array.isArray(node)) return node.map((item) => rewritten(item, to));
-  if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? to(value) : rewritten(value, to)]));
-}
-
-/** The schema with the definitions it takes from common.schema.json inside it, as the completion library resolves only references within one schema. */
-function bundled(name: string): JSONSchema7 | undefined {
-  const schema = SCHEMAS[name] as { $defs?: Record<string, unknown> } | undefined;
-  if (!schema) return undefined;
-  const own = rewritten(schema, (ref) => (ref.startsWith(COMMON) ? `#/$defs/common-${ref.slice(COMMON.length)}` : ref)) as { $defs?: Record<string, unknown> };
-  const shared = Object.entries(common.$defs).map(([key, value]) => [`common-${key}`, rewritten(value, (ref) => ref.replace('#/$defs/', '#/$defs/common-'))]);
-  return { ...own, $defs: { ...own.$defs, ...Object.fromEntries(shared) } } as JSONSchema7;
 }
 
 function diagnosticsOf(view: EditorView, located: readonly Located[], severity: 'error' | 'warning'): Diagnostic[] {
@@ -86,7 +58,7 @@ export default function ConfigEditor({ label, schema, text, problems, warnings, 
         lintGutter(),
         // Long descriptions wrap, so the problems list and the editor never scroll sideways apart.
         EditorView.lineWrapping,
-        ...(found ? [yamlLanguage.data.of({ autocomplete: yamlCompletion() }), hoverTooltip(yamlSchemaHover()), stateExtensions(found)] : []),
+        ...(found ? [yamlLanguage.data.of({ autocomplete: schemaCompletion(found) }), hoverTooltip(yamlSchemaHover()), stateExtensions(found)] : []),
         // A tab stop said outright: what is editable is reached by the keyboard, and so is the region that scrolls it.
         EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'editor-hint', tabindex: '0' }),
         EditorView.updateListener.of((update) => {

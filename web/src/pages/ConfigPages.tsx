@@ -92,16 +92,30 @@ export function ConfigFiles() {
   const [publishing, setPublishing] = useState(false);
   const [published, setPublished] = useState<PublishedVersion>();
   const [refusal, setRefusal] = useState<{ conflict: boolean; error: ApiError }>();
+  const [reloaded, setReloaded] = useState<{ changed: string[] }>();
   const draftKey = JSON.stringify(drafts);
   const checkedFor = useRef('');
 
-  const load = async () => {
+  /**
+   * The files of the version in force. After someone else published (a conflict), `keep` is the
+   * administrator's draft: it stays the draft over the files as they are now, and the files it edits
+   * that changed meanwhile are named, to be looked at and compared again.
+   */
+  const load = async (keep: Record<string, string> = {}) => {
     const answer = await api<{ version: string; files: EditableFile[] }>('GET', '/api/admin/config/files');
     if (!answer.ok) return setRefusal({ conflict: false, error: answer.error });
+    // Each edited file read before anything is replaced, so a failed read leaves the draft as it was.
+    const now: Record<string, string> = {};
+    for (const path of Object.keys(keep)) {
+      const file = await api<{ text: string }>('GET', `/api/admin/config/file?path=${encodeURIComponent(path)}`);
+      if (!file.ok) return setRefusal({ conflict: false, error: file.error });
+      now[path] = file.body.text;
+    }
     setFiles(answer.body.files);
     setBasedOn(answer.body.version);
-    setOriginals({});
-    setDrafts({});
+    setOriginals(now);
+    setDrafts(Object.fromEntries(Object.entries(keep).filter(([path, text]) => text !== now[path])));
+    setReloaded(Object.keys(keep).length > 0 ? { changed: Object.keys(keep).filter((path) => now[path] !== originals[path]) } : undefined);
     setComparison(undefined);
     setRefusal(undefined);
     setSelected((current) => current ?? answer.body.files[0]?.path);
@@ -163,6 +177,7 @@ export function ConfigFiles() {
     setPublishing(false);
     if (!answer.ok) return setRefusal({ conflict: answer.status === 409, error: answer.error });
     setPublished(answer.body);
+    setReloaded(undefined);
     setOriginals((known) => ({ ...known, ...drafts }));
     setDrafts({});
     setBasedOn(answer.body.version);
@@ -196,6 +211,7 @@ export function ConfigFiles() {
                 <button type="button" class="link" aria-current={file.path === selected ? 'true' : undefined} onClick={() => (setSelected(file.path), setJump(undefined))}>
                   {file.path}
                   {drafts[file.path] !== undefined && t.config.edited}
+                  {reloaded?.changed.includes(file.path) && t.config.changedMeanwhile}
                 </button>
               </li>
             ))}
@@ -237,13 +253,36 @@ export function ConfigFiles() {
           </section>
           {refusal && (
             <div class="warning" role="alert">
-              <p>{refusal.conflict ? t.config.conflict : refusal.error.message}</p>
+              <p>{refusal.conflict ? t.config.conflictKeepsDraft : refusal.error.message}</p>
               {refusal.conflict && (
-                <button type="button" onClick={() => void load()}>
-                  {t.config.reload}
+                <button type="button" onClick={() => void load(drafts)}>
+                  {t.config.reloadKeepingDraft}
                 </button>
               )}
             </div>
+          )}
+          {reloaded && (
+            <section class="delivery" role="status" aria-label={t.config.reloadedTitle}>
+              <p>{t.config.reloaded(shortVersion(basedOn))}</p>
+              {reloaded.changed.length === 0 ? (
+                <p>{t.config.noneChangedUnderDraft}</p>
+              ) : (
+                <>
+                  <p>
+                    {t.config.changedUnderDraft} <a href="#/config/versions">{t.config.navVersions}</a>
+                  </p>
+                  <ul>
+                    {reloaded.changed.map((path) => (
+                      <li key={path}>
+                        <button type="button" class="link" onClick={() => (setSelected(path), setJump(undefined))}>
+                          {path}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </section>
           )}
           <div class="batch">
             <button type="button" disabled={!edited || checking || checked.problems.length > 0 || comparing} onClick={() => void compare()}>
