@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ConfigCopy } from '../rules/config-fixture';
-import { sampleRequest, startTestService, type TestService } from '../test/service';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sampleRequest } from '../test/service';
+import { startAsNpmStart, type StartedService } from '../test/started';
 import { accessible, CHROMIUM, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
 
-// The administrator's configuration pages in Chromium, on a copy of the shipped configuration: a
-// mistake typed into a rule file is shown at its line, and a valid change is compared with the
-// version in force and then published, after which routing uses it.
+// The administrator's configuration pages in Chromium, against the service as `npm start` runs it
+// beside the supplier simulator, on a copy of the shipped configuration: a mistake typed into a rule
+// file is shown at its line, and a valid change is compared with the version in force and then
+// published, after which routing uses it.
 
 if (!CHROMIUM) console.warn('web/admin-config.test.ts: skipped, no Chromium installed (apt-get install chromium fonts-wqy-microhei)');
 
-const copy = new ConfigCopy();
-let app: TestService;
+let app: StartedService;
 let browser: Browser;
 let serial = 0;
 
@@ -21,15 +23,17 @@ const APPROVALS = 'rules/approvals.yaml';
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
-  app = await startTestService({ ILL_CONFIG_DIR: copy.dir });
+  app = await startAsNpmStart();
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.service.stop();
-  copy.remove();
+  await app?.stop();
 });
+
+/** A file of the service's configuration as it stands on disk. */
+const read = (relative: string) => readFileSync(path.join(app.configDir, relative), 'utf8');
 
 /** A reader's request for the shipped physics article with a DOI, once routed: its decision. */
 async function routed(): Promise<Record<string, any>> {
@@ -42,7 +46,7 @@ async function routed(): Promise<Record<string, any>> {
 describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', () => {
   it('completes the values the schemas allow, as soon as a key wants one and as fast as it is typed', async () => {
     const page = await newPage(browser);
-    await page.goto(`${app.service.url}/#/config`);
+    await page.goto(`${app.url}/#/config`);
     await signInWith(page, await app.token('administrator', 'calis'));
     await page.getByRole('button', { name: PREFERENCES, exact: true }).click();
     await page.getByRole('textbox', { name: PREFERENCES }).waitFor();
@@ -108,7 +112,7 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     expect(before.rota[0].supplierId).toBe('oa-resolver');
 
     const page = await newPage(browser);
-    await page.goto(`${app.service.url}/#/config`);
+    await page.goto(`${app.url}/#/config`);
     await signInWith(page, admin);
     await page.locator('h1', { hasText: '网络配置' }).waitFor();
     await page.getByRole('button', { name: PREFERENCES, exact: true }).click();
@@ -173,7 +177,7 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     await page.locator('p[role=status]', { hasText: '已发布版本' }).waitFor();
     const published = (await app.call('GET', '/api/admin/config', admin)).body.version as string;
     expect(published).not.toBe(inForce);
-    expect(copy.read(PREFERENCES)).toContain('params: { tier: 3 }');
+    expect(read(PREFERENCES)).toContain('params: { tier: 3 }');
 
     await page.locator('main').getByRole('link', { name: '版本历史' }).click();
     await page.locator('h1', { hasText: '配置版本历史' }).waitFor();
@@ -194,7 +198,7 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
   it('keeps the administrator’s edits as the draft when someone else published meanwhile, naming the files both changed', async () => {
     const admin = await app.token('administrator', 'calis');
     const page = await newPage(browser);
-    await page.goto(`${app.service.url}/#/config`);
+    await page.goto(`${app.url}/#/config`);
     await signInWith(page, admin);
     const setPriority = async (path: string, from: string, to: string) => {
       await page.getByRole('button', { name: path, exact: true }).click();
@@ -244,8 +248,8 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     await page.getByLabel('发布说明').fill('审批与偏好的优先级');
     await page.getByRole('button', { name: '发布' }).click();
     await page.locator('p[role=status]', { hasText: '已发布版本' }).waitFor();
-    expect(copy.read(APPROVALS)).toContain('priority: 91');
-    expect(copy.read(PREFERENCES)).toContain('priority: 52');
+    expect(read(APPROVALS)).toContain('priority: 91');
+    expect(read(PREFERENCES)).toContain('priority: 52');
     await page.close();
   });
 });
