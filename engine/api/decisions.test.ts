@@ -242,21 +242,34 @@ describe('a supplier library’s desk', () => {
   });
 });
 
-describe('a loan action already under way', () => {
-  it('refuses a second renewal while the first waits for the supplier, by the in-progress code', async () => {
-    const request = sample('loan-same-region');
-    const library = await app.token('librarian', request.requester.libraryId);
-    expect((await app.call('POST', '/api/requests', library, request)).status).toBe(201);
-    const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
-    const lender: string = sent.supplier.id;
-    const loaned = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', lender), { supplierId: lender, status: 'Loaned', dueDate: '2027-01-06T17:30:00Z' });
-    expect(loaned.status).toBe(202);
-    await app.until(request.id, library, (body) => body.tasks.some((task: { type: string }) => task.type === 'receive'));
-    expect((await app.call('POST', `/api/requests/${request.id}/receive`, library, {})).status).toBe(200);
-    await app.until(request.id, library, (body) => body.status === 'loaned');
+/** A loan the library has confirmed receiving, and who lent it. */
+async function onLoan(): Promise<{ id: string; library: string; lender: string }> {
+  const request = sample('loan-same-region');
+  const library = await app.token('librarian', request.requester.libraryId);
+  expect((await app.call('POST', '/api/requests', library, request)).status).toBe(201);
+  const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+  const lender: string = sent.supplier.id;
+  const loaned = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', lender), { supplierId: lender, status: 'Loaned', dueDate: '2027-01-06T17:30:00Z' });
+  expect(loaned.status).toBe(202);
+  await app.until(request.id, library, (body) => body.tasks.some((task: { type: string }) => task.type === 'receive'));
+  expect((await app.call('POST', `/api/requests/${request.id}/receive`, library, {})).status).toBe(200);
+  await app.until(request.id, library, (body) => body.status === 'loaned');
+  return { id: request.id, library, lender };
+}
 
-    expect((await app.call('POST', `/api/requests/${request.id}/renew`, library, {})).status).toBe(200);
-    const again = await app.call('POST', `/api/requests/${request.id}/renew`, library, {});
+describe('a loan', () => {
+  it('refuses a second renewal while the first waits for the supplier, by the in-progress code', async () => {
+    const { id, library } = await onLoan();
+    expect((await app.call('POST', `/api/requests/${id}/renew`, library, {})).status).toBe(200);
+    const again = await app.call('POST', `/api/requests/${id}/renew`, library, {});
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'in-progress', message: 'a renewal is already waiting for the supplier' } } });
+  });
+
+  it('ends when its lender says it is complete, and the entry names the lender', async () => {
+    const { id, library, lender } = await onLoan();
+    const said = await app.call('POST', `/api/requests/${id}/supplier-messages`, await app.token('supplier', lender), { supplierId: lender, status: 'CompletedWithoutReturn' });
+    expect(said.status).toBe(202);
+    const completed = await app.until(id, library, (body) => body.status === 'completed');
+    expect(completed.history.at(-1)).toMatchObject({ status: 'completed', event: 'supplier-status', supplierId: lender, supplierStatus: 'CompletedWithoutReturn' });
   });
 });
