@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequest, startTestService, type TestService } from '../../test/service';
-import { withoutWhy } from './reader-view';
+import type { RequestState } from '../../domain/request-state';
+import { readersState, withoutWhy } from './reader-view';
 
 // What a reader is told of a try that failed: that it failed, never the words of the adapter, which
 // name the supplier's endpoint, host and the variable its credentials are read from.
@@ -79,9 +80,17 @@ describe('the facts a reader is not told', () => {
     expect(withoutWhy({ supplierId: 'nlc', note: 'could not tell nlc of the close: connect ECONNREFUSED 10.0.0.1:80' })).toEqual({ supplierId: 'nlc' });
   });
 
-  it('keeps what suppliers said and what people wrote', () => {
+  it('keeps what suppliers said and what people wrote, in the history and the tries', () => {
     const said = { event: 'supplier-status', supplierId: 'nlc', supplierStatus: 'Unfilled', reason: 'NotOnShelf', note: 'Unfilled: NotOnShelf' } as const;
     expect(withoutWhy(said)).toEqual(said);
     expect(withoutWhy({ supplierId: 'nlc', note: 'Unfilled: NotOnShelf' })).toEqual({ supplierId: 'nlc', note: 'Unfilled: NotOnShelf' });
+    const tried = [
+      { supplierId: 'nlc', outcome: 'unfilled', reason: 'NotOnShelf', at: '2026-12-07T08:00:00Z' },
+      { supplierId: 'nstl', outcome: 'send-failed', reason: 'POST http://nstl.example/ill: HTTP 500', at: '2026-12-07T09:00:00Z' },
+    ] as const;
+    const state = { requestId: 'r-1', history: [], tasks: [{ id: 't-1', detail: { tried } }], tried } as unknown as RequestState;
+    const seen = readersState(state);
+    expect(seen.tried).toEqual([tried[0], { supplierId: 'nstl', outcome: 'send-failed', at: '2026-12-07T09:00:00Z' }]);
+    expect(seen.tasks[0]!.detail.tried).toEqual(seen.tried);
   });
 });

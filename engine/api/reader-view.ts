@@ -16,7 +16,8 @@ export function withoutWhy<T extends AuditFacts>(facts: T): T {
 }
 
 type Tries = RequestState['tried'];
-const untried = (tried: Tries): Tries => tried.map(({ reason: _reason, ...rest }) => rest);
+// A supplier's refusal is told in the history too; only a failed send's reason is kept back.
+const untried = (tried: Tries): Tries => tried.map(({ reason, ...rest }) => (rest.outcome === 'send-failed' ? rest : { ...rest, reason }));
 
 /**
  * A request's state as its reader sees it: its history and tries (its staff's tasks' too) without why
