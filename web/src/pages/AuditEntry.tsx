@@ -53,7 +53,8 @@ export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { en
   const told = facts.event
     ? a.events[facts.event](worded)
     : [supplier && a.supplier(supplier), worded.dueDate && a.dueDate(worded.dueDate), worded.expiresAt && a.expiresAt(worded.expiresAt)].filter(Boolean).join('；');
-  const untold = !facts.event && facts.note !== facts.text && facts.note;
+  // Such an entry's note says what its status does not; one carrying a due date or a link's expiry only repeats it.
+  const untold = !facts.event && !facts.dueDate && !facts.expiresAt && facts.note !== facts.text && facts.note;
   return (
     <>
       <time dateTime={entry.at}>{time(entry.at)}</time> <strong>{t.statuses[entry.status as RequestStatus] ?? entry.status}</strong>
