@@ -245,7 +245,7 @@ describe('requesting from an ISO 18626 peer', () => {
       const librarian = await app.token('librarian', 'ybu');
       await app.call('POST', '/api/requests', librarian, request);
       const moved = await app.until(request.id, librarian, (body) => body.tried?.length > 0);
-      expect(moved.tried[0]).toMatchObject({ supplierId: 'keris', outcome: 'send-failed', reason: expect.stringContaining('refused: UnrecognisedDataValue: we do not lend abroad') });
+      expect(moved.tried[0]).toMatchObject({ supplierId: 'keris', outcome: 'send-failed', reason: 'rejected' });
     } finally {
       delete peerOptions.refuse;
     }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import knex from 'knex';
 import { expect, inject, onTestFailed } from 'vitest';
 import { TokenAuthority, type Role } from '../engine/auth/tokens';
 import { freePort, waitUntilListening } from '../engine/net';
@@ -106,10 +107,13 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
   const url = `http://127.0.0.1:${port}`;
   // A secret of the test's own, so that it can hand tokens of any role and library to the browser.
   const authSecret = randomBytes(24).toString('hex');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ill-started-'));
+  const databaseUrl = process.env.DATABASE_URL;
+  const databaseSchema = `s_${randomUUID().replaceAll('-', '')}`;
   const service = run('engine/start.ts', {
     PORT: String(port),
-    ILL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ill-started-')),
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: `s_${randomUUID().replaceAll('-', '')}` } : {}),
+    ILL_DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: databaseSchema } : {}),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     ILL_TASK_QUEUE: `started-${randomUUID()}`,
     ILL_AUTH_SECRET: authSecret,
@@ -125,8 +129,23 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
     ILL_SIMULATOR_MS_PER_HOUR: String(msPerHour),
     ILL_SIMULATOR_FAULTS: simulatorFaults,
   });
+  // What the run made for itself goes with it, whether or not it stopped cleanly.
+  const removeLeftovers = async () => {
+    for (const dir of [dataDir, configDir]) rmSync(dir, { recursive: true, force: true });
+    if (!databaseUrl) return;
+    const db = knex({ client: 'pg', connection: databaseUrl });
+    try {
+      await db.raw('drop schema if exists ?? cascade', [databaseSchema]);
+    } finally {
+      await db.destroy();
+    }
+  };
   const stop = async () => {
-    await Promise.all([interrupt(service, 'the service'), interrupt(simulator, 'the simulator')]);
+    try {
+      await Promise.all([interrupt(service, 'the service'), interrupt(simulator, 'the simulator')]);
+    } finally {
+      await removeLeftovers();
+    }
     const errors = entriesOf(service.output()).filter((entry) => entry.level >= ERROR_LEVEL);
     expect(errors, 'errors the service logged').toEqual([]);
   };
@@ -136,6 +155,8 @@ export async function startAsNpmStart({ msPerHour = 5, simulatorFaults = '', env
     if (!(await waitUntilListening('127.0.0.1', simulatorPort, 30_000))) throw new Error(`the simulator did not listen:\n${simulator.output()}`);
   } catch (error) {
     for (const child of [service, simulator]) child.process.kill('SIGKILL');
+    await Promise.all([service.exit, simulator.exit]);
+    await removeLeftovers();
     throw error;
   }
   const tokens = new TokenAuthority(authSecret);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ledgerDate, ledgerMonth } from '../domain/ledger';
 import { sampleRequest, startTestService, type TestService } from '../test/service';
+import { eventually } from '../test/eventually';
 import { accessible, CHROMIUM, focused, launchChromium, newPage, signInWith, unreachedByTab } from '../test/browser';
 
 // The centre's administrator's reports, supplier knowledge, settlement and kept mail in Chromium.
@@ -57,6 +58,14 @@ async function findNowhere() {
   const answer = await app.call('POST', `/api/requests/${request.id}/search-proxy-answer`, await app.token('search-proxy', 'centre'), { outcome: 'unfillable', reason: 'no library holds it' });
   expect(answer.status).toBeLessThan(300);
   await app.until(request.id, library, (body) => body.status === 'unfilled');
+  // The reports read the audit trail, whose last entries reach the store with the reader's notice, after the status has moved.
+  const report = async (name: string) => (await app.call('GET', `/api/reports/${name}`, admin)).body.rows as Record<string, unknown>[];
+  await eventually(() => report('fill-rate'), ([rates]) => rates?.unfilled === 1, (rows) => `the fill rate counts no unfilled request: ${JSON.stringify(rows)}`);
+  await eventually(
+    () => report('unfilled-reasons'),
+    (rows) => rows.some((row) => row.level === 'request' && String(row.reason).includes('no library holds it')),
+    (rows) => `no request's reason among ${JSON.stringify(rows)}`,
+  );
 }
 
 beforeAll(async () => {

@@ -217,3 +217,60 @@ describe('configuration reload', () => {
     expect(version).not.toBe(before);
   });
 });
+
+describe('a supplier library’s desk', () => {
+  it('reads its own holding of a request sent to it, for the pull slip, and never another library’s', async () => {
+    const request = sample('loan-same-region');
+    const holdings = [
+      { libraryId: 'whu', callNumber: 'I207.411/W-1', recordId: 'WHU-0001' },
+      { libraryId: 'sysu', callNumber: 'I207.411/S-2', recordId: 'SYSU-0002' },
+    ];
+    const library = await app.token('librarian', request.requester.libraryId);
+    expect((await app.call('POST', '/api/requests', library, { ...request, holdings })).status).toBe(201);
+    const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+    const own = holdings.find((holding) => holding.libraryId === sent.supplier.id)!;
+    expect(own, `sent to a holder, not ${sent.supplier.id}`).toBeDefined();
+    const other = holdings.find((holding) => holding !== own)!;
+    const desk = await app.token('supplier', own.libraryId);
+    const holding = (supplierId: string, token: string) => app.call('GET', `/api/suppliers/${supplierId}/requests/${request.id}/holding`, token);
+    // The order reaches the supplier's outbox with the send, after the request shows it with the supplier.
+    await expect.poll(async () => (await holding(own.libraryId, desk)).status, { timeout: 20_000 }).toBe(200);
+    expect(await holding(own.libraryId, desk)).toEqual({ status: 200, body: { requestId: request.id, holding: own } });
+    // The other holder was not sent the request: to it, the request does not exist; nor may one desk ask as another.
+    expect((await holding(other.libraryId, await app.token('supplier', other.libraryId))).status).toBe(404);
+    expect((await holding(other.libraryId, desk)).status).toBe(403);
+    expect((await holding(own.libraryId, library)).status).toBe(403);
+  });
+});
+
+/** A loan the library has confirmed receiving, and who lent it. */
+async function onLoan(): Promise<{ id: string; library: string; lender: string }> {
+  const request = sample('loan-same-region');
+  const library = await app.token('librarian', request.requester.libraryId);
+  expect((await app.call('POST', '/api/requests', library, request)).status).toBe(201);
+  const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+  const lender: string = sent.supplier.id;
+  const loaned = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', lender), { supplierId: lender, status: 'Loaned', dueDate: '2027-01-06T17:30:00Z' });
+  expect(loaned.status).toBe(202);
+  await app.until(request.id, library, (body) => body.tasks.some((task: { type: string }) => task.type === 'receive'));
+  expect((await app.call('POST', `/api/requests/${request.id}/receive`, library, {})).status).toBe(200);
+  await app.until(request.id, library, (body) => body.status === 'loaned');
+  return { id: request.id, library, lender };
+}
+
+describe('a loan', () => {
+  it('refuses a second renewal while the first waits for the supplier, by the in-progress code', async () => {
+    const { id, library } = await onLoan();
+    expect((await app.call('POST', `/api/requests/${id}/renew`, library, {})).status).toBe(200);
+    const again = await app.call('POST', `/api/requests/${id}/renew`, library, {});
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'in-progress', message: 'a renewal is already waiting for the supplier' } } });
+  });
+
+  it('ends when its lender says it is complete, and the entry names the lender', async () => {
+    const { id, library, lender } = await onLoan();
+    const said = await app.call('POST', `/api/requests/${id}/supplier-messages`, await app.token('supplier', lender), { supplierId: lender, status: 'CompletedWithoutReturn' });
+    expect(said.status).toBe(202);
+    const completed = await app.until(id, library, (body) => body.status === 'completed');
+    expect(completed.history.at(-1)).toMatchObject({ status: 'completed', event: 'supplier-status', supplierId: lender, supplierStatus: 'CompletedWithoutReturn' });
+  });
+});

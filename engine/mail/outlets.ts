@@ -6,6 +6,7 @@ import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTransport } from 'nodemailer';
 import { simpleParser, type AddressObject } from 'mailparser';
+import type { KeptMail } from '../../domain/kept-mail';
 
 export interface Outgoing {
   /** Derived from the notice's key: the same notice is always the same mail. */
@@ -62,16 +63,6 @@ export function keptOutlet(dir: string): MailOutlet {
     },
     close: () => transport.close(),
   };
-}
-
-export interface KeptMail {
-  id: string;
-  messageId?: string;
-  from?: string;
-  to?: string;
-  subject?: string;
-  date?: string;
-  text?: string;
 }
 
 const addresses = (value: AddressObject | AddressObject[] | undefined) => (value === undefined ? undefined : [value].flat().map((a) => a.text).join(', '));

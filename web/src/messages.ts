@@ -2,6 +2,7 @@ import type { Outcome } from '../../domain/decision';
 import type { RefusalCode } from '../../domain/refusals';
 import type { AuditEvent, RequestStatus } from '../../domain/request-state';
 import type { Iso18626Status } from '../../domain/supplier-messages';
+import type { SendFailure } from '../../domain/send-failures';
 import type { Service, Urgency } from '../../domain/request';
 import type { AccountKind, PostingKind } from '../../domain/ledger';
 import type { Role } from './session';
@@ -329,7 +330,7 @@ const zh = {
       routed: (f: Worded) => `路由结果：${f.outcome}（配置版本 ${f.rulesetVersion}）`,
       reviewed: (f: Worded) => `馆员审核：${f.decision}；供应方顺序：${f.rota}`,
       sent: (f: Worded) => `第 ${f.attempt} 次发送给 ${f.supplier}`,
-      'send-failed': (f: Worded) => `未能发送给 ${f.supplier}：${f.reason}`,
+      'send-failed': (f: Worded) => `未能发送给 ${f.supplier}${f.reason ? `：${f.reason}` : ''}`,
       'deadline-missed': (f: Worded) => `${f.supplier} 未在期限（${f.deadline}）内答复`,
       'supplier-status': (f: Worded) => `${f.supplier}答复：${f.supplierStatus}${f.reason ? `，原因：${f.reason}` : ''}${f.deadline ? `；处理期限 ${f.deadline}` : ''}`,
       'supplier-status-ignored': (f: Worded) => `${f.supplier}答复“${f.supplierStatus}”，此时不适用，未予处理`,
@@ -350,9 +351,9 @@ const zh = {
       'served-locally': () => '本馆有藏，由本馆提供',
       'note-from-supplier': (f: Worded) => `${f.supplier} 的留言${f.supplierStatus ? `（无正文，状态 ${f.supplierStatus}）` : ''}`,
       'note-to-supplier': (f: Worded) => `给 ${f.supplier} 的留言`,
-      'note-not-sent': (f: Worded) => `给 ${f.supplier} 的留言未能发送：${f.reason}`,
+      'note-not-sent': (f: Worded) => `给 ${f.supplier} 的留言未能发送${f.reason ? `：${f.reason}` : ''}`,
       'task-escalated': (f: Worded) => `“${f.task}”任务逾期，已转中心处理`,
-      'close-not-told': (f: Worded) => `未能通知 ${f.supplier} 申请已关闭：${f.reason}`,
+      'close-not-told': (f: Worded) => `未能通知 ${f.supplier} 申请已关闭${f.reason ? `：${f.reason}` : ''}`,
       'charges-reversed': (f: Worded) => `已在账目中冲回 ${f.reversed} 笔费用${f.settled ? `；${f.settled} 笔已在结账月份结清，保持不变` : ''}`,
       closed: () => '中心关闭了此申请',
     } satisfies Record<AuditEvent, (facts: Worded) => string>,
@@ -378,11 +379,27 @@ const zh = {
     decisions: { approve: '批准', reject: '拒绝', changeRota: '更改供应方顺序' } as Record<string, string>,
     deliveries: { copy: '复制件', ebook: '电子书下载' },
     emptyRota: '（无）',
+    /** Who answered when an entry does not say which supplier. */
+    theSupplier: '供应方',
+    /** Why a call to a supplier failed, by its class; readers are told only that it failed. */
+    sendFailures: {
+      timeout: '对方系统未在时限内答复',
+      refused: '对方系统拒绝连接',
+      unreachable: '无法连接对方系统',
+      'no-credentials': '本网络缺少访问该供应方的凭据',
+      'credentials-refused': '对方系统不接受本网络的凭据',
+      'not-configured': '该供应方的连接未配置',
+      'supplier-error': '对方系统出错',
+      rejected: '对方系统拒绝了请求',
+      failed: '原因不明',
+    } satisfies Record<SendFailure, string>,
   },
   slips: {
     callNumber: '索书号',
     noCallNumber: '馆藏数据中未载，请查本馆目录',
     recordId: '本馆记录号',
+    /** Once loaded, where none of the requests chosen is one the desk may print. */
+    none: '所选申请中没有本馆可打印取书单的申请。',
   },
   refusals: {
     codes: {
@@ -806,7 +823,7 @@ const en: Messages = {
       routed: (f) => `Routed: ${f.outcome} (configuration ${f.rulesetVersion})`,
       reviewed: (f) => `Reviewed by a librarian: ${f.decision}; suppliers in order: ${f.rota}`,
       sent: (f) => `Sent to ${f.supplier}, try ${f.attempt}`,
-      'send-failed': (f) => `Could not be sent to ${f.supplier}: ${f.reason}`,
+      'send-failed': (f) => `Could not be sent to ${f.supplier}${f.reason ? `: ${f.reason}` : ''}`,
       'deadline-missed': (f) => `${f.supplier} did not answer by ${f.deadline}`,
       'supplier-status': (f) => `${f.supplier} answered: ${f.supplierStatus}${f.reason ? `, because: ${f.reason}` : ''}${f.deadline ? `; due to act by ${f.deadline}` : ''}`,
       'supplier-status-ignored': (f) => `${f.supplier} answered “${f.supplierStatus}”, which did not fit then; ignored`,
@@ -827,9 +844,9 @@ const en: Messages = {
       'served-locally': () => "Held by the library itself and served from its own shelves",
       'note-from-supplier': (f) => `A note from ${f.supplier}${f.supplierStatus ? ` (no text; its status is ${f.supplierStatus})` : ''}`,
       'note-to-supplier': (f) => `A note to ${f.supplier}`,
-      'note-not-sent': (f) => `The note to ${f.supplier} could not be sent: ${f.reason}`,
+      'note-not-sent': (f) => `The note to ${f.supplier} could not be sent${f.reason ? `: ${f.reason}` : ''}`,
       'task-escalated': (f) => `The “${f.task}” task was overdue and went to the centre`,
-      'close-not-told': (f) => `${f.supplier} could not be told of the close: ${f.reason}`,
+      'close-not-told': (f) => `${f.supplier} could not be told of the close${f.reason ? `: ${f.reason}` : ''}`,
       'charges-reversed': (f) => `${f.reversed} charges reversed in the ledger${f.settled ? `; ${f.settled} settled in closed months left as they are` : ''}`,
       closed: () => 'Closed by the centre',
     },
@@ -854,11 +871,24 @@ const en: Messages = {
     decisions: { approve: 'approved', reject: 'rejected', changeRota: 'supplier order changed' },
     deliveries: { copy: 'copy', ebook: 'e-book download' },
     emptyRota: '(none)',
+    theSupplier: 'the supplier',
+    sendFailures: {
+      timeout: 'its system did not answer in time',
+      refused: 'its system refused the connection',
+      unreachable: 'its system could not be reached',
+      'no-credentials': 'the network lacks the credentials for it',
+      'credentials-refused': 'its system refused the network’s credentials',
+      'not-configured': 'the connection to it is not configured',
+      'supplier-error': 'its system failed',
+      rejected: 'its system refused the request',
+      failed: 'for a reason not known',
+    },
   },
   slips: {
     callNumber: 'Call number',
     noCallNumber: 'Not in the holdings data; look it up in the catalogue',
     recordId: 'Our record',
+    none: 'None of the chosen requests is one this library can print a slip for.',
   },
   refusals: {
     codes: {

@@ -4,6 +4,7 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import { currentSupplier } from '../../domain/request-state';
 import type { LifecycleActivities } from '../activities';
+import { failureClass } from './failures';
 import type { RequestRun } from './run';
 
 // A request is often closed because its supplier went silent: telling it is tried a few times, and a
@@ -32,7 +33,8 @@ async function carryOut(run: RequestRun): Promise<'end'> {
       await run.notifySupplier(supplierId, 'cancel', { reason: note, closed: true }, told);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
-      await run.record(run.state.status, { event: 'close-not-told', by, supplierId, reason: error.cause?.message ?? error.message, note: `could not tell ${supplierId} of the close: ${error.cause?.message ?? error.message}` });
+      const reason = failureClass(error, supplierId, 'the notice of the close');
+      await run.record(run.state.status, { event: 'close-not-told', by, supplierId, reason, note: `could not tell ${supplierId} of the close: ${reason}` });
     }
   }
   if (run.state.charges.length > 0) {

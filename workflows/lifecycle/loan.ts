@@ -86,7 +86,7 @@ export async function onLoan(run: RequestRun): Promise<Phase> {
         await run.record('overdue', { event: 'supplier-status', supplierId: loan.supplierId, supplierStatus: message.status, dueDate: loan.dueDate, note: 'the supplier reports the item overdue' });
         await run.notifyReader('overdue', { dueDate: loan.dueDate });
       } else if (message.status === 'LoanCompleted' || message.status === 'CompletedWithoutReturn') {
-        return run.finish('completed', { event: 'supplier-status', supplierStatus: message.status, note: message.status });
+        return run.finish('completed', { event: 'supplier-status', supplierId: loan.supplierId, supplierStatus: message.status, note: message.status });
       }
       continue;
     }

@@ -5,6 +5,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { currentSupplier, type RequestState } from '../../domain/request-state';
 import type { SupplierMessage } from '../../domain/supplier-messages';
 import type { SupplierMessageReceipt, SupplierNoteInput } from '../definitions';
+import { failureClass } from './failures';
 import type { RequestRun } from './run';
 
 /** Requests started before this marker acted on a supplier's note as on any message of its status. */
@@ -30,7 +31,7 @@ export async function sendSupplierNote(run: RequestRun, input: SupplierNoteInput
     await run.notifySupplier(supplierId, 'note', { note: input.note, by: input.actor.subject });
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    const reason = error.cause?.message ?? error.message;
+    const reason = failureClass(error, supplierId, 'a note');
     await run.record(run.state.status, { event: 'note-not-sent', supplierId, reason, note: `the note could not be sent: ${reason}` });
     await run.flush();
     throw ApplicationFailure.nonRetryable(`${supplierId} did not take the note: ${reason}`, 'NoteNotSent');

@@ -7,6 +7,7 @@ import { holdingOf } from '../../domain/holdings';
 import { CENTRE, type TryOutcome } from '../../domain/request-state';
 import { CURRENT_SUPPLIER, RULESET_VERSION } from '../search-attributes';
 import { answerRetry, approveCost } from './approvals';
+import { failureClass } from './failures';
 import { deliveryExpiry, extendedDeadline, HOUR, loanDueDate, tryWindow } from './deadlines';
 import type { Phase } from './phases';
 import type { RequestRun } from './run';
@@ -130,8 +131,9 @@ async function trySupplier(run: RequestRun, supplierId: string): Promise<'filled
     }
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    await run.record('with-supplier', { event: 'send-failed', supplierId, reason: error.cause?.message ?? error.message, note: `could not send: ${error.cause?.message ?? error.message}` });
-    return tried(run, supplierId, 'send-failed', error.cause?.message);
+    const reason = failureClass(error, supplierId, 'the send');
+    await run.record('with-supplier', { event: 'send-failed', supplierId, reason, note: `could not send: ${reason}` });
+    return tried(run, supplierId, 'send-failed', reason);
   }
   run.checkpoint();
   for (;;) {

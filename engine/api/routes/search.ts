@@ -6,6 +6,7 @@ import type { RequestService } from '../../requests';
 import type { IndexedRequest, Page, RequestSearch, RequestStore } from '../../store/store';
 import { ROLES, type Caller } from '../../auth/tokens';
 import { canRead } from '../access';
+import { readersState, withoutWhy } from '../reader-view';
 import type { AuthState } from '../authenticate';
 import { INSTANT, Routes, SAFE_ID, type Schema } from '../contract';
 import { HttpError } from '../http-error';
@@ -178,7 +179,10 @@ export function searchRoutes({ requests, store, network, now = () => new Date() 
       const stored = await store.getRequest(params.id!);
       if (!stored) throw new HttpError(404, `no request ${params.id}`);
       canRead(ctx.state.caller, stored.request);
-      const [state, events] = await Promise.all([requests.state(stored.request.id), store.listEvents(stored.request.id)]);
+      const [whole, recorded] = await Promise.all([requests.state(stored.request.id), store.listEvents(stored.request.id)]);
+      const reader = ctx.state.caller.role === 'reader';
+      const state = reader ? readersState(whole) : whole;
+      const events = reader ? recorded.map((event) => ({ ...event, detail: withoutWhy(event.detail) })) : recorded;
       // The suppliers the request names anywhere, by the names people know them by.
       const named = new Set([
         ...(state.decision?.rota ?? []).map((entry) => entry.supplierId),

@@ -1,6 +1,8 @@
 import type { AuditFacts, RequestStatus } from '../../../domain/request-state';
+import { SEND_FAILURE_EVENTS, type SendFailure } from '../../../domain/send-failures';
 import { useMessages } from '../i18n';
 import type { Worded } from '../messages';
+import { reasonShown } from '../reasons';
 
 /** One entry of a request's history or audit trail: its status, then what it tells in words. */
 export interface Entry {
@@ -12,8 +14,9 @@ export interface Entry {
 /**
  * An entry as a person reads it, in the page's language: a sentence for each kind of event, with
  * suppliers by name, times in China, amounts with their currency, reason codes by their labels; words
- * a person wrote (a reason, a note) follow as they wrote them. An entry recorded before its facts
- * were kept shows the engine's English note.
+ * a person wrote (a reason, a note) follow as they wrote them. An entry with no event shows the
+ * engine's English note beside what its facts tell: one recorded before facts were kept says there
+ * what happened (`Unfilled: NotOnShelf`), which its supplier alone would not.
  */
 export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { entry: Entry; supplierNames?: Record<string, string>; showActor?: boolean }) {
   const { t, time } = useMessages();
@@ -21,9 +24,12 @@ export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { en
   const facts = entry.detail ?? {};
   const supplier = facts.supplierId && (supplierNames[facts.supplierId] ?? facts.supplierId);
   const money = (cost: AuditFacts['cost']) => cost && `${cost.amount.toLocaleString()} ${cost.currency === 'CNY' ? '元' : cost.currency}`;
+  // A failed call's reason is its class; a supplier's is a reason code, perhaps with its words.
+  const failure = facts.event !== undefined && SEND_FAILURE_EVENTS.includes(facts.event);
   const worded: Worded = {
-    supplier: supplier || undefined,
-    reason: facts.reason && (t.staff.unfilledReasons[facts.reason] ?? facts.reason),
+    // An entry that names no supplier still reads as a sentence about the one that answered.
+    supplier: supplier || a.theSupplier,
+    reason: facts.reason && (failure ? (a.sendFailures[facts.reason as SendFailure] ?? facts.reason) : reasonShown(facts.reason, t)),
     attempt: facts.attempt?.toString(),
     dueDate: facts.dueDate && time(facts.dueDate),
     deadline: facts.deadline && time(facts.deadline),
@@ -46,8 +52,9 @@ export function AuditEntry({ entry, supplierNames = {}, showActor = true }: { en
   // Without an event, the status says what happened; the facts it carries are shown by their labels.
   const told = facts.event
     ? a.events[facts.event](worded)
-    : [worded.supplier && a.supplier(worded.supplier), worded.dueDate && a.dueDate(worded.dueDate), worded.expiresAt && a.expiresAt(worded.expiresAt)].filter(Boolean).join('；');
-  const untold = !facts.event && !told && !facts.text && facts.note;
+    : [supplier && a.supplier(supplier), worded.dueDate && a.dueDate(worded.dueDate), worded.expiresAt && a.expiresAt(worded.expiresAt)].filter(Boolean).join('；');
+  // Such an entry's note says what its status does not; one carrying a due date or a link's expiry only repeats it.
+  const untold = !facts.event && !facts.dueDate && !facts.expiresAt && facts.note !== facts.text && facts.note;
   return (
     <>
       <time dateTime={entry.at}>{time(entry.at)}</time> <strong>{t.statuses[entry.status as RequestStatus] ?? entry.status}</strong>

@@ -1,20 +1,10 @@
 import { useRoute } from 'preact-iso';
 import { useState } from 'preact/hooks';
+import type { KeptMail } from '../../../domain/kept-mail';
 import { useMessages } from '../i18n';
 import { usePolled } from '../polling';
 import { useApi } from '../session';
 import { Heading } from './Heading';
-
-/** A reader's mail kept for want of a mail server, as `GET /api/mail` lists it; `text` only when read one by one. */
-interface KeptMail {
-  id: string;
-  messageId?: string;
-  from?: string;
-  to?: string;
-  subject?: string;
-  date?: string;
-  text?: string;
-}
 
 const PAGE = 50;
 /** The most the API lists at once. */

@@ -44,6 +44,8 @@ export function PullSlips() {
       </p>
       {!found ? (
         <p>{t.loading}</p>
+      ) : found.length === 0 ? (
+        <p class="no-slips">{t.slips.none}</p>
       ) : (
         found.map((item) => (
           <section key={item.id} class="slip" aria-labelledby={`slip-${item.id} slip-id-${item.id}`}>

@@ -4,6 +4,7 @@ import { useCsvDownload } from '../download';
 import { useMessages } from '../i18n';
 import type { Messages } from '../messages';
 import { usePolled } from '../polling';
+import { reasonShown } from '../reasons';
 import { useApi, useSession } from '../session';
 import { BarChart, type BarSeries } from './BarChart';
 import { Heading } from './Heading';
@@ -41,25 +42,15 @@ const NO_REASON = '(no reason given)';
 /** Longer reasons are cut short under the chart; the table has them whole. */
 const AXIS_CHARACTERS = 12;
 
-/**
- * A reason as people read it: an ISO 18626 reason code in words, with whatever the supplier wrote
- * after it (`NotOnShelf: at the bindery`); anything else is free text, shown as it was written.
- */
-function reasonShown(reason: unknown, t: Messages): string {
-  const text = String(reason ?? NO_REASON);
-  if (text === NO_REASON) return t.admin.noReasonGiven;
-  const [, code, note] = /^([A-Za-z]+)(?:: ([\s\S]*))?$/.exec(text) ?? [];
-  const label = code === undefined ? undefined : t.staff.unfilledReasons[code];
-  if (label === undefined) return text;
-  return note ? t.admin.reasonWithNote(label, note) : label;
-}
+/** A reason of the report, or that nobody gave one. */
+const reasonOf = (reason: unknown, t: Messages): string => (reason === null || reason === undefined || reason === NO_REASON ? t.admin.noReasonGiven : reasonShown(String(reason), t));
 
 const cut = (text: string) => (text.length > AXIS_CHARACTERS ? `${text.slice(0, AXIS_CHARACTERS - 1)}…` : text);
 
 function unfilledChart(rows: Row[], t: Messages) {
-  const reasons = [...new Set(rows.map((row) => reasonShown(row.reason, t)))];
+  const reasons = [...new Set(rows.map((row) => reasonOf(row.reason, t)))];
   const times = (level: (typeof LEVELS)[number], reason: string) =>
-    rows.filter((row) => row.level === level && reasonShown(row.reason, t) === reason).reduce((sum, row) => sum + (number(row.count) ?? 0), 0);
+    rows.filter((row) => row.level === level && reasonOf(row.reason, t) === reason).reduce((sum, row) => sum + (number(row.count) ?? 0), 0);
   return {
     categories: reasons.map(cut),
     series: LEVELS.map((level) => ({ label: t.admin.levels[level], values: reasons.map((reason) => times(level, reason)) })),
@@ -105,7 +96,7 @@ const REPORTS: Report[] = [
       level: (value, t) => t.admin.levels[value as (typeof LEVELS)[number]] ?? String(value),
       // A request's own reason is nobody's refusal in particular.
       supplierId: (value) => (value === null || value === undefined ? '—' : String(value)),
-      reason: reasonShown,
+      reason: reasonOf,
     },
   },
 ];
