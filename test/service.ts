@@ -76,3 +76,37 @@ export function sampleRequest(name: string, idSuffix: string): IllRequest {
   const { $schema: _schema, ...request } = JSON.parse(readFileSync(path.resolve(__dirname, '../config/requests', `${name}.json`), 'utf8'));
   return { ...request, id: `${request.id}-${idSuffix}`, requester: { ...request.requester, patronId: `${request.requester.patronId}-${idSuffix}` } };
 }
+
+export interface HeldTwice {
+  request: IllRequest;
+  /** The holding of the library the request was sent to, and of the one it was not. */
+  own: { libraryId: string; callNumber: string; recordId: string };
+  other: { libraryId: string; callNumber: string; recordId: string };
+  /** The requesting library's token. */
+  library: string;
+  /** Its holding, as the desk of `supplierId` asks with `token`. */
+  holding(supplierId: string, token: string): Promise<{ status: number; body: Record<string, any> }>;
+}
+
+/**
+ * A loan of a book two libraries hold, each with its own call number, once sent to one of them and
+ * that supplier's order stored: the order reaches its outbox with the send, after the request
+ * shows it with the supplier.
+ */
+export async function sentToOneOfTwoHolders(app: TestService, request: IllRequest): Promise<HeldTwice> {
+  const holdings = [
+    { libraryId: 'whu', callNumber: 'I207.411/W-1', recordId: 'WHU-0001' },
+    { libraryId: 'sysu', callNumber: 'I207.411/S-2', recordId: 'SYSU-0002' },
+  ];
+  const library = await app.token('librarian', request.requester.libraryId);
+  const asked = await app.call('POST', '/api/requests', library, { ...request, holdings });
+  if (asked.status !== 201) throw new Error(`the request was refused: ${JSON.stringify(asked.body)}`);
+  const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
+  const own = holdings.find((holding) => holding.libraryId === sent.supplier.id);
+  if (!own) throw new Error(`sent to ${sent.supplier.id}, not to a holder`);
+  const other = holdings.find((holding) => holding !== own)!;
+  const holding = (supplierId: string, token: string) => app.call('GET', `/api/suppliers/${supplierId}/requests/${request.id}/holding`, token);
+  const desk = await app.token('supplier', own.libraryId);
+  await eventually(() => holding(own.libraryId, desk), (answer) => answer.status === 200, (answer) => `the desk's holding answers ${answer.status}`);
+  return { request, own, other, library, holding };
+}

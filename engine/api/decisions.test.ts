@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleRequest, startTestService, type TestService } from '../../test/service';
+import { sampleRequest, sentToOneOfTwoHolders, startTestService, type TestService } from '../../test/service';
 
 // Librarians', staff's and suppliers' decisions through the HTTP API, checked against the caller's
 // role and library, and the administrator's configuration reload.
@@ -220,21 +220,8 @@ describe('configuration reload', () => {
 
 describe('a supplier library’s desk', () => {
   it('reads its own holding of a request sent to it, for the pull slip, and never another library’s', async () => {
-    const request = sample('loan-same-region');
-    const holdings = [
-      { libraryId: 'whu', callNumber: 'I207.411/W-1', recordId: 'WHU-0001' },
-      { libraryId: 'sysu', callNumber: 'I207.411/S-2', recordId: 'SYSU-0002' },
-    ];
-    const library = await app.token('librarian', request.requester.libraryId);
-    expect((await app.call('POST', '/api/requests', library, { ...request, holdings })).status).toBe(201);
-    const sent = await app.until(request.id, library, (body) => body.status === 'with-supplier');
-    const own = holdings.find((holding) => holding.libraryId === sent.supplier.id)!;
-    expect(own, `sent to a holder, not ${sent.supplier.id}`).toBeDefined();
-    const other = holdings.find((holding) => holding !== own)!;
+    const { request, own, other, library, holding } = await sentToOneOfTwoHolders(app, sample('loan-same-region'));
     const desk = await app.token('supplier', own.libraryId);
-    const holding = (supplierId: string, token: string) => app.call('GET', `/api/suppliers/${supplierId}/requests/${request.id}/holding`, token);
-    // The order reaches the supplier's outbox with the send, after the request shows it with the supplier.
-    await expect.poll(async () => (await holding(own.libraryId, desk)).status, { timeout: 20_000 }).toBe(200);
     expect(await holding(own.libraryId, desk)).toEqual({ status: 200, body: { requestId: request.id, holding: own } });
     // The other holder was not sent the request: to it, the request does not exist; nor may one desk ask as another.
     expect((await holding(other.libraryId, await app.token('supplier', other.libraryId))).status).toBe(404);

@@ -2,24 +2,8 @@
 // recent days a draft is compared over before it is published.
 import type { Knex } from 'knex';
 import type { IllRequest } from '../../domain/request';
+import type { ChangedFile, PublishedVersion } from '../../domain/config-versions';
 
-export interface ChangedFile {
-  /** Relative to the configuration directory. */
-  path: string;
-  /** The text before publishing; null for a file the version added. */
-  before: string | null;
-  after: string;
-}
-
-export interface PublishedVersion {
-  seq: number;
-  version: string;
-  basedOn: string;
-  publishedAt: string;
-  publishedBy: string;
-  note: string;
-  files: ChangedFile[];
-}
 
 interface VersionRow {
   seq: string | number;

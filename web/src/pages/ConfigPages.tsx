@@ -3,6 +3,7 @@
 // and the history of the versions published.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { lazy } from 'preact-iso';
+import type { PublishedVersion } from '../../../domain/config-versions';
 import type { ApiError } from '../api';
 import { useMessages } from '../i18n';
 import { useApi } from '../session';
@@ -35,16 +36,6 @@ interface Comparison {
   compared: number;
   changed: number;
   changes: Change[];
-}
-
-interface PublishedVersion {
-  seq: number;
-  version: string;
-  basedOn: string;
-  publishedAt: string;
-  publishedBy: string;
-  note: string;
-  files: { path: string; before: string | null; after: string }[];
 }
 
 /** How long typing pauses before the draft is checked. */
