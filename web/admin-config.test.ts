@@ -35,7 +35,10 @@ afterAll(async () => {
 /** A file of the service's configuration as it stands on disk. */
 const read = (relative: string) => readFileSync(path.join(app.configDir, relative), 'utf8');
 
-/** A reader's request for the shipped physics article with a DOI, once routed: its decision. */
+/**
+ * A reader's request for the shipped physics article, once routed: its decision. The simulated
+ * open-access resolver has no copy of its DOI, so it goes to the suppliers ranked.
+ */
 async function routed(): Promise<Record<string, any>> {
   const request = sampleRequest('foreign-physics-nstl', `admin-web-${process.pid}-${++serial}`);
   const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
@@ -109,7 +112,7 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     const admin = await app.token('administrator', 'calis');
     const inForce = (await app.call('GET', '/api/admin/config', admin)).body.version as string;
     expect(before.rulesetVersion).toBe(inForce);
-    expect(before.rota[0].supplierId).toBe('oa-resolver');
+    expect(before.rota[0].supplierId).toBe('nstl');
 
     const page = await newPage(browser);
     await page.goto(`${app.url}/#/config`);
@@ -147,10 +150,16 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     expect(await page.getByRole('button', { name: '与现行版本比较' }).isDisabled()).toBe(true);
     await accessible(page, 'admin-config-mistake');
 
-    // Fixed, then a valid change: open-access copies from the first tier to the third.
+    // Fixed, then a valid change: the rule sending foreign science articles to NSTL puts it in the third tier rather than the first.
     await page.keyboard.press('Backspace');
     await page.locator('p', { hasText: '尚未修改任何文件。' }).waitFor();
-    await page.locator('.cm-line', { hasText: 'params: { tier: 1 }' }).first().click();
+    await page.locator('.cm-scroller').evaluate((scroller) => (scroller.scrollTop = 400));
+    // The `params: { tier: 1 }` line of the rule whose supplier is NSTL: the first such line after its condition.
+    const lines = page.locator('.cm-line');
+    const texts = await lines.allTextContents();
+    const nstlParams = texts.findIndex((text, at) => text.includes('params: { tier: 1 }') && texts.slice(0, at).some((before) => before.includes('value: nstl }')));
+    expect(nstlParams).toBeGreaterThan(0);
+    await lines.nth(nstlParams).click();
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
@@ -163,7 +172,8 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     await page.getByRole('button', { name: '与现行版本比较' }).click();
     await page.locator('h2', { hasText: '比较结果' }).waitFor();
     expect(await page.locator('section', { has: page.locator('h2', { hasText: '比较结果' }) }).locator('p').first().textContent()).toBe('最近 30 天的 1 项申请中，有 1 项按草稿路由会不同。');
-    expect(await page.locator('tbody tr td').allTextContents()).toEqual([before.requestId, 'oa-resolver → nstl', '', '✓']);
+    // NSTL stays first for the request compared, as the library prefers it too; the rota behind it moves.
+    expect(await page.locator('tbody tr td').allTextContents()).toEqual([before.requestId, '', '', '✓']);
     await accessible(page, 'admin-config-compared');
 
     await page.getByRole('button', { name: 'English' }).click();
@@ -172,7 +182,7 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     await accessible(page, 'admin-config-compared-english');
     await page.getByRole('button', { name: '中文' }).click();
 
-    await page.getByLabel('发布说明').fill('开放获取降为第三梯队');
+    await page.getByLabel('发布说明').fill('外文科技文献规则：NSTL 降为第三梯队');
     await page.getByRole('button', { name: '发布' }).click();
     await page.locator('p[role=status]', { hasText: '已发布版本' }).waitFor();
     const published = (await app.call('GET', '/api/admin/config', admin)).body.version as string;
@@ -182,7 +192,7 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     await page.locator('main').getByRole('link', { name: '版本历史' }).click();
     await page.locator('h1', { hasText: '配置版本历史' }).waitFor();
     const entry = page.locator('.versions li').first();
-    expect(await entry.locator('h2').textContent()).toContain('开放获取降为第三梯队');
+    expect(await entry.locator('h2').textContent()).toContain('外文科技文献规则：NSTL 降为第三梯队');
     expect(await entry.locator('h2 code').textContent()).toBe(published.replace('sha256:', '').slice(0, 12));
     await entry.locator('summary').click();
     expect(await entry.locator('pre.diff').textContent()).toMatch(/-\s+params: \{ tier: 1 \}\n.*\+\s+params: \{ tier: 3 \}/);
@@ -192,7 +202,8 @@ describe.skipIf(!CHROMIUM)('the administrator’s configuration in Chromium', ()
     // The next request is routed by the version published, as the comparison said.
     const after = await routed();
     expect(after.rulesetVersion).toBe(published);
-    expect(after.rota[0].supplierId).toBe('nstl');
+    const order = (decision: Record<string, any>) => decision.rota.map((entry: { supplierId: string }) => entry.supplierId);
+    expect(order(after)).not.toEqual(order(before));
   });
 
   it('keeps the administrator’s edits as the draft when someone else published meanwhile, naming the files both changed', async () => {
