@@ -190,7 +190,7 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     for (let state = await app.until(request.id, reader, (body) => body.status === 'with-supplier'); state.status === 'with-supplier'; ) {
       expect(refused.length, 'the rota ends').toBeLessThan(8);
       const supplierId = state.supplier.id as string;
-      const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', supplierId), { supplierId, status: 'Unfilled', reason: `不在架 ${supplierId}` });
+      const said = await app.call('POST', `/api/requests/${request.id}/supplier-messages`, await app.token('supplier', supplierId), { supplierId, status: 'Unfilled', reason: `NotOnShelf: ${supplierId} 在装订` });
       expect(said.status).toBe(202);
       refused.push(supplierId);
       state = await app.until(request.id, reader, (body) => body.status !== 'with-supplier' || body.supplier?.id !== supplierId);
@@ -200,7 +200,8 @@ describe.skipIf(!CHROMIUM)('the supplying library and search-proxy staff in Chro
     await signInWith(page, await app.token('search-proxy', 'centre'));
     const tries = page.locator('.tried li');
     await expect.poll(() => tries.count()).toBe(refused.length);
-    for (const [n, supplierId] of refused.entries()) expect(await tries.nth(n).textContent()).toMatch(new RegExp(`${supplierId}: 无法提供 — 不在架 ${supplierId}$`));
+    // The reason code in words, what the supplier wrote after it as written.
+    for (const [n, supplierId] of refused.entries()) expect(await tries.nth(n).textContent()).toMatch(new RegExp(`${supplierId}: 无法提供 — 不在架：${supplierId} 在装订$`));
     expect(await page.locator('.facts').textContent()).toContain(`已尝试 ${refused.length} 个供应方均未满足，转代查代检`);
     await accessible(page, 'search-proxy-tried');
   });

@@ -3,6 +3,7 @@ import { useRoute } from 'preact-iso';
 import type { ApiError, RequestDetail } from '../api';
 import { CENTRE, type RequestState } from '../../../domain/request-state';
 import { useMessages } from '../i18n';
+import { reasonShown } from '../reasons';
 import { usePolled } from '../polling';
 import { useApi, useSession, type Session } from '../session';
 import { Field, problemOf, Refusal } from './Field';
@@ -113,7 +114,7 @@ export function SearchProxyRequest() {
             <li key={`${attempt.supplierId}-${attempt.at}`}>
               <time dateTime={attempt.at}>{time(attempt.at)}</time> {attempt.supplierId}: {t.staff.tryOutcomes[attempt.outcome] ?? attempt.outcome}
               {/* An ISO 18626 reason code by its label; a supplier's own words as written. */}
-              {attempt.reason ? ` — ${t.staff.unfilledReasons[attempt.reason] ?? attempt.reason}` : ''}
+              {attempt.reason ? ` — ${reasonShown(attempt.reason, t)}` : ''}
             </li>
           ))}
         </ol>
