@@ -5,7 +5,7 @@ import { call, type ApiError, type WorkbenchInfo } from '../api';
 import { useMessages } from '../i18n';
 import { RefusalWords } from '../refusal';
 import { AuditEntry } from './AuditEntry';
-import { usePolled } from '../polling';
+import { useRequestDetail } from '../request-detail';
 import { useApi, useSession } from '../session';
 import { Eta } from './Eta';
 import { Heading } from './Heading';
@@ -79,17 +79,10 @@ export function RequestMissing({ error }: { error: ApiError }) {
 
 export function RequestPage() {
   const { t, time } = useMessages();
-  const api = useApi();
   const { session } = useSession();
   const { params } = useRoute();
   const id = params.id ?? '';
-  const [changes, setChanges] = useState(0);
-  const [missing, setMissing] = useState<ApiError>();
-  const detail = usePolled(async () => {
-    const answer = await api<Detail>('GET', `/api/requests/${encodeURIComponent(id)}`);
-    if (!answer.ok) setMissing(answer.error);
-    return answer.ok ? answer.body : undefined;
-  }, `${id}#${changes}`);
+  const { detail, missing, changed } = useRequestDetail<Detail>(id);
   if (!detail) return missing ? <RequestMissing error={missing} /> : <p>{t.loading}</p>;
   const { citation } = detail.request;
   return (
@@ -132,8 +125,8 @@ export function RequestPage() {
           <p>{t.expires(time(detail.delivery.expiresAt))}</p>
         </section>
       )}
-      {CANCELLABLE_STATUSES.includes(detail.status) && <Cancel id={detail.requestId} onDone={() => setChanges(changes + 1)} />}
-      {session?.role === 'librarian' && <LibrarianRequest detail={detail} onDone={() => setChanges(changes + 1)} />}
+      {CANCELLABLE_STATUSES.includes(detail.status) && <Cancel id={detail.requestId} onDone={changed} />}
+      {session?.role === 'librarian' && <LibrarianRequest detail={detail} onDone={changed} />}
       <WorkflowLink workflowId={detail.workflowId} />
       <h2>{t.history}</h2>
       <ol class="history">

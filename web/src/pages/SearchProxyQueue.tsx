@@ -4,7 +4,7 @@ import type { ApiError, RequestDetail } from '../api';
 import { CENTRE, type RequestState } from '../../../domain/request-state';
 import { useMessages } from '../i18n';
 import { reasonShown } from '../reasons';
-import { usePolled } from '../polling';
+import { useRequestDetail } from '../request-detail';
 import { useApi, useSession, type Session } from '../session';
 import { Field, problemOf, Refusal } from './Field';
 import { Heading } from './Heading';
@@ -72,16 +72,10 @@ export function SearchProxyRequest() {
   const { session } = useSession();
   const { params } = useRoute();
   const id = params.id ?? '';
-  const [changes, setChanges] = useState(0);
-  const [missing, setMissing] = useState<ApiError>();
   const [outcome, setOutcome] = useState<Outcome>('found');
   const [given, setGiven] = useState({ supplierId: '', deliveryUrl: '', reason: '' });
   const [refusal, setRefusal] = useState<ApiError>();
-  const detail = usePolled(async () => {
-    const answer = await api<RequestDetail & Pick<RequestState, 'tried'>>('GET', `/api/requests/${encodeURIComponent(id)}`);
-    if (!answer.ok) setMissing(answer.error);
-    return answer.ok ? answer.body : undefined;
-  }, `${id}#${changes}`);
+  const { detail, missing, changed } = useRequestDetail<RequestDetail & Pick<RequestState, 'tried'>>(id);
   if (!detail) return missing ? <RequestMissing error={missing} /> : <p>{t.loading}</p>;
   const needs: Record<Outcome, keyof typeof given> = { found: 'supplierId', supplied: 'deliveryUrl', unfillable: 'reason' };
   const field = needs[outcome];
@@ -127,7 +121,7 @@ export function SearchProxyRequest() {
             event.preventDefault();
             const value = given[field].trim();
             const answer = await api('POST', `/api/requests/${encodeURIComponent(id)}/search-proxy-answer`, { outcome, ...(value ? { [field]: value } : {}) });
-            if (answer.ok) setChanges(changes + 1);
+            if (answer.ok) changed();
             else setRefusal(answer.error);
           }}
         >
