@@ -3,6 +3,7 @@ import { draftKey, EDITABLE_PATH, editableFiles, readEditable, writeAtomically }
 import { formatProblem, type NetworkHolder } from '../../network';
 import type { ConfigHistory } from '../../store/config-history';
 import { loadNetwork } from '../../../rules/load';
+import { pointerOf } from '../../../rules/located';
 import { compile } from '../../../rules/route';
 import type { Problem } from '../../../rules/types';
 import { compareVersions, type RoutingChange } from '../../../rules/versions';
@@ -39,7 +40,7 @@ function checkedPaths(dir: string, files: Files, where: string): void {
   const editable = new Set(editableFiles(dir).map((file) => file.path));
   const unknown = Object.keys(files).filter((path) => !editable.has(path));
   if (unknown.length > 0) {
-    throw new InvalidInput(unknown.map((path) => ({ path: `${where}/${path.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: 'is not a file of the configuration directory an administrator edits' })));
+    throw new InvalidInput(unknown.map((path) => ({ path: `${where}${pointerOf(path)}`, message: 'is not a file of the configuration directory an administrator edits' })));
   }
 }
 
