@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateNetwork, generateRequests } from '../bench/network-generator';
 import { compile } from './compile';
 import { route } from './route';
 import { prepare, requestFacts, type RouteInput } from './rank';
 import type { NetworkConfig, Rule } from './types';
+import type { RouteDecision } from '../domain/decision';
 import { pairVersions } from './versions';
 
 const config = generateNetwork(7, { libraries: 120, serviceLibraries: 50, rules: 60 });
@@ -19,25 +21,30 @@ const load = (threshold: number): Rule => ({
   source: { file: 'rules/load.yaml', line: 3 },
 });
 
-/** Every request through the pair, checked against both versions routed in full; how many each way. */
-function compareAll(next: NetworkConfig): { same: number; routed: number } {
+/** The rota and outcome, which the versions must agree on where the pair finds a request decided alike. */
+const ranked = (decision: RouteDecision) => ({ outcome: decision.outcome, rota: decision.rota.map((entry) => entry.supplierId), tasks: decision.tasks });
+
+/** Every request through the pair, checked against both versions routed in full; how many each way, and how many the versions route differently. */
+function compareAll(next: NetworkConfig): { same: number; routed: number; changed: number } {
   const compiled = compile(next);
   const pair = pairVersions(old, compiled);
   let same = 0;
   let routed = 0;
+  let changed = 0;
   for (const input of inputs) {
     const inputFor = (): RouteInput => input;
     const both = { old: route(old, input), new: route(compiled, input) };
+    if (!isDeepStrictEqual(ranked(both.old), ranked(both.new))) changed++;
     const result = pair.route(inputFor);
     if (result === undefined) {
       same++;
-      expect(both.new).toEqual(both.old);
+      expect(ranked(both.new)).toEqual(ranked(both.old));
     } else {
       routed++;
       expect(result).toEqual(both);
     }
   }
-  return { same, routed };
+  return { same, routed, changed };
 }
 
 describe('a draft compared with the version in force', () => {
@@ -58,17 +65,57 @@ describe('a draft compared with the version in force', () => {
     expect(compareAll(withRules(config.rules.slice(1))).same).toBeGreaterThan(0);
   });
 
-  it('routes everything in full when more than the rules differ, or the rules both have come in another order', () => {
-    const weights = { ...config, policy: { ...config.policy, weights: { ...config.policy.weights, cost: 9 } } };
-    expect(pairVersions(old, compile(weights)).changedRules).toBeUndefined();
-    expect(compareAll(weights)).toEqual({ same: 0, routed: inputs.length });
+  it('prepares the candidates once and decides by each version where the draft changes the ranking weights or the rota length', () => {
+    const weights = { ...config, policy: { ...config.policy, weights: { ...config.policy.weights, cost: 40, tier: 1 } } };
+    const pair = pairVersions(old, compile(weights));
+    expect([pair.shared, pair.changedRules]).toEqual(['candidates', undefined]);
+    const local = inputs.filter((input) => prepare(old, input).local).length;
+    const { same, routed, changed } = compareAll(weights);
+    expect({ same, routed }).toEqual({ same: local, routed: inputs.length - local });
+    expect(changed).toBeGreaterThan(0);
+    const shorter = { ...config, policy: { ...config.policy, escalation: { ...config.policy.escalation, maxRotaLength: 2 } } };
+    expect(pairVersions(old, compile(shorter)).shared).toBe('candidates');
+    expect(compareAll(shorter).changed).toBeGreaterThan(0);
+  });
+
+  it('prepares once, fires each version and decides by each where the draft changes both rules and weights', () => {
+    const rule = config.rules.findIndex((r) => r.event.type === 'score');
+    const rules = config.rules.map((r, i) => (i === rule ? { ...r, event: { ...r.event, params: { ...r.event.params, add: 40 } } } : r));
+    const both = { ...config, rules, policy: { ...config.policy, weights: { ...config.policy.weights, load: 30 } } };
+    expect(pairVersions(old, compile(both)).shared).toBe('candidates');
+    expect(compareAll(both).changed).toBeGreaterThan(0);
+  });
+
+  it("routes every request in full by each version where the draft changes what candidates are made of: a supplier's price, a target", () => {
+    // The supplier first in most rotas, made dear: shared candidates would keep its old price and rank it first still.
+    const firsts = new Map<string, number>();
+    for (const input of inputs) {
+      const first = route(old, input).rota[0]?.supplierId;
+      if (first) firsts.set(first, (firsts.get(first) ?? 0) + 1);
+    }
+    const [favourite] = [...firsts].sort((a, b) => b[1] - a[1])[0] ?? [];
+    const dear = { ...config, suppliers: config.suppliers.map((s) => (s.id === favourite ? { ...s, cost: { ...s.cost, perArticle: 5000, perLoan: 5000 } } : s)) };
+    const pair = pairVersions(old, compile(dear));
+    expect([pair.shared, pair.changedRules]).toEqual(['nothing', undefined]);
+    const priced = compareAll(dear);
+    expect(priced).toMatchObject({ same: 0, routed: inputs.length });
+    expect(priced.changed).toBeGreaterThan(0);
+    const targets = { ...config.policy.targets, copy: { ...config.policy.targets.copy, normal: 1 } };
+    const hurried = { ...config, policy: { ...config.policy, targets } };
+    expect(pairVersions(old, compile(hurried)).shared).toBe('nothing');
+    expect(compareAll(hurried).changed).toBeGreaterThan(0);
+  });
+
+  it('routes in full by each version where the rules both have come in another order', () => {
     const [first, second, ...rest] = config.rules as [Rule, Rule, ...Rule[]];
     const swapped = withRules([second, first, ...rest]);
     expect(pairVersions(old, compile(swapped)).changedRules).toBe(first.priority === second.priority ? undefined : 0);
+    // Each request the pair decides alike or routes by both, as each version routes it in full.
+    compareAll(swapped);
   });
 
   it('finds an unchanged draft decides every request alike', () => {
-    expect(compareAll(withRules([...config.rules]))).toEqual({ same: inputs.length, routed: 0 });
+    expect(compareAll(withRules([...config.rules]))).toEqual({ same: inputs.length, routed: 0, changed: 0 });
   });
 });
 

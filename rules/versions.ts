@@ -1,18 +1,23 @@
 // Two configuration versions routed side by side, as an administrator compares a draft with the
 // version in force over a year of requests before publishing it. A draft usually changes a rule or
-// two; whatever else it holds is the same. Where the two versions differ only in their rules, only
-// the rules one version has and the other has not are evaluated, against the request's own facts
-// first and its candidates only where those leave a changed rule undecided: if none of them fires
-// for any candidate, nor with no supplier in view, both versions decide the request alike and
-// neither decision is made. Only the requests a changed rule touches are routed by both versions
-// in full.
+// two, or the ranking weights; whatever else it holds is the same. What the versions share is
+// worked out once a request:
+//
+// - where they differ in nothing routing reads before ranking (suppliers, libraries, holdings,
+//   licences, subjects, the policy but for its weights and escalation), a request's candidates are
+//   prepared once and each version decides on them;
+// - where they differ only in their rules, the rules one version has and the other has not are
+//   evaluated, against the request's own facts first and its candidates only where those leave a
+//   changed rule undecided: if none of them fires for any candidate, nor with no supplier in view,
+//   both versions decide the request alike and neither decision is made;
+// - otherwise each version routes the request in full.
 
 import { canonicalJson } from './version';
 import { lookupHolders } from './holdings';
 import { compile, type CompiledNetwork } from './compile';
-import { prepare, requestFacts, type RouteInput } from './rank';
+import { decide, prepare, requestFacts, type Prepared, type RouteInput } from './rank';
 import { route } from './route';
-import type { NetworkConfig, Rule } from './types';
+import type { NetworkConfig, NetworkPolicy, Rule } from './types';
 import type { Outcome, RouteDecision, RouteTask } from '../domain/decision';
 import type { IllRequest } from '../domain/request';
 
@@ -21,31 +26,46 @@ export interface Routed {
   new: RouteDecision;
 }
 
+/** How much of routing a request the two versions share (see the top of this file). */
+export type Shared = 'candidates' | 'all but changed rules' | 'nothing';
+
 export interface VersionPair {
   /**
    * Both versions' decisions for a request, or undefined where they cannot differ but in where
    * their rules are written (file and line). `inputFor` gives the routing input under a version:
-   * the holdings it looks up may differ between them.
+   * the holdings it looks up may differ between them. Where the candidates are shared, the draft's
+   * decision names the suppliers and the library as the version in force writes them.
    */
   route(inputFor: (config: NetworkConfig) => RouteInput): Routed | undefined;
   /** How many rules one version has and the other has not; undefined when the versions differ in more than rules. */
   changedRules: number | undefined;
+  shared: Shared;
 }
 
 /** A rule as routing reads it, without where it is written. */
 const ruleKey = ({ name, priority, conditions, event }: Rule): string => canonicalJson({ name, priority, conditions, event });
 
-/** Everything but the rules that routing reads, without where it is written. */
-function restKey(config: NetworkConfig): string {
+/** The policy's parts only `decide` reads: a draft that changes only these ranks the same candidates, for which the same rules fire. */
+type Ranking = Pick<NetworkPolicy, 'weights' | 'escalation'>;
+
+function split(policy: NetworkPolicy): { ranking: Ranking; rest: Omit<NetworkPolicy, keyof Ranking> } {
+  const { weights, escalation, ...rest } = policy;
+  return { ranking: { weights, escalation }, rest };
+}
+
+/** Whether two values hold the same JSON; the holdings of two versions loaded together are often one object. */
+const same = (a: unknown, b: unknown): boolean => a === b || canonicalJson(a) === canonicalJson(b);
+
+/** Whether the versions agree on everything routing reads before the rules fire, but for where it is written. */
+function sameCandidates(old: NetworkConfig, next: NetworkConfig): boolean {
   const bare = <T extends { source?: unknown }>({ source: _source, ...rest }: T) => rest;
-  return canonicalJson({
-    suppliers: config.suppliers.map(bare),
-    libraries: config.libraries.map(bare),
-    policy: config.policy,
-    holdings: config.holdings,
-    licences: config.licences,
-    subjects: config.subjects,
-  });
+  return (
+    same(old.holdings, next.holdings) &&
+    same(
+      { suppliers: old.suppliers.map(bare), libraries: old.libraries.map(bare), policy: split(old.policy).rest, licences: old.licences, subjects: old.subjects },
+      { suppliers: next.suppliers.map(bare), libraries: next.libraries.map(bare), policy: split(next.policy).rest, licences: next.licences, subjects: next.subjects },
+    )
+  );
 }
 
 /** The rules of `rules` not matched, one for one, by an identical rule of `other`. */
@@ -75,18 +95,39 @@ export function pairVersions(old: CompiledNetwork, next: CompiledNetwork): Versi
   const full = (inputFor: (config: NetworkConfig) => RouteInput): Routed => ({ old: route(old, inputFor(old.config)), new: route(next, inputFor(next.config)) });
   const dropped = unmatched(old.config.rules, next.config.rules);
   const added = unmatched(next.config.rules, old.config.rules);
-  if (restKey(old.config) !== restKey(next.config) || !sameOrder(old, next, dropped, added)) return { route: full, changedRules: undefined };
+  if (!sameCandidates(old.config, next.config)) return { route: full, changedRules: undefined, shared: 'nothing' };
+  // The same rules at the same places fire alike: their firings under the version in force serve the draft.
+  const sameRules = dropped.length === 0 && added.length === 0 && old.config.rules.every((rule, r) => ruleKey(rule) === ruleKey(next.config.rules[r] as Rule));
+  const decideBoth = (prepared: Prepared): Routed => {
+    const firings = old.fire(prepared);
+    // Decided under the version in force before the draft's rules fire: the firings are the network's own room.
+    const before = decide(old, prepared, firings, () => old.fireRequestLevel(prepared));
+    return { old: before, new: decide(next, prepared, sameRules ? firings : next.fire(prepared), () => next.fireRequestLevel(prepared)) };
+  };
+  const sameRanking = same(split(old.config.policy).ranking, split(next.config.policy).ranking);
+  if (!sameRanking || !sameOrder(old, next, dropped, added)) {
+    return {
+      changedRules: undefined,
+      shared: 'candidates',
+      route(inputFor) {
+        const prepared = prepare(old, inputFor(old.config));
+        // A request its own library holds is served there whatever the rules and the ranking say.
+        return prepared.local ? undefined : decideBoth(prepared);
+      },
+    };
+  }
   // The changed rules alone, against the same suppliers: a candidate of either version is a candidate of this one.
   const changes = compile({ ...next.config, rules: [...dropped, ...added] });
   return {
     changedRules: dropped.length + added.length,
+    shared: 'all but changed rules',
     route(inputFor) {
       const input = inputFor(old.config);
       // A request's own facts settle most changed rules false (another library's rule, another service's): its candidates are then never worked out.
       const facts = requestFacts(old, input);
       if (facts.local || !changes.mayFire(facts)) return undefined;
       const prepared = prepare(old, input, facts);
-      if (changes.fire(prepared).mask.includes(1) || changes.fireRequestLevel(prepared).length > 0) return full(inputFor);
+      if (changes.fire(prepared).mask.includes(1) || changes.fireRequestLevel(prepared).length > 0) return decideBoth(prepared);
       return undefined;
     },
   };
@@ -140,13 +181,14 @@ export interface VersionComparison {
 /**
  * Routes requests under two versions, as `ill route --compare` does over a file of requests and
  * the workbench over the requests of recent days. What depends only on the request is worked out
- * once: who holds the item, when both versions hold the same holdings data; and where the draft
- * changes only rules, a request is routed in full only when a changed rule fires for it.
+ * once: who holds the item, when both versions hold the same holdings data; its candidates, when
+ * the draft changes only the rules or the ranking; and where it changes only rules, a request is
+ * decided only when a changed rule fires for it.
  */
 export function compareVersions(before: CompiledNetwork, after: CompiledNetwork): VersionComparison {
   const known = new Set(after.config.libraries.map((library) => library.id));
   const members = new Set(before.config.libraries.map((library) => library.id).filter((id) => known.has(id)));
-  const sameHoldings = canonicalJson(before.config.holdings) === canonicalJson(after.config.holdings);
+  const sameHoldings = same(before.config.holdings, after.config.holdings);
   const versions = pairVersions(before, after);
   return {
     members,
