@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IllRequest } from '../domain/request';
-import { configHoldings, lookupHoldings, titleKey } from './holdings';
+import { parse } from 'yaml';
+import { configHoldings, lookupHoldings, readHoldingsLines, titleKey } from './holdings';
 import { loadNetwork } from './load';
 
 // Who holds an item, from the holdings data shipped with the example network.
@@ -64,5 +65,40 @@ describe('holdings lookup, by identifier and title together', () => {
     first[0]!.recordId = 'changed';
     first.pop();
     expect(lookupHoldings({ holdings }, request({ issn: '1234-5679' }))).toEqual([{ libraryId: 'fudan' }, { libraryId: 'pku' }, { libraryId: 'zju' }]);
+  });
+});
+
+describe('a holdings file of one item a line, read without the YAML parser', () => {
+  const exported = [
+    '# yaml-language-server: $schema=schemas/holdings.schema.json',
+    'holdings:',
+    "  '0000-0019': [lib-0002, lib-0003, LIB_9]",
+    '',
+    '  # a comment between items',
+    "  'title:deep learning': [pku]",
+    '  1002-4921: [pku, ruc]',
+    "  '10.1103/PhysRevLett.116.061102': []",
+  ].join('\n');
+
+  it('gives what the YAML parser gives', () => {
+    expect(readHoldingsLines(exported)).toEqual(parse(exported));
+    expect(readHoldingsLines(exported.replaceAll('\n', '\r\n'))).toEqual(parse(exported));
+  });
+
+  it('reads nothing of a file of any other shape, for the YAML parser to read', () => {
+    const other = [
+      exported.replace('holdings:', 'holdings: # the union catalogue'),
+      exported.replace('lib-0003', '{ libraryId: lib-0003, recordId: R-1 }'),
+      exported.replace('lib-0003', 'true'),
+      exported.replace('lib-0003', '2001'),
+      exported.replace('[pku, ruc]', '\n    - pku'),
+      exported.replace("'title:deep learning'", "'0000-0019'"),
+      exported.replace("  'title", "   'title"),
+      exported.replace('1002-4921', '9787226032158'),
+      `${exported}\nlicences: []`,
+      'holdings: {}',
+      '',
+    ];
+    for (const text of other) expect(readHoldingsLines(text)).toBeUndefined();
   });
 });

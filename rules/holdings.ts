@@ -72,3 +72,41 @@ export function lookupHolders(config: Pick<NetworkConfig, 'holdings'>, request: 
 export function configHoldings(config: () => Pick<NetworkConfig, 'holdings'>): HoldingsLookup {
   return { holders: async (request) => lookupHoldings(config(), request) };
 }
+
+/** An item's key as an ISSN written plain (`1234-567X`), or quoted in single quotes without one inside. */
+const ENTRY = /^( +)(?:([0-9]{4}-[0-9]{3}[0-9X])|'([^']*)'): \[([^\]]*)\]$/;
+/** A library id YAML reads as the text written: a letter first, and no word YAML reads as a boolean or null. */
+const PLAIN_ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const NOT_TEXT = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+
+/**
+ * A holdings file written as the union catalogue exports it, one item a line under `holdings:`
+ * (`  '0000-0019': [lib-0002, lib-0003]`, comments and blank lines between), read without the
+ * YAML parser, which takes seconds over half a million holders. Undefined for any text not
+ * wholly of that shape (a holder given with its record, an item written over several lines, a
+ * key given twice), which the YAML parser then reads: what this gives is exactly what it would.
+ */
+export function readHoldingsLines(text: string): { holdings: Record<string, string[]> } | undefined {
+  const holdings: Record<string, string[]> = {};
+  let indent: string | undefined;
+  let started = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    if (!started) {
+      if (line !== 'holdings:') return undefined;
+      started = true;
+      continue;
+    }
+    const entry = ENTRY.exec(line);
+    if (!entry) return undefined;
+    const [, spaces, plain, quoted, list] = entry as unknown as [string, string, string | undefined, string | undefined, string];
+    indent ??= spaces;
+    const key = plain ?? (quoted as string);
+    if (spaces !== indent || key === '__proto__' || Object.hasOwn(holdings, key)) return undefined;
+    const ids = list.trim() === '' ? [] : list.split(',').map((id) => id.trim());
+    if (!ids.every((id) => PLAIN_ID.test(id) && !NOT_TEXT.has(id))) return undefined;
+    holdings[key] = ids;
+  }
+  return started ? { holdings } : undefined;
+}

@@ -462,6 +462,22 @@ describe('validateRequest', () => {
   });
 });
 
+describe('holdings written one item a line', () => {
+  test('load as the YAML parser reads them, and a problem in them is located where it is written', () => {
+    const copy = broken();
+    const shipped = loadNetwork(copy.dir).config;
+    const lines = Object.entries(shipped?.holdings ?? {}).map(([item, holders]) => `  '${item}': [${holders.map((holder) => (typeof holder === 'string' ? holder : holder.libraryId)).join(', ')}]`);
+    copy.write('holdings.yaml', `# the union catalogue's export\nholdings:\n${lines.join('\n')}\n`);
+    const cache = new ParseCache();
+    const quick = loadNetwork(copy.dir, { cache });
+    expect(quick.problems).toEqual([]);
+    expect(Object.keys(quick.config?.holdings ?? {})).toEqual(Object.keys(shipped?.holdings ?? {}));
+    expect(loadNetwork(copy.dir, { cache }).config?.holdings).toEqual(quick.config?.holdings);
+    copy.patch('holdings.yaml', '[lzu, nwu, xju]', '[lzu, nwu, xjuu]');
+    expect(copy.lines(loadNetwork(copy.dir, { cache }).problems)).toEqual([`${copy.at('holdings.yaml', 'xjuu')}: unknown library 'xjuu' (did you mean 'xju'?)`]);
+  });
+});
+
 describe('two configurations loaded with one parse cache', () => {
   test('load as each does alone, every value its own, and a file that differs is parsed and its problems located in it', () => {
     const copy = broken();

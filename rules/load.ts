@@ -30,6 +30,7 @@ import {
 import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { ruleWarnings } from './lint';
 import { parseTitleList } from './titles';
+import { readHoldingsLines } from './holdings';
 import { parseLocated, pointerOf, type LocatedText, type ParseCache, type Position } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
 import { indexSubjects, mappingProblems, requestSubjectProblem, termProblems, type SubjectIndex } from './subjects';
@@ -107,9 +108,10 @@ class Loader {
     return this.drafts.get(relative) ?? readFileSync(join(this.dir, relative), 'utf8');
   }
 
-  private parse(relative: string, schema: SchemaName): Parsed {
+  /** `quick` reads a data file of a shape it knows without the YAML parser (`parseLocated`). */
+  private parse(relative: string, schema: SchemaName, quick?: (text: string) => unknown): Parsed {
     const text = this.read(relative);
-    const { located, problems } = parseLocated(this.name(relative), text, this.cache);
+    const { located, problems } = parseLocated(this.name(relative), text, this.cache, quick);
     this.problems.push(...problems);
     if (!located) return { invalid: [''] };
     if (this.cache?.conforms(text, schema)) return { doc: located, invalid: [] };
@@ -129,12 +131,12 @@ class Loader {
   }
 
   /** A single required file, or undefined after reporting that it is missing or broken. */
-  single<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | undefined {
+  single<T>(relative: string, schema: SchemaName, quick?: (text: string) => T | undefined): { doc: LocatedText; value: T } | undefined {
     if (!this.exists(relative)) {
       this.problems.push({ file: this.name(relative), ...FIRST, message: `missing ${relative}` });
       return undefined;
     }
-    return this.present<T>(relative, schema);
+    return this.present<T>(relative, schema, quick);
   }
 
   /** A single file that may be absent (`missing`), or undefined after reporting that it is broken. */
@@ -142,8 +144,8 @@ class Loader {
     return this.exists(relative) ? this.present<T>(relative, schema) : 'missing';
   }
 
-  private present<T>(relative: string, schema: SchemaName): { doc: LocatedText; value: T } | undefined {
-    const { doc, invalid } = this.parse(relative, schema);
+  private present<T>(relative: string, schema: SchemaName, quick?: (text: string) => T | undefined): { doc: LocatedText; value: T } | undefined {
+    const { doc, invalid } = this.parse(relative, schema, quick);
     return doc && invalid.length === 0 ? { doc, value: doc.value as T } : undefined;
   }
 
@@ -239,7 +241,8 @@ export function loadNetwork(dir: string, options: LoadOptions = {}): { config?: 
   const libraries = loader.collection<LibraryInput>('libraries', 'id');
   const rules = loader.collection<RuleInput & { priority?: number }>('rules', 'name');
   const policy = loader.single<NetworkPolicy>('policy.yaml', 'policy');
-  const holdings = loader.single<{ holdings: Record<string, HoldingEntry[]> }>('holdings.yaml', 'holdings');
+  // The union catalogue's export runs to half a million holders, one item a line: read without the YAML parser where it can be.
+  const holdings = loader.single<{ holdings: Record<string, HoldingEntry[]> }>('holdings.yaml', 'holdings', readHoldingsLines);
   const licences = loader.optional<{ licences: Licence[] }>('licences.yaml', 'licences');
   const subjects = loader.single<SubjectMapping>('subjects.yaml', 'subjects');
   const subjectIndex = subjects && indexSubjects(subjects.value);

@@ -56,29 +56,37 @@ function offsetOf(doc: Document, pointer: string, part: 'key' | 'value'): number
 }
 
 interface Parsed {
-  doc: Document;
-  lineCounter: LineCounter;
+  /** The parse with positions; absent for a text read by a quick reader while no position was asked for. */
+  positions?: Positions;
   /** Schemas the value was found to conform to, by name. */
   conforms: Set<string>;
 }
 
+interface Positions {
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
 /**
- * Texts parsed without error, by their text, so that a second file of the same text (a draft
+ * Texts read without error, by their text, so that a second file of the same text (a draft
  * configuration copied from the one in force shares most of its files) is not parsed again: each
  * file still gets a value of its own, built afresh from the parse, and its own file name.
  */
 export class ParseCache {
   private readonly texts = new Map<string, Parsed>();
 
-  get(text: string): Parsed | undefined {
-    return this.texts.get(text);
+  positions(text: string): Positions | undefined {
+    return this.texts.get(text)?.positions;
   }
 
-  set(text: string, doc: Document, lineCounter: LineCounter): void {
-    this.texts.set(text, { doc, lineCounter, conforms: new Set() });
+  /** Remembers a text read without error, with its parse where it was parsed with positions. */
+  read(text: string, positions?: Positions): void {
+    const known = this.texts.get(text);
+    if (known) known.positions ??= positions;
+    else this.texts.set(text, { ...(positions && { positions }), conforms: new Set() });
   }
 
-  /** Whether a text parsed before was found to conform to the schema named. */
+  /** Whether a text read before was found to conform to the schema named. */
   conforms(text: string, schema: string): boolean {
     return this.texts.get(text)?.conforms.has(schema) ?? false;
   }
@@ -88,26 +96,48 @@ export class ParseCache {
   }
 }
 
-/** Parses YAML (JSON is YAML too); syntax errors come back as located problems. A text `cache` holds is not parsed again. */
-export function parseLocated(file: string, text: string, cache?: ParseCache): { located?: LocatedText; problems: Problem[] } {
-  const cached = cache?.get(text);
-  const lineCounter = cached?.lineCounter ?? new LineCounter();
-  const doc = cached?.doc ?? parseDocument(text, { lineCounter, prettyErrors: false });
-  const position = (offset: number): Position => {
-    const { line, col } = lineCounter.linePos(offset);
+/** Parses with positions, from the cache when it holds the text. */
+function parsed(text: string, cache?: ParseCache): Positions {
+  const cached = cache?.positions(text);
+  if (cached) return cached;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length === 0) cache?.read(text, { doc, lineCounter });
+  return { doc, lineCounter };
+}
+
+/** Where each pointer of a document parsed with positions is written. */
+function locator({ doc, lineCounter }: Positions): (pointer: string, part?: 'key' | 'value') => Position {
+  return (pointer, part = 'value') => {
+    const { line, col } = lineCounter.linePos(offsetOf(doc, pointer, part));
     return { line, column: col };
   };
+}
+
+/**
+ * Parses YAML (JSON is YAML too); syntax errors come back as located problems. A text `cache`
+ * holds is not parsed again. `quick` reads texts of a shape it knows (a file of data) to the value
+ * the YAML parser would give, or gives undefined: the text it reads is parsed with positions only
+ * when one is asked for, to say where a problem is.
+ */
+export function parseLocated(file: string, text: string, cache?: ParseCache, quick?: (text: string) => unknown): { located?: LocatedText; problems: Problem[] } {
+  const value = cache?.positions(text) ? undefined : quick?.(text);
+  if (value !== undefined) {
+    cache?.read(text);
+    let at: ((pointer: string, part?: 'key' | 'value') => Position) | undefined;
+    const where = (pointer: string, part?: 'key' | 'value') => (at ??= locator(parsed(text, cache)))(pointer, part);
+    return { located: { file, value, at: where, problem: (pointer, message, part) => ({ file, ...where(pointer, part), message }) }, problems: [] };
+  }
+  const { doc, lineCounter } = parsed(text, cache);
   if (doc.errors.length > 0) {
     return {
-      problems: doc.errors.map((error) => ({
-        file,
-        ...position(error.pos[0]),
-        message: `YAML syntax error: ${error.message.split('\n')[0]}`,
-      })),
+      problems: doc.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { file, line, column: col, message: `YAML syntax error: ${error.message.split('\n')[0]}` };
+      }),
     };
   }
-  if (cache && !cached) cache.set(text, doc, lineCounter);
-  const at = (pointer: string, part: 'key' | 'value' = 'value') => position(offsetOf(doc, pointer, part));
+  const at = locator({ doc, lineCounter });
   return {
     located: {
       file,
