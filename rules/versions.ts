@@ -54,7 +54,7 @@ function split(policy: NetworkPolicy): { ranking: Ranking; rest: Omit<NetworkPol
 }
 
 /** Whether two values hold the same JSON; the holdings of two versions loaded together are often one object. */
-const same = (a: unknown, b: unknown): boolean => a === b || canonicalJson(a) === canonicalJson(b);
+export const same = (a: unknown, b: unknown): boolean => a === b || canonicalJson(a) === canonicalJson(b);
 
 /** Whether the versions agree on everything routing reads before the rules fire, but for where it is written. */
 function sameCandidates(old: NetworkConfig, next: NetworkConfig): boolean {

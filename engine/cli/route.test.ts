@@ -432,6 +432,27 @@ describe('ill route --compare', () => {
     expect(report.changed).toBe(1);
   });
 
+  test('a batch of thousands of requests: compared by worker threads and this one together as by this one alone', async () => {
+    const samples = samplesJsonl().map((line) => JSON.parse(line) as { id: string });
+    const lines = Array.from({ length: 4500 }, (_, i) => {
+      const request = samples[i % samples.length] as { id: string };
+      return JSON.stringify({ ...request, id: `${request.id}-${i}` });
+    });
+    lines[1500] = (lines[1500] ?? '').replace(/"urgency":"\w+"/, '"urgency":"whenever"');
+    lines[3200] = '{"id": "r-1",';
+    lines.splice(2200, 0, '');
+    const copy = kerisSuspended();
+    const requests = scratch('requests.jsonl', `${lines.join('\n')}\n`);
+    const args = ['--config', copy.dir, '--compare', SHIPPED_CONFIG, '--requests', requests, '--now', NOW, '--threads'];
+    const alone = await run([...args, '0']);
+    expect(alone.code).toBe(0);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ requests: 4500, invalid: 2 });
+    expect(JSON.parse(alone.stdout).changed).toBeGreaterThan(500);
+    expect(alone.stderr.split('\n')[0]).toMatch(new RegExp(`^${requests}:1501:\\d+: 'urgency' cannot be 'whenever'`));
+    expect(await run([...args, '1'])).toEqual(alone);
+    expect(await run([...args, '2'])).toEqual(alone);
+  });
+
   test('a line that is JSON and a valid request but names no member library: located at its requester', async () => {
     const lines = samplesJsonl();
     lines[1] = (lines[1] ?? '').replace(/"libraryId":"\w+"/, '"libraryId":"nowhere"');

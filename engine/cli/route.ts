@@ -2,23 +2,23 @@ import { createReadStream, existsSync, openSync, readFileSync, statSync } from '
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
-import { requestProblems } from '../../rules/check';
+import { availableParallelism } from 'node:os';
 import { loadNetwork } from '../../rules/load';
-import { ParseCache, parseLocated } from '../../rules/located';
-import { validateRequest } from '../../rules/request';
-import { conforms } from '../../rules/schemas';
+import { ParseCache } from '../../rules/located';
 import { compile, route, type RouteInput } from '../../rules/route';
 import type { Problem } from '../../rules/types';
-import { compareVersions, type RoutingChange } from '../../rules/versions';
+import { compareVersions, same, type RoutingChange } from '../../rules/versions';
 import type { IllRequest } from '../../domain/request';
 import type { RouteDecision } from '../../domain/decision';
 import { lookupHolders } from '../../rules/holdings';
-import { holdingOf } from '../../domain/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
+import { readRequest, type Lines } from './compare-batch';
+import { compareBatches, ComparePool } from './compare-pool';
 import type { CliIo } from './io';
 
 const USAGE =
-  'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [FACTS]; ' +
+  'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [--threads N] [FACTS]; ' +
+  '--threads: worker threads beside this one for a batch of more than 1000 requests (default: one a core but one; 0: none) ' +
   'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
 
 /** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
@@ -32,7 +32,7 @@ class UsageError extends Error {}
 type Invocation =
   | { mode: 'help' }
   | { mode: 'route'; config: string; now: string; facts: Facts; request: string }
-  | { mode: 'compare'; config: string; now: string; facts: Facts; compare: string; requests: string };
+  | { mode: 'compare'; config: string; now: string; facts: Facts; compare: string; requests: string; threads: number };
 
 function count(value: unknown, what: string): number {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -75,6 +75,7 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
         usage: { type: 'string', multiple: true },
         load: { type: 'string', multiple: true },
         facts: { type: 'string' },
+        threads: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -93,14 +94,16 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
   const facts = factsOf(values.usage, values.load, values.facts);
   const { request, compare, requests } = values;
   if (request !== undefined) {
-    if (compare !== undefined || requests !== undefined) {
+    if (compare !== undefined || requests !== undefined || values.threads !== undefined) {
       throw new UsageError('--request routes one request; --compare and --requests compare two configurations');
     }
     return { mode: 'route', config, now, facts, request };
   }
   if (compare === undefined && requests === undefined) throw new UsageError('missing --request FILE');
   if (compare === undefined || requests === undefined) throw new UsageError('--compare and --requests go together');
-  return { mode: 'compare', config, now, facts, compare, requests };
+  const threads = values.threads === undefined ? availableParallelism() - 1 : count(values.threads, '--threads');
+  if (!Number.isInteger(threads)) throw new UsageError(`--threads must be a whole number, not ${values.threads}`);
+  return { mode: 'compare', config, now, facts, compare, requests, threads };
 }
 
 function load(dir: string, cache?: ParseCache): { network?: LoadedNetwork; problems: Problem[] } {
@@ -119,35 +122,6 @@ async function readText(file: string, io: CliIo): Promise<string> {
 const shown = (file: string): string => (file === '-' ? '<stdin>' : file);
 
 const membersOf = ({ config }: LoadedNetwork): Set<string> => new Set(config.libraries.map((library) => library.id));
-
-/** The request as written, checked against the schema and, since it cannot be routed otherwise, against the member libraries. */
-function readRequest(text: string, file: string, members: ReadonlySet<string>): { request?: IllRequest; problems: Problem[] } {
-  const { located, problems } = parseLocated(file, text);
-  if (!located) return { problems };
-  const checked = validateRequest(located.value, file, text);
-  if (!checked.request) return checked;
-  const unknown = requestProblems(located, checked.request, members);
-  return unknown.length > 0 ? { problems: unknown } : checked;
-}
-
-/**
- * A line of a batch that is a valid request in JSON, read without keeping where anything was
- * written; undefined for any other line, which `readRequest` then reads again to say where its
- * mistakes are (or to read it as the YAML it may be).
- */
-function quickRequest(line: string, members: ReadonlySet<string>): IllRequest | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (!conforms(value, 'request')) return undefined;
-  const { $schema: _schema, ...request } = value as IllRequest & { $schema?: unknown };
-  if (!members.has(request.requester.libraryId)) return undefined;
-  if (request.holdings?.some((holder) => !members.has(holdingOf(holder).libraryId))) return undefined;
-  return request;
-}
 
 function routeWith({ config, compiled }: LoadedNetwork, request: IllRequest, now: string, facts: Facts): RouteDecision {
   return route(compiled, { request, holdings: lookupHolders(config, request), now, ...facts });
@@ -248,46 +222,76 @@ class Report {
   }
 }
 
-/**
- * Routes each request of the batch under both configurations (rules/versions.ts works out once
- * what depends only on the request). A line is read as JSON first and by the located parser only
- * when that fails, to say where its mistakes are.
- */
-async function compareConfigs(newDir: string, oldDir: string, file: string, now: string, facts: Facts, io: CliIo): Promise<number> {
-  // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
-  const parsed = new ParseCache();
-  const next = load(newDir, parsed);
-  const previous = load(oldDir, parsed);
-  if (!next.network || !previous.network) {
-    printProblems(io, [...next.problems, ...previous.problems]);
-    return 1;
-  }
-  unknownLoad(next.network, facts);
-  const [before, after] = [previous.network, next.network];
-  // A request is compared only when both configurations can route it.
-  const comparison = compareVersions(before.compiled, after.compiled);
-  const lines = linesOf(file, io);
-  const report = new Report(io, before.config.version, after.config.version);
-  let requests = 0;
-  let invalid = 0;
+/** Lines a batch is compared in, by one thread or handed to a worker; a batch no longer than this is compared in this thread. */
+const BATCH = 1000;
+/** A file of this size is sure to hold more than a batch of requests, so workers are started before the configurations load. */
+const EARLY_POOL_BYTES = 1 << 20;
+
+/** The lines that are not blank, a batch at a time. */
+async function* batchesOf(lines: AsyncIterable<{ line: string; number: number }>): AsyncGenerator<Lines> {
+  let batch: Lines = { texts: [], numbers: [] };
   for await (const { line, number } of lines) {
     if (line.trim() === '') continue;
-    requests++;
-    let request = quickRequest(line, comparison.members);
-    if (!request) {
-      const read = readRequest(line, shown(file), comparison.members);
-      if (!read.request) {
-        invalid++;
-        printProblems(io, read.problems.map((problem) => ({ ...problem, line: number - 1 + problem.line })));
-        continue;
-      }
-      request = read.request;
+    batch.texts.push(line);
+    batch.numbers.push(number);
+    if (batch.texts.length === BATCH) {
+      yield batch;
+      batch = { texts: [], numbers: [] };
     }
-    const change = comparison.compare(request, { now, ...facts });
-    if (change) report.change(change);
   }
-  report.end(requests, invalid);
-  return 0;
+  if (batch.texts.length > 0) yield batch;
+}
+
+/**
+ * Routes each request of the batch under both configurations (rules/versions.ts works out once
+ * what depends only on the request), on worker threads when the batch is long. A line is read as
+ * JSON first and by the located parser only when that fails, to say where its mistakes are.
+ */
+async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io: CliIo): Promise<number> {
+  const { config: newDir, compare: oldDir, requests: file, now, facts, threads } = call;
+  // Workers for a file sure to need them load their code while the configurations load here.
+  let pool = threads > 0 && file !== '-' && existsSync(file) && statSync(file).size >= EARLY_POOL_BYTES ? new ComparePool(threads) : undefined;
+  try {
+    // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
+    const parsed = new ParseCache();
+    const next = load(newDir, parsed);
+    const previous = load(oldDir, parsed);
+    if (!next.network || !previous.network) {
+      printProblems(io, [...next.problems, ...previous.problems]);
+      return 1;
+    }
+    unknownLoad(next.network, facts);
+    const [before, after] = [previous.network, next.network];
+    const batches = batchesOf(linesOf(file, io))[Symbol.asyncIterator]();
+    const report = new Report(io, before.config.version, after.config.version);
+    let requests = 0;
+    let invalid = 0;
+    const first = await batches.next();
+    if (threads > 0 && first.value?.texts.length === BATCH) pool ??= new ComparePool(threads);
+    // Holdings both versions hold alike go to each worker once, as one object, which the worker then sees is the same.
+    const holdings = pool && same(before.config.holdings, after.config.holdings) ? before.config.holdings : after.config.holdings;
+    const setup = { before: before.config, after: { ...after.config, holdings }, file: shown(file), facts: { now, ...facts } };
+    const counted = (async function* () {
+      for (let each = first; !each.done; each = await batches.next()) {
+        requests += each.value.texts.length;
+        yield each.value;
+      }
+    })();
+    // A request is compared only when both configurations can route it.
+    await compareBatches(compareVersions(before.compiled, after.compiled), setup, pool, counted, (findings) => {
+      for (const finding of findings) {
+        if ('change' in finding) report.change(finding.change);
+        else {
+          invalid++;
+          printProblems(io, finding.problems);
+        }
+      }
+    });
+    report.end(requests, invalid);
+    return 0;
+  } finally {
+    await pool?.close();
+  }
 }
 
 /**
@@ -307,7 +311,7 @@ export async function runRoute(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (call.mode === 'route') return await routeOne(call.config, call.request, call.now, call.facts, io);
-    return await compareConfigs(call.config, call.compare, call.requests, call.now, call.facts, io);
+    return await compareConfigs(call, io);
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     io.stderr.write(error instanceof UsageError ? `ill route: ${message}; ${USAGE}\n` : `ill route: ${message}\n`);
