@@ -1,4 +1,5 @@
-// `ill route --compare` over a long batch on every core: this thread and worker threads
+// `ill route --compare` over a long batch on every core: where comparing a thousand lines takes
+// long enough that starting a worker thread pays, this thread and worker threads
 // (compare-worker.ts) each compare a share of the batch's lines, a thousand at a time, and what
 // each share came to is written in the order of the file, as one thread alone would write it.
 
@@ -20,34 +21,33 @@ export interface WorkerSetup {
 
 /** Batches a worker holds unanswered, so that it has the next at hand while this thread compares one of its own. */
 const AHEAD = 3;
+/**
+ * A worker takes about a second to start, compile both configurations and warm up: worth it when
+ * this thread takes longer than this for a batch (a draft whose every request both versions
+ * decide), not when most requests are settled by their own facts at a few microseconds each.
+ */
+export const SLOW_BATCH_MS = 100;
 
-/** Worker threads started before the configurations are loaded, so that they load their code meanwhile. */
-export class ComparePool {
-  readonly workers: Worker[];
-
-  constructor(threads: number) {
-    this.workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'compare-worker.mjs')));
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
-  }
+/** How many worker threads, started once this thread took longer than `slowBatchMs` over a batch. */
+export interface Threads {
+  threads: number;
+  slowBatchMs: number;
 }
 
 /**
- * Compares the batches: each goes to a worker of the pool that has fewer than `AHEAD` unanswered,
- * or, when none has, is compared in this thread. `write` gets each batch's findings in the order
- * the batches came. Without a pool every batch is compared here.
+ * Compares the batches in order, in this thread until one takes longer than `slowBatchMs`, then
+ * on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
+ * if it has fewer than `AHEAD`, or else is compared here. `write` gets each batch's findings in
+ * the order the batches came.
  */
 export async function compareBatches(
   comparison: VersionComparison,
   setup: WorkerSetup,
-  pool: ComparePool | undefined,
+  { threads, slowBatchMs }: Threads,
   batches: AsyncIterable<Lines>,
   write: (findings: Finding[]) => void,
 ): Promise<void> {
-  const workers = pool?.workers ?? [];
-  const pending = new Map(workers.map((worker) => [worker, 0]));
+  const pending = new Map<Worker, number>();
   const answered = new Map<number, Finding[]>();
   let written = 0;
   let sent = 0;
@@ -64,28 +64,30 @@ export async function compareBatches(
     wake?.();
     wake = undefined;
   };
-  const listeners = workers.map((worker) => {
-    const message = ({ batch, findings }: Compared) => {
-      pending.set(worker, (pending.get(worker) ?? 0) - 1);
-      answer(batch, findings);
-      changed();
-    };
-    const error = (cause: Error) => {
-      failure ??= cause;
-      changed();
-    };
-    const exit = (code: number) => {
-      failure ??= new Error(`a worker thread stopped (exit code ${code}) while comparing`);
-      changed();
-    };
-    worker.on('message', message).on('error', error).on('exit', exit);
-    worker.postMessage(setup);
-    return () => worker.off('message', message).off('error', error).off('exit', exit);
-  });
+  const start = () => {
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(join(__dirname, 'compare-worker.mjs'));
+      pending.set(worker, 0);
+      worker.on('message', ({ batch, findings }: Compared) => {
+        pending.set(worker, (pending.get(worker) ?? 0) - 1);
+        answer(batch, findings);
+        changed();
+      });
+      worker.on('error', (error) => {
+        failure ??= error;
+        changed();
+      });
+      worker.on('exit', (code) => {
+        failure ??= new Error(`a worker thread stopped (exit code ${code}) while comparing`);
+        changed();
+      });
+      worker.postMessage(setup);
+    }
+  };
   /** The worker with the fewest batches unanswered, if it has room for another. */
   const free = (): Worker | undefined => {
-    const [worker] = [...pending].sort((a, b) => a[1] - b[1])[0] ?? [];
-    return worker && (pending.get(worker) ?? 0) < AHEAD ? worker : undefined;
+    const [worker, count] = [...pending].sort((a, b) => a[1] - b[1])[0] ?? [];
+    return count !== undefined && count < AHEAD ? worker : undefined;
   };
   try {
     for await (const lines of batches) {
@@ -95,15 +97,17 @@ export async function compareBatches(
       if (worker) {
         pending.set(worker, (pending.get(worker) ?? 0) + 1);
         worker.postMessage({ batch, lines } satisfies Batch);
-      } else {
-        answer(batch, compareLines(comparison, lines, setup.file, setup.facts));
-        // Lets the workers' answers in before the next batch is read.
-        await new Promise((resolve) => setImmediate(resolve));
+        continue;
       }
+      const started = performance.now();
+      answer(batch, compareLines(comparison, lines, setup.file, setup.facts));
+      if (pending.size === 0 && threads > 0 && performance.now() - started > slowBatchMs) start();
+      // Lets the workers' answers in before the next batch is read.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     while (written < sent && !failure) await new Promise<void>((resolve) => (wake = resolve));
     if (failure) throw failure;
   } finally {
-    for (const stop of listeners) stop();
+    await Promise.all([...pending.keys()].map((worker) => worker.removeAllListeners('exit').terminate()));
   }
 }

@@ -13,12 +13,12 @@ import type { RouteDecision } from '../../domain/decision';
 import { lookupHolders } from '../../rules/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import { readRequest, type Lines } from './compare-batch';
-import { compareBatches, ComparePool } from './compare-pool';
+import { compareBatches, SLOW_BATCH_MS, type Threads } from './compare-pool';
 import type { CliIo } from './io';
 
 const USAGE =
   'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [--threads N] [FACTS]; ' +
-  '--threads: worker threads beside this one for a batch of more than 1000 requests (default: one a core but one; 0: none) ' +
+  '--threads N: worker threads beside this one, started after the first 1000 requests (default: one a core but one, started once 1000 requests take 100 ms) ' +
   'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
 
 /** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
@@ -32,7 +32,7 @@ class UsageError extends Error {}
 type Invocation =
   | { mode: 'help' }
   | { mode: 'route'; config: string; now: string; facts: Facts; request: string }
-  | { mode: 'compare'; config: string; now: string; facts: Facts; compare: string; requests: string; threads: number };
+  | { mode: 'compare'; config: string; now: string; facts: Facts; compare: string; requests: string; threads: Threads };
 
 function count(value: unknown, what: string): number {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -101,8 +101,9 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
   }
   if (compare === undefined && requests === undefined) throw new UsageError('missing --request FILE');
   if (compare === undefined || requests === undefined) throw new UsageError('--compare and --requests go together');
-  const threads = values.threads === undefined ? availableParallelism() - 1 : count(values.threads, '--threads');
-  if (!Number.isInteger(threads)) throw new UsageError(`--threads must be a whole number, not ${values.threads}`);
+  // Threads asked for are started after the first batch; by default, only once a batch proves slow.
+  const threads = values.threads === undefined ? { threads: availableParallelism() - 1, slowBatchMs: SLOW_BATCH_MS } : { threads: count(values.threads, '--threads'), slowBatchMs: 0 };
+  if (!Number.isInteger(threads.threads)) throw new UsageError(`--threads must be a whole number, not ${values.threads}`);
   return { mode: 'compare', config, now, facts, compare, requests, threads };
 }
 
@@ -222,10 +223,8 @@ class Report {
   }
 }
 
-/** Lines a batch is compared in, by one thread or handed to a worker; a batch no longer than this is compared in this thread. */
+/** Lines a batch is compared in, by this thread or by a worker thread. */
 const BATCH = 1000;
-/** A file of this size is sure to hold more than a batch of requests, so workers are started before the configurations load. */
-const EARLY_POOL_BYTES = 1 << 20;
 
 /** The lines that are not blank, a batch at a time. */
 async function* batchesOf(lines: AsyncIterable<{ line: string; number: number }>): AsyncGenerator<Lines> {
@@ -244,54 +243,46 @@ async function* batchesOf(lines: AsyncIterable<{ line: string; number: number }>
 
 /**
  * Routes each request of the batch under both configurations (rules/versions.ts works out once
- * what depends only on the request), on worker threads when the batch is long. A line is read as
+ * what depends only on the request), on worker threads too where that pays (compare-pool.ts). A line is read as
  * JSON first and by the located parser only when that fails, to say where its mistakes are.
  */
 async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io: CliIo): Promise<number> {
   const { config: newDir, compare: oldDir, requests: file, now, facts, threads } = call;
-  // Workers for a file sure to need them load their code while the configurations load here.
-  let pool = threads > 0 && file !== '-' && existsSync(file) && statSync(file).size >= EARLY_POOL_BYTES ? new ComparePool(threads) : undefined;
-  try {
-    // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
-    const parsed = new ParseCache();
-    const next = load(newDir, parsed);
-    const previous = load(oldDir, parsed);
-    if (!next.network || !previous.network) {
-      printProblems(io, [...next.problems, ...previous.problems]);
-      return 1;
-    }
-    unknownLoad(next.network, facts);
-    const [before, after] = [previous.network, next.network];
-    const batches = batchesOf(linesOf(file, io))[Symbol.asyncIterator]();
-    const report = new Report(io, before.config.version, after.config.version);
-    let requests = 0;
-    let invalid = 0;
-    const first = await batches.next();
-    if (threads > 0 && first.value?.texts.length === BATCH) pool ??= new ComparePool(threads);
-    // Holdings both versions hold alike go to each worker once, as one object, which the worker then sees is the same.
-    const holdings = pool && same(before.config.holdings, after.config.holdings) ? before.config.holdings : after.config.holdings;
-    const setup = { before: before.config, after: { ...after.config, holdings }, file: shown(file), facts: { now, ...facts } };
-    const counted = (async function* () {
-      for (let each = first; !each.done; each = await batches.next()) {
-        requests += each.value.texts.length;
-        yield each.value;
-      }
-    })();
-    // A request is compared only when both configurations can route it.
-    await compareBatches(compareVersions(before.compiled, after.compiled), setup, pool, counted, (findings) => {
-      for (const finding of findings) {
-        if ('change' in finding) report.change(finding.change);
-        else {
-          invalid++;
-          printProblems(io, finding.problems);
-        }
-      }
-    });
-    report.end(requests, invalid);
-    return 0;
-  } finally {
-    await pool?.close();
+  // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
+  const parsed = new ParseCache();
+  const next = load(newDir, parsed);
+  const previous = load(oldDir, parsed);
+  if (!next.network || !previous.network) {
+    printProblems(io, [...next.problems, ...previous.problems]);
+    return 1;
   }
+  unknownLoad(next.network, facts);
+  const [before, after] = [previous.network, next.network];
+  const batches = batchesOf(linesOf(file, io));
+  const report = new Report(io, before.config.version, after.config.version);
+  let requests = 0;
+  let invalid = 0;
+  const counted = (async function* () {
+    for await (const lines of batches) {
+      requests += lines.texts.length;
+      yield lines;
+    }
+  })();
+  // Holdings both versions hold alike go to each worker once, as one object, which the worker then sees is the same.
+  const holdings = threads.threads > 0 && same(before.config.holdings, after.config.holdings) ? before.config.holdings : after.config.holdings;
+  const setup = { before: before.config, after: { ...after.config, holdings }, file: shown(file), facts: { now, ...facts } };
+  // A request is compared only when both configurations can route it.
+  await compareBatches(compareVersions(before.compiled, after.compiled), setup, threads, counted, (findings) => {
+    for (const finding of findings) {
+      if ('change' in finding) report.change(finding.change);
+      else {
+        invalid++;
+        printProblems(io, finding.problems);
+      }
+    }
+  });
+  report.end(requests, invalid);
+  return 0;
 }
 
 /**
