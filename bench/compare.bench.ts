@@ -2,16 +2,17 @@
 // 100,000 requests of the full-scale generated network, with a narrow draft (one library's regional
 // agreement weighs more) and a broad one (the ranking weights of the network's policy for speed),
 // each against the configuration in force, written as configuration directories and a JSONL batch
-// in a temporary directory. The command runs as the CLI runs it (`runRoute`, stdout captured); the
-// baseline is the loop the command ran before, on the first requests of the same batch in the same
-// process: each line read by the located parser and validated, routed under both configurations.
+// in a temporary directory. The command runs as the CLI runs it (`runRoute`, stdout captured), with
+// its worker threads as by default and again with none (`--threads 0`); the baseline is the loop the
+// command ran before, on the first requests of the same batch in the same process: each line read
+// by the located parser and validated, routed under both configurations.
 // Run with `npm run bench:compare`; the last line of output is a JSON summary.
 // COMPARE_REQUESTS and COMPARE_BASELINE_REQUESTS set the batch and the baseline's share of it;
 // COMPARE_DIR keeps the configurations and the batch there (in-force/, narrow/, broad/,
 // requests.jsonl) to run the command by hand or under a profiler.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestProblems } from '../rules/check';
 import { compile, route } from '../rules/route';
@@ -64,16 +65,17 @@ interface Report {
   changes: { requestId: string }[];
 }
 
-/** The product: `ill route --config DRAFT --compare IN-FORCE --requests FILE --now NOW`, as the CLI runs it. */
-async function product(draft: string, inForce: string, requests: string): Promise<{ seconds: number; cpuSeconds: number; report: Report }> {
+/** The product: `ill route --config DRAFT --compare IN-FORCE --requests FILE --now NOW [...more]`, as the CLI runs it; CPU counts every thread. */
+async function product(draft: string, inForce: string, requests: string, more: string[] = []): Promise<{ seconds: number; cpuSeconds: number; output: string; report: Report }> {
   const out: string[] = [];
   let stderr = '';
   const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} };
   const [started, cpu] = [performance.now(), ownCpuMs()];
-  const code = await runRoute(['--config', draft, '--compare', inForce, '--requests', requests, '--now', NOW], io);
+  const code = await runRoute(['--config', draft, '--compare', inForce, '--requests', requests, '--now', NOW, ...more], io);
   const [seconds, cpuSeconds] = [(performance.now() - started) / 1000, (ownCpuMs() - cpu) / 1000];
   if (code !== 0 || stderr !== '') throw new Error(`ill route --compare exited ${code}: ${stderr.slice(0, 2000)}`);
-  return { seconds, cpuSeconds, report: JSON.parse(out.join('')) as Report };
+  const output = out.join('');
+  return { seconds, cpuSeconds, output, report: JSON.parse(output) as Report };
 }
 
 function loaded(dir: string): LoadedNetwork {
@@ -133,11 +135,16 @@ async function main(): Promise<void> {
         `holdings of ${Object.keys(holdings).length} journals, ${holders} holders; ${REQUESTS} requests; written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const results: Record<string, { seconds: number; cpuSeconds: number; changed: number; baselineSeconds: number; baselineCpuSeconds: number; ratio: number; cpuRatio: number }> = {};
+    const results: Record<
+      string,
+      { seconds: number; cpuSeconds: number; oneThreadSeconds: number; oneThreadCpuSeconds: number; changed: number; baselineSeconds: number; baselineCpuSeconds: number; ratio: number; cpuRatio: number }
+    > = {};
     for (const [name, { change }] of Object.entries(drafts)) {
       const draft = join(dir, name);
-      const { seconds, cpuSeconds, report } = await product(draft, inForce, file);
+      const { seconds, cpuSeconds, output, report } = await product(draft, inForce, file);
       if (report.requests !== REQUESTS || report.invalid !== 0) throw new Error(`${name}: ${report.requests} requests read, ${report.invalid} invalid`);
+      const alone = await product(draft, inForce, file, ['--threads', '0']);
+      if (alone.output !== output) throw new Error(`${name}: the report with no worker thread differs from the report with them`);
       started = performance.now();
       const before = baseline(draft, inForce, file, lines);
       // Today's loop for the whole batch: both configurations loaded, then every request at the rate of the first.
@@ -150,6 +157,8 @@ async function main(): Promise<void> {
       results[name] = {
         seconds: Number(seconds.toFixed(2)),
         cpuSeconds: Number(cpuSeconds.toFixed(2)),
+        oneThreadSeconds: Number(alone.seconds.toFixed(2)),
+        oneThreadCpuSeconds: Number(alone.cpuSeconds.toFixed(2)),
         changed: report.changed,
         baselineSeconds: Number(baselineSeconds.toFixed(1)),
         baselineCpuSeconds: Number(baselineCpuSeconds.toFixed(1)),
@@ -158,7 +167,8 @@ async function main(): Promise<void> {
       };
       console.log(
         `${name} draft (${change}): ${report.changed} of ${report.requests} requests route differently; compared in ${seconds.toFixed(2)} s, ` +
-          `${cpuSeconds.toFixed(2)} s of CPU (${((seconds * 1e6) / REQUESTS).toFixed(0)} µs a request, both configurations loaded included)`,
+          `${cpuSeconds.toFixed(2)} s of CPU (${((seconds * 1e6) / REQUESTS).toFixed(0)} µs a request, both configurations loaded included); ` +
+          `with no worker thread ${alone.seconds.toFixed(2)} s, ${alone.cpuSeconds.toFixed(2)} s of CPU, the same report`,
       );
       console.log(
         `  the loop before: configurations loaded in ${before.loadSeconds.toFixed(2)} s (${before.loadCpuSeconds.toFixed(2)} s of CPU), first ${BASELINE_REQUESTS} requests in ${before.seconds.toFixed(2)} s, ` +
@@ -167,9 +177,13 @@ async function main(): Promise<void> {
       );
     }
     const slowest = (of: (result: (typeof results)[string]) => number) => Math.max(...Object.values(results).map(of));
+    // The machine may be shared: how loaded it was over the last minute, at the end.
+    const loadAverage = Number((loadavg()[0] ?? 0).toFixed(2));
+    console.log(`load average ${loadAverage}`);
     console.log(
       JSON.stringify({
         bench: 'compare',
+        loadAverage,
         requests: REQUESTS,
         seconds: slowest((result) => result.seconds),
         cpuSeconds: slowest((result) => result.cpuSeconds),

@@ -27,23 +27,30 @@ const AHEAD = 3;
  * decide), not when most requests are settled by their own facts at a few microseconds each.
  */
 export const SLOW_BATCH_MS = 100;
+/** Nor for a batch file of fewer requests than this, which one thread compares in a few seconds at most. */
+export const MIN_REQUESTS = 20_000;
 
-/** How many worker threads, started once this thread took longer than `slowBatchMs` over a batch. */
+/**
+ * How many worker threads, started once this thread took longer than `slowBatchMs` over a batch
+ * of a file that holds, by the length of its first lines, `minRequests` or more.
+ */
 export interface Threads {
   threads: number;
   slowBatchMs: number;
+  minRequests: number;
 }
 
 /**
- * Compares the batches in order, in this thread until one takes longer than `slowBatchMs`, then
- * on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
+ * Compares the batches in order, in this thread until one takes longer than `slowBatchMs` (in a
+ * file of `fileBytes`, where known, long enough), then on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
  * if it has fewer than `AHEAD`, or else is compared here. `write` gets each batch's findings in
  * the order the batches came.
  */
 export async function compareBatches(
   comparison: VersionComparison,
   setup: WorkerSetup,
-  { threads, slowBatchMs }: Threads,
+  { threads, slowBatchMs, minRequests }: Threads,
+  fileBytes: number | undefined,
   batches: AsyncIterable<Lines>,
   write: (findings: Finding[]) => void,
 ): Promise<void> {
@@ -89,8 +96,11 @@ export async function compareBatches(
     const [worker, count] = [...pending].sort((a, b) => a[1] - b[1])[0] ?? [];
     return count !== undefined && count < AHEAD ? worker : undefined;
   };
+  let long: boolean | undefined;
   try {
     for await (const lines of batches) {
+      // The first lines tell how long the file's lines are, so how many requests it holds.
+      long ??= fileBytes === undefined || (fileBytes * lines.texts.length) / lines.texts.reduce((total, text) => total + Buffer.byteLength(text) + 1, 0) >= minRequests;
       if (failure) break;
       const worker = free();
       const batch = sent++;
@@ -101,7 +111,7 @@ export async function compareBatches(
       }
       const started = performance.now();
       answer(batch, compareLines(comparison, lines, setup.file, setup.facts));
-      if (pending.size === 0 && threads > 0 && performance.now() - started > slowBatchMs) start();
+      if (pending.size === 0 && threads > 0 && long && performance.now() - started > slowBatchMs) start();
       // Lets the workers' answers in before the next batch is read.
       await new Promise((resolve) => setImmediate(resolve));
     }

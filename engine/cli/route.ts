@@ -13,12 +13,12 @@ import type { RouteDecision } from '../../domain/decision';
 import { lookupHolders } from '../../rules/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import { readRequest, type Lines } from './compare-batch';
-import { compareBatches, SLOW_BATCH_MS, type Threads } from './compare-pool';
+import { compareBatches, MIN_REQUESTS, SLOW_BATCH_MS, type Threads } from './compare-pool';
 import type { CliIo } from './io';
 
 const USAGE =
   'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [--threads N] [FACTS]; ' +
-  '--threads N: worker threads beside this one, started after the first 1000 requests (default: one a core but one, started once 1000 requests take 100 ms) ' +
+  '--threads N: worker threads beside this one, started after the first 1000 requests (default: one a core but one, for a file of 20000 requests or more once 1000 take 100 ms) ' +
   'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
 
 /** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
@@ -102,7 +102,10 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
   if (compare === undefined && requests === undefined) throw new UsageError('missing --request FILE');
   if (compare === undefined || requests === undefined) throw new UsageError('--compare and --requests go together');
   // Threads asked for are started after the first batch; by default, only once a batch proves slow.
-  const threads = values.threads === undefined ? { threads: availableParallelism() - 1, slowBatchMs: SLOW_BATCH_MS } : { threads: count(values.threads, '--threads'), slowBatchMs: 0 };
+  const threads =
+    values.threads === undefined
+      ? { threads: availableParallelism() - 1, slowBatchMs: SLOW_BATCH_MS, minRequests: MIN_REQUESTS }
+      : { threads: count(values.threads, '--threads'), slowBatchMs: 0, minRequests: 0 };
   if (!Number.isInteger(threads.threads)) throw new UsageError(`--threads must be a whole number, not ${values.threads}`);
   return { mode: 'compare', config, now, facts, compare, requests, threads };
 }
@@ -259,6 +262,9 @@ async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io
   unknownLoad(next.network, facts);
   const [before, after] = [previous.network, next.network];
   const batches = batchesOf(linesOf(file, io));
+  const stat = file === '-' ? undefined : statSync(file);
+  // How many requests a pipe brings is not known: as many as a file may hold.
+  const fileBytes = stat?.isFile() ? stat.size : undefined;
   const report = new Report(io, before.config.version, after.config.version);
   let requests = 0;
   let invalid = 0;
@@ -272,7 +278,7 @@ async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io
   const holdings = threads.threads > 0 && same(before.config.holdings, after.config.holdings) ? before.config.holdings : after.config.holdings;
   const setup = { before: before.config, after: { ...after.config, holdings }, file: shown(file), facts: { now, ...facts } };
   // A request is compared only when both configurations can route it.
-  await compareBatches(compareVersions(before.compiled, after.compiled), setup, threads, counted, (findings) => {
+  await compareBatches(compareVersions(before.compiled, after.compiled), setup, threads, fileBytes, counted, (findings) => {
     for (const finding of findings) {
       if ('change' in finding) report.change(finding.change);
       else {
