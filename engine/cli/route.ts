@@ -274,11 +274,13 @@ async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io
       yield lines;
     }
   })();
-  // Holdings both versions hold alike go to each worker once, as one object, which the worker then sees is the same.
-  const holdings = threads.threads > 0 && same(before.config.holdings, after.config.holdings) ? before.config.holdings : after.config.holdings;
-  const setup = { before: before.config, after: { ...after.config, holdings }, file: shown(file), facts: { now, ...facts } };
+  // Holdings both versions hold alike become one object, which each comparison (and each worker, sent it once) then sees is the same.
+  const holdings = same(before.config.holdings, after.config.holdings) ? before.config.holdings : after.config.holdings;
+  const shared = { ...after.config, holdings };
+  const draft = holdings === after.config.holdings ? after : { config: shared, compiled: compile(shared) };
+  const setup = { before: before.config, after: draft.config, file: shown(file), facts: { now, ...facts } };
   // A request is compared only when both configurations can route it.
-  await compareBatches(compareVersions(before.compiled, after.compiled), setup, threads, fileBytes, counted, (findings) => {
+  await compareBatches(compareVersions(before.compiled, draft.compiled), setup, threads, fileBytes, counted, (findings) => {
     for (const finding of findings) {
       if ('change' in finding) report.change(finding.change);
       else {
