@@ -271,6 +271,8 @@ describe('ill route --request', () => {
     [['--request'], "Option '--request <value>' argument missing"],
     [['--request', 'a.json', '--compare', 'old'], '--request routes one request; --compare and --requests compare two configurations'],
     [['--compare', 'old'], '--compare and --requests go together'],
+    [['--compare', 'old', '--requests', 'r.jsonl', '--threads', '1.5'], '--threads must be a whole number, not 1.5'],
+    [['--compare', 'old', '--requests', 'r.jsonl', '--threads', 'all'], '--threads must be a number of 0 or more, not "all"'],
     [['--request', 'a.json', '--now', 'tomorrow'], "--now 'tomorrow' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z"],
     [['--request', 'a.json', '--usage', 'copies=3'], "--usage 'copies' is not a usage fact (deadlineHours, titleCopiesThisYear, holders)"],
     [['--request', 'a.json', '--usage', 'titleCopiesThisYear'], "--usage 'titleCopiesThisYear' is not NAME=N"],

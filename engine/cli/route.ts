@@ -18,7 +18,7 @@ import type { CliIo } from './io';
 
 const USAGE =
   'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [--threads N] [FACTS]; ' +
-  '--threads N: worker threads beside this one, started after the first 1000 requests (default: one a core but one, for a file of 20000 requests or more once 1000 take 100 ms) ' +
+  '--threads N: worker threads beside this one, started after the first 1000 requests (default: one a core but one, for a file of 20000 requests or more once 1000 take 100 ms); ' +
   'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
 
 /** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
@@ -246,8 +246,9 @@ async function* batchesOf(lines: AsyncIterable<{ line: string; number: number }>
 
 /**
  * Routes each request of the batch under both configurations (rules/versions.ts works out once
- * what depends only on the request), on worker threads too where that pays (compare-pool.ts). A line is read as
- * JSON first and by the located parser only when that fails, to say where its mistakes are.
+ * what depends only on the request), on worker threads too where that pays (compare-pool.ts). A
+ * line is read as JSON first and by the located parser only when that fails, to say where its
+ * mistakes are.
  */
 async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io: CliIo): Promise<number> {
   const { config: newDir, compare: oldDir, requests: file, now, facts, threads } = call;
