@@ -176,6 +176,8 @@ export interface VersionComparison {
   members: ReadonlySet<string>;
   /** How the two versions route the request differently, if they do. */
   compare(request: IllRequest, facts: RoutingFacts): RoutingChange | undefined;
+  /** How much of routing a request the versions share: with anything but changed rules, every request is decided by both. */
+  shared: Shared;
 }
 
 /**
@@ -192,6 +194,7 @@ export function compareVersions(before: CompiledNetwork, after: CompiledNetwork)
   const versions = pairVersions(before, after);
   return {
     members,
+    shared: versions.shared,
     compare(request, facts) {
       const holdings = lookupHolders(before.config, request);
       const inputFor = (config: NetworkConfig): RouteInput => ({

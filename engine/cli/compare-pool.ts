@@ -31,8 +31,8 @@ export const SLOW_BATCH_MS = 100;
 export const MIN_REQUESTS = 20_000;
 
 /**
- * How many worker threads, started once this thread took longer than `slowBatchMs` over a batch
- * of a file that holds, by the length of its first lines, `minRequests` or more.
+ * How many worker threads, started once this thread took `slowBatchMs` or longer over a batch of
+ * a file that holds, by the length of its first lines, `minRequests` or more.
  */
 export interface Threads {
   threads: number;
@@ -41,8 +41,8 @@ export interface Threads {
 }
 
 /**
- * Compares the batches in order, in this thread until one takes longer than `slowBatchMs` (in a
- * file of `fileBytes`, where known, long enough), then on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
+ * Compares the batches in order, in this thread until one takes `slowBatchMs` or longer (at once
+ * for 0; in a file of `fileBytes`, where known, long enough), then on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
  * if it has fewer than `AHEAD`, or else is compared here. `write` gets each batch's findings in
  * the order the batches came.
  */
@@ -97,10 +97,15 @@ export async function compareBatches(
     return count !== undefined && count < AHEAD ? worker : undefined;
   };
   let long: boolean | undefined;
+  /** Starts the workers once this thread has taken `ms` over a batch, if that is long enough in a file long enough. */
+  const startAfter = (ms: number) => {
+    if (pending.size === 0 && threads > 0 && long && ms >= slowBatchMs) start();
+  };
   try {
     for await (const lines of batches) {
       // The first lines tell how long the file's lines are, so how many requests it holds.
       long ??= fileBytes === undefined || (fileBytes * lines.texts.length) / lines.texts.reduce((total, text) => total + Buffer.byteLength(text) + 1, 0) >= minRequests;
+      startAfter(0);
       if (failure) break;
       const worker = free();
       const batch = sent++;
@@ -111,7 +116,7 @@ export async function compareBatches(
       }
       const started = performance.now();
       answer(batch, compareLines(comparison, lines, setup.file, setup.facts));
-      if (pending.size === 0 && threads > 0 && long && performance.now() - started > slowBatchMs) start();
+      startAfter(performance.now() - started);
       // Lets the workers' answers in before the next batch is read.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -18,7 +18,7 @@ import type { CliIo } from './io';
 
 const USAGE =
   'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [--threads N] [FACTS]; ' +
-  '--threads N: worker threads beside this one, started after the first 1000 requests (default: one a core but one, for a file of 20000 requests or more once 1000 take 100 ms); ' +
+  '--threads N: worker threads beside this one, (default: one a core but one, for a file of 20000 requests or more, once 1000 take 100 ms unless every request is decided by both); ' +
   'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
 
 /** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
@@ -101,7 +101,7 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
   }
   if (compare === undefined && requests === undefined) throw new UsageError('missing --request FILE');
   if (compare === undefined || requests === undefined) throw new UsageError('--compare and --requests go together');
-  // Threads asked for are started after the first batch; by default, only once a batch proves slow.
+  // Threads asked for are started at once; by default, only once a batch proves slow.
   const threads =
     values.threads === undefined
       ? { threads: availableParallelism() - 1, slowBatchMs: SLOW_BATCH_MS, minRequests: MIN_REQUESTS }
@@ -281,7 +281,10 @@ async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io
   const draft = holdings === after.config.holdings ? after : { config: shared, compiled: compile(shared) };
   const setup = { before: before.config, after: draft.config, file: shown(file), facts: { now, ...facts } };
   // A request is compared only when both configurations can route it.
-  await compareBatches(compareVersions(before.compiled, draft.compiled), setup, threads, fileBytes, counted, (findings) => {
+  const comparison = compareVersions(before.compiled, draft.compiled);
+  // Where both versions decide every request, no batch need prove slow before the workers start.
+  const start = comparison.shared === 'all but changed rules' ? threads : { ...threads, slowBatchMs: 0 };
+  await compareBatches(comparison, setup, start, fileBytes, counted, (findings) => {
     for (const finding of findings) {
       if ('change' in finding) report.change(finding.change);
       else {
