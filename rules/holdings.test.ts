@@ -83,6 +83,8 @@ describe('a holdings file of one item a line, read without the YAML parser', () 
   it('gives what the YAML parser gives', () => {
     expect(readHoldingsLines(exported)).toEqual(parse(exported));
     expect(readHoldingsLines(exported.replaceAll('\n', '\r\n'))).toEqual(parse(exported));
+    const spaced = exported.replace('[pku, ruc]', '[ pku ,\truc\t]');
+    expect(readHoldingsLines(spaced)).toEqual(parse(spaced));
   });
 
   it('reads nothing of a file of any other shape, for the YAML parser to read', () => {
@@ -91,6 +93,8 @@ describe('a holdings file of one item a line, read without the YAML parser', () 
       exported.replace('lib-0003', '{ libraryId: lib-0003, recordId: R-1 }'),
       exported.replace('lib-0003', 'true'),
       exported.replace('lib-0003', '2001'),
+      exported.replace(' lib-0003', ' \u00a0lib-0003'),
+      exported.replace('\n\n', '\n\u00a0\n'),
       exported.replace('[pku, ruc]', '\n    - pku'),
       exported.replace("'title:deep learning'", "'0000-0019'"),
       exported.replace("  'title", "   'title"),

@@ -92,7 +92,8 @@ export function readHoldingsLines(text: string): { holdings: Record<string, stri
   let started = false;
   for (const raw of text.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (/^\s*(#.*)?$/.test(line)) continue;
+    // Only spaces and tabs are blank to YAML, not every character JavaScript calls white space.
+    if (/^[ \t]*(#.*)?$/.test(line)) continue;
     if (!started) {
       if (line !== 'holdings:') return undefined;
       started = true;
@@ -104,7 +105,7 @@ export function readHoldingsLines(text: string): { holdings: Record<string, stri
     indent ??= spaces;
     const key = plain ?? (quoted as string);
     if (spaces !== indent || key === '__proto__' || Object.hasOwn(holdings, key)) return undefined;
-    const ids = list.trim() === '' ? [] : list.split(',').map((id) => id.trim());
+    const ids = /^[ \t]*$/.test(list) ? [] : list.split(',').map((id) => id.replace(/^[ \t]+|[ \t]+$/g, ''));
     if (!ids.every((id) => PLAIN_ID.test(id) && !NOT_TEXT.has(id))) return undefined;
     holdings[key] = ids;
   }
