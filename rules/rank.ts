@@ -611,7 +611,9 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
  */
 function sourcesOf(network: Network, firings: Firings, count: number, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
   const { rules } = network.config;
-  const sources: Record<string, WrittenAt> = {};
+  // Names differ from decision to decision, so an ordinary object would pass through a new shape
+  // with every name added; one kept as a dictionary from the start is written at the cost of a map.
+  const sources = Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, WrittenAt>;
   const note = (r: number) => {
     const rule = rules[r];
     if (rule) sources[rule.name] ??= written(rule.source);
