@@ -64,6 +64,8 @@ export interface Network {
   /** Room for a decision to note its exclusions in by supplier rank (`Exclusions`), cleared again once read. */
   slots: Int32Array;
   libraries: ReadonlyMap<string, Library>;
+  /** The member library each supplier is, by configuration position, where it is a service library. */
+  supplierLibraries: readonly (Library | undefined)[];
   table: SupplierTable;
   /** Suppliers other than service libraries, which qualify by coverage as well as by holdings. */
   sources: readonly number[];
@@ -178,6 +180,7 @@ export function indexNetwork(config: NetworkConfig): Network {
   config.libraries.forEach((library, i) => {
     if (!members.has(library.id)) members.set(library.id, config.suppliers.length + i);
   });
+  const libraries = new Map(config.libraries.map((library) => [library.id, library]));
   return {
     config,
     supplierIndex,
@@ -191,7 +194,8 @@ export function indexNetwork(config: NetworkConfig): Network {
     unable: config.suppliers.map(() => new Map()),
     views: new Map(),
     positions: new Int32Array(config.suppliers.length).fill(-1),
-    libraries: new Map(config.libraries.map((library) => [library.id, library])),
+    libraries,
+    supplierLibraries: config.suppliers.map((supplier) => (supplier.kind === 'service-library' ? libraries.get(supplier.id) : undefined)),
     sources,
     order: canonicalOrder(config.rules),
     subjects: config.subjects && indexSubjects(config.subjects),
@@ -218,19 +222,26 @@ export function viewOf(network: Network, library: Library): Uint8Array {
   const { config } = network;
   const groups = groupsOf(config, library);
   const { preferredSuppliers, blockedSuppliers } = library.policy;
-  const view = Uint8Array.from(config.suppliers, (supplier) => {
+  const view = Uint8Array.from(config.suppliers, (supplier, i) => {
     let bits = supplier.region !== undefined && supplier.region === library.region ? NEAR.sameRegion : 0;
-    const other = supplier.kind === 'service-library' ? network.libraries.get(supplier.id) : undefined;
+    const other = network.supplierLibraries[i];
     if (other?.province !== undefined && other.province === library.province) {
       bits |= NEAR.sameProvince;
       // City names repeat across provinces rarely, but they do.
       if (other.city !== undefined && other.city === library.city) bits |= NEAR.sameCity;
     }
     if (other && groups.length > 0 && groupsOf(config, other).some((group) => groups.includes(group))) bits |= NEAR.sameProximityGroup;
-    if (preferredSuppliers.includes(supplier.id)) bits |= NEAR.preferred;
-    if (blockedSuppliers.includes(supplier.id)) bits |= NEAR.blocked;
     return bits;
   });
+  // A library names a few suppliers, each looked up once, rather than every supplier sought in its lists.
+  const mark = (ids: readonly string[], bit: number): void => {
+    for (const id of ids) {
+      const i = network.supplierIndex.get(id);
+      if (i !== undefined) view[i] = (view[i] as number) | bit;
+    }
+  };
+  mark(preferredSuppliers, NEAR.preferred);
+  mark(blockedSuppliers, NEAR.blocked);
   network.views.set(library.id, view);
   return view;
 }
