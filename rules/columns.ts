@@ -24,6 +24,8 @@ export interface Frame {
   candidates: Candidates | undefined;
   position: number;
   supplierIndex: number;
+  /** Each supplier's candidate position, -1 for those not candidates, while the rules run down the columns. */
+  positions: Int32Array | undefined;
   /** Changes with every request, so values read once per request can be kept until it does. */
   epoch: number;
   /** Request-level condition results for this request: -1 not yet evaluated, 0 false, 1 true. */

@@ -223,21 +223,27 @@ interface CompiledNode {
   residual: (frame: Frame) => Residual;
   /** Set when the node reads no request-level condition, so its residual is always this check. */
   check?: Check;
+  /** Set when the node reads request-level conditions alone, so its residual is always `true` or `false`. */
+  settled?: true;
 }
 
 const pure = (check: Check): CompiledNode => ({ residual: () => check, check });
 
-function negate(inner: CompiledNode): CompiledNode {
-  const invert = ({ test, column }: Check): Check => ({
+function invert({ test, column }: Check): Check {
+  return {
     test: (frame) => !test(frame),
     column: (frame, out, at) => {
       column(frame, out, at);
       const { count } = frame.candidates as Candidates;
       for (let position = at; position < at + count; position++) out[position] = 1 - (out[position] as number);
     },
-  });
+  };
+}
+
+function negate(inner: CompiledNode): CompiledNode {
   const { check } = inner;
   if (check) return pure(invert(check));
+  if (inner.settled) return { residual: (frame) => !inner.residual(frame), settled: true };
   return {
     residual: (frame) => {
       const rest = inner.residual(frame);
@@ -245,7 +251,6 @@ function negate(inner: CompiledNode): CompiledNode {
     },
   };
 }
-
 /**
  * `all` (when `decisive` is false) or `any` (when it is true) of `checks`. Down the columns, each
  * check after the first runs into `scratch` and is folded in; once every candidate is settled the
@@ -288,8 +293,19 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array):
 function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number): CompiledNode {
   if (children.length === 0) return { residual: () => true, check: ALWAYS };
   const scratch = new Uint8Array(scratchSize);
-  const checks = children.map((child) => child.check);
-  if (checks.every((check) => check !== undefined)) return pure(join(checks as Check[], decisive, scratch));
+  const checks = children.filter((child) => child.check).map((child) => child.check as Check);
+  if (checks.length === children.length) return pure(join(checks, decisive, scratch));
+  const settled = children.filter((child) => child.settled);
+  if (settled.length + checks.length === children.length) {
+    // The request-level children decide the node or drop out; what is left to run per candidate
+    // is the same for every request, so it is joined once, here.
+    const rest = checks.length === 0 ? !decisive : join(checks, decisive, scratch);
+    const residual = (frame: Frame): Residual => {
+      for (const child of settled) if (child.residual(frame) === decisive) return decisive;
+      return rest;
+    };
+    return checks.length === 0 ? { residual, settled: true } : { residual };
+  }
   return {
     residual: (frame) => {
       const rest: Check[] = [];
@@ -348,6 +364,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
           if (value < 0) value = frame.known[slot] = leaf.test(frame) ? 1 : 0;
           return value === 1;
         },
+        settled: true,
       };
     } else if (leaf.kind === 'supplier') {
       const table = new Uint8Array(noSupplier + 1);
@@ -356,11 +373,21 @@ export function compile(config: NetworkConfig): CompiledNetwork {
         frame.supplierIndex = i;
         table[i] = leaf.test(frame) ? 1 : 0;
       }
+      // Most supplier conditions hold for a few suppliers (an id, a kind): those few are found among
+      // the candidates by position, rather than every candidate looked up in the table.
+      const members = Int32Array.from(table.keys()).filter((i) => i < noSupplier && table[i] === 1);
       node = pure({
         test: (f) => table[f.supplierIndex] === 1,
         column: (f, out, at) => {
           const { index, count } = f.candidates as Candidates;
-          for (let position = 0; position < count; position++) out[at + position] = table[index[position] as number] as number;
+          const { positions } = f;
+          if (positions && members.length * 4 < count) {
+            out.fill(0, at, at + count);
+            for (const supplier of members) {
+              const position = positions[supplier] as number;
+              if (position >= 0) out[at + position] = 1;
+            }
+          } else for (let position = 0; position < count; position++) out[at + position] = table[index[position] as number] as number;
         },
       });
     } else {
@@ -410,14 +437,22 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     fire(prepared) {
       const { candidates } = prepared;
       const live = begin(prepared, candidates);
-      const { count } = candidates;
+      const { count, index } = candidates;
       if (room.length < live.length * count) room = new Uint8Array(Math.max(live.length * count, 2 * room.length));
       const mask = room.subarray(0, live.length * count);
-      live.forEach(({ check }, k) => {
-        if (count === 0) return;
-        if (check) check.column(frame, mask, k * count);
-        else mask.fill(1, k * count, (k + 1) * count);
-      });
+      const { positions } = network;
+      for (let at = 0; at < count; at++) positions[index[at] as number] = at;
+      frame.positions = positions;
+      try {
+        live.forEach(({ check }, k) => {
+          if (count === 0) return;
+          if (check) check.column(frame, mask, k * count);
+          else mask.fill(1, k * count, (k + 1) * count);
+        });
+      } finally {
+        frame.positions = undefined;
+        for (let at = 0; at < count; at++) positions[index[at] as number] = -1;
+      }
       return { rules: live.map((rule) => rule.index), mask };
     },
     mayFire(facts) {
@@ -439,6 +474,7 @@ function emptyFrame(requestLeaves: number): Frame {
     candidates: undefined,
     position: 0,
     supplierIndex: 0,
+    positions: undefined,
     epoch: 0,
     known: new Int8Array(requestLeaves),
   };
