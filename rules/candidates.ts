@@ -56,6 +56,8 @@ export class Candidates {
   readonly hardReasons: (string[] | undefined)[] = [];
   /** The same, each by its kind, where `hardReasons` has any. */
   readonly hardCauses: (ExclusionCause[] | undefined)[] = [];
+  /** What the hard reasons name, as a key their exclusion is kept under: '' for none, undefined where they name something of this request alone. */
+  readonly hardKey: (string | undefined)[] = [];
 
   constructor(private readonly suppliers: readonly Supplier[]) {}
 

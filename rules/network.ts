@@ -5,11 +5,18 @@
 
 import type { Library, NetworkConfig, Rule, Supplier } from './types';
 import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
-import type { Exclusion } from '../domain/decision';
+import type { Exclusion, ExclusionCause, WrittenAt } from '../domain/decision';
 import type { Service, Urgency } from '../domain/request';
 import { indexSubjects, type SubjectIndex } from './subjects';
 
 export type { Exclusion };
+
+/** What a decision says of a rule: why it excludes or asks for a task, citing where it is written. */
+export interface RuleWords {
+  reason: string;
+  at: WrittenAt;
+  cause: ExclusionCause;
+}
 
 /** Fill rate assumed for a supplier with neither a prior nor observations. */
 export const DEFAULT_FILL_RATE = 0.5;
@@ -88,6 +95,10 @@ export interface Network {
    * not kept here, as ISSNs are too many to remember.
    */
   unable: Map<string, Exclusion>[];
+  /** Exclusions of candidates by their hard reasons and the exclusion rules fired for them, by supplier, made once each (`exclusionOf` in rank.ts). */
+  excludedBy: Map<string, Exclusion>[];
+  /** What decisions say of each rule, by configuration position, made on first use. */
+  ruleWords: (RuleWords | undefined)[];
   /** `NEAR` bits of every supplier for a requesting library, by library id, made on its first request. */
   views: Map<string, Uint8Array>;
   /** Room for a decision to note each supplier's candidate position in, -1 elsewhere, and -1 again once done. */
@@ -192,6 +203,8 @@ export function indexNetwork(config: NetworkConfig): Network {
     byRank,
     cut: new Array<Exclusion | undefined>(config.suppliers.length),
     unable: config.suppliers.map(() => new Map()),
+    excludedBy: config.suppliers.map(() => new Map()),
+    ruleWords: new Array<RuleWords | undefined>(config.rules.length),
     views: new Map(),
     positions: new Int32Array(config.suppliers.length).fill(-1),
     libraries,

@@ -12,11 +12,11 @@ import { normaliseSubjects } from './subjects';
 import { tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
-import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
+import { approvalWait, optimisticFillRate, rankedHours, shareOfSpan, turnaroundSpan } from './speed';
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
 import { coverageGap, describeGap, gapKey, gapOf, type Gap } from './coverage';
-import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network } from './network';
+import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network, type RuleWords } from './network';
 
 export type { CandidateFacts } from './candidates';
 export { Candidates } from './candidates';
@@ -331,21 +331,26 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
 
     let hard: string[] | undefined;
     let causes: ExclusionCause[] | undefined;
+    let key: string | undefined = '';
     if (table.active[index] === 0 && inForce(supplier.status, input.now)) {
       (hard ??= []).push(statusReason(supplier));
       (causes ??= []).push(statusCause(supplier));
+      key += 'status';
     }
     const why = unavailable[at];
     if (why) {
       (hard ??= []).push(unavailableReason(why));
       (causes ??= []).push(why);
+      key = undefined;
     }
     if (candidates.flag(at, 'blocked')) {
       (hard ??= []).push((blocked ??= builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source)));
       (causes ??= []).push((blockedCause ??= { code: 'blocked', libraryId: library.id, at: written(library.source) }));
+      if (key !== undefined) key += ` blocked by ${library.id}`;
     }
     candidates.hardReasons[at] = hard;
     candidates.hardCauses[at] = causes;
+    candidates.hardKey[at] = key;
   }
 }
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -365,31 +370,68 @@ function cite(rule: Rule): string {
 /** Event types whose rules act on the request as a whole: they count when they fire for a candidate that can be tried. */
 const REQUEST_EVENTS: ReadonlySet<RuleEventType> = new Set(['review', 'approveCost', 'escalate', 'reject', 'deadline']);
 
+/** What a decision says of a rule: the same for every decision of a configuration, so made once. */
+function wordsOf(network: Network, r: number): RuleWords {
+  const known = network.ruleWords[r];
+  if (known) return known;
+  const rule = network.config.rules[r] as Rule;
+  const at = Object.freeze(written(rule.source));
+  const said = text(rule.event.params.reason);
+  const words: RuleWords = {
+    reason: `${said} (${cite(rule)})`,
+    at,
+    cause: Object.freeze({ code: 'rule', rule: rule.name, reason: said, at }),
+  };
+  network.ruleWords[r] = words;
+  return words;
+}
+
 /**
- * Why each candidate cannot be tried, where it cannot: its hard reasons, then the exclusion rules
- * that fired for it, in English and by kind alike.
+ * The exclusion rules fired for each candidate, where any did: their configuration positions in
+ * the order fired, as the key their exclusion is kept under.
  */
-function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): { reasons: (string[] | undefined)[]; causes: (ExclusionCause[] | undefined)[] } {
+function excludingRules(network: Network, prepared: Prepared, firings: Firings): (string | undefined)[] {
   const { rules } = network.config;
-  const { count, hardReasons, hardCauses } = prepared.candidates;
-  const reasons = hardReasons.slice(0, count);
-  const causes = hardCauses.slice(0, count);
-  firings.rules.forEach((r, k) => {
-    const rule = rules[r] as Rule;
-    if (rule.event.type !== 'exclude') return;
-    let reason: string | undefined;
-    let cause: ExclusionCause | undefined;
-    for (let at = 0, row = k * count; at < count; at++) {
-      if (firings.mask[row + at] !== 1) continue;
-      reason ??= `${text(rule.event.params.reason)} (${cite(rule)})`;
-      cause ??= { code: 'rule', rule: rule.name, reason: text(rule.event.params.reason), at: written(rule.source) };
-      const known = reasons[at];
-      reasons[at] = known ? [...known, reason] : [reason];
-      const knownCauses = causes[at];
-      causes[at] = knownCauses ? [...knownCauses, cause] : [cause];
+  const { count } = prepared.candidates;
+  const { mask } = firings;
+  const keys = new Array<string | undefined>(count);
+  for (let k = 0, row = 0; k < firings.rules.length; k++, row += count) {
+    const r = firings.rules[k] as number;
+    if ((rules[r] as Rule).event.type !== 'exclude') continue;
+    for (let at = 0; at < count; at++) {
+      if (mask[row + at] !== 1) continue;
+      const known = keys[at];
+      keys[at] = known === undefined ? String(r) : `${known},${r}`;
     }
-  });
-  return { reasons, causes };
+  }
+  return keys;
+}
+
+/**
+ * Why a candidate cannot be tried: its hard reasons, then the exclusion rules that fired for it, in
+ * English and by kind alike. The same few recur decision after decision, so each is made once per
+ * supplier and kept, unless it names something of this request alone.
+ */
+function exclusionOf(network: Network, candidates: Candidates, at: number, ruleKey: string | undefined): Exclusion {
+  const index = candidates.index[at] as number;
+  const hardKey = candidates.hardKey[at];
+  const key = hardKey === undefined ? undefined : `${hardKey}:${ruleKey ?? ''}`;
+  const kept = network.excludedBy[index] as Map<string, Exclusion>;
+  const known = key === undefined ? undefined : kept.get(key);
+  if (known) return known;
+  const reasons = [...(candidates.hardReasons[at] ?? [])];
+  const causes = [...(candidates.hardCauses[at] ?? [])];
+  for (const r of ruleKey?.split(',') ?? []) {
+    const words = wordsOf(network, Number(r));
+    reasons.push(words.reason);
+    causes.push(words.cause);
+  }
+  const entry = { supplierId: candidates.supplier(at).id, reasons, causes };
+  if (key === undefined) return entry;
+  Object.freeze(reasons);
+  Object.freeze(causes);
+  kept.set(key, Object.freeze(entry));
+  return entry;
 }
 
 /**
@@ -398,7 +440,9 @@ function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): {
  * none can, and must be given exactly when `needsRequestLevel` says so.
  */
 export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
-  return !prepared.local && exclusionsOf(network, prepared, firings).reasons.every((reasons) => reasons !== undefined);
+  if (prepared.local) return false;
+  const ruleKeys = excludingRules(network, prepared, firings);
+  return ruleKeys.every((key, at) => key !== undefined || prepared.candidates.hardReasons[at] !== undefined);
 }
 
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
@@ -407,15 +451,23 @@ function unit(x: number): number {
 }
 
 
+/** What scoring reads that is the same for every candidate of a request. */
+interface Scale {
+  weights: NetworkPolicy['weights'];
+  budget: number;
+  /** `turnaroundSpan` of the request's deadline. */
+  span: number;
+}
+
 /**
  * A candidate's score terms into `terms` (cost, turnaround, fill rate, tier, load, rules), and their sum. Cost, turnaround, fill
  * rate and load each stay within their weight, as policy.yaml promises: an estimate above the
  * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
  * outweigh the terms that rank the others. Only tiers and rule scores reach further.
  */
-function score(terms: Float64Array, candidates: Candidates, at: number, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number): number {
-  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / scale.budget));
-  terms[1] = round3(-weights.turnaround * turnaroundShare(candidates.rankedHours[at] as number, scale.deadline));
+function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number): number {
+  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / budget));
+  terms[1] = round3(-weights.turnaround * shareOfSpan(candidates.rankedHours[at] as number, span));
   terms[2] = round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders))));
   terms[3] = round3(-weights.tier * (tier - 1));
   terms[4] = round3(-weights.load * unit(candidates.load[at] as number));
@@ -462,21 +514,13 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const { rules, policy } = config;
   const { count } = candidates;
   const { mask } = firings;
-  const { reasons, causes } = exclusionsOf(network, prepared, firings);
+  const ruleKeys = excludingRules(network, prepared, firings);
   const excluded = new Exclusions(network);
   const usable: number[] = [];
   const open = new Uint8Array(count);
   for (let at = 0; at < count; at++) {
-    const why = reasons[at];
-    const kinds = causes[at] ?? [];
-    // A candidate's hard reasons are the prepared request's own: the decision gets a copy.
-    if (why) {
-      excluded.add(candidates.index[at] as number, {
-        supplierId: candidates.supplier(at).id,
-        reasons: why === candidates.hardReasons[at] ? [...why] : why,
-        causes: kinds === candidates.hardCauses[at] ? [...kinds] : kinds,
-      });
-    }
+    const ruleKey = ruleKeys[at];
+    if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
     else {
       usable.push(at);
       open[at] = 1;
@@ -492,9 +536,10 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const adjustment = new Array<number>(count).fill(0);
   const tier = new Array<number>(count).fill(Number.NaN);
   const seen: number[] = [];
-  firings.rules.forEach((r, k) => {
+  const fired = firings.rules;
+  for (let k = 0, row = 0; k < fired.length; k++, row += count) {
+    const r = fired[k] as number;
     const { type, params } = (rules[r] as Rule).event;
-    const row = k * count;
     if (REQUEST_EVENTS.has(type)) {
       for (let at = 0; at < count; at++) {
         if (((mask[row + at] as number) & (open[at] as number)) === 1) {
@@ -503,14 +548,13 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
         }
       }
     } else if (type === 'score') {
-      // Adding 0 where the rule did not fire changes no sum, and spares a branch per candidate.
-      const add = finite(params.add) ?? 0;
-      for (let at = 0; at < count; at++) adjustment[at] = (adjustment[at] as number) + (mask[row + at] as number) * add;
+      const add = finite(params.add);
+      if (add !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1) adjustment[at] = (adjustment[at] as number) + add;
     } else if (type === 'tier') {
       const placed = finite(params.tier);
       if (placed !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1 && Number.isNaN(tier[at])) tier[at] = placed;
     }
-  });
+  }
 
   const rejections: string[] = [];
   let deadlineHours: number | undefined;
@@ -518,7 +562,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   for (const r of requestRules) {
     const rule = rules[r];
     if (!rule) continue;
-    const reason = `${text(rule.event.params.reason)} (${cite(rule)})`;
+    const { reason } = wordsOf(network, r);
     const task = TASKS[rule.event.type];
     if (task) decision.tasks.push({ type: task, reason, rule: rule.name });
     else if (rule.event.type === 'reject') rejections.push(reason);
@@ -530,9 +574,10 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
 
   // The best few in rota order, by score then supplier id; sorting every candidate would order many no rota reaches.
-  const scale = {
+  const scale: Scale = {
+    weights: policy.weights,
     budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
-    deadline: usage.deadlineHours > 0 ? usage.deadlineHours : 1,
+    span: turnaroundSpan(usage.deadlineHours > 0 ? usage.deadlineHours : 1),
   };
   const terms = new Float64Array(6);
   const tierOf = (at: number): number => (Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number));
@@ -546,7 +591,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
   for (const at of usable) {
-    scores[at] = score(terms, candidates, at, policy.weights, scale, tierOf(at), adjustment[at] as number);
+    scores[at] = score(terms, candidates, at, scale, tierOf(at), adjustment[at] as number);
     if (top.length === width && !ahead(at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
@@ -556,7 +601,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const rota = top.slice(0, policy.escalation.maxRotaLength);
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
-    const entryScore = score(terms, candidates, at, policy.weights, scale, tierOf(at), adjustment[at] as number);
+    const entryScore = score(terms, candidates, at, scale, tierOf(at), adjustment[at] as number);
     const names = firedFor(firings, count, at).map((r) => rules[r]?.name ?? String(r));
     if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) names.push(BUILTIN.preferred);
     return {
@@ -616,7 +661,7 @@ function sourcesOf(network: Network, firings: Firings, count: number, requestRul
   const sources = Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, WrittenAt>;
   const note = (r: number) => {
     const rule = rules[r];
-    if (rule) sources[rule.name] ??= written(rule.source);
+    if (rule) sources[rule.name] ??= wordsOf(network, r).at;
   };
   requestRules.forEach(note);
   firings.rules.forEach((r, k) => {
