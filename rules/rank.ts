@@ -599,11 +599,16 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     top.splice(place, 0, at);
   }
   const rota = top.slice(0, policy.escalation.maxRotaLength);
+  const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
     const entryScore = score(terms, candidates, at, scale, tierOf(at), adjustment[at] as number);
-    const names = firedFor(firings, count, at).map((r) => rules[r]?.name ?? String(r));
+    let names = firedFor(firings, count, at).map((r) => rules[r]?.name ?? String(r));
     if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) names.push(BUILTIN.preferred);
+    // Suppliers placed alike mostly fired the same rules: the decision holds their names once.
+    const alike = named.find((other) => other.length === names.length && other.every((name, i) => name === names[i]));
+    if (alike) names = alike;
+    else named.push(names);
     return {
       supplierId: supplier.id,
       score: entryScore,
