@@ -68,6 +68,10 @@ export interface Network {
   members: ReadonlyMap<string, number>;
   /** Room for a decision to mark the members it has seen in, cleared again once done. */
   seen: Uint8Array;
+  /** Room for a decision to pack its firings into (`FiredBits`): a word per 32 suppliers for every rule. */
+  firedBits: Int32Array;
+  /** Room for the candidates one rule fired for. */
+  hits: Int32Array;
   /** Room for a decision to note its exclusions in by supplier rank (`Exclusions`), cleared again once read. */
   slots: Int32Array;
   libraries: ReadonlyMap<string, Library>;
@@ -198,6 +202,8 @@ export function indexNetwork(config: NetworkConfig): Network {
     members,
     seen: new Uint8Array(config.suppliers.length + config.libraries.length),
     slots: new Int32Array(config.suppliers.length),
+    firedBits: new Int32Array(config.rules.length * Math.ceil(config.suppliers.length / 32)),
+    hits: new Int32Array(config.suppliers.length),
     table: supplierTable(config.suppliers),
     idRank,
     byRank,

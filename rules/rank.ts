@@ -15,6 +15,7 @@ import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type S
 import { approvalWait, optimisticFillRate, rankedHours, shareOfSpan, turnaroundSpan } from './speed';
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
+import { FiredBits } from './fired-bits';
 import { coverageGap, describeGap, gapKey, gapOf, type Gap } from './coverage';
 import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network, type RuleWords } from './network';
 
@@ -390,22 +391,23 @@ function wordsOf(network: Network, r: number): RuleWords {
  * The exclusion rules fired for each candidate, where any did: their configuration positions in
  * the order fired, as the key their exclusion is kept under.
  */
-function excludingRules(network: Network, prepared: Prepared, firings: Firings): (string | undefined)[] {
+function excludingRules(network: Network, firings: Firings, fired: FiredBits, count: number): (string | undefined)[] {
   const { rules } = network.config;
-  const { count } = prepared.candidates;
-  const { mask } = firings;
   const keys = new Array<string | undefined>(count);
-  for (let k = 0, row = 0; k < firings.rules.length; k++, row += count) {
+  for (let k = 0; k < firings.rules.length; k++) {
     const r = firings.rules[k] as number;
     if ((rules[r] as Rule).event.type !== 'exclude') continue;
-    for (let at = 0; at < count; at++) {
-      if (mask[row + at] !== 1) continue;
+    for (let i = 0, hits = fired.fired(k); i < hits; i++) {
+      const at = fired.hit(i);
       const known = keys[at];
       keys[at] = known === undefined ? String(r) : `${known},${r}`;
     }
   }
   return keys;
 }
+
+/** The network's room for a decision's firings, packed. */
+const packed = (network: Network, firings: Firings, count: number): FiredBits => new FiredBits(network.firedBits, network.hits).pack(firings, count);
 
 /**
  * Why a candidate cannot be tried: its hard reasons, then the exclusion rules that fired for it, in
@@ -441,7 +443,8 @@ function exclusionOf(network: Network, candidates: Candidates, at: number, ruleK
  */
 export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
   if (prepared.local) return false;
-  const ruleKeys = excludingRules(network, prepared, firings);
+  const { count } = prepared.candidates;
+  const ruleKeys = excludingRules(network, firings, packed(network, firings, count), count);
   return ruleKeys.every((key, at) => key !== undefined || prepared.candidates.hardReasons[at] !== undefined);
 }
 
@@ -513,8 +516,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
 
   const { rules, policy } = config;
   const { count } = candidates;
-  const { mask } = firings;
-  const ruleKeys = excludingRules(network, prepared, firings);
+  const fired = packed(network, firings, count);
+  const ruleKeys = excludingRules(network, firings, fired, count);
   const excluded = new Exclusions(network);
   const usable: number[] = [];
   const open = new Uint8Array(count);
@@ -536,23 +539,26 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const adjustment = new Array<number>(count).fill(0);
   const tier = new Array<number>(count).fill(Number.NaN);
   const seen: number[] = [];
-  const fired = firings.rules;
-  for (let k = 0, row = 0; k < fired.length; k++, row += count) {
-    const r = fired[k] as number;
+  for (let k = 0; k < firings.rules.length; k++) {
+    const r = firings.rules[k] as number;
     const { type, params } = (rules[r] as Rule).event;
+    const value = type === 'score' ? finite(params.add) : type === 'tier' ? finite(params.tier) : undefined;
+    if (!REQUEST_EVENTS.has(type) && value === undefined) continue;
+    const hits = fired.fired(k);
     if (REQUEST_EVENTS.has(type)) {
-      for (let at = 0; at < count; at++) {
-        if (((mask[row + at] as number) & (open[at] as number)) === 1) {
+      for (let i = 0; i < hits; i++) {
+        if (open[fired.hit(i)] === 1) {
           seen.push(r);
           break;
         }
       }
     } else if (type === 'score') {
-      const add = finite(params.add);
-      if (add !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1) adjustment[at] = (adjustment[at] as number) + add;
-    } else if (type === 'tier') {
-      const placed = finite(params.tier);
-      if (placed !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1 && Number.isNaN(tier[at])) tier[at] = placed;
+      for (let i = 0; i < hits; i++) {
+        const at = fired.hit(i);
+        adjustment[at] = (adjustment[at] as number) + (value as number);
+      }
+    } else {
+      for (let i = 0; i < hits; i++) if (Number.isNaN(tier[fired.hit(i)])) tier[fired.hit(i)] = value as number;
     }
   }
 
@@ -603,7 +609,10 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
     const entryScore = score(terms, candidates, at, scale, tierOf(at), adjustment[at] as number);
-    let names = firedFor(firings, count, at).map((r) => rules[r]?.name ?? String(r));
+    let names: string[] = [];
+    firings.rules.forEach((r, k) => {
+      if (fired.has(k, at)) names.push(rules[r]?.name ?? String(r));
+    });
     if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) names.push(BUILTIN.preferred);
     // Suppliers placed alike mostly fired the same rules: the decision holds their names once.
     const alike = named.find((other) => other.length === names.length && other.every((name, i) => name === names[i]));
@@ -624,7 +633,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   }
   decision.excluded = excluded.sorted();
   if (rejections.length > 0) {
-    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, count, requestRules, []) };
+    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
   }
   if (usable.length < policy.escalation.minCandidates) {
     decision.tasks.push({
@@ -642,7 +651,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
   if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
 
-  decision.ruleSources = sourcesOf(network, firings, count, requestRules, rota);
+  decision.ruleSources = sourcesOf(network, firings, fired, requestRules, rota);
   const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
   decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
   const figures = rota.map((at): RotaFigures => ({
@@ -659,7 +668,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
  * Where each configured rule the decision names is written: those fired for its rota's suppliers,
  * its request-level rules, and its exclusion rules, which are few however many suppliers they cut.
  */
-function sourcesOf(network: Network, firings: Firings, count: number, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
+function sourcesOf(network: Network, firings: Firings, fired: FiredBits, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
   const { rules } = network.config;
   // Names differ from decision to decision, so an ordinary object would pass through a new shape
   // with every name added; one kept as a dictionary from the start is written at the cost of a map.
@@ -670,7 +679,7 @@ function sourcesOf(network: Network, firings: Firings, count: number, requestRul
   };
   requestRules.forEach(note);
   firings.rules.forEach((r, k) => {
-    if (rules[r]?.event.type === 'exclude' ? firings.mask.subarray(k * count, (k + 1) * count).includes(1) : rota.some((at) => firings.mask[k * count + at] === 1)) note(r);
+    if (rules[r]?.event.type === 'exclude' ? fired.any(k) : rota.some((at) => fired.has(k, at))) note(r);
   });
   return sources;
 }
