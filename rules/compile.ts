@@ -24,7 +24,8 @@ import { isNumeric } from './operators';
 import { indexNetwork, type Fired, type Firings, type Network, type Prepared, type Usage } from './rank';
 import { FLAG, type Candidates, type CandidateFacts } from './candidates';
 import { booleanOf, checkRules, isFactReference, isObject } from './condition-shape';
-import { candidateColumn, columnOf, flagReader, NUMBER_FACTS, numberReader, operator, supplierColumn, type Check, type Column, type Frame, type Read, type Test } from './columns';
+import { candidateColumn, columnOf, fillWords, flagReader, NUMBER_FACTS, numberReader, operator, supplierColumn, type Check, type Column, type Frame, type Read, type Test } from './columns';
+import { FiredBits } from './fired-bits';
 import { ruleIndex } from './rule-index';
 import type { NetworkConfig, RuleCondition, RuleConditions, Supplier } from './types';
 
@@ -234,8 +235,8 @@ function invert({ test, column }: Check): Check {
     test: (frame) => !test(frame),
     column: (frame, out, at) => {
       column(frame, out, at);
-      const { count } = frame.candidates as Candidates;
-      for (let position = at; position < at + count; position++) out[position] = 1 - (out[position] as number);
+      const { words, tail } = frame;
+      for (let w = 0; w < words; w++) out[at + w] = ~(out[at + w] as number) & (w === words - 1 ? tail : -1);
     },
   };
 }
@@ -256,7 +257,7 @@ function negate(inner: CompiledNode): CompiledNode {
  * check after the first runs into `scratch` and is folded in; once every candidate is settled the
  * rest are not run.
  */
-function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array): Check {
+function join(checks: readonly Check[], decisive: boolean, scratch: Int32Array): Check {
   const [first, second] = checks;
   if (checks.length === 1 && first) return first;
   const tests = checks.map((check) => check.test);
@@ -269,18 +270,16 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array):
           for (const one of tests) if (one(frame) === decisive) return decisive;
           return !decisive;
         };
-  const settled = decisive ? 1 : 0;
   const column: Column = (frame, out, at) => {
-    const { count } = frame.candidates as Candidates;
+    const { words, tail } = frame;
     (checks[0] as Check).column(frame, out, at);
     for (let c = 1; c < checks.length; c++) {
-      let open = 0;
-      for (let position = at; position < at + count; position++) if (out[position] !== settled) open = 1;
-      if (open === 0) return;
+      let open = false;
+      for (let w = 0; w < words && !open; w++) open = out[at + w] !== (decisive ? (w === words - 1 ? tail : -1) : 0);
+      if (!open) return;
       (checks[c] as Check).column(frame, scratch, 0);
-      for (let position = 0; position < count; position++) {
-        if (scratch[position] === settled) out[at + position] = settled;
-      }
+      if (decisive) for (let w = 0; w < words; w++) out[at + w] = (out[at + w] as number) | (scratch[w] as number);
+      else for (let w = 0; w < words; w++) out[at + w] = (out[at + w] as number) & (scratch[w] as number);
     }
   };
   return { test, column };
@@ -292,7 +291,7 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array):
  */
 function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number): CompiledNode {
   if (children.length === 0) return { residual: () => true, check: ALWAYS };
-  const scratch = new Uint8Array(scratchSize);
+  const scratch = new Int32Array(Math.ceil(scratchSize / 32));
   const checks = children.filter((child) => child.check).map((child) => child.check as Check);
   if (checks.length === children.length) return pure(join(checks, decisive, scratch));
   const settled = children.filter((child) => child.settled);
@@ -321,7 +320,7 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
 
 const ALWAYS: Check = {
   test: () => true,
-  column: (frame, out, at) => out.fill(1, at, at + (frame.candidates as Candidates).count),
+  column: (frame, out, at) => fillWords(frame, out, at, true),
 };
 
 export interface CompiledNetwork extends Network {
@@ -368,7 +367,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
       };
     } else if (leaf.kind === 'supplier') {
       const table = new Uint8Array(noSupplier + 1);
-      const frame = emptyFrame(0);
+      const frame = emptyFrame(0, 0);
       for (let i = 0; i <= noSupplier; i++) {
         frame.supplierIndex = i;
         table[i] = leaf.test(frame) ? 1 : 0;
@@ -380,14 +379,20 @@ export function compile(config: NetworkConfig): CompiledNetwork {
         test: (f) => table[f.supplierIndex] === 1,
         column: (f, out, at) => {
           const { index, count } = f.candidates as Candidates;
-          const { positions } = f;
-          if (positions && members.length * 4 < count) {
-            out.fill(0, at, at + count);
+          const { positions, words } = f;
+          if (positions && members.length < count) {
+            out.fill(0, at, at + words);
             for (const supplier of members) {
-              const position = positions[supplier] as number;
-              if (position >= 0) out[at + position] = 1;
+              const p = positions[supplier] as number;
+              if (p >= 0) out[at + (p >>> 5)] = (out[at + (p >>> 5)] as number) | (1 << (p & 31));
             }
-          } else for (let position = 0; position < count; position++) out[at + position] = table[index[position] as number] as number;
+            return;
+          }
+          for (let p = 0, w = at; p < count; w++) {
+            let word = 0;
+            for (let bit = 0; bit < 32 && p < count; bit++, p++) word |= (table[index[p] as number] as number) << bit;
+            out[w] = word;
+          }
         },
       });
     } else {
@@ -410,7 +415,9 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const marks = new Uint8Array(config.rules.length);
   // A mask per decision would be a buffer allocated and collected per decision.
   let room = new Uint8Array(0);
-  const frame = emptyFrame(requestLeaves);
+  const frame = emptyFrame(requestLeaves, noSupplier);
+  const fired = new FiredBits(new Int32Array(config.rules.length * Math.ceil(noSupplier / 32)), new Int32Array(noSupplier));
+  let fires = 0;
 
   const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): Live[] => {
     frame.request = prepared.request;
@@ -437,23 +444,48 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     fire(prepared) {
       const { candidates } = prepared;
       const live = begin(prepared, candidates);
-      const { count, index } = candidates;
-      if (room.length < live.length * count) room = new Uint8Array(Math.max(live.length * count, 2 * room.length));
-      const mask = room.subarray(0, live.length * count);
+      const { count, index, flags } = candidates;
+      const words = (count + 31) >>> 5;
+      frame.words = words;
+      frame.tail = count % 32 === 0 ? -1 : (1 << count % 32) - 1;
+      const { flagWords } = frame;
+      flagWords.fill(0, 0, FLAG_PLACES * words);
+      for (let at = 0; at < count; at++) {
+        for (let bits = flags[at] as number; bits !== 0; bits &= bits - 1) {
+          const slot = (31 - Math.clz32(bits & -bits)) * words + (at >>> 5);
+          flagWords[slot] = (flagWords[slot] as number) | (1 << (at & 31));
+        }
+      }
       const { positions } = network;
       for (let at = 0; at < count; at++) positions[index[at] as number] = at;
       frame.positions = positions;
       try {
         live.forEach(({ check }, k) => {
           if (count === 0) return;
-          if (check) check.column(frame, mask, k * count);
-          else mask.fill(1, k * count, (k + 1) * count);
+          if (check) check.column(frame, fired.bits, k * words);
+          else fillWords(frame, fired.bits, k * words, true);
         });
       } finally {
         frame.positions = undefined;
         for (let at = 0; at < count; at++) positions[index[at] as number] = -1;
       }
-      return { rules: live.map((rule) => rule.index), mask };
+      fired.over(count);
+      const firing = ++fires;
+      const rules = live.map((rule) => rule.index);
+      let mask: Uint8Array | undefined;
+      return {
+        rules,
+        packed: fired,
+        // Only what reads the firings byte by byte unpacks them (json-rules-engine comparisons, tests).
+        get mask(): Uint8Array {
+          if (firing !== fires) throw new Error('a firing was read after the network fired again');
+          if (!mask) {
+            if (room.length < rules.length * count) room = new Uint8Array(Math.max(rules.length * count, 2 * room.length));
+            mask = fired.unpack(room.subarray(0, rules.length * count), rules.length);
+          }
+          return mask;
+        },
+      };
     },
     mayFire(facts) {
       return begin(facts, undefined).length > 0;
@@ -466,7 +498,10 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   };
 }
 
-function emptyFrame(requestLeaves: number): Frame {
+/** Places of the candidate flag bits (`FLAG`). */
+const FLAG_PLACES = 32 - Math.clz32(Math.max(...Object.values(FLAG)));
+
+function emptyFrame(requestLeaves: number, suppliers: number): Frame {
   return {
     request: undefined,
     library: undefined,
@@ -475,6 +510,9 @@ function emptyFrame(requestLeaves: number): Frame {
     position: 0,
     supplierIndex: 0,
     positions: undefined,
+    words: 0,
+    tail: 0,
+    flagWords: new Int32Array(FLAG_PLACES * Math.ceil(suppliers / 32)),
     epoch: 0,
     known: new Int8Array(requestLeaves),
   };

@@ -8,21 +8,37 @@ import type { Firings } from './rank';
 export class FiredBits {
   /** Words per rule. */
   private words = 0;
+  private count = 0;
 
   /**
    * `bits` and `hits` are the network's room, enough for every rule and every supplier, read
    * before the next decision packs into them.
    */
   constructor(
-    private readonly bits: Int32Array,
+    readonly bits: Int32Array,
     private readonly hits: Int32Array,
   ) {}
+
+  /** For rows of `count` candidates written into `bits` as they are packed. */
+  over(count: number): this {
+    this.words = (count + 31) >>> 5;
+    this.count = count;
+    return this;
+  }
+
+  /** Unpacks the first `rules` rows into `out`, a byte per rule and candidate (`Firings.mask`). */
+  unpack(out: Uint8Array, rules: number): Uint8Array {
+    const { count, words } = this;
+    for (let k = 0; k < rules; k++) {
+      for (let at = 0; at < count; at++) out[k * count + at] = ((this.bits[k * words + (at >>> 5)] as number) >>> (at & 31)) & 1;
+    }
+    return out;
+  }
 
   /** Packs `firings` for `count` candidates. */
   pack(firings: Firings, count: number): this {
     const { mask } = firings;
-    const words = (count + 31) >>> 5;
-    this.words = words;
+    const { words } = this.over(count);
     for (let k = 0, row = 0, slot = 0; k < firings.rules.length; k++, row += count) {
       for (let at = 0; at < count; slot++) {
         const end = Math.min(count, at + 32);

@@ -83,6 +83,8 @@ export interface Firings {
   rules: readonly number[];
   /** `mask[k * candidates.count + at]` is 1 when `rules[k]` fired for candidate `at`. */
   mask: Uint8Array;
+  /** The same, packed, where the evaluator has them so. */
+  packed?: FiredBits;
 }
 
 /** Firings from one list of fired rules per candidate, as json-rules-engine reports them. */
@@ -407,7 +409,7 @@ function excludingRules(network: Network, firings: Firings, fired: FiredBits, co
 }
 
 /** The network's room for a decision's firings, packed. */
-const packed = (network: Network, firings: Firings, count: number): FiredBits => new FiredBits(network.firedBits, network.hits).pack(firings, count);
+const packed = (network: Network, firings: Firings, count: number): FiredBits => firings.packed ?? new FiredBits(network.firedBits, network.hits).pack(firings, count);
 
 /**
  * Why a candidate cannot be tried: its hard reasons, then the exclusion rules that fired for it, in
