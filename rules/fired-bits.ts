@@ -38,7 +38,7 @@ export class FiredBits {
   /** Packs `firings` for `count` candidates. */
   pack(firings: Firings, count: number): this {
     const { mask } = firings;
-    const { words } = this.over(count);
+    this.over(count);
     for (let k = 0, row = 0, slot = 0; k < firings.rules.length; k++, row += count) {
       for (let at = 0; at < count; slot++) {
         const end = Math.min(count, at + 32);
