@@ -598,8 +598,21 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   };
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
+  const { weights } = policy;
+  // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
+  const [bestCost, bestTurnaround, bestFillRate, bestLoad] = [-weights.cost, -weights.turnaround, weights.fillRate, -weights.load].map((weight) => round3(Math.max(0, weight))) as [number, number, number, number];
+  const leading = bestCost + bestTurnaround + bestFillRate;
   for (const at of usable) {
-    scores[at] = score(terms, candidates, at, scale, tierOf(at), adjustment[at] as number);
+    const placed = tierOf(at);
+    const adjusted = adjustment[at] as number;
+    if (top.length === width) {
+      // A candidate whose score cannot reach the last place in the rota is not worked out: its
+      // tier and rule score, with every other term at its best, already fall short.
+      const last = top[width - 1] as number;
+      scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
+      if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(at, last)) continue;
+    }
+    scores[at] = score(terms, candidates, at, scale, placed, adjusted);
     if (top.length === width && !ahead(at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
