@@ -302,7 +302,10 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = at;
   const byCandidate = <T>(record: Readonly<Record<string, T>> | undefined): (T | undefined)[] => {
     const values = new Array<T | undefined>(candidates.count);
-    for (const id in record) {
+    if (record === undefined) return values;
+    // Records of a few dozen ids set one by one are kept as dictionaries, which `for…in` reads
+    // a key at a time with a check that each is still there; `Object.keys` reads them at once.
+    for (const id of Object.keys(record)) {
       const index = network.supplierIndex.get(id);
       const at = index === undefined ? -1 : (positions[index] as number);
       if (at >= 0) values[at] = record[id];
