@@ -99,6 +99,8 @@ export interface Network {
    * not kept here, as ISSNs are too many to remember.
    */
   unable: Map<string, Exclusion>[];
+  /** Exclusions of suppliers for lacking a service, by `supplier * SERVICES.length + serviceSlot`, made once each. */
+  lacking: (Exclusion | undefined)[];
   /** Exclusions of candidates by their hard reasons and the exclusion rules fired for them, by supplier, made once each (`exclusionOf` in rank.ts). */
   excludedBy: Map<string, Exclusion>[];
   /** What decisions say of each rule, by configuration position, made on first use. */
@@ -209,6 +211,7 @@ export function indexNetwork(config: NetworkConfig): Network {
     byRank,
     cut: new Array<Exclusion | undefined>(config.suppliers.length),
     unable: config.suppliers.map(() => new Map()),
+    lacking: new Array<Exclusion | undefined>(config.suppliers.length * SERVICES.length),
     excludedBy: config.suppliers.map(() => new Map()),
     ruleWords: new Array<RuleWords | undefined>(config.rules.length),
     views: new Map(),

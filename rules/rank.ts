@@ -17,7 +17,7 @@ import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
 import { FiredBits } from './fired-bits';
 import { coverageGap, describeGap, gapKey, gapOf, type Gap } from './coverage';
-import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network, type RuleWords } from './network';
+import { estimateCost, holdersOf, priceOf, promisedSlot, SERVICES, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network, type RuleWords } from './network';
 
 export type { CandidateFacts } from './candidates';
 export { Candidates } from './candidates';
@@ -231,7 +231,7 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   const { citation } = request;
   const service = serviceSlot(request.service);
   const view = viewOf(network, library);
-  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): void => {
+  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): Exclusion => {
     const kept = network.unable[index] as Map<string, Exclusion>;
     const known = key === undefined ? undefined : kept.get(key);
     const entry =
@@ -244,10 +244,19 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
     if (key !== undefined && !known) kept.set(key, entry);
     prepared.unable.push(entry);
     prepared.unableAt.push(index);
+    return entry;
   };
   const offers = (index: number, supplier: Supplier): boolean => {
     if (((table.offers[index] as number) & (1 << service)) !== 0) return true;
-    unable(index, supplier, request.service, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
+    // Most holders of a loan or an e-book that cannot serve it lack the service: found by position, not by name.
+    const slot = index * SERVICES.length + service;
+    const known = network.lacking[slot];
+    if (known) {
+      prepared.unable.push(known);
+      prepared.unableAt.push(index);
+      return false;
+    }
+    network.lacking[slot] = unable(index, supplier, undefined, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
       code: 'service',
       service: request.service,
       offers: [...supplier.services],
