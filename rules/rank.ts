@@ -231,44 +231,11 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   const { citation } = request;
   const service = serviceSlot(request.service);
   const view = viewOf(network, library);
-  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): Exclusion => {
-    const kept = network.unable[index] as Map<string, Exclusion>;
-    const known = key === undefined ? undefined : kept.get(key);
-    const entry =
-      known ??
-      Object.freeze({
-        supplierId: supplier.id,
-        reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
-        causes: Object.freeze([cause()]) as ExclusionCause[],
-      });
-    if (key !== undefined && !known) kept.set(key, entry);
-    prepared.unable.push(entry);
-    prepared.unableAt.push(index);
-    return entry;
-  };
-  const offers = (index: number, supplier: Supplier): boolean => {
-    if (((table.offers[index] as number) & (1 << service)) !== 0) return true;
-    // Most holders of a loan or an e-book that cannot serve it lack the service: found by position, not by name.
-    const slot = index * SERVICES.length + service;
-    const known = network.lacking[slot];
-    if (known) {
-      prepared.unable.push(known);
-      prepared.unableAt.push(index);
-      return false;
-    }
-    network.lacking[slot] = unable(index, supplier, undefined, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
-      code: 'service',
-      service: request.service,
-      offers: [...supplier.services],
-      at: written(supplier.source),
-    }));
-    return false;
-  };
   const self = network.supplierIndex.get(library.id);
   for (const index of holders.suppliers) {
     if (table.serviceLibrary[index] !== 1 || index === self) continue;
     const supplier = config.suppliers[index] as Supplier;
-    if (!offers(index, supplier)) continue;
+    if (!offers(network, prepared, service, index, supplier)) continue;
     const covered = table.coversAll[index] === 1 || coverageGap(supplier, citation) === undefined;
     candidates.add(index, (view[index] as number) | FLAG.holds | (covered ? FLAG.covers : 0));
   }
@@ -278,13 +245,13 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   for (const index of holders.suppliers) seen[index] = 1;
   for (const index of network.sources) {
     const supplier = config.suppliers[index] as Supplier;
-    if (index === self || !offers(index, supplier)) continue;
+    if (index === self || !offers(network, prepared, service, index, supplier)) continue;
     const holds = seen[index] === 1;
     const gap = table.coversAll[index] === 1 ? undefined : coverageGap(supplier, citation);
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
     else {
       if (!keys.has(gap)) keys.set(gap, gapKey(gap, citation));
-      unable(index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
+      unable(network, prepared, index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
         code: 'coverage',
         ...gapOf(gap, supplier, citation),
         at: written(supplier.source),
@@ -294,6 +261,62 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   for (const index of holders.suppliers) seen[index] = 0;
   measure(network, prepared, input);
   return prepared;
+}
+
+/**
+ * Notes a source that cannot supply the request, with why: its exclusion is kept under `key` and
+ * made once, where the words for it are the same for every request that has it.
+ */
+function unable(network: Network, prepared: Prepared, index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): Exclusion {
+  const kept = network.unable[index] as Map<string, Exclusion>;
+  const known = key === undefined ? undefined : kept.get(key);
+  const entry =
+    known ??
+    Object.freeze({
+      supplierId: supplier.id,
+      reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
+      causes: Object.freeze([cause()]) as ExclusionCause[],
+    });
+  if (key !== undefined && !known) kept.set(key, entry);
+  prepared.unable.push(entry);
+  prepared.unableAt.push(index);
+  return entry;
+}
+
+/** Whether the supplier offers the requested service (`serviceSlot`); where it does not, it is noted as unable. */
+function offers(network: Network, prepared: Prepared, service: number, index: number, supplier: Supplier): boolean {
+  const { service: name } = prepared.request;
+  if (((network.table.offers[index] as number) & (1 << service)) !== 0) return true;
+  // Most holders of a loan or an e-book that cannot serve it lack the service: found by position, not by name.
+  const slot = index * SERVICES.length + service;
+  const known = network.lacking[slot];
+  if (known) {
+    prepared.unable.push(known);
+    prepared.unableAt.push(index);
+    return false;
+  }
+  network.lacking[slot] = unable(network, prepared, index, supplier, undefined, () => `does not offer ${name}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
+    code: 'service',
+    service: name,
+    offers: [...supplier.services],
+    at: written(supplier.source),
+  }));
+  return false;
+}
+
+/** What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are. */
+function byCandidate<T>(network: Network, candidates: Candidates, record: Readonly<Record<string, T>> | undefined): (T | undefined)[] {
+  const values = new Array<T | undefined>(candidates.count);
+  if (record === undefined) return values;
+  const { positions } = network;
+  // Records of a few dozen ids set one by one are kept as dictionaries, which `for…in` reads
+  // a key at a time with a check that each is still there; `Object.keys` reads them at once.
+  for (const id of Object.keys(record)) {
+    const index = network.supplierIndex.get(id);
+    const at = index === undefined ? -1 : (positions[index] as number);
+    if (at >= 0) values[at] = record[id];
+  }
+  return values;
 }
 
 /** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
@@ -306,24 +329,11 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   const pages = pageCount(request.citation.pages);
   const kinds = kindsFor(input.kinds, request.service);
   const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
-  // What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are.
   const { positions } = network;
   for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = at;
-  const byCandidate = <T>(record: Readonly<Record<string, T>> | undefined): (T | undefined)[] => {
-    const values = new Array<T | undefined>(candidates.count);
-    if (record === undefined) return values;
-    // Records of a few dozen ids set one by one are kept as dictionaries, which `for…in` reads
-    // a key at a time with a check that each is still there; `Object.keys` reads them at once.
-    for (const id of Object.keys(record)) {
-      const index = network.supplierIndex.get(id);
-      const at = index === undefined ? -1 : (positions[index] as number);
-      if (at >= 0) values[at] = record[id];
-    }
-    return values;
-  };
-  const used = byCandidate(input.load);
-  const stats = byCandidate(input.stats);
-  const unavailable = byCandidate(input.unavailable);
+  const used = byCandidate(network, candidates, input.load);
+  const stats = byCandidate(network, candidates, input.stats);
+  const unavailable = byCandidate(network, candidates, input.unavailable);
   for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = -1;
 
   let blocked: string | undefined;
@@ -493,6 +503,18 @@ function score(terms: Float64Array, candidates: Candidates, at: number, { weight
   return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
 }
 
+/** A candidate's tier: the first a rule placed it in, else 1 for the library's preferred suppliers and the default for the rest. */
+function tierOf(tier: readonly number[], candidates: Candidates, at: number): number {
+  return Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number);
+}
+
+/** Whether candidate `a` ranks ahead of `b`: by score, then by supplier id. */
+function ahead(scores: readonly number[], candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
+  const sa = scores[a] as number;
+  const sb = scores[b] as number;
+  return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
+}
+
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
 function costApproval(cost: number, supplier: Supplier, request: IllRequest, library: Library): string | undefined {
   if (cost <= 0) return undefined;
@@ -600,14 +622,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     span: turnaroundSpan(usage.deadlineHours > 0 ? usage.deadlineHours : 1),
   };
   const terms = new Float64Array(6);
-  const tierOf = (at: number): number => (Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number));
   const scores = new Array<number>(count).fill(0);
   const { idRank } = network;
-  const ahead = (a: number, b: number): boolean => {
-    const sa = scores[a] as number;
-    const sb = scores[b] as number;
-    return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
-  };
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
   const { weights } = policy;
@@ -615,27 +631,27 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const [bestCost, bestTurnaround, bestFillRate, bestLoad] = [-weights.cost, -weights.turnaround, weights.fillRate, -weights.load].map((weight) => round3(Math.max(0, weight))) as [number, number, number, number];
   const leading = bestCost + bestTurnaround + bestFillRate;
   for (const at of usable) {
-    const placed = tierOf(at);
+    const placed = tierOf(tier, candidates, at);
     const adjusted = adjustment[at] as number;
     if (top.length === width) {
       // A candidate whose score cannot reach the last place in the rota is not worked out: its
       // tier and rule score, with every other term at its best, already fall short.
       const last = top[width - 1] as number;
       scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
-      if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(at, last)) continue;
+      if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
     }
     scores[at] = score(terms, candidates, at, scale, placed, adjusted);
-    if (top.length === width && !ahead(at, top[width - 1] as number)) continue;
+    if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
-    while (place > 0 && ahead(at, top[place - 1] as number)) place--;
+    while (place > 0 && ahead(scores, candidates, idRank, at, top[place - 1] as number)) place--;
     top.splice(place, 0, at);
   }
   const rota = top.slice(0, policy.escalation.maxRotaLength);
   const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
-    const entryScore = score(terms, candidates, at, scale, tierOf(at), adjustment[at] as number);
+    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number);
     let names: string[] = [];
     firings.rules.forEach((r, k) => {
       if (fired.has(k, at)) names.push(rules[r]?.name ?? String(r));
@@ -679,8 +695,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
 
   decision.ruleSources = sourcesOf(network, firings, fired, requestRules, rota);
-  const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
-  decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
+  decision.outcome = decision.tasks.some((task) => task.type === 'searchProxy') ? 'escalate' : decision.tasks.some((task) => task.type === 'review') ? 'review' : 'route';
   const figures = rota.map((at): RotaFigures => ({
     supplier: candidates.supplier(at),
     fillRate: candidates.fillRate[at] as number,
@@ -700,14 +715,11 @@ function sourcesOf(network: Network, firings: Firings, fired: FiredBits, request
   // Names differ from decision to decision, so an ordinary object would pass through a new shape
   // with every name added; one kept as a dictionary from the start is written at the cost of a map.
   const sources = Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, WrittenAt>;
-  const note = (r: number) => {
-    const rule = rules[r];
-    if (rule) sources[rule.name] ??= wordsOf(network, r).at;
-  };
-  requestRules.forEach(note);
+  const noted = requestRules.filter((r) => rules[r]);
   firings.rules.forEach((r, k) => {
-    if (rules[r]?.event.type === 'exclude' ? fired.any(k) : rota.some((at) => fired.has(k, at))) note(r);
+    if (rules[r]?.event.type === 'exclude' ? fired.any(k) : rota.some((at) => fired.has(k, at))) noted.push(r);
   });
+  for (const r of noted) sources[(rules[r] as Rule).name] ??= wordsOf(network, r).at;
   return sources;
 }
 
