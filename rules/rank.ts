@@ -212,7 +212,7 @@ export function requestFacts(network: Network, input: RouteInput): RequestFacts 
 export function prepare(network: Network, input: RouteInput, facts: RequestFacts = requestFacts(network, input)): Prepared {
   const { config, table } = network;
   const { request, unmappedSubjects: unmapped, library, usage, local, holders } = facts;
-  const candidates = new Candidates(config.suppliers);
+  const candidates = new Candidates(config.suppliers, local ? 0 : holders.suppliers.length + network.sources.length);
   const prepared: Prepared = {
     request,
     library,
