@@ -281,23 +281,28 @@ export interface Holders {
 export function holdersOf(network: Network, library: Library, holdings: readonly HoldingRef[]): Holders {
   const { members, seen } = network;
   const suppliers = network.supplierIndex.size;
-  const found: number[] = [];
-  const strangers = new Set<string>();
+  // As long as the holdings, so that neither list is copied as it grows; cut to length after.
+  const found = new Array<number>(holdings.length);
+  let count = 0;
+  let strangers: Set<string> | undefined;
   let own: Holding | undefined;
   for (const ref of holdings) {
     const id = typeof ref === 'string' ? ref : ref.libraryId;
     if (own === undefined && id === library.id) own = holdingOf(ref);
     const member = members.get(id);
-    if (member === undefined) strangers.add(id);
+    if (member === undefined) (strangers ??= new Set()).add(id);
     else if (seen[member] === 0) {
       seen[member] = 1;
-      found.push(member);
+      found[count++] = member;
     }
   }
-  const list: number[] = [];
-  for (const member of found) {
+  const list = new Array<number>(count);
+  let listed = 0;
+  for (let i = 0; i < count; i++) {
+    const member = found[i] as number;
     seen[member] = 0;
-    if (member < suppliers) list.push(member);
+    if (member < suppliers) list[listed++] = member;
   }
-  return { suppliers: list, count: found.length + strangers.size, ...(own && { own }) };
+  list.length = listed;
+  return { suppliers: list, count: count + (strangers?.size ?? 0), ...(own && { own }) };
 }
