@@ -102,7 +102,7 @@ export interface Network {
   /** Exclusions of suppliers for lacking a service, by `supplier * SERVICES.length + serviceSlot`, made once each. */
   lacking: (Exclusion | undefined)[];
   /** Exclusions of candidates by their hard reasons and the exclusion rules fired for them, by supplier, made once each (`exclusionOf` in rank.ts). */
-  excludedBy: Map<string, Exclusion>[];
+  excludedBy: Map<string, Map<string, Exclusion>>[];
   /** What decisions say of each rule, by configuration position, made on first use. */
   ruleWords: (RuleWords | undefined)[];
   /** `NEAR` bits of every supplier for a requesting library, by library id, made on its first request. */

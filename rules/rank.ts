@@ -441,9 +441,10 @@ const packed = (network: Network, firings: Firings, count: number): FiredBits =>
 function exclusionOf(network: Network, candidates: Candidates, at: number, ruleKey: string | undefined): Exclusion {
   const index = candidates.index[at] as number;
   const hardKey = candidates.hardKey[at];
-  const key = hardKey === undefined ? undefined : `${hardKey}:${ruleKey ?? ''}`;
-  const kept = network.excludedBy[index] as Map<string, Exclusion>;
-  const known = key === undefined ? undefined : kept.get(key);
+  const byRules = network.excludedBy[index] as Map<string, Map<string, Exclusion>>;
+  // By the hard reasons, then by the rules: each key is a string made once, not one joined per decision.
+  const kept = hardKey === undefined ? undefined : (byRules.get(hardKey) ?? byRules.set(hardKey, new Map()).get(hardKey));
+  const known = kept?.get(ruleKey ?? '');
   if (known) return known;
   const reasons = [...(candidates.hardReasons[at] ?? [])];
   const causes = [...(candidates.hardCauses[at] ?? [])];
@@ -453,10 +454,10 @@ function exclusionOf(network: Network, candidates: Candidates, at: number, ruleK
     causes.push(words.cause);
   }
   const entry = { supplierId: candidates.supplier(at).id, reasons, causes };
-  if (key === undefined) return entry;
+  if (!kept) return entry;
   Object.freeze(reasons);
   Object.freeze(causes);
-  kept.set(key, Object.freeze(entry));
+  kept.set(ruleKey ?? '', Object.freeze(entry));
   return entry;
 }
 
