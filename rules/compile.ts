@@ -325,8 +325,9 @@ const ALWAYS: Check = {
 
 export interface CompiledNetwork extends Network {
   /**
-   * Rules fired for each candidate of a prepared request. The mask is the network's own room, a
-   * decision's worth: read it before this network fires again.
+   * Rules fired for each candidate of a prepared request, packed (`Firings.packed`) and as a mask
+   * unpacked on first reading. Both are the network's own room, a decision's worth: read them
+   * before this network fires again (the mask refuses to be read after).
    */
   fire(prepared: Prepared): Firings;
   /** Rules fired for the request with no supplier in view, in `order`. */
