@@ -336,12 +336,6 @@ export interface CompiledNetwork extends Network {
   mayFire(facts: Pick<Prepared, 'request' | 'library' | 'usage'>): boolean;
 }
 
-interface Live {
-  index: number;
-  /** Absent when the rule fires for every candidate. */
-  check: Check | undefined;
-}
-
 /** Compiles once per configuration version; the result is immutable and may serve any number of requests. */
 export function compile(config: NetworkConfig): CompiledNetwork {
   checkRules(config.rules);
@@ -420,7 +414,10 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const fired = new FiredBits(new Int32Array(config.rules.length * Math.ceil(noSupplier / 32)), new Int32Array(noSupplier));
   let fires = 0;
 
-  const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): Live[] => {
+  /** What is left of each live rule once its request-level conditions are decided: absent when it fires for every candidate. */
+  const checks: (Check | undefined)[] = [];
+  /** The rules that may fire for the request, in order, with what is left of them in `checks`. */
+  const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): number[] => {
     frame.request = prepared.request;
     frame.library = prepared.library;
     frame.usage = prepared.usage;
@@ -431,11 +428,13 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     frame.known.fill(-1);
     marks.fill(0);
     possible(frame, marks);
-    const live: Live[] = [];
+    const live: number[] = [];
     for (const { index, node } of plan) {
       if (keyed[index] === 1 && marks[index] === 0) continue;
       const rest = node.residual(frame);
-      if (rest !== false) live.push({ index, check: rest === true ? undefined : rest });
+      if (rest === false) continue;
+      checks[live.length] = rest === true ? undefined : rest;
+      live.push(index);
     }
     return live;
   };
@@ -444,7 +443,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     ...network,
     fire(prepared) {
       const { candidates } = prepared;
-      const live = begin(prepared, candidates);
+      const rules = begin(prepared, candidates);
       const { count, index, flags } = candidates;
       const words = (count + 31) >>> 5;
       frame.words = words;
@@ -461,18 +460,17 @@ export function compile(config: NetworkConfig): CompiledNetwork {
       for (let at = 0; at < count; at++) positions[index[at] as number] = at;
       frame.positions = positions;
       try {
-        live.forEach(({ check }, k) => {
-          if (count === 0) return;
+        for (let k = 0; k < rules.length && count > 0; k++) {
+          const check = checks[k];
           if (check) check.column(frame, fired.bits, k * words);
           else fillWords(frame, fired.bits, k * words, true);
-        });
+        }
       } finally {
         frame.positions = undefined;
         for (let at = 0; at < count; at++) positions[index[at] as number] = -1;
       }
       fired.over(count);
       const firing = ++fires;
-      const rules = live.map((rule) => rule.index);
       let mask: Uint8Array | undefined;
       return {
         rules,
@@ -493,7 +491,10 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     },
     fireRequestLevel(prepared) {
       const fired: number[] = [];
-      for (const { index, check } of begin(prepared, undefined)) if (check === undefined || check.test(frame)) fired.push(index);
+      begin(prepared, undefined).forEach((index, k) => {
+        const check = checks[k];
+        if (check === undefined || check.test(frame)) fired.push(index);
+      });
       return fired;
     },
   };
