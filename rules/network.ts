@@ -5,7 +5,7 @@
 
 import type { Library, NetworkConfig, Rule, Supplier } from './types';
 import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
-import type { Exclusion, ExclusionCause, WrittenAt } from '../domain/decision';
+import type { Exclusion, ExclusionCause, TryDeadline, WrittenAt } from '../domain/decision';
 import type { Service, Urgency } from '../domain/request';
 import { indexSubjects, type SubjectIndex } from './subjects';
 
@@ -103,6 +103,8 @@ export interface Network {
   lacking: (Exclusion | undefined)[];
   /** Exclusions of candidates by their hard reasons and the exclusion rules fired for them, by supplier, made once each (`exclusionOf` in rank.ts). */
   excludedBy: Map<string, Map<string, Exclusion>>[];
+  /** Rota deadlines that name no instant, by supplier and hours (`deadlineOf` in rank.ts), made once each. */
+  deadlines: Map<number, TryDeadline>[];
   /** What decisions say of each rule, by configuration position, made on first use. */
   ruleWords: (RuleWords | undefined)[];
   /** `NEAR` bits of every supplier for a requesting library, by library id, made on its first request. */
@@ -214,6 +216,7 @@ export function indexNetwork(config: NetworkConfig): Network {
     lacking: new Array<Exclusion | undefined>(config.suppliers.length * SERVICES.length),
     excludedBy: config.suppliers.map(() => new Map()),
     ruleWords: new Array<RuleWords | undefined>(config.rules.length),
+    deadlines: config.suppliers.map(() => new Map()),
     views: new Map(),
     positions: new Int32Array(config.suppliers.length).fill(-1),
     libraries,

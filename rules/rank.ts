@@ -4,7 +4,7 @@
 
 import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest } from '../domain/request';
-import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, WrittenAt } from '../domain/decision';
+import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import type { HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
@@ -516,6 +516,21 @@ function ahead(scores: readonly number[], candidates: Candidates, idRank: Uint32
   return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
 }
 
+/**
+ * A rota entry's deadline, were the order sent now (`tryDeadline`). Without an instant to count
+ * from it names only the hours and the supplier's clock, the same for every decision: decisions
+ * then share one, kept by supplier and hours.
+ */
+function deadlineOf(network: Network, index: number, hours: number, now: string | undefined): TryDeadline {
+  const deadline = tryDeadline(network.config, (network.config.suppliers[index] as Supplier).id, hours, now);
+  if (deadline.at !== undefined || deadline.note !== undefined) return deadline;
+  const kept = network.deadlines[index] as Map<number, TryDeadline>;
+  const known = kept.get(hours);
+  if (known) return known;
+  kept.set(hours, Object.freeze(deadline));
+  return deadline;
+}
+
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
 function costApproval(cost: number, supplier: Supplier, request: IllRequest, library: Library): string | undefined {
   if (cost <= 0) return undefined;
@@ -668,7 +683,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
       terms: { cost: terms[0] as number, turnaround: terms[1] as number, fillRate: terms[2] as number, tier: terms[3] as number, load: terms[4] as number, rules: terms[5] as number },
       rules: names,
       // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
-      deadline: tryDeadline(config, supplier.id, decision.deadlineHours, prepared.now),
+      deadline: deadlineOf(network, candidates.index[at] as number, decision.deadlineHours, prepared.now),
     };
   });
   if (usable.length > rota.length) {
