@@ -203,6 +203,19 @@ export function candidateColumn(key: string, name: string, value: Read): Column 
 
 /** A supplier fact compared with a value the same for every candidate; `flip` when the supplier's is the rule's value, not its fact. */
 export function supplierColumn(bySupplier: readonly unknown[], name: string, value: Read, flip: boolean): Column {
+  // `equal` and `notEqual` check nothing first and compare either way round alike: no call per candidate.
+  if (name === 'equal' || name === 'notEqual') {
+    const equal = name === 'equal';
+    return (frame, out, at) => {
+      const { index, count } = frame.candidates as Candidates;
+      const other = value(frame);
+      for (let p = 0, w = at; p < count; w++) {
+        let word = 0;
+        for (let bit = 0; bit < 32 && p < count; bit++, p++) if ((bySupplier[index[p] as number] === other) === equal) word |= 1 << bit;
+        out[w] = word;
+      }
+    };
+  }
   const evaluate = operator(name);
   return (frame, out, at) => {
     const { index, count } = frame.candidates as Candidates;
