@@ -572,7 +572,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const ruleKeys = excludingRules(network, firings, fired, count);
   const excluded = new Exclusions(network);
   const usable: number[] = [];
-  const open = new Uint8Array(count);
+  const open = new Array<number>(count).fill(0);
   for (let at = 0; at < count; at++) {
     const ruleKey = ruleKeys[at];
     if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
