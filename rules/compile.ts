@@ -4,7 +4,8 @@
 // per request, conditions on the supplier alone once per supplier when the configuration is
 // compiled, and only the rest per candidate. Rules the request-level conditions already decide
 // never reach the candidates; the rest run down the columns of `Candidates`, one rule at a time
-// over every candidate, so a comparison of a candidate fact against a constant is one loop.
+// over every candidate, so a comparison of a candidate fact against a constant is one loop, and
+// its outcome is packed 32 candidates to a word (`rules/fired-bits.ts`).
 //
 // Semantics follow json-rules-engine 7.3 run with `allowUndefinedFacts: true`:
 // - an unknown fact (or `supplier`/`candidate` when no supplier is in view) is `undefined`;
@@ -252,6 +253,7 @@ function negate(inner: CompiledNode): CompiledNode {
     },
   };
 }
+
 /**
  * `all` (when `decisive` is false) or `any` (when it is true) of `checks`. Down the columns, each
  * check after the first runs into `scratch` and is folded in; once every candidate is settled the
