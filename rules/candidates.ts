@@ -35,35 +35,55 @@ export type NumberFact = 'targetHours' | 'estimatedCost' | 'load';
 /**
  * Plain arrays rather than typed ones: a decision's candidates live for microseconds, and a typed
  * array's buffer costs more to allocate and collect than the few hundred numbers it would hold.
+ * Each is made as long as the candidates a request could have (`capacity`), so that none grows,
+ * and copies itself, candidate by candidate; only the first `count` places are candidates.
  */
 export class Candidates {
   count = 0;
   /** Each candidate's supplier, by configuration position. */
-  readonly index: number[] = [];
-  readonly flags: number[] = [];
-  readonly targetHours: number[] = [];
-  readonly estimatedCost: number[] = [];
-  readonly load: number[] = [];
+  readonly index: number[];
+  readonly flags: number[];
+  readonly targetHours: number[];
+  readonly estimatedCost: number[];
+  readonly load: number[];
   /** Observed fill rate, else the supplier's prior. */
-  readonly fillRate: number[] = [];
+  readonly fillRate: number[];
   /** Observed turnaround, else the promised one. */
-  readonly turnaroundHours: number[] = [];
+  readonly turnaroundHours: number[];
   /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
-  readonly rankedHours: number[] = [];
+  readonly rankedHours: number[];
   /** What the knowledge base knows of each supplier, for ranking and the delivery prediction. */
-  readonly observed: (SupplierStats | undefined)[] = [];
+  readonly observed: (SupplierStats | undefined)[];
   /** Exclusions that need no rule (the supplier's status, the library's block list), where there are any. */
-  readonly hardReasons: (string[] | undefined)[] = [];
+  readonly hardReasons: (string[] | undefined)[];
   /** The same, each by its kind, where `hardReasons` has any. */
-  readonly hardCauses: (ExclusionCause[] | undefined)[] = [];
+  readonly hardCauses: (ExclusionCause[] | undefined)[];
+  /** What the hard reasons name, as a key their exclusion is kept under: '' for none, undefined where they name something of this request alone. */
+  readonly hardKey: (string | undefined)[];
 
-  constructor(private readonly suppliers: readonly Supplier[]) {}
+  constructor(
+    private readonly suppliers: readonly Supplier[],
+    capacity: number,
+  ) {
+    this.index = new Array<number>(capacity);
+    this.flags = new Array<number>(capacity);
+    this.targetHours = new Array<number>(capacity);
+    this.estimatedCost = new Array<number>(capacity);
+    this.load = new Array<number>(capacity);
+    this.fillRate = new Array<number>(capacity);
+    this.turnaroundHours = new Array<number>(capacity);
+    this.rankedHours = new Array<number>(capacity);
+    this.observed = new Array<SupplierStats | undefined>(capacity);
+    this.hardReasons = new Array<string[] | undefined>(capacity);
+    this.hardCauses = new Array<ExclusionCause[] | undefined>(capacity);
+    this.hardKey = new Array<string | undefined>(capacity);
+  }
 
   /** Appends a candidate with its flags; the numbers are filled in by position afterwards. */
   add(index: number, flags: number): void {
+    this.index[this.count] = index;
+    this.flags[this.count] = flags;
     this.count++;
-    this.index.push(index);
-    this.flags.push(flags);
   }
 
   supplier(at: number): Supplier {

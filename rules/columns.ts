@@ -24,6 +24,14 @@ export interface Frame {
   candidates: Candidates | undefined;
   position: number;
   supplierIndex: number;
+  /** Each supplier's candidate position, -1 for those not candidates, while the rules run down the columns. */
+  positions: Int32Array | undefined;
+  /** Words a column of the candidates takes, 32 candidates to a word. */
+  words: number;
+  /** The bits of the last word that are candidates. */
+  tail: number;
+  /** For each candidate flag bit (`FLAG`), by its place, the candidates that have it: `words` words each. */
+  flagWords: Int32Array;
   /** Changes with every request, so values read once per request can be kept until it does. */
   epoch: number;
   /** Request-level condition results for this request: -1 not yet evaluated, 0 false, 1 true. */
@@ -32,8 +40,11 @@ export interface Frame {
 
 export type Read = (frame: Frame) => unknown;
 export type Test = (frame: Frame) => boolean;
-/** Writes a condition's outcome for every candidate in the frame, 1 or 0, from `out[at]` on. */
-export type Column = (frame: Frame, out: Uint8Array, at: number) => void;
+/**
+ * Writes a condition's outcome for every candidate in the frame, packed: candidate `p` is bit
+ * `p % 32` of word `at + p / 32`, and the bits past the last candidate are 0.
+ */
+export type Column = (frame: Frame, out: Int32Array, at: number) => void;
 
 /** A condition left to run per candidate: one at a time, or down the columns. */
 export interface Check {
@@ -57,14 +68,25 @@ export function numberReader(column: (candidates: Candidates) => readonly number
   return ({ candidates, position }) => (candidates === undefined ? undefined : column(candidates)[position]);
 }
 
+/** Every candidate's bit set, or none. */
+export function fillWords(frame: Frame, out: Int32Array, at: number, value: boolean): void {
+  const last = at + frame.words - 1;
+  out.fill(value ? -1 : 0, at, last);
+  out[last] = value ? frame.tail : 0;
+}
+
 /** Each candidate's outcome, one at a time: for conditions no column is made for. */
 export function columnOf(test: Test): Column {
   return (frame, out, at) => {
     const { index, count } = frame.candidates as Candidates;
-    for (let position = 0; position < count; position++) {
-      frame.position = position;
-      frame.supplierIndex = index[position] as number;
-      out[at + position] = test(frame) ? 1 : 0;
+    for (let position = 0, w = at; position < count; w++) {
+      let word = 0;
+      for (let bit = 0; bit < 32 && position < count; bit++, position++) {
+        frame.position = position;
+        frame.supplierIndex = index[position] as number;
+        if (test(frame)) word |= 1 << bit;
+      }
+      out[w] = word;
     }
   };
 }
@@ -83,32 +105,56 @@ function numberColumn(column: (candidates: Candidates) => readonly number[], nam
     case 'lessThan':
       return (frame, out, at) => {
         const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) < b ? 1 : 0;
+        for (let p = 0, w = at; p < count; w++) {
+          let word = 0;
+          for (let bit = 0; bit < 32 && p < count; bit++, p++) if ((values[p] as number) < b) word |= 1 << bit;
+          out[w] = word;
+        }
       };
     case 'lessThanInclusive':
       return (frame, out, at) => {
         const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) <= b ? 1 : 0;
+        for (let p = 0, w = at; p < count; w++) {
+          let word = 0;
+          for (let bit = 0; bit < 32 && p < count; bit++, p++) if ((values[p] as number) <= b) word |= 1 << bit;
+          out[w] = word;
+        }
       };
     case 'greaterThan':
       return (frame, out, at) => {
         const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) > b ? 1 : 0;
+        for (let p = 0, w = at; p < count; w++) {
+          let word = 0;
+          for (let bit = 0; bit < 32 && p < count; bit++, p++) if ((values[p] as number) > b) word |= 1 << bit;
+          out[w] = word;
+        }
       };
     case 'greaterThanInclusive':
       return (frame, out, at) => {
         const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = (values[p] as number) >= b ? 1 : 0;
+        for (let p = 0, w = at; p < count; w++) {
+          let word = 0;
+          for (let bit = 0; bit < 32 && p < count; bit++, p++) if ((values[p] as number) >= b) word |= 1 << bit;
+          out[w] = word;
+        }
       };
     case 'equal':
       return (frame, out, at) => {
         const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = values[p] === b ? 1 : 0;
+        for (let p = 0, w = at; p < count; w++) {
+          let word = 0;
+          for (let bit = 0; bit < 32 && p < count; bit++, p++) if (values[p] === b) word |= 1 << bit;
+          out[w] = word;
+        }
       };
     case 'notEqual':
       return (frame, out, at) => {
         const { values, count, b } = parts(frame);
-        for (let p = 0; p < count; p++) out[at + p] = values[p] !== b ? 1 : 0;
+        for (let p = 0, w = at; p < count; w++) {
+          let word = 0;
+          for (let bit = 0; bit < 32 && p < count; bit++, p++) if (values[p] !== b) word |= 1 << bit;
+          out[w] = word;
+        }
       };
     default:
       return undefined;
@@ -118,18 +164,24 @@ function numberColumn(column: (candidates: Candidates) => readonly number[], nam
 /**
  * A comparison of a candidate fact with a value the same for every candidate (a constant, or a
  * request, library or usage fact), down its column: a flag is true or false, so the comparison is
- * made once for each; a number is compared as the operator does.
+ * made once for each and the candidates with the flag are the frame's words for it; a number is
+ * compared as the operator does.
  */
 export function candidateColumn(key: string, name: string, value: Read): Column | undefined {
   const evaluate = operator(name);
   if (isFlagFact(key)) {
-    const bit = FLAG[key];
+    const place = 31 - Math.clz32(FLAG[key]);
     return (frame, out, at) => {
-      const { flags, count } = frame.candidates as Candidates;
       const b = value(frame);
-      const yes = evaluate(true, b) ? 1 : 0;
-      const no = evaluate(false, b) ? 1 : 0;
-      for (let position = 0; position < count; position++) out[at + position] = ((flags[position] as number) & bit) !== 0 ? yes : no;
+      const yes = evaluate(true, b);
+      const no = evaluate(false, b);
+      if (yes === no) return fillWords(frame, out, at, yes);
+      const { words, tail, flagWords } = frame;
+      const from = place * words;
+      for (let w = 0; w < words; w++) {
+        const have = flagWords[from + w] as number;
+        out[at + w] = yes ? have : ~have & (w === words - 1 ? tail : -1);
+      }
     };
   }
   if (!isNumberFact(key)) return undefined;
@@ -140,20 +192,41 @@ export function candidateColumn(key: string, name: string, value: Read): Column 
       const candidates = frame.candidates as Candidates;
       const values = column(candidates);
       const b = value(frame);
-      for (let position = 0; position < candidates.count; position++) out[at + position] = evaluate(values[position], b) ? 1 : 0;
+      for (let p = 0, w = at; p < candidates.count; w++) {
+        let word = 0;
+        for (let bit = 0; bit < 32 && p < candidates.count; bit++, p++) if (evaluate(values[p], b)) word |= 1 << bit;
+        out[w] = word;
+      }
     })
   );
 }
 
 /** A supplier fact compared with a value the same for every candidate; `flip` when the supplier's is the rule's value, not its fact. */
 export function supplierColumn(bySupplier: readonly unknown[], name: string, value: Read, flip: boolean): Column {
+  // `equal` and `notEqual` check nothing first and compare either way round alike: no call per candidate.
+  if (name === 'equal' || name === 'notEqual') {
+    const equal = name === 'equal';
+    return (frame, out, at) => {
+      const { index, count } = frame.candidates as Candidates;
+      const other = value(frame);
+      for (let p = 0, w = at; p < count; w++) {
+        let word = 0;
+        for (let bit = 0; bit < 32 && p < count; bit++, p++) if ((bySupplier[index[p] as number] === other) === equal) word |= 1 << bit;
+        out[w] = word;
+      }
+    };
+  }
   const evaluate = operator(name);
   return (frame, out, at) => {
     const { index, count } = frame.candidates as Candidates;
     const other = value(frame);
-    for (let position = 0; position < count; position++) {
-      const own = bySupplier[index[position] as number];
-      out[at + position] = (flip ? evaluate(other, own) : evaluate(own, other)) ? 1 : 0;
+    for (let p = 0, w = at; p < count; w++) {
+      let word = 0;
+      for (let bit = 0; bit < 32 && p < count; bit++, p++) {
+        const own = bySupplier[index[p] as number];
+        if (flip ? evaluate(other, own) : evaluate(own, other)) word |= 1 << bit;
+      }
+      out[w] = word;
     }
   };
 }

@@ -3,11 +3,11 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { networkPolicy } from '../bench/network-generator';
+import { generateNetwork, generateRequests, networkPolicy } from '../bench/network-generator';
 import { checkRules, compile } from './compile';
 import { FACTS } from './facts';
 import { OPERATORS } from './operators';
-import { firedFor, prepare, type RouteInput } from './rank';
+import { firedFor, prepare, type Prepared, type RouteInput } from './rank';
 import { createReference, fireRequestLevelWithReference, fireWithReference, routeWithReference } from './reference';
 import { route } from './route';
 import type * as T from './types';
@@ -239,6 +239,25 @@ describe('compiled rules against json-rules-engine', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('fire the same rules where candidates take several words, and unpack a firing only until the network fires again', async () => {
+    const config = generateNetwork(11);
+    const compiled = compile(config);
+    const reference = createReference(config);
+    const inputs = generateRequests(13, config, 6);
+    const prepared = inputs.map((request) => prepare(compiled, request));
+    expect(Math.max(...prepared.map((each) => each.candidates.count))).toBeGreaterThan(64);
+    for (const each of prepared) {
+      const { count } = each.candidates;
+      const firings = compiled.fire(each);
+      const lists = Array.from({ length: count }, (_, at) => firedFor(firings, count, at));
+      expect(lists).toEqual(await fireWithReference(reference, each));
+    }
+    const [first, second] = prepared as [Prepared, Prepared];
+    const earlier = compiled.fire(first);
+    compiled.fire(second);
+    expect(() => earlier.mask).toThrow(/fired again/);
   });
 
   it('refuses conditions the engine would throw on, naming the rule and its line', () => {

@@ -4,7 +4,8 @@
 // per request, conditions on the supplier alone once per supplier when the configuration is
 // compiled, and only the rest per candidate. Rules the request-level conditions already decide
 // never reach the candidates; the rest run down the columns of `Candidates`, one rule at a time
-// over every candidate, so a comparison of a candidate fact against a constant is one loop.
+// over every candidate, so a comparison of a candidate fact against a constant is one loop, and
+// its outcome is packed 32 candidates to a word (`rules/fired-bits.ts`).
 //
 // Semantics follow json-rules-engine 7.3 run with `allowUndefinedFacts: true`:
 // - an unknown fact (or `supplier`/`candidate` when no supplier is in view) is `undefined`;
@@ -24,7 +25,8 @@ import { isNumeric } from './operators';
 import { indexNetwork, type Fired, type Firings, type Network, type Prepared, type Usage } from './rank';
 import { FLAG, type Candidates, type CandidateFacts } from './candidates';
 import { booleanOf, checkRules, isFactReference, isObject } from './condition-shape';
-import { candidateColumn, columnOf, flagReader, NUMBER_FACTS, numberReader, operator, supplierColumn, type Check, type Column, type Frame, type Read, type Test } from './columns';
+import { candidateColumn, columnOf, fillWords, flagReader, NUMBER_FACTS, numberReader, operator, supplierColumn, type Check, type Column, type Frame, type Read, type Test } from './columns';
+import { FiredBits } from './fired-bits';
 import { ruleIndex } from './rule-index';
 import type { NetworkConfig, RuleCondition, RuleConditions, Supplier } from './types';
 
@@ -223,21 +225,27 @@ interface CompiledNode {
   residual: (frame: Frame) => Residual;
   /** Set when the node reads no request-level condition, so its residual is always this check. */
   check?: Check;
+  /** Set when the node reads request-level conditions alone, so its residual is always `true` or `false`. */
+  settled?: true;
 }
 
 const pure = (check: Check): CompiledNode => ({ residual: () => check, check });
 
-function negate(inner: CompiledNode): CompiledNode {
-  const invert = ({ test, column }: Check): Check => ({
+function invert({ test, column }: Check): Check {
+  return {
     test: (frame) => !test(frame),
     column: (frame, out, at) => {
       column(frame, out, at);
-      const { count } = frame.candidates as Candidates;
-      for (let position = at; position < at + count; position++) out[position] = 1 - (out[position] as number);
+      const { words, tail } = frame;
+      for (let w = 0; w < words; w++) out[at + w] = ~(out[at + w] as number) & (w === words - 1 ? tail : -1);
     },
-  });
+  };
+}
+
+function negate(inner: CompiledNode): CompiledNode {
   const { check } = inner;
   if (check) return pure(invert(check));
+  if (inner.settled) return { residual: (frame) => !inner.residual(frame), settled: true };
   return {
     residual: (frame) => {
       const rest = inner.residual(frame);
@@ -251,7 +259,7 @@ function negate(inner: CompiledNode): CompiledNode {
  * check after the first runs into `scratch` and is folded in; once every candidate is settled the
  * rest are not run.
  */
-function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array): Check {
+function join(checks: readonly Check[], decisive: boolean, scratch: Int32Array): Check {
   const [first, second] = checks;
   if (checks.length === 1 && first) return first;
   const tests = checks.map((check) => check.test);
@@ -264,18 +272,16 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array):
           for (const one of tests) if (one(frame) === decisive) return decisive;
           return !decisive;
         };
-  const settled = decisive ? 1 : 0;
   const column: Column = (frame, out, at) => {
-    const { count } = frame.candidates as Candidates;
+    const { words, tail } = frame;
     (checks[0] as Check).column(frame, out, at);
     for (let c = 1; c < checks.length; c++) {
-      let open = 0;
-      for (let position = at; position < at + count; position++) if (out[position] !== settled) open = 1;
-      if (open === 0) return;
+      let open = false;
+      for (let w = 0; w < words && !open; w++) open = out[at + w] !== (decisive ? (w === words - 1 ? tail : -1) : 0);
+      if (!open) return;
       (checks[c] as Check).column(frame, scratch, 0);
-      for (let position = 0; position < count; position++) {
-        if (scratch[position] === settled) out[at + position] = settled;
-      }
+      if (decisive) for (let w = 0; w < words; w++) out[at + w] = (out[at + w] as number) | (scratch[w] as number);
+      else for (let w = 0; w < words; w++) out[at + w] = (out[at + w] as number) & (scratch[w] as number);
     }
   };
   return { test, column };
@@ -287,9 +293,20 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Uint8Array):
  */
 function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number): CompiledNode {
   if (children.length === 0) return { residual: () => true, check: ALWAYS };
-  const scratch = new Uint8Array(scratchSize);
-  const checks = children.map((child) => child.check);
-  if (checks.every((check) => check !== undefined)) return pure(join(checks as Check[], decisive, scratch));
+  const scratch = new Int32Array(Math.ceil(scratchSize / 32));
+  const checks = children.filter((child) => child.check).map((child) => child.check as Check);
+  if (checks.length === children.length) return pure(join(checks, decisive, scratch));
+  const settled = children.filter((child) => child.settled);
+  if (settled.length + checks.length === children.length) {
+    // The request-level children decide the node or drop out; what is left to run per candidate
+    // is the same for every request, so it is joined once, here.
+    const rest = checks.length === 0 ? !decisive : join(checks, decisive, scratch);
+    const residual = (frame: Frame): Residual => {
+      for (const child of settled) if (child.residual(frame) === decisive) return decisive;
+      return rest;
+    };
+    return checks.length === 0 ? { residual, settled: true } : { residual };
+  }
   return {
     residual: (frame) => {
       const rest: Check[] = [];
@@ -303,27 +320,42 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
   };
 }
 
+/**
+ * A condition's column worked out once per request however many rules share it: the rules an
+ * administrator writes repeat a few conditions (a load threshold, a turnaround beyond the deadline,
+ * a region), so a request's fifty or so conditions down the columns are some fifteen distinct ones.
+ */
+function once(column: Column, suppliers: number): Column {
+  const kept = new Int32Array(Math.ceil(suppliers / 32));
+  let epoch = -1;
+  return (frame, out, at) => {
+    const { words } = frame;
+    if (epoch === frame.epoch) {
+      for (let w = 0; w < words; w++) out[at + w] = kept[w] as number;
+      return;
+    }
+    column(frame, out, at);
+    for (let w = 0; w < words; w++) kept[w] = out[at + w] as number;
+    epoch = frame.epoch;
+  };
+}
+
 const ALWAYS: Check = {
   test: () => true,
-  column: (frame, out, at) => out.fill(1, at, at + (frame.candidates as Candidates).count),
+  column: (frame, out, at) => fillWords(frame, out, at, true),
 };
 
 export interface CompiledNetwork extends Network {
   /**
-   * Rules fired for each candidate of a prepared request. The mask is the network's own room, a
-   * decision's worth: read it before this network fires again.
+   * Rules fired for each candidate of a prepared request, packed (`Firings.packed`) and as a mask
+   * unpacked on first reading. Both are the network's own room, a decision's worth: read them
+   * before this network fires again (the mask refuses to be read after).
    */
   fire(prepared: Prepared): Firings;
   /** Rules fired for the request with no supplier in view, in `order`. */
   fireRequestLevel(prepared: Prepared): Fired;
   /** Whether any rule could fire for the request, for some candidate or with none: false when its own facts settle every rule false. */
   mayFire(facts: Pick<Prepared, 'request' | 'library' | 'usage'>): boolean;
-}
-
-interface Live {
-  index: number;
-  /** Absent when the rule fires for every candidate. */
-  check: Check | undefined;
 }
 
 /** Compiles once per configuration version; the result is immutable and may serve any number of requests. */
@@ -348,24 +380,42 @@ export function compile(config: NetworkConfig): CompiledNetwork {
           if (value < 0) value = frame.known[slot] = leaf.test(frame) ? 1 : 0;
           return value === 1;
         },
+        settled: true,
       };
     } else if (leaf.kind === 'supplier') {
       const table = new Uint8Array(noSupplier + 1);
-      const frame = emptyFrame(0);
+      const frame = emptyFrame(0, 0);
       for (let i = 0; i <= noSupplier; i++) {
         frame.supplierIndex = i;
         table[i] = leaf.test(frame) ? 1 : 0;
       }
+      // Most supplier conditions hold for a few suppliers (an id, a kind): those few are found among
+      // the candidates by position, rather than every candidate looked up in the table.
+      const members = Int32Array.from(table.keys()).filter((i) => i < noSupplier && table[i] === 1);
       node = pure({
         test: (f) => table[f.supplierIndex] === 1,
         column: (f, out, at) => {
           const { index, count } = f.candidates as Candidates;
-          for (let position = 0; position < count; position++) out[at + position] = table[index[position] as number] as number;
+          const { positions, words } = f;
+          if (positions && members.length < count) {
+            out.fill(0, at, at + words);
+            for (const supplier of members) {
+              const p = positions[supplier] as number;
+              if (p >= 0) out[at + (p >>> 5)] = (out[at + (p >>> 5)] as number) | (1 << (p & 31));
+            }
+            return;
+          }
+          for (let p = 0, w = at; p < count; w++) {
+            let word = 0;
+            for (let bit = 0; bit < 32 && p < count; bit++, p++) word |= (table[index[p] as number] as number) << bit;
+            out[w] = word;
+          }
         },
       });
     } else {
       node = pure({ test: leaf.test, column: leaf.column ?? columnOf(leaf.test) });
     }
+    if (node.check) node = pure({ test: node.check.test, column: once(node.check.column, noSupplier) });
     shared.set(leaf.key, node);
     return node;
   };
@@ -383,9 +433,14 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const marks = new Uint8Array(config.rules.length);
   // A mask per decision would be a buffer allocated and collected per decision.
   let room = new Uint8Array(0);
-  const frame = emptyFrame(requestLeaves);
+  const frame = emptyFrame(requestLeaves, noSupplier);
+  const fired = new FiredBits(new Int32Array(config.rules.length * Math.ceil(noSupplier / 32)), new Int32Array(noSupplier));
+  let fires = 0;
 
-  const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): Live[] => {
+  /** What is left of each live rule once its request-level conditions are decided: absent when it fires for every candidate. */
+  const checks: (Check | undefined)[] = [];
+  /** The rules that may fire for the request, in order, with what is left of them in `checks`. */
+  const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): number[] => {
     frame.request = prepared.request;
     frame.library = prepared.library;
     frame.usage = prepared.usage;
@@ -396,11 +451,13 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     frame.known.fill(-1);
     marks.fill(0);
     possible(frame, marks);
-    const live: Live[] = [];
+    const live: number[] = [];
     for (const { index, node } of plan) {
       if (keyed[index] === 1 && marks[index] === 0) continue;
       const rest = node.residual(frame);
-      if (rest !== false) live.push({ index, check: rest === true ? undefined : rest });
+      if (rest === false) continue;
+      checks[live.length] = rest === true ? undefined : rest;
+      live.push(index);
     }
     return live;
   };
@@ -409,29 +466,67 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     ...network,
     fire(prepared) {
       const { candidates } = prepared;
-      const live = begin(prepared, candidates);
-      const { count } = candidates;
-      if (room.length < live.length * count) room = new Uint8Array(Math.max(live.length * count, 2 * room.length));
-      const mask = room.subarray(0, live.length * count);
-      live.forEach(({ check }, k) => {
-        if (count === 0) return;
-        if (check) check.column(frame, mask, k * count);
-        else mask.fill(1, k * count, (k + 1) * count);
-      });
-      return { rules: live.map((rule) => rule.index), mask };
+      const rules = begin(prepared, candidates);
+      const { count, index, flags } = candidates;
+      const words = (count + 31) >>> 5;
+      frame.words = words;
+      frame.tail = count % 32 === 0 ? -1 : (1 << count % 32) - 1;
+      const { flagWords } = frame;
+      flagWords.fill(0, 0, FLAG_PLACES * words);
+      for (let at = 0; at < count; at++) {
+        for (let bits = flags[at] as number; bits !== 0; bits &= bits - 1) {
+          const slot = (31 - Math.clz32(bits & -bits)) * words + (at >>> 5);
+          flagWords[slot] = (flagWords[slot] as number) | (1 << (at & 31));
+        }
+      }
+      const { positions } = network;
+      for (let at = 0; at < count; at++) positions[index[at] as number] = at;
+      frame.positions = positions;
+      try {
+        for (let k = 0; k < rules.length && count > 0; k++) {
+          const check = checks[k];
+          if (check) check.column(frame, fired.bits, k * words);
+          else fillWords(frame, fired.bits, k * words, true);
+        }
+      } finally {
+        frame.positions = undefined;
+        for (let at = 0; at < count; at++) positions[index[at] as number] = -1;
+      }
+      fired.over(count);
+      const firing = ++fires;
+      let mask: Uint8Array | undefined;
+      return {
+        rules,
+        packed: fired,
+        // Only what reads the firings byte by byte unpacks them (json-rules-engine comparisons, tests).
+        get mask(): Uint8Array {
+          if (firing !== fires) throw new Error('a firing was read after the network fired again');
+          if (!mask) {
+            if (room.length < rules.length * count) room = new Uint8Array(Math.max(rules.length * count, 2 * room.length));
+            mask = fired.unpack(room.subarray(0, rules.length * count), rules.length);
+          }
+          return mask;
+        },
+      };
     },
     mayFire(facts) {
       return begin(facts, undefined).length > 0;
     },
     fireRequestLevel(prepared) {
       const fired: number[] = [];
-      for (const { index, check } of begin(prepared, undefined)) if (check === undefined || check.test(frame)) fired.push(index);
+      begin(prepared, undefined).forEach((index, k) => {
+        const check = checks[k];
+        if (check === undefined || check.test(frame)) fired.push(index);
+      });
       return fired;
     },
   };
 }
 
-function emptyFrame(requestLeaves: number): Frame {
+/** Places of the candidate flag bits (`FLAG`). */
+const FLAG_PLACES = 32 - Math.clz32(Math.max(...Object.values(FLAG)));
+
+function emptyFrame(requestLeaves: number, suppliers: number): Frame {
   return {
     request: undefined,
     library: undefined,
@@ -439,6 +534,10 @@ function emptyFrame(requestLeaves: number): Frame {
     candidates: undefined,
     position: 0,
     supplierIndex: 0,
+    positions: undefined,
+    words: 0,
+    tail: 0,
+    flagWords: new Int32Array(FLAG_PLACES * Math.ceil(suppliers / 32)),
     epoch: 0,
     known: new Int8Array(requestLeaves),
   };

@@ -273,6 +273,10 @@ function tryPlan(figures: RotaFigures, deadlineHours: number, kinds: Record<stri
   };
 }
 
+/** Staff figures that rest on enough tasks to stand in for the tasks' due hours. */
+const seen = (figures: TaskStats | undefined): TaskStats | undefined => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
+const taskHours = ({ hours: { p10, median, p90 }, tasks }: TaskStats): HoursInterval => seenInterval(median, p10, p90, tasks);
+
 type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
 
 /** The staff task a decision waits for before the first try: a review sends the rota on itself; a cost approval comes before the first try of a request routed at once. */
@@ -295,15 +299,13 @@ export function planOf(
 ): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
   const task = firstTask(decision);
-  const seen = (figures: TaskStats | undefined) => (figures && figures.tasks >= STAFF_TASKS ? figures : undefined);
-  const hours = ({ hours: { p10, median, p90 }, tasks }: TaskStats) => seenInterval(median, p10, p90, tasks);
   const proxy = seen(staff?.searchProxy);
   const first = task === undefined ? undefined : seen(staff?.[task]);
   return {
-    staffHours: task === undefined ? 0 : first ? hours(first) : promised(due[task]),
+    staffHours: task === undefined ? 0 : first ? taskHours(first) : promised(due[task]),
     tries: decision.outcome === 'escalate' ? [] : rota.map((figures) => tryPlan(figures, decision.deadlineHours, kinds)),
     searchProxy: proxy
-      ? { taskHours: hours(proxy), ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
+      ? { taskHours: taskHours(proxy), ...(proxy.fillRate === undefined ? {} : { fillRate: proxy.fillRate }) }
       : { taskHours: promised(due.searchProxy), search: promised(decision.deadlineHours) },
   };
 }

@@ -5,11 +5,18 @@
 
 import type { Library, NetworkConfig, Rule, Supplier } from './types';
 import { holdingOf, type Holding, type HoldingRef } from '../domain/holdings';
-import type { Exclusion } from '../domain/decision';
+import type { Exclusion, ExclusionCause, TryDeadline, WrittenAt } from '../domain/decision';
 import type { Service, Urgency } from '../domain/request';
 import { indexSubjects, type SubjectIndex } from './subjects';
 
 export type { Exclusion };
+
+/** What a decision says of a rule: why it excludes or asks for a task, citing where it is written. */
+export interface RuleWords {
+  reason: string;
+  at: WrittenAt;
+  cause: ExclusionCause;
+}
 
 /** Fill rate assumed for a supplier with neither a prior nor observations. */
 export const DEFAULT_FILL_RATE = 0.5;
@@ -61,9 +68,15 @@ export interface Network {
   members: ReadonlyMap<string, number>;
   /** Room for a decision to mark the members it has seen in, cleared again once done. */
   seen: Uint8Array;
+  /** Room for a decision to pack its firings into (`FiredBits`): a word per 32 suppliers for every rule. */
+  firedBits: Int32Array;
+  /** Room for the candidates one rule fired for. */
+  hits: Int32Array;
   /** Room for a decision to note its exclusions in by supplier rank (`Exclusions`), cleared again once read. */
   slots: Int32Array;
   libraries: ReadonlyMap<string, Library>;
+  /** The member library each supplier is, by configuration position, where it is a service library. */
+  supplierLibraries: readonly (Library | undefined)[];
   table: SupplierTable;
   /** Suppliers other than service libraries, which qualify by coverage as well as by holdings. */
   sources: readonly number[];
@@ -86,6 +99,14 @@ export interface Network {
    * not kept here, as ISSNs are too many to remember.
    */
   unable: Map<string, Exclusion>[];
+  /** Exclusions of suppliers for lacking a service, by `supplier * SERVICES.length + serviceSlot`, made once each. */
+  lacking: (Exclusion | undefined)[];
+  /** Exclusions of candidates by their hard reasons and the exclusion rules fired for them, by supplier, made once each (`exclusionOf` in rank.ts). */
+  excludedBy: Map<string, Map<string, Exclusion>>[];
+  /** Rota deadlines that name no instant, by supplier and hours (`deadlineOf` in rank.ts), made once each. */
+  deadlines: Map<number, TryDeadline>[];
+  /** What decisions say of each rule, by configuration position, made on first use. */
+  ruleWords: (RuleWords | undefined)[];
   /** `NEAR` bits of every supplier for a requesting library, by library id, made on its first request. */
   views: Map<string, Uint8Array>;
   /** Room for a decision to note each supplier's candidate position in, -1 elsewhere, and -1 again once done. */
@@ -178,20 +199,28 @@ export function indexNetwork(config: NetworkConfig): Network {
   config.libraries.forEach((library, i) => {
     if (!members.has(library.id)) members.set(library.id, config.suppliers.length + i);
   });
+  const libraries = new Map(config.libraries.map((library) => [library.id, library]));
   return {
     config,
     supplierIndex,
     members,
     seen: new Uint8Array(config.suppliers.length + config.libraries.length),
     slots: new Int32Array(config.suppliers.length),
+    firedBits: new Int32Array(config.rules.length * Math.ceil(config.suppliers.length / 32)),
+    hits: new Int32Array(config.suppliers.length),
     table: supplierTable(config.suppliers),
     idRank,
     byRank,
     cut: new Array<Exclusion | undefined>(config.suppliers.length),
     unable: config.suppliers.map(() => new Map()),
+    lacking: new Array<Exclusion | undefined>(config.suppliers.length * SERVICES.length),
+    excludedBy: config.suppliers.map(() => new Map()),
+    ruleWords: new Array<RuleWords | undefined>(config.rules.length),
+    deadlines: config.suppliers.map(() => new Map()),
     views: new Map(),
     positions: new Int32Array(config.suppliers.length).fill(-1),
-    libraries: new Map(config.libraries.map((library) => [library.id, library])),
+    libraries,
+    supplierLibraries: config.suppliers.map((supplier) => (supplier.kind === 'service-library' ? libraries.get(supplier.id) : undefined)),
     sources,
     order: canonicalOrder(config.rules),
     subjects: config.subjects && indexSubjects(config.subjects),
@@ -218,19 +247,26 @@ export function viewOf(network: Network, library: Library): Uint8Array {
   const { config } = network;
   const groups = groupsOf(config, library);
   const { preferredSuppliers, blockedSuppliers } = library.policy;
-  const view = Uint8Array.from(config.suppliers, (supplier) => {
+  const view = Uint8Array.from(config.suppliers, (supplier, i) => {
     let bits = supplier.region !== undefined && supplier.region === library.region ? NEAR.sameRegion : 0;
-    const other = supplier.kind === 'service-library' ? network.libraries.get(supplier.id) : undefined;
+    const other = network.supplierLibraries[i];
     if (other?.province !== undefined && other.province === library.province) {
       bits |= NEAR.sameProvince;
       // City names repeat across provinces rarely, but they do.
       if (other.city !== undefined && other.city === library.city) bits |= NEAR.sameCity;
     }
     if (other && groups.length > 0 && groupsOf(config, other).some((group) => groups.includes(group))) bits |= NEAR.sameProximityGroup;
-    if (preferredSuppliers.includes(supplier.id)) bits |= NEAR.preferred;
-    if (blockedSuppliers.includes(supplier.id)) bits |= NEAR.blocked;
     return bits;
   });
+  // A library names a few suppliers, each looked up once, rather than every supplier sought in its lists.
+  const mark = (ids: readonly string[], bit: number): void => {
+    for (const id of ids) {
+      const i = network.supplierIndex.get(id);
+      if (i !== undefined) view[i] = (view[i] as number) | bit;
+    }
+  };
+  mark(preferredSuppliers, NEAR.preferred);
+  mark(blockedSuppliers, NEAR.blocked);
   network.views.set(library.id, view);
   return view;
 }
@@ -248,23 +284,28 @@ export interface Holders {
 export function holdersOf(network: Network, library: Library, holdings: readonly HoldingRef[]): Holders {
   const { members, seen } = network;
   const suppliers = network.supplierIndex.size;
-  const found: number[] = [];
-  const strangers = new Set<string>();
+  // As long as the holdings, so that neither list is copied as it grows; cut to length after.
+  const found = new Array<number>(holdings.length);
+  let count = 0;
+  let strangers: Set<string> | undefined;
   let own: Holding | undefined;
   for (const ref of holdings) {
     const id = typeof ref === 'string' ? ref : ref.libraryId;
     if (own === undefined && id === library.id) own = holdingOf(ref);
     const member = members.get(id);
-    if (member === undefined) strangers.add(id);
+    if (member === undefined) (strangers ??= new Set()).add(id);
     else if (seen[member] === 0) {
       seen[member] = 1;
-      found.push(member);
+      found[count++] = member;
     }
   }
-  const list: number[] = [];
-  for (const member of found) {
+  const list = new Array<number>(count);
+  let listed = 0;
+  for (let i = 0; i < count; i++) {
+    const member = found[i] as number;
     seen[member] = 0;
-    if (member < suppliers) list.push(member);
+    if (member < suppliers) list[listed++] = member;
   }
-  return { suppliers: list, count: found.length + strangers.size, ...(own && { own }) };
+  list.length = listed;
+  return { suppliers: list, count: count + (strangers?.size ?? 0), ...(own && { own }) };
 }

@@ -4,7 +4,7 @@
 
 import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest } from '../domain/request';
-import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, WrittenAt } from '../domain/decision';
+import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import type { HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
@@ -12,11 +12,12 @@ import { normaliseSubjects } from './subjects';
 import { tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
-import { approvalWait, optimisticFillRate, rankedHours, turnaroundShare } from './speed';
+import { approvalWait, optimisticFillRate, rankedHours, shareOfSpan, turnaroundSpan } from './speed';
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
+import { FiredBits } from './fired-bits';
 import { coverageGap, describeGap, gapKey, gapOf, type Gap } from './coverage';
-import { estimateCost, holdersOf, priceOf, promisedSlot, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network } from './network';
+import { estimateCost, holdersOf, priceOf, promisedSlot, SERVICES, serviceSlot, urgencySlot, viewOf, type Exclusion, type Holders, type Network, type RuleWords } from './network';
 
 export type { CandidateFacts } from './candidates';
 export { Candidates } from './candidates';
@@ -82,6 +83,8 @@ export interface Firings {
   rules: readonly number[];
   /** `mask[k * candidates.count + at]` is 1 when `rules[k]` fired for candidate `at`. */
   mask: Uint8Array;
+  /** The same, packed, where the evaluator has them so. */
+  packed?: FiredBits;
 }
 
 /** Firings from one list of fired rules per candidate, as json-rules-engine reports them. */
@@ -209,7 +212,7 @@ export function requestFacts(network: Network, input: RouteInput): RequestFacts 
 export function prepare(network: Network, input: RouteInput, facts: RequestFacts = requestFacts(network, input)): Prepared {
   const { config, table } = network;
   const { request, unmappedSubjects: unmapped, library, usage, local, holders } = facts;
-  const candidates = new Candidates(config.suppliers);
+  const candidates = new Candidates(config.suppliers, local ? 0 : holders.suppliers.length + network.sources.length);
   const prepared: Prepared = {
     request,
     library,
@@ -228,35 +231,11 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   const { citation } = request;
   const service = serviceSlot(request.service);
   const view = viewOf(network, library);
-  const unable = (index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): void => {
-    const kept = network.unable[index] as Map<string, Exclusion>;
-    const known = key === undefined ? undefined : kept.get(key);
-    const entry =
-      known ??
-      Object.freeze({
-        supplierId: supplier.id,
-        reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
-        causes: Object.freeze([cause()]) as ExclusionCause[],
-      });
-    if (key !== undefined && !known) kept.set(key, entry);
-    prepared.unable.push(entry);
-    prepared.unableAt.push(index);
-  };
-  const offers = (index: number, supplier: Supplier): boolean => {
-    if (((table.offers[index] as number) & (1 << service)) !== 0) return true;
-    unable(index, supplier, request.service, () => `does not offer ${request.service}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
-      code: 'service',
-      service: request.service,
-      offers: [...supplier.services],
-      at: written(supplier.source),
-    }));
-    return false;
-  };
   const self = network.supplierIndex.get(library.id);
   for (const index of holders.suppliers) {
     if (table.serviceLibrary[index] !== 1 || index === self) continue;
     const supplier = config.suppliers[index] as Supplier;
-    if (!offers(index, supplier)) continue;
+    if (!offers(network, prepared, service, index, supplier)) continue;
     const covered = table.coversAll[index] === 1 || coverageGap(supplier, citation) === undefined;
     candidates.add(index, (view[index] as number) | FLAG.holds | (covered ? FLAG.covers : 0));
   }
@@ -266,13 +245,13 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   for (const index of holders.suppliers) seen[index] = 1;
   for (const index of network.sources) {
     const supplier = config.suppliers[index] as Supplier;
-    if (index === self || !offers(index, supplier)) continue;
+    if (index === self || !offers(network, prepared, service, index, supplier)) continue;
     const holds = seen[index] === 1;
     const gap = table.coversAll[index] === 1 ? undefined : coverageGap(supplier, citation);
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
     else {
       if (!keys.has(gap)) keys.set(gap, gapKey(gap, citation));
-      unable(index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
+      unable(network, prepared, index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
         code: 'coverage',
         ...gapOf(gap, supplier, citation),
         at: written(supplier.source),
@@ -282,6 +261,62 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   for (const index of holders.suppliers) seen[index] = 0;
   measure(network, prepared, input);
   return prepared;
+}
+
+/**
+ * Notes a source that cannot supply the request, with why: its exclusion is kept under `key` and
+ * made once, where the words for it are the same for every request that has it.
+ */
+function unable(network: Network, prepared: Prepared, index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): Exclusion {
+  const kept = network.unable[index] as Map<string, Exclusion>;
+  const known = key === undefined ? undefined : kept.get(key);
+  const entry =
+    known ??
+    Object.freeze({
+      supplierId: supplier.id,
+      reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
+      causes: Object.freeze([cause()]) as ExclusionCause[],
+    });
+  if (key !== undefined && !known) kept.set(key, entry);
+  prepared.unable.push(entry);
+  prepared.unableAt.push(index);
+  return entry;
+}
+
+/** Whether the supplier offers the requested service (`serviceSlot`); where it does not, it is noted as unable. */
+function offers(network: Network, prepared: Prepared, service: number, index: number, supplier: Supplier): boolean {
+  const { service: name } = prepared.request;
+  if (((network.table.offers[index] as number) & (1 << service)) !== 0) return true;
+  // Most holders of a loan or an e-book that cannot serve it lack the service: found by position, not by name.
+  const slot = index * SERVICES.length + service;
+  const known = network.lacking[slot];
+  if (known) {
+    prepared.unable.push(known);
+    prepared.unableAt.push(index);
+    return false;
+  }
+  network.lacking[slot] = unable(network, prepared, index, supplier, undefined, () => `does not offer ${name}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
+    code: 'service',
+    service: name,
+    offers: [...supplier.services],
+    at: written(supplier.source),
+  }));
+  return false;
+}
+
+/** What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are. */
+function byCandidate<T>(network: Network, candidates: Candidates, record: Readonly<Record<string, T>> | undefined): (T | undefined)[] {
+  const values = new Array<T | undefined>(candidates.count);
+  if (record === undefined) return values;
+  const { positions } = network;
+  // Records of a few dozen ids set one by one are kept as dictionaries, which `for…in` reads
+  // a key at a time with a check that each is still there; `Object.keys` reads them at once.
+  for (const id of Object.keys(record)) {
+    const index = network.supplierIndex.get(id);
+    const at = index === undefined ? -1 : (positions[index] as number);
+    if (at >= 0) values[at] = record[id];
+  }
+  return values;
 }
 
 /** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
@@ -294,21 +329,11 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   const pages = pageCount(request.citation.pages);
   const kinds = kindsFor(input.kinds, request.service);
   const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
-  // What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are.
   const { positions } = network;
   for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = at;
-  const byCandidate = <T>(record: Readonly<Record<string, T>> | undefined): (T | undefined)[] => {
-    const values = new Array<T | undefined>(candidates.count);
-    for (const id in record) {
-      const index = network.supplierIndex.get(id);
-      const at = index === undefined ? -1 : (positions[index] as number);
-      if (at >= 0) values[at] = record[id];
-    }
-    return values;
-  };
-  const used = byCandidate(input.load);
-  const stats = byCandidate(input.stats);
-  const unavailable = byCandidate(input.unavailable);
+  const used = byCandidate(network, candidates, input.load);
+  const stats = byCandidate(network, candidates, input.stats);
+  const unavailable = byCandidate(network, candidates, input.unavailable);
   for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = -1;
 
   let blocked: string | undefined;
@@ -331,21 +356,26 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
 
     let hard: string[] | undefined;
     let causes: ExclusionCause[] | undefined;
+    let key: string | undefined = '';
     if (table.active[index] === 0 && inForce(supplier.status, input.now)) {
       (hard ??= []).push(statusReason(supplier));
       (causes ??= []).push(statusCause(supplier));
+      key += 'status';
     }
     const why = unavailable[at];
     if (why) {
       (hard ??= []).push(unavailableReason(why));
       (causes ??= []).push(why);
+      key = undefined;
     }
     if (candidates.flag(at, 'blocked')) {
       (hard ??= []).push((blocked ??= builtinReason(`blocked by the library's policy`, BUILTIN.blocked, `library '${library.id}'`, library.source)));
       (causes ??= []).push((blockedCause ??= { code: 'blocked', libraryId: library.id, at: written(library.source) }));
+      if (key !== undefined) key += ` blocked by ${library.id}`;
     }
     candidates.hardReasons[at] = hard;
     candidates.hardCauses[at] = causes;
+    candidates.hardKey[at] = key;
   }
 }
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -365,31 +395,70 @@ function cite(rule: Rule): string {
 /** Event types whose rules act on the request as a whole: they count when they fire for a candidate that can be tried. */
 const REQUEST_EVENTS: ReadonlySet<RuleEventType> = new Set(['review', 'approveCost', 'escalate', 'reject', 'deadline']);
 
+/** What a decision says of a rule: the same for every decision of a configuration, so made once. */
+function wordsOf(network: Network, r: number): RuleWords {
+  const known = network.ruleWords[r];
+  if (known) return known;
+  const rule = network.config.rules[r] as Rule;
+  const at = Object.freeze(written(rule.source));
+  const said = text(rule.event.params.reason);
+  const words: RuleWords = {
+    reason: `${said} (${cite(rule)})`,
+    at,
+    cause: Object.freeze({ code: 'rule', rule: rule.name, reason: said, at }),
+  };
+  network.ruleWords[r] = words;
+  return words;
+}
+
 /**
- * Why each candidate cannot be tried, where it cannot: its hard reasons, then the exclusion rules
- * that fired for it, in English and by kind alike.
+ * The exclusion rules fired for each candidate, where any did: their configuration positions in
+ * the order fired, as the key their exclusion is kept under.
  */
-function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): { reasons: (string[] | undefined)[]; causes: (ExclusionCause[] | undefined)[] } {
+function excludingRules(network: Network, firings: Firings, fired: FiredBits, count: number): (string | undefined)[] {
   const { rules } = network.config;
-  const { count, hardReasons, hardCauses } = prepared.candidates;
-  const reasons = hardReasons.slice(0, count);
-  const causes = hardCauses.slice(0, count);
-  firings.rules.forEach((r, k) => {
-    const rule = rules[r] as Rule;
-    if (rule.event.type !== 'exclude') return;
-    let reason: string | undefined;
-    let cause: ExclusionCause | undefined;
-    for (let at = 0, row = k * count; at < count; at++) {
-      if (firings.mask[row + at] !== 1) continue;
-      reason ??= `${text(rule.event.params.reason)} (${cite(rule)})`;
-      cause ??= { code: 'rule', rule: rule.name, reason: text(rule.event.params.reason), at: written(rule.source) };
-      const known = reasons[at];
-      reasons[at] = known ? [...known, reason] : [reason];
-      const knownCauses = causes[at];
-      causes[at] = knownCauses ? [...knownCauses, cause] : [cause];
+  const keys = new Array<string | undefined>(count);
+  for (let k = 0; k < firings.rules.length; k++) {
+    const r = firings.rules[k] as number;
+    if ((rules[r] as Rule).event.type !== 'exclude') continue;
+    for (let i = 0, hits = fired.fired(k); i < hits; i++) {
+      const at = fired.hit(i);
+      const known = keys[at];
+      keys[at] = known === undefined ? String(r) : `${known},${r}`;
     }
-  });
-  return { reasons, causes };
+  }
+  return keys;
+}
+
+/** The network's room for a decision's firings, packed. */
+const packed = (network: Network, firings: Firings, count: number): FiredBits => firings.packed ?? new FiredBits(network.firedBits, network.hits).pack(firings, count);
+
+/**
+ * Why a candidate cannot be tried: its hard reasons, then the exclusion rules that fired for it, in
+ * English and by kind alike. The same few recur decision after decision, so each is made once per
+ * supplier and kept, unless it names something of this request alone.
+ */
+function exclusionOf(network: Network, candidates: Candidates, at: number, ruleKey: string | undefined): Exclusion {
+  const index = candidates.index[at] as number;
+  const hardKey = candidates.hardKey[at];
+  const byRules = network.excludedBy[index] as Map<string, Map<string, Exclusion>>;
+  // By the hard reasons, then by the rules: each key is a string made once, not one joined per decision.
+  const kept = hardKey === undefined ? undefined : (byRules.get(hardKey) ?? byRules.set(hardKey, new Map()).get(hardKey));
+  const known = kept?.get(ruleKey ?? '');
+  if (known) return known;
+  const reasons = [...(candidates.hardReasons[at] ?? [])];
+  const causes = [...(candidates.hardCauses[at] ?? [])];
+  for (const r of ruleKey?.split(',') ?? []) {
+    const words = wordsOf(network, Number(r));
+    reasons.push(words.reason);
+    causes.push(words.cause);
+  }
+  const entry = { supplierId: candidates.supplier(at).id, reasons, causes };
+  if (!kept) return entry;
+  Object.freeze(reasons);
+  Object.freeze(causes);
+  kept.set(ruleKey ?? '', Object.freeze(entry));
+  return entry;
 }
 
 /**
@@ -398,7 +467,10 @@ function exclusionsOf(network: Network, prepared: Prepared, firings: Firings): {
  * none can, and must be given exactly when `needsRequestLevel` says so.
  */
 export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
-  return !prepared.local && exclusionsOf(network, prepared, firings).reasons.every((reasons) => reasons !== undefined);
+  if (prepared.local) return false;
+  const { count } = prepared.candidates;
+  const ruleKeys = excludingRules(network, firings, packed(network, firings, count), count);
+  return ruleKeys.every((key, at) => key !== undefined || prepared.candidates.hardReasons[at] !== undefined);
 }
 
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
@@ -407,21 +479,56 @@ function unit(x: number): number {
 }
 
 
+/** What scoring reads that is the same for every candidate of a request. */
+interface Scale {
+  weights: NetworkPolicy['weights'];
+  budget: number;
+  /** `turnaroundSpan` of the request's deadline. */
+  span: number;
+}
+
 /**
  * A candidate's score terms into `terms` (cost, turnaround, fill rate, tier, load, rules), and their sum. Cost, turnaround, fill
  * rate and load each stay within their weight, as policy.yaml promises: an estimate above the
  * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
  * outweigh the terms that rank the others. Only tiers and rule scores reach further.
  */
-function score(terms: Float64Array, candidates: Candidates, at: number, weights: NetworkPolicy['weights'], scale: { budget: number; deadline: number }, tier: number, adjustment: number): number {
-  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / scale.budget));
-  terms[1] = round3(-weights.turnaround * turnaroundShare(candidates.rankedHours[at] as number, scale.deadline));
+function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number): number {
+  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / budget));
+  terms[1] = round3(-weights.turnaround * shareOfSpan(candidates.rankedHours[at] as number, span));
   terms[2] = round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders))));
   terms[3] = round3(-weights.tier * (tier - 1));
   terms[4] = round3(-weights.load * unit(candidates.load[at] as number));
   terms[5] = round3(adjustment);
   // Summed as listed, so summing a rota entry's `terms` reproduces its `score` bit for bit.
   return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
+}
+
+/** A candidate's tier: the first a rule placed it in, else 1 for the library's preferred suppliers and the default for the rest. */
+function tierOf(tier: readonly number[], candidates: Candidates, at: number): number {
+  return Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number);
+}
+
+/** Whether candidate `a` ranks ahead of `b`: by score, then by supplier id. */
+function ahead(scores: readonly number[], candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
+  const sa = scores[a] as number;
+  const sb = scores[b] as number;
+  return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
+}
+
+/**
+ * A rota entry's deadline, were the order sent now (`tryDeadline`). Without an instant to count
+ * from it names only the hours and the supplier's clock, the same for every decision: decisions
+ * then share one, kept by supplier and hours.
+ */
+function deadlineOf(network: Network, index: number, hours: number, now: string | undefined): TryDeadline {
+  const deadline = tryDeadline(network.config, (network.config.suppliers[index] as Supplier).id, hours, now);
+  if (deadline.at !== undefined || deadline.note !== undefined) return deadline;
+  const kept = network.deadlines[index] as Map<number, TryDeadline>;
+  const known = kept.get(hours);
+  if (known) return known;
+  kept.set(hours, Object.freeze(deadline));
+  return deadline;
 }
 
 /** Why the library must approve the cost of its best supplier, or undefined when it need not. */
@@ -461,22 +568,14 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
 
   const { rules, policy } = config;
   const { count } = candidates;
-  const { mask } = firings;
-  const { reasons, causes } = exclusionsOf(network, prepared, firings);
+  const fired = packed(network, firings, count);
+  const ruleKeys = excludingRules(network, firings, fired, count);
   const excluded = new Exclusions(network);
   const usable: number[] = [];
-  const open = new Uint8Array(count);
+  const open = new Array<number>(count).fill(0);
   for (let at = 0; at < count; at++) {
-    const why = reasons[at];
-    const kinds = causes[at] ?? [];
-    // A candidate's hard reasons are the prepared request's own: the decision gets a copy.
-    if (why) {
-      excluded.add(candidates.index[at] as number, {
-        supplierId: candidates.supplier(at).id,
-        reasons: why === candidates.hardReasons[at] ? [...why] : why,
-        causes: kinds === candidates.hardCauses[at] ? [...kinds] : kinds,
-      });
-    }
+    const ruleKey = ruleKeys[at];
+    if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
     else {
       usable.push(at);
       open[at] = 1;
@@ -492,25 +591,28 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const adjustment = new Array<number>(count).fill(0);
   const tier = new Array<number>(count).fill(Number.NaN);
   const seen: number[] = [];
-  firings.rules.forEach((r, k) => {
+  for (let k = 0; k < firings.rules.length; k++) {
+    const r = firings.rules[k] as number;
     const { type, params } = (rules[r] as Rule).event;
-    const row = k * count;
+    const value = type === 'score' ? finite(params.add) : type === 'tier' ? finite(params.tier) : undefined;
+    if (!REQUEST_EVENTS.has(type) && value === undefined) continue;
+    const hits = fired.fired(k);
     if (REQUEST_EVENTS.has(type)) {
-      for (let at = 0; at < count; at++) {
-        if (((mask[row + at] as number) & (open[at] as number)) === 1) {
+      for (let i = 0; i < hits; i++) {
+        if (open[fired.hit(i)] === 1) {
           seen.push(r);
           break;
         }
       }
     } else if (type === 'score') {
-      // Adding 0 where the rule did not fire changes no sum, and spares a branch per candidate.
-      const add = finite(params.add) ?? 0;
-      for (let at = 0; at < count; at++) adjustment[at] = (adjustment[at] as number) + (mask[row + at] as number) * add;
-    } else if (type === 'tier') {
-      const placed = finite(params.tier);
-      if (placed !== undefined) for (let at = 0; at < count; at++) if (mask[row + at] === 1 && Number.isNaN(tier[at])) tier[at] = placed;
+      for (let i = 0; i < hits; i++) {
+        const at = fired.hit(i);
+        adjustment[at] = (adjustment[at] as number) + (value as number);
+      }
+    } else {
+      for (let i = 0; i < hits; i++) if (Number.isNaN(tier[fired.hit(i)])) tier[fired.hit(i)] = value as number;
     }
-  });
+  }
 
   const rejections: string[] = [];
   let deadlineHours: number | undefined;
@@ -518,7 +620,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   for (const r of requestRules) {
     const rule = rules[r];
     if (!rule) continue;
-    const reason = `${text(rule.event.params.reason)} (${cite(rule)})`;
+    const { reason } = wordsOf(network, r);
     const task = TASKS[rule.event.type];
     if (task) decision.tasks.push({ type: task, reason, rule: rule.name });
     else if (rule.event.type === 'reject') rejections.push(reason);
@@ -530,42 +632,58 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
 
   // The best few in rota order, by score then supplier id; sorting every candidate would order many no rota reaches.
-  const scale = {
+  const scale: Scale = {
+    weights: policy.weights,
     budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
-    deadline: usage.deadlineHours > 0 ? usage.deadlineHours : 1,
+    span: turnaroundSpan(usage.deadlineHours > 0 ? usage.deadlineHours : 1),
   };
   const terms = new Float64Array(6);
-  const tierOf = (at: number): number => (Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number));
   const scores = new Array<number>(count).fill(0);
   const { idRank } = network;
-  const ahead = (a: number, b: number): boolean => {
-    const sa = scores[a] as number;
-    const sb = scores[b] as number;
-    return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
-  };
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
+  const { weights } = policy;
+  // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
+  const [bestCost, bestTurnaround, bestFillRate, bestLoad] = [-weights.cost, -weights.turnaround, weights.fillRate, -weights.load].map((weight) => round3(Math.max(0, weight))) as [number, number, number, number];
+  const leading = bestCost + bestTurnaround + bestFillRate;
   for (const at of usable) {
-    scores[at] = score(terms, candidates, at, policy.weights, scale, tierOf(at), adjustment[at] as number);
-    if (top.length === width && !ahead(at, top[width - 1] as number)) continue;
+    const placed = tierOf(tier, candidates, at);
+    const adjusted = adjustment[at] as number;
+    if (top.length === width) {
+      // A candidate whose score cannot reach the last place in the rota is not worked out: its
+      // tier and rule score, with every other term at its best, already fall short.
+      const last = top[width - 1] as number;
+      scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
+      if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
+    }
+    scores[at] = score(terms, candidates, at, scale, placed, adjusted);
+    if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
-    while (place > 0 && ahead(at, top[place - 1] as number)) place--;
+    while (place > 0 && ahead(scores, candidates, idRank, at, top[place - 1] as number)) place--;
     top.splice(place, 0, at);
   }
   const rota = top.slice(0, policy.escalation.maxRotaLength);
+  const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
-    const entryScore = score(terms, candidates, at, policy.weights, scale, tierOf(at), adjustment[at] as number);
-    const names = firedFor(firings, count, at).map((r) => rules[r]?.name ?? String(r));
+    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number);
+    let names: string[] = [];
+    firings.rules.forEach((r, k) => {
+      if (fired.has(k, at)) names.push(rules[r]?.name ?? String(r));
+    });
     if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) names.push(BUILTIN.preferred);
+    // Suppliers placed alike mostly fired the same rules: the decision holds their names once.
+    const alike = named.find((other) => other.length === names.length && other.every((name, i) => name === names[i]));
+    if (alike) names = alike;
+    else named.push(names);
     return {
       supplierId: supplier.id,
       score: entryScore,
       terms: { cost: terms[0] as number, turnaround: terms[1] as number, fillRate: terms[2] as number, tier: terms[3] as number, load: terms[4] as number, rules: terms[5] as number },
       rules: names,
       // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
-      deadline: tryDeadline(config, supplier.id, decision.deadlineHours, prepared.now),
+      deadline: deadlineOf(network, candidates.index[at] as number, decision.deadlineHours, prepared.now),
     };
   });
   if (usable.length > rota.length) {
@@ -574,7 +692,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   }
   decision.excluded = excluded.sorted();
   if (rejections.length > 0) {
-    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, count, requestRules, []) };
+    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
   }
   if (usable.length < policy.escalation.minCandidates) {
     decision.tasks.push({
@@ -592,9 +710,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
   if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
 
-  decision.ruleSources = sourcesOf(network, firings, count, requestRules, rota);
-  const has = (type: RouteTask['type']): boolean => decision.tasks.some((task) => task.type === type);
-  decision.outcome = has('searchProxy') ? 'escalate' : has('review') ? 'review' : 'route';
+  decision.ruleSources = sourcesOf(network, firings, fired, requestRules, rota);
+  decision.outcome = decision.tasks.some((task) => task.type === 'searchProxy') ? 'escalate' : decision.tasks.some((task) => task.type === 'review') ? 'review' : 'route';
   const figures = rota.map((at): RotaFigures => ({
     supplier: candidates.supplier(at),
     fillRate: candidates.fillRate[at] as number,
@@ -609,17 +726,16 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
  * Where each configured rule the decision names is written: those fired for its rota's suppliers,
  * its request-level rules, and its exclusion rules, which are few however many suppliers they cut.
  */
-function sourcesOf(network: Network, firings: Firings, count: number, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
+function sourcesOf(network: Network, firings: Firings, fired: FiredBits, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
   const { rules } = network.config;
-  const sources: Record<string, WrittenAt> = {};
-  const note = (r: number) => {
-    const rule = rules[r];
-    if (rule) sources[rule.name] ??= written(rule.source);
-  };
-  requestRules.forEach(note);
+  // Names differ from decision to decision, so an ordinary object would pass through a new shape
+  // with every name added; one kept as a dictionary from the start is written at the cost of a map.
+  const sources = Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, WrittenAt>;
+  const noted = requestRules.filter((r) => rules[r]);
   firings.rules.forEach((r, k) => {
-    if (rules[r]?.event.type === 'exclude' ? firings.mask.subarray(k * count, (k + 1) * count).includes(1) : rota.some((at) => firings.mask[k * count + at] === 1)) note(r);
+    if (rules[r]?.event.type === 'exclude' ? fired.any(k) : rota.some((at) => fired.has(k, at))) noted.push(r);
   });
+  for (const r of noted) sources[(rules[r] as Rule).name] ??= wordsOf(network, r).at;
   return sources;
 }
 
