@@ -101,8 +101,14 @@ describe('a holdings file of one item a line, read without the YAML parser', () 
       exported.replace('1002-4921', '9787226032158'),
       `${exported}\nlicences: []`,
       'holdings: {}',
+      'holdings:\n',
+      'holdings:\n  # nothing exported\n',
+      `holdings:\n  '${'t'.repeat(1022)}': [pku]\n`,
       '',
     ];
     for (const text of other) expect(readHoldingsLines(text)).toBeUndefined();
+    // The longest key YAML takes is still read here, as YAML reads it.
+    const longest = `holdings:\n  '${'t'.repeat(1021)}': [pku]\n`;
+    expect(readHoldingsLines(longest)).toEqual(parse(longest));
   });
 });

@@ -78,13 +78,16 @@ const ENTRY = /^( +)(?:([0-9]{4}-[0-9]{3}[0-9X])|'([^']*)'): \[([^\]]*)\]$/;
 /** A library id YAML reads as the text written: a letter first, and no word YAML reads as a boolean or null. */
 const PLAIN_ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const NOT_TEXT = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+/** YAML refuses an implicit key whose `:` stands more than 1024 characters after the key begins. */
+const LONGEST_KEY = 1021;
 
 /**
  * A holdings file written as the union catalogue exports it, one item a line under `holdings:`
  * (`  '0000-0019': [lib-0002, lib-0003]`, comments and blank lines between), read without the
  * YAML parser, which takes seconds over half a million holders. Undefined for any text not
  * wholly of that shape (a holder given with its record, an item written over several lines, a
- * key given twice), which the YAML parser then reads: what this gives is exactly what it would.
+ * key given twice, a key too long for YAML, no item at all), which the YAML parser then reads or
+ * refuses: what this gives is exactly what it would.
  */
 export function readHoldingsLines(text: string): { holdings: Record<string, string[]> } | undefined {
   const holdings: Record<string, string[]> = {};
@@ -104,10 +107,11 @@ export function readHoldingsLines(text: string): { holdings: Record<string, stri
     const [, spaces, plain, quoted, list] = entry as unknown as [string, string, string | undefined, string | undefined, string];
     indent ??= spaces;
     const key = plain ?? (quoted as string);
-    if (spaces !== indent || key === '__proto__' || Object.hasOwn(holdings, key)) return undefined;
+    if (spaces !== indent || key.length > LONGEST_KEY || key === '__proto__' || Object.hasOwn(holdings, key)) return undefined;
     const ids = /^[ \t]*$/.test(list) ? [] : list.split(',').map((id) => id.replace(/^[ \t]+|[ \t]+$/g, ''));
     if (!ids.every((id) => PLAIN_ID.test(id) && !NOT_TEXT.has(id))) return undefined;
     holdings[key] = ids;
   }
-  return started ? { holdings } : undefined;
+  // `holdings:` with nothing under it is null to YAML, which the schema refuses: an export cut short must not load as nobody holding anything.
+  return Object.keys(holdings).length > 0 ? { holdings } : undefined;
 }
