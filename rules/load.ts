@@ -31,7 +31,7 @@ import { ruleProblems, type KnownIds, type RuleInput } from './conditions';
 import { ruleWarnings } from './lint';
 import { parseTitleList } from './titles';
 import { readHoldingsLines } from './holdings';
-import { parseLocated, pointerOf, type LocatedText, type ParseCache, type Position } from './located';
+import { FIRST, parseLocated, pointerOf, type LocatedText, type ParseCache } from './located';
 import { schemaProblems, type SchemaName } from './schemas';
 import { indexSubjects, mappingProblems, requestSubjectProblem, termProblems, type SubjectIndex } from './subjects';
 import type { HoldingEntry, Library, Licence, NetworkConfig, NetworkPolicy, Problem, Rule, SubjectMapping, Supplier } from './types';
@@ -53,7 +53,6 @@ interface Collection<T> {
   complete: boolean;
 }
 
-const FIRST: Position = { line: 1, column: 1 };
 const YAML = /\.ya?ml$/;
 
 /** Problems in the order an administrator reads them: by file, then line and column. */

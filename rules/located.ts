@@ -96,6 +96,9 @@ export class ParseCache {
   }
 }
 
+/** Where a problem of the whole text is placed. */
+export const FIRST: Position = { line: 1, column: 1 };
+
 /** Parses with positions, from the cache when it holds the text. */
 function parsed(text: string, cache?: ParseCache): Positions {
   const cached = cache?.positions(text);
@@ -137,11 +140,18 @@ export function parseLocated(file: string, text: string, cache?: ParseCache, qui
       }),
     };
   }
+  let read: unknown;
+  try {
+    read = doc.toJS();
+  } catch (error) {
+    // The parser refuses to expand aliases past a limit (a text built to exhaust memory): a problem in the text, not a failure of the loader.
+    return { problems: [{ file, ...FIRST, message: `YAML could not be read: ${(error as Error).message}` }] };
+  }
   const at = locator({ doc, lineCounter });
   return {
     located: {
       file,
-      value: doc.toJS(),
+      value: read,
       at,
       problem: (pointer, message, part) => ({ file, ...at(pointer, part), message }),
     },

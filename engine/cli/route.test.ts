@@ -434,6 +434,13 @@ describe('ill route --compare', () => {
     expect(report.changed).toBe(1);
   });
 
+  /** One line of YAML whose aliases expand to 9^8 values: the parser refuses to expand it. */
+  function aliasBomb(): string {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let n = 1; n <= 8; n++) levels.push(`a${n}: &a${n} [${Array.from({ length: 9 }, () => `*a${n - 1}`).join(', ')}]`);
+    return `{${levels.join(', ')}}`;
+  }
+
   test('a batch of thousands of requests: compared by worker threads and this one together as by this one alone', async () => {
     const samples = samplesJsonl().map((line) => JSON.parse(line) as { id: string });
     const lines = Array.from({ length: 4500 }, (_, i) => {
@@ -442,15 +449,17 @@ describe('ill route --compare', () => {
     });
     lines[1500] = (lines[1500] ?? '').replace(/"urgency":"\w+"/, '"urgency":"whenever"');
     lines[3200] = '{"id": "r-1",';
+    lines[3800] = aliasBomb();
     lines.splice(2200, 0, '');
     const copy = kerisSuspended();
     const requests = scratch('requests.jsonl', `${lines.join('\n')}\n`);
     const args = ['--config', copy.dir, '--compare', SHIPPED_CONFIG, '--requests', requests, '--now', NOW, '--threads'];
     const alone = await run([...args, '0']);
     expect(alone.code).toBe(0);
-    expect(JSON.parse(alone.stdout)).toMatchObject({ requests: 4500, invalid: 2 });
+    expect(JSON.parse(alone.stdout)).toMatchObject({ requests: 4500, invalid: 3 });
     expect(JSON.parse(alone.stdout).changed).toBeGreaterThan(500);
     expect(alone.stderr.split('\n')[0]).toMatch(new RegExp(`^${requests}:1501:\\d+: 'urgency' cannot be 'whenever'`));
+    expect(alone.stderr).toContain(`${requests}:3802:1: YAML could not be read: `);
     expect(await run([...args, '1'])).toEqual(alone);
     expect(await run([...args, '2'])).toEqual(alone);
   });
