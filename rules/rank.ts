@@ -4,7 +4,7 @@
 
 import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest } from '../domain/request';
-import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
+import type { ExclusionCause, LocalCopy, NoOpenCopy, Outcome, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import type { HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
@@ -544,46 +544,52 @@ function costApproval(cost: number, supplier: Supplier, request: IllRequest, lib
 }
 
 /**
- * Turns the rules fired for each candidate into the decision. `requestLevel` gives the rules fired
- * with no supplier in view, for when no candidate can be tried: the list itself, or how to fire them.
+ * What a decision works out from the firings before any ranking weight counts: which candidates
+ * can be tried, their tiers and rule scores, and the request-level rules that count. Two versions
+ * with the same rules at the same places work out the same from the same firings, whatever their
+ * weights and escalation.
  */
-export function decide(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): RouteDecision {
-  const { config } = network;
-  const { request, library, usage, candidates } = prepared;
-  const decision: RouteDecision = {
-    rulesetVersion: config.version,
-    requestId: request.id,
-    outcome: 'local',
-    rota: [],
-    excluded: [],
-    tasks: [],
-    deadlineHours: usage.deadlineHours,
-    ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
-  };
-  if (prepared.local) {
-    const { local } = prepared;
-    const what = `library '${library.id}' ${local.licence ? 'licenses' : 'holds'} the item itself, so no supplier is asked`;
-    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source), eta: deliveredAtOnce(config, 'local', prepared.now) };
-  }
+export interface Settled {
+  /** The candidates that can be tried, in candidate order. */
+  usable: number[];
+  /** By candidate, the exclusion rules fired for it, where any did (`excludingRules`). */
+  ruleKeys: (string | undefined)[];
+  /** By candidate, the tier the first tier rule fired for it placed it in; NaN where none did. */
+  tier: number[];
+  /** By candidate, the sum of the score rules fired for it. */
+  adjustment: number[];
+  /** The request-level rules that count: those fired for a candidate that can be tried, or with no supplier in view where none can. */
+  requestRules: readonly number[];
+  /** Whether a `reject` rule is among them. */
+  rejected: boolean;
+  /** The hours of the first `deadline` rule among them that gives any. */
+  deadlineHours: number | undefined;
+  /** The firings packed: valid until the network fires again. */
+  fired: FiredBits;
+}
 
-  const { rules, policy } = config;
+/**
+ * The part of a decision before the ranking (`Settled`). `requestLevel` gives the rules fired with
+ * no supplier in view, for when no candidate can be tried: the list itself, or how to fire them. A
+ * request its own library holds settles with nothing to try and no rule.
+ */
+export function settle(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): Settled {
+  const { rules } = network.config;
+  const { candidates } = prepared;
   const { count } = candidates;
   const fired = packed(network, firings, count);
   const ruleKeys = excludingRules(network, firings, fired, count);
-  const excluded = new Exclusions(network);
   const usable: number[] = [];
   const open = new Array<number>(count).fill(0);
   for (let at = 0; at < count; at++) {
-    const ruleKey = ruleKeys[at];
-    if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
-    else {
+    if (ruleKeys[at] === undefined && candidates.hardReasons[at] === undefined) {
       usable.push(at);
       open[at] = 1;
     }
   }
-  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
+  if (prepared.local) return { usable, ruleKeys, tier: [], adjustment: [], requestRules: [], rejected: false, deadlineHours: undefined, fired };
   if (usable.length === 0 && requestLevel === undefined) {
-    throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
+    throw new Error(`request ${prepared.request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
   }
 
   // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
@@ -614,31 +620,39 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     }
   }
 
-  const rejections: string[] = [];
-  let deadlineHours: number | undefined;
   const requestRules = usable.length > 0 ? seen : typeof requestLevel === 'function' ? requestLevel() : (requestLevel ?? []);
+  let rejected = false;
+  let deadlineHours: number | undefined;
   for (const r of requestRules) {
-    const rule = rules[r];
-    if (!rule) continue;
-    const { reason } = wordsOf(network, r);
-    const task = TASKS[rule.event.type];
-    if (task) decision.tasks.push({ type: task, reason, rule: rule.name });
-    else if (rule.event.type === 'reject') rejections.push(reason);
-    else if (rule.event.type === 'deadline') {
-      const hours = finite(rule.event.params.hours);
+    const event = rules[r]?.event;
+    if (event?.type === 'reject') rejected = true;
+    else if (event?.type === 'deadline') {
+      const hours = finite(event.params.hours);
       if (hours !== undefined && hours > 0) deadlineHours ??= hours;
     }
   }
-  if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
+  return { usable, ruleKeys, tier, adjustment, requestRules, rejected, deadlineHours, fired };
+}
 
-  // The best few in rota order, by score then supplier id; sorting every candidate would order many no rota reaches.
-  const scale: Scale = {
-    weights: policy.weights,
+/** What scoring reads of a request under a version's weights. */
+function scaleOf(network: Network, { request, library, usage }: Prepared): Scale {
+  return {
+    weights: network.config.policy.weights,
     budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
     span: turnaroundSpan(usage.deadlineHours > 0 ? usage.deadlineHours : 1),
   };
+}
+
+/**
+ * The rota's candidates in order, by score then supplier id, and the best candidate (the first,
+ * even where the rota holds none). Sorting every candidate would order many no rota reaches.
+ */
+function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment }: Settled): { rota: number[]; best: number | undefined } {
+  const { policy } = network.config;
+  const { candidates } = prepared;
+  const scale = scaleOf(network, prepared);
   const terms = new Float64Array(6);
-  const scores = new Array<number>(count).fill(0);
+  const scores = new Array<number>(candidates.count).fill(0);
   const { idRank } = network;
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
@@ -663,7 +677,108 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     while (place > 0 && ahead(scores, candidates, idRank, at, top[place - 1] as number)) place--;
     top.splice(place, 0, at);
   }
-  const rota = top.slice(0, policy.escalation.maxRotaLength);
+  return { rota: top.length > policy.escalation.maxRotaLength ? top.slice(0, policy.escalation.maxRotaLength) : top, best: top[0] };
+}
+
+/** The tasks that wait for people, in the order a decision lists them: the request-level rules', then the engine's own. */
+function tasksOf(network: Network, prepared: Prepared, { usable, requestRules }: Settled, best: number | undefined): RouteTask[] {
+  const { rules, policy } = network.config;
+  const { request, library, candidates } = prepared;
+  const tasks: RouteTask[] = [];
+  for (const r of requestRules) {
+    const rule = rules[r];
+    const task = rule && TASKS[rule.event.type];
+    if (task) tasks.push({ type: task, reason: wordsOf(network, r).reason, rule: rule.name });
+  }
+  if (usable.length < policy.escalation.minCandidates) {
+    tasks.push({
+      type: 'searchProxy',
+      reason: `${usable.length} usable supplier(s), fewer than the ${policy.escalation.minCandidates} the network requires`,
+    });
+  }
+  if (library.policy.reviewRequired) {
+    tasks.push({
+      type: 'review',
+      reason: `library '${library.id}' reviews every request (from ${library.source.file}:${library.source.line})`,
+    });
+  }
+  const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
+  if (approval) tasks.push({ type: 'approveCost', reason: approval });
+  return tasks;
+}
+
+function outcomeOf(tasks: readonly RouteTask[]): Outcome {
+  return tasks.some((task) => task.type === 'searchProxy') ? 'escalate' : tasks.some((task) => task.type === 'review') ? 'review' : 'route';
+}
+
+/** A task as a comparison reads it: by type and rule, since its reason names files and lines, which differ between two versions even where the rules are the same. */
+export type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
+
+/** What a comparison of two versions reads of a decision: the rota's suppliers in order, the outcome, and the tasks. */
+export interface Outline {
+  requestId: string;
+  outcome: Outcome;
+  rota: string[];
+  tasks: TaskSummary[];
+}
+
+/**
+ * The outline of the decision `decide` makes, worked out as it works it out, without what no
+ * comparison reads: the exclusions, the rota entries' terms, rules and deadlines, where rules are
+ * written, the delivery prediction.
+ */
+export function outline(network: Network, prepared: Prepared, settled: Settled): Outline {
+  const requestId = prepared.request.id;
+  if (prepared.local) return { requestId, outcome: 'local', rota: [], tasks: [] };
+  if (settled.rejected) return { requestId, outcome: 'reject', rota: [], tasks: [] };
+  const { rota, best } = ranked(network, prepared, settled);
+  const tasks = tasksOf(network, prepared, settled, best);
+  return {
+    requestId,
+    outcome: outcomeOf(tasks),
+    rota: rota.map((at) => prepared.candidates.supplier(at).id),
+    tasks: tasks.map(({ type, rule }) => (rule === undefined ? { type } : { type, rule })),
+  };
+}
+
+/**
+ * Turns the rules fired for each candidate into the decision. `requestLevel` gives the rules fired
+ * with no supplier in view, for when no candidate can be tried: the list itself, or how to fire them.
+ */
+export function decide(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): RouteDecision {
+  const { config } = network;
+  const { request, library, usage, candidates } = prepared;
+  const decision: RouteDecision = {
+    rulesetVersion: config.version,
+    requestId: request.id,
+    outcome: 'local',
+    rota: [],
+    excluded: [],
+    tasks: [],
+    deadlineHours: usage.deadlineHours,
+    ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
+  };
+  if (prepared.local) {
+    const { local } = prepared;
+    const what = `library '${library.id}' ${local.licence ? 'licenses' : 'holds'} the item itself, so no supplier is asked`;
+    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source), eta: deliveredAtOnce(config, 'local', prepared.now) };
+  }
+
+  const { rules } = config;
+  const { count } = candidates;
+  const settled = settle(network, prepared, firings, requestLevel);
+  const { usable, ruleKeys, tier, adjustment, requestRules, fired } = settled;
+  const excluded = new Exclusions(network);
+  for (let at = 0; at < count; at++) {
+    const ruleKey = ruleKeys[at];
+    if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
+  }
+  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
+  if (settled.deadlineHours !== undefined) decision.deadlineHours = settled.deadlineHours;
+
+  const { rota, best } = ranked(network, prepared, settled);
+  const scale = scaleOf(network, prepared);
+  const terms = new Float64Array(6);
   const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
@@ -687,31 +802,16 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     };
   });
   if (usable.length > rota.length) {
-    for (const at of rota) open[at] = 0;
-    for (const at of usable) if (open[at] === 1) excluded.cut(candidates.index[at] as number);
+    for (const at of usable) if (!rota.includes(at)) excluded.cut(candidates.index[at] as number);
   }
   decision.excluded = excluded.sorted();
-  if (rejections.length > 0) {
-    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
+  if (settled.rejected) {
+    const reason = requestRules.filter((r) => rules[r]?.event.type === 'reject').map((r) => wordsOf(network, r).reason).join('; ');
+    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason, ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
   }
-  if (usable.length < policy.escalation.minCandidates) {
-    decision.tasks.push({
-      type: 'searchProxy',
-      reason: `${usable.length} usable supplier(s), fewer than the ${policy.escalation.minCandidates} the network requires`,
-    });
-  }
-  if (library.policy.reviewRequired) {
-    decision.tasks.push({
-      type: 'review',
-      reason: `library '${library.id}' reviews every request (from ${library.source.file}:${library.source.line})`,
-    });
-  }
-  const best = top[0];
-  const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
-  if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
-
+  decision.tasks = tasksOf(network, prepared, settled, best);
   decision.ruleSources = sourcesOf(network, firings, fired, requestRules, rota);
-  decision.outcome = decision.tasks.some((task) => task.type === 'searchProxy') ? 'escalate' : decision.tasks.some((task) => task.type === 'review') ? 'review' : 'route';
+  decision.outcome = outcomeOf(decision.tasks);
   const figures = rota.map((at): RotaFigures => ({
     supplier: candidates.supplier(at),
     fillRate: candidates.fillRate[at] as number,
