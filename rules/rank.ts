@@ -504,13 +504,19 @@ function score(terms: Float64Array, candidates: Candidates, at: number, { weight
   return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
 }
 
+/** The most a term of this signed weight can add: the weight where positive, else nothing. */
+const atBest = (weight: number): number => round3(Math.max(0, weight));
+
+/** Where `score` writes a candidate's terms, read at once. */
+const TERMS = new Float64Array(6);
+
 /** A candidate's tier: the first a rule placed it in, else 1 for the library's preferred suppliers and the default for the rest. */
-function tierOf(tier: readonly number[], candidates: Candidates, at: number): number {
+function tierOf(tier: Float64Array, candidates: Candidates, at: number): number {
   return Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number);
 }
 
 /** Whether candidate `a` ranks ahead of `b`: by score, then by supplier id. */
-function ahead(scores: readonly number[], candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
+function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
   const sa = scores[a] as number;
   const sb = scores[b] as number;
   return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
@@ -555,9 +561,9 @@ export interface Settled {
   /** By candidate, the exclusion rules fired for it, where any did (`excludingRules`). */
   ruleKeys: (string | undefined)[];
   /** By candidate, the tier the first tier rule fired for it placed it in; NaN where none did. */
-  tier: number[];
+  tier: Float64Array;
   /** By candidate, the sum of the score rules fired for it. */
-  adjustment: number[];
+  adjustment: Float64Array;
   /** The request-level rules that count: those fired for a candidate that can be tried, or with no supplier in view where none can. */
   requestRules: readonly number[];
   /** Whether a `reject` rule is among them. */
@@ -569,9 +575,34 @@ export interface Settled {
 }
 
 /**
- * The part of a decision before the ranking (`Settled`). `requestLevel` gives the rules fired with
- * no supplier in view, for when no candidate can be tried: the list itself, or how to fire them. A
- * request its own library holds settles with nothing to try and no rule.
+ * Room a network's decisions work in, by candidate, as long as a request's candidates can be: what
+ * one decision settles and ranks is read before the next is settled under the same network, so
+ * none is allocated per decision. Two versions compared each have their own.
+ */
+interface Room {
+  open: Uint8Array;
+  tier: Float64Array;
+  adjustment: Float64Array;
+  scores: Float64Array;
+}
+
+const rooms = new WeakMap<Network, Room>();
+
+function roomOf(network: Network): Room {
+  let room = rooms.get(network);
+  if (!room) {
+    const size = network.config.suppliers.length;
+    room = { open: new Uint8Array(size), tier: new Float64Array(size), adjustment: new Float64Array(size), scores: new Float64Array(size) };
+    rooms.set(network, room);
+  }
+  return room;
+}
+
+/**
+ * The part of a decision before the ranking (`Settled`), valid until the network settles another.
+ * `requestLevel` gives the rules fired with no supplier in view, for when no candidate can be
+ * tried: the list itself, or how to fire them. A request its own library holds settles with
+ * nothing to try and no rule.
  */
 export function settle(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): Settled {
   const { rules } = network.config;
@@ -580,22 +611,22 @@ export function settle(network: Network, prepared: Prepared, firings: Firings, r
   const fired = packed(network, firings, count);
   const ruleKeys = excludingRules(network, firings, fired, count);
   const usable: number[] = [];
-  const open = new Array<number>(count).fill(0);
+  const room = roomOf(network);
+  const open = room.open.fill(0, 0, count);
   for (let at = 0; at < count; at++) {
     if (ruleKeys[at] === undefined && candidates.hardReasons[at] === undefined) {
       usable.push(at);
       open[at] = 1;
     }
   }
-  if (prepared.local) return { usable, ruleKeys, tier: [], adjustment: [], requestRules: [], rejected: false, deadlineHours: undefined, fired };
+  // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
+  // candidates that cannot be tried are worked out too, and never read.
+  const adjustment = room.adjustment.fill(0, 0, count);
+  const tier = room.tier.fill(Number.NaN, 0, count);
+  if (prepared.local) return { usable, ruleKeys, tier, adjustment, requestRules: [], rejected: false, deadlineHours: undefined, fired };
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${prepared.request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
   }
-
-  // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
-  // candidates that cannot be tried are worked out too, and never read.
-  const adjustment = new Array<number>(count).fill(0);
-  const tier = new Array<number>(count).fill(Number.NaN);
   const seen: number[] = [];
   for (let k = 0; k < firings.rules.length; k++) {
     const r = firings.rules[k] as number;
@@ -651,15 +682,15 @@ function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment
   const { policy } = network.config;
   const { candidates } = prepared;
   const scale = scaleOf(network, prepared);
-  const terms = new Float64Array(6);
-  const scores = new Array<number>(candidates.count).fill(0);
+  // Each candidate's score is written before it is read: the room needs no clearing.
+  const { scores } = roomOf(network);
   const { idRank } = network;
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
   const { weights } = policy;
   // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
-  const [bestCost, bestTurnaround, bestFillRate, bestLoad] = [-weights.cost, -weights.turnaround, weights.fillRate, -weights.load].map((weight) => round3(Math.max(0, weight))) as [number, number, number, number];
-  const leading = bestCost + bestTurnaround + bestFillRate;
+  const leading = atBest(-weights.cost) + atBest(-weights.turnaround) + atBest(weights.fillRate);
+  const bestLoad = atBest(-weights.load);
   for (const at of usable) {
     const placed = tierOf(tier, candidates, at);
     const adjusted = adjustment[at] as number;
@@ -670,7 +701,7 @@ function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment
       scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
       if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
     }
-    scores[at] = score(terms, candidates, at, scale, placed, adjusted);
+    scores[at] = score(TERMS, candidates, at, scale, placed, adjusted);
     if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
@@ -778,7 +809,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
 
   const { rota, best } = ranked(network, prepared, settled);
   const scale = scaleOf(network, prepared);
-  const terms = new Float64Array(6);
+  const terms = TERMS;
   const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
