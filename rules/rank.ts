@@ -558,6 +558,8 @@ function costApproval(cost: number, supplier: Supplier, request: IllRequest, lib
 export interface Settled {
   /** The candidates that can be tried, in candidate order. */
   usable: number[];
+  /** By candidate, 1 where it can be tried. */
+  open: Uint8Array;
   /** By candidate, the exclusion rules fired for it, where any did (`excludingRules`). */
   ruleKeys: (string | undefined)[];
   /** By candidate, the tier the first tier rule fired for it placed it in; NaN where none did. */
@@ -623,7 +625,7 @@ export function settle(network: Network, prepared: Prepared, firings: Firings, r
   // candidates that cannot be tried are worked out too, and never read.
   const adjustment = room.adjustment.fill(0, 0, count);
   const tier = room.tier.fill(Number.NaN, 0, count);
-  if (prepared.local) return { usable, ruleKeys, tier, adjustment, requestRules: [], rejected: false, deadlineHours: undefined, fired };
+  if (prepared.local) return { usable, open, ruleKeys, tier, adjustment, requestRules: [], rejected: false, deadlineHours: undefined, fired };
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${prepared.request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
   }
@@ -662,7 +664,7 @@ export function settle(network: Network, prepared: Prepared, firings: Firings, r
       if (hours !== undefined && hours > 0) deadlineHours ??= hours;
     }
   }
-  return { usable, ruleKeys, tier, adjustment, requestRules, rejected, deadlineHours, fired };
+  return { usable, open, ruleKeys, tier, adjustment, requestRules, rejected, deadlineHours, fired };
 }
 
 /** What scoring reads of a request under a version's weights. */
@@ -798,7 +800,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const { rules } = config;
   const { count } = candidates;
   const settled = settle(network, prepared, firings, requestLevel);
-  const { usable, ruleKeys, tier, adjustment, requestRules, fired } = settled;
+  const { usable, open, ruleKeys, tier, adjustment, requestRules, fired } = settled;
   const excluded = new Exclusions(network);
   for (let at = 0; at < count; at++) {
     const ruleKey = ruleKeys[at];
@@ -833,7 +835,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     };
   });
   if (usable.length > rota.length) {
-    for (const at of usable) if (!rota.includes(at)) excluded.cut(candidates.index[at] as number);
+    for (const at of rota) open[at] = 0;
+    for (const at of usable) if (open[at] === 1) excluded.cut(candidates.index[at] as number);
   }
   decision.excluded = excluded.sorted();
   if (settled.rejected) {
