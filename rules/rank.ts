@@ -493,12 +493,19 @@ interface Scale {
  * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
  * outweigh the terms that rank the others. Only tiers and rule scores reach further.
  */
-function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number): number {
-  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / budget));
-  terms[1] = round3(-weights.turnaround * shareOfSpan(candidates.rankedHours[at] as number, span));
-  terms[2] = round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders))));
+function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number, shares: Float64Array): number {
+  const s = 4 * at;
+  if (Number.isNaN(shares[s])) {
+    shares[s] = unit((candidates.estimatedCost[at] as number) / budget);
+    shares[s + 1] = shareOfSpan(candidates.rankedHours[at] as number, span);
+    shares[s + 2] = 1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders));
+    shares[s + 3] = unit(candidates.load[at] as number);
+  }
+  terms[0] = round3(-weights.cost * (shares[s] as number));
+  terms[1] = round3(-weights.turnaround * (shares[s + 1] as number));
+  terms[2] = round3(weights.fillRate * (shares[s + 2] as number));
   terms[3] = round3(-weights.tier * (tier - 1));
-  terms[4] = round3(-weights.load * unit(candidates.load[at] as number));
+  terms[4] = round3(-weights.load * (shares[s + 3] as number));
   terms[5] = round3(adjustment);
   // Summed as listed, so summing a rota entry's `terms` reproduces its `score` bit for bit.
   return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
@@ -566,6 +573,12 @@ export interface Settled {
   tier: Float64Array;
   /** By candidate, the sum of the score rules fired for it. */
   adjustment: Float64Array;
+  /**
+   * By candidate, four to a candidate: its cost, turnaround, fill rate and load each as the share
+   * of its weight it earns, worked out when it is first scored (NaN before). They do not depend on
+   * the weights: two versions ranking on one settlement work them out once.
+   */
+  shares: Float64Array;
   /** The request-level rules that count: those fired for a candidate that can be tried, or with no supplier in view where none can. */
   requestRules: readonly number[];
   /** Whether a `reject` rule is among them. */
@@ -586,6 +599,7 @@ interface Room {
   tier: Float64Array;
   adjustment: Float64Array;
   scores: Float64Array;
+  shares: Float64Array;
 }
 
 const rooms = new WeakMap<Network, Room>();
@@ -594,7 +608,7 @@ function roomOf(network: Network): Room {
   let room = rooms.get(network);
   if (!room) {
     const size = network.config.suppliers.length;
-    room = { open: new Uint8Array(size), tier: new Float64Array(size), adjustment: new Float64Array(size), scores: new Float64Array(size) };
+    room = { open: new Uint8Array(size), tier: new Float64Array(size), adjustment: new Float64Array(size), scores: new Float64Array(size), shares: new Float64Array(4 * size) };
     rooms.set(network, room);
   }
   return room;
@@ -625,7 +639,8 @@ export function settle(network: Network, prepared: Prepared, firings: Firings, r
   // candidates that cannot be tried are worked out too, and never read.
   const adjustment = room.adjustment.fill(0, 0, count);
   const tier = room.tier.fill(Number.NaN, 0, count);
-  if (prepared.local) return { usable, open, ruleKeys, tier, adjustment, requestRules: [], rejected: false, deadlineHours: undefined, fired };
+  const shares = room.shares.fill(Number.NaN, 0, 4 * count);
+  if (prepared.local) return { usable, open, ruleKeys, tier, adjustment, shares, requestRules: [], rejected: false, deadlineHours: undefined, fired };
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${prepared.request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
   }
@@ -664,7 +679,7 @@ export function settle(network: Network, prepared: Prepared, firings: Firings, r
       if (hours !== undefined && hours > 0) deadlineHours ??= hours;
     }
   }
-  return { usable, open, ruleKeys, tier, adjustment, requestRules, rejected, deadlineHours, fired };
+  return { usable, open, ruleKeys, tier, adjustment, shares, requestRules, rejected, deadlineHours, fired };
 }
 
 /** What scoring reads of a request under a version's weights. */
@@ -680,7 +695,7 @@ function scaleOf(network: Network, { request, library, usage }: Prepared): Scale
  * The rota's candidates in order, by score then supplier id, and the best candidate (the first,
  * even where the rota holds none). Sorting every candidate would order many no rota reaches.
  */
-function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment }: Settled): { rota: number[]; best: number | undefined } {
+function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment, shares }: Settled): { rota: number[]; best: number | undefined } {
   const { policy } = network.config;
   const { candidates } = prepared;
   const scale = scaleOf(network, prepared);
@@ -703,7 +718,7 @@ function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment
       scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
       if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
     }
-    scores[at] = score(TERMS, candidates, at, scale, placed, adjusted);
+    scores[at] = score(TERMS, candidates, at, scale, placed, adjusted, shares);
     if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
@@ -800,7 +815,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const { rules } = config;
   const { count } = candidates;
   const settled = settle(network, prepared, firings, requestLevel);
-  const { usable, open, ruleKeys, tier, adjustment, requestRules, fired } = settled;
+  const { usable, open, ruleKeys, tier, adjustment, shares, requestRules, fired } = settled;
   const excluded = new Exclusions(network);
   for (let at = 0; at < count; at++) {
     const ruleKey = ruleKeys[at];
@@ -815,7 +830,7 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
-    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number);
+    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number, shares);
     let names: string[] = [];
     firings.rules.forEach((r, k) => {
       if (fired.has(k, at)) names.push(rules[r]?.name ?? String(r));
