@@ -4,7 +4,7 @@
 
 import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier, SupplierStatus } from './types';
 import type { Citation, IllRequest } from '../domain/request';
-import type { ExclusionCause, LocalCopy, NoOpenCopy, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
+import type { ExclusionCause, LocalCopy, NoOpenCopy, Outcome, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
 import type { HoldingRef } from '../domain/holdings';
 import { localCopy } from './local';
@@ -493,24 +493,37 @@ interface Scale {
  * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
  * outweigh the terms that rank the others. Only tiers and rule scores reach further.
  */
-function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number): number {
-  terms[0] = round3(-weights.cost * unit((candidates.estimatedCost[at] as number) / budget));
-  terms[1] = round3(-weights.turnaround * shareOfSpan(candidates.rankedHours[at] as number, span));
-  terms[2] = round3(weights.fillRate * (1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders))));
+function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number, shares: Float64Array): number {
+  const s = 4 * at;
+  if (Number.isNaN(shares[s])) {
+    shares[s] = unit((candidates.estimatedCost[at] as number) / budget);
+    shares[s + 1] = shareOfSpan(candidates.rankedHours[at] as number, span);
+    shares[s + 2] = 1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders));
+    shares[s + 3] = unit(candidates.load[at] as number);
+  }
+  terms[0] = round3(-weights.cost * (shares[s] as number));
+  terms[1] = round3(-weights.turnaround * (shares[s + 1] as number));
+  terms[2] = round3(weights.fillRate * (shares[s + 2] as number));
   terms[3] = round3(-weights.tier * (tier - 1));
-  terms[4] = round3(-weights.load * unit(candidates.load[at] as number));
+  terms[4] = round3(-weights.load * (shares[s + 3] as number));
   terms[5] = round3(adjustment);
   // Summed as listed, so summing a rota entry's `terms` reproduces its `score` bit for bit.
   return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
 }
 
+/** The most a term of this signed weight can add: the weight where positive, else nothing. */
+const atBest = (weight: number): number => round3(Math.max(0, weight));
+
+/** Where `score` writes a candidate's terms, read at once. */
+const TERMS = new Float64Array(6);
+
 /** A candidate's tier: the first a rule placed it in, else 1 for the library's preferred suppliers and the default for the rest. */
-function tierOf(tier: readonly number[], candidates: Candidates, at: number): number {
+function tierOf(tier: Float64Array, candidates: Candidates, at: number): number {
   return Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number);
 }
 
 /** Whether candidate `a` ranks ahead of `b`: by score, then by supplier id. */
-function ahead(scores: readonly number[], candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
+function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
   const sa = scores[a] as number;
   const sb = scores[b] as number;
   return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
@@ -544,52 +557,93 @@ function costApproval(cost: number, supplier: Supplier, request: IllRequest, lib
 }
 
 /**
- * Turns the rules fired for each candidate into the decision. `requestLevel` gives the rules fired
- * with no supplier in view, for when no candidate can be tried: the list itself, or how to fire them.
+ * What a decision works out from the firings before any ranking weight counts: which candidates
+ * can be tried, their tiers and rule scores, and the request-level rules that count. Two versions
+ * with the same rules at the same places work out the same from the same firings, whatever their
+ * weights and escalation.
  */
-export function decide(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): RouteDecision {
-  const { config } = network;
-  const { request, library, usage, candidates } = prepared;
-  const decision: RouteDecision = {
-    rulesetVersion: config.version,
-    requestId: request.id,
-    outcome: 'local',
-    rota: [],
-    excluded: [],
-    tasks: [],
-    deadlineHours: usage.deadlineHours,
-    ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
-  };
-  if (prepared.local) {
-    const { local } = prepared;
-    const what = `library '${library.id}' ${local.licence ? 'licenses' : 'holds'} the item itself, so no supplier is asked`;
-    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source), eta: deliveredAtOnce(config, 'local', prepared.now) };
-  }
+export interface Settled {
+  /** The candidates that can be tried, in candidate order. */
+  usable: number[];
+  /** By candidate, 1 where it can be tried. */
+  open: Uint8Array;
+  /** By candidate, the exclusion rules fired for it, where any did (`excludingRules`). */
+  ruleKeys: (string | undefined)[];
+  /** By candidate, the tier the first tier rule fired for it placed it in; NaN where none did. */
+  tier: Float64Array;
+  /** By candidate, the sum of the score rules fired for it. */
+  adjustment: Float64Array;
+  /**
+   * By candidate, four to a candidate: its cost, turnaround, fill rate and load each as the share
+   * of its weight it earns, worked out when it is first scored (NaN before). They do not depend on
+   * the weights: two versions ranking on one settlement work them out once.
+   */
+  shares: Float64Array;
+  /** The request-level rules that count: those fired for a candidate that can be tried, or with no supplier in view where none can. */
+  requestRules: readonly number[];
+  /** Whether a `reject` rule is among them. */
+  rejected: boolean;
+  /** The hours of the first `deadline` rule among them that gives any. */
+  deadlineHours: number | undefined;
+  /** The firings packed: valid until the network fires again. */
+  fired: FiredBits;
+}
 
-  const { rules, policy } = config;
+/**
+ * Room a network's decisions work in, by candidate, as long as a request's candidates can be: what
+ * one decision settles and ranks is read before the next is settled under the same network, so
+ * none is allocated per decision. Two versions compared each have their own.
+ */
+interface Room {
+  open: Uint8Array;
+  tier: Float64Array;
+  adjustment: Float64Array;
+  scores: Float64Array;
+  shares: Float64Array;
+}
+
+const rooms = new WeakMap<Network, Room>();
+
+function roomOf(network: Network): Room {
+  let room = rooms.get(network);
+  if (!room) {
+    const size = network.config.suppliers.length;
+    room = { open: new Uint8Array(size), tier: new Float64Array(size), adjustment: new Float64Array(size), scores: new Float64Array(size), shares: new Float64Array(4 * size) };
+    rooms.set(network, room);
+  }
+  return room;
+}
+
+/**
+ * The part of a decision before the ranking (`Settled`), valid until the network settles another.
+ * `requestLevel` gives the rules fired with no supplier in view, for when no candidate can be
+ * tried: the list itself, or how to fire them. A request its own library holds settles with
+ * nothing to try and no rule.
+ */
+export function settle(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): Settled {
+  const { rules } = network.config;
+  const { candidates } = prepared;
   const { count } = candidates;
   const fired = packed(network, firings, count);
   const ruleKeys = excludingRules(network, firings, fired, count);
-  const excluded = new Exclusions(network);
   const usable: number[] = [];
-  const open = new Array<number>(count).fill(0);
+  const room = roomOf(network);
+  const open = room.open.fill(0, 0, count);
   for (let at = 0; at < count; at++) {
-    const ruleKey = ruleKeys[at];
-    if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
-    else {
+    if (ruleKeys[at] === undefined && candidates.hardReasons[at] === undefined) {
       usable.push(at);
       open[at] = 1;
     }
   }
-  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
-  if (usable.length === 0 && requestLevel === undefined) {
-    throw new Error(`request ${request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
-  }
-
   // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
   // candidates that cannot be tried are worked out too, and never read.
-  const adjustment = new Array<number>(count).fill(0);
-  const tier = new Array<number>(count).fill(Number.NaN);
+  const adjustment = room.adjustment.fill(0, 0, count);
+  const tier = room.tier.fill(Number.NaN, 0, count);
+  const shares = room.shares.fill(Number.NaN, 0, 4 * count);
+  if (prepared.local) return { usable, open, ruleKeys, tier, adjustment, shares, requestRules: [], rejected: false, deadlineHours: undefined, fired };
+  if (usable.length === 0 && requestLevel === undefined) {
+    throw new Error(`request ${prepared.request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
+  }
   const seen: number[] = [];
   for (let k = 0; k < firings.rules.length; k++) {
     const r = firings.rules[k] as number;
@@ -614,38 +668,46 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     }
   }
 
-  const rejections: string[] = [];
-  let deadlineHours: number | undefined;
   const requestRules = usable.length > 0 ? seen : typeof requestLevel === 'function' ? requestLevel() : (requestLevel ?? []);
+  let rejected = false;
+  let deadlineHours: number | undefined;
   for (const r of requestRules) {
-    const rule = rules[r];
-    if (!rule) continue;
-    const { reason } = wordsOf(network, r);
-    const task = TASKS[rule.event.type];
-    if (task) decision.tasks.push({ type: task, reason, rule: rule.name });
-    else if (rule.event.type === 'reject') rejections.push(reason);
-    else if (rule.event.type === 'deadline') {
-      const hours = finite(rule.event.params.hours);
+    const event = rules[r]?.event;
+    if (event?.type === 'reject') rejected = true;
+    else if (event?.type === 'deadline') {
+      const hours = finite(event.params.hours);
       if (hours !== undefined && hours > 0) deadlineHours ??= hours;
     }
   }
-  if (deadlineHours !== undefined) decision.deadlineHours = deadlineHours;
+  return { usable, open, ruleKeys, tier, adjustment, shares, requestRules, rejected, deadlineHours, fired };
+}
 
-  // The best few in rota order, by score then supplier id; sorting every candidate would order many no rota reaches.
-  const scale: Scale = {
-    weights: policy.weights,
+/** What scoring reads of a request under a version's weights. */
+function scaleOf(network: Network, { request, library, usage }: Prepared): Scale {
+  return {
+    weights: network.config.policy.weights,
     budget: request.maxCost?.amount || library.policy.autoApproveLimit.amount || DEFAULT_BUDGET,
     span: turnaroundSpan(usage.deadlineHours > 0 ? usage.deadlineHours : 1),
   };
-  const terms = new Float64Array(6);
-  const scores = new Array<number>(count).fill(0);
+}
+
+/**
+ * The rota's candidates in order, by score then supplier id, and the best candidate (the first,
+ * even where the rota holds none). Sorting every candidate would order many no rota reaches.
+ */
+function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment, shares }: Settled): { rota: number[]; best: number | undefined } {
+  const { policy } = network.config;
+  const { candidates } = prepared;
+  const scale = scaleOf(network, prepared);
+  // Each candidate's score is written before it is read: the room needs no clearing.
+  const { scores } = roomOf(network);
   const { idRank } = network;
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
   const { weights } = policy;
   // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
-  const [bestCost, bestTurnaround, bestFillRate, bestLoad] = [-weights.cost, -weights.turnaround, weights.fillRate, -weights.load].map((weight) => round3(Math.max(0, weight))) as [number, number, number, number];
-  const leading = bestCost + bestTurnaround + bestFillRate;
+  const leading = atBest(-weights.cost) + atBest(-weights.turnaround) + atBest(weights.fillRate);
+  const bestLoad = atBest(-weights.load);
   for (const at of usable) {
     const placed = tierOf(tier, candidates, at);
     const adjusted = adjustment[at] as number;
@@ -656,18 +718,119 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
       scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
       if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
     }
-    scores[at] = score(terms, candidates, at, scale, placed, adjusted);
+    scores[at] = score(TERMS, candidates, at, scale, placed, adjusted, shares);
     if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
     if (top.length === width) top.pop();
     let place = top.length;
     while (place > 0 && ahead(scores, candidates, idRank, at, top[place - 1] as number)) place--;
     top.splice(place, 0, at);
   }
-  const rota = top.slice(0, policy.escalation.maxRotaLength);
+  return { rota: top.length > policy.escalation.maxRotaLength ? top.slice(0, policy.escalation.maxRotaLength) : top, best: top[0] };
+}
+
+/** The tasks that wait for people, in the order a decision lists them: the request-level rules', then the engine's own. */
+function tasksOf(network: Network, prepared: Prepared, { usable, requestRules }: Settled, best: number | undefined): RouteTask[] {
+  const { rules, policy } = network.config;
+  const { request, library, candidates } = prepared;
+  const tasks: RouteTask[] = [];
+  for (const r of requestRules) {
+    const rule = rules[r];
+    const task = rule && TASKS[rule.event.type];
+    if (task) tasks.push({ type: task, reason: wordsOf(network, r).reason, rule: rule.name });
+  }
+  if (usable.length < policy.escalation.minCandidates) {
+    tasks.push({
+      type: 'searchProxy',
+      reason: `${usable.length} usable supplier(s), fewer than the ${policy.escalation.minCandidates} the network requires`,
+    });
+  }
+  if (library.policy.reviewRequired) {
+    tasks.push({
+      type: 'review',
+      reason: `library '${library.id}' reviews every request (from ${library.source.file}:${library.source.line})`,
+    });
+  }
+  const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
+  if (approval) tasks.push({ type: 'approveCost', reason: approval });
+  return tasks;
+}
+
+function outcomeOf(tasks: readonly RouteTask[]): Outcome {
+  return tasks.some((task) => task.type === 'searchProxy') ? 'escalate' : tasks.some((task) => task.type === 'review') ? 'review' : 'route';
+}
+
+/** A task as a comparison reads it: by type and rule, since its reason names files and lines, which differ between two versions even where the rules are the same. */
+export type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
+
+/** What a comparison of two versions reads of a decision: the rota's suppliers in order, the outcome, and the tasks. */
+export interface Outline {
+  requestId: string;
+  outcome: Outcome;
+  rota: string[];
+  tasks: TaskSummary[];
+}
+
+/**
+ * The outline of the decision `decide` makes, worked out as it works it out, without what no
+ * comparison reads: the exclusions, the rota entries' terms, rules and deadlines, where rules are
+ * written, the delivery prediction.
+ */
+export function outline(network: Network, prepared: Prepared, settled: Settled): Outline {
+  const requestId = prepared.request.id;
+  if (prepared.local) return { requestId, outcome: 'local', rota: [], tasks: [] };
+  if (settled.rejected) return { requestId, outcome: 'reject', rota: [], tasks: [] };
+  const { rota, best } = ranked(network, prepared, settled);
+  const tasks = tasksOf(network, prepared, settled, best);
+  return {
+    requestId,
+    outcome: outcomeOf(tasks),
+    rota: rota.map((at) => prepared.candidates.supplier(at).id),
+    tasks: tasks.map(({ type, rule }) => (rule === undefined ? { type } : { type, rule })),
+  };
+}
+
+/**
+ * Turns the rules fired for each candidate into the decision. `requestLevel` gives the rules fired
+ * with no supplier in view, for when no candidate can be tried: the list itself, or how to fire them.
+ */
+export function decide(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): RouteDecision {
+  const { config } = network;
+  const { request, library, usage, candidates } = prepared;
+  const decision: RouteDecision = {
+    rulesetVersion: config.version,
+    requestId: request.id,
+    outcome: 'local',
+    rota: [],
+    excluded: [],
+    tasks: [],
+    deadlineHours: usage.deadlineHours,
+    ...(prepared.unmappedSubjects && { unmappedSubjects: [...prepared.unmappedSubjects] }),
+  };
+  if (prepared.local) {
+    const { local } = prepared;
+    const what = `library '${library.id}' ${local.licence ? 'licenses' : 'holds'} the item itself, so no supplier is asked`;
+    return { ...decision, local, reason: builtinReason(what, BUILTIN.local, `library '${library.id}'`, library.source), eta: deliveredAtOnce(config, 'local', prepared.now) };
+  }
+
+  const { rules } = config;
+  const { count } = candidates;
+  const settled = settle(network, prepared, firings, requestLevel);
+  const { usable, open, ruleKeys, tier, adjustment, shares, requestRules, fired } = settled;
+  const excluded = new Exclusions(network);
+  for (let at = 0; at < count; at++) {
+    const ruleKey = ruleKeys[at];
+    if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
+  }
+  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
+  if (settled.deadlineHours !== undefined) decision.deadlineHours = settled.deadlineHours;
+
+  const { rota, best } = ranked(network, prepared, settled);
+  const scale = scaleOf(network, prepared);
+  const terms = TERMS;
   const named: string[][] = [];
   decision.rota = rota.map((at): RotaEntry => {
     const supplier = candidates.supplier(at);
-    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number);
+    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number, shares);
     let names: string[] = [];
     firings.rules.forEach((r, k) => {
       if (fired.has(k, at)) names.push(rules[r]?.name ?? String(r));
@@ -691,27 +854,13 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     for (const at of usable) if (open[at] === 1) excluded.cut(candidates.index[at] as number);
   }
   decision.excluded = excluded.sorted();
-  if (rejections.length > 0) {
-    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason: rejections.join('; '), ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
+  if (settled.rejected) {
+    const reason = requestRules.filter((r) => rules[r]?.event.type === 'reject').map((r) => wordsOf(network, r).reason).join('; ');
+    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason, ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
   }
-  if (usable.length < policy.escalation.minCandidates) {
-    decision.tasks.push({
-      type: 'searchProxy',
-      reason: `${usable.length} usable supplier(s), fewer than the ${policy.escalation.minCandidates} the network requires`,
-    });
-  }
-  if (library.policy.reviewRequired) {
-    decision.tasks.push({
-      type: 'review',
-      reason: `library '${library.id}' reviews every request (from ${library.source.file}:${library.source.line})`,
-    });
-  }
-  const best = top[0];
-  const approval = best === undefined ? undefined : costApproval(candidates.estimatedCost[best] as number, candidates.supplier(best), request, library);
-  if (approval) decision.tasks.push({ type: 'approveCost', reason: approval });
-
+  decision.tasks = tasksOf(network, prepared, settled, best);
   decision.ruleSources = sourcesOf(network, firings, fired, requestRules, rota);
-  decision.outcome = decision.tasks.some((task) => task.type === 'searchProxy') ? 'escalate' : decision.tasks.some((task) => task.type === 'review') ? 'review' : 'route';
+  decision.outcome = outcomeOf(decision.tasks);
   const figures = rota.map((at): RotaFigures => ({
     supplier: candidates.supplier(at),
     fillRate: candidates.fillRate[at] as number,

@@ -6,7 +6,7 @@ import { route } from './route';
 import { prepare, requestFacts, type RouteInput } from './rank';
 import type { NetworkConfig, Rule } from './types';
 import type { RouteDecision } from '../domain/decision';
-import { pairVersions } from './versions';
+import { outlineOf, pairVersions } from './versions';
 
 const config = generateNetwork(7, { libraries: 120, serviceLibraries: 50, rules: 60 });
 const inputs = generateRequests(3, config, 400);
@@ -24,13 +24,21 @@ const load = (threshold: number): Rule => ({
 /** The rota and outcome, which the versions must agree on where the pair finds a request decided alike. */
 const ranked = (decision: RouteDecision) => ({ outcome: decision.outcome, rota: decision.rota.map((entry) => entry.supplierId), tasks: decision.tasks });
 
-/** Every request through the pair, checked against both versions routed in full; how many each way, and how many the versions route differently. */
-function compareAll(next: NetworkConfig): { same: number; routed: number; changed: number } {
+/** The kinds of task among decisions routed in full: a rule's by its type, the engine's own by its type alone. */
+const taskKinds = (decision: RouteDecision): string[] => decision.tasks.map((task) => (task.rule === undefined ? task.type : `rule ${task.type}`));
+
+/**
+ * Every request through the pair, checked against both versions routed in full; how many each way,
+ * how many the versions route differently, and the kinds of task among the decisions the pair
+ * outlined, so that a test can tell its drafts reach each.
+ */
+function compareAll(next: NetworkConfig): { same: number; routed: number; changed: number; tasks: Set<string> } {
   const compiled = compile(next);
   const pair = pairVersions(old, compiled);
   let same = 0;
   let routed = 0;
   let changed = 0;
+  const tasks = new Set<string>();
   for (const input of inputs) {
     const inputFor = (): RouteInput => input;
     const both = { old: route(old, input), new: route(compiled, input) };
@@ -41,10 +49,11 @@ function compareAll(next: NetworkConfig): { same: number; routed: number; change
       expect(ranked(both.new)).toEqual(ranked(both.old));
     } else {
       routed++;
-      expect(result).toEqual(both);
+      expect(result).toEqual({ old: outlineOf(both.old), new: outlineOf(both.new) });
+      for (const kind of [...taskKinds(both.old), ...taskKinds(both.new)]) tasks.add(kind);
     }
   }
-  return { same, routed, changed };
+  return { same, routed, changed, tasks };
 }
 
 describe('a draft compared with the version in force', () => {
@@ -115,7 +124,22 @@ describe('a draft compared with the version in force', () => {
   });
 
   it('finds an unchanged draft decides every request alike', () => {
-    expect(compareAll(withRules([...config.rules]))).toEqual({ same: inputs.length, routed: 0, changed: 0 });
+    expect(compareAll(withRules([...config.rules]))).toMatchObject({ same: inputs.length, routed: 0, changed: 0 });
+  });
+
+  it("outlines every task a decision holds: the rules', the escalation below the candidates required, the library's review, the cost approval", () => {
+    // More candidates required than most requests have: decided on shared candidates and firings.
+    const wanting = { ...config, policy: { ...config.policy, escalation: { ...config.policy.escalation, minCandidates: 12 } } };
+    const escalated = compareAll(wanting);
+    expect(pairVersions(old, compile(wanting)).shared).toBe('candidates');
+    expect(escalated.changed).toBeGreaterThan(0);
+    // Libraries that review every request, and approve any cost: routed by each version in full.
+    const careful = { ...config, libraries: config.libraries.map((library, i) => (i % 2 === 0 ? { ...library, policy: { ...library.policy, reviewRequired: !library.policy.reviewRequired, autoApproveLimit: { ...library.policy.autoApproveLimit, amount: 0 } } } : library)) };
+    const reviewed = compareAll(careful);
+    expect(pairVersions(old, compile(careful)).shared).toBe('nothing');
+    expect(reviewed.changed).toBeGreaterThan(0);
+    const kinds = new Set([...escalated.tasks, ...reviewed.tasks]);
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['approveCost', 'review', 'rule approveCost', 'rule review', 'rule searchProxy', 'searchProxy']));
   });
 });
 

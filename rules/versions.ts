@@ -15,15 +15,15 @@
 import { canonicalJson } from './version';
 import { lookupHolders } from './holdings';
 import { compile, type CompiledNetwork } from './compile';
-import { decide, prepare, requestFacts, type Prepared, type RouteInput } from './rank';
-import { route } from './route';
+import { outline, prepare, requestFacts, settle, type Outline, type Prepared, type RouteInput, type TaskSummary } from './rank';
 import type { NetworkConfig, NetworkPolicy, Rule } from './types';
-import type { Outcome, RouteDecision, RouteTask } from '../domain/decision';
+import type { Outcome, RouteDecision } from '../domain/decision';
 import type { IllRequest } from '../domain/request';
 
+/** Both versions' decisions for a request, as far as a comparison reads them. */
 export interface Routed {
-  old: RouteDecision;
-  new: RouteDecision;
+  old: Outline;
+  new: Outline;
 }
 
 /** How much of routing a request the two versions share (see the top of this file). */
@@ -31,8 +31,8 @@ export type Shared = 'candidates' | 'all but changed rules' | 'nothing';
 
 export interface VersionPair {
   /**
-   * Both versions' decisions for a request, or undefined where they cannot differ but in where
-   * their rules are written (file and line). `inputFor` gives the routing input under a version:
+   * Both versions' decisions for a request in outline, or undefined where they cannot differ but
+   * in where their rules are written (file and line). `inputFor` gives the routing input under a version:
    * the holdings it looks up may differ between them. Where the candidates are shared, the draft's
    * decision names the suppliers and the library as the version in force writes them.
    */
@@ -91,18 +91,25 @@ function sameOrder(old: CompiledNetwork, next: CompiledNetwork, dropped: readonl
   return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
+/** A request routed by one version in full, as `route()` routes it, but decided only as far as a comparison reads. */
+function outlineRoute(network: CompiledNetwork, input: RouteInput): Outline {
+  const prepared = prepare(network, input);
+  return outline(network, prepared, settle(network, prepared, network.fire(prepared), () => network.fireRequestLevel(prepared)));
+}
+
 export function pairVersions(old: CompiledNetwork, next: CompiledNetwork): VersionPair {
-  const full = (inputFor: (config: NetworkConfig) => RouteInput): Routed => ({ old: route(old, inputFor(old.config)), new: route(next, inputFor(next.config)) });
+  const full = (inputFor: (config: NetworkConfig) => RouteInput): Routed => ({ old: outlineRoute(old, inputFor(old.config)), new: outlineRoute(next, inputFor(next.config)) });
   const dropped = unmatched(old.config.rules, next.config.rules);
   const added = unmatched(next.config.rules, old.config.rules);
   if (!sameCandidates(old.config, next.config)) return { route: full, changedRules: undefined, shared: 'nothing' };
   // The same rules at the same places fire alike: their firings under the version in force serve the draft.
   const sameRules = dropped.length === 0 && added.length === 0 && old.config.rules.every((rule, r) => ruleKey(rule) === ruleKey(next.config.rules[r] as Rule));
   const decideBoth = (prepared: Prepared): Routed => {
-    const firings = old.fire(prepared);
-    // Decided under the version in force before the draft's rules fire: the firings are the network's own room.
-    const before = decide(old, prepared, firings, () => old.fireRequestLevel(prepared));
-    return { old: before, new: decide(next, prepared, sameRules ? firings : next.fire(prepared), () => next.fireRequestLevel(prepared)) };
+    // Settled under the version in force before the draft's rules fire: the firings are the network's own room.
+    const before = settle(old, prepared, old.fire(prepared), () => old.fireRequestLevel(prepared));
+    // The same rules at the same places, on the same firings, place and exclude alike: only the weights and the escalation rank differently.
+    const after = sameRules ? before : settle(next, prepared, next.fire(prepared), () => next.fireRequestLevel(prepared));
+    return { old: outline(old, prepared, before), new: outline(next, prepared, after) };
   };
   const sameRanking = same(split(old.config.policy).ranking, split(next.config.policy).ranking);
   if (!sameRanking || !sameOrder(old, next, dropped, added)) {
@@ -144,16 +151,21 @@ export interface RoutingChange {
   rota: { old: string[]; new: string[] };
 }
 
-export type TaskSummary = Pick<RouteTask, 'type' | 'rule'>;
-
-/** Tasks compare by type and rule: their reasons name files and lines, which differ between two versions even where the rules are the same. */
-const taskSummaries = ({ tasks }: RouteDecision): TaskSummary[] => tasks.map((task) => ({ type: task.type, ...(task.rule === undefined ? {} : { rule: task.rule }) }));
-const sameTasks = (old: RouteDecision, next: RouteDecision): boolean =>
+const sameTasks = (old: Outline, next: Outline): boolean =>
   old.tasks.length === next.tasks.length && old.tasks.every((task, index) => task.type === next.tasks[index]?.type && task.rule === next.tasks[index]?.rule);
 const sameList = (old: readonly string[], next: readonly string[]): boolean => old.length === next.length && old.every((id, index) => id === next[index]);
 
-function changeOf(old: RouteDecision, next: RouteDecision): RoutingChange | undefined {
-  const rota = { old: old.rota.map((entry) => entry.supplierId), new: next.rota.map((entry) => entry.supplierId) };
+/** What a comparison reads of a decision made in full: the outline `outline` makes without the rest. */
+export const outlineOf = (decision: RouteDecision): Outline => ({
+  requestId: decision.requestId,
+  outcome: decision.outcome,
+  rota: decision.rota.map((entry) => entry.supplierId),
+  tasks: decision.tasks.map(({ type, rule }) => (rule === undefined ? { type } : { type, rule })),
+});
+
+/** How two versions' decisions of a request differ, where they do. */
+export function changeOf(old: Outline, next: Outline): RoutingChange | undefined {
+  const rota = { old: old.rota, new: next.rota };
   const rotaChanged = !sameList(rota.old, rota.new);
   const tasksSame = sameTasks(old, next);
   if (!rotaChanged && old.outcome === next.outcome && tasksSame) return undefined;
@@ -162,7 +174,7 @@ function changeOf(old: RouteDecision, next: RouteDecision): RoutingChange | unde
     requestId: next.requestId,
     ...(first.old === first.new ? {} : { firstSupplier: first }),
     ...(old.outcome === next.outcome ? {} : { outcome: { old: old.outcome, new: next.outcome } }),
-    ...(tasksSame ? {} : { tasks: { old: taskSummaries(old), new: taskSummaries(next) } }),
+    ...(tasksSame ? {} : { tasks: { old: old.tasks, new: next.tasks } }),
     rotaChanged,
     rota,
   };

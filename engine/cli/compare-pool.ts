@@ -40,6 +40,65 @@ export interface Threads {
   minRequests: number;
 }
 
+/** The shortest a request's line is taken to be, to tell from a file's size alone whether it may hold enough requests to want workers. */
+const SHORTEST_LINE = 100;
+
+/**
+ * The worker threads of one comparison. Those wanted at once, or likely to be (for a file whose
+ * size allows `minRequests` requests), are started before the configurations are loaded: each
+ * loads its code meanwhile, which takes it about half a second, and is sent the configurations
+ * only when the comparison wants it. One never wanted is ended unused.
+ */
+export class Workers {
+  /** Batches each worker sent the configurations holds unanswered. */
+  readonly pending = new Map<Worker, number>();
+  private readonly early: Worker[];
+  failure: Error | undefined;
+  /** Called with each batch a worker answers, and whenever a worker answers or fails. */
+  answered: (batch: number, findings: Finding[]) => void = () => undefined;
+  changed: () => void = () => undefined;
+
+  constructor({ threads, minRequests }: Threads, fileBytes: number | undefined) {
+    const likely = minRequests === 0 || (fileBytes !== undefined && fileBytes >= minRequests * SHORTEST_LINE);
+    this.early = likely ? Array.from({ length: threads }, () => this.spawn()) : [];
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(join(__dirname, 'compare-worker.mjs'));
+    worker.on('message', ({ batch, findings }: Compared) => {
+      this.pending.set(worker, (this.pending.get(worker) ?? 0) - 1);
+      this.answered(batch, findings);
+      this.changed();
+    });
+    worker.on('error', (error) => {
+      this.failure ??= error;
+      this.changed();
+    });
+    worker.on('exit', (code) => {
+      this.failure ??= new Error(`a worker thread stopped (exit code ${code}) while comparing`);
+      this.changed();
+    });
+    return worker;
+  }
+
+  /** Sends `count` workers, those started early first, the configurations. */
+  start(count: number, setup: WorkerSetup): void {
+    for (let i = 0; i < count; i++) {
+      const worker = this.early.shift() ?? this.spawn();
+      this.pending.set(worker, 0);
+      worker.postMessage(setup);
+    }
+  }
+
+  get started(): number {
+    return this.pending.size;
+  }
+
+  async end(): Promise<void> {
+    await Promise.all([...this.early, ...this.pending.keys()].map((worker) => worker.removeAllListeners('exit').terminate()));
+  }
+}
+
 /**
  * Compares the batches in order, in this thread until one takes `slowBatchMs` or longer (at once
  * for 0; in a file of `fileBytes`, where known, long enough), then on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
@@ -50,15 +109,15 @@ export async function compareBatches(
   comparison: VersionComparison,
   setup: WorkerSetup,
   { threads, slowBatchMs, minRequests }: Threads,
+  workers: Workers,
   fileBytes: number | undefined,
   batches: AsyncIterable<Lines>,
   write: (findings: Finding[]) => void,
 ): Promise<void> {
-  const pending = new Map<Worker, number>();
+  const { pending } = workers;
   const answered = new Map<number, Finding[]>();
   let written = 0;
   let sent = 0;
-  let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const answer = (batch: number, findings: Finding[]) => {
     answered.set(batch, findings);
@@ -67,29 +126,10 @@ export async function compareBatches(
       write(next);
     }
   };
-  const changed = () => {
+  workers.answered = answer;
+  workers.changed = () => {
     wake?.();
     wake = undefined;
-  };
-  const start = () => {
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(join(__dirname, 'compare-worker.mjs'));
-      pending.set(worker, 0);
-      worker.on('message', ({ batch, findings }: Compared) => {
-        pending.set(worker, (pending.get(worker) ?? 0) - 1);
-        answer(batch, findings);
-        changed();
-      });
-      worker.on('error', (error) => {
-        failure ??= error;
-        changed();
-      });
-      worker.on('exit', (code) => {
-        failure ??= new Error(`a worker thread stopped (exit code ${code}) while comparing`);
-        changed();
-      });
-      worker.postMessage(setup);
-    }
   };
   /** The worker with the fewest batches unanswered, if it has room for another. */
   const free = (): Worker | undefined => {
@@ -99,14 +139,14 @@ export async function compareBatches(
   let long: boolean | undefined;
   /** Starts the workers once this thread has taken `ms` over a batch, if that is long enough in a file long enough. */
   const startAfter = (ms: number) => {
-    if (pending.size === 0 && threads > 0 && long && ms >= slowBatchMs) start();
+    if (workers.started === 0 && threads > 0 && long && ms >= slowBatchMs) workers.start(threads, setup);
   };
   try {
     for await (const lines of batches) {
       // The first lines tell how long the file's lines are, so how many requests it holds.
       long ??= fileBytes === undefined || (fileBytes * lines.texts.length) / lines.texts.reduce((total, text) => total + Buffer.byteLength(text) + 1, 0) >= minRequests;
       startAfter(0);
-      if (failure) break;
+      if (workers.failure) break;
       const worker = free();
       const batch = sent++;
       if (worker) {
@@ -120,9 +160,10 @@ export async function compareBatches(
       // Lets the workers' answers in before the next batch is read.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    while (written < sent && !failure) await new Promise<void>((resolve) => (wake = resolve));
-    if (failure) throw failure;
+    while (written < sent && !workers.failure) await new Promise<void>((resolve) => (wake = resolve));
+    if (workers.failure) throw workers.failure;
   } finally {
-    await Promise.all([...pending.keys()].map((worker) => worker.removeAllListeners('exit').terminate()));
+    workers.answered = () => undefined;
+    workers.changed = () => undefined;
   }
 }

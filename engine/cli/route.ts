@@ -13,7 +13,7 @@ import type { RouteDecision } from '../../domain/decision';
 import { lookupHolders } from '../../rules/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import { readRequest, type Lines } from './compare-batch';
-import { compareBatches, MIN_REQUESTS, SLOW_BATCH_MS, type Threads } from './compare-pool';
+import { compareBatches, MIN_REQUESTS, SLOW_BATCH_MS, Workers, type Threads } from './compare-pool';
 import type { CliIo } from './io';
 
 const USAGE =
@@ -251,7 +251,22 @@ async function* batchesOf(lines: AsyncIterable<{ line: string; number: number }>
  * mistakes are.
  */
 async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io: CliIo): Promise<number> {
-  const { config: newDir, compare: oldDir, requests: file, now, facts, threads } = call;
+  const { requests: file, threads } = call;
+  // A missing file is reported when it is opened, after the configurations are checked.
+  const stat = file === '-' ? undefined : statSync(file, { throwIfNoEntry: false });
+  // How many requests a pipe brings is not known: as many as a file may hold.
+  const fileBytes = stat?.isFile() ? stat.size : undefined;
+  // Workers likely to be wanted load their code while this thread loads the configurations.
+  const workers = new Workers(threads, fileBytes);
+  try {
+    return await compareLoaded(call, io, workers, fileBytes);
+  } finally {
+    await workers.end();
+  }
+}
+
+/** The comparison once the workers likely to be wanted are on their way: both configurations loaded, then the batch compared. */
+async function compareLoaded({ config: newDir, compare: oldDir, requests: file, now, facts, threads }: Extract<Invocation, { mode: 'compare' }>, io: CliIo, workers: Workers, fileBytes: number | undefined): Promise<number> {
   // A draft is most often a copy of the configuration in force with a few edits: the files it did not edit are parsed once.
   const parsed = new ParseCache();
   const next = load(newDir, parsed);
@@ -263,9 +278,6 @@ async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io
   unknownLoad(next.network, facts);
   const [before, after] = [previous.network, next.network];
   const batches = batchesOf(linesOf(file, io));
-  const stat = file === '-' ? undefined : statSync(file);
-  // How many requests a pipe brings is not known: as many as a file may hold.
-  const fileBytes = stat?.isFile() ? stat.size : undefined;
   const report = new Report(io, before.config.version, after.config.version);
   let requests = 0;
   let invalid = 0;
@@ -284,7 +296,7 @@ async function compareConfigs(call: Extract<Invocation, { mode: 'compare' }>, io
   const comparison = compareVersions(before.compiled, draft.compiled);
   // Where both versions decide every request, no batch need prove slow before the workers start.
   const start = comparison.shared === 'all but changed rules' ? threads : { ...threads, slowBatchMs: 0 };
-  await compareBatches(comparison, setup, start, fileBytes, counted, (findings) => {
+  await compareBatches(comparison, setup, start, workers, fileBytes, counted, (findings) => {
     for (const finding of findings) {
       if ('change' in finding) report.change(finding.change);
       else {
