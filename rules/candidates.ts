@@ -5,7 +5,7 @@
 
 import type { Supplier } from './types';
 import type { SupplierStats } from './knowledge';
-import type { ExclusionCause } from '../domain/decision';
+import type { ExclusionCause, NoOpenCopy } from '../domain/decision';
 import { NEAR } from './network';
 
 /** The `candidate` fact: derived for one supplier of one request. */
@@ -54,6 +54,8 @@ export class Candidates {
   readonly rankedHours: number[];
   /** What the knowledge base knows of each supplier, for ranking and the delivery prediction. */
   readonly observed: (SupplierStats | undefined)[];
+  /** Sources found unable before routing, by candidate, where the input names any among the candidates. */
+  unavailable: (NoOpenCopy | undefined)[] | undefined;
   /** Exclusions that need no rule (the supplier's status, the library's block list), where there are any. */
   readonly hardReasons: (string[] | undefined)[];
   /** The same, each by its kind, where `hardReasons` has any. */
@@ -77,6 +79,7 @@ export class Candidates {
     this.hardReasons = new Array<string[] | undefined>(capacity);
     this.hardCauses = new Array<ExclusionCause[] | undefined>(capacity);
     this.hardKey = new Array<string | undefined>(capacity);
+    this.unavailable = undefined;
   }
 
   /** Appends a candidate with its flags; the numbers are filled in by position afterwards. */

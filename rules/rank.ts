@@ -304,20 +304,24 @@ function offers(network: Network, prepared: Prepared, service: number, index: nu
   return false;
 }
 
-/** What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are. */
-function byCandidate<T>(network: Network, candidates: Candidates, record: Readonly<Record<string, T>> | undefined): (T | undefined)[] {
-  const values = new Array<T | undefined>(candidates.count);
-  if (record === undefined) return values;
-  const { positions } = network;
+/** Runs `read` for each id of an input record that names a candidate, with its position; each id is looked up once, however many candidates there are. */
+function byCandidate<T>(network: Network, record: Readonly<Record<string, T>> | undefined, read: (at: number, value: T, candidates: Candidates) => void, candidates: Candidates): void {
+  if (record === undefined) return;
+  const { positions, supplierIndex } = network;
   // Records of a few dozen ids set one by one are kept as dictionaries, which `for…in` reads
   // a key at a time with a check that each is still there; `Object.keys` reads them at once.
   for (const id of Object.keys(record)) {
-    const index = network.supplierIndex.get(id);
+    const index = supplierIndex.get(id);
     const at = index === undefined ? -1 : (positions[index] as number);
-    if (at >= 0) values[at] = record[id];
+    if (at >= 0) read(at, record[id] as T, candidates);
   }
-  return values;
 }
+
+// Module functions rather than closures per request: see bench/README.md on esbuild's `keepNames`.
+// A candidate's load is kept as the requests it was sent until its capacity is known.
+const readLoad = (at: number, used: number, candidates: Candidates): void => void (candidates.load[at] = used);
+const readStats = (at: number, stats: SupplierStats, candidates: Candidates): void => void (candidates.observed[at] = stats);
+const readUnavailable = (at: number, why: NoOpenCopy, candidates: Candidates): void => void ((candidates.unavailable ??= [])[at] = why);
 
 /** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
 function measure(network: Network, prepared: Prepared, input: RouteInput): void {
@@ -330,25 +334,31 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   const kinds = kindsFor(input.kinds, request.service);
   const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
   const { positions } = network;
-  for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = at;
-  const used = byCandidate(network, candidates, input.load);
-  const stats = byCandidate(network, candidates, input.stats);
-  const unavailable = byCandidate(network, candidates, input.unavailable);
-  for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = -1;
+  const { count, index: indices, load, observed: seen } = candidates;
+  for (let at = 0; at < count; at++) {
+    positions[indices[at] as number] = at;
+    load[at] = 0;
+    seen[at] = undefined;
+  }
+  byCandidate(network, input.load, readLoad, candidates);
+  byCandidate(network, input.stats, readStats, candidates);
+  byCandidate(network, input.unavailable, readUnavailable, candidates);
+  for (let at = 0; at < count; at++) positions[indices[at] as number] = -1;
 
   let blocked: string | undefined;
   let blockedCause: ExclusionCause | undefined;
-  for (let at = 0; at < candidates.count; at++) {
-    const index = candidates.index[at] as number;
+  const { unavailable } = candidates;
+  for (let at = 0; at < count; at++) {
+    const index = indices[at] as number;
     const supplier = config.suppliers[index] as Supplier;
     const promised = table.promised[promisedSlot(index, service, urgency)] as number;
     const target = Number.isNaN(promised) ? usage.deadlineHours : promised;
     const cost = priceOf(fixed[index] as number, table.perPage[index] as number, request.service, pages);
     const capacity = table.capacity[index] as number;
-    const observed = forService(stats[at], request.service);
+    const observed = forService(seen[at], request.service);
     candidates.targetHours[at] = target;
     candidates.estimatedCost[at] = cost;
-    candidates.load[at] = capacity > 0 ? Math.min(1, (used[at] ?? 0) / capacity) : 1;
+    load[at] = capacity > 0 ? Math.min(1, ((load[at] as number | undefined) ?? 0) / capacity) : 1;
     candidates.observed[at] = observed;
     candidates.fillRate[at] = observed?.fillRate ?? (table.prior[index] as number);
     candidates.turnaroundHours[at] = observed?.turnaroundHours ?? target;
@@ -362,7 +372,7 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
       (causes ??= []).push(statusCause(supplier));
       key += 'status';
     }
-    const why = unavailable[at];
+    const why = unavailable?.[at];
     if (why) {
       (hard ??= []).push(unavailableReason(why));
       (causes ??= []).push(why);
