@@ -251,11 +251,14 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
     else {
       if (!keys.has(gap)) keys.set(gap, gapKey(gap, citation));
-      unable(network, prepared, index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
-        code: 'coverage',
-        ...gapOf(gap, supplier, citation),
-        at: written(supplier.source),
-      }));
+      const key = keys.get(gap);
+      const kept = network.unable[index] as Map<string, Exclusion>;
+      let entry = key === undefined ? undefined : kept.get(key);
+      if (!entry) {
+        entry = exclusion(supplier, `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, { code: 'coverage', ...gapOf(gap, supplier, citation), at: written(supplier.source) });
+        if (key !== undefined) kept.set(key, entry);
+      }
+      unable(prepared, index, entry);
     }
   }
   for (const index of holders.suppliers) seen[index] = 0;
@@ -263,24 +266,19 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   return prepared;
 }
 
-/**
- * Notes a source that cannot supply the request, with why: its exclusion is kept under `key` and
- * made once, where the words for it are the same for every request that has it.
- */
-function unable(network: Network, prepared: Prepared, index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): Exclusion {
-  const kept = network.unable[index] as Map<string, Exclusion>;
-  const known = key === undefined ? undefined : kept.get(key);
-  const entry =
-    known ??
-    Object.freeze({
-      supplierId: supplier.id,
-      reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
-      causes: Object.freeze([cause()]) as ExclusionCause[],
-    });
-  if (key !== undefined && !known) kept.set(key, entry);
+/** A source's exclusion before any rule, made once where the words for it are the same for every request that has it. */
+function exclusion(supplier: Supplier, what: string, name: string, cause: ExclusionCause): Exclusion {
+  return Object.freeze({
+    supplierId: supplier.id,
+    reasons: Object.freeze([builtinReason(what, name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
+    causes: Object.freeze([cause]) as ExclusionCause[],
+  });
+}
+
+/** Notes a source that cannot supply the request. */
+function unable(prepared: Prepared, index: number, entry: Exclusion): void {
   prepared.unable.push(entry);
   prepared.unableAt.push(index);
-  return entry;
 }
 
 /** Whether the supplier offers the requested service (`serviceSlot`); where it does not, it is noted as unable. */
@@ -289,18 +287,13 @@ function offers(network: Network, prepared: Prepared, service: number, index: nu
   if (((network.table.offers[index] as number) & (1 << service)) !== 0) return true;
   // Most holders of a loan or an e-book that cannot serve it lack the service: found by position, not by name.
   const slot = index * SERVICES.length + service;
-  const known = network.lacking[slot];
-  if (known) {
-    prepared.unable.push(known);
-    prepared.unableAt.push(index);
-    return false;
-  }
-  network.lacking[slot] = unable(network, prepared, index, supplier, undefined, () => `does not offer ${name}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
+  const entry = (network.lacking[slot] ??= exclusion(supplier, `does not offer ${name}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, {
     code: 'service',
     service: name,
     offers: [...supplier.services],
     at: written(supplier.source),
   }));
+  unable(prepared, index, entry);
   return false;
 }
 
