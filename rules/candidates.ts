@@ -36,7 +36,8 @@ export type NumberFact = 'targetHours' | 'estimatedCost' | 'load';
  * Plain arrays rather than typed ones: a decision's candidates live for microseconds, and a typed
  * array's buffer costs more to allocate and collect than the few hundred numbers it would hold.
  * Each is made as long as the candidates a request could have (`capacity`), so that none grows,
- * and copies itself, candidate by candidate; only the first `count` places are candidates.
+ * and copies itself, candidate by candidate; only the first `count` places are candidates. The
+ * columns that hold something for a few candidates only start empty and are set at those.
  */
 export class Candidates {
   count = 0;
@@ -75,9 +76,10 @@ export class Candidates {
     this.fillRate = new Array<number>(capacity);
     this.turnaroundHours = new Array<number>(capacity);
     this.rankedHours = new Array<number>(capacity);
-    this.observed = new Array<SupplierStats | undefined>(capacity);
-    this.hardReasons = new Array<string[] | undefined>(capacity);
-    this.hardCauses = new Array<ExclusionCause[] | undefined>(capacity);
+    // Known of a few candidates only, a dozen or so of a request's hundred: set where there is something, read as undefined elsewhere.
+    this.observed = [];
+    this.hardReasons = [];
+    this.hardCauses = [];
     this.hardKey = new Array<string | undefined>(capacity);
     this.unavailable = undefined;
   }

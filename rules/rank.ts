@@ -331,7 +331,6 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   for (let at = 0; at < count; at++) {
     positions[indices[at] as number] = at;
     load[at] = 0;
-    seen[at] = undefined;
   }
   byCandidate(network, input.load, readLoad, candidates);
   byCandidate(network, input.stats, readStats, candidates);
@@ -348,11 +347,12 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
     const target = Number.isNaN(promised) ? usage.deadlineHours : promised;
     const cost = priceOf(fixed[index] as number, table.perPage[index] as number, request.service, pages);
     const capacity = table.capacity[index] as number;
-    const observed = forService(seen[at], request.service);
+    const stats = seen[at];
+    const observed = stats === undefined ? undefined : forService(stats, request.service);
     candidates.targetHours[at] = target;
     candidates.estimatedCost[at] = cost;
     load[at] = capacity > 0 ? Math.min(1, ((load[at] as number | undefined) ?? 0) / capacity) : 1;
-    candidates.observed[at] = observed;
+    if (observed !== stats) seen[at] = observed;
     candidates.fillRate[at] = observed?.fillRate ?? (table.prior[index] as number);
     candidates.turnaroundHours[at] = observed?.turnaroundHours ?? target;
     candidates.rankedHours[at] = rankedHours(observed, kinds?.[supplier.kind], target, approval(cost, supplier.cost.currency));
@@ -376,8 +376,10 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
       (causes ??= []).push((blockedCause ??= { code: 'blocked', libraryId: library.id, at: written(library.source) }));
       if (key !== undefined) key += ` blocked by ${library.id}`;
     }
-    candidates.hardReasons[at] = hard;
-    candidates.hardCauses[at] = causes;
+    if (hard) {
+      candidates.hardReasons[at] = hard;
+      candidates.hardCauses[at] = causes;
+    }
     candidates.hardKey[at] = key;
   }
 }
