@@ -227,6 +227,17 @@ interface CompiledNode {
   check?: Check;
   /** Set when the node reads request-level conditions alone, so its residual is always `true` or `false`. */
   settled?: true;
+  /** Set on a request-level condition: where a request keeps its outcome, in `Frame.known`. */
+  slot?: number;
+  /** Set on `all` or `any` of request-level conditions and checks, as administrators write most rules: what `residual` works out, for a request to work out without a call per condition. */
+  flat?: Flat;
+}
+
+/** `all` (when `decisive` is false) or `any` (when it is true) of the request-level conditions kept at `slots`, and `rest` where none of them settles it. */
+interface Flat {
+  slots: Int32Array;
+  decisive: boolean;
+  rest: Residual;
 }
 
 const pure = (check: Check): CompiledNode => ({ residual: () => check, check });
@@ -305,7 +316,8 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
       for (const child of settled) if (child.residual(frame) === decisive) return decisive;
       return rest;
     };
-    return checks.length === 0 ? { residual, settled: true } : { residual };
+    const flat = settled.every((child) => child.slot !== undefined) ? { flat: { slots: Int32Array.from(settled, (child) => child.slot as number), decisive, rest } } : {};
+    return checks.length === 0 ? { residual, settled: true, ...flat } : { residual, ...flat };
   }
   return {
     residual: (frame) => {
@@ -365,6 +377,8 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const suppliers = config.suppliers;
   const noSupplier = suppliers.length;
   let requestLeaves = 0;
+  /** The request-level conditions, by their place in `Frame.known`. */
+  const requestTests: Test[] = [];
   const shared = new Map<string, CompiledNode>();
 
   const leafNode = (condition: RuleCondition): CompiledNode => {
@@ -374,7 +388,9 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     let node: CompiledNode;
     if (leaf.kind === 'request') {
       const slot = requestLeaves++;
+      requestTests[slot] = leaf.test;
       node = {
+        slot,
         residual: (frame) => {
           let value = frame.known[slot] as number;
           if (value < 0) value = frame.known[slot] = leaf.test(frame) ? 1 : 0;
@@ -452,9 +468,25 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     marks.fill(0);
     possible(frame, marks);
     const live: number[] = [];
+    const { known } = frame;
     for (const { index, node } of plan) {
       if (keyed[index] === 1 && marks[index] === 0) continue;
-      const rest = node.residual(frame);
+      const { flat } = node;
+      let rest: Residual;
+      if (flat) {
+        // What `residual` does, without a call for the node and for each of its request-level conditions.
+        const { slots, decisive } = flat;
+        rest = flat.rest;
+        for (let i = 0; i < slots.length; i++) {
+          const slot = slots[i] as number;
+          let value = known[slot] as number;
+          if (value < 0) value = known[slot] = (requestTests[slot] as Test)(frame) ? 1 : 0;
+          if (value === 1 === decisive) {
+            rest = decisive;
+            break;
+          }
+        }
+      } else rest = node.residual(frame);
       if (rest === false) continue;
       checks[live.length] = rest === true ? undefined : rest;
       live.push(index);
