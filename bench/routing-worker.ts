@@ -39,9 +39,10 @@ const config = generateNetwork(share.networkSeed, FULL_SCALE);
 const mine = generateRequests(share.requestSeed, config, share.requests).filter((_, i) => i % share.threads === share.thread);
 const compiled = compile(config);
 const reference = createReference(config);
-// Warmed up as the main thread is: every request prepared once (every requesting library's view of the suppliers made), and its share of the first 500 routed.
+// Warmed up as the main thread is: every request prepared once (every requesting library's view of
+// the suppliers made), and 500 routed, each thread's code being compiled by its own engine.
 for (const input of mine) prepare(compiled, input);
-for (const input of mine.slice(0, 500 / share.threads)) route(compiled, input);
+for (const input of mine.slice(0, 500)) route(compiled, input);
 
 port.on('message', (run: Run) => {
   void (async () => {
