@@ -179,13 +179,16 @@ function mixedColumn(left: Side, right: Side | undefined, name: string, constant
   return undefined;
 }
 
-function compileLeaf(leaf: RuleCondition, suppliers: readonly Supplier[]): Leaf {
-  const left = reader(leaf.fact, leaf.path, suppliers);
+/** A fact and path's reader, one for every condition that reads them, so that a request reads each once. */
+type Readers = (fact: unknown, path: unknown) => Side;
+
+function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
+  const left = readers(leaf.fact, leaf.path);
   const facts = [...left.facts];
   let test: Test;
   let column: Column | undefined;
   if (isFactReference(leaf.value)) {
-    const right = reader(leaf.value.fact, leaf.value.path, suppliers);
+    const right = readers(leaf.value.fact, leaf.value.path);
     facts.push(...right.facts);
     const evaluate = operator(leaf.operator);
     test = (frame) => evaluate(left.read(frame), right.read(frame));
@@ -380,9 +383,16 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   /** The request-level conditions, by their place in `Frame.known`. */
   const requestTests: Test[] = [];
   const shared = new Map<string, CompiledNode>();
+  const sides = new Map<string, Side>();
+  const readers: Readers = (fact, path) => {
+    const key = JSON.stringify([fact, path || '']);
+    let side = sides.get(key);
+    if (!side) sides.set(key, (side = reader(fact, path, suppliers)));
+    return side;
+  };
 
   const leafNode = (condition: RuleCondition): CompiledNode => {
-    const leaf = compileLeaf(condition, suppliers);
+    const leaf = compileLeaf(condition, readers);
     const existing = shared.get(leaf.key);
     if (existing) return existing;
     let node: CompiledNode;
@@ -445,7 +455,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
 
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
   const plan = network.order.map((index) => ({ index, node: compiled[index] as CompiledNode }));
-  const { keyed, possible } = ruleIndex(config.rules, (fact, path) => reader(fact, path, suppliers).read, REQUEST_FACTS);
+  const { keyed, possible } = ruleIndex(config.rules, (fact, path) => readers(fact, path).read, REQUEST_FACTS);
   const marks = new Uint8Array(config.rules.length);
   // A mask per decision would be a buffer allocated and collected per decision.
   let room = new Uint8Array(0);
