@@ -5,7 +5,7 @@
 
 import type { Supplier } from './types';
 import type { SupplierStats } from './knowledge';
-import type { ExclusionCause } from '../domain/decision';
+import type { ExclusionCause, NoOpenCopy } from '../domain/decision';
 import { NEAR } from './network';
 
 /** The `candidate` fact: derived for one supplier of one request. */
@@ -36,7 +36,8 @@ export type NumberFact = 'targetHours' | 'estimatedCost' | 'load';
  * Plain arrays rather than typed ones: a decision's candidates live for microseconds, and a typed
  * array's buffer costs more to allocate and collect than the few hundred numbers it would hold.
  * Each is made as long as the candidates a request could have (`capacity`), so that none grows,
- * and copies itself, candidate by candidate; only the first `count` places are candidates.
+ * and copies itself, candidate by candidate; only the first `count` places are candidates. The
+ * columns that hold something for a few candidates only start empty and are set at those.
  */
 export class Candidates {
   count = 0;
@@ -54,6 +55,8 @@ export class Candidates {
   readonly rankedHours: number[];
   /** What the knowledge base knows of each supplier, for ranking and the delivery prediction. */
   readonly observed: (SupplierStats | undefined)[];
+  /** Sources found unable before routing, by candidate, where the input names any among the candidates. */
+  unavailable: (NoOpenCopy | undefined)[] | undefined;
   /** Exclusions that need no rule (the supplier's status, the library's block list), where there are any. */
   readonly hardReasons: (string[] | undefined)[];
   /** The same, each by its kind, where `hardReasons` has any. */
@@ -73,10 +76,12 @@ export class Candidates {
     this.fillRate = new Array<number>(capacity);
     this.turnaroundHours = new Array<number>(capacity);
     this.rankedHours = new Array<number>(capacity);
-    this.observed = new Array<SupplierStats | undefined>(capacity);
-    this.hardReasons = new Array<string[] | undefined>(capacity);
-    this.hardCauses = new Array<ExclusionCause[] | undefined>(capacity);
+    // Known of a few candidates only, a dozen or so of a request's hundred: set where there is something, read as undefined elsewhere.
+    this.observed = [];
+    this.hardReasons = [];
+    this.hardCauses = [];
     this.hardKey = new Array<string | undefined>(capacity);
+    this.unavailable = undefined;
   }
 
   /** Appends a candidate with its flags; the numbers are filled in by position afterwards. */

@@ -179,13 +179,16 @@ function mixedColumn(left: Side, right: Side | undefined, name: string, constant
   return undefined;
 }
 
-function compileLeaf(leaf: RuleCondition, suppliers: readonly Supplier[]): Leaf {
-  const left = reader(leaf.fact, leaf.path, suppliers);
+/** A fact and path's reader, one for every condition that reads them, so that a request reads each once. */
+type Readers = (fact: unknown, path: unknown) => Side;
+
+function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
+  const left = readers(leaf.fact, leaf.path);
   const facts = [...left.facts];
   let test: Test;
   let column: Column | undefined;
   if (isFactReference(leaf.value)) {
-    const right = reader(leaf.value.fact, leaf.value.path, suppliers);
+    const right = readers(leaf.value.fact, leaf.value.path);
     facts.push(...right.facts);
     const evaluate = operator(leaf.operator);
     test = (frame) => evaluate(left.read(frame), right.read(frame));
@@ -227,6 +230,17 @@ interface CompiledNode {
   check?: Check;
   /** Set when the node reads request-level conditions alone, so its residual is always `true` or `false`. */
   settled?: true;
+  /** Set on a request-level condition: where a request keeps its outcome, in `Frame.known`. */
+  slot?: number;
+  /** Set on `all` or `any` of request-level conditions and checks, as administrators write most rules: what `residual` works out, for a request to work out without a call per condition. */
+  flat?: Flat;
+}
+
+/** `all` (when `decisive` is false) or `any` (when it is true) of the request-level conditions kept at `slots`, and `rest` where none of them settles it. */
+interface Flat {
+  slots: Int32Array;
+  decisive: boolean;
+  rest: Residual;
 }
 
 const pure = (check: Check): CompiledNode => ({ residual: () => check, check });
@@ -305,7 +319,8 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
       for (const child of settled) if (child.residual(frame) === decisive) return decisive;
       return rest;
     };
-    return checks.length === 0 ? { residual, settled: true } : { residual };
+    const flat = settled.every((child) => child.slot !== undefined) ? { flat: { slots: Int32Array.from(settled, (child) => child.slot as number), decisive, rest } } : {};
+    return checks.length === 0 ? { residual, settled: true, ...flat } : { residual, ...flat };
   }
   return {
     residual: (frame) => {
@@ -365,16 +380,27 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const suppliers = config.suppliers;
   const noSupplier = suppliers.length;
   let requestLeaves = 0;
+  /** The request-level conditions, by their place in `Frame.known`. */
+  const requestTests: Test[] = [];
   const shared = new Map<string, CompiledNode>();
+  const sides = new Map<string, Side>();
+  const readers: Readers = (fact, path) => {
+    const key = JSON.stringify([fact, path || '']);
+    let side = sides.get(key);
+    if (!side) sides.set(key, (side = reader(fact, path, suppliers)));
+    return side;
+  };
 
   const leafNode = (condition: RuleCondition): CompiledNode => {
-    const leaf = compileLeaf(condition, suppliers);
+    const leaf = compileLeaf(condition, readers);
     const existing = shared.get(leaf.key);
     if (existing) return existing;
     let node: CompiledNode;
     if (leaf.kind === 'request') {
       const slot = requestLeaves++;
+      requestTests[slot] = leaf.test;
       node = {
+        slot,
         residual: (frame) => {
           let value = frame.known[slot] as number;
           if (value < 0) value = frame.known[slot] = leaf.test(frame) ? 1 : 0;
@@ -429,7 +455,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
 
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
   const plan = network.order.map((index) => ({ index, node: compiled[index] as CompiledNode }));
-  const { keyed, possible } = ruleIndex(config.rules, (fact, path) => reader(fact, path, suppliers).read, REQUEST_FACTS);
+  const { keyed, possible } = ruleIndex(config.rules, (fact, path) => readers(fact, path).read, REQUEST_FACTS);
   const marks = new Uint8Array(config.rules.length);
   // A mask per decision would be a buffer allocated and collected per decision.
   let room = new Uint8Array(0);
@@ -452,9 +478,25 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     marks.fill(0);
     possible(frame, marks);
     const live: number[] = [];
+    const { known } = frame;
     for (const { index, node } of plan) {
       if (keyed[index] === 1 && marks[index] === 0) continue;
-      const rest = node.residual(frame);
+      const { flat } = node;
+      let rest: Residual;
+      if (flat) {
+        // What `residual` does, without a call for the node and for each of its request-level conditions.
+        const { slots, decisive } = flat;
+        rest = flat.rest;
+        for (let i = 0; i < slots.length; i++) {
+          const slot = slots[i] as number;
+          let value = known[slot] as number;
+          if (value < 0) value = known[slot] = (requestTests[slot] as Test)(frame) ? 1 : 0;
+          if (value === 1 === decisive) {
+            rest = decisive;
+            break;
+          }
+        }
+      } else rest = node.residual(frame);
       if (rest === false) continue;
       checks[live.length] = rest === true ? undefined : rest;
       live.push(index);

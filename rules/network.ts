@@ -63,9 +63,11 @@ export interface Network {
   /**
    * Every supplier and member library by id, as one number: a supplier's configuration position,
    * or, for a library that is no supplier, the suppliers' count plus its place among the libraries.
-   * A holder is looked up once, whichever it is.
+   * A holder is looked up once, whichever it is. A record without a prototype rather than a Map:
+   * some 150 holders a request are looked up, and a property lookup by an id the engine has
+   * already seen as a key is cheaper than hashing it for a Map.
    */
-  members: ReadonlyMap<string, number>;
+  members: Readonly<Record<string, number | undefined>>;
   /** Room for a decision to mark the members it has seen in, cleared again once done. */
   seen: Uint8Array;
   /** Room for a decision to pack its firings into (`FiredBits`): a word per 32 suppliers for every rule. */
@@ -195,10 +197,9 @@ export function indexNetwork(config: NetworkConfig): Network {
   const byRank = Uint32Array.from(ids.map((_, i) => i).sort((a, b) => ((ids[a] ?? '') < (ids[b] ?? '') ? -1 : 1)));
   const idRank = new Uint32Array(ids.length);
   byRank.forEach((index, rank) => (idRank[index] = rank));
-  const members = new Map(supplierIndex);
-  config.libraries.forEach((library, i) => {
-    if (!members.has(library.id)) members.set(library.id, config.suppliers.length + i);
-  });
+  const members: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
+  for (const [id, index] of supplierIndex) members[id] = index;
+  config.libraries.forEach((library, i) => (members[library.id] ??= config.suppliers.length + i));
   const libraries = new Map(config.libraries.map((library) => [library.id, library]));
   return {
     config,
@@ -292,7 +293,7 @@ export function holdersOf(network: Network, library: Library, holdings: readonly
   for (const ref of holdings) {
     const id = typeof ref === 'string' ? ref : ref.libraryId;
     if (own === undefined && id === library.id) own = holdingOf(ref);
-    const member = members.get(id);
+    const member = members[id];
     if (member === undefined) (strangers ??= new Set()).add(id);
     else if (seen[member] === 0) {
       seen[member] = 1;

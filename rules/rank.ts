@@ -251,11 +251,14 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
     if (holds || gap === undefined) candidates.add(index, (view[index] as number) | (holds ? FLAG.holds : 0) | (gap === undefined ? FLAG.covers : 0));
     else {
       if (!keys.has(gap)) keys.set(gap, gapKey(gap, citation));
-      unable(network, prepared, index, supplier, keys.get(gap), () => `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, () => ({
-        code: 'coverage',
-        ...gapOf(gap, supplier, citation),
-        at: written(supplier.source),
-      }));
+      const key = keys.get(gap);
+      const kept = network.unable[index] as Map<string, Exclusion>;
+      let entry = key === undefined ? undefined : kept.get(key);
+      if (!entry) {
+        entry = exclusion(supplier, `neither holds the item nor covers it: ${describeGap(gap, supplier, citation)}`, BUILTIN.coverage, { code: 'coverage', ...gapOf(gap, supplier, citation), at: written(supplier.source) });
+        if (key !== undefined) kept.set(key, entry);
+      }
+      unable(prepared, index, entry);
     }
   }
   for (const index of holders.suppliers) seen[index] = 0;
@@ -263,24 +266,19 @@ export function prepare(network: Network, input: RouteInput, facts: RequestFacts
   return prepared;
 }
 
-/**
- * Notes a source that cannot supply the request, with why: its exclusion is kept under `key` and
- * made once, where the words for it are the same for every request that has it.
- */
-function unable(network: Network, prepared: Prepared, index: number, supplier: Supplier, key: string | undefined, what: () => string, name: string, cause: () => ExclusionCause): Exclusion {
-  const kept = network.unable[index] as Map<string, Exclusion>;
-  const known = key === undefined ? undefined : kept.get(key);
-  const entry =
-    known ??
-    Object.freeze({
-      supplierId: supplier.id,
-      reasons: Object.freeze([builtinReason(what(), name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
-      causes: Object.freeze([cause()]) as ExclusionCause[],
-    });
-  if (key !== undefined && !known) kept.set(key, entry);
+/** A source's exclusion before any rule, made once where the words for it are the same for every request that has it. */
+function exclusion(supplier: Supplier, what: string, name: string, cause: ExclusionCause): Exclusion {
+  return Object.freeze({
+    supplierId: supplier.id,
+    reasons: Object.freeze([builtinReason(what, name, `supplier '${supplier.id}'`, supplier.source)]) as string[],
+    causes: Object.freeze([cause]) as ExclusionCause[],
+  });
+}
+
+/** Notes a source that cannot supply the request. */
+function unable(prepared: Prepared, index: number, entry: Exclusion): void {
   prepared.unable.push(entry);
   prepared.unableAt.push(index);
-  return entry;
 }
 
 /** Whether the supplier offers the requested service (`serviceSlot`); where it does not, it is noted as unable. */
@@ -289,35 +287,34 @@ function offers(network: Network, prepared: Prepared, service: number, index: nu
   if (((network.table.offers[index] as number) & (1 << service)) !== 0) return true;
   // Most holders of a loan or an e-book that cannot serve it lack the service: found by position, not by name.
   const slot = index * SERVICES.length + service;
-  const known = network.lacking[slot];
-  if (known) {
-    prepared.unable.push(known);
-    prepared.unableAt.push(index);
-    return false;
-  }
-  network.lacking[slot] = unable(network, prepared, index, supplier, undefined, () => `does not offer ${name}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, () => ({
+  const entry = (network.lacking[slot] ??= exclusion(supplier, `does not offer ${name}: it offers ${supplier.services.join(', ')}`, BUILTIN.services, {
     code: 'service',
     service: name,
     offers: [...supplier.services],
     at: written(supplier.source),
   }));
+  unable(prepared, index, entry);
   return false;
 }
 
-/** What the input says of some suppliers, by candidate: read by supplier id once each, however many candidates there are. */
-function byCandidate<T>(network: Network, candidates: Candidates, record: Readonly<Record<string, T>> | undefined): (T | undefined)[] {
-  const values = new Array<T | undefined>(candidates.count);
-  if (record === undefined) return values;
-  const { positions } = network;
+/** Runs `read` for each id of an input record that names a candidate, with its position; each id is looked up once, however many candidates there are. */
+function byCandidate<T>(network: Network, record: Readonly<Record<string, T>> | undefined, read: (at: number, value: T, candidates: Candidates) => void, candidates: Candidates): void {
+  if (record === undefined) return;
+  const { positions, supplierIndex } = network;
   // Records of a few dozen ids set one by one are kept as dictionaries, which `for…in` reads
   // a key at a time with a check that each is still there; `Object.keys` reads them at once.
   for (const id of Object.keys(record)) {
-    const index = network.supplierIndex.get(id);
+    const index = supplierIndex.get(id);
     const at = index === undefined ? -1 : (positions[index] as number);
-    if (at >= 0) values[at] = record[id];
+    if (at >= 0) read(at, record[id] as T, candidates);
   }
-  return values;
 }
+
+// Module functions rather than closures per request: see bench/README.md on esbuild's `keepNames`.
+// A candidate's load is kept as the requests it was sent until its capacity is known.
+const readLoad = (at: number, used: number, candidates: Candidates): void => void (candidates.load[at] = used);
+const readStats = (at: number, stats: SupplierStats, candidates: Candidates): void => void (candidates.observed[at] = stats);
+const readUnavailable = (at: number, why: NoOpenCopy, candidates: Candidates): void => void ((candidates.unavailable ??= [])[at] = why);
 
 /** The numbers of every candidate: target, cost, load, what is known of it, and why it is shut out where it is. */
 function measure(network: Network, prepared: Prepared, input: RouteInput): void {
@@ -330,26 +327,32 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   const kinds = kindsFor(input.kinds, request.service);
   const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
   const { positions } = network;
-  for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = at;
-  const used = byCandidate(network, candidates, input.load);
-  const stats = byCandidate(network, candidates, input.stats);
-  const unavailable = byCandidate(network, candidates, input.unavailable);
-  for (let at = 0; at < candidates.count; at++) positions[candidates.index[at] as number] = -1;
+  const { count, index: indices, load, observed: seen } = candidates;
+  for (let at = 0; at < count; at++) {
+    positions[indices[at] as number] = at;
+    load[at] = 0;
+  }
+  byCandidate(network, input.load, readLoad, candidates);
+  byCandidate(network, input.stats, readStats, candidates);
+  byCandidate(network, input.unavailable, readUnavailable, candidates);
+  for (let at = 0; at < count; at++) positions[indices[at] as number] = -1;
 
   let blocked: string | undefined;
   let blockedCause: ExclusionCause | undefined;
-  for (let at = 0; at < candidates.count; at++) {
-    const index = candidates.index[at] as number;
+  const { unavailable } = candidates;
+  for (let at = 0; at < count; at++) {
+    const index = indices[at] as number;
     const supplier = config.suppliers[index] as Supplier;
     const promised = table.promised[promisedSlot(index, service, urgency)] as number;
     const target = Number.isNaN(promised) ? usage.deadlineHours : promised;
     const cost = priceOf(fixed[index] as number, table.perPage[index] as number, request.service, pages);
     const capacity = table.capacity[index] as number;
-    const observed = forService(stats[at], request.service);
+    const stats = seen[at];
+    const observed = stats === undefined ? undefined : forService(stats, request.service);
     candidates.targetHours[at] = target;
     candidates.estimatedCost[at] = cost;
-    candidates.load[at] = capacity > 0 ? Math.min(1, (used[at] ?? 0) / capacity) : 1;
-    candidates.observed[at] = observed;
+    load[at] = capacity > 0 ? Math.min(1, ((load[at] as number | undefined) ?? 0) / capacity) : 1;
+    if (observed !== stats) seen[at] = observed;
     candidates.fillRate[at] = observed?.fillRate ?? (table.prior[index] as number);
     candidates.turnaroundHours[at] = observed?.turnaroundHours ?? target;
     candidates.rankedHours[at] = rankedHours(observed, kinds?.[supplier.kind], target, approval(cost, supplier.cost.currency));
@@ -362,7 +365,7 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
       (causes ??= []).push(statusCause(supplier));
       key += 'status';
     }
-    const why = unavailable[at];
+    const why = unavailable?.[at];
     if (why) {
       (hard ??= []).push(unavailableReason(why));
       (causes ??= []).push(why);
@@ -373,8 +376,10 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
       (causes ??= []).push((blockedCause ??= { code: 'blocked', libraryId: library.id, at: written(library.source) }));
       if (key !== undefined) key += ` blocked by ${library.id}`;
     }
-    candidates.hardReasons[at] = hard;
-    candidates.hardCauses[at] = causes;
+    if (hard) {
+      candidates.hardReasons[at] = hard;
+      candidates.hardCauses[at] = causes;
+    }
     candidates.hardKey[at] = key;
   }
 }

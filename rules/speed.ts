@@ -36,7 +36,14 @@ export function approvalWaitHours(price: Money, request: Pick<IllRequest, 'maxCo
 export function approvalWait(request: Pick<IllRequest, 'maxCost'>, library: Pick<Library, 'policy'>, policy: Pick<NetworkPolicy, 'lifecycle'>, staff?: StaffStats): (amount: number, currency: string) => number {
   const limits = { autoApproveLimit: library.policy.autoApproveLimit, maxCost: request.maxCost };
   const hours = staff?.approveCost?.hours.median ?? APPROVAL_SHARE_OF_DUE * policy.lifecycle.taskDueHours.approveCost;
-  return (amount, currency) => (amount > 0 && exceededLimit({ amount, currency }, limits) ? hours : 0);
+  // Asked once for every candidate of a request: one price, filled in each time, rather than a new one each.
+  const price = { amount: 0, currency: '' };
+  return (amount, currency) => {
+    if (!(amount > 0)) return 0;
+    price.amount = amount;
+    price.currency = currency;
+    return exceededLimit(price, limits) ? hours : 0;
+  };
 }
 
 /**
