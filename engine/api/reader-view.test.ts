@@ -50,7 +50,9 @@ describe('a request whose sends failed', () => {
     const reader = await app.token('reader', request.requester.libraryId, request.requester.patronId);
     expect((await app.call('POST', '/api/requests', reader, request)).status).toBe(201);
     const librarian = await app.token('librarian', request.requester.libraryId);
-    const staffView = await app.until(request.id, librarian, (body) => body.tried?.length >= 2);
+    // The tries are indexed as each send fails, the audit trail written beside: both are waited for.
+    const sendsFailed = (body: { auditTrail?: { detail: { event?: string } }[] }) => (body.auditTrail ?? []).filter((entry) => entry.detail.event === 'send-failed').length;
+    const staffView = await app.until(request.id, librarian, (body) => body.tried?.length >= 2 && sendsFailed(body) >= 2);
     expect(staffView.tried.slice(0, 2)).toEqual([
       { supplierId: 'cnki', outcome: 'send-failed', reason: 'rejected', at: expect.any(String) },
       { supplierId: 'wanfang', outcome: 'send-failed', reason: 'no-credentials', at: expect.any(String) },
