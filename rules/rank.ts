@@ -495,10 +495,12 @@ interface Scale {
  * outweigh the terms that rank the others. Only tiers and rule scores reach further.
  */
 function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number, shares: Float64Array): number {
-  const s = cheapShares(candidates, at, budget, shares);
-  if (Number.isNaN(shares[s + 1])) {
+  const s = 4 * at;
+  if (Number.isNaN(shares[s])) {
+    shares[s] = unit((candidates.estimatedCost[at] as number) / budget);
     shares[s + 1] = shareOfSpan(candidates.rankedHours(at), span);
     shares[s + 2] = 1 - unit(1 - optimisticFillRate(candidates.fillRate(at), candidates.observed[at]?.orders));
+    shares[s + 3] = unit(candidates.load[at] as number);
   }
   terms[0] = round3(-weights.cost * (shares[s] as number));
   terms[1] = round3(-weights.turnaround * (shares[s + 1] as number));
@@ -508,16 +510,6 @@ function score(terms: Float64Array, candidates: Candidates, at: number, { weight
   terms[5] = round3(adjustment);
   // Summed as listed, so summing a rota entry's `terms` reproduces its `score` bit for bit.
   return (terms[0] as number) + (terms[1] as number) + (terms[2] as number) + (terms[3] as number) + (terms[4] as number) + (terms[5] as number);
-}
-
-/** A candidate's cost and load shares (`Settled.shares`), which its numbers give at once, where not yet worked out; where its shares start. */
-function cheapShares(candidates: Candidates, at: number, budget: number, shares: Float64Array): number {
-  const s = 4 * at;
-  if (Number.isNaN(shares[s])) {
-    shares[s] = unit((candidates.estimatedCost[at] as number) / budget);
-    shares[s + 3] = unit(candidates.load[at] as number);
-  }
-  return s;
 }
 
 /** The most a term of this signed weight can add: the weight where positive, else nothing. */
@@ -584,8 +576,7 @@ export interface Settled {
   adjustment: Float64Array;
   /**
    * By candidate, four to a candidate: its cost, turnaround, fill rate and load each as the share
-   * of its weight it earns: cost and load when it is first weighed against the rota, turnaround and
-   * fill rate when it is first scored (NaN before). They do not depend on
+   * of its weight it earns, worked out when it is first scored (NaN before). They do not depend on
    * the weights: two versions ranking on one settlement work them out once.
    */
   shares: Float64Array;
@@ -715,20 +706,17 @@ function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment
   const width = Math.max(1, policy.escalation.maxRotaLength);
   const top: number[] = [];
   const { weights } = policy;
-  // The most the turnaround and fill rate terms can add, each at its best.
-  const bestTurnaround = atBest(-weights.turnaround);
-  const bestFillRate = atBest(weights.fillRate);
+  // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
+  const leading = atBest(-weights.cost) + atBest(-weights.turnaround) + atBest(weights.fillRate);
+  const bestLoad = atBest(-weights.load);
   for (const at of usable) {
     const placed = tierOf(tier, candidates, at);
     const adjusted = adjustment[at] as number;
     if (top.length === width) {
       // A candidate whose score cannot reach the last place in the rota is not worked out: its
-      // cost, tier, load and rule score, with turnaround and fill rate at their best, already fall
-      // short. Summed in `score`'s order, each term no less than the one it stands for: rounding
-      // never lowers a sum whose terms are raised, so this is never below the score.
+      // tier and rule score, with every other term at its best, already fall short.
       const last = top[width - 1] as number;
-      const s = cheapShares(candidates, at, scale.budget, shares);
-      scores[at] = round3(-weights.cost * (shares[s] as number)) + bestTurnaround + bestFillRate + round3(-weights.tier * (placed - 1)) + round3(-weights.load * (shares[s + 3] as number)) + round3(adjusted);
+      scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
       if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
     }
     scores[at] = score(TERMS, candidates, at, scale, placed, adjusted, shares);
