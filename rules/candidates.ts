@@ -7,6 +7,7 @@ import type { Supplier } from './types';
 import type { SupplierStats } from './knowledge';
 import type { ExclusionCause, NoOpenCopy } from '../domain/decision';
 import { NEAR } from './network';
+import { rankedHours } from './speed';
 
 /** The `candidate` fact: derived for one supplier of one request. */
 export interface CandidateFacts {
@@ -24,6 +25,16 @@ export interface CandidateFacts {
   blocked: boolean;
   /** The supplier's coverage matches the citation's language, subjects, year and, where it lists titles, ISSN. */
   covers: boolean;
+}
+
+/** What a request's candidates' ranking figures are worked out from, the same for all of them. */
+export interface RankingBasis {
+  /** Each supplier's configured fill rate, by configuration position. */
+  prior: ArrayLike<number>;
+  /** How long suppliers of each kind were seen to take for the request's service. */
+  kinds: Record<string, SupplierStats> | undefined;
+  /** The hours a price waits for the library's approval (rules/speed.ts `approvalWait`). */
+  approval: (amount: number, currency: string) => number;
 }
 
 /** Bits of `Candidates.flags`: the `NEAR` bits of the supplier for the requesting library, and these. */
@@ -47,12 +58,11 @@ export class Candidates {
   readonly targetHours: number[];
   readonly estimatedCost: number[];
   readonly load: number[];
-  /** Observed fill rate, else the supplier's prior. */
-  readonly fillRate: number[];
-  /** Observed turnaround, else the promised one. */
-  readonly turnaroundHours: number[];
-  /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
-  readonly rankedHours: number[];
+  /**
+   * What the figures only ranking and the delivery prediction read are worked out from, set with
+   * the numbers: those figures are asked for the few candidates scored, not made for every one.
+   */
+  ranking: RankingBasis | undefined;
   /** What the knowledge base knows of each supplier, for ranking and the delivery prediction. */
   readonly observed: (SupplierStats | undefined)[];
   /** Sources found unable before routing, by candidate, where the input names any among the candidates. */
@@ -73,15 +83,31 @@ export class Candidates {
     this.targetHours = new Array<number>(capacity);
     this.estimatedCost = new Array<number>(capacity);
     this.load = new Array<number>(capacity);
-    this.fillRate = new Array<number>(capacity);
-    this.turnaroundHours = new Array<number>(capacity);
-    this.rankedHours = new Array<number>(capacity);
     // Known of a few candidates only, a dozen or so of a request's hundred: set where there is something, read as undefined elsewhere.
     this.observed = [];
     this.hardReasons = [];
     this.hardCauses = [];
     this.hardKey = new Array<string | undefined>(capacity);
     this.unavailable = undefined;
+    this.ranking = undefined;
+  }
+
+  /** Observed fill rate, else the supplier's prior. */
+  fillRate(at: number): number {
+    return this.observed[at]?.fillRate ?? ((this.ranking as RankingBasis).prior[this.index[at] as number] as number);
+  }
+
+  /** Observed turnaround, else the promised one. */
+  turnaroundHours(at: number): number {
+    return this.observed[at]?.turnaroundHours ?? (this.targetHours[at] as number);
+  }
+
+  /** Working hours ranking expects until the supplier's fill, a wait for the library's cost approval included (rules/speed.ts `rankedHours`). */
+  rankedHours(at: number): number {
+    const { kinds, approval } = this.ranking as RankingBasis;
+    const supplier = this.supplier(at);
+    const target = this.targetHours[at] as number;
+    return rankedHours(this.observed[at], kinds?.[supplier.kind], target, approval(this.estimatedCost[at] as number, supplier.cost.currency));
   }
 
   /** Appends a candidate with its flags; the numbers are filled in by position afterwards. */

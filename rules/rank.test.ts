@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { networkPolicy } from '../bench/network-generator';
+import { generateNetwork, generateRequests, networkPolicy } from '../bench/network-generator';
 import { compile } from './compile';
 import type { RouteInput } from './rank';
 import { route } from './route';
@@ -347,5 +347,23 @@ describe('score terms', () => {
     const config = network([supplier('thu', { cost: { currency: 'CNY', perArticle: 116 } })], [], [library('pku', 'north', { autoApproveLimit: { amount: 100, currency: 'CNY' } })]);
     config.policy = { ...config.policy, weights: { ...config.policy.weights, cost: 0.3 } };
     expect(route(compile(config), request(['thu'])).rota[0]?.terms.cost).toBe(-0.3);
+  });
+});
+
+describe('a rota of few places', () => {
+  it('is the head of the ranking of every usable candidate, though those that cannot reach it are not scored in full', () => {
+    const config = generateNetwork(13, { libraries: 160, serviceLibraries: 80, rules: 40 });
+    const inputs = generateRequests(14, config, 150);
+    const short = compile(config);
+    const long = compile({ ...config, policy: { ...config.policy, escalation: { ...config.policy.escalation, maxRotaLength: 1000 } } });
+    let cut = 0;
+    for (const input of inputs) {
+      const rota = route(short, input).rota;
+      const all = route(long, input).rota;
+      expect(rota).toEqual(all.slice(0, rota.length));
+      expect(rota.length).toBe(Math.min(all.length, config.policy.escalation.maxRotaLength));
+      if (all.length > rota.length) cut++;
+    }
+    expect(cut).toBeGreaterThan(100);
   });
 });

@@ -12,7 +12,7 @@ import { normaliseSubjects } from './subjects';
 import { tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { forService, kindsFor, staffFor, type KindStats, type StaffStats, type SupplierStats } from './knowledge';
-import { approvalWait, optimisticFillRate, rankedHours, shareOfSpan, turnaroundSpan } from './speed';
+import { approvalWait, optimisticFillRate, shareOfSpan, turnaroundSpan } from './speed';
 import { Candidates, FLAG } from './candidates';
 import { Exclusions, ROTA_LENGTH } from './exclusions';
 import { FiredBits } from './fired-bits';
@@ -324,8 +324,7 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
   const urgency = urgencySlot(request.urgency);
   const fixed = table.fixedCost[service] as Float64Array;
   const pages = pageCount(request.citation.pages);
-  const kinds = kindsFor(input.kinds, request.service);
-  const approval = approvalWait(request, library, config.policy, staffFor(input.staff, library.id));
+  candidates.ranking = { prior: table.prior, kinds: kindsFor(input.kinds, request.service), approval: approvalWait(request, library, config.policy, staffFor(input.staff, library.id)) };
   const { positions } = network;
   const { count, index: indices, load, observed: seen } = candidates;
   for (let at = 0; at < count; at++) {
@@ -353,9 +352,6 @@ function measure(network: Network, prepared: Prepared, input: RouteInput): void 
     candidates.estimatedCost[at] = cost;
     load[at] = capacity > 0 ? Math.min(1, ((load[at] as number | undefined) ?? 0) / capacity) : 1;
     if (observed !== stats) seen[at] = observed;
-    candidates.fillRate[at] = observed?.fillRate ?? (table.prior[index] as number);
-    candidates.turnaroundHours[at] = observed?.turnaroundHours ?? target;
-    candidates.rankedHours[at] = rankedHours(observed, kinds?.[supplier.kind], target, approval(cost, supplier.cost.currency));
 
     let hard: string[] | undefined;
     let causes: ExclusionCause[] | undefined;
@@ -502,8 +498,8 @@ function score(terms: Float64Array, candidates: Candidates, at: number, { weight
   const s = 4 * at;
   if (Number.isNaN(shares[s])) {
     shares[s] = unit((candidates.estimatedCost[at] as number) / budget);
-    shares[s + 1] = shareOfSpan(candidates.rankedHours[at] as number, span);
-    shares[s + 2] = 1 - unit(1 - optimisticFillRate(candidates.fillRate[at] as number, candidates.observed[at]?.orders));
+    shares[s + 1] = shareOfSpan(candidates.rankedHours(at), span);
+    shares[s + 2] = 1 - unit(1 - optimisticFillRate(candidates.fillRate(at), candidates.observed[at]?.orders));
     shares[s + 3] = unit(candidates.load[at] as number);
   }
   terms[0] = round3(-weights.cost * (shares[s] as number));
@@ -868,8 +864,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   decision.outcome = outcomeOf(decision.tasks);
   const figures = rota.map((at): RotaFigures => ({
     supplier: candidates.supplier(at),
-    fillRate: candidates.fillRate[at] as number,
-    turnaroundHours: candidates.turnaroundHours[at] as number,
+    fillRate: candidates.fillRate(at),
+    turnaroundHours: candidates.turnaroundHours(at),
     ...(candidates.observed[at] === undefined ? {} : { observed: candidates.observed[at] }),
   }));
   decision.eta = predictDelivery(config, decision, figures, prepared.now, staffFor(prepared.staff, library.id), kindsFor(prepared.kinds, request.service));
