@@ -18,7 +18,7 @@ import type { CliIo } from './io';
 
 const USAGE =
   'usage: ill route [--config DIR] [--now ISO] [FACTS] --request FILE | ill route [--config NEW] --compare OLD --requests FILE.jsonl [--now ISO] [--threads N] [FACTS]; ' +
-  '--threads N: worker threads beside this one, (default: one a core but one, for a file of 20000 requests or more, once 1000 take 100 ms unless every request is decided by both); ' +
+  '--threads N: worker threads beside this one (default: one for each core but this one, for a file of 20000 requests or more, started once 1000 requests take 100 ms unless both versions decide every request); ' +
   'FACTS: --usage NAME=N (deadlineHours, titleCopiesThisYear, holders), --load SUPPLIER=N (requests sent today), --facts FILE.json ({"usage": {...}, "load": {...}})';
 
 /** What the store would tell routing in service: copies counted against a title, each supplier's load today. */
