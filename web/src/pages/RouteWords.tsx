@@ -24,60 +24,52 @@ export function RuleName({ name, sources }: { name: string; sources: Record<stri
   );
 }
 
-/** One reason a supplier is left out, worded from its kind and what it names. */
+/** One reason a supplier is left out, worded from its kind and what it names, then where it is written. */
 export function CauseWords({ cause }: { cause: ExclusionCause }) {
   const { t } = useMessages();
+  return (
+    <span>
+      {causeWords(t, cause)}
+      {'at' in cause && <Where at={cause.at} />}
+    </span>
+  );
+}
+
+function causeWords(t: ReturnType<typeof useMessages>['t'], cause: ExclusionCause) {
   const r = t.routing;
   const list = (items: readonly (string | number)[]) => items.join(r.list);
+  const service = (name: string) => t.services[name as keyof typeof t.services] ?? name;
   switch (cause.code) {
     case 'suspended':
     case 'closed':
       return (
-        <span>
+        <>
           {r[cause.code]}
           {r.span(cause.from, cause.to)}
-          <Where at={cause.at} />
-        </span>
+        </>
       );
     case 'blocked':
-      return (
-        <span>
-          {r.blocked(cause.libraryId)}
-          <Where at={cause.at} />
-        </span>
-      );
+      return r.blocked(cause.libraryId);
     case 'rule':
       return (
-        <span>
+        <>
           {r.excludedBy(cause.rule)}
           {written(cause.reason)}
-          <Where at={cause.at} />
-        </span>
+        </>
       );
     case 'service':
-      return (
-        <span>
-          {r.service(t.services[cause.service as keyof typeof t.services] ?? cause.service, list(cause.offers.map((offer) => t.services[offer as keyof typeof t.services] ?? offer)))}
-          <Where at={cause.at} />
-        </span>
-      );
+      return r.service(service(cause.service), list(cause.offers.map(service)));
     case 'coverage':
       return (
-        <span>
+        <>
           {r.notCovered}
           {gapWords(r.gaps, cause, list)}
-          <Where at={cause.at} />
-        </span>
+        </>
       );
     case 'rota-length':
-      return (
-        <span>
-          {r.rotaLength(cause.max)}
-          <Where at={cause.at} />
-        </span>
-      );
+      return r.rotaLength(cause.max);
     case 'no-open-copy':
-      return <span>{r.noOpenCopy(cause.doi)}</span>;
+      return r.noOpenCopy(cause.doi);
   }
 }
 
