@@ -29,6 +29,8 @@ const AHEAD = 3;
 export const SLOW_BATCH_MS = 100;
 /** Nor for a batch file of fewer requests than this, which one thread compares in a few seconds at most. */
 export const MIN_REQUESTS = 20_000;
+/** `--threads` asks for at most this many workers for each core. */
+export const MAX_THREADS_PER_CORE = 4;
 
 /**
  * How many worker threads, started once this thread took `slowBatchMs` or longer over a batch of

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -273,6 +273,7 @@ describe('ill route --request', () => {
     [['--compare', 'old'], '--compare and --requests go together'],
     [['--compare', 'old', '--requests', 'r.jsonl', '--threads', '1.5'], '--threads must be a whole number, not 1.5'],
     [['--compare', 'old', '--requests', 'r.jsonl', '--threads', 'all'], '--threads must be a number of 0 or more, not "all"'],
+    [['--compare', 'old', '--requests', 'r.jsonl', '--threads', '100000'], `--threads must be at most ${4 * availableParallelism()} (4 for each of this machine's ${availableParallelism()} cores), not 100000`],
     [['--request', 'a.json', '--now', 'tomorrow'], "--now 'tomorrow' is not an ISO date like 2026-03-02 or 2026-03-02T09:30:00Z"],
     [['--request', 'a.json', '--usage', 'copies=3'], "--usage 'copies' is not a usage fact (deadlineHours, titleCopiesThisYear, holders)"],
     [['--request', 'a.json', '--usage', 'titleCopiesThisYear'], "--usage 'titleCopiesThisYear' is not NAME=N"],

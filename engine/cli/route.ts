@@ -13,7 +13,7 @@ import type { RouteDecision } from '../../domain/decision';
 import { lookupHolders } from '../../rules/holdings';
 import { formatProblem, type LoadedNetwork } from '../network';
 import { readRequest, type Lines } from './compare-batch';
-import { compareBatches, MIN_REQUESTS, SLOW_BATCH_MS, Workers, type Threads } from './compare-pool';
+import { compareBatches, MAX_THREADS_PER_CORE, MIN_REQUESTS, SLOW_BATCH_MS, Workers, type Threads } from './compare-pool';
 import type { CliIo } from './io';
 
 const USAGE =
@@ -107,6 +107,9 @@ function invocation(args: string[], env: CliIo['env']): Invocation {
       ? { threads: availableParallelism() - 1, slowBatchMs: SLOW_BATCH_MS, minRequests: MIN_REQUESTS }
       : { threads: count(values.threads, '--threads'), slowBatchMs: 0, minRequests: 0 };
   if (!Number.isInteger(threads.threads)) throw new UsageError(`--threads must be a whole number, not ${values.threads}`);
+  // Each worker holds both versions compiled: thousands asked for by a slip of the keyboard would exhaust memory, and beyond the cores none helps.
+  const most = MAX_THREADS_PER_CORE * availableParallelism();
+  if (threads.threads > most) throw new UsageError(`--threads must be at most ${most} (${MAX_THREADS_PER_CORE} for each of this machine's ${availableParallelism()} cores), not ${values.threads}`);
   return { mode: 'compare', config, now, facts, compare, requests, threads };
 }
 
