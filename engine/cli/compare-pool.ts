@@ -52,12 +52,16 @@ const SHORTEST_LINE = 100;
  * only when the comparison wants it. One never wanted is ended unused.
  */
 export class Workers {
-  /** Batches each worker sent the configurations holds unanswered. */
+  /** Batches each worker sent the configurations holds unanswered; a worker that stops leaves it. */
   readonly pending = new Map<Worker, number>();
   private readonly early: Worker[];
-  failure: Error | undefined;
-  /** Called with each batch a worker answers, and whenever a worker answers or fails. */
+  /** Whether workers were sent the configurations, even if all have stopped since. */
+  started = false;
+  /** Why each worker that stopped before the comparison ended did so. */
+  readonly stopped: Error[] = [];
+  /** Called with each batch a worker answers, with each worker that stops, and whenever either happens. */
   answered: (batch: number, findings: Finding[]) => void = () => undefined;
+  lost: (worker: Worker) => void = () => undefined;
   changed: () => void = () => undefined;
 
   constructor({ threads, minRequests }: Threads, fileBytes: number | undefined) {
@@ -72,19 +76,23 @@ export class Workers {
       this.answered(batch, findings);
       this.changed();
     });
-    worker.on('error', (error) => {
-      this.failure ??= error;
+    // A worker that fails (out of memory, say) ends with an error, then an exit: it is lost once.
+    const stop = (error: Error): void => {
+      const early = this.early.indexOf(worker);
+      if (early >= 0) this.early.splice(early, 1);
+      else if (!this.pending.delete(worker)) return;
+      this.stopped.push(error);
+      this.lost(worker);
       this.changed();
-    });
-    worker.on('exit', (code) => {
-      this.failure ??= new Error(`a worker thread stopped (exit code ${code}) while comparing`);
-      this.changed();
-    });
+    };
+    worker.on('error', stop);
+    worker.on('exit', (code) => stop(new Error(`a worker thread stopped (exit code ${code}) while comparing`)));
     return worker;
   }
 
   /** Sends `count` workers, those started early first, the configurations. */
   start(count: number, setup: WorkerSetup): void {
+    this.started = true;
     for (let i = 0; i < count; i++) {
       const worker = this.early.shift() ?? this.spawn();
       this.pending.set(worker, 0);
@@ -92,20 +100,16 @@ export class Workers {
     }
   }
 
-  get started(): number {
-    return this.pending.size;
-  }
-
   async end(): Promise<void> {
-    await Promise.all([...this.early, ...this.pending.keys()].map((worker) => worker.removeAllListeners('exit').terminate()));
+    await Promise.all([...this.early, ...this.pending.keys()].map((worker) => worker.removeAllListeners('exit').removeAllListeners('error').terminate()));
   }
 }
 
 /**
  * Compares the batches in order, in this thread until one takes `slowBatchMs` or longer (at once
  * for 0; in a file of `fileBytes`, where known, long enough), then on `threads` workers as well: each batch goes to the worker with the fewest unanswered,
- * if it has fewer than `AHEAD`, or else is compared here. `write` gets each batch's findings in
- * the order the batches came.
+ * if it has fewer than `AHEAD`, or else is compared here. A worker that stops loses nothing: the
+ * batches it held are compared here. `write` gets each batch's findings in the order the batches came.
  */
 export async function compareBatches(
   comparison: VersionComparison,
@@ -118,17 +122,28 @@ export async function compareBatches(
 ): Promise<void> {
   const { pending } = workers;
   const answered = new Map<number, Finding[]>();
+  /** Each batch a worker holds unanswered, with its lines, should the worker stop. */
+  const held = new Map<number, { worker: Worker; lines: Lines }>();
+  /** Batches a worker held when it stopped, to be compared here. */
+  const orphaned: [number, Lines][] = [];
   let written = 0;
   let sent = 0;
   let wake: (() => void) | undefined;
   const answer = (batch: number, findings: Finding[]) => {
+    held.delete(batch);
     answered.set(batch, findings);
     for (let next = answered.get(written); next; next = answered.get(written)) {
       answered.delete(written++);
       write(next);
     }
   };
+  const adopt = () => {
+    for (let next = orphaned.shift(); next; next = orphaned.shift()) answer(next[0], compareLines(comparison, next[1], setup.file, setup.facts));
+  };
   workers.answered = answer;
+  workers.lost = (worker) => {
+    for (const [batch, { worker: holder, lines }] of held) if (holder === worker) orphaned.push([batch, lines]);
+  };
   workers.changed = () => {
     wake?.();
     wake = undefined;
@@ -141,18 +156,19 @@ export async function compareBatches(
   let long: boolean | undefined;
   /** Starts the workers once this thread has taken `ms` over a batch, if that is long enough in a file long enough. */
   const startAfter = (ms: number) => {
-    if (workers.started === 0 && threads > 0 && long && ms >= slowBatchMs) workers.start(threads, setup);
+    if (!workers.started && threads > 0 && long && ms >= slowBatchMs) workers.start(threads, setup);
   };
   try {
     for await (const lines of batches) {
       // The first lines tell how long the file's lines are, so how many requests it holds.
       long ??= fileBytes === undefined || (fileBytes * lines.texts.length) / lines.texts.reduce((total, text) => total + Buffer.byteLength(text) + 1, 0) >= minRequests;
       startAfter(0);
-      if (workers.failure) break;
+      adopt();
       const worker = free();
       const batch = sent++;
       if (worker) {
         pending.set(worker, (pending.get(worker) ?? 0) + 1);
+        held.set(batch, { worker, lines });
         worker.postMessage({ batch, lines } satisfies Batch);
         continue;
       }
@@ -162,10 +178,10 @@ export async function compareBatches(
       // Lets the workers' answers in before the next batch is read.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    while (written < sent && !workers.failure) await new Promise<void>((resolve) => (wake = resolve));
-    if (workers.failure) throw workers.failure;
+    for (adopt(); written < sent; adopt()) await new Promise<void>((resolve) => (wake = resolve));
   } finally {
     workers.answered = () => undefined;
+    workers.lost = () => undefined;
     workers.changed = () => undefined;
   }
 }
