@@ -98,7 +98,7 @@ describe('settlement in the request workflow', () => {
     expect(postings.reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);
   });
 
-  it('closes a loan while the library holds it: the lender is told, its charge reversed once, and the request cancelled', async () => {
+  it('closes a loan while the library holds it: the lender is told by a note (a loan sent cannot be cancelled), its charge reversed once, and the request cancelled', async () => {
     const request = sample('loan-same-region');
     const shipped = await filled(request, { status: 'Loaned', dueDate: '2027-01-20T00:00:00.000Z', cost: { amount: 15, currency: 'CNY' } });
     const lender = shipped.loan!.supplierId;
@@ -108,8 +108,9 @@ describe('settlement in the request workflow', () => {
 
     const closed = await handle.executeUpdate(closeUpdate, { args: [{ actor: centre, reason: 'the book was lost in the post' }] });
     expect(closed).toMatchObject({ status: 'cancelled', reason: 'closed by the centre: the book was lost in the post' });
-    const notices = (await store.listOutbox(lender, 50)).filter((entry) => entry.requestId === request.id).map((entry) => entry.action);
-    expect(notices).toEqual(['cancel', 'received', 'send']);
+    const notices = (await store.listOutbox(lender, 50)).filter((entry) => entry.requestId === request.id);
+    expect(notices.map((entry) => entry.action)).toEqual(['note', 'received', 'send']);
+    expect(notices[0]?.detail).toMatchObject({ note: 'closed by the centre: the book was lost in the post', closed: true });
     const postings = await store.listPostings(request.id);
     expect(postings.filter((p) => p.kind === 'reversal')).toHaveLength(postings.length / 2);
     expect(postings.reduce((sum, p) => sum + p.amountMinor, 0)).toBe(0);

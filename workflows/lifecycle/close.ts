@@ -1,8 +1,8 @@
 // The centre's staff closing a request by hand, whatever open status it is in: the supplier that has
-// it is told, a charge not yet settled (posted in a month whose statements are still open) is
-// reversed, and the reader hears it ended.
+// it is told (asked to cancel what it has not yet sent, else sent a note), a charge not yet settled
+// (posted in a month whose statements are still open) is reversed, and the reader hears it ended.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import { currentSupplier } from '../../domain/request-state';
+import { CANCELLABLE_STATUSES, currentSupplier } from '../../domain/request-state';
 import type { LifecycleActivities } from '../activities';
 import { failureClass } from './failures';
 import type { RequestRun } from './run';
@@ -30,7 +30,9 @@ async function carryOut(run: RequestRun): Promise<'end'> {
   const supplierId = currentSupplier(run.state);
   if (supplierId) {
     try {
-      await run.notifySupplier(supplierId, 'cancel', { reason: note, closed: true }, told);
+      // Only what the supplier has not yet sent can be cancelled: of a copy delivered or a loan sent, it is told by a note.
+      if (CANCELLABLE_STATUSES.includes(run.state.status)) await run.notifySupplier(supplierId, 'cancel', { reason: note, closed: true }, told);
+      else await run.notifySupplier(supplierId, 'note', { note, closed: true }, told);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       const reason = failureClass(error, supplierId, 'the notice of the close');
