@@ -347,7 +347,8 @@ type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
 /** The staff task a decision waits for before the first try: a review sends the rota on itself; a cost approval comes before the first try of a request routed at once. */
 function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
   if (decision.outcome === 'review') return 'review';
-  return decision.outcome === 'route' && decision.tasks.some((task) => task.type === 'approveCost') ? 'approveCost' : undefined;
+  if (decision.outcome === 'route') for (const task of decision.tasks) if (task.type === 'approveCost') return 'approveCost';
+  return undefined;
 }
 
 /**
@@ -453,29 +454,62 @@ function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, b
 const told = (hours: Hours, due?: number): string =>
   typeof hours === 'number' ? `${hours} h` : hours.p90 === due ? `within ${due} h nine times in ten` : `about ${round2(hours.median)} h as seen`;
 
-function basisOf(
-  plan: DeliveryPlan,
-  decision: Decided,
-  rota: readonly RotaFigures[],
-  due: NetworkPolicy['lifecycle']['taskDueHours'],
-  kinds: Record<string, SupplierStats> | undefined,
-): string {
-  const parts: string[] = [];
+type DueHours = NetworkPolicy['lifecycle']['taskDueHours'];
+
+/** Bases worded before, per configuration's due hours and deadline, by the counts they are worded from (see `basisOf`). */
+const bases = new WeakMap<DueHours, Map<number, Map<number, string>>>();
+/** Deadlines whose bases are kept per configuration, beyond which they are forgotten: deadlines come with requests and may be many. */
+const MAX_DEADLINES = 1_000;
+/** Rotas as long as this or longer are worded afresh: their counts do not fit the key. */
+const COUNTS = 64;
+
+/**
+ * The basis of the prediction, in words. Where no staff figures enter them, they follow from the
+ * first staff task, the rota's size, how many of it were seen and how many take their kind's
+ * times, and the deadline, and recur from decision to decision: those are worded once.
+ */
+function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[], due: DueHours, staff: StaffStats | undefined, kinds: Record<string, SupplierStats> | undefined): string {
   const task = firstTask(decision);
+  const tries = plan.tries.length;
+  let observed = 0;
+  let pooled = 0;
+  // The rota's words are left out of a decision that sends it to no supplier.
+  for (let i = 0; i < tries; i++) {
+    const figures = rota[i] as RotaFigures;
+    if (figures.observed !== undefined) observed++;
+    if (figures.observed?.turnaroundHours === undefined && figures.supplier !== undefined && kinds?.[figures.supplier.kind]?.turnaroundHours !== undefined) pooled++;
+  }
+  const recurs = tries < COUNTS && seen(staff?.searchProxy) === undefined && (task === undefined || seen(staff?.[task]) === undefined);
+  if (!recurs) return worded(plan, task, observed, pooled, due);
+  let byDeadline = bases.get(due);
+  if (!byDeadline) bases.set(due, (byDeadline = new Map()));
+  let known = byDeadline.get(decision.deadlineHours);
+  if (!known) {
+    if (byDeadline.size >= MAX_DEADLINES) byDeadline.clear();
+    byDeadline.set(decision.deadlineHours, (known = new Map()));
+  }
+  const key = (((task === undefined ? 0 : task === 'review' ? 1 : 2) * COUNTS + tries) * COUNTS + observed) * COUNTS + pooled;
+  let words = known.get(key);
+  if (words === undefined) known.set(key, (words = worded(plan, task, observed, pooled, due)));
+  return words;
+}
+
+/** The basis worded: the staff task first, the rota's suppliers (`observed` of them seen, `pooled` taking their kind's times), search-proxy staff. */
+function worded(plan: DeliveryPlan, task: ReturnType<typeof firstTask>, observed: number, pooled: number, due: DueHours): string {
+  const suppliers = plan.tries.length;
+  const parts: string[] = [];
   if (task === 'review') parts.push(`a review first (${told(plan.staffHours, due.review)})`);
   else if (task === 'approveCost') parts.push(`a cost approval first (${told(plan.staffHours, due.approveCost)})`);
   if (plan.tries.length > 0) {
-    const observed = rota.filter((figures) => figures.observed !== undefined).length;
-    const suppliers = rota.length === 1 ? 'the rota supplier' : `the ${rota.length} rota suppliers`;
+    const rota = suppliers === 1 ? 'the rota supplier' : `the ${suppliers} rota suppliers`;
     parts.push(
-      observed === rota.length
-        ? `observed fill rates and turnarounds of ${suppliers}`
+      observed === suppliers
+        ? `observed fill rates and turnarounds of ${rota}`
         : observed === 0
-          ? `configured fill rates and promised turnarounds of ${suppliers}`
-          : `observed figures for ${observed} of ${suppliers}, configured ones for the rest`,
+          ? `configured fill rates and promised turnarounds of ${rota}`
+          : `observed figures for ${observed} of ${rota}, configured ones for the rest`,
     );
-    const pooled = rota.filter((figures, i) => figures.observed?.turnaroundHours === undefined && plan.tries[i]?.fill !== undefined && figures.supplier !== undefined && kinds?.[figures.supplier.kind]?.turnaroundHours !== undefined).length;
-    if (pooled > 0) parts.push(`for ${pooled === rota.length ? 'all' : pooled} of them not yet seen to fill, the times of suppliers of their kind`);
+    if (pooled > 0) parts.push(`for ${pooled === suppliers ? 'all' : pooled} of them not yet seen to fill, the times of suppliers of their kind`);
   }
   const { taskHours, search, fillRate } = plan.searchProxy;
   const staff = search
@@ -503,7 +537,7 @@ export function predictDelivery(
   const plan = planOf(config.policy, decision, rota, staff, kinds);
   const start = instant(now);
   const counted = Number.isNaN(start) ? plan : onNetworkClock(config, plan, rota, start);
-  return estimate(config, deliveryQuantiles(counted), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, kinds), now);
+  return estimate(config, deliveryQuantiles(counted), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, staff, kinds), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */
