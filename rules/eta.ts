@@ -344,8 +344,10 @@ const taskHours = ({ hours: { p10, median, p90 }, tasks }: TaskStats): HoursInte
 
 type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
 
+type FirstTask = 'review' | 'approveCost' | undefined;
+
 /** The staff task a decision waits for before the first try: a review sends the rota on itself; a cost approval comes before the first try of a request routed at once. */
-function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
+function firstTask(decision: Decided): FirstTask {
   if (decision.outcome === 'review') return 'review';
   if (decision.outcome === 'route') for (const task of decision.tasks) if (task.type === 'approveCost') return 'approveCost';
   return undefined;
@@ -362,9 +364,9 @@ export function planOf(
   rota: readonly RotaFigures[],
   staff?: StaffStats,
   kinds?: Record<string, SupplierStats>,
+  task = firstTask(decision),
 ): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
-  const task = firstTask(decision);
   const proxy = seen(staff?.searchProxy);
   const first = task === undefined ? undefined : seen(staff?.[task]);
   return {
@@ -468,8 +470,15 @@ const COUNTS = 64;
  * first staff task, the rota's size, how many of it were seen and how many take their kind's
  * times, and the deadline, and recur from decision to decision: those are worded once.
  */
-function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigures[], due: DueHours, staff: StaffStats | undefined, kinds: Record<string, SupplierStats> | undefined): string {
-  const task = firstTask(decision);
+function basisOf(
+  plan: DeliveryPlan,
+  task: FirstTask,
+  deadlineHours: number,
+  rota: readonly RotaFigures[],
+  due: DueHours,
+  staff: StaffStats | undefined,
+  kinds: Record<string, SupplierStats> | undefined,
+): string {
   const tries = plan.tries.length;
   let observed = 0;
   let pooled = 0;
@@ -483,10 +492,10 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
   if (!recurs) return worded(plan, task, observed, pooled, due);
   let byDeadline = bases.get(due);
   if (!byDeadline) bases.set(due, (byDeadline = new Map()));
-  let known = byDeadline.get(decision.deadlineHours);
+  let known = byDeadline.get(deadlineHours);
   if (!known) {
     if (byDeadline.size >= MAX_DEADLINES) byDeadline.clear();
-    byDeadline.set(decision.deadlineHours, (known = new Map()));
+    byDeadline.set(deadlineHours, (known = new Map()));
   }
   const key = (((task === undefined ? 0 : task === 'review' ? 1 : 2) * COUNTS + tries) * COUNTS + observed) * COUNTS + pooled;
   let words = known.get(key);
@@ -495,7 +504,7 @@ function basisOf(plan: DeliveryPlan, decision: Decided, rota: readonly RotaFigur
 }
 
 /** The basis worded: the staff task first, the rota's suppliers (`observed` of them seen, `pooled` taking their kind's times), search-proxy staff. */
-function worded(plan: DeliveryPlan, task: ReturnType<typeof firstTask>, observed: number, pooled: number, due: DueHours): string {
+function worded(plan: DeliveryPlan, task: FirstTask, observed: number, pooled: number, due: DueHours): string {
   const suppliers = plan.tries.length;
   const parts: string[] = [];
   if (task === 'review') parts.push(`a review first (${told(plan.staffHours, due.review)})`);
@@ -534,10 +543,12 @@ export function predictDelivery(
 ): DeliveryEstimate | undefined {
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
-  const plan = planOf(config.policy, decision, rota, staff, kinds);
+  // Found once, for the plan and for its basis.
+  const task = firstTask(decision);
+  const plan = planOf(config.policy, decision, rota, staff, kinds, task);
   const start = instant(now);
   const counted = Number.isNaN(start) ? plan : onNetworkClock(config, plan, rota, start);
-  return estimate(config, deliveryQuantiles(counted), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, staff, kinds), now);
+  return estimate(config, deliveryQuantiles(counted), basisOf(plan, task, decision.deadlineHours, rota, config.policy.lifecycle.taskDueHours, staff, kinds), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */
