@@ -63,6 +63,11 @@ describe('the delivery prediction', () => {
     expect(deliveryQuantiles({ ...staff(0.8), tries: [] })).toEqual({ p10: 20, median: 40, p90: 80 });
   });
 
+  it('counts a rota of any length, each supplier unable to fill passing the request on after its unfilled hours', () => {
+    const unable: TryPlan = { fillRate: 0, fill: { p10: 1, median: 2, p90: 4 }, unfilledHours: 1 };
+    expect(deliveryQuantiles(plan([...Array.from({ length: 19 }, () => unable), sure(2, 6, 20)]))).toEqual({ p10: 21, median: 25, p90: 39 });
+  });
+
   it('puts the median between two suppliers when the first fails half the time', () => {
     // The first fills half the requests, log-normally between 1 and 4 hours, and answers the rest
     // unfilled after 10; the second fills all it is sent, between 2 and 8 hours after that.

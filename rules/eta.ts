@@ -87,145 +87,210 @@ const NEGLIGIBLE = 1e-12;
 const TOLERANCE = 1e-4;
 const MAX_STEPS = 60;
 
+/** How far a promise lies above its median, and its median above its 10th percentile. */
+const PROMISE_FACTOR = Math.exp(DEFAULT_SPREAD * Z90);
+
 /** A fill time known by a promise (a turnaround target, a deadline), which nine fills in ten meet, with the default spread. */
 export function promised(hours: number): HoursInterval {
   const p90 = Math.max(hours, MIN_HOURS);
-  const factor = Math.exp(DEFAULT_SPREAD * Z90);
-  return { p10: p90 / factor / factor, median: p90 / factor, p90 };
-}
-
-/** One part of the mixture: with `weight`, `shift` plus a two-piece log-normal (median e^mu, spread `low` below it, `high` above). */
-interface Part {
-  weight: number;
-  shift: number;
-  mu: number;
-  low: number;
-  high: number;
+  return { p10: p90 / PROMISE_FACTOR / PROMISE_FACTOR, median: p90 / PROMISE_FACTOR, p90 };
 }
 
 /**
- * The part of independent waits one after another: single figures add up to its shift; of the
- * others, the medians add up, and the distances from each median to its 10th and to its 90th
- * percentile add in quadrature, as the spread of a sum does. The skew that adding in quadrature
- * leaves out moves the median and the 90th percentile up, by `SKEW_SHIFT` of it: a sum's mean is its
- * parts' means added. Exact for a single wait.
+ * Independent waits one after another, summed as their part of the mixture needs them: single
+ * figures add up to its shift; of the others, the medians add up, and the distances from each
+ * median to its 10th and to its 90th percentile add in quadrature, as the spread of a sum does.
  */
-function sumOf(weight: number, waits: readonly Hours[]): Part {
-  let shift = 0;
-  let median = 0;
-  let below = 0;
-  let above = 0;
-  let skews = 0;
-  let spread = 0;
-  for (const wait of waits) {
-    if (typeof wait === 'number' || wait.p90 - wait.p10 <= 0) {
-      shift += Math.max(0, typeof wait === 'number' ? wait : wait.median);
-      continue;
-    }
-    spread++;
-    const m = Math.max(0, wait.median);
-    median += m;
-    skews += Math.max(0, wait.p90 - m) - Math.max(0, m - wait.p10);
-    below += Math.max(0, m - wait.p10) ** 2;
-    above += Math.max(0, wait.p90 - m) ** 2;
+class Waits {
+  shift = 0;
+  median = 0;
+  below = 0;
+  above = 0;
+  skews = 0;
+  spread = 0;
+
+  clear(): this {
+    this.shift = this.median = this.below = this.above = this.skews = this.spread = 0;
+    return this;
   }
-  // Single figures only: the whole weight at their sum, zero included (a delivery outside the network's hours).
-  if (spread === 0) return { weight, shift, mu: Number.NEGATIVE_INFINITY, low: 0, high: 0 };
-  const [low, high] = [Math.sqrt(below), Math.sqrt(above)];
-  const skew = SKEW_SHIFT * Math.max(0, skews - (high - low));
-  return part(weight, shift, { p10: median - low, median: median + skew, p90: median + skew + high });
-}
 
-function part(weight: number, shift: number, fill: HoursInterval): Part {
-  const median = Math.max(fill.median, MIN_HOURS);
-  const p10 = Math.min(Math.max(fill.p10, MIN_HOURS), median);
-  const p90 = Math.max(fill.p90, median);
-  return { weight, shift, mu: Math.log(median), low: Math.log(median / p10) / Z90, high: Math.log(p90 / median) / Z90 };
-}
+  /** The sums of `other`'s waits, to which more are added in turn. */
+  copy(other: Waits): this {
+    this.shift = other.shift;
+    this.median = other.median;
+    this.below = other.below;
+    this.above = other.above;
+    this.skews = other.skews;
+    this.spread = other.spread;
+    return this;
+  }
 
-/** The mixture's distribution function and density at the time last evaluated. */
-let cdf = 0;
-let density = 0;
+  add(wait: Hours): this {
+    if (typeof wait === 'number' || wait.p90 - wait.p10 <= 0) {
+      this.shift += Math.max(0, typeof wait === 'number' ? wait : wait.median);
+      return this;
+    }
+    this.spread++;
+    const m = Math.max(0, wait.median);
+    this.median += m;
+    this.skews += Math.max(0, wait.p90 - m) - Math.max(0, m - wait.p10);
+    this.below += Math.max(0, m - wait.p10) ** 2;
+    this.above += Math.max(0, wait.p90 - m) ** 2;
+    return this;
+  }
+}
 
 /**
- * Sets `cdf` and `density` at `t` (hours). Φ is Abramowitz and Stegun's 26.2.17, its error below
- * 7.5e-8; the normal density comes with it.
+ * The mixture's parts, each with its weight, `shift` plus a two-piece log-normal (median e^mu,
+ * spread `low` below it, `high` above), column by column. One serves every prediction, whose
+ * quantiles are read before the next begins: a decision allocates none of it.
  */
-function evaluate(parts: readonly Part[], t: number): void {
+class Mixture {
+  size = 0;
+  // Room for a rota of 15 and search-proxy staff; `clear` makes more where a longer one comes.
+  weight = new Float64Array(16);
+  shift = new Float64Array(16);
+  mu = new Float64Array(16);
+  low = new Float64Array(16);
+  high = new Float64Array(16);
+  /** The distribution function and density at the time last evaluated. */
   cdf = 0;
   density = 0;
-  for (const p of parts) {
-    if (t <= p.shift) continue;
-    const x = Math.log(t - p.shift) - p.mu;
-    const spread = x < 0 ? p.low : p.high;
-    if (spread === 0) {
-      if (x >= 0) cdf += p.weight;
-      continue;
+
+  /** Empties the mixture, with room for `parts` parts. */
+  clear(parts: number): void {
+    this.size = 0;
+    if (parts <= this.weight.length) return;
+    this.weight = new Float64Array(parts);
+    this.shift = new Float64Array(parts);
+    this.mu = new Float64Array(parts);
+    this.low = new Float64Array(parts);
+    this.high = new Float64Array(parts);
+  }
+
+  /**
+   * Adds the part of the waits summed: the skew that adding in quadrature leaves out moves its
+   * median and 90th percentile up, by `SKEW_SHIFT` of it, as a sum's mean is its parts' means
+   * added. Exact for a single wait.
+   */
+  addSum(weight: number, waits: Waits): void {
+    // Single figures only: the whole weight at their sum, zero included (a delivery outside the network's hours).
+    if (waits.spread === 0) return this.add(weight, waits.shift, Number.NEGATIVE_INFINITY, 0, 0);
+    const low = Math.sqrt(waits.below);
+    const high = Math.sqrt(waits.above);
+    const skew = SKEW_SHIFT * Math.max(0, waits.skews - (high - low));
+    const fill = waits.median + skew;
+    const median = Math.max(fill, MIN_HOURS);
+    const p10 = Math.min(Math.max(waits.median - low, MIN_HOURS), median);
+    const p90 = Math.max(fill + high, median);
+    this.add(weight, waits.shift, Math.log(median), Math.log(median / p10) / Z90, Math.log(p90 / median) / Z90);
+  }
+
+  private add(weight: number, shift: number, mu: number, low: number, high: number): void {
+    const at = this.size++;
+    this.weight[at] = weight;
+    this.shift[at] = shift;
+    this.mu[at] = mu;
+    this.low[at] = low;
+    this.high[at] = high;
+  }
+
+  /** Makes the weights add up to 1. */
+  normalise(): void {
+    const { size, weight } = this;
+    let total = 0;
+    for (let i = 0; i < size; i++) total += weight[i] as number;
+    for (let i = 0; i < size; i++) weight[i] = (weight[i] as number) / total;
+  }
+
+  /**
+   * Sets `cdf` and `density` at `t` (hours). Φ is Abramowitz and Stegun's 26.2.17, its error below
+   * 7.5e-8; the normal density comes with it.
+   */
+  evaluate(t: number): void {
+    const { size, weight, shift, mu, low, high } = this;
+    let cdf = 0;
+    let density = 0;
+    for (let i = 0; i < size; i++) {
+      const from = shift[i] as number;
+      if (t <= from) continue;
+      const x = Math.log(t - from) - (mu[i] as number);
+      const spread = (x < 0 ? low[i] : high[i]) as number;
+      const w = weight[i] as number;
+      if (spread === 0) {
+        if (x >= 0) cdf += w;
+        continue;
+      }
+      const u = x / spread;
+      const z = Math.abs(u);
+      const k = 1 / (1 + 0.2316419 * z);
+      const phi = 0.3989422804014327 * Math.exp(-0.5 * z * z);
+      const tail = phi * k * (0.31938153 + k * (-0.356563782 + k * (1.781477937 + k * (-1.821255978 + k * 1.330274429))));
+      cdf += w * (u >= 0 ? 1 - tail : tail);
+      density += (w * phi) / (spread * (t - from));
     }
-    const u = x / spread;
-    const z = Math.abs(u);
-    const k = 1 / (1 + 0.2316419 * z);
-    const phi = 0.3989422804014327 * Math.exp(-0.5 * z * z);
-    const tail = phi * k * (0.31938153 + k * (-0.356563782 + k * (1.781477937 + k * (-1.821255978 + k * 1.330274429))));
-    cdf += p.weight * (u >= 0 ? 1 - tail : tail);
-    density += (p.weight * phi) / (spread * (t - p.shift));
+    this.cdf = cdf;
+    this.density = density;
+  }
+
+  /**
+   * The `q` quantile. It lies between the least and the greatest of the parts' own quantiles at
+   * `q` (`z` -Z90, 0 or Z90); within them Newton's method closes in, halving the bracket instead
+   * where a step would leave it (where the distribution function jumps or bends sharply).
+   */
+  quantile(q: number, z: number): number {
+    let low = Infinity;
+    let high = -Infinity;
+    const spreads = z < 0 ? this.low : this.high;
+    for (let i = 0; i < this.size; i++) {
+      const at = (this.shift[i] as number) + Math.exp((this.mu[i] as number) + (spreads[i] as number) * z);
+      if (at < low) low = at;
+      if (at > high) high = at;
+    }
+    if (high - low <= TOLERANCE) return low;
+    let t = (low + high) / 2;
+    for (let step = 0; step < MAX_STEPS; step++) {
+      this.evaluate(t);
+      const f = this.cdf - q;
+      if (f >= 0) high = t;
+      else low = t;
+      const newton = t - f / this.density;
+      const next = newton > low && newton < high ? newton : (low + high) / 2;
+      if (Math.abs(next - t) <= TOLERANCE || high - low <= TOLERANCE) return next;
+      t = next;
+    }
+    return t;
   }
 }
 
-/** The part's own quantile at 0.1, 0.5 or 0.9 (`z` -Z90, 0 or Z90). */
-function partQuantile(p: Part, z: number): number {
-  return p.shift + Math.exp(p.mu + (z < 0 ? p.low : p.high) * z);
-}
-
-/**
- * The mixture's `q` quantile. It lies between the least and the greatest of the parts' own
- * quantiles; within them Newton's method closes in, halving the bracket instead where a step would
- * leave it (where the distribution function jumps or bends sharply).
- */
-function quantile(parts: readonly Part[], q: number, z: number): number {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const p of parts) {
-    const at = partQuantile(p, z);
-    if (at < low) low = at;
-    if (at > high) high = at;
-  }
-  if (high - low <= TOLERANCE) return low;
-  let t = (low + high) / 2;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    evaluate(parts, t);
-    const f = cdf - q;
-    if (f >= 0) high = t;
-    else low = t;
-    const newton = t - f / density;
-    const next = newton > low && newton < high ? newton : (low + high) / 2;
-    if (Math.abs(next - t) <= TOLERANCE || high - low <= TOLERANCE) return next;
-    t = next;
-  }
-  return t;
-}
+const mixture = new Mixture();
+/** The waits before the try at hand, and those of a part being summed. */
+const before = new Waits();
+const waits = new Waits();
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** The median and 80 % interval of working hours to delivery under the plan. */
 export function deliveryQuantiles(plan: DeliveryPlan): HoursInterval {
-  const parts: Part[] = [];
-  const before: Hours[] = [plan.staffHours];
+  mixture.clear(plan.tries.length + 1);
+  before.clear().add(plan.staffHours);
   let reach = 1;
   for (const attempt of plan.tries) {
     const rate = attempt.fillRate >= 0 ? Math.min(attempt.fillRate, 1) : 0;
-    if (reach * rate > NEGLIGIBLE) parts.push(sumOf(reach * rate, [...before, attempt.fill]));
-    before.push(attempt.unfilledHours);
+    if (reach * rate > NEGLIGIBLE) mixture.addSum(reach * rate, waits.copy(before).add(attempt.fill));
+    before.add(attempt.unfilledHours);
     reach *= 1 - rate;
   }
   const { taskHours, search, fillRate = 1 } = plan.searchProxy;
   // A request search-proxy staff do not deliver has no delivery time: only those they deliver count.
   const delivered = reach * Math.min(Math.max(fillRate, 0), 1);
-  if (delivered > NEGLIGIBLE || parts.length === 0) parts.push(sumOf(parts.length === 0 ? 1 : delivered, [...before, taskHours, ...(search ? [search] : [])]));
-  let total = 0;
-  for (const p of parts) total += p.weight;
-  for (const p of parts) p.weight /= total;
-  return { p10: round2(quantile(parts, 0.1, -Z90)), median: round2(quantile(parts, 0.5, 0)), p90: round2(quantile(parts, 0.9, Z90)) };
+  if (delivered > NEGLIGIBLE || mixture.size === 0) {
+    waits.copy(before).add(taskHours);
+    if (search) waits.add(search);
+    mixture.addSum(mixture.size === 0 ? 1 : delivered, waits);
+  }
+  mixture.normalise();
+  return { p10: round2(mixture.quantile(0.1, -Z90)), median: round2(mixture.quantile(0.5, 0)), p90: round2(mixture.quantile(0.9, Z90)) };
 }
 
 /**
@@ -279,10 +344,13 @@ const taskHours = ({ hours: { p10, median, p90 }, tasks }: TaskStats): HoursInte
 
 type Decided = Pick<RouteDecision, 'outcome' | 'tasks' | 'deadlineHours'>;
 
+type FirstTask = 'review' | 'approveCost' | undefined;
+
 /** The staff task a decision waits for before the first try: a review sends the rota on itself; a cost approval comes before the first try of a request routed at once. */
-function firstTask(decision: Decided): 'review' | 'approveCost' | undefined {
+function firstTask(decision: Decided): FirstTask {
   if (decision.outcome === 'review') return 'review';
-  return decision.outcome === 'route' && decision.tasks.some((task) => task.type === 'approveCost') ? 'approveCost' : undefined;
+  if (decision.outcome === 'route') for (const task of decision.tasks) if (task.type === 'approveCost') return 'approveCost';
+  return undefined;
 }
 
 /**
@@ -296,9 +364,9 @@ export function planOf(
   rota: readonly RotaFigures[],
   staff?: StaffStats,
   kinds?: Record<string, SupplierStats>,
+  task = firstTask(decision),
 ): DeliveryPlan {
   const due = policy.lifecycle.taskDueHours;
-  const task = firstTask(decision);
   const proxy = seen(staff?.searchProxy);
   const first = task === undefined ? undefined : seen(staff?.[task]);
   return {
@@ -388,29 +456,69 @@ function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, b
 const told = (hours: Hours, due?: number): string =>
   typeof hours === 'number' ? `${hours} h` : hours.p90 === due ? `within ${due} h nine times in ten` : `about ${round2(hours.median)} h as seen`;
 
+type DueHours = NetworkPolicy['lifecycle']['taskDueHours'];
+
+/** Bases worded before, per configuration's due hours and deadline, by the counts they are worded from (see `basisOf`). */
+const bases = new WeakMap<DueHours, Map<number, Map<number, string>>>();
+/** Deadlines whose bases are kept per configuration, beyond which they are forgotten: deadlines come with requests and may be many. */
+const MAX_DEADLINES = 1_000;
+/** Rotas as long as this or longer are worded afresh: their counts do not fit the key. */
+const COUNTS = 64;
+
+/**
+ * The basis of the prediction, in words. Where no staff figures enter them, they follow from the
+ * first staff task, the rota's size, how many of it were seen and how many take their kind's
+ * times, and the deadline, and recur from decision to decision: those are worded once.
+ */
 function basisOf(
   plan: DeliveryPlan,
-  decision: Decided,
+  task: FirstTask,
+  deadlineHours: number,
   rota: readonly RotaFigures[],
-  due: NetworkPolicy['lifecycle']['taskDueHours'],
+  due: DueHours,
+  staff: StaffStats | undefined,
   kinds: Record<string, SupplierStats> | undefined,
 ): string {
+  const tries = plan.tries.length;
+  let observed = 0;
+  let pooled = 0;
+  // The rota's words are left out of a decision that sends it to no supplier.
+  for (let i = 0; i < tries; i++) {
+    const figures = rota[i] as RotaFigures;
+    if (figures.observed !== undefined) observed++;
+    if (figures.observed?.turnaroundHours === undefined && figures.supplier !== undefined && kinds?.[figures.supplier.kind]?.turnaroundHours !== undefined) pooled++;
+  }
+  const recurs = tries < COUNTS && seen(staff?.searchProxy) === undefined && (task === undefined || seen(staff?.[task]) === undefined);
+  if (!recurs) return worded(plan, task, observed, pooled, due);
+  let byDeadline = bases.get(due);
+  if (!byDeadline) bases.set(due, (byDeadline = new Map()));
+  let known = byDeadline.get(deadlineHours);
+  if (!known) {
+    if (byDeadline.size >= MAX_DEADLINES) byDeadline.clear();
+    byDeadline.set(deadlineHours, (known = new Map()));
+  }
+  const key = (((task === undefined ? 0 : task === 'review' ? 1 : 2) * COUNTS + tries) * COUNTS + observed) * COUNTS + pooled;
+  let words = known.get(key);
+  if (words === undefined) known.set(key, (words = worded(plan, task, observed, pooled, due)));
+  return words;
+}
+
+/** The basis worded: the staff task first, the rota's suppliers (`observed` of them seen, `pooled` taking their kind's times), search-proxy staff. */
+function worded(plan: DeliveryPlan, task: FirstTask, observed: number, pooled: number, due: DueHours): string {
+  const suppliers = plan.tries.length;
   const parts: string[] = [];
-  const task = firstTask(decision);
   if (task === 'review') parts.push(`a review first (${told(plan.staffHours, due.review)})`);
   else if (task === 'approveCost') parts.push(`a cost approval first (${told(plan.staffHours, due.approveCost)})`);
   if (plan.tries.length > 0) {
-    const observed = rota.filter((figures) => figures.observed !== undefined).length;
-    const suppliers = rota.length === 1 ? 'the rota supplier' : `the ${rota.length} rota suppliers`;
+    const rota = suppliers === 1 ? 'the rota supplier' : `the ${suppliers} rota suppliers`;
     parts.push(
-      observed === rota.length
-        ? `observed fill rates and turnarounds of ${suppliers}`
+      observed === suppliers
+        ? `observed fill rates and turnarounds of ${rota}`
         : observed === 0
-          ? `configured fill rates and promised turnarounds of ${suppliers}`
-          : `observed figures for ${observed} of ${suppliers}, configured ones for the rest`,
+          ? `configured fill rates and promised turnarounds of ${rota}`
+          : `observed figures for ${observed} of ${rota}, configured ones for the rest`,
     );
-    const pooled = rota.filter((figures, i) => figures.observed?.turnaroundHours === undefined && plan.tries[i]?.fill !== undefined && figures.supplier !== undefined && kinds?.[figures.supplier.kind]?.turnaroundHours !== undefined).length;
-    if (pooled > 0) parts.push(`for ${pooled === rota.length ? 'all' : pooled} of them not yet seen to fill, the times of suppliers of their kind`);
+    if (pooled > 0) parts.push(`for ${pooled === suppliers ? 'all' : pooled} of them not yet seen to fill, the times of suppliers of their kind`);
   }
   const { taskHours, search, fillRate } = plan.searchProxy;
   const staff = search
@@ -435,10 +543,12 @@ export function predictDelivery(
 ): DeliveryEstimate | undefined {
   if (decision.outcome === 'reject') return undefined;
   if (decision.outcome === 'local' || decision.outcome === 'open-access') return deliveredAtOnce(config, decision.outcome, now);
-  const plan = planOf(config.policy, decision, rota, staff, kinds);
+  // Found once, for the plan and for its basis.
+  const task = firstTask(decision);
+  const plan = planOf(config.policy, decision, rota, staff, kinds, task);
   const start = instant(now);
   const counted = Number.isNaN(start) ? plan : onNetworkClock(config, plan, rota, start);
-  return estimate(config, deliveryQuantiles(counted), basisOf(plan, decision, rota, config.policy.lifecycle.taskDueHours, kinds), now);
+  return estimate(config, deliveryQuantiles(counted), basisOf(plan, task, decision.deadlineHours, rota, config.policy.lifecycle.taskDueHours, staff, kinds), now);
 }
 
 /** The reader has the document at once: the library's own copy, or a free one. */
