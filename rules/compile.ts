@@ -336,23 +336,91 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
 }
 
 /**
- * A condition's column worked out once per request however many rules share it: the rules an
- * administrator writes repeat a few conditions (a load threshold, a turnaround beyond the deadline,
- * a region), so a request's fifty or so conditions down the columns are some fifteen distinct ones.
+ * The conditions left to run per candidate, each worked out at most once per request, when a rule
+ * first needs it, into its row of `bits`: the rules an administrator writes repeat a few conditions
+ * (a load threshold, a turnaround beyond the deadline, a region), so a request's fifty or so
+ * conditions down the columns are some fifteen distinct ones. Conditions on the supplier alone are
+ * known for every supplier when the configuration is compiled: the first a request needs sets the
+ * candidates' bits of all of them in one pass over the candidates, from the few each supplier meets.
  */
-function once(column: Column, suppliers: number): Column {
-  const kept = new Int32Array(Math.ceil(suppliers / 32));
-  let epoch = -1;
-  return (frame, out, at) => {
+class CandidateConditions {
+  private readonly columns: (Column | undefined)[] = [];
+  /** For each supplier, the supplier conditions it meets, while the configuration compiles. */
+  private readonly met: number[][];
+  private readonly supplierConditions: number[] = [];
+  /** Words of a row: enough for every supplier. */
+  private readonly row: number;
+  private bits = new Int32Array(0);
+  /** The `Frame.epoch` each condition's row was worked out for. */
+  private epochs = new Int32Array(0);
+  /** `meets[starts[s]]` to `meets[starts[s + 1]]` are the rows supplier `s` sets a bit in. */
+  private starts = new Int32Array(0);
+  private meets = new Int32Array(0);
+
+  constructor(private readonly suppliers: number) {
+    this.row = Math.ceil(suppliers / 32);
+    this.met = Array.from({ length: suppliers }, () => []);
+  }
+
+  check(test: Test, column: Column): Check {
+    const id = this.columns.push(column) - 1;
+    return { test, column: (frame, out, at) => this.copy(frame, id, out, at), condition: id };
+  }
+
+  /** A condition on the supplier alone, met by supplier `s` where `table[s]` is 1. */
+  supplierCheck(test: Test, table: Uint8Array): Check {
+    const id = this.columns.push(undefined) - 1;
+    this.supplierConditions.push(id);
+    for (let s = 0; s < this.suppliers; s++) if (table[s] === 1) this.met[s]?.push(id * this.row);
+    return { test, column: (frame, out, at) => this.copy(frame, id, out, at), condition: id };
+  }
+
+  /** Makes the room for every condition compiled, before the first request. */
+  seal(): void {
+    this.bits = new Int32Array(this.columns.length * this.row);
+    this.epochs = new Int32Array(this.columns.length).fill(-1);
+    this.starts = new Int32Array(this.suppliers + 1);
+    for (let s = 0; s < this.suppliers; s++) this.starts[s + 1] = (this.starts[s] as number) + (this.met[s]?.length ?? 0);
+    this.meets = Int32Array.from(this.met.flat());
+  }
+
+  copy(frame: Frame, id: number, out: Int32Array, at: number): void {
     const { words } = frame;
-    if (epoch === frame.epoch) {
-      for (let w = 0; w < words; w++) out[at + w] = kept[w] as number;
-      return;
+    const from = this.rowOf(frame, id);
+    const { bits } = this;
+    for (let w = 0; w < words; w++) out[at + w] = bits[from + w] as number;
+  }
+
+  /** Where condition `id`'s row for the frame's request starts in `bits`, worked out if no rule has yet. */
+  private rowOf(frame: Frame, id: number): number {
+    const from = id * this.row;
+    if (this.epochs[id] === frame.epoch) return from;
+    const column = this.columns[id];
+    if (column) {
+      column(frame, this.bits, from);
+      this.epochs[id] = frame.epoch;
+    } else this.supplierRows(frame);
+    return from;
+  }
+
+  private supplierRows(frame: Frame): void {
+    const { bits, epochs, starts, meets } = this;
+    const { words, epoch } = frame;
+    const { index, count } = frame.candidates as Candidates;
+    for (const id of this.supplierConditions) {
+      bits.fill(0, id * this.row, id * this.row + words);
+      epochs[id] = epoch;
     }
-    column(frame, out, at);
-    for (let w = 0; w < words; w++) kept[w] = out[at + w] as number;
-    epoch = frame.epoch;
-  };
+    for (let p = 0; p < count; p++) {
+      const supplier = index[p] as number;
+      const bit = 1 << (p & 31);
+      const w = p >>> 5;
+      for (let m = starts[supplier] as number, end = starts[supplier + 1] as number; m < end; m++) {
+        const slot = (meets[m] as number) + w;
+        bits[slot] = (bits[slot] as number) | bit;
+      }
+    }
+  }
 }
 
 const ALWAYS: Check = {
@@ -384,6 +452,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const requestTests: Test[] = [];
   const shared = new Map<string, CompiledNode>();
   const sides = new Map<string, Side>();
+  const perCandidate = new CandidateConditions(noSupplier);
   const readers: Readers = (fact, path) => {
     const key = JSON.stringify([fact, path || '']);
     let side = sides.get(key);
@@ -415,33 +484,10 @@ export function compile(config: NetworkConfig): CompiledNetwork {
         frame.supplierIndex = i;
         table[i] = leaf.test(frame) ? 1 : 0;
       }
-      // Most supplier conditions hold for a few suppliers (an id, a kind): those few are found among
-      // the candidates by position, rather than every candidate looked up in the table.
-      const members = Int32Array.from(table.keys()).filter((i) => i < noSupplier && table[i] === 1);
-      node = pure({
-        test: (f) => table[f.supplierIndex] === 1,
-        column: (f, out, at) => {
-          const { index, count } = f.candidates as Candidates;
-          const { positions, words } = f;
-          if (positions && members.length < count) {
-            out.fill(0, at, at + words);
-            for (const supplier of members) {
-              const p = positions[supplier] as number;
-              if (p >= 0) out[at + (p >>> 5)] = (out[at + (p >>> 5)] as number) | (1 << (p & 31));
-            }
-            return;
-          }
-          for (let p = 0, w = at; p < count; w++) {
-            let word = 0;
-            for (let bit = 0; bit < 32 && p < count; bit++, p++) word |= (table[index[p] as number] as number) << bit;
-            out[w] = word;
-          }
-        },
-      });
+      node = pure(perCandidate.supplierCheck((f) => table[f.supplierIndex] === 1, table));
     } else {
-      node = pure({ test: leaf.test, column: leaf.column ?? columnOf(leaf.test) });
+      node = pure(perCandidate.check(leaf.test, leaf.column ?? columnOf(leaf.test)));
     }
-    if (node.check) node = pure({ test: node.check.test, column: once(node.check.column, noSupplier) });
     shared.set(leaf.key, node);
     return node;
   };
@@ -454,14 +500,19 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   };
 
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
-  const plan = network.order.map((index) => ({ index, node: compiled[index] as CompiledNode }));
+  perCandidate.seal();
   const { keyed, possible } = ruleIndex(config.rules, (fact, path) => readers(fact, path).read, REQUEST_FACTS);
+  const plan = network.order.map((index): Step => {
+    const { flat, residual } = compiled[index] as CompiledNode;
+    const filed = keyed[index] === 1;
+    return flat
+      ? { index, filed, slots: flat.slots, decisive: flat.decisive, rest: flat.rest, residual: undefined }
+      : { index, filed, slots: NO_SLOTS, decisive: false, rest: false, residual };
+  });
   const marks = new Uint8Array(config.rules.length);
-  // A mask per decision would be a buffer allocated and collected per decision.
-  let room = new Uint8Array(0);
   const frame = emptyFrame(requestLeaves, noSupplier);
   const fired = new FiredBits(new Int32Array(config.rules.length * Math.ceil(noSupplier / 32)), new Int32Array(noSupplier));
-  let fires = 0;
+  const room = new MaskRoom();
 
   /** What is left of each live rule once its request-level conditions are decided: absent when it fires for every candidate. */
   const checks: (Check | undefined)[] = [];
@@ -479,14 +530,14 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     possible(frame, marks);
     const live: number[] = [];
     const { known } = frame;
-    for (const { index, node } of plan) {
-      if (keyed[index] === 1 && marks[index] === 0) continue;
-      const { flat } = node;
+    for (const step of plan) {
+      if (step.filed && marks[step.index] === 0) continue;
+      const { residual } = step;
       let rest: Residual;
-      if (flat) {
+      if (residual === undefined) {
         // What `residual` does, without a call for the node and for each of its request-level conditions.
-        const { slots, decisive } = flat;
-        rest = flat.rest;
+        const { slots, decisive } = step;
+        rest = step.rest;
         for (let i = 0; i < slots.length; i++) {
           const slot = slots[i] as number;
           let value = known[slot] as number;
@@ -496,10 +547,10 @@ export function compile(config: NetworkConfig): CompiledNetwork {
             break;
           }
         }
-      } else rest = node.residual(frame);
+      } else rest = residual(frame);
       if (rest === false) continue;
       checks[live.length] = rest === true ? undefined : rest;
-      live.push(index);
+      live.push(step.index);
     }
     return live;
   };
@@ -509,7 +560,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     fire(prepared) {
       const { candidates } = prepared;
       const rules = begin(prepared, candidates);
-      const { count, index, flags } = candidates;
+      const { count, flags } = candidates;
       const words = (count + 31) >>> 5;
       frame.words = words;
       frame.tail = count % 32 === 0 ? -1 : (1 << count % 32) - 1;
@@ -521,35 +572,14 @@ export function compile(config: NetworkConfig): CompiledNetwork {
           flagWords[slot] = (flagWords[slot] as number) | (1 << (at & 31));
         }
       }
-      const { positions } = network;
-      for (let at = 0; at < count; at++) positions[index[at] as number] = at;
-      frame.positions = positions;
-      try {
-        for (let k = 0; k < rules.length && count > 0; k++) {
-          const check = checks[k];
-          if (check) check.column(frame, fired.bits, k * words);
-          else fillWords(frame, fired.bits, k * words, true);
-        }
-      } finally {
-        frame.positions = undefined;
-        for (let at = 0; at < count; at++) positions[index[at] as number] = -1;
+      const { bits } = fired;
+      for (let k = 0; k < rules.length && count > 0; k++) {
+        const check = checks[k];
+        if (check === undefined) fillWords(frame, bits, k * words, true);
+        else if (check.condition === undefined) check.column(frame, bits, k * words);
+        else perCandidate.copy(frame, check.condition, bits, k * words);
       }
-      fired.over(count);
-      const firing = ++fires;
-      let mask: Uint8Array | undefined;
-      return {
-        rules,
-        packed: fired,
-        // Only what reads the firings byte by byte unpacks them (json-rules-engine comparisons, tests).
-        get mask(): Uint8Array {
-          if (firing !== fires) throw new Error('a firing was read after the network fired again');
-          if (!mask) {
-            if (room.length < rules.length * count) room = new Uint8Array(Math.max(rules.length * count, 2 * room.length));
-            mask = fired.unpack(room.subarray(0, rules.length * count), rules.length);
-          }
-          return mask;
-        },
-      };
+      return room.firings(rules, fired.over(count), count);
     },
     mayFire(facts) {
       return begin(facts, undefined).length > 0;
@@ -565,6 +595,55 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   };
 }
 
+/** A rule as a request meets it: `filed` when `ruleIndex` filed it under request values; `residual` absent when the rule is `all` or `any` of the request-level conditions at `slots` and `rest`, as `Flat`. */
+interface Step {
+  index: number;
+  filed: boolean;
+  slots: Int32Array;
+  decisive: boolean;
+  rest: Residual;
+  residual: ((frame: Frame) => Residual) | undefined;
+}
+
+const NO_SLOTS = new Int32Array(0);
+
+/**
+ * The network's room for a decision's firings unpacked: a mask per decision would be a buffer
+ * allocated and collected per decision.
+ */
+class MaskRoom {
+  fires = 0;
+  private bytes = new Uint8Array(0);
+
+  firings(rules: readonly number[], packed: FiredBits, count: number): Firings {
+    return new RoomFirings(rules, packed, count, ++this.fires, this);
+  }
+
+  unpack(packed: FiredBits, rules: number, count: number): Uint8Array {
+    if (this.bytes.length < rules * count) this.bytes = new Uint8Array(Math.max(rules * count, 2 * this.bytes.length));
+    return packed.unpack(this.bytes.subarray(0, rules * count), rules);
+  }
+}
+
+class RoomFirings implements Firings {
+  private unpacked: Uint8Array | undefined;
+
+  constructor(
+    readonly rules: readonly number[],
+    readonly packed: FiredBits,
+    private readonly count: number,
+    private readonly firing: number,
+    private readonly room: MaskRoom,
+  ) {}
+
+  /** Only what reads the firings byte by byte unpacks them (json-rules-engine comparisons, tests). */
+  get mask(): Uint8Array {
+    if (this.firing !== this.room.fires) throw new Error('a firing was read after the network fired again');
+    this.unpacked ??= this.room.unpack(this.packed, this.rules.length, this.count);
+    return this.unpacked;
+  }
+}
+
 /** Places of the candidate flag bits (`FLAG`). */
 const FLAG_PLACES = 32 - Math.clz32(Math.max(...Object.values(FLAG)));
 
@@ -576,7 +655,6 @@ function emptyFrame(requestLeaves: number, suppliers: number): Frame {
     candidates: undefined,
     position: 0,
     supplierIndex: 0,
-    positions: undefined,
     words: 0,
     tail: 0,
     flagWords: new Int32Array(FLAG_PLACES * Math.ceil(suppliers / 32)),
