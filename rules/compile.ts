@@ -341,19 +341,24 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
  * (a load threshold, a turnaround beyond the deadline, a region), so a request's fifty or so
  * conditions down the columns are some fifteen distinct ones. Conditions on the supplier alone are
  * known for every supplier when the configuration is compiled: the first a request needs sets the
- * candidates' bits of all of them in one pass over the candidates, from the few each supplier meets.
+ * candidates' bits of all of them, in rows of their own, in one pass over the candidates, from the
+ * few each supplier meets.
  */
 class CandidateConditions {
-  private readonly columns: (Column | undefined)[] = [];
+  /** Each condition's column, or where it is a supplier condition, its number among them, as `-1 - number`. */
+  private readonly columns: (Column | number)[] = [];
   /** For each supplier, the supplier conditions it meets, while the configuration compiles. */
   private readonly met: number[][];
-  private readonly supplierConditions: number[] = [];
+  private supplierConditions = 0;
   /** Words of a row: enough for every supplier. */
   private readonly row: number;
   private bits = new Int32Array(0);
   /** The `Frame.epoch` each condition's row was worked out for. */
   private epochs = new Int32Array(0);
-  /** `meets[starts[s]]` to `meets[starts[s + 1]]` are the rows supplier `s` sets a bit in. */
+  /** The supplier conditions' rows, `Frame.words` each for the request they were set for. */
+  private supplierBits = new Int32Array(0);
+  private supplierEpoch = -1;
+  /** `meets[starts[s]]` to `meets[starts[s + 1]]` are the supplier conditions supplier `s` meets. */
   private starts = new Int32Array(0);
   private meets = new Int32Array(0);
 
@@ -362,64 +367,65 @@ class CandidateConditions {
     this.met = Array.from({ length: suppliers }, () => []);
   }
 
-  check(test: Test, column: Column): Check {
-    const id = this.columns.push(column) - 1;
-    return { test, column: (frame, out, at) => this.copy(frame, id, out, at), condition: id };
-  }
-
   /** A condition on the supplier alone, met by supplier `s` where `table[s]` is 1. */
   supplierCheck(test: Test, table: Uint8Array): Check {
-    const id = this.columns.push(undefined) - 1;
-    this.supplierConditions.push(id);
-    for (let s = 0; s < this.suppliers; s++) if (table[s] === 1) this.met[s]?.push(id * this.row);
-    return { test, column: (frame, out, at) => this.copy(frame, id, out, at), condition: id };
+    const number = this.supplierConditions++;
+    for (let s = 0; s < this.suppliers; s++) if (table[s] === 1) this.met[s]?.push(number);
+    return this.check(test, -1 - number);
+  }
+
+  /** A condition worked out down `column`, or the supplier condition numbered `-1 - column`. */
+  check(test: Test, column: Column | number): Check {
+    const condition = this.columns.push(column) - 1;
+    return { test, column: (frame, out, at) => this.copy(frame, condition, out, at), condition };
   }
 
   /** Makes the room for every condition compiled, before the first request. */
   seal(): void {
     this.bits = new Int32Array(this.columns.length * this.row);
     this.epochs = new Int32Array(this.columns.length).fill(-1);
+    this.supplierBits = new Int32Array(this.supplierConditions * this.row);
     this.starts = new Int32Array(this.suppliers + 1);
     for (let s = 0; s < this.suppliers; s++) this.starts[s + 1] = (this.starts[s] as number) + (this.met[s]?.length ?? 0);
     this.meets = Int32Array.from(this.met.flat());
   }
 
+  /** Copies condition `id`'s row for the frame's request to `out` at `at`, working it out if no rule has yet. */
   copy(frame: Frame, id: number, out: Int32Array, at: number): void {
-    const { words } = frame;
-    const from = this.rowOf(frame, id);
-    const { bits } = this;
+    const { words, epoch } = frame;
+    const column = this.columns[id] as Column | number;
+    let bits: Int32Array;
+    let from: number;
+    if (typeof column === 'number') {
+      if (this.supplierEpoch !== epoch) this.setSupplierRows(frame);
+      bits = this.supplierBits;
+      from = (-1 - column) * words;
+    } else {
+      bits = this.bits;
+      from = id * this.row;
+      if (this.epochs[id] !== epoch) {
+        column(frame, bits, from);
+        this.epochs[id] = epoch;
+      }
+    }
     for (let w = 0; w < words; w++) out[at + w] = bits[from + w] as number;
   }
 
-  /** Where condition `id`'s row for the frame's request starts in `bits`, worked out if no rule has yet. */
-  private rowOf(frame: Frame, id: number): number {
-    const from = id * this.row;
-    if (this.epochs[id] === frame.epoch) return from;
-    const column = this.columns[id];
-    if (column) {
-      column(frame, this.bits, from);
-      this.epochs[id] = frame.epoch;
-    } else this.supplierRows(frame);
-    return from;
-  }
-
-  private supplierRows(frame: Frame): void {
-    const { bits, epochs, starts, meets } = this;
-    const { words, epoch } = frame;
+  private setSupplierRows(frame: Frame): void {
+    const { supplierBits, starts, meets } = this;
+    const { words } = frame;
     const { index, count } = frame.candidates as Candidates;
-    for (const id of this.supplierConditions) {
-      bits.fill(0, id * this.row, id * this.row + words);
-      epochs[id] = epoch;
-    }
+    supplierBits.fill(0, 0, this.supplierConditions * words);
     for (let p = 0; p < count; p++) {
       const supplier = index[p] as number;
       const bit = 1 << (p & 31);
       const w = p >>> 5;
       for (let m = starts[supplier] as number, end = starts[supplier + 1] as number; m < end; m++) {
-        const slot = (meets[m] as number) + w;
-        bits[slot] = (bits[slot] as number) | bit;
+        const slot = (meets[m] as number) * words + w;
+        supplierBits[slot] = (supplierBits[slot] as number) | bit;
       }
     }
+    this.supplierEpoch = frame.epoch;
   }
 }
 
