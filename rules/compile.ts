@@ -134,28 +134,27 @@ function reader(fact: unknown, path: unknown, suppliers: readonly Supplier[]): S
   };
 }
 
-/** The comparison against a constant, specialised for the shapes rules use most. */
-function againstConstant(name: string, constant: unknown): (factValue: unknown) => boolean {
-  const special = specialised(name, constant);
-  if (special) return special;
-  const evaluate = operator(name);
-  return (a) => evaluate(a, constant);
-}
-
-function specialised(name: string, constant: unknown): ((factValue: unknown) => boolean) | undefined {
-  if (name === 'equal') return (a) => a === constant;
-  if (name === 'notEqual') return (a) => a !== constant;
+/** A condition comparing what `read` gives with a constant, specialised for the shapes rules use most: one call per evaluation. */
+function againstConstant(read: Read, name: string, constant: unknown): Test {
+  if (name === 'equal') return (frame) => read(frame) === constant;
+  if (name === 'notEqual') return (frame) => read(frame) !== constant;
   if ((name === 'in' || name === 'notIn') && Array.isArray(constant)) {
     // indexOf never finds NaN, which a Set would.
     const members = new Set(constant.filter((item) => !Number.isNaN(item)));
-    return name === 'in' ? (a) => members.has(a) : (a) => !members.has(a);
+    return name === 'in' ? (frame) => members.has(read(frame)) : (frame) => !members.has(read(frame));
   }
-  if (typeof constant !== 'number') return undefined;
-  if (name === 'lessThan') return (a) => isNumeric(a) && (a as number) < constant;
-  if (name === 'lessThanInclusive') return (a) => isNumeric(a) && (a as number) <= constant;
-  if (name === 'greaterThan') return (a) => isNumeric(a) && (a as number) > constant;
-  if (name === 'greaterThanInclusive') return (a) => isNumeric(a) && (a as number) >= constant;
-  return undefined;
+  const evaluate = operator(name);
+  const general: Test = (frame) => evaluate(read(frame), constant);
+  if (typeof constant !== 'number') return general;
+  const numeric = (compare: (a: number) => boolean): Test => (frame) => {
+    const a = read(frame);
+    return isNumeric(a) && compare(a as number);
+  };
+  if (name === 'lessThan') return numeric((a) => a < constant);
+  if (name === 'lessThanInclusive') return numeric((a) => a <= constant);
+  if (name === 'greaterThan') return numeric((a) => a > constant);
+  if (name === 'greaterThanInclusive') return numeric((a) => a >= constant);
+  return general;
 }
 
 type LeafClass = 'request' | 'supplier' | 'candidate';
@@ -195,8 +194,7 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
     column = mixedColumn(left, right, leaf.operator, undefined);
   } else {
     const constant = structuredClone(leaf.value);
-    const compare = againstConstant(leaf.operator, constant);
-    test = (frame) => compare(left.read(frame));
+    test = againstConstant(left.read, leaf.operator, constant);
     column = mixedColumn(left, undefined, leaf.operator, constant);
   }
   const perRequest = facts.some((fact) => REQUEST_FACTS.has(fact));
