@@ -506,13 +506,20 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
   perCandidate.seal();
   const { keyed, possible } = ruleIndex(config.rules, (fact, path) => readers(fact, path).read, REQUEST_FACTS);
-  const plan = network.order.map((index): Step => {
-    const { flat, residual } = compiled[index] as CompiledNode;
-    const filed = keyed[index] === 1;
-    return flat
-      ? { index, filed, slots: flat.slots, decisive: flat.decisive, rest: flat.rest, residual: undefined }
-      : { index, filed, slots: NO_SLOTS, decisive: false, rest: false, residual };
-  });
+  const rests: Residual[] = [];
+  const residuals: ((frame: Frame) => Residual)[] = [];
+  const walk = walkOf(
+    network.order.map((index, k): Step => {
+      const { flat, residual } = compiled[index] as CompiledNode;
+      const filed = keyed[index] === 1;
+      if (!flat) {
+        residuals[k] = residual;
+        return { index, filed, called: true, slots: NO_SLOTS, decisive: false };
+      }
+      rests[k] = flat.rest;
+      return { index, filed, called: false, slots: flat.slots, decisive: flat.decisive };
+    }),
+  );
   const marks = new Uint8Array(config.rules.length);
   const frame = emptyFrame(requestLeaves, noSupplier);
   const fired = new FiredBits(new Int32Array(config.rules.length * Math.ceil(noSupplier / 32)), new Int32Array(noSupplier));
@@ -533,29 +540,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     marks.fill(0);
     possible(frame, marks);
     const live: number[] = [];
-    const { known } = frame;
-    for (const step of plan) {
-      if (step.filed && marks[step.index] === 0) continue;
-      const { residual } = step;
-      let rest: Residual;
-      if (residual === undefined) {
-        // What `residual` does, without a call for the node and for each of its request-level conditions.
-        const { slots, decisive } = step;
-        rest = step.rest;
-        for (let i = 0; i < slots.length; i++) {
-          const slot = slots[i] as number;
-          let value = known[slot] as number;
-          if (value < 0) value = known[slot] = (requestTests[slot] as Test)(frame) ? 1 : 0;
-          if (value === 1 === decisive) {
-            rest = decisive;
-            break;
-          }
-        }
-      } else rest = residual(frame);
-      if (rest === false) continue;
-      checks[live.length] = rest === true ? undefined : rest;
-      live.push(step.index);
-    }
+    walk(frame, frame.known, marks, requestTests, rests, residuals, checks, live);
     return live;
   };
 
@@ -599,14 +584,45 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   };
 }
 
-/** A rule as a request meets it: `filed` when `ruleIndex` filed it under request values; `residual` absent when the rule is `all` or `any` of the request-level conditions at `slots` and `rest`, as `Flat`. */
+/**
+ * A rule as a request meets it: `filed` when `ruleIndex` filed it under request values; `called`
+ * when its node's `residual` is called, otherwise `slots` and `decisive` as its `Flat`.
+ */
 interface Step {
   index: number;
   filed: boolean;
+  called: boolean;
   slots: Int32Array;
   decisive: boolean;
-  rest: Residual;
-  residual: ((frame: Frame) => Residual) | undefined;
+}
+
+/**
+ * Walks a request through the rules, made once per configuration version as one function with a
+ * line per rule: each condition and residual is called from a place of its own, which the runtime
+ * can specialise to it, where one loop over the rules would call every one from the same place.
+ * The source holds nothing but numbers this code counted (slots, positions, rule indices), never a
+ * text of the configuration, so no rule can put code in it. It pushes to `live` the rules that may
+ * fire, as `begin` documents, with what is left of each in `checks`.
+ */
+type Walk = (
+  frame: Frame,
+  known: Int8Array,
+  marks: Uint8Array,
+  tests: readonly Test[],
+  rests: readonly Residual[],
+  residuals: readonly ((frame: Frame) => Residual)[],
+  checks: (Check | undefined)[],
+  live: number[],
+) => void;
+
+function walkOf(steps: readonly Step[]): Walk {
+  const lines = steps.map(({ index, filed, called, slots, decisive }, k) => {
+    const settles = [...slots].map((slot) => `(known[${slot}] < 0 ? (known[${slot}] = tests[${slot}](frame) ? 1 : 0) : known[${slot}]) === ${decisive ? 1 : 0}`);
+    const rest = called ? `residuals[${k}](frame)` : settles.length === 0 ? `rests[${k}]` : `${settles.join(' || ')} ? ${decisive} : rests[${k}]`;
+    const live = `{ const rest = ${rest}; if (rest !== false) { checks[live.length] = rest === true ? undefined : rest; live.push(${index}); } }`;
+    return filed ? `if (marks[${index}] === 1) ${live}` : live;
+  });
+  return new Function('frame', 'known', 'marks', 'tests', 'rests', 'residuals', 'checks', 'live', lines.join('\n')) as Walk;
 }
 
 const NO_SLOTS = new Int32Array(0);
