@@ -134,27 +134,59 @@ function reader(fact: unknown, path: unknown, suppliers: readonly Supplier[]): S
   };
 }
 
-/** A condition comparing what `read` gives with a constant, specialised for the shapes rules use most: one call per evaluation. */
-function againstConstant(read: Read, name: string, constant: unknown): Test {
-  if (name === 'equal') return (frame) => read(frame) === constant;
-  if (name === 'notEqual') return (frame) => read(frame) !== constant;
-  if ((name === 'in' || name === 'notIn') && Array.isArray(constant)) {
-    // indexOf never finds NaN, which a Set would.
-    const members = new Set(constant.filter((item) => !Number.isNaN(item)));
-    return name === 'in' ? (frame) => members.has(read(frame)) : (frame) => !members.has(read(frame));
+/** The operators comparing a number with a constant number, once the fact value is found numeric. */
+const AGAINST_NUMBER: Record<string, (a: unknown, b: number) => boolean> = {
+  lessThan: (a, b) => isNumeric(a) && (a as number) < b,
+  lessThanInclusive: (a, b) => isNumeric(a) && (a as number) <= b,
+  greaterThan: (a, b) => isNumeric(a) && (a as number) > b,
+  greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= b,
+};
+const NUMBER_OPERATORS = Object.keys(AGAINST_NUMBER);
+
+/**
+ * A condition comparing what `read` gives with a constant, in the form it takes for the shapes rules
+ * use most: `===`, `!==`, membership of `members`, or `NUMBER_OPERATORS[number]`; `general` for the rest.
+ */
+interface Comparison {
+  read: Read;
+  name: string;
+  form: 'equal' | 'notEqual' | 'in' | 'notIn' | 'number' | 'general';
+  constant: unknown;
+  members: ReadonlySet<unknown>;
+  number: number;
+}
+
+const NO_MEMBERS: ReadonlySet<unknown> = new Set();
+
+function comparison(read: Read, name: string, constant: unknown): Comparison {
+  const form = { read, name, constant, members: NO_MEMBERS, number: -1 };
+  if (name === 'equal' || name === 'notEqual') return { ...form, form: name };
+  // indexOf never finds NaN, which a Set would.
+  if ((name === 'in' || name === 'notIn') && Array.isArray(constant)) return { ...form, form: name, members: new Set(constant.filter((item) => !Number.isNaN(item))) };
+  const number = typeof constant === 'number' ? NUMBER_OPERATORS.indexOf(name) : -1;
+  return { ...form, form: number < 0 ? 'general' : 'number', number };
+}
+
+/** The comparison's test: one call per evaluation for the forms rules use most. */
+function againstConstant({ read, name, form, constant, members }: Comparison): Test {
+  switch (form) {
+    case 'equal':
+      return (frame) => read(frame) === constant;
+    case 'notEqual':
+      return (frame) => read(frame) !== constant;
+    case 'in':
+      return (frame) => members.has(read(frame));
+    case 'notIn':
+      return (frame) => !members.has(read(frame));
+    case 'number': {
+      const compare = AGAINST_NUMBER[name] as (a: unknown, b: number) => boolean;
+      return (frame) => compare(read(frame), constant as number);
+    }
+    default: {
+      const evaluate = operator(name);
+      return (frame) => evaluate(read(frame), constant);
+    }
   }
-  const evaluate = operator(name);
-  const general: Test = (frame) => evaluate(read(frame), constant);
-  if (typeof constant !== 'number') return general;
-  const numeric = (compare: (a: number) => boolean): Test => (frame) => {
-    const a = read(frame);
-    return isNumeric(a) && compare(a as number);
-  };
-  if (name === 'lessThan') return numeric((a) => a < constant);
-  if (name === 'lessThanInclusive') return numeric((a) => a <= constant);
-  if (name === 'greaterThan') return numeric((a) => a > constant);
-  if (name === 'greaterThanInclusive') return numeric((a) => a >= constant);
-  return general;
 }
 
 type LeafClass = 'request' | 'supplier' | 'candidate';
@@ -165,6 +197,8 @@ interface Leaf {
   key: string;
   /** Down the columns, where the condition compares a candidate fact with a constant. */
   column?: Column;
+  /** Where the condition compares a fact with a constant. */
+  comparison?: Comparison;
 }
 
 const perRequest = (side: Side): boolean => side.facts.every((fact) => REQUEST_FACTS.has(fact));
@@ -186,6 +220,7 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
   const facts = [...left.facts];
   let test: Test;
   let column: Column | undefined;
+  let against: Comparison | undefined;
   if (isFactReference(leaf.value)) {
     const right = readers(leaf.value.fact, leaf.value.path);
     facts.push(...right.facts);
@@ -194,7 +229,8 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
     column = mixedColumn(left, right, leaf.operator, undefined);
   } else {
     const constant = structuredClone(leaf.value);
-    test = againstConstant(left.read, leaf.operator, constant);
+    against = comparison(left.read, leaf.operator, constant);
+    test = againstConstant(against);
     column = mixedColumn(left, undefined, leaf.operator, constant);
   }
   const perRequest = facts.some((fact) => REQUEST_FACTS.has(fact));
@@ -203,7 +239,7 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
     : facts.includes('supplier')
       ? perRequest ? 'candidate' : 'supplier'
       : 'request';
-  return { test, kind, key: leafKey(leaf), ...(column && { column }) };
+  return { test, kind, key: leafKey(leaf), ...(column && { column }), ...(against && { comparison: against }) };
 }
 
 /** Identical conditions in different rules share one evaluation. */
@@ -454,6 +490,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   let requestLeaves = 0;
   /** The request-level conditions, by their place in `Frame.known`. */
   const requestTests: Test[] = [];
+  const requestComparisons: (Comparison | undefined)[] = [];
   const shared = new Map<string, CompiledNode>();
   const sides = new Map<string, Side>();
   const perCandidate = new CandidateConditions(noSupplier);
@@ -472,6 +509,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     if (leaf.kind === 'request') {
       const slot = requestLeaves++;
       requestTests[slot] = leaf.test;
+      requestComparisons[slot] = leaf.comparison;
       node = {
         slot,
         residual: (frame) => {
@@ -509,6 +547,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   const rests: Residual[] = [];
   const residuals: ((frame: Frame) => Residual)[] = [];
   const walk = walkOf(
+    { tests: requestTests, comparisons: requestComparisons, rests, residuals },
     network.order.map((index, k): Step => {
       const { flat, residual } = compiled[index] as CompiledNode;
       const filed = keyed[index] === 1;
@@ -540,7 +579,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     marks.fill(0);
     possible(frame, marks);
     const live: number[] = [];
-    walk(frame, frame.known, marks, requestTests, rests, residuals, checks, live);
+    walk(frame, frame.known, marks, checks, live);
     return live;
   };
 
@@ -598,31 +637,60 @@ interface Step {
 
 /**
  * Walks a request through the rules, made once per configuration version as one function with a
- * line per rule: each condition and residual is called from a place of its own, which the runtime
- * can specialise to it, where one loop over the rules would call every one from the same place.
- * The source holds nothing but numbers this code counted (slots, positions, rule indices), never a
- * text of the configuration, so no rule can put code in it. It pushes to `live` the rules that may
- * fire, as `begin` documents, with what is left of each in `checks`.
+ * line per rule: each condition, read and residual is called from a place of its own, which the
+ * runtime can specialise to it, where one loop over the rules would call every one from the same
+ * place. The source holds nothing but numbers this code counted (slots, positions, rule indices)
+ * and words written here, never a text of the configuration, so no rule can put code in it. It
+ * pushes to `live` the rules that may fire, as `begin` documents, with what is left of each in `checks`.
  */
-type Walk = (
-  frame: Frame,
-  known: Int8Array,
-  marks: Uint8Array,
-  tests: readonly Test[],
-  rests: readonly Residual[],
-  residuals: readonly ((frame: Frame) => Residual)[],
-  checks: (Check | undefined)[],
-  live: number[],
-) => void;
+type Walk = (frame: Frame, known: Int8Array, marks: Uint8Array, checks: (Check | undefined)[], live: number[]) => void;
 
-function walkOf(steps: readonly Step[]): Walk {
+/** What the walk's lines call and compare with, by slot (`Frame.known`) or by place in `Network.order`. */
+interface WalkValues {
+  tests: readonly Test[];
+  comparisons: readonly (Comparison | undefined)[];
+  rests: readonly Residual[];
+  residuals: readonly ((frame: Frame) => Residual)[];
+}
+
+/** The walk's source for the request-level condition at `slot`. */
+function conditionSource(slot: number, against: Comparison | undefined): string {
+  const value = `reads[${slot}](frame)`;
+  switch (against?.form) {
+    case 'equal':
+      return `${value} === values[${slot}]`;
+    case 'notEqual':
+      return `${value} !== values[${slot}]`;
+    case 'in':
+      return `sets[${slot}].has(${value})`;
+    case 'notIn':
+      return `!sets[${slot}].has(${value})`;
+    case 'number':
+      return `numbers[${against.number}](${value}, values[${slot}])`;
+    default:
+      return `tests[${slot}](frame)`;
+  }
+}
+
+function walkOf({ tests, comparisons, rests, residuals }: WalkValues, steps: readonly Step[]): Walk {
   const lines = steps.map(({ index, filed, called, slots, decisive }, k) => {
-    const settles = [...slots].map((slot) => `(known[${slot}] < 0 ? (known[${slot}] = tests[${slot}](frame) ? 1 : 0) : known[${slot}]) === ${decisive ? 1 : 0}`);
+    const settles = [...slots].map((slot) => `(known[${slot}] < 0 ? (known[${slot}] = ${conditionSource(slot, comparisons[slot])} ? 1 : 0) : known[${slot}]) === ${decisive ? 1 : 0}`);
     const rest = called ? `residuals[${k}](frame)` : settles.length === 0 ? `rests[${k}]` : `${settles.join(' || ')} ? ${decisive} : rests[${k}]`;
     const live = `{ const rest = ${rest}; if (rest !== false) { checks[live.length] = rest === true ? undefined : rest; live.push(${index}); } }`;
     return filed ? `if (marks[${index}] === 1) ${live}` : live;
   });
-  return new Function('frame', 'known', 'marks', 'tests', 'rests', 'residuals', 'checks', 'live', lines.join('\n')) as Walk;
+  const source = `return (frame, known, marks, checks, live) => {\n${lines.join('\n')}\n};`;
+  const numbers = NUMBER_OPERATORS.map((name) => AGAINST_NUMBER[name]);
+  const make = new Function('tests', 'reads', 'values', 'sets', 'numbers', 'rests', 'residuals', source) as (...values: unknown[]) => Walk;
+  return make(
+    tests,
+    comparisons.map((against) => against?.read),
+    comparisons.map((against) => against?.constant),
+    comparisons.map((against) => against?.members),
+    numbers,
+    rests,
+    residuals,
+  );
 }
 
 const NO_SLOTS = new Int32Array(0);
