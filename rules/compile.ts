@@ -566,6 +566,8 @@ export function compile(config: NetworkConfig): CompiledNetwork {
 
   /** What is left of each live rule once its request-level conditions are decided: absent when it fires for every candidate. */
   const checks: (Check | undefined)[] = [];
+  /** The walk's room for the rules that may fire, copied out at their count: a list grown rule by rule per request would be reallocated as it grows. */
+  const live: number[] = [];
   /** The rules that may fire for the request, in order, with what is left of them in `checks`. */
   const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): number[] => {
     frame.request = prepared.request;
@@ -578,9 +580,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     frame.known.fill(-1);
     marks.fill(0);
     possible(frame, marks);
-    const live: number[] = [];
-    walk(frame, frame.known, marks, checks, live);
-    return live;
+    return live.slice(0, walk(frame, frame.known, marks, checks, live));
   };
 
   return {
@@ -641,9 +641,10 @@ interface Step {
  * runtime can specialise to it, where one loop over the rules would call every one from the same
  * place. The source holds nothing but numbers this code counted (slots, positions, rule indices)
  * and words written here, never a text of the configuration, so no rule can put code in it. It
- * pushes to `live` the rules that may fire, as `begin` documents, with what is left of each in `checks`.
+ * writes to `live` the rules that may fire, as `begin` documents, with what is left of each in
+ * `checks`, and returns how many.
  */
-type Walk = (frame: Frame, known: Int8Array, marks: Uint8Array, checks: (Check | undefined)[], live: number[]) => void;
+type Walk = (frame: Frame, known: Int8Array, marks: Uint8Array, checks: (Check | undefined)[], live: number[]) => number;
 
 /** What the walk's lines call and compare with, by slot (`Frame.known`) or by place in `Network.order`. */
 interface WalkValues {
@@ -676,10 +677,10 @@ function walkOf({ tests, comparisons, rests, residuals }: WalkValues, steps: rea
   const lines = steps.map(({ index, filed, called, slots, decisive }, k) => {
     const settles = [...slots].map((slot) => `(known[${slot}] < 0 ? (known[${slot}] = ${conditionSource(slot, comparisons[slot])} ? 1 : 0) : known[${slot}]) === ${decisive ? 1 : 0}`);
     const rest = called ? `residuals[${k}](frame)` : settles.length === 0 ? `rests[${k}]` : `${settles.join(' || ')} ? ${decisive} : rests[${k}]`;
-    const live = `{ const rest = ${rest}; if (rest !== false) { checks[live.length] = rest === true ? undefined : rest; live.push(${index}); } }`;
+    const live = `{ const rest = ${rest}; if (rest !== false) { checks[n] = rest === true ? undefined : rest; live[n++] = ${index}; } }`;
     return filed ? `if (marks[${index}] === 1) ${live}` : live;
   });
-  const source = `return (frame, known, marks, checks, live) => {\n${lines.join('\n')}\n};`;
+  const source = `return (frame, known, marks, checks, live) => {\nlet n = 0;\n${lines.join('\n')}\nreturn n;\n};`;
   const numbers = NUMBER_OPERATORS.map((name) => AGAINST_NUMBER[name]);
   const make = new Function('tests', 'reads', 'values', 'sets', 'numbers', 'rests', 'residuals', source) as (...values: unknown[]) => Walk;
   return make(
