@@ -290,9 +290,17 @@ function invert({ test, column }: Check): Check {
   };
 }
 
-function negate(inner: CompiledNode): CompiledNode {
+/**
+ * A check made of conditions kept once per request (`CandidateConditions`), kept itself: rules
+ * repeat whole residuals (the same region and sending mode, the same supplier but not a preferred
+ * one), which each work out once per request for every rule that has them. `how` says how the
+ * parts make the check.
+ */
+type Keep = (check: Check, parts: readonly Check[], how: string) => Check;
+
+function negate(inner: CompiledNode, keep: Keep): CompiledNode {
   const { check } = inner;
-  if (check) return pure(invert(check));
+  if (check) return pure(keep(invert(check), [check], 'not'));
   if (inner.settled) return { residual: (frame) => !inner.residual(frame), settled: true };
   return {
     residual: (frame) => {
@@ -339,16 +347,17 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Int32Array):
  * `all` (when `decisive` is false) or `any` (when it is true): a child settling to `decisive`
  * settles the node, children settling the other way drop out. An empty `any` passes, as in the engine.
  */
-function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number): CompiledNode {
+function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number, keep: Keep): CompiledNode {
   if (children.length === 0) return { residual: () => true, check: ALWAYS };
   const scratch = new Int32Array(Math.ceil(scratchSize / 32));
   const checks = children.filter((child) => child.check).map((child) => child.check as Check);
-  if (checks.length === children.length) return pure(join(checks, decisive, scratch));
+  const joined = (): Check => (checks.length === 1 ? (checks[0] as Check) : keep(join(checks, decisive, scratch), checks, decisive ? 'any' : 'all'));
+  if (checks.length === children.length) return pure(joined());
   const settled = children.filter((child) => child.settled);
   if (settled.length + checks.length === children.length) {
     // The request-level children decide the node or drop out; what is left to run per candidate
     // is the same for every request, so it is joined once, here.
-    const rest = checks.length === 0 ? !decisive : join(checks, decisive, scratch);
+    const rest = checks.length === 0 ? !decisive : joined();
     const residual = (frame: Frame): Residual => {
       for (const child of settled) if (child.residual(frame) === decisive) return decisive;
       return rest;
@@ -534,11 +543,20 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     return node;
   };
 
+  const kept = new Map<string, Check>();
+  const keep: Keep = (check, parts, how) => {
+    if (!parts.every((part) => part.condition !== undefined)) return check;
+    const key = `${how} ${parts.map((part) => part.condition).join(' ')}`;
+    let same = kept.get(key);
+    if (!same) kept.set(key, (same = perCandidate.check(check.test, check.column)));
+    return same;
+  };
+
   const compileNode = (node: Node): CompiledNode => {
     const kind = booleanOf(node);
-    if (kind === 'not') return negate(compileNode((node as RuleConditions).not as Node));
+    if (kind === 'not') return negate(compileNode((node as RuleConditions).not as Node), keep);
     if (!kind) return leafNode(node as RuleCondition);
-    return combine(((node as RuleConditions)[kind] ?? []).map(compileNode), kind === 'any', noSupplier);
+    return combine(((node as RuleConditions)[kind] ?? []).map(compileNode), kind === 'any', noSupplier, keep);
   };
 
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
