@@ -2,10 +2,11 @@
 // json-rules-engine would fire (see reference.ts), at a fraction of the cost. The work is split by
 // what each condition reads: conditions on the request, the library and usage are evaluated once
 // per request, conditions on the supplier alone once per supplier when the configuration is
-// compiled, and only the rest per candidate. Rules the request-level conditions already decide
-// never reach the candidates; the rest run down the columns of `Candidates`, one rule at a time
-// over every candidate, so a comparison of a candidate fact against a constant is one loop, and
-// its outcome is packed 32 candidates to a word (`rules/fired-bits.ts`).
+// compiled, and only the rest per candidate. A request walks through the rules in one function
+// made for the configuration version (`walkOf`), and rules the request-level conditions already
+// decide never reach the candidates; the rest run down the columns of `Candidates`, each distinct
+// condition once per request over every candidate, so a comparison of a candidate fact against a
+// constant is one loop, and its outcome is packed 32 candidates to a word (`rules/fired-bits.ts`).
 //
 // Semantics follow json-rules-engine 7.3 run with `allowUndefinedFacts: true`:
 // - an unknown fact (or `supplier`/`candidate` when no supplier is in view) is `undefined`;
