@@ -24,8 +24,6 @@ export interface Frame {
   candidates: Candidates | undefined;
   position: number;
   supplierIndex: number;
-  /** Each supplier's candidate position, -1 for those not candidates, while the rules run down the columns. */
-  positions: Int32Array | undefined;
   /** Words a column of the candidates takes, 32 candidates to a word. */
   words: number;
   /** The bits of the last word that are candidates. */
@@ -50,6 +48,8 @@ export type Column = (frame: Frame, out: Int32Array, at: number) => void;
 export interface Check {
   test: Test;
   column: Column;
+  /** Set where the check is one condition's, kept once per request: its number among them. */
+  condition?: number;
 }
 
 export const NUMBER_FACTS: Record<NumberFact, (candidates: Candidates) => readonly number[]> = {

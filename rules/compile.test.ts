@@ -260,6 +260,27 @@ describe('compiled rules against json-rules-engine', () => {
     expect(() => earlier.mask).toThrow(/fired again/);
   });
 
+  it('compare values and paths that read as code as the text they are', async () => {
+    const code = "'); globalThis.injected = true; ('";
+    const config = generateNetwork(11);
+    const conditions: T.RuleConditions[] = [
+      { all: [{ fact: 'request', path: '$.service', operator: 'equal', value: code }] },
+      { any: [{ fact: 'request', path: '$.urgency', operator: 'notIn', value: [code, '`${globalThis.injected = true}`'] }, { fact: 'library', path: `$.${code}`, operator: 'exists', value: true }] },
+      { all: [{ fact: 'request', path: '$.citation.year', operator: 'lessThan', value: 2000 }, { fact: 'supplier', path: '$.kind', operator: 'notEqual', value: '*/ globalThis.injected = true; /*' }] },
+    ];
+    const rules = conditions.map((root, i): T.Rule => ({ name: `${code}${i}`, priority: 1, conditions: root, event: { type: 'score', params: { add: 1 } }, source: { file: 'rules.yaml', line: 1 + i } }));
+    const injected = { ...config, rules };
+    const compiled = compile(injected);
+    const reference = createReference(injected);
+    for (const request of generateRequests(13, injected, 4)) {
+      const prepared = prepare(compiled, request);
+      const firings = compiled.fire(prepared);
+      const lists = Array.from({ length: prepared.candidates.count }, (_, at) => firedFor(firings, prepared.candidates.count, at));
+      expect(lists).toEqual(await fireWithReference(reference, prepared));
+    }
+    expect((globalThis as { injected?: boolean }).injected).toBeUndefined();
+  });
+
   it('refuses conditions the engine would throw on, naming the rule and its line', () => {
     const rule = (conditions: T.RuleConditions): T.Rule => ({
       name: 'bad',

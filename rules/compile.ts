@@ -2,10 +2,11 @@
 // json-rules-engine would fire (see reference.ts), at a fraction of the cost. The work is split by
 // what each condition reads: conditions on the request, the library and usage are evaluated once
 // per request, conditions on the supplier alone once per supplier when the configuration is
-// compiled, and only the rest per candidate. Rules the request-level conditions already decide
-// never reach the candidates; the rest run down the columns of `Candidates`, one rule at a time
-// over every candidate, so a comparison of a candidate fact against a constant is one loop, and
-// its outcome is packed 32 candidates to a word (`rules/fired-bits.ts`).
+// compiled, and only the rest per candidate. A request walks through the rules in one function
+// made for the configuration version (`walkOf`), and rules the request-level conditions already
+// decide never reach the candidates; the rest run down the columns of `Candidates`, each distinct
+// condition once per request over every candidate, so a comparison of a candidate fact against a
+// constant is one loop, and its outcome is packed 32 candidates to a word (`rules/fired-bits.ts`).
 //
 // Semantics follow json-rules-engine 7.3 run with `allowUndefinedFacts: true`:
 // - an unknown fact (or `supplier`/`candidate` when no supplier is in view) is `undefined`;
@@ -134,28 +135,59 @@ function reader(fact: unknown, path: unknown, suppliers: readonly Supplier[]): S
   };
 }
 
-/** The comparison against a constant, specialised for the shapes rules use most. */
-function againstConstant(name: string, constant: unknown): (factValue: unknown) => boolean {
-  const special = specialised(name, constant);
-  if (special) return special;
-  const evaluate = operator(name);
-  return (a) => evaluate(a, constant);
+/** The operators comparing a number with a constant number, once the fact value is found numeric. */
+const AGAINST_NUMBER: Record<string, (a: unknown, b: number) => boolean> = {
+  lessThan: (a, b) => isNumeric(a) && (a as number) < b,
+  lessThanInclusive: (a, b) => isNumeric(a) && (a as number) <= b,
+  greaterThan: (a, b) => isNumeric(a) && (a as number) > b,
+  greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= b,
+};
+const NUMBER_OPERATORS = Object.keys(AGAINST_NUMBER);
+
+/**
+ * A condition comparing what `read` gives with a constant, in the form it takes for the shapes rules
+ * use most: `===`, `!==`, membership of `members`, or `NUMBER_OPERATORS[number]`; `general` for the rest.
+ */
+interface Comparison {
+  read: Read;
+  name: string;
+  form: 'equal' | 'notEqual' | 'in' | 'notIn' | 'number' | 'general';
+  constant: unknown;
+  members: ReadonlySet<unknown>;
+  number: number;
 }
 
-function specialised(name: string, constant: unknown): ((factValue: unknown) => boolean) | undefined {
-  if (name === 'equal') return (a) => a === constant;
-  if (name === 'notEqual') return (a) => a !== constant;
-  if ((name === 'in' || name === 'notIn') && Array.isArray(constant)) {
-    // indexOf never finds NaN, which a Set would.
-    const members = new Set(constant.filter((item) => !Number.isNaN(item)));
-    return name === 'in' ? (a) => members.has(a) : (a) => !members.has(a);
+const NO_MEMBERS: ReadonlySet<unknown> = new Set();
+
+function comparison(read: Read, name: string, constant: unknown): Comparison {
+  const form = { read, name, constant, members: NO_MEMBERS, number: -1 };
+  if (name === 'equal' || name === 'notEqual') return { ...form, form: name };
+  // indexOf never finds NaN, which a Set would.
+  if ((name === 'in' || name === 'notIn') && Array.isArray(constant)) return { ...form, form: name, members: new Set(constant.filter((item) => !Number.isNaN(item))) };
+  const number = typeof constant === 'number' ? NUMBER_OPERATORS.indexOf(name) : -1;
+  return { ...form, form: number < 0 ? 'general' : 'number', number };
+}
+
+/** The comparison's test: one call per evaluation for the forms rules use most. */
+function againstConstant({ read, name, form, constant, members }: Comparison): Test {
+  switch (form) {
+    case 'equal':
+      return (frame) => read(frame) === constant;
+    case 'notEqual':
+      return (frame) => read(frame) !== constant;
+    case 'in':
+      return (frame) => members.has(read(frame));
+    case 'notIn':
+      return (frame) => !members.has(read(frame));
+    case 'number': {
+      const compare = AGAINST_NUMBER[name] as (a: unknown, b: number) => boolean;
+      return (frame) => compare(read(frame), constant as number);
+    }
+    default: {
+      const evaluate = operator(name);
+      return (frame) => evaluate(read(frame), constant);
+    }
   }
-  if (typeof constant !== 'number') return undefined;
-  if (name === 'lessThan') return (a) => isNumeric(a) && (a as number) < constant;
-  if (name === 'lessThanInclusive') return (a) => isNumeric(a) && (a as number) <= constant;
-  if (name === 'greaterThan') return (a) => isNumeric(a) && (a as number) > constant;
-  if (name === 'greaterThanInclusive') return (a) => isNumeric(a) && (a as number) >= constant;
-  return undefined;
 }
 
 type LeafClass = 'request' | 'supplier' | 'candidate';
@@ -166,6 +198,8 @@ interface Leaf {
   key: string;
   /** Down the columns, where the condition compares a candidate fact with a constant. */
   column?: Column;
+  /** Where the condition compares a fact with a constant. */
+  comparison?: Comparison;
 }
 
 const perRequest = (side: Side): boolean => side.facts.every((fact) => REQUEST_FACTS.has(fact));
@@ -187,6 +221,7 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
   const facts = [...left.facts];
   let test: Test;
   let column: Column | undefined;
+  let against: Comparison | undefined;
   if (isFactReference(leaf.value)) {
     const right = readers(leaf.value.fact, leaf.value.path);
     facts.push(...right.facts);
@@ -195,8 +230,8 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
     column = mixedColumn(left, right, leaf.operator, undefined);
   } else {
     const constant = structuredClone(leaf.value);
-    const compare = againstConstant(leaf.operator, constant);
-    test = (frame) => compare(left.read(frame));
+    against = comparison(left.read, leaf.operator, constant);
+    test = againstConstant(against);
     column = mixedColumn(left, undefined, leaf.operator, constant);
   }
   const perRequest = facts.some((fact) => REQUEST_FACTS.has(fact));
@@ -205,7 +240,7 @@ function compileLeaf(leaf: RuleCondition, readers: Readers): Leaf {
     : facts.includes('supplier')
       ? perRequest ? 'candidate' : 'supplier'
       : 'request';
-  return { test, kind, key: leafKey(leaf), ...(column && { column }) };
+  return { test, kind, key: leafKey(leaf), ...(column && { column }), ...(against && { comparison: against }) };
 }
 
 /** Identical conditions in different rules share one evaluation. */
@@ -256,9 +291,17 @@ function invert({ test, column }: Check): Check {
   };
 }
 
-function negate(inner: CompiledNode): CompiledNode {
+/**
+ * A check made of conditions kept once per request (`CandidateConditions`), kept itself: rules
+ * repeat whole residuals (the same region and sending mode, the same supplier but not a preferred
+ * one), which each work out once per request for every rule that has them. `how` says how the
+ * parts make the check.
+ */
+type Keep = (check: Check, parts: readonly Check[], how: string) => Check;
+
+function negate(inner: CompiledNode, keep: Keep): CompiledNode {
   const { check } = inner;
-  if (check) return pure(invert(check));
+  if (check) return pure(keep(invert(check), [check], 'not'));
   if (inner.settled) return { residual: (frame) => !inner.residual(frame), settled: true };
   return {
     residual: (frame) => {
@@ -305,16 +348,17 @@ function join(checks: readonly Check[], decisive: boolean, scratch: Int32Array):
  * `all` (when `decisive` is false) or `any` (when it is true): a child settling to `decisive`
  * settles the node, children settling the other way drop out. An empty `any` passes, as in the engine.
  */
-function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number): CompiledNode {
+function combine(children: readonly CompiledNode[], decisive: boolean, scratchSize: number, keep: Keep): CompiledNode {
   if (children.length === 0) return { residual: () => true, check: ALWAYS };
   const scratch = new Int32Array(Math.ceil(scratchSize / 32));
   const checks = children.filter((child) => child.check).map((child) => child.check as Check);
-  if (checks.length === children.length) return pure(join(checks, decisive, scratch));
+  const joined = (): Check => (checks.length === 1 ? (checks[0] as Check) : keep(join(checks, decisive, scratch), checks, decisive ? 'any' : 'all'));
+  if (checks.length === children.length) return pure(joined());
   const settled = children.filter((child) => child.settled);
   if (settled.length + checks.length === children.length) {
     // The request-level children decide the node or drop out; what is left to run per candidate
     // is the same for every request, so it is joined once, here.
-    const rest = checks.length === 0 ? !decisive : join(checks, decisive, scratch);
+    const rest = checks.length === 0 ? !decisive : joined();
     const residual = (frame: Frame): Residual => {
       for (const child of settled) if (child.residual(frame) === decisive) return decisive;
       return rest;
@@ -336,23 +380,97 @@ function combine(children: readonly CompiledNode[], decisive: boolean, scratchSi
 }
 
 /**
- * A condition's column worked out once per request however many rules share it: the rules an
- * administrator writes repeat a few conditions (a load threshold, a turnaround beyond the deadline,
- * a region), so a request's fifty or so conditions down the columns are some fifteen distinct ones.
+ * The conditions left to run per candidate, each worked out at most once per request, when a rule
+ * first needs it, into its row of `bits`: the rules an administrator writes repeat a few conditions
+ * (a load threshold, a turnaround beyond the deadline, a region), so a request's fifty or so
+ * conditions down the columns are some fifteen distinct ones. Conditions on the supplier alone are
+ * known for every supplier when the configuration is compiled: the first a request needs sets the
+ * candidates' bits of all of them, in rows of their own, in one pass over the candidates, from the
+ * few each supplier meets.
  */
-function once(column: Column, suppliers: number): Column {
-  const kept = new Int32Array(Math.ceil(suppliers / 32));
-  let epoch = -1;
-  return (frame, out, at) => {
-    const { words } = frame;
-    if (epoch === frame.epoch) {
-      for (let w = 0; w < words; w++) out[at + w] = kept[w] as number;
-      return;
+class CandidateConditions {
+  /** Each condition's column, or where it is a supplier condition, its number among them, as `-1 - number`. */
+  private readonly columns: (Column | number)[] = [];
+  /** For each supplier, the supplier conditions it meets, while the configuration compiles. */
+  private readonly met: number[][];
+  private supplierConditions = 0;
+  /** Words of a row: enough for every supplier. */
+  private readonly row: number;
+  private bits = new Int32Array(0);
+  /** The `Frame.epoch` each condition's row was worked out for. */
+  private epochs = new Int32Array(0);
+  /** The supplier conditions' rows, `Frame.words` each for the request they were set for. */
+  private supplierBits = new Int32Array(0);
+  private supplierEpoch = -1;
+  /** `meets[starts[s]]` to `meets[starts[s + 1]]` are the supplier conditions supplier `s` meets. */
+  private starts = new Int32Array(0);
+  private meets = new Int32Array(0);
+
+  constructor(private readonly suppliers: number) {
+    this.row = Math.ceil(suppliers / 32);
+    this.met = Array.from({ length: suppliers }, () => []);
+  }
+
+  /** A condition on the supplier alone, met by supplier `s` where `table[s]` is 1. */
+  supplierCheck(test: Test, table: Uint8Array): Check {
+    const number = this.supplierConditions++;
+    for (let s = 0; s < this.suppliers; s++) if (table[s] === 1) this.met[s]?.push(number);
+    return this.check(test, -1 - number);
+  }
+
+  /** A condition worked out down `column`, or the supplier condition numbered `-1 - column`. */
+  check(test: Test, column: Column | number): Check {
+    const condition = this.columns.push(column) - 1;
+    return { test, column: (frame, out, at) => this.copy(frame, condition, out, at), condition };
+  }
+
+  /** Makes the room for every condition compiled, before the first request. */
+  seal(): void {
+    this.bits = new Int32Array(this.columns.length * this.row);
+    this.epochs = new Int32Array(this.columns.length).fill(-1);
+    this.supplierBits = new Int32Array(this.supplierConditions * this.row);
+    this.starts = new Int32Array(this.suppliers + 1);
+    for (let s = 0; s < this.suppliers; s++) this.starts[s + 1] = (this.starts[s] as number) + (this.met[s]?.length ?? 0);
+    this.meets = Int32Array.from(this.met.flat());
+  }
+
+  /** Copies condition `id`'s row for the frame's request to `out` at `at`, working it out if no rule has yet. */
+  copy(frame: Frame, id: number, out: Int32Array, at: number): void {
+    const { words, epoch } = frame;
+    const column = this.columns[id] as Column | number;
+    let bits: Int32Array;
+    let from: number;
+    if (typeof column === 'number') {
+      if (this.supplierEpoch !== epoch) this.setSupplierRows(frame);
+      bits = this.supplierBits;
+      from = (-1 - column) * words;
+    } else {
+      bits = this.bits;
+      from = id * this.row;
+      if (this.epochs[id] !== epoch) {
+        column(frame, bits, from);
+        this.epochs[id] = epoch;
+      }
     }
-    column(frame, out, at);
-    for (let w = 0; w < words; w++) kept[w] = out[at + w] as number;
-    epoch = frame.epoch;
-  };
+    for (let w = 0; w < words; w++) out[at + w] = bits[from + w] as number;
+  }
+
+  private setSupplierRows(frame: Frame): void {
+    const { supplierBits, starts, meets } = this;
+    const { words } = frame;
+    const { index, count } = frame.candidates as Candidates;
+    supplierBits.fill(0, 0, this.supplierConditions * words);
+    for (let p = 0; p < count; p++) {
+      const supplier = index[p] as number;
+      const bit = 1 << (p & 31);
+      const w = p >>> 5;
+      for (let m = starts[supplier] as number, end = starts[supplier + 1] as number; m < end; m++) {
+        const slot = (meets[m] as number) * words + w;
+        supplierBits[slot] = (supplierBits[slot] as number) | bit;
+      }
+    }
+    this.supplierEpoch = frame.epoch;
+  }
 }
 
 const ALWAYS: Check = {
@@ -382,8 +500,10 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   let requestLeaves = 0;
   /** The request-level conditions, by their place in `Frame.known`. */
   const requestTests: Test[] = [];
+  const requestComparisons: (Comparison | undefined)[] = [];
   const shared = new Map<string, CompiledNode>();
   const sides = new Map<string, Side>();
+  const perCandidate = new CandidateConditions(noSupplier);
   const readers: Readers = (fact, path) => {
     const key = JSON.stringify([fact, path || '']);
     let side = sides.get(key);
@@ -399,6 +519,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     if (leaf.kind === 'request') {
       const slot = requestLeaves++;
       requestTests[slot] = leaf.test;
+      requestComparisons[slot] = leaf.comparison;
       node = {
         slot,
         residual: (frame) => {
@@ -415,56 +536,57 @@ export function compile(config: NetworkConfig): CompiledNetwork {
         frame.supplierIndex = i;
         table[i] = leaf.test(frame) ? 1 : 0;
       }
-      // Most supplier conditions hold for a few suppliers (an id, a kind): those few are found among
-      // the candidates by position, rather than every candidate looked up in the table.
-      const members = Int32Array.from(table.keys()).filter((i) => i < noSupplier && table[i] === 1);
-      node = pure({
-        test: (f) => table[f.supplierIndex] === 1,
-        column: (f, out, at) => {
-          const { index, count } = f.candidates as Candidates;
-          const { positions, words } = f;
-          if (positions && members.length < count) {
-            out.fill(0, at, at + words);
-            for (const supplier of members) {
-              const p = positions[supplier] as number;
-              if (p >= 0) out[at + (p >>> 5)] = (out[at + (p >>> 5)] as number) | (1 << (p & 31));
-            }
-            return;
-          }
-          for (let p = 0, w = at; p < count; w++) {
-            let word = 0;
-            for (let bit = 0; bit < 32 && p < count; bit++, p++) word |= (table[index[p] as number] as number) << bit;
-            out[w] = word;
-          }
-        },
-      });
+      node = pure(perCandidate.supplierCheck((f) => table[f.supplierIndex] === 1, table));
     } else {
-      node = pure({ test: leaf.test, column: leaf.column ?? columnOf(leaf.test) });
+      node = pure(perCandidate.check(leaf.test, leaf.column ?? columnOf(leaf.test)));
     }
-    if (node.check) node = pure({ test: node.check.test, column: once(node.check.column, noSupplier) });
     shared.set(leaf.key, node);
     return node;
   };
 
+  const kept = new Map<string, Check>();
+  const keep: Keep = (check, parts, how) => {
+    if (!parts.every((part) => part.condition !== undefined)) return check;
+    const key = `${how} ${parts.map((part) => part.condition).join(' ')}`;
+    let same = kept.get(key);
+    if (!same) kept.set(key, (same = perCandidate.check(check.test, check.column)));
+    return same;
+  };
+
   const compileNode = (node: Node): CompiledNode => {
     const kind = booleanOf(node);
-    if (kind === 'not') return negate(compileNode((node as RuleConditions).not as Node));
+    if (kind === 'not') return negate(compileNode((node as RuleConditions).not as Node), keep);
     if (!kind) return leafNode(node as RuleCondition);
-    return combine(((node as RuleConditions)[kind] ?? []).map(compileNode), kind === 'any', noSupplier);
+    return combine(((node as RuleConditions)[kind] ?? []).map(compileNode), kind === 'any', noSupplier, keep);
   };
 
   const compiled = config.rules.map((rule) => compileNode(rule.conditions));
-  const plan = network.order.map((index) => ({ index, node: compiled[index] as CompiledNode }));
+  perCandidate.seal();
   const { keyed, possible } = ruleIndex(config.rules, (fact, path) => readers(fact, path).read, REQUEST_FACTS);
+  const rests: Residual[] = [];
+  const residuals: ((frame: Frame) => Residual)[] = [];
+  const walk = walkOf(
+    { tests: requestTests, comparisons: requestComparisons, rests, residuals },
+    network.order.map((index, k): Step => {
+      const { flat, residual } = compiled[index] as CompiledNode;
+      const filed = keyed[index] === 1;
+      if (!flat) {
+        residuals[k] = residual;
+        return { index, filed, called: true, slots: NO_SLOTS, decisive: false };
+      }
+      rests[k] = flat.rest;
+      return { index, filed, called: false, slots: flat.slots, decisive: flat.decisive };
+    }),
+  );
   const marks = new Uint8Array(config.rules.length);
-  // A mask per decision would be a buffer allocated and collected per decision.
-  let room = new Uint8Array(0);
   const frame = emptyFrame(requestLeaves, noSupplier);
   const fired = new FiredBits(new Int32Array(config.rules.length * Math.ceil(noSupplier / 32)), new Int32Array(noSupplier));
-  let fires = 0;
+  const room = new MaskRoom();
 
   /** What is left of each live rule once its request-level conditions are decided: absent when it fires for every candidate. */
   const checks: (Check | undefined)[] = [];
+  /** The walk's room for the rules that may fire, copied out at their count: a list grown rule by rule per request would be reallocated as it grows. */
+  const live: number[] = [];
   /** The rules that may fire for the request, in order, with what is left of them in `checks`. */
   const begin = (prepared: Pick<Prepared, 'request' | 'library' | 'usage'>, candidates: Candidates | undefined): number[] => {
     frame.request = prepared.request;
@@ -477,31 +599,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     frame.known.fill(-1);
     marks.fill(0);
     possible(frame, marks);
-    const live: number[] = [];
-    const { known } = frame;
-    for (const { index, node } of plan) {
-      if (keyed[index] === 1 && marks[index] === 0) continue;
-      const { flat } = node;
-      let rest: Residual;
-      if (flat) {
-        // What `residual` does, without a call for the node and for each of its request-level conditions.
-        const { slots, decisive } = flat;
-        rest = flat.rest;
-        for (let i = 0; i < slots.length; i++) {
-          const slot = slots[i] as number;
-          let value = known[slot] as number;
-          if (value < 0) value = known[slot] = (requestTests[slot] as Test)(frame) ? 1 : 0;
-          if (value === 1 === decisive) {
-            rest = decisive;
-            break;
-          }
-        }
-      } else rest = node.residual(frame);
-      if (rest === false) continue;
-      checks[live.length] = rest === true ? undefined : rest;
-      live.push(index);
-    }
-    return live;
+    return live.slice(0, walk(frame, frame.known, marks, checks, live));
   };
 
   return {
@@ -509,7 +607,7 @@ export function compile(config: NetworkConfig): CompiledNetwork {
     fire(prepared) {
       const { candidates } = prepared;
       const rules = begin(prepared, candidates);
-      const { count, index, flags } = candidates;
+      const { count, flags } = candidates;
       const words = (count + 31) >>> 5;
       frame.words = words;
       frame.tail = count % 32 === 0 ? -1 : (1 << count % 32) - 1;
@@ -521,35 +619,14 @@ export function compile(config: NetworkConfig): CompiledNetwork {
           flagWords[slot] = (flagWords[slot] as number) | (1 << (at & 31));
         }
       }
-      const { positions } = network;
-      for (let at = 0; at < count; at++) positions[index[at] as number] = at;
-      frame.positions = positions;
-      try {
-        for (let k = 0; k < rules.length && count > 0; k++) {
-          const check = checks[k];
-          if (check) check.column(frame, fired.bits, k * words);
-          else fillWords(frame, fired.bits, k * words, true);
-        }
-      } finally {
-        frame.positions = undefined;
-        for (let at = 0; at < count; at++) positions[index[at] as number] = -1;
+      const { bits } = fired;
+      for (let k = 0; k < rules.length && count > 0; k++) {
+        const check = checks[k];
+        if (check === undefined) fillWords(frame, bits, k * words, true);
+        else if (check.condition === undefined) check.column(frame, bits, k * words);
+        else perCandidate.copy(frame, check.condition, bits, k * words);
       }
-      fired.over(count);
-      const firing = ++fires;
-      let mask: Uint8Array | undefined;
-      return {
-        rules,
-        packed: fired,
-        // Only what reads the firings byte by byte unpacks them (json-rules-engine comparisons, tests).
-        get mask(): Uint8Array {
-          if (firing !== fires) throw new Error('a firing was read after the network fired again');
-          if (!mask) {
-            if (room.length < rules.length * count) room = new Uint8Array(Math.max(rules.length * count, 2 * room.length));
-            mask = fired.unpack(room.subarray(0, rules.length * count), rules.length);
-          }
-          return mask;
-        },
-      };
+      return room.firings(rules, fired.over(count), count);
     },
     mayFire(facts) {
       return begin(facts, undefined).length > 0;
@@ -565,6 +642,116 @@ export function compile(config: NetworkConfig): CompiledNetwork {
   };
 }
 
+/**
+ * A rule as a request meets it: `filed` when `ruleIndex` filed it under request values; `called`
+ * when its node's `residual` is called, otherwise `slots` and `decisive` as its `Flat`.
+ */
+interface Step {
+  index: number;
+  filed: boolean;
+  called: boolean;
+  slots: Int32Array;
+  decisive: boolean;
+}
+
+/**
+ * Walks a request through the rules, made once per configuration version as one function with a
+ * line per rule: each condition, read and residual is called from a place of its own, which the
+ * runtime can specialise to it, where one loop over the rules would call every one from the same
+ * place. The source holds nothing but numbers this code counted (slots, positions, rule indices)
+ * and words written here, never a text of the configuration, so no rule can put code in it. It
+ * writes to `live` the rules that may fire, as `begin` documents, with what is left of each in
+ * `checks`, and returns how many.
+ */
+type Walk = (frame: Frame, known: Int8Array, marks: Uint8Array, checks: (Check | undefined)[], live: number[]) => number;
+
+/** What the walk's lines call and compare with, by slot (`Frame.known`) or by place in `Network.order`. */
+interface WalkValues {
+  tests: readonly Test[];
+  comparisons: readonly (Comparison | undefined)[];
+  rests: readonly Residual[];
+  residuals: readonly ((frame: Frame) => Residual)[];
+}
+
+/** The walk's source for the request-level condition at `slot`. */
+function conditionSource(slot: number, against: Comparison | undefined): string {
+  const value = `reads[${slot}](frame)`;
+  switch (against?.form) {
+    case 'equal':
+      return `${value} === values[${slot}]`;
+    case 'notEqual':
+      return `${value} !== values[${slot}]`;
+    case 'in':
+      return `sets[${slot}].has(${value})`;
+    case 'notIn':
+      return `!sets[${slot}].has(${value})`;
+    case 'number':
+      return `numbers[${against.number}](${value}, values[${slot}])`;
+    default:
+      return `tests[${slot}](frame)`;
+  }
+}
+
+function walkOf({ tests, comparisons, rests, residuals }: WalkValues, steps: readonly Step[]): Walk {
+  const lines = steps.map(({ index, filed, called, slots, decisive }, k) => {
+    const settles = [...slots].map((slot) => `(known[${slot}] < 0 ? (known[${slot}] = ${conditionSource(slot, comparisons[slot])} ? 1 : 0) : known[${slot}]) === ${decisive ? 1 : 0}`);
+    const rest = called ? `residuals[${k}](frame)` : settles.length === 0 ? `rests[${k}]` : `${settles.join(' || ')} ? ${decisive} : rests[${k}]`;
+    const live = `{ const rest = ${rest}; if (rest !== false) { checks[n] = rest === true ? undefined : rest; live[n++] = ${index}; } }`;
+    return filed ? `if (marks[${index}] === 1) ${live}` : live;
+  });
+  const source = `return (frame, known, marks, checks, live) => {\nlet n = 0;\n${lines.join('\n')}\nreturn n;\n};`;
+  const numbers = NUMBER_OPERATORS.map((name) => AGAINST_NUMBER[name]);
+  const make = new Function('tests', 'reads', 'values', 'sets', 'numbers', 'rests', 'residuals', source) as (...values: unknown[]) => Walk;
+  return make(
+    tests,
+    comparisons.map((against) => against?.read),
+    comparisons.map((against) => against?.constant),
+    comparisons.map((against) => against?.members),
+    numbers,
+    rests,
+    residuals,
+  );
+}
+
+const NO_SLOTS = new Int32Array(0);
+
+/**
+ * The network's room for a decision's firings unpacked: a mask per decision would be a buffer
+ * allocated and collected per decision.
+ */
+class MaskRoom {
+  fires = 0;
+  private bytes = new Uint8Array(0);
+
+  firings(rules: readonly number[], packed: FiredBits, count: number): Firings {
+    return new RoomFirings(rules, packed, count, ++this.fires, this);
+  }
+
+  unpack(packed: FiredBits, rules: number, count: number): Uint8Array {
+    if (this.bytes.length < rules * count) this.bytes = new Uint8Array(Math.max(rules * count, 2 * this.bytes.length));
+    return packed.unpack(this.bytes.subarray(0, rules * count), rules);
+  }
+}
+
+class RoomFirings implements Firings {
+  private unpacked: Uint8Array | undefined;
+
+  constructor(
+    readonly rules: readonly number[],
+    readonly packed: FiredBits,
+    private readonly count: number,
+    private readonly firing: number,
+    private readonly room: MaskRoom,
+  ) {}
+
+  /** Only what reads the firings byte by byte unpacks them (json-rules-engine comparisons, tests). */
+  get mask(): Uint8Array {
+    if (this.firing !== this.room.fires) throw new Error('a firing was read after the network fired again');
+    this.unpacked ??= this.room.unpack(this.packed, this.rules.length, this.count);
+    return this.unpacked;
+  }
+}
+
 /** Places of the candidate flag bits (`FLAG`). */
 const FLAG_PLACES = 32 - Math.clz32(Math.max(...Object.values(FLAG)));
 
@@ -576,7 +763,6 @@ function emptyFrame(requestLeaves: number, suppliers: number): Frame {
     candidates: undefined,
     position: 0,
     supplierIndex: 0,
-    positions: undefined,
     words: 0,
     tail: 0,
     flagWords: new Int32Array(FLAG_PLACES * Math.ceil(suppliers / 32)),
