@@ -526,20 +526,18 @@ interface Scale {
  * A candidate's score terms into `terms` (cost, turnaround, fill rate, tier, load, rules), and their sum. Cost, turnaround, fill
  * rate and load each stay within their weight, as policy.yaml promises: an estimate above the
  * budget or a turnaround beyond the deadline is as bad as it gets, so that one dear supplier cannot
- * outweigh the terms that rank the others. Only tiers and rule scores reach further. Given
- * `bestTurnaround`, the turnaround term at its best stands in for the candidate's own, the figure
- * dearest to work out: the sum is then the most the candidate can score.
+ * outweigh the terms that rank the others. Only tiers and rule scores reach further.
  */
-function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number, shares: Float64Array, bestTurnaround?: number): number {
+function score(terms: Float64Array, candidates: Candidates, at: number, { weights, budget, span }: Scale, tier: number, adjustment: number, shares: Float64Array): number {
   const s = 4 * at;
   if (Number.isNaN(shares[s])) {
     shares[s] = unit((candidates.estimatedCost[at] as number) / budget);
+    shares[s + 1] = shareOfSpan(candidates.rankedHours(at), span);
     shares[s + 2] = 1 - unit(1 - optimisticFillRate(candidates.fillRate(at), candidates.observed[at]?.orders));
     shares[s + 3] = unit(candidates.load[at] as number);
   }
-  if (bestTurnaround === undefined && Number.isNaN(shares[s + 1])) shares[s + 1] = shareOfSpan(candidates.rankedHours(at), span);
   terms[0] = round3(-weights.cost * (shares[s] as number));
-  terms[1] = bestTurnaround ?? round3(-weights.turnaround * (shares[s + 1] as number));
+  terms[1] = round3(-weights.turnaround * (shares[s + 1] as number));
   terms[2] = round3(weights.fillRate * (shares[s + 2] as number));
   terms[3] = round3(-weights.tier * (tier - 1));
   terms[4] = round3(-weights.load * (shares[s + 3] as number));
@@ -556,8 +554,11 @@ const TERMS = new Float64Array(6);
 
 /** A candidate's tier: the first a rule placed it in, else 1 for the library's preferred suppliers and the default for the rest. */
 function tierOf(tier: Float64Array, candidates: Candidates, at: number): number {
-  return Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number);
+  return Number.isNaN(tier[at]) ? (preferred(candidates, at) ? 1 : DEFAULT_TIER) : (tier[at] as number);
 }
+
+/** Whether the library prefers candidate `at`: its flag read for every candidate ranked, not looked up by name. */
+const preferred = (candidates: Candidates, at: number): boolean => ((candidates.flags[at] as number) & FLAG.preferred) !== 0;
 
 /** Whether candidate `a` ranks ahead of `b`: by score, then by supplier id. */
 function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
@@ -566,9 +567,13 @@ function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array
   return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
 }
 
-/** Whether the most candidate `at` can score, in `scores`, leaves it behind `last`: never where either is not a number. */
-function short(scores: Float64Array, candidates: Candidates, idRank: Uint32Array, at: number, last: number): boolean {
-  return Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last);
+/** Places candidate `at` in `list`, kept in order by `scores` and no longer than `width`, where it ranks within it. */
+function enter(list: number[], width: number, scores: Float64Array, candidates: Candidates, idRank: Uint32Array, at: number): void {
+  if (list.length === width && !ahead(scores, candidates, idRank, at, list[width - 1] as number)) return;
+  if (list.length === width) list.pop();
+  let place = list.length;
+  while (place > 0 && ahead(scores, candidates, idRank, at, list[place - 1] as number)) place--;
+  list.splice(place, 0, at);
 }
 
 /**
@@ -663,6 +668,10 @@ interface Plan {
   requestLevel: Int32Array;
   /** By position among the fired rules: 1 where the rule fired for a rota candidate. */
   forRota: Uint8Array;
+  /** Whether every ranking weight is a number. */
+  weighed: boolean;
+  /** By candidate: 1 where ranking has taken it first, cleared again once ranked. */
+  seeded: Uint8Array;
 }
 
 const plans = new WeakMap<Network, Plan>();
@@ -689,6 +698,8 @@ function planOf(network: Network): Plan {
     shares: new Float64Array(4 * size),
     requestLevel: new Int32Array(rules.length),
     forRota: new Uint8Array(rules.length),
+    weighed: Object.values(network.config.policy.weights).every(Number.isFinite),
+    seeded: new Uint8Array(size),
   };
   plans.set(network, plan);
   return plan;
@@ -778,44 +789,67 @@ function scaleOf(network: Network, { request, library, usage }: Prepared): Scale
   };
 }
 
+/** What ranking reads of a request's candidates under a version's weights, the same for each of them. */
+interface Ranking {
+  candidates: Candidates;
+  scale: Scale;
+  settled: Settled;
+  /** By candidate: the most it can score, until its score is worked out. */
+  scores: Float64Array;
+  idRank: Uint32Array;
+  width: number;
+  /** The rota so far, best first. */
+  top: number[];
+}
+
+/**
+ * Scores candidate `at` into the rota so far where it can reach it. A candidate whose score cannot
+ * reach the last place in a full rota is not worked out: its tier and rule score, with every other
+ * term at its best, already fall short.
+ */
+function consider({ candidates, scale, settled, scores, idRank, width, top }: Ranking, at: number): void {
+  if (top.length === width) {
+    const last = top[width - 1] as number;
+    if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) return;
+  }
+  scores[at] = score(TERMS, candidates, at, scale, tierOf(settled.tier, candidates, at), settled.adjustment[at] as number, settled.shares);
+  enter(top, width, scores, candidates, idRank, at);
+}
+
 /**
  * The rota's candidates in order, by score then supplier id, and the best candidate (the first,
  * even where the rota holds none). Sorting every candidate would order many no rota reaches.
  */
-function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment, shares }: Settled): { rota: number[]; best: number | undefined } {
+function ranked(network: Network, prepared: Prepared, settled: Settled): { rota: number[]; best: number | undefined } {
   const { policy } = network.config;
   const { candidates } = prepared;
-  const scale = scaleOf(network, prepared);
-  // Each candidate's score is written before it is read: the room needs no clearing.
-  const { scores } = planOf(network);
+  const { usable, tier, adjustment } = settled;
+  const { scores, seeded, weighed } = planOf(network);
   const { idRank } = network;
   const width = Math.max(1, policy.escalation.maxRotaLength);
-  const top: number[] = [];
   const { weights } = policy;
   // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
   const leading = atBest(-weights.cost) + atBest(-weights.turnaround) + atBest(weights.fillRate);
   const bestLoad = atBest(-weights.load);
-  const bestTurnaround = atBest(-weights.turnaround);
+  // The candidates that can score most are scored first, so that the rota's last place is soon
+  // hard to reach and few others are worked out. Scores ranked in a total order come out the same
+  // in any order; with a weight or a bound not a number, candidates are taken as they come.
+  let seeds: number[] | undefined = weighed ? [] : undefined;
   for (const at of usable) {
-    const placed = tierOf(tier, candidates, at);
-    const adjusted = adjustment[at] as number;
-    if (top.length === width) {
-      // A candidate whose score cannot reach the last place in the rota is not worked out: its
-      // tier and rule score, with every other term at its best, already fall short; or else they
-      // do with its cost, fill rate and load as they are.
-      const last = top[width - 1] as number;
-      scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
-      if (short(scores, candidates, idRank, at, last)) continue;
-      scores[at] = score(TERMS, candidates, at, scale, placed, adjusted, shares, bestTurnaround);
-      if (short(scores, candidates, idRank, at, last)) continue;
-    }
-    scores[at] = score(TERMS, candidates, at, scale, placed, adjusted, shares);
-    if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
-    if (top.length === width) top.pop();
-    let place = top.length;
-    while (place > 0 && ahead(scores, candidates, idRank, at, top[place - 1] as number)) place--;
-    top.splice(place, 0, at);
+    scores[at] = leading + round3(-weights.tier * (tierOf(tier, candidates, at) - 1)) + bestLoad + round3(adjustment[at] as number);
+    if (!Number.isFinite(scores[at])) seeds = undefined;
+    else if (seeds) enter(seeds, width, scores, candidates, idRank, at);
   }
+  const ranking: Ranking = { candidates, scale: scaleOf(network, prepared), settled, scores, idRank, width, top: [] };
+  for (const at of seeds ?? []) {
+    seeded[at] = 1;
+    consider(ranking, at);
+  }
+  for (const at of usable) {
+    if (seeded[at] === 1) seeded[at] = 0;
+    else consider(ranking, at);
+  }
+  const { top } = ranking;
   return { rota: top.length > policy.escalation.maxRotaLength ? top.slice(0, policy.escalation.maxRotaLength) : top, best: top[0] };
 }
 
@@ -973,7 +1007,7 @@ function namesOf(network: Network, { rules }: Firings, fired: FiredBits, rota: r
     forRota[k] = any;
   }
   rota.forEach((at, place) => {
-    if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) (names[place] as string[]).push(BUILTIN.preferred);
+    if (Number.isNaN(tier[at]) && preferred(candidates, at)) (names[place] as string[]).push(BUILTIN.preferred);
     // Suppliers placed alike mostly fired the same rules: the decision holds their names once.
     const own = names[place] as string[];
     const alike = names.find((other, before) => before < place && other.length === own.length && other.every((rule, i) => rule === own[i]));
