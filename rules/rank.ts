@@ -571,9 +571,11 @@ function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array
 function enter(list: number[], width: number, scores: Float64Array, candidates: Candidates, idRank: Uint32Array, at: number): void {
   if (list.length === width && !ahead(scores, candidates, idRank, at, list[width - 1] as number)) return;
   if (list.length === width) list.pop();
+  // Moved down one by one rather than spliced in: a splice makes an array of what it removes, every time.
   let place = list.length;
-  while (place > 0 && ahead(scores, candidates, idRank, at, list[place - 1] as number)) place--;
-  list.splice(place, 0, at);
+  list.push(at);
+  for (; place > 0 && ahead(scores, candidates, idRank, at, list[place - 1] as number); place--) list[place] = list[place - 1] as number;
+  list[place] = at;
 }
 
 /**
@@ -820,7 +822,7 @@ function consider({ candidates, scale, settled, scores, idRank, width, top }: Ra
  * The rota's candidates in order, by score then supplier id, and the best candidate (the first,
  * even where the rota holds none). Sorting every candidate would order many no rota reaches.
  */
-function ranked(network: Network, prepared: Prepared, settled: Settled): { rota: number[]; best: number | undefined } {
+function ranked(network: Network, prepared: Prepared, settled: Settled, scale = scaleOf(network, prepared)): { rota: number[]; best: number | undefined } {
   const { policy } = network.config;
   const { candidates } = prepared;
   const { usable, tier, adjustment } = settled;
@@ -840,7 +842,7 @@ function ranked(network: Network, prepared: Prepared, settled: Settled): { rota:
     if (!Number.isFinite(scores[at])) seeds = undefined;
     else if (seeds) enter(seeds, width, scores, candidates, idRank, at);
   }
-  const ranking: Ranking = { candidates, scale: scaleOf(network, prepared), settled, scores, idRank, width, top: [] };
+  const ranking: Ranking = { candidates, scale, settled, scores, idRank, width, top: [] };
   for (const at of seeds ?? []) {
     seeded[at] = 1;
     consider(ranking, at);
@@ -950,7 +952,8 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   for (let i = 0; i < sources.length; i++) excluded.add(unableAt[i] as number, sources[i] as Exclusion);
   if (settled.deadlineHours !== undefined) decision.deadlineHours = settled.deadlineHours;
 
-  const { rota, best } = ranked(network, prepared, settled);
+  const scale = scaleOf(network, prepared);
+  const { rota, best } = ranked(network, prepared, settled, scale);
   if (usable.length > rota.length) {
     for (const at of rota) open[at] = 0;
     for (const at of usable) if (open[at] === 1) excluded.cut(candidates.index[at] as number);
@@ -960,7 +963,6 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     const reason = requestRules.filter((r) => rules[r]?.event.type === 'reject').map((r) => wordsOf(network, r).reason).join('; ');
     return { ...decision, outcome: 'reject', rota: [], tasks: [], reason, ruleSources: sourcesOf(network, firings, fired, requestRules, undefined) };
   }
-  const scale = scaleOf(network, prepared);
   const terms = TERMS;
   const names = namesOf(network, firings, fired, rota, tier, candidates);
   decision.rota = rota.map((at, place): RotaEntry => {
