@@ -618,7 +618,7 @@ export interface Settled {
   usable: number[];
   /** By candidate, 1 where it can be tried. */
   open: Uint8Array;
-  /** By candidate, the exclusion rules fired for it, where any did (`excludingRules`). */
+  /** By candidate, the exclusion rules fired for it, where any did (`exclude`). */
   ruleKeys: (string | undefined)[];
   /** By candidate, the tier the first tier rule fired for it placed it in; NaN where none did. */
   tier: Float64Array;
@@ -659,7 +659,7 @@ interface Plan {
   after: (Map<string, string> | undefined)[];
   /** Room for a decision to mark the names it cites in, by `namesake`, cleared again once done. */
   cited: Uint8Array;
-  /** By candidate. */
+  /** Room for what `Settled` holds by candidate. */
   ruleKeys: (string | undefined)[];
   open: Uint8Array;
   tier: Float64Array;
@@ -688,7 +688,10 @@ function planOf(network: Network): Plan {
     effect: Uint8Array.from(rules, (rule) => effectOf(rule.event)),
     value: Float64Array.from(rules, ({ event: { type, params } }) => finite(type === 'score' ? params.add : type === 'tier' ? params.tier : type === 'deadline' ? params.hours : undefined) ?? Number.NaN),
     name: rules.map((rule) => rule.name),
-    namesake: Int32Array.from(rules, (rule, r) => first.get(rule.name) ?? (first.set(rule.name, r), r)),
+    namesake: Int32Array.from(rules, (rule, r) => {
+      if (!first.has(rule.name)) first.set(rule.name, r);
+      return first.get(rule.name) as number;
+    }),
     alone: rules.map((_, r) => String(r)),
     after: new Array<Map<string, string> | undefined>(rules.length),
     cited: new Uint8Array(rules.length),
