@@ -393,8 +393,34 @@ function cite(rule: Rule): string {
   return `rule '${rule.name}', from ${rule.source.file}:${rule.source.line}`;
 }
 
-/** Event types whose rules act on the request as a whole: they count when they fire for a candidate that can be tried. */
-const REQUEST_EVENTS: ReadonlySet<RuleEventType> = new Set(['review', 'approveCost', 'escalate', 'reject', 'deadline']);
+const TASKS: Partial<Record<RuleEventType, RouteTask['type']>> = {
+  review: 'review',
+  approveCost: 'approveCost',
+  escalate: 'searchProxy',
+};
+
+/**
+ * What a rule does to a decision, as `Plan.effect` keeps it. Rules from `task` on act on the request
+ * as a whole: they count when they fire for a candidate that can be tried.
+ */
+const EFFECT = { none: 0, exclude: 1, score: 2, tier: 3, task: 4, reject: 5, deadline: 6 } as const;
+
+function effectOf({ type, params }: Rule['event']): number {
+  switch (type) {
+    case 'exclude':
+      return EFFECT.exclude;
+    case 'score':
+      return finite(params.add) === undefined ? EFFECT.none : EFFECT.score;
+    case 'tier':
+      return finite(params.tier) === undefined ? EFFECT.none : EFFECT.tier;
+    case 'reject':
+      return EFFECT.reject;
+    case 'deadline':
+      return EFFECT.deadline;
+    default:
+      return TASKS[type] === undefined ? EFFECT.none : EFFECT.task;
+  }
+}
 
 /** What a decision says of a rule: the same for every decision of a configuration, so made once. */
 function wordsOf(network: Network, r: number): RuleWords {
@@ -413,22 +439,23 @@ function wordsOf(network: Network, r: number): RuleWords {
 }
 
 /**
- * The exclusion rules fired for each candidate, where any did: their configuration positions in
- * the order fired, as the key their exclusion is kept under.
+ * Notes the `k`th fired rule, an exclusion rule at configuration position `r`, against each
+ * candidate it fired for: by candidate, the positions of the exclusion rules fired for it in the
+ * order fired, as the key their exclusion is kept under. The same few keys recur decision after
+ * decision, so each is a string made once per network, whose hash a lookup finds already worked out.
  */
-function excludingRules(network: Network, firings: Firings, fired: FiredBits, count: number): (string | undefined)[] {
-  const { rules } = network.config;
-  const keys = new Array<string | undefined>(count);
-  for (let k = 0; k < firings.rules.length; k++) {
-    const r = firings.rules[k] as number;
-    if ((rules[r] as Rule).event.type !== 'exclude') continue;
-    for (let i = 0, hits = fired.fired(k); i < hits; i++) {
-      const at = fired.hit(i);
-      const known = keys[at];
-      keys[at] = known === undefined ? String(r) : `${known},${r}`;
+function exclude(plan: Plan, keys: (string | undefined)[], fired: FiredBits, k: number, r: number): void {
+  const after = (plan.after[r] ??= new Map());
+  for (let i = 0, hits = fired.fired(k); i < hits; i++) {
+    const at = fired.hit(i);
+    const known = keys[at];
+    if (known === undefined) keys[at] = plan.alone[r];
+    else {
+      let key = after.get(known);
+      if (key === undefined) after.set(known, (key = `${known},${r}`));
+      keys[at] = key;
     }
   }
-  return keys;
 }
 
 /** The network's room for a decision's firings, packed. */
@@ -469,9 +496,16 @@ function exclusionOf(network: Network, candidates: Candidates, at: number, ruleK
  */
 export function needsRequestLevel(network: Network, prepared: Prepared, firings: Firings): boolean {
   if (prepared.local) return false;
-  const { count } = prepared.candidates;
-  const ruleKeys = excludingRules(network, firings, packed(network, firings, count), count);
-  return ruleKeys.every((key, at) => key !== undefined || prepared.candidates.hardReasons[at] !== undefined);
+  const { count, hardReasons } = prepared.candidates;
+  const plan = planOf(network);
+  const fired = packed(network, firings, count);
+  const ruleKeys = new Array<string | undefined>(count);
+  for (let k = 0; k < firings.rules.length; k++) {
+    const r = firings.rules[k] as number;
+    if (plan.effect[r] === EFFECT.exclude) exclude(plan, ruleKeys, fired, k, r);
+  }
+  for (let at = 0; at < count; at++) if (ruleKeys[at] === undefined && hardReasons[at] === undefined) return false;
+  return true;
 }
 
 /** `x` held to 0..1; NaN (an observation gone wrong) counts as the worst, 1. */
@@ -520,8 +554,11 @@ const TERMS = new Float64Array(6);
 
 /** A candidate's tier: the first a rule placed it in, else 1 for the library's preferred suppliers and the default for the rest. */
 function tierOf(tier: Float64Array, candidates: Candidates, at: number): number {
-  return Number.isNaN(tier[at]) ? (candidates.flag(at, 'preferred') ? 1 : DEFAULT_TIER) : (tier[at] as number);
+  return Number.isNaN(tier[at]) ? (preferred(candidates, at) ? 1 : DEFAULT_TIER) : (tier[at] as number);
 }
+
+/** Whether the library prefers candidate `at`: its flag read for every candidate ranked, not looked up by name. */
+const preferred = (candidates: Candidates, at: number): boolean => ((candidates.flags[at] as number) & FLAG.preferred) !== 0;
 
 /** Whether candidate `a` ranks ahead of `b`: by score, then by supplier id. */
 function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array, a: number, b: number): boolean {
@@ -530,17 +567,30 @@ function ahead(scores: Float64Array, candidates: Candidates, idRank: Uint32Array
   return sa !== sb ? sa > sb : (idRank[candidates.index[a] as number] as number) < (idRank[candidates.index[b] as number] as number);
 }
 
+/** Places candidate `at` in `list`, kept in order by `scores` and no longer than `width`, where it ranks within it. */
+function enter(list: number[], width: number, scores: Float64Array, candidates: Candidates, idRank: Uint32Array, at: number): void {
+  if (list.length === width && !ahead(scores, candidates, idRank, at, list[width - 1] as number)) return;
+  if (list.length === width) list.pop();
+  // Moved down one by one rather than spliced in: a splice makes an array of what it removes, every time.
+  let place = list.length;
+  list.push(at);
+  for (; place > 0 && ahead(scores, candidates, idRank, at, list[place - 1] as number); place--) list[place] = list[place - 1] as number;
+  list[place] = at;
+}
+
 /**
  * A rota entry's deadline, were the order sent now (`tryDeadline`). Without an instant to count
- * from it names only the hours and the supplier's clock, the same for every decision: decisions
- * then share one, kept by supplier and hours.
+ * from (no day, or a day without its time) it names only the hours and the supplier's clock, the
+ * same for every decision: decisions then share one, kept by supplier and hours.
  */
 function deadlineOf(network: Network, index: number, hours: number, now: string | undefined): TryDeadline {
+  const kept = network.deadlines[index] as Map<number, TryDeadline>;
+  if (now === undefined || !now.includes('T')) {
+    const known = kept.get(hours);
+    if (known) return known;
+  }
   const deadline = tryDeadline(network.config, (network.config.suppliers[index] as Supplier).id, hours, now);
   if (deadline.at !== undefined || deadline.note !== undefined) return deadline;
-  const kept = network.deadlines[index] as Map<number, TryDeadline>;
-  const known = kept.get(hours);
-  if (known) return known;
   kept.set(hours, Object.freeze(deadline));
   return deadline;
 }
@@ -568,7 +618,7 @@ export interface Settled {
   usable: number[];
   /** By candidate, 1 where it can be tried. */
   open: Uint8Array;
-  /** By candidate, the exclusion rules fired for it, where any did (`excludingRules`). */
+  /** By candidate, the exclusion rules fired for it, where any did (`exclude`). */
   ruleKeys: (string | undefined)[];
   /** By candidate, the tier the first tier rule fired for it placed it in; NaN where none did. */
   tier: Float64Array;
@@ -591,28 +641,73 @@ export interface Settled {
 }
 
 /**
- * Room a network's decisions work in, by candidate, as long as a request's candidates can be: what
- * one decision settles and ranks is read before the next is settled under the same network, so
- * none is allocated per decision. Two versions compared each have their own.
+ * What a network's decisions read of each rule, by configuration position, made once per network,
+ * and room they work in, by candidate, as long as a request's candidates can be: what one decision
+ * settles and ranks is read before the next is settled under the same network, so none is
+ * allocated per decision. Two versions compared each have their own.
  */
-interface Room {
+interface Plan {
+  /** What each rule does (`EFFECT`). */
+  effect: Uint8Array;
+  /** The score a score rule adds, the tier a tier rule places in, the hours a deadline rule gives; NaN for any other. */
+  value: Float64Array;
+  name: readonly string[];
+  /** The first rule of the same name: a decision cites each name once. */
+  namesake: Int32Array;
+  /** Each exclusion rule's key where it is the first fired for a candidate, and the keys it extends others' to (`exclude`). */
+  alone: readonly string[];
+  after: (Map<string, string> | undefined)[];
+  /** Room for a decision to mark the names it cites in, by `namesake`, cleared again once done. */
+  cited: Uint8Array;
+  /** Room for what `Settled` holds by candidate. */
+  ruleKeys: (string | undefined)[];
   open: Uint8Array;
   tier: Float64Array;
   adjustment: Float64Array;
   scores: Float64Array;
   shares: Float64Array;
+  /** Room for the positions among the fired rules of those acting on the request as a whole. */
+  requestLevel: Int32Array;
+  /** By position among the fired rules: 1 where the rule fired for a rota candidate. */
+  forRota: Uint8Array;
+  /** Whether every ranking weight is a number. */
+  weighed: boolean;
+  /** By candidate: 1 where ranking has taken it first, cleared again once ranked. */
+  seeded: Uint8Array;
 }
 
-const rooms = new WeakMap<Network, Room>();
+const plans = new WeakMap<Network, Plan>();
 
-function roomOf(network: Network): Room {
-  let room = rooms.get(network);
-  if (!room) {
-    const size = network.config.suppliers.length;
-    room = { open: new Uint8Array(size), tier: new Float64Array(size), adjustment: new Float64Array(size), scores: new Float64Array(size), shares: new Float64Array(4 * size) };
-    rooms.set(network, room);
-  }
-  return room;
+function planOf(network: Network): Plan {
+  const known = plans.get(network);
+  if (known) return known;
+  const { rules, suppliers } = network.config;
+  const size = suppliers.length;
+  const first = new Map<string, number>();
+  const plan: Plan = {
+    effect: Uint8Array.from(rules, (rule) => effectOf(rule.event)),
+    value: Float64Array.from(rules, ({ event: { type, params } }) => finite(type === 'score' ? params.add : type === 'tier' ? params.tier : type === 'deadline' ? params.hours : undefined) ?? Number.NaN),
+    name: rules.map((rule) => rule.name),
+    namesake: Int32Array.from(rules, (rule, r) => {
+      if (!first.has(rule.name)) first.set(rule.name, r);
+      return first.get(rule.name) as number;
+    }),
+    alone: rules.map((_, r) => String(r)),
+    after: new Array<Map<string, string> | undefined>(rules.length),
+    cited: new Uint8Array(rules.length),
+    ruleKeys: new Array<string | undefined>(size),
+    open: new Uint8Array(size),
+    tier: new Float64Array(size),
+    adjustment: new Float64Array(size),
+    scores: new Float64Array(size),
+    shares: new Float64Array(4 * size),
+    requestLevel: new Int32Array(rules.length),
+    forRota: new Uint8Array(rules.length),
+    weighed: Object.values(network.config.policy.weights).every(Number.isFinite),
+    seeded: new Uint8Array(size),
+  };
+  plans.set(network, plan);
+  return plan;
 }
 
 /**
@@ -622,63 +717,70 @@ function roomOf(network: Network): Room {
  * nothing to try and no rule.
  */
 export function settle(network: Network, prepared: Prepared, firings: Firings, requestLevel?: Fired | (() => Fired)): Settled {
-  const { rules } = network.config;
   const { candidates } = prepared;
-  const { count } = candidates;
+  const { count, hardReasons } = candidates;
   const fired = packed(network, firings, count);
-  const ruleKeys = excludingRules(network, firings, fired, count);
+  const plan = planOf(network);
+  const { effect, value } = plan;
+  const ruleKeys = plan.ruleKeys.fill(undefined, 0, count);
+  // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
+  // candidates that cannot be tried are worked out too, and never read.
+  const adjustment = plan.adjustment.fill(0, 0, count);
+  const tier = plan.tier.fill(Number.NaN, 0, count);
+  const shares = plan.shares.fill(Number.NaN, 0, 4 * count);
+  const open = plan.open.fill(0, 0, count);
   const usable: number[] = [];
-  const room = roomOf(network);
-  const open = room.open.fill(0, 0, count);
+  if (prepared.local) return { usable, open, ruleKeys, tier, adjustment, shares, requestRules: [], rejected: false, deadlineHours: undefined, fired };
+  // One pass over the rules fired: those acting on the request wait until it is known which candidates can be tried.
+  const waiting = plan.requestLevel;
+  let waited = 0;
+  for (let k = 0; k < firings.rules.length; k++) {
+    const r = firings.rules[k] as number;
+    const does = effect[r] as number;
+    if (does === EFFECT.exclude) exclude(plan, ruleKeys, fired, k, r);
+    else if (does === EFFECT.score) {
+      const add = value[r] as number;
+      for (let i = 0, hits = fired.fired(k); i < hits; i++) {
+        const at = fired.hit(i);
+        adjustment[at] = (adjustment[at] as number) + add;
+      }
+    } else if (does === EFFECT.tier) {
+      const placed = value[r] as number;
+      for (let i = 0, hits = fired.fired(k); i < hits; i++) {
+        const at = fired.hit(i);
+        if (Number.isNaN(tier[at])) tier[at] = placed;
+      }
+    } else if (does !== EFFECT.none) waiting[waited++] = k;
+  }
   for (let at = 0; at < count; at++) {
-    if (ruleKeys[at] === undefined && candidates.hardReasons[at] === undefined) {
+    if (ruleKeys[at] === undefined && hardReasons[at] === undefined) {
       usable.push(at);
       open[at] = 1;
     }
   }
-  // Tiers and rule scores, from the rules in order: the first tier placed stands. Those of
-  // candidates that cannot be tried are worked out too, and never read.
-  const adjustment = room.adjustment.fill(0, 0, count);
-  const tier = room.tier.fill(Number.NaN, 0, count);
-  const shares = room.shares.fill(Number.NaN, 0, 4 * count);
-  if (prepared.local) return { usable, open, ruleKeys, tier, adjustment, shares, requestRules: [], rejected: false, deadlineHours: undefined, fired };
   if (usable.length === 0 && requestLevel === undefined) {
     throw new Error(`request ${prepared.request.id}: no supplier can be tried, so the request-level rules must be evaluated`);
   }
-  const seen: number[] = [];
-  for (let k = 0; k < firings.rules.length; k++) {
-    const r = firings.rules[k] as number;
-    const { type, params } = (rules[r] as Rule).event;
-    const value = type === 'score' ? finite(params.add) : type === 'tier' ? finite(params.tier) : undefined;
-    if (!REQUEST_EVENTS.has(type) && value === undefined) continue;
-    const hits = fired.fired(k);
-    if (REQUEST_EVENTS.has(type)) {
-      for (let i = 0; i < hits; i++) {
-        if (open[fired.hit(i)] === 1) {
-          seen.push(r);
+  let requestRules: readonly number[];
+  if (usable.length > 0) {
+    const seen: number[] = [];
+    // Most rules acting on the request fire for every candidate: the first that can be tried mostly settles it.
+    for (let w = 0; w < waited; w++) {
+      const k = waiting[w] as number;
+      for (const at of usable) {
+        if (fired.has(k, at)) {
+          seen.push(firings.rules[k] as number);
           break;
         }
       }
-    } else if (type === 'score') {
-      for (let i = 0; i < hits; i++) {
-        const at = fired.hit(i);
-        adjustment[at] = (adjustment[at] as number) + (value as number);
-      }
-    } else {
-      for (let i = 0; i < hits; i++) if (Number.isNaN(tier[fired.hit(i)])) tier[fired.hit(i)] = value as number;
     }
-  }
-
-  const requestRules = usable.length > 0 ? seen : typeof requestLevel === 'function' ? requestLevel() : (requestLevel ?? []);
+    requestRules = seen;
+  } else requestRules = typeof requestLevel === 'function' ? requestLevel() : (requestLevel ?? []);
   let rejected = false;
   let deadlineHours: number | undefined;
   for (const r of requestRules) {
-    const event = rules[r]?.event;
-    if (event?.type === 'reject') rejected = true;
-    else if (event?.type === 'deadline') {
-      const hours = finite(event.params.hours);
-      if (hours !== undefined && hours > 0) deadlineHours ??= hours;
-    }
+    if (effect[r] === EFFECT.reject) rejected = true;
+    else if (effect[r] === EFFECT.deadline && (value[r] as number) > 0) deadlineHours ??= value[r];
   }
   return { usable, open, ruleKeys, tier, adjustment, shares, requestRules, rejected, deadlineHours, fired };
 }
@@ -692,40 +794,67 @@ function scaleOf(network: Network, { request, library, usage }: Prepared): Scale
   };
 }
 
+/** What ranking reads of a request's candidates under a version's weights, the same for each of them. */
+interface Ranking {
+  candidates: Candidates;
+  scale: Scale;
+  settled: Settled;
+  /** By candidate: the most it can score, until its score is worked out. */
+  scores: Float64Array;
+  idRank: Uint32Array;
+  width: number;
+  /** The rota so far, best first. */
+  top: number[];
+}
+
+/**
+ * Scores candidate `at` into the rota so far where it can reach it. A candidate whose score cannot
+ * reach the last place in a full rota is not worked out: its tier and rule score, with every other
+ * term at its best, already fall short.
+ */
+function consider({ candidates, scale, settled, scores, idRank, width, top }: Ranking, at: number): void {
+  if (top.length === width) {
+    const last = top[width - 1] as number;
+    if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) return;
+  }
+  scores[at] = score(TERMS, candidates, at, scale, tierOf(settled.tier, candidates, at), settled.adjustment[at] as number, settled.shares);
+  enter(top, width, scores, candidates, idRank, at);
+}
+
 /**
  * The rota's candidates in order, by score then supplier id, and the best candidate (the first,
  * even where the rota holds none). Sorting every candidate would order many no rota reaches.
  */
-function ranked(network: Network, prepared: Prepared, { usable, tier, adjustment, shares }: Settled): { rota: number[]; best: number | undefined } {
+function ranked(network: Network, prepared: Prepared, settled: Settled, scale = scaleOf(network, prepared)): { rota: number[]; best: number | undefined } {
   const { policy } = network.config;
   const { candidates } = prepared;
-  const scale = scaleOf(network, prepared);
-  // Each candidate's score is written before it is read: the room needs no clearing.
-  const { scores } = roomOf(network);
+  const { usable, tier, adjustment } = settled;
+  const { scores, seeded, weighed } = planOf(network);
   const { idRank } = network;
   const width = Math.max(1, policy.escalation.maxRotaLength);
-  const top: number[] = [];
   const { weights } = policy;
   // The most the terms a candidate's figures decide can add, each at its best, summed in `score`'s order.
   const leading = atBest(-weights.cost) + atBest(-weights.turnaround) + atBest(weights.fillRate);
   const bestLoad = atBest(-weights.load);
+  // The candidates that can score most are scored first, so that the rota's last place is soon
+  // hard to reach and few others are worked out. Scores ranked in a total order come out the same
+  // in any order; with a weight or a bound not a number, candidates are taken as they come.
+  let seeds: number[] | undefined = weighed ? [] : undefined;
   for (const at of usable) {
-    const placed = tierOf(tier, candidates, at);
-    const adjusted = adjustment[at] as number;
-    if (top.length === width) {
-      // A candidate whose score cannot reach the last place in the rota is not worked out: its
-      // tier and rule score, with every other term at its best, already fall short.
-      const last = top[width - 1] as number;
-      scores[at] = leading + round3(-weights.tier * (placed - 1)) + bestLoad + round3(adjusted);
-      if (Number.isFinite(scores[at]) && Number.isFinite(scores[last]) && !ahead(scores, candidates, idRank, at, last)) continue;
-    }
-    scores[at] = score(TERMS, candidates, at, scale, placed, adjusted, shares);
-    if (top.length === width && !ahead(scores, candidates, idRank, at, top[width - 1] as number)) continue;
-    if (top.length === width) top.pop();
-    let place = top.length;
-    while (place > 0 && ahead(scores, candidates, idRank, at, top[place - 1] as number)) place--;
-    top.splice(place, 0, at);
+    scores[at] = leading + round3(-weights.tier * (tierOf(tier, candidates, at) - 1)) + bestLoad + round3(adjustment[at] as number);
+    if (!Number.isFinite(scores[at])) seeds = undefined;
+    else if (seeds) enter(seeds, width, scores, candidates, idRank, at);
   }
+  const ranking: Ranking = { candidates, scale, settled, scores, idRank, width, top: [] };
+  for (const at of seeds ?? []) {
+    seeded[at] = 1;
+    consider(ranking, at);
+  }
+  for (const at of usable) {
+    if (seeded[at] === 1) seeded[at] = 0;
+    else consider(ranking, at);
+  }
+  const { top } = ranking;
   return { rota: top.length > policy.escalation.maxRotaLength ? top.slice(0, policy.escalation.maxRotaLength) : top, best: top[0] };
 }
 
@@ -822,34 +951,12 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
     const ruleKey = ruleKeys[at];
     if (ruleKey !== undefined || candidates.hardReasons[at] !== undefined) excluded.add(candidates.index[at] as number, exclusionOf(network, candidates, at, ruleKey));
   }
-  prepared.unable.forEach((entry, i) => excluded.add(prepared.unableAt[i] ?? 0, entry));
+  const { unable: sources, unableAt } = prepared;
+  for (let i = 0; i < sources.length; i++) excluded.add(unableAt[i] as number, sources[i] as Exclusion);
   if (settled.deadlineHours !== undefined) decision.deadlineHours = settled.deadlineHours;
 
-  const { rota, best } = ranked(network, prepared, settled);
   const scale = scaleOf(network, prepared);
-  const terms = TERMS;
-  const named: string[][] = [];
-  decision.rota = rota.map((at): RotaEntry => {
-    const supplier = candidates.supplier(at);
-    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number, shares);
-    let names: string[] = [];
-    firings.rules.forEach((r, k) => {
-      if (fired.has(k, at)) names.push(rules[r]?.name ?? String(r));
-    });
-    if (Number.isNaN(tier[at]) && candidates.flag(at, 'preferred')) names.push(BUILTIN.preferred);
-    // Suppliers placed alike mostly fired the same rules: the decision holds their names once.
-    const alike = named.find((other) => other.length === names.length && other.every((name, i) => name === names[i]));
-    if (alike) names = alike;
-    else named.push(names);
-    return {
-      supplierId: supplier.id,
-      score: entryScore,
-      terms: { cost: terms[0] as number, turnaround: terms[1] as number, fillRate: terms[2] as number, tier: terms[3] as number, load: terms[4] as number, rules: terms[5] as number },
-      rules: names,
-      // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
-      deadline: deadlineOf(network, candidates.index[at] as number, decision.deadlineHours, prepared.now),
-    };
-  });
+  const { rota, best } = ranked(network, prepared, settled, scale);
   if (usable.length > rota.length) {
     for (const at of rota) open[at] = 0;
     for (const at of usable) if (open[at] === 1) excluded.cut(candidates.index[at] as number);
@@ -857,10 +964,23 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
   decision.excluded = excluded.sorted();
   if (settled.rejected) {
     const reason = requestRules.filter((r) => rules[r]?.event.type === 'reject').map((r) => wordsOf(network, r).reason).join('; ');
-    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason, ruleSources: sourcesOf(network, firings, fired, requestRules, []) };
+    return { ...decision, outcome: 'reject', rota: [], tasks: [], reason, ruleSources: sourcesOf(network, firings, fired, requestRules, undefined) };
   }
+  const terms = TERMS;
+  const names = namesOf(network, firings, fired, rota, tier, candidates);
+  decision.rota = rota.map((at, place): RotaEntry => {
+    const entryScore = score(terms, candidates, at, scale, tierOf(tier, candidates, at), adjustment[at] as number, shares);
+    return {
+      supplierId: candidates.supplier(at).id,
+      score: entryScore,
+      terms: { cost: terms[0] as number, turnaround: terms[1] as number, fillRate: terms[2] as number, tier: terms[3] as number, load: terms[4] as number, rules: terms[5] as number },
+      rules: names[place] as string[],
+      // Were the order sent now: a review or an approval may come first, and the try's deadline is counted again when it is sent.
+      deadline: deadlineOf(network, candidates.index[at] as number, decision.deadlineHours, prepared.now),
+    };
+  });
   decision.tasks = tasksOf(network, prepared, settled, best);
-  decision.ruleSources = sourcesOf(network, firings, fired, requestRules, rota);
+  decision.ruleSources = sourcesOf(network, firings, fired, requestRules, planOf(network).forRota);
   decision.outcome = outcomeOf(decision.tasks);
   const figures = rota.map((at): RotaFigures => ({
     supplier: candidates.supplier(at),
@@ -873,27 +993,60 @@ export function decide(network: Network, prepared: Prepared, firings: Firings, r
 }
 
 /**
- * Where each configured rule the decision names is written: those fired for its rota's suppliers,
- * its request-level rules, and its exclusion rules, which are few however many suppliers they cut.
+ * The names of the rules fired for each rota candidate, in the order fired, with the engine's own
+ * where it placed the candidate; and by position among the fired rules, in `Plan.forRota`, whether
+ * each fired for any of them.
  */
-function sourcesOf(network: Network, firings: Firings, fired: FiredBits, requestRules: readonly number[], rota: readonly number[]): Record<string, WrittenAt> {
+function namesOf(network: Network, { rules }: Firings, fired: FiredBits, rota: readonly number[], tier: Float64Array, candidates: Candidates): string[][] {
+  const { name, forRota } = planOf(network);
+  const names = rota.map((): string[] => []);
+  for (let k = 0; k < rules.length; k++) {
+    const rule = name[rules[k] as number] as string;
+    let any = 0;
+    for (let place = 0; place < rota.length; place++) {
+      if (fired.has(k, rota[place] as number)) {
+        (names[place] as string[]).push(rule);
+        any = 1;
+      }
+    }
+    forRota[k] = any;
+  }
+  rota.forEach((at, place) => {
+    if (Number.isNaN(tier[at]) && preferred(candidates, at)) (names[place] as string[]).push(BUILTIN.preferred);
+    // Suppliers placed alike mostly fired the same rules: the decision holds their names once.
+    const own = names[place] as string[];
+    const alike = names.find((other, before) => before < place && other.length === own.length && other.every((rule, i) => rule === own[i]));
+    if (alike) names[place] = alike;
+  });
+  return names;
+}
+
+/**
+ * Where each configured rule the decision names is written: those fired for its rota's suppliers
+ * (by position among the fired rules, `forRota`; none where the decision has no rota), its
+ * request-level rules, and its exclusion rules, which are few however many suppliers they cut.
+ */
+function sourcesOf(network: Network, firings: Firings, fired: FiredBits, requestRules: readonly number[], forRota: Uint8Array | undefined): Record<string, WrittenAt> {
   const { rules } = network.config;
+  const { effect, name, namesake, cited } = planOf(network);
   // Names differ from decision to decision, so an ordinary object would pass through a new shape
   // with every name added; one kept as a dictionary from the start is written at the cost of a map.
   const sources = Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, WrittenAt>;
-  const noted = requestRules.filter((r) => rules[r]);
-  firings.rules.forEach((r, k) => {
-    if (rules[r]?.event.type === 'exclude' ? fired.any(k) : rota.some((at) => fired.has(k, at))) noted.push(r);
-  });
-  for (const r of noted) sources[(rules[r] as Rule).name] ??= wordsOf(network, r).at;
+  // The first rule of a name cited is the one whose place is given.
+  const cite = (r: number): void => {
+    const first = namesake[r] as number;
+    if (cited[first] === 1) return;
+    cited[first] = 1;
+    sources[name[r] as string] = wordsOf(network, r).at;
+  };
+  for (const r of requestRules) if (rules[r]) cite(r);
+  for (let k = 0; k < firings.rules.length; k++) {
+    const r = firings.rules[k] as number;
+    if (effect[r] === EFFECT.exclude ? fired.any(k) : forRota?.[k] === 1) cite(r);
+  }
+  cited.fill(0);
   return sources;
 }
-
-const TASKS: Partial<Record<RuleEventType, RouteTask['type']>> = {
-  review: 'review',
-  approveCost: 'approveCost',
-  escalate: 'searchProxy',
-};
 
 /** What a fill by this supplier is expected to cost the requesting library, before it names a price. */
 export function estimatedCost(supplier: Pick<Supplier, 'cost'>, request: Pick<IllRequest, 'service'> & { citation: Pick<Citation, 'pages'> }): number {
