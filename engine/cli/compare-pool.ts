@@ -72,7 +72,10 @@ export class Workers {
   private spawn(): Worker {
     const worker = new Worker(join(__dirname, 'compare-worker.mjs'));
     worker.on('message', ({ batch, findings }: Compared) => {
-      this.pending.set(worker, (this.pending.get(worker) ?? 0) - 1);
+      // A worker's last answer can come after its error, once its batches were handed back: they are compared here.
+      const unanswered = this.pending.get(worker);
+      if (unanswered === undefined) return;
+      this.pending.set(worker, unanswered - 1);
       this.answered(batch, findings);
       this.changed();
     });

@@ -309,7 +309,7 @@ async function compareLoaded({ config: newDir, compare: oldDir, requests: file, 
     }
   });
   // The report is whole all the same: what a stopped worker held was compared by this thread.
-  for (const { message } of workers.stopped) io.stderr.write(`ill route: ${message}; the requests it held were compared again by this thread\n`);
+  for (const { message } of workers.stopped) io.stderr.write(`ill route: ${message}; any requests it held were compared again by this thread\n`);
   report.end(requests, invalid);
   return 0;
 }
