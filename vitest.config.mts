@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,9 +8,6 @@ export default defineConfig({
     setupFiles: ['test/temporal-logs.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     pool: 'forks',
-    // Most test files spend their time waiting on Temporal, the database, child processes and timers:
-    // with one file per core (vitest's default is one fewer) a 2-core machine runs two at once.
-    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
