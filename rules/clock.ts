@@ -269,10 +269,13 @@ function describedClock(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, sup
   return known;
 }
 
+/** Whether a time given names an instant to count from: a date alone names none. */
+export const namesInstant = (at: string | undefined): at is string => at !== undefined && at.includes('T');
+
 export function tryDeadline(config: Pick<NetworkConfig, 'policy' | 'suppliers'>, supplierId: string, hours: number, sentAt?: string, calendar: DayCalendar = chinaCalendar): TryDeadline {
   const { clock, description } = describedClock(config, supplierId);
   const deadline: TryDeadline = { workingHours: hours, clock: description };
-  const start = sentAt === undefined || !sentAt.includes('T') ? Number.NaN : Date.parse(sentAt);
+  const start = namesInstant(sentAt) ? Date.parse(sentAt) : Number.NaN;
   if (Number.isNaN(start)) return deadline;
   const { at, assumedYears } = addWorkingHours(start, hours, clock, calendar);
   deadline.at = new Date(at).toISOString();

@@ -22,7 +22,7 @@
 // the clock) has its figures, counted by its own, read on the network's from when it is asked.
 
 import type { DeliveryEstimate, HoursInterval, RouteDecision } from '../domain/decision';
-import { addWorkingHours, addWorkingHoursEach, assumedYearsNote, describeClock, networkClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
+import { addWorkingHours, addWorkingHoursEach, assumedYearsNote, describeClock, namesInstant, networkClock, supplierClock, workingHoursBetween, type SupplierClock } from './clock';
 import type { StaffStats, SupplierStats, TaskStats } from './knowledge';
 import type { NetworkConfig, NetworkPolicy, Supplier } from './types';
 
@@ -437,7 +437,7 @@ export function onNetworkClock(config: Pick<NetworkConfig, 'policy'>, plan: Deli
 }
 
 /** `now` as epoch milliseconds where it names an instant; NaN for a date alone or none. */
-const instant = (now: string | undefined): number => (now === undefined || !now.includes('T') ? Number.NaN : Date.parse(now));
+const instant = (now: string | undefined): number => (namesInstant(now) ? Date.parse(now) : Number.NaN);
 
 /** The estimate of an interval, with its instants where `now` is one. */
 function estimate(config: Pick<NetworkConfig, 'policy'>, hours: HoursInterval, basis: string, now: string | undefined): DeliveryEstimate {

@@ -8,7 +8,7 @@ import type { Library, NetworkPolicy, Rule, RuleEventType, Supplier } from './ty
 import type { IllRequest } from '../domain/request';
 import type { Outcome, RotaEntry, RouteDecision, RouteTask, TryDeadline, WrittenAt } from '../domain/decision';
 import { exceededLimit } from '../domain/money';
-import { tryDeadline } from './clock';
+import { namesInstant, tryDeadline } from './clock';
 import { deliveredAtOnce, predictDelivery, type RotaFigures } from './eta';
 import { kindsFor, staffFor } from './knowledge';
 import { optimisticFillRate, shareOfSpan, turnaroundSpan } from './speed';
@@ -265,7 +265,7 @@ function enter(list: number[], width: number, scores: Float64Array, candidates: 
  */
 function deadlineOf(network: Network, index: number, hours: number, now: string | undefined): TryDeadline {
   const kept = network.deadlines[index] as Map<number, TryDeadline>;
-  if (now === undefined || !now.includes('T')) {
+  if (!namesInstant(now)) {
     const known = kept.get(hours);
     if (known) return known;
   }
